@@ -1,0 +1,78 @@
+import { Type } from '@nestjs/common';
+import { Field, Int, ObjectType } from '@nestjs/graphql';
+import { GraphQLError } from 'graphql';
+
+export const MAX_PAGE_SIZE = 100;
+export const DEFAULT_PAGE_SIZE = 20;
+
+@ObjectType()
+export class PageInfo {
+  @Field() hasNextPage: boolean;
+  @Field(() => String, { nullable: true }) endCursor: string | null;
+}
+
+export interface Edge<T> {
+  cursor: string;
+  node: T;
+}
+
+export interface Connection<T> {
+  edges: Edge<T>[];
+  pageInfo: PageInfo;
+  totalCount?: number;
+}
+
+/** Relay-style connection type for a node type, e.g. Connection(Plan) → PlanConnection. */
+export function ConnectionType<T>(nodeType: Type<T>, name = nodeType.name): Type<Connection<T>> {
+  @ObjectType(`${name}Edge`)
+  class EdgeType {
+    @Field() cursor: string;
+    @Field(() => nodeType) node: T;
+  }
+
+  @ObjectType(`${name}Connection`, { isAbstract: true })
+  class ConnectionClass {
+    @Field(() => [EdgeType]) edges: EdgeType[];
+    @Field(() => PageInfo) pageInfo: PageInfo;
+    @Field(() => Int, { nullable: true, description: 'Total matches, when cheap to count' }) totalCount?: number;
+  }
+  return ConnectionClass as Type<Connection<T>>;
+}
+
+/** Opaque cursors: base64 of a JSON key, so clients cannot depend on their contents. */
+export function encodeCursor(key: unknown): string {
+  return Buffer.from(JSON.stringify(key)).toString('base64url');
+}
+
+export function decodeCursor<T>(cursor: string | null | undefined): T | null {
+  if (!cursor) return null;
+  try {
+    return JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as T;
+  } catch {
+    throw new GraphQLError(`Invalid cursor "${cursor}": pass an endCursor returned by a previous page`, {
+      extensions: { code: 'BAD_USER_INPUT', field: 'after' },
+    });
+  }
+}
+
+/** Page size with a hard cap, so no query can ask for an unbounded page. */
+export function pageSize(first: number | null | undefined, max = MAX_PAGE_SIZE): number {
+  const size = first ?? DEFAULT_PAGE_SIZE;
+  if (size < 1 || size > max) {
+    throw new GraphQLError(`first must be between 1 and ${max} (got ${size})`, {
+      extensions: { code: 'BAD_USER_INPUT', field: 'first' },
+    });
+  }
+  return size;
+}
+
+/** Builds a connection from rows fetched with limit+1 (the extra row says whether there is a next page). */
+export function toConnection<T>(rows: T[], limit: number, cursorOf: (row: T) => unknown, totalCount?: number): Connection<T> {
+  const page = rows.slice(0, limit);
+  const edges = page.map((node) => ({ node, cursor: encodeCursor(cursorOf(node)) }));
+  return {
+    edges,
+    pageInfo: { hasNextPage: rows.length > limit, endCursor: edges.length ? edges[edges.length - 1].cursor : null },
+    totalCount,
+  };
+}

@@ -1,0 +1,46 @@
+import { types } from 'pg';
+import { DataSource, DataSourceOptions } from 'typeorm';
+import { MIGRATIONS } from '../../migrations';
+import { ENTITIES } from './entities';
+
+// numeric and bigint arrive as strings by default; our values (dollars, rates, version ids) fit in doubles.
+types.setTypeParser(types.builtins.NUMERIC, (value) => parseFloat(value));
+types.setTypeParser(types.builtins.INT8, (value) => parseInt(value, 10));
+// A plain DATE is a calendar day, not an instant: keep 'YYYY-MM-DD' instead of a time-zone-shifted Date.
+types.setTypeParser(types.builtins.DATE, (value) => value);
+
+export interface DatabaseSettings {
+  url: string;
+  /** Connection pool size per instance. */
+  poolSize?: number;
+}
+
+export function buildDataSourceOptions(settings: DatabaseSettings): DataSourceOptions {
+  return {
+    type: 'postgres',
+    url: settings.url,
+    entities: ENTITIES,
+    migrations: MIGRATIONS,
+    migrationsTableName: 'schema_migrations',
+    // Schema changes only ever come from migrations/.
+    synchronize: false,
+    migrationsRun: false,
+    extra: {
+      max: settings.poolSize ?? 20,
+      connectionTimeoutMillis: 5_000,
+      application_name: 'coverage-api',
+    },
+  };
+}
+
+/** Applies pending migrations with a short-lived connection, one transaction each. */
+export async function runMigrations(url: string, log: (line: string) => void = () => undefined): Promise<void> {
+  const dataSource = new DataSource({ ...buildDataSourceOptions({ url, poolSize: 2 }), migrationsTransactionMode: 'each' });
+  await dataSource.initialize();
+  try {
+    const applied = await dataSource.runMigrations();
+    for (const migration of applied) log(`applied migration ${migration.name}`);
+  } finally {
+    await dataSource.destroy();
+  }
+}

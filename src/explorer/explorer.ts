@@ -1,0 +1,72 @@
+import type { ApolloServerPlugin } from '@apollo/server';
+import { Controller, Get, NotFoundException, Param, Res } from '@nestjs/common';
+import type { Response } from 'express';
+import { createReadStream } from 'node:fs';
+
+/** GraphiQL and React ship in npm as browser bundles; serving them ourselves keeps the explorer working offline. */
+const ASSETS: Record<string, { module: string; type: string }> = {
+  'graphiql.min.js': { module: 'graphiql/graphiql.min.js', type: 'application/javascript' },
+  'graphiql.min.css': { module: 'graphiql/graphiql.min.css', type: 'text/css' },
+  'react.production.min.js': { module: 'react/umd/react.production.min.js', type: 'application/javascript' },
+  'react-dom.production.min.js': { module: 'react-dom/umd/react-dom.production.min.js', type: 'application/javascript' },
+};
+
+const EXAMPLE_QUERY = `# Is my doctor in network? What will my drug cost?
+query Example {
+  networkCoverage(npis: ["1234567893"], planIds: ["10001OH0010001"], year: 2026) {
+    npi planId status message networkTiers acceptingNewPatients
+  }
+  drugCoverage(rxnormIds: ["617310"], planIds: ["10001OH0010001"]) {
+    rxnormId planId status drugTier costSummary
+  }
+}
+`;
+
+export function explorerHtml(endpoint: string): string {
+  return `<!doctype html>
+<html lang="en">
+<head>
+  <meta charset="utf-8" />
+  <title>Coverage transparency API · GraphiQL</title>
+  <link rel="stylesheet" href="/explorer/assets/graphiql.min.css" />
+  <style>body { margin: 0; height: 100vh; } #graphiql { height: 100vh; }</style>
+</head>
+<body>
+  <div id="graphiql">Loading the explorer…</div>
+  <script src="/explorer/assets/react.production.min.js"></script>
+  <script src="/explorer/assets/react-dom.production.min.js"></script>
+  <script src="/explorer/assets/graphiql.min.js"></script>
+  <script>
+    const fetcher = GraphiQL.createFetcher({ url: ${JSON.stringify(endpoint)} });
+    ReactDOM.createRoot(document.getElementById('graphiql')).render(
+      React.createElement(GraphiQL, { fetcher, defaultQuery: ${JSON.stringify(EXAMPLE_QUERY)} }),
+    );
+  </script>
+</body>
+</html>`;
+}
+
+/** Apollo shows this page to browsers that GET /graphql (instead of its CDN-hosted Sandbox). */
+export function offlineExplorerPlugin(endpoint = '/graphql'): ApolloServerPlugin {
+  return {
+    async serverWillStart() {
+      return { async renderLandingPage() { return { html: explorerHtml(endpoint) }; } };
+    },
+  };
+}
+
+@Controller('explorer')
+export class ExplorerController {
+  @Get()
+  page(@Res() res: Response) {
+    res.type('html').send(explorerHtml('/graphql'));
+  }
+
+  @Get('assets/:name')
+  asset(@Param('name') name: string, @Res() res: Response) {
+    const asset = ASSETS[name];
+    if (!asset) throw new NotFoundException(`No explorer asset ${name}`);
+    res.type(asset.type).setHeader('Cache-Control', 'public, max-age=86400');
+    createReadStream(require.resolve(asset.module)).pipe(res);
+  }
+}

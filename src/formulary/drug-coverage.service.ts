@@ -1,0 +1,154 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
+import { DrugTierModel, PlanModel } from '../plans/models/plan.model';
+import { PlansService } from '../plans/plans.service';
+import { coversYear } from '../providers/network.service';
+import { CoverageStatus, DrugCoverageModel, DrugModel } from './models/drug.model';
+
+interface PublishedPlan extends PlanModel {
+  hasFormularyFiles: boolean;
+}
+
+interface EntryRow {
+  planId: string;
+  rxnormId: string;
+  drugTier: string;
+  priorAuthorization: boolean;
+  stepTherapy: boolean;
+  quantityLimit: boolean;
+  years: number[];
+}
+
+const PREFERRED_SUMMARY_TYPE = '1-MONTH-IN-RETAIL';
+
+/** Answers "what does my drug cost on this plan?" for every RXCUI × plan pair. */
+@Injectable()
+export class DrugCoverageService {
+  constructor(
+    @InjectDataSource() private readonly db: DataSource,
+    private readonly plans: PlansService,
+  ) {}
+
+  async checkDrugs(rxcuis: string[], planIds: string[], year?: number | null): Promise<DrugCoverageModel[]> {
+    const uniqueDrugs = [...new Set(rxcuis)];
+    const uniquePlans = [...new Set(planIds)];
+    const [plans, entries, drugs] = await Promise.all([
+      this.findPublishedPlansWithFormularies(uniquePlans),
+      this.findEntries(uniqueDrugs, uniquePlans),
+      this.findDrugs(uniqueDrugs),
+    ]);
+    const tiers = await this.plans.findDrugTiers(plans.map((p) => ({ versionId: p.versionId, planId: p.planId })));
+    const planById = new Map(plans.map((p) => [p.planId, p]));
+    const drugById = new Map(drugs.map((d) => [d.rxnormId, d]));
+
+    const answers: DrugCoverageModel[] = [];
+    for (const rxnormId of uniqueDrugs) {
+      for (const planId of uniquePlans) {
+        const plan = planById.get(planId) ?? null;
+        const entry = entries.find((e) => e.rxnormId === rxnormId && e.planId === planId && coversYear(e.years, year));
+        const planTiers = plan ? tiers.get(`${plan.versionId}:${planId}`) ?? [] : [];
+        answers.push(this.answer(rxnormId, planId, year ?? null, plan, entry ?? null, drugById.get(rxnormId) ?? null, planTiers));
+      }
+    }
+    return answers;
+  }
+
+  private answer(
+    rxnormId: string,
+    planId: string,
+    year: number | null,
+    plan: PublishedPlan | null,
+    entry: EntryRow | null,
+    drug: DrugModel | null,
+    planTiers: DrugTierModel[],
+  ): DrugCoverageModel {
+    const drugName = drug?.drugName ?? `RXCUI ${rxnormId}`;
+    const base = {
+      rxnormId, planId, year, plan, drug, drugTier: null, priorAuthorization: null, stepTherapy: null,
+      quantityLimit: null, mailOrder: null, costSharing: [], costSummary: null,
+    };
+    const unknown = (reason: string, message: string): DrugCoverageModel => ({ ...base, status: CoverageStatus.UNKNOWN, reason, message });
+
+    if (!plan) return unknown('PLAN_NOT_LOADED', `Plan ${planId} is not loaded: no issuer has published it.`);
+    if (!coversYear(plan.years, year)) {
+      return unknown('YEAR_NOT_REPORTED', `Plan ${planId} is loaded for ${plan.years.join(', ')}, not for ${year}.`);
+    }
+    if (!plan.hasFormularyFiles) {
+      return unknown('FORMULARY_NOT_REPORTED', `Issuer ${plan.issuerId} has not published a formulary for plan ${planId}.`);
+    }
+    if (!entry) {
+      return {
+        ...base,
+        status: CoverageStatus.NOT_COVERED,
+        reason: 'NOT_ON_FORMULARY',
+        message: `${drugName} is not on the formulary of ${plan.marketingName}.`,
+      };
+    }
+    const tier = planTiers.find((t) => t.drugTier === entry.drugTier) ?? null;
+    const costSharing = tier?.costSharing ?? [];
+    const summaryRule = costSharing.find((c) => c.pharmacyType === PREFERRED_SUMMARY_TYPE) ?? costSharing[0];
+    const restrictions = [
+      entry.priorAuthorization && 'prior authorization',
+      entry.stepTherapy && 'step therapy',
+      entry.quantityLimit && 'a quantity limit',
+    ].filter(Boolean);
+    return {
+      ...base,
+      status: CoverageStatus.COVERED,
+      reason: null,
+      message:
+        `${drugName} is covered by ${plan.marketingName} at the ${entry.drugTier} tier` +
+        (summaryRule ? `: ${summaryRule.description}` : '') +
+        (restrictions.length ? `; requires ${restrictions.join(', ')}` : '') +
+        '.',
+      drugTier: entry.drugTier,
+      priorAuthorization: entry.priorAuthorization,
+      stepTherapy: entry.stepTherapy,
+      quantityLimit: entry.quantityLimit,
+      mailOrder: tier?.mailOrder ?? null,
+      costSharing,
+      costSummary: summaryRule?.description ?? null,
+    };
+  }
+
+  private findPublishedPlansWithFormularies(planIds: string[]): Promise<PublishedPlan[]> {
+    return this.db.query(
+      `SELECT p.plan_id AS "planId", p.plan_id_type AS "planIdType", p.issuer_id AS "issuerId", p.state,
+              p.marketing_name AS "marketingName", p.metal_level AS "metalLevel", p.summary_url AS "summaryUrl",
+              p.marketing_url AS "marketingUrl", p.formulary_url AS "formularyUrl", p.plan_contact AS "planContact",
+              p.years, p.network_tiers AS "networkTiers", p.last_updated_on AS "lastUpdatedOn",
+              p.version_id AS "versionId", v.has_formulary_files AS "hasFormularyFiles"
+         FROM plan p
+         JOIN issuer i ON i.current_version_id = p.version_id
+         JOIN dataset_version v ON v.id = p.version_id
+        WHERE p.plan_id = ANY($1::char(14)[])`,
+      [planIds],
+    );
+  }
+
+  private findEntries(rxcuis: string[], planIds: string[]): Promise<EntryRow[]> {
+    return this.db.query(
+      `SELECT f.plan_id AS "planId", f.rxnorm_id AS "rxnormId", f.drug_tier AS "drugTier",
+              f.prior_authorization AS "priorAuthorization", f.step_therapy AS "stepTherapy",
+              f.quantity_limit AS "quantityLimit", f.years
+         FROM formulary_entry f
+         JOIN issuer i ON i.current_version_id = f.version_id
+        WHERE f.rxnorm_id = ANY($1::text[]) AND f.plan_id = ANY($2::char(14)[])`,
+      [rxcuis, planIds],
+    );
+  }
+
+  /** Drug names across published formularies; issuers sometimes name one RXCUI differently. */
+  async findDrugs(rxcuis: readonly string[]): Promise<DrugModel[]> {
+    if (!rxcuis.length) return [];
+    const rows: Array<{ rxnormId: string; names: string[] }> = await this.db.query(
+      `SELECT d.rxnorm_id AS "rxnormId", array_agg(DISTINCT d.drug_name ORDER BY d.drug_name) AS names
+         FROM drug d JOIN issuer i ON i.current_version_id = d.version_id
+        WHERE d.rxnorm_id = ANY($1::text[])
+        GROUP BY d.rxnorm_id`,
+      [rxcuis],
+    );
+    return rows.map((row) => ({ rxnormId: row.rxnormId, drugName: row.names[0], otherNames: row.names.slice(1) }));
+  }
+}

@@ -1,0 +1,162 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
+import { PlanModel } from '../plans/models/plan.model';
+import { NetworkCheckModel, NetworkStatus, ProviderListingModel, ProviderModel, ProviderPlanNetworkModel } from './models/provider.model';
+import { ProviderListingsRepository } from './provider-listings.repository';
+
+interface PublishedPlan extends PlanModel {
+  hasProviderFiles: boolean;
+}
+
+interface MembershipRow {
+  npi: string;
+  planId: string;
+  networkTier: string;
+  years: number[];
+  versionId: number;
+  recordNo: number;
+}
+
+/** True when `year` is within `years`; an empty list (files without `years`) means "not stated". */
+export function coversYear(years: number[], year: number | null | undefined): boolean {
+  return year == null || years.length === 0 || years.includes(year);
+}
+
+export function acceptingNewPatients(accepting: string | null): boolean | null {
+  if (accepting === 'accepting') return true;
+  if (accepting === 'not accepting') return false;
+  return null;
+}
+
+/** Answers "is my doctor in this plan's network?" for every NPI × plan pair. */
+@Injectable()
+export class NetworkService {
+  constructor(
+    @InjectDataSource() private readonly db: DataSource,
+    private readonly listings: ProviderListingsRepository,
+  ) {}
+
+  async checkNetwork(npis: string[], planIds: string[], year?: number | null): Promise<NetworkCheckModel[]> {
+    const uniqueNpis = [...new Set(npis)];
+    const uniquePlans = [...new Set(planIds)];
+    const [plans, memberships, listings] = await Promise.all([
+      this.findPublishedPlansWithNetworks(uniquePlans),
+      this.findMemberships(uniqueNpis, uniquePlans),
+      this.listings.findPublishedByNpis(uniqueNpis),
+    ]);
+
+    const planById = new Map(plans.map((plan) => [plan.planId, plan]));
+    const listingsByNpi = new Map<string, ProviderListingModel[]>();
+    for (const listing of listings) {
+      listingsByNpi.set(listing.npi!, [...(listingsByNpi.get(listing.npi!) ?? []), listing]);
+    }
+
+    const answers: NetworkCheckModel[] = [];
+    for (const npi of uniqueNpis) {
+      for (const planId of uniquePlans) {
+        const plan = planById.get(planId) ?? null;
+        const inPlan = memberships.filter((m) => m.npi === npi && m.planId === planId && coversYear(m.years, year));
+        answers.push(this.answer(npi, planId, year ?? null, plan, inPlan, listingsByNpi.get(npi) ?? []));
+      }
+    }
+    return answers;
+  }
+
+  private answer(
+    npi: string,
+    planId: string,
+    year: number | null,
+    plan: PublishedPlan | null,
+    inPlan: MembershipRow[],
+    listings: ProviderListingModel[],
+  ): NetworkCheckModel {
+    const base = { npi, planId, year, plan, networkTiers: [], accepting: null, acceptingNewPatients: null, addresses: [], provider: listings[0] ?? null };
+    const unknown = (reason: string, message: string): NetworkCheckModel => ({ ...base, status: NetworkStatus.UNKNOWN, reason, message });
+    const yearText = year ? ` for ${year}` : '';
+
+    if (!plan) return unknown('PLAN_NOT_LOADED', `Plan ${planId} is not loaded: no issuer has published it.`);
+    if (!coversYear(plan.years, year)) {
+      return unknown('YEAR_NOT_REPORTED', `Plan ${planId} is loaded for ${plan.years.join(', ')}, not for ${year}.`);
+    }
+    if (!plan.hasProviderFiles) {
+      return unknown('NETWORK_NOT_REPORTED', `Issuer ${plan.issuerId} has not published a provider directory for plan ${planId}.`);
+    }
+    if (inPlan.length) {
+      // The listing(s) in the plan's own issuer directory say where and whether the provider sees patients.
+      const own = listings.filter((l) => inPlan.some((m) => m.versionId === l.versionId && m.recordNo === l.recordNo));
+      const listing = own[0] ?? listings[0] ?? null;
+      const tiers = [...new Set(inPlan.map((m) => m.networkTier))];
+      return {
+        ...base,
+        status: NetworkStatus.IN_NETWORK,
+        reason: null,
+        message: `${listing?.displayName ?? `NPI ${npi}`} is in network for ${plan.marketingName}${yearText} (${tiers.join(', ')} tier).`,
+        networkTiers: tiers,
+        accepting: listing?.accepting ?? null,
+        acceptingNewPatients: acceptingNewPatients(listing?.accepting ?? null),
+        addresses: own.flatMap((l) => l.addresses),
+        provider: listing,
+      };
+    }
+    if (!listings.length) {
+      return unknown('PROVIDER_NOT_FOUND', `NPI ${npi} is not listed in any loaded provider directory.`);
+    }
+    return {
+      ...base,
+      status: NetworkStatus.OUT_OF_NETWORK,
+      reason: null,
+      message: `${listings[0].displayName} is not in the network of ${plan.marketingName}${yearText}.`,
+    };
+  }
+
+  private findPublishedPlansWithNetworks(planIds: string[]): Promise<PublishedPlan[]> {
+    return this.db.query(
+      `SELECT p.plan_id AS "planId", p.plan_id_type AS "planIdType", p.issuer_id AS "issuerId", p.state,
+              p.marketing_name AS "marketingName", p.metal_level AS "metalLevel", p.summary_url AS "summaryUrl",
+              p.marketing_url AS "marketingUrl", p.formulary_url AS "formularyUrl", p.plan_contact AS "planContact",
+              p.years, p.network_tiers AS "networkTiers", p.last_updated_on AS "lastUpdatedOn",
+              p.version_id AS "versionId", v.has_provider_files AS "hasProviderFiles"
+         FROM plan p
+         JOIN issuer i ON i.current_version_id = p.version_id
+         JOIN dataset_version v ON v.id = p.version_id
+        WHERE p.plan_id = ANY($1::char(14)[])`,
+      [planIds],
+    );
+  }
+
+  private findMemberships(npis: string[], planIds: string[]): Promise<MembershipRow[]> {
+    return this.db.query(
+      `SELECT m.npi, m.plan_id AS "planId", m.network_tier AS "networkTier", m.years,
+              m.version_id AS "versionId", m.record_no AS "recordNo"
+         FROM network_membership m
+         JOIN issuer i ON i.current_version_id = m.version_id
+        WHERE m.npi = ANY($1::char(10)[]) AND m.plan_id = ANY($2::char(14)[])`,
+      [npis, planIds],
+    );
+  }
+
+  /** A provider by NPI with every published listing and the plan networks that include it. */
+  async findProvider(npi: string): Promise<ProviderModel | null> {
+    const [listings, plans] = await Promise.all([
+      this.listings.findPublishedByNpis([npi]),
+      this.db.query(
+        `SELECT m.plan_id AS "planId", m.network_tier AS "networkTier", m.years
+           FROM network_membership m JOIN issuer i ON i.current_version_id = m.version_id
+          WHERE m.npi = $1
+          ORDER BY m.plan_id, m.network_tier`,
+        [npi],
+      ) as Promise<ProviderPlanNetworkModel[]>,
+    ]);
+    if (!listings.length) return null;
+    const [freshest] = listings;
+    return {
+      npi,
+      type: freshest.type,
+      displayName: freshest.displayName,
+      specialties: [...new Set(listings.flatMap((l) => l.specialties))],
+      listings,
+      plans,
+    };
+  }
+}

@@ -1,0 +1,50 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
+import { ProviderListingModel } from './models/provider.model';
+
+interface ListingRow extends Omit<ProviderListingModel, 'name'> {
+  prefix: string | null;
+  firstName: string | null;
+  middleName: string | null;
+  lastName: string | null;
+  suffix: string | null;
+}
+
+/** The SELECT list of a provider listing with its addresses; `p` is provider, `i` its issuer. */
+export const LISTING_COLUMNS = `
+  p.npi, p.type, p.prefix, p.first_name AS "firstName", p.middle_name AS "middleName", p.last_name AS "lastName",
+  p.suffix, p.facility_name AS "facilityName", p.display_name AS "displayName", p.specialties,
+  p.facility_types AS "facilityTypes", p.accepting, p.gender, p.languages, p.last_updated_on AS "lastUpdatedOn",
+  i.issuer_id AS "issuerId", p.version_id AS "versionId", p.record_no AS "recordNo", p.source_file AS "sourceFile",
+  COALESCE((SELECT json_agg(json_build_object(
+            'address', a.address, 'address2', a.address_2, 'city', a.city, 'state', a.state, 'zip', a.zip,
+            'phone', a.phone, 'latitude', a.latitude, 'longitude', a.longitude) ORDER BY a.address_no)
+       FROM provider_address a WHERE a.version_id = p.version_id AND a.record_no = p.record_no), '[]') AS addresses`;
+
+export function toListing(row: ListingRow): ProviderListingModel {
+  const { prefix, firstName, middleName, lastName, suffix, ...rest } = row;
+  const isPerson = row.type === 'INDIVIDUAL';
+  return {
+    ...rest,
+    name: isPerson ? { prefix, first: firstName, middle: middleName, last: lastName, suffix } : null,
+  };
+}
+
+@Injectable()
+export class ProviderListingsRepository {
+  constructor(@InjectDataSource() private readonly db: DataSource) {}
+
+  /** Every published listing of these NPIs, across issuers. */
+  async findPublishedByNpis(npis: readonly string[]): Promise<ProviderListingModel[]> {
+    if (!npis.length) return [];
+    const rows: ListingRow[] = await this.db.query(
+      `SELECT ${LISTING_COLUMNS}
+         FROM provider p JOIN issuer i ON i.current_version_id = p.version_id
+        WHERE p.npi = ANY($1::char(10)[])
+        ORDER BY p.npi, p.last_updated_on DESC NULLS LAST, i.issuer_id, p.record_no`,
+      [npis],
+    );
+    return rows.map(toListing);
+  }
+}

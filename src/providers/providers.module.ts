@@ -1,0 +1,12 @@
+import { Module } from '@nestjs/common';
+import { PlansModule } from '../plans/plans.module';
+import { NetworkService } from './network.service';
+import { ProviderListingsRepository } from './provider-listings.repository';
+import { ProviderPlanNetworkResolver, ProvidersResolver } from './providers.resolver';
+
+@Module({
+  imports: [PlansModule],
+  providers: [NetworkService, ProviderListingsRepository, ProvidersResolver, ProviderPlanNetworkResolver],
+  exports: [NetworkService, ProviderListingsRepository],
+})
+export class ProvidersModule {}
