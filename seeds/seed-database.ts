@@ -5,6 +5,7 @@ import { DataSource } from 'typeorm';
 import { buildDataSourceOptions } from '../src/database/data-source-options';
 import { QhpImporter } from '../src/ingest/qhp-importer';
 import { writeQhpFiles } from './write-qhp-files';
+import { loadDemoReferenceData } from '../src/pricing/demo-reference-data';
 
 /**
  * Generates the deterministic demo carriers as QHP files and loads them through the real import
@@ -27,6 +28,7 @@ export async function seedDemoData(databaseUrl: string, providers: number, log: 
       });
       log(`seeded issuer ${issuer.issuerId}: ${JSON.stringify(result.counts)}`);
     }
+    await loadDemoReferenceData(db, log);
   } finally {
     await rm(dir, { recursive: true, force: true });
     await db.destroy();

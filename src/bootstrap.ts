@@ -1,13 +1,42 @@
 import { INestApplication, Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
+import { Logger as PinoLogger } from 'nestjs-pino';
+import type { DestinationStream } from 'pino';
 import { AppModule } from './app.module';
-import { AppConfig } from './config/app-config';
+import { applyHttpSecurity } from './common/http-security';
+import { AppConfig, loadConfig } from './config/app-config';
+
+export interface CreateAppOptions {
+  /** false: no log output at all (tests). */
+  logger?: false | Logger;
+  /** Where JSON log lines go instead of stdout (tests that read logs). */
+  logDestination?: DestinationStream;
+}
+
+/** Settings createApp needs; anything not given comes from the environment (loadConfig) and its defaults. */
+export type CreateAppConfig = Pick<AppConfig, 'dbPoolSize'> & Partial<AppConfig>;
 
 /** Builds the Nest application (without listening), shared by `npm start`, tests and benchmarks. */
-export async function createApp(config: Pick<AppConfig, 'dbPoolSize'>, databaseUrl: string, options: { logger?: false | Logger } = {}): Promise<INestApplication> {
-  const app = await NestFactory.create(AppModule.forRoot({ database: { url: databaseUrl, poolSize: config.dbPoolSize } }), {
-    logger: options.logger === false ? false : undefined,
-    bodyParser: true,
-  });
+export async function createApp(config: CreateAppConfig, databaseUrl: string, options: CreateAppOptions = {}): Promise<INestApplication> {
+  const settings: AppConfig = { ...loadConfig(), ...config };
+  const quiet = options.logger === false;
+  const app = await NestFactory.create(
+    AppModule.forRoot({
+      database: { url: databaseUrl, poolSize: settings.dbPoolSize, replicaUrls: settings.databaseReplicaUrls },
+      hardening: {
+        logging: { level: quiet && !options.logDestination ? 'silent' : settings.logLevel, pretty: settings.logPretty, destination: options.logDestination },
+        rateLimit: { ...settings.rateLimit, redisUrl: settings.redisUrl },
+        graphql: { maxDepth: settings.graphqlMaxDepth, maxComplexity: settings.graphqlMaxComplexity },
+      },
+    }),
+    {
+      logger: quiet ? false : undefined,
+      bufferLogs: !quiet,
+      // Body parsers are registered by applyHttpSecurity, with limits and readable errors.
+      bodyParser: false,
+    },
+  );
+  if (!quiet) app.useLogger(app.get(PinoLogger));
+  applyHttpSecurity(app, { corsOrigins: settings.corsOrigins, bodyLimitBytes: settings.bodyLimitBytes, trustProxy: settings.trustProxy });
   return app;
 }

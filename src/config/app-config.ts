@@ -1,17 +1,50 @@
 /**
  * Settings from the environment, validated once at start so a typo gives one clear line, not a stack trace.
  */
+export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+const LOG_LEVELS: LogLevel[] = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
+
+export interface RateLimitConfig {
+  /** Length of the rate-limit window, in seconds. */
+  windowSeconds: number;
+  /** Requests per window and client IP (0 disables the per-IP limit). */
+  perIp: number;
+  /** Requests per window and API key, counted on top of the IP limit (0 disables it). */
+  perApiKey: number;
+}
+
 export interface AppConfig {
   port: number;
   databaseUrl: string | null;
+  /** Read replicas (DATABASE_REPLICA_URLS): GraphQL reads go there, writes and imports to DATABASE_URL. */
+  databaseReplicaUrls: string[];
   dbPoolSize: number;
   /** Where `npm start` keeps the embedded PostgreSQL cluster. */
   embeddedDataDir: string;
   /** Demo providers seeded into an empty database at start (0 disables seeding). */
   seedProviders: number;
+  logLevel: LogLevel;
+  /** Human-readable logs (pino-pretty) instead of JSON lines; development only. */
+  logPretty: boolean;
+  rateLimit: RateLimitConfig;
+  /** Shared rate-limit counters for many instances; in-memory (per instance) when null. */
+  redisUrl: string | null;
+  /** Origins allowed by CORS; '*' allows every origin (public reads). */
+  corsOrigins: string[] | '*';
+  /** Largest JSON/form body accepted, in bytes (uploads stream multipart and are not concerned). */
+  bodyLimitBytes: number;
+  graphqlMaxDepth: number;
+  graphqlMaxComplexity: number;
+  /** Express `trust proxy` (e.g. 1 behind one load balancer) so the client IP is read from X-Forwarded-For. */
+  trustProxy: boolean | number | string;
+  /** Hard deadline for a graceful stop (in-flight requests get up to 10 s of it), then the process exits 1. */
+  shutdownGraceMs: number;
 }
 
 export class ConfigError extends Error {}
+
+/** A problem at start that is fully explained by its message (no stack trace needed). */
+export class StartupError extends Error {}
 
 function integer(env: NodeJS.ProcessEnv, name: string, fallback: number, min: number, max: number): number {
   const raw = env[name];
@@ -23,33 +56,132 @@ function integer(env: NodeJS.ProcessEnv, name: string, fallback: number, min: nu
   return value;
 }
 
+function postgresUrl(name: string, raw: string): string {
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw new ConfigError(`${name} is not a URL: expected postgres://user[:password]@host[:port]/database`);
+  }
+  if (url.protocol !== 'postgres:' && url.protocol !== 'postgresql:') {
+    throw new ConfigError(`${name} must start with postgres:// or postgresql:// (got ${url.protocol}//)`);
+  }
+  if (!url.pathname || url.pathname === '/') throw new ConfigError(`${name} must name a database, e.g. postgres://postgres@127.0.0.1:5432/coverage`);
+  return raw;
+}
+
 function databaseUrl(env: NodeJS.ProcessEnv): string | null {
   const raw = env.DATABASE_URL;
+  if (!raw) return null;
+  return postgresUrl('DATABASE_URL', raw);
+}
+
+function replicaUrls(env: NodeJS.ProcessEnv): string[] {
+  const raw = env.DATABASE_REPLICA_URLS?.trim();
+  if (!raw) return [];
+  if (!env.DATABASE_URL) throw new ConfigError('DATABASE_REPLICA_URLS needs DATABASE_URL (the primary) to be set as well');
+  return raw
+    .split(',')
+    .map((url) => url.trim())
+    .filter(Boolean)
+    .map((url, i) => postgresUrl(`DATABASE_REPLICA_URLS[${i}]`, url));
+}
+
+function redisUrl(env: NodeJS.ProcessEnv): string | null {
+  const raw = env.REDIS_URL?.trim();
   if (!raw) return null;
   let url: URL;
   try {
     url = new URL(raw);
   } catch {
-    throw new ConfigError('DATABASE_URL is not a URL: expected postgres://user[:password]@host[:port]/database');
+    throw new ConfigError('REDIS_URL is not a URL: expected redis://[:password@]host[:port][/db]');
   }
-  if (url.protocol !== 'postgres:' && url.protocol !== 'postgresql:') {
-    throw new ConfigError(`DATABASE_URL must start with postgres:// or postgresql:// (got ${url.protocol}//)`);
+  if (url.protocol !== 'redis:' && url.protocol !== 'rediss:') {
+    throw new ConfigError(`REDIS_URL must start with redis:// or rediss:// (got ${url.protocol}//)`);
   }
-  if (!url.pathname || url.pathname === '/') throw new ConfigError('DATABASE_URL must name a database, e.g. postgres://postgres@127.0.0.1:5432/coverage');
   return raw;
+}
+
+function corsOrigins(env: NodeJS.ProcessEnv): string[] | '*' {
+  const raw = env.CORS_ORIGINS?.trim();
+  if (!raw || raw === '*') return '*';
+  const origins = raw.split(',').map((o) => o.trim()).filter(Boolean);
+  for (const origin of origins) {
+    let url: URL;
+    try {
+      url = new URL(origin);
+    } catch {
+      throw new ConfigError(`CORS_ORIGINS entry "${origin}" is not an origin: expected e.g. https://shop.example.com`);
+    }
+    if (url.origin !== origin.replace(/\/$/, '')) {
+      throw new ConfigError(`CORS_ORIGINS entry "${origin}" is not an origin (scheme://host[:port], no path): use ${url.origin}`);
+    }
+  }
+  return origins.map((o) => o.replace(/\/$/, ''));
+}
+
+const SIZE_UNITS: Record<string, number> = { b: 1, kb: 1024, mb: 1024 * 1024 };
+
+function byteSize(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
+  const raw = env[name]?.trim();
+  if (!raw) return fallback;
+  const match = /^(\d+)\s*(b|kb|mb)?$/i.exec(raw);
+  const bytes = match ? Number(match[1]) * SIZE_UNITS[(match[2] ?? 'b').toLowerCase()] : NaN;
+  if (!Number.isSafeInteger(bytes) || bytes < 1024 || bytes > 64 * 1024 * 1024) {
+    throw new ConfigError(`${name}=${raw} is invalid: expected a size from 1kb to 64mb, e.g. 100kb`);
+  }
+  return bytes;
+}
+
+function logLevel(env: NodeJS.ProcessEnv): LogLevel {
+  const raw = (env.LOG_LEVEL ?? '').trim().toLowerCase();
+  if (!raw) return 'info';
+  if (!LOG_LEVELS.includes(raw as LogLevel)) throw new ConfigError(`LOG_LEVEL=${env.LOG_LEVEL} is invalid: expected one of ${LOG_LEVELS.join(', ')}`);
+  return raw as LogLevel;
+}
+
+function boolean(env: NodeJS.ProcessEnv, name: string, fallback: boolean): boolean {
+  const raw = env[name]?.trim().toLowerCase();
+  if (!raw) return fallback;
+  if (['1', 'true', 'yes', 'on'].includes(raw)) return true;
+  if (['0', 'false', 'no', 'off'].includes(raw)) return false;
+  throw new ConfigError(`${name}=${env[name]} is invalid: expected true or false`);
+}
+
+function trustProxy(env: NodeJS.ProcessEnv): boolean | number | string {
+  const raw = env.TRUST_PROXY?.trim();
+  if (!raw || raw === 'false') return false;
+  if (raw === 'true') return true;
+  if (/^\d+$/.test(raw)) return Number(raw);
+  return raw; // e.g. "loopback, 10.0.0.0/8" (express trust proxy syntax)
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   return {
     port: integer(env, 'PORT', 3000, 0, 65535),
     databaseUrl: databaseUrl(env),
+    databaseReplicaUrls: replicaUrls(env),
     dbPoolSize: integer(env, 'DB_POOL_SIZE', 20, 1, 500),
     embeddedDataDir: env.EMBEDDED_PG_DIR || '.data/pg',
     seedProviders: integer(env, 'SEED_PROVIDERS', 2000, 0, 10_000_000),
+    logLevel: logLevel(env),
+    logPretty: boolean(env, 'LOG_PRETTY', false),
+    rateLimit: {
+      windowSeconds: integer(env, 'RATE_LIMIT_WINDOW_SECONDS', 60, 1, 86_400),
+      perIp: integer(env, 'RATE_LIMIT_PER_MINUTE', 1000, 0, 100_000_000),
+      perApiKey: integer(env, 'RATE_LIMIT_PER_API_KEY', 1000, 0, 100_000_000),
+    },
+    redisUrl: redisUrl(env),
+    corsOrigins: corsOrigins(env),
+    bodyLimitBytes: byteSize(env, 'BODY_LIMIT', 100 * 1024),
+    graphqlMaxDepth: integer(env, 'GRAPHQL_MAX_DEPTH', 8, 2, 100),
+    graphqlMaxComplexity: integer(env, 'GRAPHQL_MAX_COMPLEXITY', 50_000, 10, 100_000_000),
+    trustProxy: trustProxy(env),
+    shutdownGraceMs: integer(env, 'SHUTDOWN_GRACE_MS', 25_000, 1_000, 600_000),
   };
 }
 
-/** A database URL with its password masked, safe for logs. */
+/** A database (or Redis) URL with its password masked, safe for logs. */
 export function redactUrl(url: string): string {
   try {
     const parsed = new URL(url);

@@ -11,14 +11,20 @@ types.setTypeParser(types.builtins.DATE, (value) => value);
 
 export interface DatabaseSettings {
   url: string;
-  /** Connection pool size per instance. */
+  /** Connection pool size per instance (and per replica). */
   poolSize?: number;
+  /**
+   * Read replicas. With replicas, TypeORM keeps one pool per server: repository/query-builder reads and
+   * `readQuery()` go to a replica, writes, transactions, migrations and plain `DataSource.query()` to `url`.
+   */
+  replicaUrls?: string[];
 }
 
 export function buildDataSourceOptions(settings: DatabaseSettings): DataSourceOptions {
+  const replicas = settings.replicaUrls ?? [];
   return {
     type: 'postgres',
-    url: settings.url,
+    ...(replicas.length ? { replication: { master: { url: settings.url }, slaves: replicas.map((url) => ({ url })) } } : { url: settings.url }),
     entities: ENTITIES,
     migrations: MIGRATIONS,
     migrationsTableName: 'schema_migrations',

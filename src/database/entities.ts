@@ -9,6 +9,12 @@ import { TierCostSharingEntity } from '../plans/entities/tier-cost-sharing.entit
 import { NetworkMembershipEntity } from '../providers/entities/network-membership.entity';
 import { ProviderAddressEntity } from '../providers/entities/provider-address.entity';
 import { ProviderEntity } from '../providers/entities/provider.entity';
+import { ImportJobEntity } from '../uploads/import-job.entity';
+import { DrugIngredientEntity } from '../pricing/entities/drug-ingredient.entity';
+import { DrugPriceEntity } from '../pricing/entities/drug-price.entity';
+import { IssuerQualityEntity } from '../quality/entities/issuer-quality.entity';
+import { PlanQualityEntity } from '../quality/entities/plan-quality.entity';
+import { ListingReportEntity } from '../reports/listing-report.entity';
 
 /** Every entity, listed explicitly (no globs) so ts-node, jest and compiled builds agree. */
 export const ENTITIES = [
@@ -23,4 +29,10 @@ export const ENTITIES = [
   DrugEntity,
   FormularyEntryEntity,
   ApiKeyEntity,
+  ImportJobEntity,
+  DrugIngredientEntity,
+  DrugPriceEntity,
+  IssuerQualityEntity,
+  PlanQualityEntity,
+  ListingReportEntity,
 ];

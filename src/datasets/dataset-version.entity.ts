@@ -2,6 +2,14 @@ import { Column, Entity, PrimaryGeneratedColumn } from 'typeorm';
 
 export type DatasetVersionStatus = 'loading' | 'published' | 'superseded' | 'failed';
 
+/** Provenance of one loaded file, as stored in dataset_version.source_files. */
+export interface DatasetSourceFile {
+  name: string;
+  kind: string;
+  bytes?: number;
+  sha256?: string;
+}
+
 /** One load of an issuer's files. Rows of carrier data carry its id; only a published one is read. */
 @Entity('dataset_version')
 export class DatasetVersionEntity {
@@ -27,7 +35,7 @@ export class DatasetVersionEntity {
   contentHash: string | null;
 
   @Column({ name: 'source_files', type: 'jsonb', default: () => "'[]'" })
-  sourceFiles: Array<{ name: string; kind: string; bytes?: number; sha256?: string }>;
+  sourceFiles: DatasetSourceFile[];
 
   @Column({ name: 'has_provider_files', type: 'boolean', default: false })
   hasProviderFiles: boolean;

@@ -1,13 +1,17 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
+import { readQuery } from '../database/read-query';
 import { DrugTierModel, PlanModel } from '../plans/models/plan.model';
 import { PlansService } from '../plans/plans.service';
 import { coversYear } from '../providers/network.service';
+import { AnswerOutcome } from '../quality/models/answer-outcome';
+import { ProvenanceModel, ProvenanceRecordType } from '../quality/models/provenance.model';
 import { CoverageStatus, DrugCoverageModel, DrugModel } from './models/drug.model';
 
 interface PublishedPlan extends PlanModel {
   hasFormularyFiles: boolean;
+  sourceFile: string | null;
 }
 
 interface EntryRow {
@@ -18,9 +22,31 @@ interface EntryRow {
   stepTherapy: boolean;
   quantityLimit: boolean;
   years: number[];
+  /** The drugs file that listed this drug in the plan's version. */
+  drugSourceFile: string | null;
 }
 
 const PREFERRED_SUMMARY_TYPE = '1-MONTH-IN-RETAIL';
+
+/** The cost-sharing line shoppers see first: 30-day in-network retail, else the first one stated. */
+export function summaryCostSharing<T extends { pharmacyType: string }>(costSharing: readonly T[]): T | undefined {
+  return costSharing.find((c) => c.pharmacyType === PREFERRED_SUMMARY_TYPE) ?? costSharing[0];
+}
+
+/**
+ * Where a drug answer comes from: the drug's record when the formulary lists it, otherwise the plan
+ * record (whose formulary omits the drug, or whose year / formulary is not reported). Drug records have
+ * no date in the QHP format, so lastUpdatedOn is the plan's: it defines the tiers and cost sharing.
+ */
+function drugProvenance(plan: PublishedPlan, entry: EntryRow | null): ProvenanceModel {
+  return {
+    issuerId: plan.issuerId,
+    datasetVersionId: plan.versionId,
+    recordType: entry ? ProvenanceRecordType.DRUG : ProvenanceRecordType.PLAN,
+    sourceFile: entry ? entry.drugSourceFile : plan.sourceFile,
+    lastUpdatedOn: plan.lastUpdatedOn,
+  };
+}
 
 /** Answers "what does my drug cost on this plan?" for every RXCUI × plan pair. */
 @Injectable()
@@ -67,8 +93,12 @@ export class DrugCoverageService {
     const base = {
       rxnormId, planId, year, plan, drug, drugTier: null, priorAuthorization: null, stepTherapy: null,
       quantityLimit: null, mailOrder: null, costSharing: [], costSummary: null,
+      provenance: plan ? drugProvenance(plan, null) : null,
     };
-    const unknown = (reason: string, message: string): DrugCoverageModel => ({ ...base, status: CoverageStatus.UNKNOWN, reason, message });
+    // Every UNKNOWN means nothing is loaded for this plan and year: "not reported", never "not covered".
+    const unknown = (reason: string, message: string): DrugCoverageModel => ({
+      ...base, status: CoverageStatus.UNKNOWN, outcome: AnswerOutcome.NOT_REPORTED, reason, message,
+    });
 
     if (!plan) return unknown('PLAN_NOT_LOADED', `Plan ${planId} is not loaded: no issuer has published it.`);
     if (!coversYear(plan.years, year)) {
@@ -81,13 +111,14 @@ export class DrugCoverageService {
       return {
         ...base,
         status: CoverageStatus.NOT_COVERED,
+        outcome: AnswerOutcome.NOT_COVERED,
         reason: 'NOT_ON_FORMULARY',
         message: `${drugName} is not on the formulary of ${plan.marketingName}.`,
       };
     }
     const tier = planTiers.find((t) => t.drugTier === entry.drugTier) ?? null;
     const costSharing = tier?.costSharing ?? [];
-    const summaryRule = costSharing.find((c) => c.pharmacyType === PREFERRED_SUMMARY_TYPE) ?? costSharing[0];
+    const summaryRule = summaryCostSharing(costSharing);
     const restrictions = [
       entry.priorAuthorization && 'prior authorization',
       entry.stepTherapy && 'step therapy',
@@ -96,6 +127,8 @@ export class DrugCoverageService {
     return {
       ...base,
       status: CoverageStatus.COVERED,
+      outcome: AnswerOutcome.COVERED,
+      provenance: drugProvenance(plan, entry),
       reason: null,
       message:
         `${drugName} is covered by ${plan.marketingName} at the ${entry.drugTier} tier` +
@@ -113,12 +146,12 @@ export class DrugCoverageService {
   }
 
   private findPublishedPlansWithFormularies(planIds: string[]): Promise<PublishedPlan[]> {
-    return this.db.query(
+    return readQuery(this.db,
       `SELECT p.plan_id AS "planId", p.plan_id_type AS "planIdType", p.issuer_id AS "issuerId", p.state,
               p.marketing_name AS "marketingName", p.metal_level AS "metalLevel", p.summary_url AS "summaryUrl",
               p.marketing_url AS "marketingUrl", p.formulary_url AS "formularyUrl", p.plan_contact AS "planContact",
               p.years, p.network_tiers AS "networkTiers", p.last_updated_on AS "lastUpdatedOn",
-              p.version_id AS "versionId", v.has_formulary_files AS "hasFormularyFiles"
+              p.version_id AS "versionId", v.has_formulary_files AS "hasFormularyFiles", p.source_file AS "sourceFile"
          FROM plan p
          JOIN issuer i ON i.current_version_id = p.version_id
          JOIN dataset_version v ON v.id = p.version_id
@@ -128,12 +161,13 @@ export class DrugCoverageService {
   }
 
   private findEntries(rxcuis: string[], planIds: string[]): Promise<EntryRow[]> {
-    return this.db.query(
+    return readQuery(this.db,
       `SELECT f.plan_id AS "planId", f.rxnorm_id AS "rxnormId", f.drug_tier AS "drugTier",
               f.prior_authorization AS "priorAuthorization", f.step_therapy AS "stepTherapy",
-              f.quantity_limit AS "quantityLimit", f.years
+              f.quantity_limit AS "quantityLimit", f.years, d.source_file AS "drugSourceFile"
          FROM formulary_entry f
          JOIN issuer i ON i.current_version_id = f.version_id
+         LEFT JOIN drug d ON d.version_id = f.version_id AND d.rxnorm_id = f.rxnorm_id
         WHERE f.rxnorm_id = ANY($1::text[]) AND f.plan_id = ANY($2::char(14)[])`,
       [rxcuis, planIds],
     );
@@ -142,7 +176,7 @@ export class DrugCoverageService {
   /** Drug names across published formularies; issuers sometimes name one RXCUI differently. */
   async findDrugs(rxcuis: readonly string[]): Promise<DrugModel[]> {
     if (!rxcuis.length) return [];
-    const rows: Array<{ rxnormId: string; names: string[] }> = await this.db.query(
+    const rows: Array<{ rxnormId: string; names: string[] }> = await readQuery(this.db,
       `SELECT d.rxnorm_id AS "rxnormId", array_agg(DISTINCT d.drug_name ORDER BY d.drug_name) AS names
          FROM drug d JOIN issuer i ON i.current_version_id = d.version_id
         WHERE d.rxnorm_id = ANY($1::text[])

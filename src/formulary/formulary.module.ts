@@ -1,11 +1,13 @@
 import { Module } from '@nestjs/common';
 import { PlansModule } from '../plans/plans.module';
+import { PricingModule } from '../pricing/pricing.module';
 import { DrugCoverageService } from './drug-coverage.service';
-import { FormularyResolver } from './formulary.resolver';
+import { DrugCoverageFieldsResolver, FormularyResolver } from './formulary.resolver';
+import { GenericEquivalentsService } from './generic-equivalents.service';
 
 @Module({
-  imports: [PlansModule],
-  providers: [DrugCoverageService, FormularyResolver],
+  imports: [PlansModule, PricingModule],
+  providers: [DrugCoverageService, GenericEquivalentsService, FormularyResolver, DrugCoverageFieldsResolver],
   exports: [DrugCoverageService],
 })
 export class FormularyModule {}

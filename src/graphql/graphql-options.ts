@@ -1,10 +1,25 @@
+import type { ApolloServerPlugin } from '@apollo/server';
+import { unwrapResolverError } from '@apollo/server/errors';
 import { ApolloDriverConfig } from '@nestjs/apollo';
 import { GraphQLFormattedError } from 'graphql';
 import { createGraphQLContext } from '../common/graphql-context';
+import { DATABASE_UNAVAILABLE_MESSAGE, isDatabaseUnavailableError } from '../database/database-errors';
 import { offlineExplorerPlugin } from '../explorer/explorer';
+import { complexityLimitPlugin, DEFAULT_MAX_COMPLEXITY, DEFAULT_MAX_DEPTH, depthLimitRule, QueryLimits } from './query-limits';
+
+/** Seconds a client should wait before retrying while the database is unreachable. */
+const DATABASE_RETRY_AFTER_SECONDS = 5;
 
 /** Errors a client can act on keep their message; anything unexpected is reported without internals. */
-export function formatError(formatted: GraphQLFormattedError): GraphQLFormattedError {
+export function formatError(formatted: GraphQLFormattedError, error?: unknown): GraphQLFormattedError {
+  if (error !== undefined && isDatabaseUnavailableError(unwrapResolverError(error))) {
+    return {
+      message: DATABASE_UNAVAILABLE_MESSAGE,
+      locations: formatted.locations,
+      path: formatted.path,
+      extensions: { code: 'SERVICE_UNAVAILABLE', retryAfterSeconds: DATABASE_RETRY_AFTER_SECONDS },
+    };
+  }
   const code = formatted.extensions?.code;
   if (code === 'INTERNAL_SERVER_ERROR' && process.env.NODE_ENV === 'production') {
     return { message: 'Internal server error', extensions: { code }, path: formatted.path, locations: formatted.locations };
@@ -14,7 +29,29 @@ export function formatError(formatted: GraphQLFormattedError): GraphQLFormattedE
   return { ...formatted, extensions };
 }
 
-export function graphqlOptions(): Omit<ApolloDriverConfig, 'driver'> {
+/**
+ * HTTP status for responses whose errors say "come back later": 429 when rate limited, 503 when the
+ * database is unreachable, both with Retry-After. Other execution errors keep 200 (GraphQL over HTTP).
+ */
+export function retryableStatusPlugin(): ApolloServerPlugin {
+  return {
+    async requestDidStart() {
+      return {
+        async willSendResponse({ response }) {
+          if (response.body.kind !== 'single') return;
+          const errors = response.body.singleResult.errors ?? [];
+          const retryable = errors.find((e) => e.extensions?.code === 'RATE_LIMITED') ?? errors.find((e) => e.extensions?.code === 'SERVICE_UNAVAILABLE');
+          if (!retryable) return;
+          response.http.status = retryable.extensions!.code === 'RATE_LIMITED' ? 429 : 503;
+          const retryAfter = retryable.extensions!.retryAfterSeconds;
+          if (typeof retryAfter === 'number') response.http.headers.set('retry-after', String(retryAfter));
+        },
+      };
+    },
+  };
+}
+
+export function graphqlOptions(limits: QueryLimits = {}): Omit<ApolloDriverConfig, 'driver'> {
   return {
     path: '/graphql',
     autoSchemaFile: true,
@@ -24,6 +61,9 @@ export function graphqlOptions(): Omit<ApolloDriverConfig, 'driver'> {
     includeStacktraceInErrorResponses: false,
     context: createGraphQLContext,
     formatError,
-    plugins: [offlineExplorerPlugin('/graphql')],
+    // Statuses are set by retryableStatusPlugin (Nest's plugin would reset every execution error to 200).
+    preserveHttpStatusForExecutionErrors: false,
+    validationRules: [depthLimitRule(limits.maxDepth ?? DEFAULT_MAX_DEPTH)],
+    plugins: [offlineExplorerPlugin('/graphql'), complexityLimitPlugin(limits.maxComplexity ?? DEFAULT_MAX_COMPLEXITY), retryableStatusPlugin()],
   };
 }

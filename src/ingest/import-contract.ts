@@ -29,6 +29,11 @@ export interface ImportRequest {
   onProgress?: (progress: ImportProgress) => void;
   /** Refuse files whose size exceeds this (bytes). */
   maxFileBytes?: number;
+  /**
+   * JSON engine: 'fast' (default) splits the top-level array itself and JSON.parses one record at a time;
+   * 'stream-json' uses the stream-json tokenizer (about 3x slower; kept as the reference implementation).
+   */
+  jsonParser?: 'fast' | 'stream-json';
 }
 
 export interface ImportProgress {
@@ -57,6 +62,8 @@ export interface ValidationReport {
   /** Up to N samples per reason. */
   samples: Record<string, RejectionSample[]>;
   warnings: RejectionSample[];
+  /** Counts per warning code (warnings keeps only the first samples of each). */
+  warningsByReason?: Record<string, number>;
 }
 
 export interface ImportResult {
@@ -76,6 +83,8 @@ export class ImportError extends Error {
     public readonly code: string,
     message: string,
     public readonly file?: string,
+    /** The dataset version the failed load had created (marked 'failed', its rows deleted). */
+    public versionId?: number,
   ) {
     super(message);
   }

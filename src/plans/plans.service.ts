@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
+import { readQuery } from '../database/read-query';
 import { decodeCursor, pageSize, toConnection } from '../common/pagination';
 import { describeCostSharing } from '../formulary/cost-sharing-text';
 import { CostSharingModel, DrugTierModel, IssuerModel, PlanModel } from './models/plan.model';
@@ -26,7 +27,7 @@ export class PlansService {
   /** Published plans among `planIds`, in no particular order; unknown ids are simply absent. */
   async findPublishedPlans(planIds: readonly string[]): Promise<PlanModel[]> {
     if (!planIds.length) return [];
-    return this.db.query(
+    return readQuery(this.db,
       `SELECT ${PLAN_COLUMNS}
          FROM plan p JOIN issuer i ON i.current_version_id = p.version_id
         WHERE p.plan_id = ANY($1::char(14)[])`,
@@ -42,7 +43,7 @@ export class PlansService {
   async listPlans(filter: PlanFilter, first?: number | null, after?: string | null) {
     const limit = pageSize(first);
     const afterPlanId = decodeCursor<string>(after);
-    const rows: PlanModel[] = await this.db.query(
+    const rows: PlanModel[] = await readQuery(this.db,
       `SELECT ${PLAN_COLUMNS}
          FROM plan p JOIN issuer i ON i.current_version_id = p.version_id
         WHERE ($1::text IS NULL OR p.issuer_id = $1)
@@ -58,7 +59,7 @@ export class PlansService {
   }
 
   async findIssuers(issuerIds: readonly string[]): Promise<IssuerModel[]> {
-    return this.db.query(
+    return readQuery(this.db,
       `SELECT issuer_id AS "issuerId", name, state, current_version_id AS "currentVersionId"
          FROM issuer WHERE issuer_id = ANY($1::char(5)[])`,
       [issuerIds],
@@ -70,7 +71,7 @@ export class PlansService {
     const result = new Map<string, DrugTierModel[]>();
     if (!keys.length) return result;
     const rows: Array<{ versionId: number; planId: string; drugTier: string; mailOrder: boolean; costSharing: Omit<CostSharingModel, 'description'>[] }> =
-      await this.db.query(
+      await readQuery(this.db,
         `SELECT t.version_id AS "versionId", t.plan_id AS "planId", t.drug_tier AS "drugTier", t.mail_order AS "mailOrder",
                 COALESCE(json_agg(json_build_object(
                   'pharmacyType', c.pharmacy_type, 'copayAmount', c.copay_amount, 'copayOpt', c.copay_opt,

@@ -1,12 +1,16 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
+import { readQuery } from '../database/read-query';
 import { PlanModel } from '../plans/models/plan.model';
+import { AnswerOutcome } from '../quality/models/answer-outcome';
+import { ProvenanceModel, ProvenanceRecordType } from '../quality/models/provenance.model';
 import { NetworkCheckModel, NetworkStatus, ProviderListingModel, ProviderModel, ProviderPlanNetworkModel } from './models/provider.model';
 import { ProviderListingsRepository } from './provider-listings.repository';
 
 interface PublishedPlan extends PlanModel {
   hasProviderFiles: boolean;
+  sourceFile: string | null;
 }
 
 interface MembershipRow {
@@ -21,6 +25,28 @@ interface MembershipRow {
 /** True when `year` is within `years`; an empty list (files without `years`) means "not stated". */
 export function coversYear(years: number[], year: number | null | undefined): boolean {
   return year == null || years.length === 0 || years.includes(year);
+}
+
+/** Provenance of a provider listing: the record in the issuer's provider files. */
+export function listingProvenance(listing: ProviderListingModel): ProvenanceModel {
+  return {
+    issuerId: listing.issuerId,
+    datasetVersionId: listing.versionId,
+    recordType: ProvenanceRecordType.PROVIDER_LISTING,
+    sourceFile: listing.sourceFile,
+    lastUpdatedOn: listing.lastUpdatedOn,
+  };
+}
+
+/** Provenance of an answer that rests on the plan record (an absence, or a year / directory not reported). */
+function planProvenance(plan: PublishedPlan): ProvenanceModel {
+  return {
+    issuerId: plan.issuerId,
+    datasetVersionId: plan.versionId,
+    recordType: ProvenanceRecordType.PLAN,
+    sourceFile: plan.sourceFile,
+    lastUpdatedOn: plan.lastUpdatedOn,
+  };
 }
 
 export function acceptingNewPatients(accepting: string | null): boolean | null {
@@ -71,8 +97,13 @@ export class NetworkService {
     inPlan: MembershipRow[],
     listings: ProviderListingModel[],
   ): NetworkCheckModel {
-    const base = { npi, planId, year, plan, networkTiers: [], accepting: null, acceptingNewPatients: null, addresses: [], provider: listings[0] ?? null };
-    const unknown = (reason: string, message: string): NetworkCheckModel => ({ ...base, status: NetworkStatus.UNKNOWN, reason, message });
+    const base = {
+      npi, planId, year, plan, networkTiers: [], accepting: null, acceptingNewPatients: null, addresses: [],
+      provider: listings[0] ?? null, provenance: plan ? planProvenance(plan) : null,
+    };
+    const unknown = (reason: string, message: string): NetworkCheckModel => ({
+      ...base, status: NetworkStatus.UNKNOWN, outcome: AnswerOutcome.NOT_REPORTED, reason, message,
+    });
     const yearText = year ? ` for ${year}` : '';
 
     if (!plan) return unknown('PLAN_NOT_LOADED', `Plan ${planId} is not loaded: no issuer has published it.`);
@@ -90,6 +121,8 @@ export class NetworkService {
       return {
         ...base,
         status: NetworkStatus.IN_NETWORK,
+        outcome: AnswerOutcome.COVERED,
+        provenance: own[0] ? listingProvenance(own[0]) : base.provenance,
         reason: null,
         message: `${listing?.displayName ?? `NPI ${npi}`} is in network for ${plan.marketingName}${yearText} (${tiers.join(', ')} tier).`,
         networkTiers: tiers,
@@ -99,24 +132,32 @@ export class NetworkService {
         provider: listing,
       };
     }
+    // From here on the plan's directory is loaded for this year and omits the provider: NOT_COVERED.
     if (!listings.length) {
-      return unknown('PROVIDER_NOT_FOUND', `NPI ${npi} is not listed in any loaded provider directory.`);
+      return {
+        ...unknown('PROVIDER_NOT_FOUND', `NPI ${npi} is not listed in any loaded provider directory.`),
+        outcome: AnswerOutcome.NOT_COVERED,
+      };
     }
+    // The plan's own issuer may list the provider for other plans: that listing is the record read.
+    const ownIssuerListing = listings.find((l) => l.versionId === plan.versionId);
     return {
       ...base,
       status: NetworkStatus.OUT_OF_NETWORK,
+      outcome: AnswerOutcome.NOT_COVERED,
+      provenance: ownIssuerListing ? listingProvenance(ownIssuerListing) : base.provenance,
       reason: null,
       message: `${listings[0].displayName} is not in the network of ${plan.marketingName}${yearText}.`,
     };
   }
 
   private findPublishedPlansWithNetworks(planIds: string[]): Promise<PublishedPlan[]> {
-    return this.db.query(
+    return readQuery(this.db,
       `SELECT p.plan_id AS "planId", p.plan_id_type AS "planIdType", p.issuer_id AS "issuerId", p.state,
               p.marketing_name AS "marketingName", p.metal_level AS "metalLevel", p.summary_url AS "summaryUrl",
               p.marketing_url AS "marketingUrl", p.formulary_url AS "formularyUrl", p.plan_contact AS "planContact",
               p.years, p.network_tiers AS "networkTiers", p.last_updated_on AS "lastUpdatedOn",
-              p.version_id AS "versionId", v.has_provider_files AS "hasProviderFiles"
+              p.version_id AS "versionId", v.has_provider_files AS "hasProviderFiles", p.source_file AS "sourceFile"
          FROM plan p
          JOIN issuer i ON i.current_version_id = p.version_id
          JOIN dataset_version v ON v.id = p.version_id
@@ -126,7 +167,7 @@ export class NetworkService {
   }
 
   private findMemberships(npis: string[], planIds: string[]): Promise<MembershipRow[]> {
-    return this.db.query(
+    return readQuery(this.db,
       `SELECT m.npi, m.plan_id AS "planId", m.network_tier AS "networkTier", m.years,
               m.version_id AS "versionId", m.record_no AS "recordNo"
          FROM network_membership m
@@ -140,7 +181,7 @@ export class NetworkService {
   async findProvider(npi: string): Promise<ProviderModel | null> {
     const [listings, plans] = await Promise.all([
       this.listings.findPublishedByNpis([npi]),
-      this.db.query(
+      readQuery(this.db,
         `SELECT m.plan_id AS "planId", m.network_tier AS "networkTier", m.years
            FROM network_membership m JOIN issuer i ON i.current_version_id = m.version_id
           WHERE m.npi = $1

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
+import { readQuery } from '../database/read-query';
 import { ProviderListingModel } from './models/provider.model';
 
 interface ListingRow extends Omit<ProviderListingModel, 'name'> {
@@ -38,7 +39,7 @@ export class ProviderListingsRepository {
   /** Every published listing of these NPIs, across issuers. */
   async findPublishedByNpis(npis: readonly string[]): Promise<ProviderListingModel[]> {
     if (!npis.length) return [];
-    const rows: ListingRow[] = await this.db.query(
+    const rows: ListingRow[] = await readQuery(this.db,
       `SELECT ${LISTING_COLUMNS}
          FROM provider p JOIN issuer i ON i.current_version_id = p.version_id
         WHERE p.npi = ANY($1::char(10)[])

@@ -2,11 +2,11 @@ import { Module } from '@nestjs/common';
 import { PlansModule } from '../plans/plans.module';
 import { NetworkService } from './network.service';
 import { ProviderListingsRepository } from './provider-listings.repository';
-import { ProviderPlanNetworkResolver, ProvidersResolver } from './providers.resolver';
+import { ProviderListingResolver, ProviderPlanNetworkResolver, ProvidersResolver } from './providers.resolver';
 
 @Module({
   imports: [PlansModule],
-  providers: [NetworkService, ProviderListingsRepository, ProvidersResolver, ProviderPlanNetworkResolver],
+  providers: [NetworkService, ProviderListingsRepository, ProvidersResolver, ProviderPlanNetworkResolver, ProviderListingResolver],
   exports: [NetworkService, ProviderListingsRepository],
 })
 export class ProvidersModule {}

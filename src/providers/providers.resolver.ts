@@ -3,8 +3,9 @@ import { GraphQLContext } from '../common/graphql-context';
 import { PlanModel } from '../plans/models/plan.model';
 import { planLoader } from '../plans/plans.resolver';
 import { PlansService } from '../plans/plans.service';
-import { NetworkCheckModel, ProviderModel, ProviderPlanNetworkModel } from './models/provider.model';
-import { NetworkService } from './network.service';
+import { ProvenanceModel } from '../quality/models/provenance.model';
+import { NetworkCheckModel, ProviderListingModel, ProviderModel, ProviderPlanNetworkModel } from './models/provider.model';
+import { listingProvenance, NetworkService } from './network.service';
 import { NetworkCoverageArgs, ProviderArgs } from './providers.args';
 
 @Resolver(() => ProviderModel)
@@ -21,6 +22,15 @@ export class ProvidersResolver {
   @Query(() => ProviderModel, { nullable: true, description: 'A provider by NPI, with the plans whose networks include it' })
   provider(@Args() { npi }: ProviderArgs) {
     return this.network.findProvider(npi);
+  }
+}
+
+/** Every listing says which issuer file and load it comes from. */
+@Resolver(() => ProviderListingModel)
+export class ProviderListingResolver {
+  @ResolveField(() => ProvenanceModel, { description: 'The issuer file and load this listing was read from, with its freshness' })
+  provenance(@Parent() listing: ProviderListingModel): ProvenanceModel {
+    return listingProvenance(listing);
   }
 }
 

@@ -1,5 +1,7 @@
 import { Field, Int, ObjectType, registerEnumType } from '@nestjs/graphql';
 import { CostSharingModel, PlanModel } from '../../plans/models/plan.model';
+import { AnswerOutcome } from '../../quality/models/answer-outcome';
+import { ProvenanceModel } from '../../quality/models/provenance.model';
 
 @ObjectType('Drug')
 export class DrugModel {
@@ -21,6 +23,12 @@ export class DrugCoverageModel {
   @Field() planId: string;
   @Field(() => Int, { nullable: true }) year: number | null;
   @Field(() => CoverageStatus) status: CoverageStatus;
+  @Field(() => AnswerOutcome, {
+    description:
+      'COVERED (status COVERED); NOT_COVERED: the plan\'s published formulary for this year omits the drug (status NOT_COVERED); ' +
+      'NOT_REPORTED: no formulary is loaded for this plan and year (status UNKNOWN: PLAN_NOT_LOADED, YEAR_NOT_REPORTED, FORMULARY_NOT_REPORTED)',
+  })
+  outcome: AnswerOutcome;
   @Field(() => String, {
     nullable: true,
     description: 'NOT_ON_FORMULARY when not covered; PLAN_NOT_LOADED, YEAR_NOT_REPORTED or FORMULARY_NOT_REPORTED when UNKNOWN',
@@ -38,4 +46,9 @@ export class DrugCoverageModel {
   @Field(() => String, { nullable: true, description: 'The 30-day in-network retail cost, in words (or the first one stated)' })
   costSummary: string | null;
   @Field(() => PlanModel, { nullable: true }) plan: PlanModel | null;
+  @Field(() => ProvenanceModel, {
+    nullable: true,
+    description: 'The issuer file and load this answer was read from, with its freshness (null only when the plan is not loaded)',
+  })
+  provenance: ProvenanceModel | null;
 }

@@ -1,5 +1,7 @@
 import { Field, Float, Int, ObjectType, registerEnumType } from '@nestjs/graphql';
 import { PlanModel } from '../../plans/models/plan.model';
+import { AnswerOutcome } from '../../quality/models/answer-outcome';
+import { ProvenanceModel } from '../../quality/models/provenance.model';
 
 @ObjectType('ProviderAddress')
 export class ProviderAddressModel {
@@ -74,6 +76,13 @@ export class NetworkCheckModel {
   @Field() planId: string;
   @Field(() => Int, { nullable: true }) year: number | null;
   @Field(() => NetworkStatus) status: NetworkStatus;
+  @Field(() => AnswerOutcome, {
+    description:
+      "COVERED (status IN_NETWORK); NOT_COVERED: the plan's directory is loaded for this year and omits the provider " +
+      '(OUT_OF_NETWORK, or UNKNOWN with PROVIDER_NOT_FOUND); NOT_REPORTED: nothing loaded for this plan and year ' +
+      '(UNKNOWN with PLAN_NOT_LOADED, YEAR_NOT_REPORTED or NETWORK_NOT_REPORTED)',
+  })
+  outcome: AnswerOutcome;
   @Field(() => String, {
     nullable: true,
     description: 'Why the answer is UNKNOWN: PLAN_NOT_LOADED, YEAR_NOT_REPORTED, NETWORK_NOT_REPORTED or PROVIDER_NOT_FOUND',
@@ -88,4 +97,11 @@ export class NetworkCheckModel {
   addresses: ProviderAddressModel[];
   @Field(() => ProviderListingModel, { nullable: true }) provider: ProviderListingModel | null;
   @Field(() => PlanModel, { nullable: true }) plan: PlanModel | null;
+  @Field(() => ProvenanceModel, {
+    nullable: true,
+    description:
+      "The issuer file and load this answer was read from, with its freshness: the provider's listing in the plan's " +
+      'issuer directory when there is one, else the plan record. Null only when the plan is not loaded.',
+  })
+  provenance: ProvenanceModel | null;
 }

@@ -1,0 +1,389 @@
+/**
+ * Query benchmark: the two core questions through the real API versus the same lookup as ONE raw SQL
+ * query behind a bare Node http handler, under the same load.
+ *
+ *   npm run bench:query -- [--providers 1000000] [--duration 15] [--connections 50] [--pool 20]
+ *                          [--warmup 3] [--pg-dir .data/bench-pg] [--log-level info]
+ *
+ * Database: DATABASE_URL when set (seeded only when it holds no published data), otherwise a throwaway
+ * embedded PostgreSQL (or a kept one with --pg-dir, so a 1M-provider seed is paid once).
+ * The API and the baseline each run in their own child process (one Node process each, like one
+ * instance); autocannon drives them from this process, one after the other.
+ */
+import 'reflect-metadata';
+import { ChildProcess, fork } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer, IncomingMessage, ServerResponse } from 'node:http';
+import { cpus, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Pool } from 'pg';
+
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const autocannon = require('autocannon');
+
+interface Options {
+  providers: number;
+  duration: number;
+  warmup: number;
+  connections: number;
+  pool: number;
+  pgDir: string | null;
+  logLevel: string;
+  samples: number;
+}
+
+function parseArgs(argv: string[]): Options {
+  const options: Options = { providers: 1_000_000, duration: 15, warmup: 3, connections: 50, pool: 20, pgDir: null, logLevel: 'info', samples: 5000 };
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i];
+    const value = () => {
+      const v = argv[++i];
+      if (v === undefined) throw new Error(`${arg} needs a value`);
+      return v;
+    };
+    const int = () => {
+      const v = Number(value().replace(/_/g, ''));
+      if (!Number.isInteger(v) || v < 0) throw new Error(`${arg} needs a whole number`);
+      return v;
+    };
+    switch (arg) {
+      case '--providers': options.providers = int(); break;
+      case '--duration': options.duration = int(); break;
+      case '--warmup': options.warmup = int(); break;
+      case '--connections': options.connections = int(); break;
+      case '--pool': options.pool = int(); break;
+      case '--samples': options.samples = int(); break;
+      case '--pg-dir': options.pgDir = value(); break;
+      case '--log-level': options.logLevel = value(); break;
+      default: throw new Error(`unknown option ${arg} (see the header of bench/query/bench-query.ts)`);
+    }
+  }
+  return options;
+}
+
+// ---------------------------------------------------------------- the two questions, both ways
+
+const NETWORK_QUERY = `query Network($npis: [String!]!, $planIds: [String!]!) {
+  networkCoverage(npis: $npis, planIds: $planIds) { npi planId status networkTiers acceptingNewPatients message }
+}`;
+const DRUG_QUERY = `query Drug($rxnormIds: [String!]!, $planIds: [String!]!) {
+  drugCoverage(rxnormIds: $rxnormIds, planIds: $planIds) { rxnormId planId status drugTier priorAuthorization costSummary message }
+}`;
+
+/** One NPI × its plans: in network where it is listed, with tiers and whether it takes new patients. */
+const NETWORK_SQL = `
+  SELECT q.plan_id AS "planId", p.marketing_name AS "marketingName",
+         COALESCE((SELECT array_agg(DISTINCT m.network_tier)
+                     FROM network_membership m JOIN issuer mi ON mi.current_version_id = m.version_id
+                    WHERE m.npi = $1 AND m.plan_id = q.plan_id), '{}') AS "networkTiers",
+         (SELECT pr.accepting FROM provider pr JOIN issuer pi ON pi.current_version_id = pr.version_id
+           WHERE pr.npi = $1 ORDER BY pr.last_updated_on DESC NULLS LAST LIMIT 1) AS accepting
+    FROM unnest($2::char(14)[]) AS q(plan_id)
+    LEFT JOIN (plan p JOIN issuer i ON i.current_version_id = p.version_id) ON p.plan_id = q.plan_id`;
+
+/** One RXCUI × plans: tier, restrictions and the 30-day retail cost sharing. */
+const DRUG_SQL = `
+  SELECT q.plan_id AS "planId", f.drug_tier AS "drugTier", f.prior_authorization AS "priorAuthorization",
+         c.copay_amount AS "copayAmount", c.copay_opt AS "copayOpt", c.coinsurance_rate AS "coinsuranceRate", c.coinsurance_opt AS "coinsuranceOpt"
+    FROM unnest($2::char(14)[]) AS q(plan_id)
+    LEFT JOIN (formulary_entry f JOIN issuer i ON i.current_version_id = f.version_id)
+           ON f.plan_id = q.plan_id AND f.rxnorm_id = $1
+    LEFT JOIN tier_cost_sharing c
+           ON c.version_id = f.version_id AND c.plan_id = f.plan_id AND c.drug_tier = f.drug_tier AND c.pharmacy_type = '1-MONTH-IN-RETAIL'`;
+
+interface Lookup {
+  kind: 'network' | 'drug';
+  id: string;
+  planIds: string[];
+}
+
+function graphqlBody(lookup: Lookup): string {
+  return lookup.kind === 'network'
+    ? JSON.stringify({ operationName: 'Network', query: NETWORK_QUERY, variables: { npis: [lookup.id], planIds: lookup.planIds } })
+    : JSON.stringify({ operationName: 'Drug', query: DRUG_QUERY, variables: { rxnormIds: [lookup.id], planIds: lookup.planIds } });
+}
+
+// ---------------------------------------------------------------- child processes
+
+async function serveApi(databaseUrl: string, port: number, pool: number): Promise<void> {
+  const { createApp } = await import('../../src/bootstrap');
+  const app = await createApp({ dbPoolSize: pool }, databaseUrl);
+  await app.listen(port, '127.0.0.1');
+  process.send?.({ ready: true });
+  process.on('message', async (message: { stop?: boolean }) => {
+    if (message?.stop) {
+      await app.close();
+      process.exit(0);
+    }
+  });
+}
+
+async function serveBaseline(databaseUrl: string, port: number, poolSize: number): Promise<void> {
+  const pool = new Pool({ connectionString: databaseUrl, max: poolSize });
+  const server = createServer((req: IncomingMessage, res: ServerResponse) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (chunk: Buffer) => chunks.push(chunk));
+    req.on('end', async () => {
+      try {
+        const lookup = JSON.parse(Buffer.concat(chunks).toString('utf8')) as Lookup;
+        const { rows } = await pool.query(lookup.kind === 'network' ? NETWORK_SQL : DRUG_SQL, [lookup.id, lookup.planIds]);
+        const body = JSON.stringify({ data: rows });
+        res.writeHead(200, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) });
+        res.end(body);
+      } catch (error) {
+        res.writeHead(500, { 'content-type': 'application/json' });
+        res.end(JSON.stringify({ error: String(error) }));
+      }
+    });
+  });
+  server.keepAliveTimeout = 60_000;
+  await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
+  process.send?.({ ready: true });
+  process.on('message', async (message: { stop?: boolean }) => {
+    if (message?.stop) {
+      server.close();
+      await pool.end();
+      process.exit(0);
+    }
+  });
+}
+
+function startChild(role: 'api' | 'baseline', databaseUrl: string, port: number, options: Options): Promise<ChildProcess> {
+  const execArgv = __filename.endsWith('.ts') ? ['-r', 'ts-node/register/transpile-only'] : [];
+  const child = fork(__filename, ['--serve', role, databaseUrl, String(port), String(options.pool)], {
+    execArgv,
+    stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
+    env: {
+      ...process.env,
+      NODE_ENV: 'production',
+      LOG_LEVEL: options.logLevel,
+      // The benchmark is one client hammering the API: a limit that never trips, but is still checked.
+      RATE_LIMIT_PER_MINUTE: '100000000',
+      RATE_LIMIT_PER_API_KEY: '100000000',
+      DB_POOL_SIZE: String(options.pool),
+    },
+  });
+  return new Promise((resolve, reject) => {
+    child.once('message', () => resolve(child));
+    child.once('exit', (code) => reject(new Error(`${role} server exited with code ${code} before it was ready`)));
+  });
+}
+
+async function stopChild(child: ChildProcess): Promise<void> {
+  const exited = new Promise((resolve) => child.once('exit', resolve));
+  child.send({ stop: true });
+  await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 10_000))]);
+  if (child.exitCode === null) child.kill('SIGKILL');
+}
+
+// ---------------------------------------------------------------- load
+
+interface Figures {
+  requests: number;
+  throughput: number;
+  p50: number;
+  p90: number;
+  p99: number;
+  max: number;
+  errors: number;
+  non2xx: number;
+  timeouts: number;
+}
+
+function drive(url: string, bodies: string[], duration: number, connections: number): Promise<Figures> {
+  return new Promise((resolve, reject) => {
+    autocannon(
+      {
+        url,
+        method: 'POST',
+        connections,
+        duration,
+        headers: { 'content-type': 'application/json' },
+        requests: [
+          {
+            method: 'POST',
+            setupRequest: (request: Record<string, unknown>) => ({ ...request, body: bodies[Math.floor(Math.random() * bodies.length)] }),
+          },
+        ],
+      },
+      (error: Error | null, result: any) => {
+        if (error) return reject(error);
+        resolve({
+          requests: result.requests.total,
+          throughput: result.requests.total / result.duration,
+          p50: result.latency.p50,
+          p90: result.latency.p90,
+          p99: result.latency.p99,
+          max: result.latency.max,
+          errors: result.errors,
+          non2xx: result.non2xx,
+          timeouts: result.timeouts,
+        });
+      },
+    );
+  });
+}
+
+// ---------------------------------------------------------------- main
+
+const fmt = (n: number, digits = 0) => n.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });
+
+function line(label: string, f: Figures): string {
+  return (
+    `${label.padEnd(44)} ${fmt(f.throughput).padStart(7)} req/s   p50 ${fmt(f.p50, 1).padStart(6)} ms   p90 ${fmt(f.p90, 1).padStart(6)} ms   ` +
+    `p99 ${fmt(f.p99, 1).padStart(6)} ms   max ${fmt(f.max).padStart(5)} ms   requests ${fmt(f.requests)}   errors ${f.errors + f.timeouts}   non-2xx ${f.non2xx}`
+  );
+}
+
+async function sampleLookups(databaseUrl: string, samples: number): Promise<{ lookups: Lookup[]; counts: Record<string, number> }> {
+  const pool = new Pool({ connectionString: databaseUrl, max: 2 });
+  try {
+    const plans: string[] = (await pool.query(`SELECT p.plan_id FROM plan p JOIN issuer i ON i.current_version_id = p.version_id ORDER BY 1`)).rows.map((r) => r.plan_id);
+    const npis: Array<{ npi: string; plans: string[] }> = (
+      await pool.query(
+        `SELECT m.npi, array_agg(DISTINCT m.plan_id) AS plans
+           FROM (SELECT p.npi FROM provider p JOIN issuer i ON i.current_version_id = p.version_id
+                  WHERE p.npi IS NOT NULL ORDER BY random() LIMIT $1) s
+           JOIN network_membership m ON m.npi = s.npi
+           JOIN issuer mi ON mi.current_version_id = m.version_id
+          GROUP BY m.npi`,
+        [samples],
+      )
+    ).rows;
+    const drugs: Array<{ rxnorm_id: string; plans: string[] }> = (
+      await pool.query(
+        `SELECT f.rxnorm_id, array_agg(DISTINCT f.plan_id) AS plans
+           FROM formulary_entry f JOIN issuer i ON i.current_version_id = f.version_id
+          GROUP BY f.rxnorm_id ORDER BY random() LIMIT $1`,
+        [samples],
+      )
+    ).rows;
+    const counts = (
+      await pool.query(
+        `SELECT (SELECT count(*) FROM provider p JOIN issuer i ON i.current_version_id = p.version_id)::int AS providers,
+                (SELECT count(*) FROM network_membership m JOIN issuer i ON i.current_version_id = m.version_id)::int AS memberships,
+                (SELECT count(*) FROM formulary_entry f JOIN issuer i ON i.current_version_id = f.version_id)::int AS "formularyEntries",
+                (SELECT count(DISTINCT rxnorm_id) FROM drug d JOIN issuer i ON i.current_version_id = d.version_id)::int AS drugs`,
+      )
+    ).rows[0];
+    counts.plans = plans.length;
+    if (!npis.length || !drugs.length || !plans.length) throw new Error('the database holds no published providers, drugs or plans');
+
+    const pick = <T>(list: T[]) => list[Math.floor(Math.random() * list.length)];
+    // Up to two plans the provider/drug is really in, plus one other: IN/OUT of network, COVERED/NOT_COVERED answers.
+    const planSet = (own: string[]) => [...new Set([...own.sort(() => Math.random() - 0.5).slice(0, 2), pick(plans)])];
+    const lookups: Lookup[] = [];
+    for (let i = 0; i < samples; i++) {
+      const n = pick(npis);
+      lookups.push({ kind: 'network', id: n.npi.trim(), planIds: planSet(n.plans.map((p) => p.trim())) });
+      const d = pick(drugs);
+      lookups.push({ kind: 'drug', id: d.rxnorm_id, planIds: planSet(d.plans.map((p) => p.trim())) });
+    }
+    return { lookups, counts };
+  } finally {
+    await pool.end();
+  }
+}
+
+/** The API answers every sampled lookup without errors, and the answers are real (not all UNKNOWN). */
+async function checkAnswers(apiUrl: string, lookups: Lookup[]): Promise<string> {
+  const statuses: Record<string, number> = {};
+  for (const lookup of lookups.slice(0, 200)) {
+    const res = await fetch(apiUrl, { method: 'POST', headers: { 'content-type': 'application/json' }, body: graphqlBody(lookup) });
+    const body = (await res.json()) as { data?: Record<string, Array<{ status: string }>>; errors?: Array<{ message: string }> };
+    if (res.status !== 200 || body.errors) throw new Error(`API answered ${res.status}: ${JSON.stringify(body.errors ?? body).slice(0, 500)}`);
+    for (const answer of Object.values(body.data!)[0]) statuses[answer.status] = (statuses[answer.status] ?? 0) + 1;
+  }
+  if (!statuses.IN_NETWORK || !statuses.COVERED) throw new Error(`sampled answers look wrong: ${JSON.stringify(statuses)}`);
+  return Object.entries(statuses).map(([s, n]) => `${s} ${n}`).join(', ');
+}
+
+async function main(): Promise<void> {
+  const options = parseArgs(process.argv.slice(2));
+  const log = (message: string) => console.log(`[bench:query] ${message}`);
+  const { runMigrations } = await import('../../src/database/data-source-options');
+  const { findFreePort, startEmbeddedPostgres } = await import('../../src/database/embedded-postgres');
+  const { seedDemoDataIfEmpty } = await import('../../seeds/seed-database');
+
+  let databaseUrl = process.env.DATABASE_URL ?? '';
+  let stopDatabase = async () => undefined as void;
+  let tempDir: string | null = null;
+  if (!databaseUrl) {
+    const dataDir = options.pgDir ?? join((tempDir = mkdtempSync(join(tmpdir(), 'bench-query-'))), 'pg');
+    const database = await startEmbeddedPostgres({ dataDir, persistent: Boolean(options.pgDir), durable: false });
+    databaseUrl = database.url;
+    stopDatabase = () => database.stop();
+    log(`embedded PostgreSQL at ${databaseUrl} (${options.pgDir ? `kept in ${options.pgDir}` : 'throwaway'})`);
+  }
+  const children: ChildProcess[] = [];
+  try {
+    await runMigrations(databaseUrl);
+    const seedStarted = Date.now();
+    const seeded = await seedDemoDataIfEmpty(databaseUrl, options.providers, (l) => log(l));
+    if (seeded) log(`seeded ${fmt(options.providers)} providers in ${fmt((Date.now() - seedStarted) / 1000, 1)} s`);
+    const pool = new Pool({ connectionString: databaseUrl, max: 1 });
+    await pool.query('VACUUM ANALYZE').catch(() => undefined);
+    await pool.end();
+
+    const { lookups, counts } = await sampleLookups(databaseUrl, options.samples);
+    log(`dataset: ${Object.entries(counts).map(([k, v]) => `${k} ${fmt(v)}`).join(', ')}`);
+    if (counts.providers < options.providers * 0.9) {
+      log(`note: the database holds ${fmt(counts.providers)} providers, not ${fmt(options.providers)} (already seeded; use another --pg-dir for a new size)`);
+    }
+
+    // --- API
+    const apiPort = await findFreePort();
+    const api = await startChild('api', databaseUrl, apiPort, options);
+    children.push(api);
+    const apiUrl = `http://127.0.0.1:${apiPort}/graphql`;
+    log(`sample answers: ${await checkAnswers(apiUrl, lookups)}`);
+    const apiBodies = lookups.map(graphqlBody);
+    if (options.warmup) await drive(apiUrl, apiBodies, options.warmup, options.connections);
+    log(`API: ${options.connections} connections for ${options.duration} s…`);
+    const apiFigures = await drive(apiUrl, apiBodies, options.duration, options.connections);
+    await stopChild(api);
+
+    // --- baseline
+    const basePort = await findFreePort();
+    const base = await startChild('baseline', databaseUrl, basePort, options);
+    children.push(base);
+    const baseUrl = `http://127.0.0.1:${basePort}/`;
+    const baseBodies = lookups.map((l) => JSON.stringify(l));
+    if (options.warmup) await drive(baseUrl, baseBodies, options.warmup, options.connections);
+    log(`baseline: ${options.connections} connections for ${options.duration} s…`);
+    const baseFigures = await drive(baseUrl, baseBodies, options.duration, options.connections);
+    await stopChild(base);
+
+    const ratio = apiFigures.throughput / baseFigures.throughput;
+    const p99Ok = apiFigures.p99 < 20;
+    const ratioOk = ratio >= 1 / 3;
+    console.log('');
+    console.log(
+      `bench:query  providers=${fmt(counts.providers)}  plans=${counts.plans}  drugs=${fmt(counts.drugs)}  duration=${options.duration}s  ` +
+        `connections=${options.connections}  db pool=${options.pool}  cpus=${cpus().length}  node ${process.version}`,
+    );
+    console.log(line('API (GraphQL networkCoverage + drugCoverage)', apiFigures));
+    console.log(line('baseline (1 raw SQL, bare node http + pg)', baseFigures));
+    console.log(`throughput ratio API/baseline: ${ratio.toFixed(2)} (target >= 0.33: ${ratioOk ? 'PASS' : 'FAIL'})`);
+    console.log(`API p99 latency: ${fmt(apiFigures.p99, 1)} ms (target < 20 ms: ${p99Ok ? 'PASS' : 'FAIL'})`);
+    if (apiFigures.errors + apiFigures.timeouts + apiFigures.non2xx > 0) console.log('WARNING: the API had errors or non-2xx answers during the run');
+    process.exitCode = 0;
+  } finally {
+    for (const child of children) if (child.exitCode === null) child.kill('SIGKILL');
+    await stopDatabase();
+    if (tempDir) rmSync(tempDir, { recursive: true, force: true });
+  }
+}
+
+if (process.argv[2] === '--serve') {
+  const [, , , role, databaseUrl, port, pool] = process.argv;
+  (role === 'api' ? serveApi : serveBaseline)(databaseUrl, Number(port), Number(pool)).catch((error) => {
+    console.error(`${role} server: ${error instanceof Error ? error.stack : error}`);
+    process.exit(1);
+  });
+} else {
+  main().catch((error) => {
+    console.error(`bench:query failed: ${error instanceof Error ? error.message : error}`);
+    process.exit(1);
+  });
+}

@@ -1,0 +1,110 @@
+import type { INestApplication } from '@nestjs/common';
+import type { CorsOptions } from '@nestjs/common/interfaces/external/cors-options.interface';
+import express, { NextFunction, Request, Response } from 'express';
+import helmet from 'helmet';
+
+export interface HttpSecuritySettings {
+  /** '*' or exact origins allowed to call the API from a browser. */
+  corsOrigins: string[] | '*';
+  /** Largest JSON / urlencoded body, in bytes. */
+  bodyLimitBytes: number;
+  trustProxy?: boolean | number | string;
+}
+
+/** Pages that run the offline GraphiQL explorer, whose bootstrap is an inline script. */
+export function isExplorerPage(req: Request): boolean {
+  if (req.method !== 'GET' && req.method !== 'HEAD') return false;
+  const path = req.path.replace(/\/+$/, '') || '/';
+  return path === '/explorer' || path === '/graphql';
+}
+
+const strictHeaders = helmet({
+  // An API read by plan-shopping sites from other origins (CORS decides who may read with credentials-free fetch).
+  crossOriginResourcePolicy: { policy: 'cross-origin' },
+  contentSecurityPolicy: {
+    directives: {
+      defaultSrc: ["'self'"],
+      scriptSrc: ["'self'"],
+      styleSrc: ["'self'"],
+      objectSrc: ["'none'"],
+      frameAncestors: ["'none'"],
+      baseUri: ["'self'"],
+    },
+  },
+});
+
+/** Same headers, but the explorer page may run its one inline script (GraphiQL itself comes from /explorer/assets). */
+const explorerHeaders = helmet({
+  crossOriginResourcePolicy: { policy: 'cross-origin' },
+  contentSecurityPolicy: {
+    directives: {
+      defaultSrc: ["'self'"],
+      scriptSrc: ["'self'", "'unsafe-inline'"],
+      styleSrc: ["'self'", "'unsafe-inline'"],
+      imgSrc: ["'self'", 'data:'],
+      fontSrc: ["'self'", 'data:'],
+      connectSrc: ["'self'"],
+      objectSrc: ["'none'"],
+      frameAncestors: ["'none'"],
+      baseUri: ["'self'"],
+    },
+  },
+});
+
+export function corsOptions(origins: string[] | '*'): CorsOptions {
+  return {
+    origin: origins === '*' ? '*' : origins,
+    methods: ['GET', 'HEAD', 'POST', 'PUT', 'DELETE', 'OPTIONS'],
+    allowedHeaders: ['Content-Type', 'Accept', 'Authorization', 'X-API-Key', 'X-Request-Id', 'Apollo-Require-Preflight', 'X-Apollo-Operation-Name'],
+    exposedHeaders: ['X-Request-Id', 'Retry-After', 'X-RateLimit-Limit-ip', 'X-RateLimit-Remaining-ip', 'X-RateLimit-Reset-ip'],
+    maxAge: 600,
+  };
+}
+
+function kilobytes(bytes: number): string {
+  return bytes % 1024 === 0 ? `${bytes / 1024} kB` : `${bytes} bytes`;
+}
+
+/** body-parser failures as JSON a client can read (GraphQL-shaped on /graphql), instead of an HTML page. */
+export function bodyErrorHandler(limitBytes: number) {
+  return (error: any, req: Request, res: Response, next: NextFunction) => {
+    if (!error || typeof error.type !== 'string' || !error.type.startsWith('entity.') && !['encoding.unsupported', 'charset.unsupported', 'request.aborted', 'request.size.invalid', 'stream.encoding.set', 'parameters.too.many'].includes(error.type)) {
+      return next(error);
+    }
+    const status: number = error.status ?? error.statusCode ?? 400;
+    let message: string;
+    let code: string;
+    if (error.type === 'entity.too.large') {
+      code = 'PAYLOAD_TOO_LARGE';
+      message = `Request body too large: ${error.length ?? 'more than'} bytes exceeds the limit of ${kilobytes(limitBytes)}`;
+    } else if (error.type === 'entity.parse.failed') {
+      code = 'BAD_REQUEST';
+      message = `Request body is not valid JSON: ${error.message}`;
+    } else {
+      code = 'BAD_REQUEST';
+      message = `Request body could not be read: ${error.message}`;
+    }
+    if (res.headersSent) return next(error);
+    res.status(status);
+    if (req.path.startsWith('/graphql')) res.json({ errors: [{ message, extensions: { code } }] });
+    else res.json({ statusCode: status, error: code, message });
+  };
+}
+
+/**
+ * Security headers (helmet), CORS, body limits and trust proxy. Call before `app.init()` (Nest's own body
+ * parser must be off: `NestFactory.create(..., { bodyParser: false })`).
+ */
+export function applyHttpSecurity(app: INestApplication, settings: HttpSecuritySettings): void {
+  const instance = app.getHttpAdapter().getInstance() as express.Express;
+  instance.disable('x-powered-by');
+  if (settings.trustProxy !== undefined && settings.trustProxy !== false) instance.set('trust proxy', settings.trustProxy);
+
+  app.use((req: Request, res: Response, next: NextFunction) => (isExplorerPage(req) ? explorerHeaders : strictHeaders)(req, res, next));
+  app.enableCors(corsOptions(settings.corsOrigins));
+
+  // JSON (GraphQL) and forms only; multipart uploads are streamed by their own handler and never buffered here.
+  app.use(express.json({ limit: settings.bodyLimitBytes }));
+  app.use(express.urlencoded({ extended: true, limit: settings.bodyLimitBytes }));
+  app.use(bodyErrorHandler(settings.bodyLimitBytes));
+}

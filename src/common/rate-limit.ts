@@ -1,0 +1,175 @@
+import { DynamicModule, ExecutionContext, Injectable, Logger, Module, OnApplicationShutdown } from '@nestjs/common';
+import { APP_GUARD } from '@nestjs/core';
+import { GqlContextType, GqlExecutionContext } from '@nestjs/graphql';
+import { ThrottlerStorageRedisService } from '@nest-lab/throttler-storage-redis';
+import {
+  ThrottlerException,
+  ThrottlerGuard,
+  ThrottlerModule,
+  ThrottlerOptions,
+  ThrottlerStorage,
+  ThrottlerStorageService,
+} from '@nestjs/throttler';
+import type { ThrottlerLimitDetail } from '@nestjs/throttler/dist/throttler.guard.interface';
+import type { ThrottlerStorageRecord } from '@nestjs/throttler/dist/throttler-storage-record.interface';
+import type { Request, Response } from 'express';
+import { GraphQLError } from 'graphql';
+import Redis from 'ioredis';
+import { createHash } from 'node:crypto';
+import type { IncomingHttpHeaders } from 'node:http';
+import { redactUrl } from '../config/app-config';
+
+export interface RateLimitSettings {
+  /** Window length in seconds. */
+  windowSeconds: number;
+  /** Requests per window and client IP; 0 = no per-IP limit. */
+  perIp: number;
+  /** Requests per window and API key (counted as well as the IP limit); 0 = no per-key limit. */
+  perApiKey: number;
+  /** Shared counters across instances; in-memory when absent. */
+  redisUrl?: string | null;
+}
+
+export const RATE_LIMITED = 'RATE_LIMITED';
+
+/** The key a request presents (`Authorization: Bearer <key>` or `X-API-Key`), valid or not. */
+export function presentedApiKey(headers: IncomingHttpHeaders): string | null {
+  const bearer = /^Bearer\s+(\S+)$/i.exec(headers.authorization?.trim() ?? '');
+  if (bearer) return bearer[1];
+  const header = headers['x-api-key'];
+  return (Array.isArray(header) ? header[0] : header)?.trim() || null;
+}
+
+/** Counters are keyed by a hash: a key never reaches Redis (or a heap dump) in clear. */
+function apiKeyTracker(req: Request): string {
+  const key = presentedApiKey(req.headers) ?? '';
+  return createHash('sha256').update(key).digest('hex').slice(0, 32);
+}
+
+function limitMessage(detail: Pick<ThrottlerLimitDetail, 'limit' | 'ttl' | 'timeToBlockExpire'>, what: string): string {
+  const seconds = Math.round(detail.ttl / 1000);
+  return `Rate limit exceeded: ${detail.limit} requests per ${seconds} seconds${what}; retry after ${Math.max(1, detail.timeToBlockExpire)} s`;
+}
+
+/**
+ * @nestjs/throttler's guard for REST and GraphQL alike, counting one hit per HTTP request
+ * (a GraphQL request runs the guard once per root field; they share the first verdict).
+ */
+@Injectable()
+export class RateLimitGuard extends ThrottlerGuard {
+  private readonly verdicts = new WeakMap<object, Promise<boolean>>();
+
+  protected getRequestResponse(context: ExecutionContext): { req: Record<string, any>; res: Record<string, any> } {
+    if (context.getType<GqlContextType>() === 'graphql') {
+      const ctx = GqlExecutionContext.create(context).getContext<{ req: Request; res?: Response }>();
+      return { req: ctx.req, res: ctx.res ?? ctx.req.res! };
+    }
+    return super.getRequestResponse(context);
+  }
+
+  async canActivate(context: ExecutionContext): Promise<boolean> {
+    const { req } = this.getRequestResponse(context);
+    let verdict = this.verdicts.get(req);
+    if (!verdict) {
+      verdict = super.canActivate(context);
+      this.verdicts.set(req, verdict);
+    }
+    return verdict;
+  }
+
+  protected async throwThrottlingException(context: ExecutionContext, detail: ThrottlerLimitDetail): Promise<void> {
+    const byKey = detail.key.startsWith('rl:apiKey:');
+    const message = limitMessage(detail, byKey ? ' for this API key' : ' from this address');
+    const retryAfterSeconds = Math.max(1, detail.timeToBlockExpire);
+    const { res } = this.getRequestResponse(context);
+    res.setHeader?.('Retry-After', String(retryAfterSeconds));
+    if (context.getType<GqlContextType>() === 'graphql') {
+      throw new GraphQLError(message, { extensions: { code: RATE_LIMITED, retryAfterSeconds, limit: detail.limit, windowSeconds: Math.round(detail.ttl / 1000) } });
+    }
+    throw new ThrottlerException(message);
+  }
+}
+
+/**
+ * Redis counters shared by every instance; when Redis is unreachable, each instance falls back to its
+ * own in-memory counters (limits stay enforced per instance) instead of failing requests.
+ */
+export class SharedThrottlerStorage implements ThrottlerStorage, OnApplicationShutdown {
+  private readonly logger = new Logger('RateLimit');
+  private readonly redis: Redis;
+  private readonly shared: ThrottlerStorageRedisService;
+  private readonly local = new ThrottlerStorageService();
+  private lastWarning = 0;
+
+  constructor(redisUrl: string) {
+    this.redis = new Redis(redisUrl, { maxRetriesPerRequest: 1, enableOfflineQueue: false, connectTimeout: 2_000, keyPrefix: 'coverage:' });
+    this.redis.on('error', (error) => this.warn(`Redis at ${redactUrl(redisUrl)}: ${error.message}`));
+    this.shared = new ThrottlerStorageRedisService(this.redis);
+  }
+
+  private warn(message: string): void {
+    if (Date.now() - this.lastWarning < 30_000) return;
+    this.lastWarning = Date.now();
+    this.logger.warn(`${message}; rate limits are counted per instance until it is back`);
+  }
+
+  async increment(key: string, ttl: number, limit: number, blockDuration: number, throttlerName: string): Promise<ThrottlerStorageRecord> {
+    try {
+      return await this.shared.increment(key, ttl, limit, blockDuration, throttlerName);
+    } catch (error) {
+      this.warn(`rate-limit counter not updated in Redis (${(error as Error).message})`);
+      return this.local.increment(key, ttl, limit, blockDuration, throttlerName);
+    }
+  }
+
+  private closed = false;
+
+  async onApplicationShutdown(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    this.local.onApplicationShutdown();
+    await this.redis.quit().catch(() => this.redis.disconnect());
+  }
+}
+
+export function throttlers(settings: RateLimitSettings): ThrottlerOptions[] {
+  const ttl = settings.windowSeconds * 1000;
+  const list: ThrottlerOptions[] = [];
+  if (settings.perIp > 0) list.push({ name: 'ip', ttl, limit: settings.perIp });
+  if (settings.perApiKey > 0) {
+    list.push({
+      name: 'apiKey',
+      ttl,
+      limit: settings.perApiKey,
+      getTracker: (req) => apiKeyTracker(req as Request),
+      skipIf: (context) => {
+        const req = context.getType<GqlContextType>() === 'graphql' ? GqlExecutionContext.create(context).getContext().req : context.switchToHttp().getRequest();
+        return !presentedApiKey((req as Request).headers);
+      },
+    });
+  }
+  return list;
+}
+
+@Module({})
+export class RateLimitModule {
+  static forRoot(settings: RateLimitSettings): DynamicModule {
+    const list = throttlers(settings);
+    const storage = settings.redisUrl ? new SharedThrottlerStorage(settings.redisUrl) : undefined;
+    return {
+      module: RateLimitModule,
+      imports: [
+        ThrottlerModule.forRoot({
+          throttlers: list,
+          storage,
+          // One counter per client for the whole API, not per resolver or route.
+          generateKey: (_context, tracker, name) => `rl:${name}:${tracker}`,
+        }),
+      ],
+      providers: [
+        ...(list.length ? [{ provide: APP_GUARD, useClass: RateLimitGuard }] : []),
+        ...(storage ? [{ provide: SharedThrottlerStorage, useValue: storage }] : []),
+      ],
+    };
+  }
+}

@@ -1,0 +1,106 @@
+import { BadRequestException, Controller, Get, NotFoundException, Param, Query, Res } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import type { Response } from 'express';
+import { Pool } from 'pg';
+import { DataSource } from 'typeorm';
+import { PostgresDriver } from 'typeorm/driver/postgres/PostgresDriver';
+import { planIdProblem } from '../common/identifiers';
+import { PlanModel } from '../plans/models/plan.model';
+import { PlansService } from '../plans/plans.service';
+import { ChangeHistoryService } from '../research/change-history.service';
+import { FormularyStatsService } from '../research/formulary-stats.service';
+import { NetworkBreadthService } from '../research/network-breadth.service';
+import { BuiltQuery } from '../search/sql-params';
+import { isUserInputError } from '../search/user-input-error';
+import { csvCopySql, jsonLinesCopySql, jsonLinesToArray, streamCopy } from './copy-stream';
+import { formularyCsvQuery, formularyJsonQuery, networkCsvQuery, networkJsonQuery } from './plan-export-queries';
+import { parseReportArgs, RESEARCH_REPORTS, ResearchReportName, ResearchServices } from './research-reports';
+
+type ExportFormat = 'csv' | 'json';
+
+const CONTENT_TYPES: Record<ExportFormat, string> = {
+  csv: 'text/csv; charset=utf-8',
+  json: 'application/json; charset=utf-8',
+};
+
+/**
+ * Bulk downloads, streamed from PostgreSQL with COPY TO STDOUT: a plan's network and formulary as CSV or
+ * in the QHP JSON shapes, and any research query as CSV.
+ */
+@Controller('export')
+export class ExportController {
+  private readonly research: ResearchServices;
+
+  constructor(
+    @InjectDataSource() private readonly db: DataSource,
+    private readonly plans: PlansService,
+    breadth: NetworkBreadthService,
+    stats: FormularyStatsService,
+    history: ChangeHistoryService,
+  ) {
+    this.research = { breadth, stats, history };
+  }
+
+  @Get('plans/:planId/network.csv')
+  networkCsv(@Param('planId') planId: string, @Res() res: Response) {
+    return this.exportPlan(planId, 'network', 'csv', networkCsvQuery, res);
+  }
+
+  @Get('plans/:planId/network.json')
+  networkJson(@Param('planId') planId: string, @Res() res: Response) {
+    return this.exportPlan(planId, 'network', 'json', networkJsonQuery, res);
+  }
+
+  @Get('plans/:planId/formulary.csv')
+  formularyCsv(@Param('planId') planId: string, @Res() res: Response) {
+    return this.exportPlan(planId, 'formulary', 'csv', formularyCsvQuery, res);
+  }
+
+  @Get('plans/:planId/formulary.json')
+  formularyJson(@Param('planId') planId: string, @Res() res: Response) {
+    return this.exportPlan(planId, 'formulary', 'json', formularyJsonQuery, res);
+  }
+
+  @Get('research/:report.csv')
+  async researchCsv(@Param('report') name: string, @Query() query: Record<string, unknown>, @Res() res: Response) {
+    if (!Object.hasOwn(RESEARCH_REPORTS, name)) {
+      throw new NotFoundException(`No research report "${name}"; reports: ${Object.keys(RESEARCH_REPORTS).join(', ')}`);
+    }
+    const definition = RESEARCH_REPORTS[name as ResearchReportName];
+    const parsed = await parseReportArgs<any>(definition, query);
+    if ('problems' in parsed) throw new BadRequestException(parsed.problems);
+    let built: BuiltQuery;
+    try {
+      built = await definition.query(this.research, parsed.args);
+    } catch (error) {
+      if (isUserInputError(error)) throw new BadRequestException(error.message);
+      throw error;
+    }
+    await this.send(res, 'csv', `${name}.csv`, built);
+  }
+
+  private async exportPlan(planId: string, what: string, format: ExportFormat, build: (plan: PlanModel) => BuiltQuery, res: Response) {
+    const problem = planIdProblem(planId);
+    if (problem) throw new BadRequestException(problem);
+    const plan = await this.plans.findPlan(planId);
+    if (!plan) throw new NotFoundException(`Plan ${planId} is not loaded: no issuer has published it`);
+    await this.send(res, format, `${planId}-${what}.${format}`, build(plan));
+  }
+
+  private async send(res: Response, format: ExportFormat, filename: string, query: BuiltQuery): Promise<void> {
+    res.status(200);
+    res.setHeader('Content-Type', CONTENT_TYPES[format]);
+    res.setHeader('Content-Disposition', `attachment; filename="${filename}"`);
+    res.setHeader('Cache-Control', 'no-store');
+    // Exports are long reads: a replica takes them when there are any.
+    const driver = this.db.driver as PostgresDriver;
+    const pool = (driver.slaves.length ? driver.slaves[Math.floor(Math.random() * driver.slaves.length)] : driver.master) as Pool;
+    try {
+      if (format === 'csv') await streamCopy(pool, csvCopySql(query), res);
+      else await streamCopy(pool, jsonLinesCopySql(query), res, jsonLinesToArray());
+    } catch {
+      // Headers (and maybe rows) are gone already; cutting the response tells the client the file is incomplete.
+      if (!res.destroyed) res.destroy();
+    }
+  }
+}

@@ -1,0 +1,91 @@
+import { ClassConstructor, plainToInstance } from 'class-transformer';
+import { validate, ValidationError } from 'class-validator';
+import { ChangeHistoryArgs, NetworkChangesArgs } from '../research/change-history.args';
+import { ChangeHistoryService } from '../research/change-history.service';
+import { CompareFormulariesArgs, DrugCoverageStatsArgs, PriorAuthorizationRatesArgs } from '../research/formulary-stats.args';
+import { FormularyStatsService } from '../research/formulary-stats.service';
+import { NetworkBreadthArgs, RankPlansByBreadthArgs } from '../research/network-breadth.args';
+import { NetworkBreadthService } from '../research/network-breadth.service';
+import { BuiltQuery } from '../search/sql-params';
+
+export interface ResearchServices {
+  breadth: NetworkBreadthService;
+  stats: FormularyStatsService;
+  history: ChangeHistoryService;
+}
+
+interface ResearchReport<A extends object> {
+  /** The GraphQL arguments class of the same query: its class-validator rules check the URL parameters. */
+  args: ClassConstructor<A>;
+  /** The research query itself, every row (no page): the GraphQL resolvers run the same builders. */
+  query(services: ResearchServices, args: A): Promise<BuiltQuery> | BuiltQuery;
+}
+
+function report<A extends object>(definition: ResearchReport<A>): ResearchReport<A> {
+  return definition;
+}
+
+/** Every research query, by the name in `/export/research/:name.csv`. */
+export const RESEARCH_REPORTS = {
+  'network-breadth': report({
+    args: NetworkBreadthArgs,
+    query: ({ breadth }, args) => breadth.networkBreadthQuery(args),
+  }),
+  'plan-breadth-ranking': report({
+    args: RankPlansByBreadthArgs,
+    query: ({ breadth }, { state, specialty, year, order }) => breadth.rankPlansQuery({ state, specialty, year, order, limit: null }),
+  }),
+  'drug-coverage-stats': report({
+    args: DrugCoverageStatsArgs,
+    query: ({ stats }, { rxnormId, year }) => stats.drugCoverageStatsQuery(rxnormId, year),
+  }),
+  'formulary-comparison': report({
+    args: CompareFormulariesArgs,
+    query: ({ stats }, { planA, planB }) => stats.formularyDifferencesQuery(planA, planB, null, null),
+  }),
+  'prior-authorization-rates': report({
+    args: PriorAuthorizationRatesArgs,
+    query: ({ stats }, { state }) => stats.priorAuthorizationRatesQuery(state),
+  }),
+  'network-changes': report({
+    args: NetworkChangesArgs,
+    query: async ({ history }, { planId, sinceVersionId, since, untilVersionId, change }) =>
+      history.buildNetworkChangesQuery(await history.resolveRange(planId, { sinceVersionId, since, untilVersionId }, 'provider'), change ?? null, null, null),
+  }),
+  'formulary-changes': report({
+    args: ChangeHistoryArgs,
+    query: async ({ history }, { planId, sinceVersionId, since, untilVersionId }) =>
+      history.buildFormularyChangesQuery(await history.resolveRange(planId, { sinceVersionId, since, untilVersionId }, 'formulary'), null, null),
+  }),
+} satisfies Record<string, ResearchReport<any>>;
+
+export type ResearchReportName = keyof typeof RESEARCH_REPORTS;
+
+const NUMBER_PARAMETERS = new Set(['year', 'sinceVersionId', 'untilVersionId', 'first']);
+const LIST_PARAMETERS = new Set(['planIds']);
+
+/** URL query values are strings: numbers and comma-separated lists are converted before validation. */
+function fromQueryString(query: Record<string, unknown>): Record<string, unknown> {
+  return Object.fromEntries(
+    Object.entries(query).map(([key, value]) => {
+      const text = Array.isArray(value) ? value.join(',') : String(value);
+      if (NUMBER_PARAMETERS.has(key)) return [key, text.trim() === '' ? Number.NaN : Number(text)];
+      if (LIST_PARAMETERS.has(key)) return [key, text.split(',').map((item) => item.trim()).filter(Boolean)];
+      return [key, text];
+    }),
+  );
+}
+
+function problems(errors: ValidationError[], parent = ''): string[] {
+  return errors.flatMap((error) => {
+    const field = parent ? `${parent}.${error.property}` : error.property;
+    return [...Object.values(error.constraints ?? {}), ...problems(error.children ?? [], field)];
+  });
+}
+
+/** The report's arguments from the URL, or the list of problems (unknown parameters included). */
+export async function parseReportArgs<A extends object>(definition: ResearchReport<A>, query: Record<string, unknown>): Promise<{ args: A } | { problems: string[] }> {
+  const args = plainToInstance(definition.args, fromQueryString(query));
+  const errors = await validate(args, { whitelist: true, forbidNonWhitelisted: true, forbidUnknownValues: false });
+  return errors.length ? { problems: problems(errors) } : { args };
+}

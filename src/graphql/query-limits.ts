@@ -1,0 +1,143 @@
+import type { ApolloServerPlugin } from '@apollo/server';
+import {
+  ASTNode,
+  FragmentDefinitionNode,
+  getNullableType,
+  GraphQLError,
+  GraphQLList,
+  Kind,
+  OperationDefinitionNode,
+  SelectionSetNode,
+  ValidationContext,
+  ValidationRule,
+} from 'graphql';
+import { ComplexityEstimator, fieldExtensionsEstimator, getComplexity, simpleEstimator } from 'graphql-query-complexity';
+import { DEFAULT_PAGE_SIZE } from '../common/pagination';
+
+export const DEFAULT_MAX_DEPTH = 8;
+export const DEFAULT_MAX_COMPLEXITY = 50_000;
+/** Assumed size of a list field whose length no argument bounds (drug tiers, cost sharing, addresses...). */
+export const UNBOUNDED_LIST_SIZE = 5;
+
+const isIntrospection = (name: string) => name.startsWith('__');
+
+/** Depth of a selection set: `{ plans { edges { node { planId } } } }` is 4. Introspection fields do not count. */
+function selectionDepth(
+  selectionSet: SelectionSetNode | undefined,
+  fragments: (name: string) => FragmentDefinitionNode | null | undefined,
+  visiting: Set<string>,
+): number {
+  if (!selectionSet) return 0;
+  let max = 0;
+  for (const selection of selectionSet.selections) {
+    let depth = 0;
+    if (selection.kind === Kind.FIELD) {
+      if (isIntrospection(selection.name.value)) continue;
+      depth = selection.selectionSet ? 1 + selectionDepth(selection.selectionSet, fragments, visiting) : 1;
+    } else if (selection.kind === Kind.INLINE_FRAGMENT) {
+      depth = selectionDepth(selection.selectionSet, fragments, visiting);
+    } else if (selection.kind === Kind.FRAGMENT_SPREAD) {
+      const name = selection.name.value;
+      const fragment = fragments(name);
+      // A fragment cycle is reported by graphql's own NoFragmentCycles rule.
+      if (!fragment || visiting.has(name)) continue;
+      visiting.add(name);
+      depth = selectionDepth(fragment.selectionSet, fragments, visiting);
+      visiting.delete(name);
+    }
+    max = Math.max(max, depth);
+  }
+  return max;
+}
+
+export function operationDepth(operation: OperationDefinitionNode, fragments: (name: string) => FragmentDefinitionNode | null | undefined): number {
+  return selectionDepth(operation.selectionSet, fragments, new Set());
+}
+
+/** Validation rule refusing operations nested deeper than `maxDepth` ("Query depth 12 exceeds the limit of 8"). */
+export function depthLimitRule(maxDepth = DEFAULT_MAX_DEPTH): ValidationRule {
+  return (context: ValidationContext) => ({
+    OperationDefinition(operation: OperationDefinitionNode) {
+      const depth = operationDepth(operation, (name) => context.getFragment(name));
+      if (depth > maxDepth) {
+        const kind = operation.operation === 'query' ? 'Query' : operation.operation === 'mutation' ? 'Mutation' : 'Subscription';
+        context.reportError(
+          new GraphQLError(`${kind} depth ${depth} exceeds the limit of ${maxDepth}: nest fewer fields, or split the query`, {
+            nodes: [operation as ASTNode],
+            // Apollo reports every validation error with code GRAPHQL_VALIDATION_FAILED.
+            extensions: { depth, maxDepth },
+          }),
+        );
+      }
+    },
+  });
+}
+
+/**
+ * Cost of a field = 1 + (expected number of items) × (cost of its selection):
+ * - a field with `first` returns up to `first` items (the page size default when omitted);
+ * - a field with list arguments (npis × planIds, rxnormIds × planIds) returns one item per combination;
+ * - another list field is assumed to hold UNBOUNDED_LIST_SIZE items;
+ * - `edges` of a connection are already counted by the connection's `first`.
+ */
+export function listSizeEstimator(unboundedListSize = UNBOUNDED_LIST_SIZE): ComplexityEstimator {
+  return ({ type, field, args, childComplexity }) => {
+    if (isIntrospection(field.name) || isIntrospection(type.name)) return 0;
+    let items = 1;
+    if (field.args.some((arg) => arg.name === 'first')) {
+      items = typeof args.first === 'number' && args.first > 0 ? args.first : DEFAULT_PAGE_SIZE;
+    } else {
+      const lists = Object.values(args ?? {}).filter(Array.isArray) as unknown[][];
+      if (lists.length) {
+        items = lists.reduce((product, list) => product * Math.max(1, list.length), 1);
+      } else if (getNullableType(field.type) instanceof GraphQLList) {
+        const isConnectionEdges = field.name === 'edges' && type.name.endsWith('Connection');
+        items = isConnectionEdges ? 1 : unboundedListSize;
+      }
+    }
+    return 1 + items * childComplexity;
+  };
+}
+
+export interface QueryLimits {
+  maxDepth?: number;
+  maxComplexity?: number;
+}
+
+/**
+ * Refuses an operation whose estimated cost exceeds `maxComplexity` before anything runs
+ * (aliases let one request repeat an expensive field many times; depth alone does not catch that).
+ */
+export function complexityLimitPlugin(maxComplexity = DEFAULT_MAX_COMPLEXITY): ApolloServerPlugin {
+  const estimators = [fieldExtensionsEstimator(), listSizeEstimator(), simpleEstimator({ defaultComplexity: 1 })];
+  return {
+    async requestDidStart() {
+      return {
+        async didResolveOperation({ request, document, schema, operationName }) {
+          let complexity: number;
+          try {
+            complexity = getComplexity({
+              schema,
+              query: document,
+              operationName: operationName ?? request.operationName ?? undefined,
+              variables: request.variables ?? {},
+              estimators,
+            });
+          } catch (error) {
+            // Invalid variables are reported precisely by execution itself; a too-large document is refused here.
+            if (error instanceof GraphQLError && /query nodes|maximum/i.test(error.message)) {
+              throw new GraphQLError(`Query too large: ${error.message}`, { extensions: { code: 'QUERY_TOO_COMPLEX', http: { status: 400 } } });
+            }
+            return;
+          }
+          if (complexity > maxComplexity) {
+            throw new GraphQLError(
+              `Query complexity ${complexity} exceeds the limit of ${maxComplexity}: ask for fewer ids, a smaller page (first) or fewer fields, or split the query`,
+              { extensions: { code: 'QUERY_TOO_COMPLEX', complexity, maxComplexity, http: { status: 400 } } },
+            );
+          }
+        },
+      };
+    },
+  };
+}

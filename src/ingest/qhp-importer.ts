@@ -1,0 +1,131 @@
+import type { Pool } from 'pg';
+import { DataSource } from 'typeorm';
+import { ISSUER_ID_PATTERN } from '../common/identifiers';
+import { ImportError, ImportRequest, ImportResult, ValidationReport } from './import-contract';
+import { resolveSourceFiles, SourceFile } from './input-resolver';
+import { sha256OfFile } from './metered-file';
+import { LoadFailure } from './reasons';
+import { contentHashOf, VersionLoader } from './version-loader';
+import { cleanUpAbandonedLoads, pruneOldVersions, PublishedVersion, VersionStore } from './version-publisher';
+
+export { cleanUpAbandonedLoads, pruneOldVersions };
+
+/** COPY uses one connection per table (three for providers) and the heartbeat one more. */
+const MIN_POOL_SIZE = 4;
+
+const EMPTY_REPORT: ValidationReport = { loaded: {}, rejected: {}, rejectedByReason: {}, samples: {}, warnings: [], warningsByReason: {} };
+
+function poolOf(db: DataSource): Pool {
+  // TypeORM's postgres driver keeps its pg.Pool as `master`; COPY needs raw pg clients.
+  const pool = (db.driver as unknown as { master?: Pool }).master;
+  if (!pool) throw new Error('QhpImporter needs an initialized PostgreSQL DataSource');
+  const size = (pool as unknown as { options?: { max?: number } }).options?.max ?? MIN_POOL_SIZE;
+  if (size < MIN_POOL_SIZE) {
+    throw new ImportError(LoadFailure.POOL_TOO_SMALL, `the database pool has ${size} connections; an import needs at least ${MIN_POOL_SIZE} (parallel COPY per table)`);
+  }
+  return pool;
+}
+
+function checkIssuer(request: ImportRequest): void {
+  if (!ISSUER_ID_PATTERN.test(request.issuerId)) {
+    throw new ImportError(LoadFailure.INVALID_ISSUER_ID, `issuer id "${request.issuerId}" must be the 5-digit HIOS issuer id`);
+  }
+  if (request.allowedIssuerIds && !request.allowedIssuerIds.includes(request.issuerId)) {
+    throw new ImportError(
+      LoadFailure.WRONG_ISSUER,
+      `not allowed to load issuer ${request.issuerId} (allowed: ${request.allowedIssuerIds.join(', ') || 'none'})`,
+    );
+  }
+}
+
+/** Any failure as an ImportError: aborts become ABORTED, other errors keep their message. */
+function asImportError(error: unknown, signal: AbortSignal | undefined): ImportError {
+  if (signal?.aborted) return new ImportError(LoadFailure.ABORTED, 'import aborted: nothing of it was published');
+  if (error instanceof ImportError) return error;
+  const message = error instanceof Error ? error.message : String(error);
+  return new ImportError('LOAD_FAILED', `import failed: ${message}`);
+}
+
+/**
+ * Idempotent re-loads, decided before parsing anything: when every file has the kind and size of
+ * the published version's files (a cheap stat), the files are hashed in a quick pre-pass (~1 GB/s)
+ * and compared with its content hash. Changed loads, the common case, are hashed while streaming
+ * instead, so their files are read once.
+ */
+async function findIdenticalPublished(published: PublishedVersion | null, files: readonly SourceFile[], signal?: AbortSignal): Promise<PublishedVersion | null> {
+  if (!published?.contentHash) return null;
+  const previous = published.sourceFiles;
+  const sameShape = previous.length === files.length && previous.every((file, i) => file.kind === files[i].kind && file.bytes === files[i].bytes);
+  if (!sameShape) return null;
+  const digests: Array<{ kind: string; sha256: string }> = [];
+  for (const file of files) digests.push({ kind: file.kind, sha256: await sha256OfFile(file.path, signal) });
+  return contentHashOf(digests) === published.contentHash ? published : null;
+}
+
+/**
+ * Loads one issuer's QHP files (index, JSON or CSV) as a new dataset version and publishes it
+ * atomically. A plain class so the CLI, seeds, uploads and benchmarks share one import path.
+ */
+export class QhpImporter {
+  private readonly versions: VersionStore;
+
+  constructor(private readonly db: DataSource) {
+    this.versions = new VersionStore(db);
+  }
+
+  async import(request: ImportRequest): Promise<ImportResult> {
+    const startedAt = Date.now();
+    checkIssuer(request);
+    const pool = poolOf(this.db);
+    request.signal?.throwIfAborted();
+
+    await this.versions.upsertIssuer(request.issuerId, request.issuerName);
+    const versionId = await this.versions.createLoadingVersion(request);
+    const heartbeat = this.versions.startHeartbeat(versionId);
+    try {
+      const files = await resolveSourceFiles(request);
+      const identical = await findIdenticalPublished(await this.versions.findPublished(request.issuerId), files, request.signal);
+      if (identical) {
+        await this.versions.discard(versionId);
+        return this.unchangedResult(request, identical, startedAt);
+      }
+
+      const loader = new VersionLoader(pool, request, versionId, files);
+      const outcome = await loader.run();
+      request.signal?.throwIfAborted();
+      loader.progress('publishing');
+      await this.versions.publish(request.issuerId, versionId, outcome);
+      // Old versions are pruned after the switch; a failure here leaves extra history, retried next time.
+      await pruneOldVersions(this.db, request.issuerId).catch(() => undefined);
+      loader.progress('done');
+      return {
+        versionId,
+        issuerId: request.issuerId,
+        status: 'published',
+        unchanged: false,
+        counts: outcome.counts,
+        report: outcome.report,
+        durationMs: Date.now() - startedAt,
+      };
+    } catch (error) {
+      const failure = asImportError(error, request.signal);
+      failure.versionId = versionId;
+      await this.versions.fail(versionId, failure.message);
+      throw failure;
+    } finally {
+      heartbeat.stop();
+    }
+  }
+
+  private unchangedResult(request: ImportRequest, published: PublishedVersion, startedAt: number): ImportResult {
+    return {
+      versionId: published.id,
+      issuerId: request.issuerId,
+      status: 'unchanged',
+      unchanged: true,
+      counts: published.counts,
+      report: published.report ?? EMPTY_REPORT,
+      durationMs: Date.now() - startedAt,
+    };
+  }
+}

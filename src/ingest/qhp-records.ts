@@ -1,0 +1,127 @@
+/** Records as validated and normalized from the QHP files, ready to be written as table rows. */
+
+export interface CostSharingRecord {
+  pharmacyType: string;
+  copayAmount: number | null;
+  copayOpt: string | null;
+  coinsuranceRate: number | null;
+  coinsuranceOpt: string | null;
+}
+
+export interface DrugTierRecord {
+  drugTier: string;
+  mailOrder: boolean;
+  costSharing: CostSharingRecord[];
+}
+
+export interface PlanRecord {
+  planId: string;
+  issuerId: string;
+  state: string;
+  planIdType: string;
+  marketingName: string;
+  metalLevel: string | null;
+  summaryUrl: string | null;
+  marketingUrl: string | null;
+  formularyUrl: string | null;
+  planContact: string | null;
+  years: number[];
+  networkTiers: string[];
+  drugTiers: DrugTierRecord[];
+  /** The `benefits` value as JSON text (free shape). */
+  benefitsJson: string | null;
+  lastUpdatedOn: string | null;
+  sourceFile: string;
+  recordIndex: number;
+}
+
+export interface AddressRecord {
+  address: string;
+  address2: string | null;
+  city: string;
+  state: string;
+  zip: string;
+  phone: string | null;
+  latitude: number | null;
+  longitude: number | null;
+}
+
+export interface NetworkEntryRecord {
+  planId: string;
+  networkTier: string;
+  years: number[];
+}
+
+export type ProviderType = 'INDIVIDUAL' | 'FACILITY' | 'GROUP';
+
+export interface ProviderRecord {
+  npi: string | null;
+  type: ProviderType;
+  prefix: string | null;
+  firstName: string | null;
+  middleName: string | null;
+  lastName: string | null;
+  suffix: string | null;
+  facilityName: string | null;
+  displayName: string;
+  specialties: string[];
+  facilityTypes: string[];
+  accepting: string | null;
+  gender: string | null;
+  languages: string[];
+  lastUpdatedOn: string | null;
+  addresses: AddressRecord[];
+  networks: NetworkEntryRecord[];
+}
+
+export interface FormularyEntryRecord {
+  planId: string;
+  drugTier: string;
+  priorAuthorization: boolean;
+  stepTherapy: boolean;
+  quantityLimit: boolean;
+  years: number[];
+}
+
+export interface DrugRecord {
+  rxnormId: string;
+  drugName: string;
+  /** False when an earlier record already loaded this RXCUI: only its new plan entries are written. */
+  isFirstOccurrence: boolean;
+  entries: FormularyEntryRecord[];
+}
+
+/** What provider and drug validation needs to know about each loaded plan. */
+export interface CatalogPlan {
+  planId: string;
+  /** Dense 0-based number, used to index per-drug bitsets of plans. */
+  ordinal: number;
+  networkTiers: ReadonlySet<string>;
+  drugTiers: ReadonlySet<string>;
+}
+
+/** The valid plans of the load (plans files are read before providers and drugs). */
+export class PlanCatalog {
+  private readonly plans = new Map<string, CatalogPlan>();
+
+  add(plan: PlanRecord): void {
+    this.plans.set(plan.planId, {
+      planId: plan.planId,
+      ordinal: this.plans.size,
+      networkTiers: new Set(plan.networkTiers),
+      drugTiers: new Set(plan.drugTiers.map((t) => t.drugTier)),
+    });
+  }
+
+  get(planId: string): CatalogPlan | undefined {
+    return this.plans.get(planId);
+  }
+
+  has(planId: string): boolean {
+    return this.plans.has(planId);
+  }
+
+  get size(): number {
+    return this.plans.size;
+  }
+}

@@ -1,0 +1,186 @@
+import { createHash } from 'node:crypto';
+import type { Pool } from 'pg';
+import { CopyWriterGroup } from './copy-writer';
+import { readDrugCsv, readProviderCsv } from './csv-layout';
+import { ImportError, ImportProgress, ImportRequest } from './import-contract';
+import { isDrugKind, isProviderKind, SourceFile } from './input-resolver';
+import { JsonEngine, readJsonArray, RecordBatch } from './json-array-reader';
+import { FileMeter, meteredChunks } from './metered-file';
+import { PlanCatalog, PlanRecord } from './qhp-records';
+import { DrugRegistry, foreignIssuersOnly, validateDrug, validatePlan, validateProvider } from './qhp-validator';
+import { LoadFailure } from './reasons';
+import { DRUG_TABLES, PLAN_TABLES, PROVIDER_TABLES, RowRenderer } from './table-rows';
+import { IssueSink, JsonRecordLocation, RecordLocation, ReportCollector } from './validation-report';
+import { LoadOutcome, SourceFileDigest } from './version-publisher';
+import { ZipGeocoder } from './zip-geocoder';
+
+/** One hash over the kinds and contents of the data files, in load order: equal hashes mean identical loads. */
+export function contentHashOf(files: ReadonlyArray<Pick<SourceFileDigest, 'kind' | 'sha256'>>): string {
+  const hash = createHash('sha256');
+  for (const file of files) hash.update(`${file.kind}:${file.sha256}\n`);
+  return hash.digest('hex');
+}
+
+type RecordHandler = (record: unknown, at: RecordLocation) => void;
+
+/**
+ * Streams the files of one load into the tables under `versionId`: plans first (providers and drugs
+ * are checked against them), then providers, then drugs; each table through its own COPY.
+ */
+export class VersionLoader {
+  private readonly report = new ReportCollector();
+  private readonly catalog = new PlanCatalog();
+  private readonly geocoder = new ZipGeocoder();
+  private readonly renderer: RowRenderer;
+  private readonly digests: SourceFileDigest[] = [];
+  private readonly bytesTotal: number;
+  private bytesOfFinishedFiles = 0;
+  private recordsRead = 0;
+  private nextRecordNo = 0;
+  private current: { file: SourceFile; meter: FileMeter } | null = null;
+
+  constructor(
+    private readonly pool: Pool,
+    private readonly request: ImportRequest,
+    versionId: number,
+    private readonly files: readonly SourceFile[],
+  ) {
+    this.renderer = new RowRenderer(versionId);
+    this.bytesTotal = files.reduce((sum, file) => sum + file.bytes, 0);
+  }
+
+  async run(): Promise<LoadOutcome> {
+    const plans = await this.loadPlans(this.files.filter((f) => f.kind === 'plans'));
+    const providerFiles = this.files.filter((f) => isProviderKind(f.kind));
+    const drugFiles = this.files.filter((f) => isDrugKind(f.kind));
+    if (providerFiles.length) await this.loadProviders(providerFiles);
+    if (drugFiles.length) await this.loadDrugs(drugFiles);
+    const states = new Set(plans.map((plan) => plan.state));
+    return {
+      counts: this.report.loadedCounts(),
+      report: this.report.toReport(),
+      sourceFiles: this.digests,
+      contentHash: contentHashOf(this.digests),
+      hasProviderFiles: providerFiles.length > 0,
+      hasFormularyFiles: drugFiles.length > 0,
+      state: states.size === 1 ? [...states][0] : null,
+    };
+  }
+
+  /** plans.json is small: read whole, checked as a whole (wrong issuer, empty), then validated and copied. */
+  private async loadPlans(files: SourceFile[]): Promise<PlanRecord[]> {
+    const raw: Array<{ record: unknown; at: RecordLocation; file: SourceFile }> = [];
+    for (const file of files) await this.streamFile(file, (record, at) => raw.push({ record, at, file }));
+
+    const names = files.map((f) => f.name).join(', ');
+    if (!raw.length) throw new ImportError(LoadFailure.EMPTY_PLANS, `${names}: the plans list is empty; a load needs at least one plan`, files[0].name);
+    const foreign = foreignIssuersOnly(raw.map((r) => r.record), this.request.issuerId);
+    if (foreign) {
+      throw new ImportError(
+        LoadFailure.WRONG_ISSUER,
+        `${names}: none of the ${raw.length} plans belongs to issuer ${this.request.issuerId}; they belong to issuer ${foreign.join(', ')}`,
+        files[0].name,
+      );
+    }
+
+    const plans: PlanRecord[] = [];
+    const sinks = new Map(files.map((file) => [file, new IssueSink(file.name, this.report)]));
+    for (const { record, at, file } of raw) {
+      const plan = validatePlan(record, at, { issues: sinks.get(file)!, issuerId: this.request.issuerId, catalog: this.catalog });
+      if (plan) {
+        this.catalog.add(plan);
+        plans.push(plan);
+      }
+    }
+    if (!plans.length) {
+      throw new ImportError(LoadFailure.NO_VALID_PLANS, `${names}: none of the ${raw.length} plans is valid (see the report's samples)`, files[0].name);
+    }
+
+    await this.copy(PLAN_TABLES, async (group) => {
+      const [planRows, tierRows, costRows] = group.writers;
+      for (const plan of plans) this.renderer.writePlan(plan, planRows, tierRows, costRows);
+    });
+    return plans;
+  }
+
+  private async loadProviders(files: SourceFile[]): Promise<void> {
+    await this.copy(PROVIDER_TABLES, async (group) => {
+      const [providers, addresses, networks] = group.writers;
+      for (const file of files) {
+        const ctx = { issues: new IssueSink(file.name, this.report), issuerId: this.request.issuerId, catalog: this.catalog, geocoder: this.geocoder };
+        const handle: RecordHandler = (raw, at) => {
+          const provider = validateProvider(raw, at, ctx);
+          if (provider) this.renderer.writeProvider(this.nextRecordNo++, provider, file.name, providers, addresses, networks);
+        };
+        await this.streamFile(file, handle, () => group.drained());
+      }
+    });
+  }
+
+  private async loadDrugs(files: SourceFile[]): Promise<void> {
+    const drugs = new DrugRegistry(this.catalog.size);
+    await this.copy(DRUG_TABLES, async (group) => {
+      const [drugRows, entryRows] = group.writers;
+      for (const file of files) {
+        const ctx = { issues: new IssueSink(file.name, this.report), issuerId: this.request.issuerId, catalog: this.catalog, drugs };
+        const handle: RecordHandler = (raw, at) => {
+          const drug = validateDrug(raw, at, ctx);
+          if (drug) this.renderer.writeDrug(drug, file.name, at.recordIndex, drugRows, entryRows);
+        };
+        await this.streamFile(file, handle, () => group.drained());
+      }
+    });
+  }
+
+  /** Runs `write` with one COPY per table, then waits for PostgreSQL to commit them; any error cancels all. */
+  private async copy(tables: Parameters<typeof CopyWriterGroup.open>[1], write: (group: CopyWriterGroup) => Promise<void>): Promise<void> {
+    const group = await CopyWriterGroup.open(this.pool, tables);
+    try {
+      await write(group);
+      this.progress('copying');
+      await group.finish();
+    } catch (error) {
+      group.abort(error as Error);
+      if (error instanceof Error && error.message.startsWith('COPY into')) {
+        throw new ImportError(LoadFailure.COPY_FAILED, error.message, this.current?.file.name);
+      }
+      throw error;
+    }
+  }
+
+  private batchesOf(file: SourceFile, meter: FileMeter): AsyncGenerator<RecordBatch> {
+    const chunks = meteredChunks(file.path, meter, { name: file.name, maxBytes: this.request.maxFileBytes, signal: this.request.signal });
+    if (file.kind === 'providers-csv') return readProviderCsv(chunks, file.name, new IssueSink(file.name, this.report));
+    if (file.kind === 'drugs-csv') return readDrugCsv(chunks, file.name, new IssueSink(file.name, this.report));
+    const engine: JsonEngine = this.request.jsonParser ?? 'fast';
+    return readJsonArray(chunks, file.name, engine, () => meter.bytesRead);
+  }
+
+  /** Feeds every record of the file to `handle`, waiting on `drained` (COPY backpressure) between batches. */
+  private async streamFile(file: SourceFile, handle: RecordHandler, drained?: () => Promise<void>): Promise<void> {
+    const meter = new FileMeter();
+    this.current = { file, meter };
+    for await (const batch of this.batchesOf(file, meter)) {
+      const { records, firstIndex, locations } = batch;
+      for (let i = 0; i < records.length; i++) handle(records[i], locations?.[i] ?? new JsonRecordLocation(firstIndex + i));
+      this.recordsRead += records.length;
+      this.progress('reading');
+      if (drained) await drained();
+      this.request.signal?.throwIfAborted();
+    }
+    this.digests.push({ name: file.name, kind: file.kind, bytes: meter.bytesRead, sha256: meter.sha256() });
+    this.bytesOfFinishedFiles += meter.bytesRead;
+    this.current = null;
+  }
+
+  progress(phase: ImportProgress['phase']): void {
+    this.request.onProgress?.({
+      phase,
+      file: this.current?.file.name,
+      recordsRead: this.recordsRead,
+      recordsRejected: this.report.rejectedTotal,
+      bytesRead: this.bytesOfFinishedFiles + (this.current?.meter.bytesRead ?? 0),
+      bytesTotal: this.bytesTotal,
+    });
+  }
+}

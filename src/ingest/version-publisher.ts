@@ -1,0 +1,176 @@
+import { DataSource } from 'typeorm';
+import { ImportError, ImportRequest, ValidationReport } from './import-contract';
+import { LoadFailure } from './reasons';
+import { VERSIONED_TABLES } from './table-rows';
+
+/** A load proves it is alive this often; cleanUpAbandonedLoads treats a much older heartbeat as a dead process. */
+export const HEARTBEAT_INTERVAL_MS = 5_000;
+/** Non-failed versions kept per issuer (the published one and the latest superseded ones). */
+export const VERSIONS_KEPT = 5;
+
+export interface SourceFileDigest {
+  name: string;
+  kind: string;
+  bytes: number;
+  sha256: string;
+}
+
+export interface PublishedVersion {
+  id: number;
+  contentHash: string | null;
+  sourceFiles: SourceFileDigest[];
+  counts: Record<string, number>;
+  report: ValidationReport | null;
+}
+
+export interface LoadOutcome {
+  counts: Record<string, number>;
+  report: ValidationReport;
+  sourceFiles: SourceFileDigest[];
+  contentHash: string;
+  hasProviderFiles: boolean;
+  hasFormularyFiles: boolean;
+  /** The state of the issuer's plans when they are all in one state. */
+  state: string | null;
+}
+
+/** Deletes every carrier-data row of these versions, table by table in parallel (each by its version_id index). */
+export async function deleteVersionRows(db: DataSource, versionIds: readonly number[]): Promise<void> {
+  if (!versionIds.length) return;
+  await Promise.all(VERSIONED_TABLES.map((table) => db.query(`DELETE FROM ${table} WHERE version_id = ANY($1::bigint[])`, [versionIds])));
+}
+
+/** The dataset_version rows of one issuer's loads. */
+export class VersionStore {
+  constructor(private readonly db: DataSource) {}
+
+  /** Creates the issuer, or renames it when a name is given; QHP files do not carry the carrier's name. */
+  async upsertIssuer(issuerId: string, issuerName: string | undefined): Promise<void> {
+    await this.db.query(
+      `INSERT INTO issuer (issuer_id, name) VALUES ($1::char(5), COALESCE($2::text, 'Issuer ' || $1::text))
+       ON CONFLICT (issuer_id) DO UPDATE SET name = COALESCE($2::text, issuer.name)`,
+      [issuerId, issuerName?.trim() || null],
+    );
+  }
+
+  async createLoadingVersion(request: ImportRequest): Promise<number> {
+    const [row] = await this.db.query(
+      `INSERT INTO dataset_version (issuer_id, status, source, loaded_by) VALUES ($1, 'loading', $2, $3) RETURNING id`,
+      [request.issuerId, request.source, request.loadedBy],
+    );
+    return Number(row.id);
+  }
+
+  async findPublished(issuerId: string): Promise<PublishedVersion | null> {
+    const [row] = await this.db.query(
+      `SELECT v.id, v.content_hash AS "contentHash", v.source_files AS "sourceFiles", v.counts, v.report
+         FROM issuer i JOIN dataset_version v ON v.id = i.current_version_id
+        WHERE i.issuer_id = $1`,
+      [issuerId],
+    );
+    return row ?? null;
+  }
+
+  /** Keeps `heartbeat_at` fresh while a load runs (failures are retried on the next beat). */
+  startHeartbeat(versionId: number): { stop(): void } {
+    const timer = setInterval(() => {
+      this.db.query(`UPDATE dataset_version SET heartbeat_at = now() WHERE id = $1 AND status = 'loading'`, [versionId]).catch(() => undefined);
+    }, HEARTBEAT_INTERVAL_MS);
+    timer.unref();
+    return { stop: () => clearInterval(timer) };
+  }
+
+  /**
+   * Makes the version the issuer's current one in one transaction: readers see either the old
+   * version or the new one, never a mix. The issuer row lock orders concurrent publishes.
+   */
+  async publish(issuerId: string, versionId: number, outcome: LoadOutcome): Promise<void> {
+    await this.db.transaction(async (tx) => {
+      await tx.query(`SELECT 1 FROM issuer WHERE issuer_id = $1 FOR UPDATE`, [issuerId]);
+      await tx.query(`UPDATE dataset_version SET status = 'superseded' WHERE issuer_id = $1 AND status = 'published' AND id <> $2`, [issuerId, versionId]);
+      // UPDATE ... RETURNING answers [rows, count] through TypeORM.
+      const [published]: [Array<{ id: number }>, number] = await tx.query(
+        `UPDATE dataset_version
+            SET status = 'published', published_at = now(), finished_at = now(), heartbeat_at = now(),
+                counts = $2, report = $3, source_files = $4, content_hash = $5,
+                has_provider_files = $6, has_formulary_files = $7
+          WHERE id = $1 AND status = 'loading'
+          RETURNING id`,
+        [
+          versionId,
+          JSON.stringify(outcome.counts),
+          JSON.stringify(outcome.report),
+          JSON.stringify(outcome.sourceFiles),
+          outcome.contentHash,
+          outcome.hasProviderFiles,
+          outcome.hasFormularyFiles,
+        ],
+      );
+      if (!published.length) {
+        // Its heartbeat was judged stale and cleanUpAbandonedLoads failed it; the rollback keeps the old version.
+        throw new ImportError(LoadFailure.ABANDONED, `version ${versionId} is no longer loading (marked failed as abandoned): not published`);
+      }
+      await tx.query(`UPDATE issuer SET current_version_id = $2, state = COALESCE($3, state) WHERE issuer_id = $1`, [issuerId, versionId, outcome.state]);
+    });
+  }
+
+  /** Marks the load failed, then drops its rows; the issuer's published version is untouched. */
+  async fail(versionId: number, error: string): Promise<void> {
+    await this.db.query(
+      `UPDATE dataset_version SET status = 'failed', error = $2, finished_at = now() WHERE id = $1 AND status = 'loading'`,
+      [versionId, error],
+    );
+    await deleteVersionRows(this.db, [versionId]);
+  }
+
+  /** Removes a version that turned out not to be needed (identical files were already published). */
+  async discard(versionId: number): Promise<void> {
+    await deleteVersionRows(this.db, [versionId]);
+    await this.db.query(`DELETE FROM dataset_version WHERE id = $1 AND status = 'loading'`, [versionId]);
+  }
+}
+
+/**
+ * Called at start: loads whose heartbeat stopped (their process was killed) are marked failed and
+ * their rows dropped, as are rows left behind by a failed load whose cleanup was interrupted.
+ * `staleAfterMs` should be several heartbeat intervals (e.g. 60 s).
+ */
+export async function cleanUpAbandonedLoads(db: DataSource, staleAfterMs: number): Promise<{ failedVersionIds: number[]; cleanedVersionIds: number[] }> {
+  const abandoned: Array<{ id: number }> = await db
+    .query(
+      `UPDATE dataset_version
+          SET status = 'failed', finished_at = now(),
+              error = 'abandoned: the load stopped sending heartbeats (its process ended) at ' || heartbeat_at
+        WHERE status = 'loading' AND heartbeat_at < now() - make_interval(secs => $1::double precision / 1000)
+        RETURNING id`,
+      [staleAfterMs],
+    )
+    .then(([rows]: [Array<{ id: number }>, number]) => rows); // UPDATE ... RETURNING answers [rows, count]
+  const withRows: Array<{ id: number }> = await db.query(
+    `SELECT v.id FROM dataset_version v
+      WHERE v.status = 'failed' AND (${VERSIONED_TABLES.map((t) => `EXISTS (SELECT 1 FROM ${t} WHERE version_id = v.id)`).join(' OR ')})`,
+  );
+  const cleaned = withRows.map((row) => Number(row.id));
+  await deleteVersionRows(db, cleaned);
+  return { failedVersionIds: abandoned.map((row) => Number(row.id)), cleanedVersionIds: cleaned };
+}
+
+/**
+ * Keeps the issuer's `keep` newest non-failed versions (the published one among them) and deletes
+ * older superseded versions with their rows. Returns the deleted version ids.
+ */
+export async function pruneOldVersions(db: DataSource, issuerId: string, keep = VERSIONS_KEPT): Promise<number[]> {
+  const old: Array<{ id: number }> = await db.query(
+    `SELECT id FROM dataset_version
+      WHERE issuer_id = $1 AND status = 'superseded'
+        AND id < (SELECT min(id) FROM (SELECT id FROM dataset_version
+                                        WHERE issuer_id = $1 AND status IN ('published', 'superseded')
+                                        ORDER BY id DESC LIMIT $2) AS kept)`,
+    [issuerId, keep],
+  );
+  const ids = old.map((row) => Number(row.id));
+  if (!ids.length) return [];
+  await deleteVersionRows(db, ids);
+  await db.query(`DELETE FROM dataset_version WHERE id = ANY($1::bigint[]) AND status = 'superseded'`, [ids]);
+  return ids;
+}

@@ -1,0 +1,86 @@
+import { DynamicModule, Module, RequestMethod } from '@nestjs/common';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { randomUUID } from 'node:crypto';
+import { LoggerModule } from 'nestjs-pino';
+import type { DestinationStream, LevelWithSilent } from 'pino';
+import type { Options } from 'pino-http';
+
+export interface LoggingSettings {
+  level: LevelWithSilent;
+  /** pino-pretty instead of JSON lines (development). */
+  pretty?: boolean;
+  /** Where lines go (tests capture them); stdout by default. */
+  destination?: DestinationStream;
+}
+
+export const REQUEST_ID_HEADER = 'x-request-id';
+/** A caller's id is kept only when it is a reasonable token (no log injection, no megabyte ids). */
+const REQUEST_ID_PATTERN = /^[A-Za-z0-9._:-]{1,128}$/;
+
+/** Header and field paths never written to logs: credentials travel in them. */
+export const REDACTED_PATHS = [
+  'req.headers.authorization',
+  'req.headers["proxy-authorization"]',
+  'req.headers["x-api-key"]',
+  'req.headers.cookie',
+  'res.headers["set-cookie"]',
+  'databaseUrl',
+  'password',
+  '*.password',
+];
+
+/** The request id: the caller's X-Request-Id when sensible, else a new UUID; echoed in the response. */
+export function requestId(req: IncomingMessage, res: ServerResponse): string {
+  const header = req.headers[REQUEST_ID_HEADER];
+  const given = Array.isArray(header) ? header[0] : header;
+  const id = given && REQUEST_ID_PATTERN.test(given) ? given : randomUUID();
+  if (!res.headersSent) res.setHeader('X-Request-Id', id);
+  return id;
+}
+
+export function pinoHttpOptions(settings: LoggingSettings): Options {
+  const pretty = settings.pretty && !settings.destination;
+  return {
+    level: settings.level,
+    genReqId: requestId,
+    redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
+    customLogLevel: (_req, res, error) => (error || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'info'),
+    customProps: (req) => {
+      const body = (req as IncomingMessage & { body?: { operationName?: unknown } }).body;
+      return typeof body?.operationName === 'string' ? { operationName: body.operationName } : {};
+    },
+    serializers: {
+      req: (req: { id: unknown; method: string; url: string; headers: Record<string, unknown>; remoteAddress?: string }) => ({
+        id: req.id,
+        method: req.method,
+        url: req.url,
+        remoteAddress: req.remoteAddress,
+        headers: {
+          'user-agent': req.headers['user-agent'],
+          'content-length': req.headers['content-length'],
+          // Present or not is useful when debugging auth; the value never is.
+          authorization: req.headers.authorization === undefined ? undefined : '[redacted]',
+          'x-api-key': req.headers['x-api-key'] === undefined ? undefined : '[redacted]',
+        },
+      }),
+    },
+    ...(pretty ? { transport: { target: 'pino-pretty', options: { singleLine: true, translateTime: 'SYS:HH:MM:ss.l' } } } : {}),
+  };
+}
+
+/** JSON logs (nestjs-pino): one line per request with its id, method, status and duration. */
+@Module({})
+export class LoggingModule {
+  static forRoot(settings: LoggingSettings): DynamicModule {
+    const options = pinoHttpOptions(settings);
+    return {
+      module: LoggingModule,
+      imports: [
+        LoggerModule.forRoot({
+          pinoHttp: settings.destination ? [options, settings.destination] : options,
+          forRoutes: [{ path: '*path', method: RequestMethod.ALL }],
+        }),
+      ],
+    };
+  }
+}

@@ -1,0 +1,62 @@
+import { CanActivate, ExecutionContext, Inject, Injectable, OnApplicationShutdown, Optional } from '@nestjs/common';
+import { GqlExecutionContext } from '@nestjs/graphql';
+import { ThrottlerStorage, ThrottlerStorageService } from '@nestjs/throttler';
+import type { Request } from 'express';
+import { GraphQLError } from 'graphql';
+import { RATE_LIMITED } from '../common/rate-limit';
+
+export const DEFAULT_REPORTS_PER_MINUTE = 5;
+const WINDOW_MS = 60_000;
+
+/** REPORT_RATE_LIMIT_PER_MINUTE: reports one client IP may file per minute (0 turns this limit off). */
+export function reportsPerMinute(env: NodeJS.ProcessEnv = process.env): number {
+  const raw = env.REPORT_RATE_LIMIT_PER_MINUTE?.trim();
+  if (!raw) return DEFAULT_REPORTS_PER_MINUTE;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < 0) {
+    throw new Error(`REPORT_RATE_LIMIT_PER_MINUTE=${raw} is invalid: expected a whole number, 0 to disable`);
+  }
+  return value;
+}
+
+/**
+ * A strict per-IP limit on the public reportListing mutation, far below the API-wide limit: filing a
+ * report is cheap for a bot and costly for the carriers who read them.
+ *
+ * It counts in the global ThrottlerModule's storage (Redis-shared across instances when configured)
+ * under its own key, rather than via @Throttle, because the API-wide RateLimitGuard keys one counter per
+ * client for the whole API and counts one hit per HTTP request: @Throttle there would charge every
+ * other request against this limit, and a single operation aliasing reportListing 100 times would count
+ * once. This guard runs per field, so each aliased report counts, and before validation, so malformed
+ * attempts count too.
+ */
+@Injectable()
+export class ReportRateLimitGuard implements CanActivate, OnApplicationShutdown {
+  private readonly limit = reportsPerMinute();
+  private readonly ownStorage: ThrottlerStorageService | null;
+  private readonly storage: ThrottlerStorage;
+
+  constructor(@Optional() @Inject(ThrottlerStorage) sharedStorage?: ThrottlerStorage) {
+    this.ownStorage = sharedStorage ? null : new ThrottlerStorageService();
+    this.storage = sharedStorage ?? this.ownStorage!;
+  }
+
+  async canActivate(context: ExecutionContext): Promise<boolean> {
+    if (this.limit === 0) return true;
+    const req = GqlExecutionContext.create(context).getContext<{ req: Request }>().req;
+    const ip = req.ip ?? req.socket?.remoteAddress ?? 'unknown';
+    const record = await this.storage.increment(`rl:report:${ip}`, WINDOW_MS, this.limit, WINDOW_MS, 'report');
+    if (record.isBlocked) {
+      const retryAfterSeconds = Math.max(1, record.timeToBlockExpire);
+      throw new GraphQLError(
+        `Too many listing reports from your address: at most ${this.limit} per minute. Try again in ${retryAfterSeconds} s.`,
+        { extensions: { code: RATE_LIMITED, retryAfterSeconds, limit: this.limit, windowSeconds: WINDOW_MS / 1000 } },
+      );
+    }
+    return true;
+  }
+
+  onApplicationShutdown(): void {
+    this.ownStorage?.onApplicationShutdown();
+  }
+}

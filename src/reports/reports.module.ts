@@ -1,0 +1,12 @@
+import { Module } from '@nestjs/common';
+import { AuthModule } from '../auth/auth.module';
+import { ListingReportsResolver } from './listing-reports.resolver';
+import { ListingReportsService } from './listing-reports.service';
+import { ReportRateLimitGuard } from './report-rate-limit.guard';
+
+/** Members report wrong directory listings; carriers read and resolve them with their API key. */
+@Module({
+  imports: [AuthModule],
+  providers: [ListingReportsService, ListingReportsResolver, ReportRateLimitGuard],
+})
+export class ReportsModule {}

@@ -1,0 +1,39 @@
+import { ArgsType, Field, Int } from '@nestjs/graphql';
+import { Type } from 'class-transformer';
+import { IsDate, IsEnum, IsInt, IsOptional, IsString, Min } from 'class-validator';
+import { IsPlanId } from '../common/validators';
+import { NetworkChangeKind } from './change-history.model';
+
+@ArgsType()
+export class ChangeHistoryArgs {
+  @Field({ description: '14-character HIOS plan id' })
+  @IsPlanId()
+  planId: string;
+
+  @Field(() => Int, { nullable: true, description: 'Compare from this version of the issuer' })
+  @IsOptional() @IsInt() @Min(1)
+  sinceVersionId?: number | null;
+
+  @Field(() => Date, { nullable: true, description: 'Compare from the version published at or just before this time' })
+  @IsOptional() @Type(() => Date) @IsDate()
+  since?: Date | null;
+
+  @Field(() => Int, { nullable: true, description: 'Compare to this version (default: the published one)' })
+  @IsOptional() @IsInt() @Min(1)
+  untilVersionId?: number | null;
+
+  @Field(() => Int, { nullable: true, description: 'Page size, at most 100' })
+  @IsOptional() @IsInt()
+  first?: number | null;
+
+  @Field(() => String, { nullable: true })
+  @IsOptional() @IsString()
+  after?: string | null;
+}
+
+@ArgsType()
+export class NetworkChangesArgs extends ChangeHistoryArgs {
+  @Field(() => NetworkChangeKind, { nullable: true, description: 'Only additions or only drops' })
+  @IsOptional() @IsEnum(NetworkChangeKind)
+  change?: NetworkChangeKind | null;
+}

@@ -1,0 +1,44 @@
+import { Field, Int, ObjectType, registerEnumType } from '@nestjs/graphql';
+import { PlanModel } from '../plans/models/plan.model';
+
+export enum BreadthGroupBy {
+  /** State of the provider's listed address. */
+  STATE = 'STATE',
+  /** First 3 digits of the listed address ZIP (the USPS sectional center). */
+  ZIP3 = 'ZIP3',
+  SPECIALTY = 'SPECIALTY',
+}
+registerEnumType(BreadthGroupBy, { name: 'BreadthGroupBy' });
+
+export enum SortDirection {
+  ASC = 'ASC',
+  DESC = 'DESC',
+}
+registerEnumType(SortDirection, { name: 'SortDirection' });
+
+@ObjectType('NetworkBreadthGroup', { description: 'Distinct in-network NPIs in one area or specialty' })
+export class NetworkBreadthGroupModel {
+  @Field({ description: 'State, 3-digit ZIP or specialty (lower-cased, as specialties are matched)' }) key: string;
+  @Field(() => Int, { description: 'Distinct NPIs (matching the specialty filter, if any)' }) providers: number;
+  @Field(() => Int, { description: 'Distinct hospital NPIs' }) hospitals: number;
+}
+
+@ObjectType('NetworkBreadth', { description: "How broad a plan's provider network is" })
+export class NetworkBreadthModel {
+  @Field() planId: string;
+  @Field(() => PlanModel, { nullable: true, description: 'null when no issuer has published the plan' }) plan: PlanModel | null;
+  @Field({ description: "false when the plan's issuer published no provider directory: the counts are then unknown, not zero" })
+  networkReported: boolean;
+  @Field(() => Int, { description: 'Distinct in-network NPIs (matching the specialty filter, if any)' }) providers: number;
+  @Field(() => Int, { description: "Distinct in-network NPIs of hospitals (a facility type naming 'Hospital')" }) hospitals: number;
+  @Field(() => [NetworkBreadthGroupModel], { description: 'Per groupBy key; an NPI listed in two areas counts in both' })
+  groups: NetworkBreadthGroupModel[];
+}
+
+@ObjectType('PlanBreadthRank', { description: 'A plan ranked by the number of in-network providers' })
+export class PlanBreadthRankModel {
+  @Field(() => Int, { description: '1 = fewest (ASC) or most (DESC); ties share a rank' }) rank: number;
+  @Field() planId: string;
+  @Field(() => PlanModel) plan: PlanModel;
+  @Field(() => Int, { description: 'Distinct in-network NPIs (matching the specialty, if given)' }) providers: number;
+}

@@ -1,0 +1,170 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
+import { readQuery } from '../database/read-query';
+import { pageSize } from '../common/pagination';
+import { PlansService } from '../plans/plans.service';
+import { PlanSelection, selectPlans } from '../search/plan-selection';
+import { arrayHasValueSql, IS_HOSPITAL_SQL, membershipCoversYearSql, yearsCoverSql } from '../search/sql-fragments';
+import { BuiltQuery, SqlParams } from '../search/sql-params';
+import { BreadthGroupBy, NetworkBreadthModel, PlanBreadthRankModel, SortDirection } from './network-breadth.model';
+
+export interface NetworkBreadthRequest extends PlanSelection {
+  specialty?: string | null;
+  groupBy?: BreadthGroupBy | null;
+}
+
+export interface RankPlansRequest {
+  state: string;
+  specialty?: string | null;
+  year?: number | null;
+  order?: SortDirection | null;
+  /** null: every plan (CSV export). */
+  limit: number | null;
+}
+
+/** One row of the breadth report: a plan's total (group_key null) or one of its groups. */
+interface BreadthRow {
+  plan_id: string;
+  network_reported: boolean;
+  group_key: string | null;
+  providers: number;
+  hospitals: number;
+}
+
+const GROUP_SOURCES: Record<BreadthGroupBy, { key: string; join: string }> = {
+  [BreadthGroupBy.STATE]: {
+    key: 'a.state::text',
+    join: 'LEFT JOIN provider_address a ON a.version_id = p.version_id AND a.record_no = p.record_no',
+  },
+  [BreadthGroupBy.ZIP3]: {
+    key: 'left(a.zip, 3)',
+    join: 'LEFT JOIN provider_address a ON a.version_id = p.version_id AND a.record_no = p.record_no',
+  },
+  [BreadthGroupBy.SPECIALTY]: {
+    key: 'lower(sp.specialty)',
+    join: 'LEFT JOIN LATERAL unnest(p.specialties) AS sp(specialty) ON true',
+  },
+};
+
+/** Journalists' network breadth: distinct in-network NPIs per plan, by specialty and area. */
+@Injectable()
+export class NetworkBreadthService {
+  constructor(
+    @InjectDataSource() private readonly db: DataSource,
+    private readonly plans: PlansService,
+  ) {}
+
+  /**
+   * The report as flat rows (plan total, then its groups), for GraphQL and CSV alike. Reads each selected
+   * plan's memberships through network_membership_plan_idx, then each listing by primary key.
+   */
+  async networkBreadthQuery(request: NetworkBreadthRequest): Promise<BuiltQuery> {
+    const { planIds } = await selectPlans(this.plans, request, 'planIds');
+    return this.buildBreadthQuery(planIds, request);
+  }
+
+  private buildBreadthQuery(planIds: string[], request: NetworkBreadthRequest): BuiltQuery {
+    const params = new SqlParams();
+    const selectedPlans = params.add(planIds, 'char(14)[]');
+    const inYear = request.year != null ? `AND ${membershipCoversYearSql(params.add(request.year, 'int'))}` : '';
+    const matchesSpecialty = request.specialty ? arrayHasValueSql('p.specialties', params.add(request.specialty.trim(), 'text')) : 'true';
+    const group = request.groupBy ? GROUP_SOURCES[request.groupBy] : null;
+    const groupBy = params.add(request.groupBy ?? null, 'text');
+    const sql = `
+      WITH selected AS (
+        SELECT p.plan_id, p.version_id, p.issuer_id, p.state, p.marketing_name, v.has_provider_files AS network_reported
+          FROM plan p
+          JOIN issuer i ON i.current_version_id = p.version_id
+          JOIN dataset_version v ON v.id = p.version_id
+         WHERE p.plan_id = ANY(${selectedPlans})
+      ), members AS (
+        SELECT DISTINCT s.plan_id, m.npi, m.version_id, m.record_no
+          FROM selected s
+          JOIN network_membership m ON m.plan_id = s.plan_id AND m.version_id = s.version_id
+         WHERE m.npi IS NOT NULL ${inYear}
+      ), counts AS (
+        SELECT mb.plan_id,
+               ${group ? `${group.key} AS group_key, GROUPING(${group.key}) = 0 AS is_group` : 'NULL::text AS group_key, false AS is_group'},
+               count(DISTINCT mb.npi) FILTER (WHERE ${matchesSpecialty}) AS providers,
+               count(DISTINCT mb.npi) FILTER (WHERE ${IS_HOSPITAL_SQL}) AS hospitals
+          FROM members mb
+          JOIN provider p ON p.version_id = mb.version_id AND p.record_no = mb.record_no
+          ${group?.join ?? ''}
+         GROUP BY ${group ? `GROUPING SETS ((mb.plan_id), (mb.plan_id, ${group.key}))` : 'mb.plan_id'}
+        ${group ? `HAVING GROUPING(${group.key}) = 1 OR ${group.key} IS NOT NULL` : ''}
+      )
+      SELECT s.plan_id, s.marketing_name, s.issuer_id, s.state AS plan_state, s.network_reported,
+             ${groupBy} AS group_by, c.group_key,
+             coalesce(c.providers, 0)::int AS providers, coalesce(c.hospitals, 0)::int AS hospitals
+        FROM selected s
+        LEFT JOIN counts c ON c.plan_id = s.plan_id
+       ORDER BY s.plan_id, c.is_group NULLS FIRST, c.providers DESC, c.group_key`;
+    return { sql, params: params.values };
+  }
+
+  async networkBreadth(request: NetworkBreadthRequest): Promise<NetworkBreadthModel[]> {
+    const selection = await selectPlans(this.plans, request, 'planIds');
+    const query = this.buildBreadthQuery(selection.planIds, request);
+    const rows: BreadthRow[] = await readQuery(this.db, query.sql, query.params);
+    const planById = new Map(selection.published.map((plan) => [plan.planId, plan]));
+    return selection.planIds.map((planId) => {
+      const own = rows.filter((row) => row.plan_id === planId);
+      const total = own.find((row) => row.group_key === null);
+      return {
+        planId,
+        plan: planById.get(planId) ?? null,
+        networkReported: total?.network_reported ?? false,
+        providers: total?.providers ?? 0,
+        hospitals: total?.hospitals ?? 0,
+        groups: own
+          .filter((row) => row.group_key !== null)
+          .map((row) => ({ key: row.group_key!, providers: row.providers, hospitals: row.hospitals })),
+      };
+    });
+  }
+
+  /**
+   * Every published plan of the state whose issuer reports a network, ranked by distinct in-network NPIs
+   * (of the specialty): "which plans in Ohio have the fewest in-network psychiatrists?".
+   */
+  rankPlansQuery(request: RankPlansRequest): BuiltQuery {
+    const params = new SqlParams();
+    const state = params.add(request.state, 'char(2)');
+    const year = request.year != null ? params.add(request.year, 'int') : null;
+    const direction = request.order === SortDirection.DESC ? 'DESC' : 'ASC';
+    const specialty = request.specialty ? params.add(request.specialty.trim(), 'text') : null;
+    const sql = `
+      WITH selected AS (
+        SELECT p.plan_id, p.version_id, p.issuer_id, p.marketing_name
+          FROM plan p
+          JOIN issuer i ON i.current_version_id = p.version_id
+          JOIN dataset_version v ON v.id = p.version_id AND v.has_provider_files
+         WHERE p.state = ${state} ${year ? `AND ${yearsCoverSql('p.years', year)}` : ''}
+      ), counts AS (
+        SELECT s.plan_id, count(DISTINCT m.npi) AS providers
+          FROM selected s
+          JOIN network_membership m ON m.plan_id = s.plan_id AND m.version_id = s.version_id
+          ${specialty ? 'JOIN provider p ON p.version_id = m.version_id AND p.record_no = m.record_no' : ''}
+         WHERE m.npi IS NOT NULL
+           ${year ? `AND ${membershipCoversYearSql(year)}` : ''}
+           ${specialty ? `AND ${arrayHasValueSql('p.specialties', specialty)}` : ''}
+         GROUP BY s.plan_id
+      )
+      SELECT rank() OVER (ORDER BY coalesce(c.providers, 0) ${direction})::int AS rank,
+             s.plan_id, s.marketing_name, s.issuer_id, coalesce(c.providers, 0)::int AS providers
+        FROM selected s
+        LEFT JOIN counts c ON c.plan_id = s.plan_id
+       ORDER BY providers ${direction}, s.plan_id
+       ${request.limit === null ? '' : `LIMIT ${params.add(request.limit, 'int')}`}`;
+    return { sql, params: params.values };
+  }
+
+  async rankPlansByBreadth(request: Omit<RankPlansRequest, 'limit'>, first?: number | null): Promise<PlanBreadthRankModel[]> {
+    const query = this.rankPlansQuery({ ...request, limit: pageSize(first) });
+    const rows: Array<{ rank: number; plan_id: string; providers: number }> = await readQuery(this.db, query.sql, query.params);
+    const plans = await this.plans.findPublishedPlans(rows.map((row) => row.plan_id));
+    const planById = new Map(plans.map((plan) => [plan.planId, plan]));
+    return rows.map((row) => ({ rank: row.rank, planId: row.plan_id, plan: planById.get(row.plan_id)!, providers: row.providers }));
+  }
+}

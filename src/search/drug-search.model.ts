@@ -1,0 +1,8 @@
+import { ConnectionType } from '../common/pagination';
+import { DrugCoverageModel, DrugModel } from '../formulary/models/drug.model';
+
+/** Drugs by name or RXCUI, one per RXCUI across published formularies. */
+export const DrugSearchConnection = ConnectionType(DrugModel, 'DrugSearchResult');
+
+/** Plans covering a drug, each with its tier, restrictions and cost sharing (the drugCoverage answer). */
+export const PlanDrugCoverageConnection = ConnectionType(DrugCoverageModel, 'PlanDrugCoverage');

@@ -1,0 +1,93 @@
+import { Field, Float, ID, Int, ObjectType, registerEnumType } from '@nestjs/graphql';
+import { ImportReportModel, NamedCountModel, toImportReportModel, toNamedCounts } from '../../datasets/models/import-report.model';
+import type { ImportProgress } from '../../ingest/import-contract';
+import { ImportJobEntity, ImportJobState } from '../import-job.entity';
+
+export enum ImportJobStatus {
+  QUEUED = 'QUEUED',
+  RUNNING = 'RUNNING',
+  SUCCEEDED = 'SUCCEEDED',
+  FAILED = 'FAILED',
+  UNCHANGED = 'UNCHANGED',
+}
+registerEnumType(ImportJobStatus, {
+  name: 'ImportJobStatus',
+  description: 'UNCHANGED: the same files were already published, nothing was loaded again',
+});
+
+@ObjectType('ImportJobFile', { description: 'A file received with the upload' })
+export class ImportJobFileModel {
+  @Field() name: string;
+  @Field({ description: 'index, plans, providers, drugs, providers-csv or drugs-csv' }) kind: string;
+  @Field(() => Float) bytes: number;
+}
+
+@ObjectType('ImportJobProgress')
+export class ImportJobProgressModel {
+  @Field({ description: 'reading, validating, copying, indexing, publishing or done' }) phase: string;
+  @Field(() => String, { nullable: true, description: 'File being read' }) file: string | null;
+  @Field(() => Float) recordsRead: number;
+  @Field(() => Float) recordsRejected: number;
+  @Field(() => Float) bytesRead: number;
+  @Field(() => Float) bytesTotal: number;
+  @Field(() => Float, { nullable: true, description: 'Share of the bytes read, 0 to 100' }) percent: number | null;
+}
+
+@ObjectType('ImportJob', { description: 'The import of one upload' })
+export class ImportJobModel {
+  @Field(() => ID) id: string;
+  @Field() issuerId: string;
+  @Field(() => ImportJobStatus) status: ImportJobStatus;
+  @Field({ description: 'Label of the API key that uploaded the files' }) loadedBy: string;
+  @Field(() => [ImportJobFileModel]) files: ImportJobFileModel[];
+  @Field(() => ImportJobProgressModel, { nullable: true }) progress: ImportJobProgressModel | null;
+  @Field(() => [NamedCountModel], { description: 'Rows loaded per kind, once the job has ended' }) counts: NamedCountModel[];
+  @Field(() => ImportReportModel, { nullable: true }) report: ImportReportModel | null;
+  @Field(() => String, { nullable: true, description: 'Why the job failed' }) error: string | null;
+  @Field(() => Int, { nullable: true, description: 'Dataset version the job loaded (or found unchanged)' }) versionId: number | null;
+  @Field() createdAt: Date;
+  @Field(() => Date, { nullable: true }) startedAt: Date | null;
+  @Field(() => Date, { nullable: true }) finishedAt: Date | null;
+  @Field({ description: 'Last sign of life of the instance running the job' }) heartbeatAt: Date;
+}
+
+const STATUS_OF_STATE: Record<ImportJobState, ImportJobStatus> = {
+  queued: ImportJobStatus.QUEUED,
+  running: ImportJobStatus.RUNNING,
+  succeeded: ImportJobStatus.SUCCEEDED,
+  failed: ImportJobStatus.FAILED,
+  unchanged: ImportJobStatus.UNCHANGED,
+};
+
+function toProgressModel(progress: ImportProgress | null, ended: boolean): ImportJobProgressModel | null {
+  if (!progress) return null;
+  const percent = progress.bytesTotal > 0 ? Math.min(100, Math.round((progress.bytesRead / progress.bytesTotal) * 1000) / 10) : null;
+  return {
+    phase: progress.phase,
+    file: progress.file ?? null,
+    recordsRead: progress.recordsRead,
+    recordsRejected: progress.recordsRejected,
+    bytesRead: progress.bytesRead,
+    bytesTotal: progress.bytesTotal,
+    percent: ended && progress.phase === 'done' ? 100 : percent,
+  };
+}
+
+export function toImportJobModel(job: ImportJobEntity): ImportJobModel {
+  return {
+    id: job.id,
+    issuerId: job.issuerId,
+    status: STATUS_OF_STATE[job.status],
+    loadedBy: job.loadedBy,
+    files: job.files,
+    progress: toProgressModel(job.progress, job.finishedAt !== null),
+    counts: toNamedCounts(job.counts),
+    report: toImportReportModel(job.report),
+    error: job.error,
+    versionId: job.versionId,
+    createdAt: job.createdAt,
+    startedAt: job.startedAt,
+    finishedAt: job.finishedAt,
+    heartbeatAt: job.heartbeatAt,
+  };
+}

@@ -1,0 +1,45 @@
+import { Controller, Get, HttpCode, NotFoundException, Param, ParseUUIDPipe, Post, Query, Req, UseFilters, UseGuards } from '@nestjs/common';
+import type { Request } from 'express';
+import { ApiKeyPrincipal } from '../auth/api-key-principal';
+import { ApiKeyGuard } from '../auth/api-key.guard';
+import { CurrentApiKey } from '../auth/current-api-key.decorator';
+import { DrainUploadBodyFilter } from './drain-upload-body.filter';
+import { ImportJobsService } from './import-jobs.service';
+import { ImportJobModel, toImportJobModel } from './models/import-job.model';
+import { UploadsService } from './uploads.service';
+
+export interface UploadAccepted {
+  jobId: string;
+  /** Where to follow the job (also: GraphQL `importJob(id)`). */
+  statusUrl: string;
+}
+
+/** Carriers' way in over HTTP: POST their QHP files, then follow the import job. */
+@Controller('ingest/uploads')
+@UseGuards(ApiKeyGuard)
+@UseFilters(DrainUploadBodyFilter)
+export class UploadsController {
+  constructor(
+    private readonly uploads: UploadsService,
+    private readonly jobs: ImportJobsService,
+  ) {}
+
+  @Post()
+  @HttpCode(202)
+  async upload(
+    @Req() request: Request,
+    @CurrentApiKey() apiKey: ApiKeyPrincipal,
+    @Query('issuerId') issuerId: string | undefined,
+    @Query('issuerName') issuerName: string | undefined,
+  ): Promise<UploadAccepted> {
+    const job = await this.uploads.receive(request, { issuerId, issuerName, apiKey });
+    return { jobId: job.id, statusUrl: `/ingest/uploads/${job.id}` };
+  }
+
+  @Get(':jobId')
+  async status(@Param('jobId', new ParseUUIDPipe()) jobId: string, @CurrentApiKey() apiKey: ApiKeyPrincipal): Promise<ImportJobModel> {
+    const job = await this.jobs.findForKey(jobId, apiKey);
+    if (!job) throw new NotFoundException(`no import job ${jobId}`);
+    return toImportJobModel(job);
+  }
+}

@@ -1,0 +1,23 @@
+import { Module } from '@nestjs/common';
+import { getDataSourceToken } from '@nestjs/typeorm';
+import { AuthModule } from '../auth/auth.module';
+import { ImportJobsResolver } from './import-jobs.resolver';
+import { ImportJobsService } from './import-jobs.service';
+import { createQhpImportRunner, QHP_IMPORT_RUNNER } from './qhp-import-runner';
+import { UploadsController } from './uploads.controller';
+import { loadUploadsConfig, UPLOADS_CONFIG } from './uploads.config';
+import { UploadsService } from './uploads.service';
+
+@Module({
+  imports: [AuthModule],
+  controllers: [UploadsController],
+  providers: [
+    { provide: UPLOADS_CONFIG, useFactory: () => loadUploadsConfig() },
+    { provide: QHP_IMPORT_RUNNER, useFactory: createQhpImportRunner, inject: [getDataSourceToken()] },
+    UploadsService,
+    ImportJobsService,
+    ImportJobsResolver,
+  ],
+  exports: [ImportJobsService],
+})
+export class UploadsModule {}

@@ -1,0 +1,63 @@
+import { BadRequestException, HttpException, Inject, Injectable } from '@nestjs/common';
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import type { IncomingMessage } from 'node:http';
+import { join } from 'node:path';
+import { ApiKeyPrincipal, assertMayLoadIssuers } from '../auth/api-key-principal';
+import { ISSUER_ID_PATTERN } from '../common/identifiers';
+import { ImportError } from '../ingest/import-contract';
+import { ImportJobEntity } from './import-job.entity';
+import { ImportJobsService } from './import-jobs.service';
+import { spoolMultipartUpload, UploadAbortedError, UploadRejectedError } from './multipart-spool';
+import { QHP_IMPORT_RUNNER, QhpImportRunner } from './qhp-import-runner';
+import { EXPECTED_NAMES } from './qhp-upload-names';
+import { UPLOADS_CONFIG, UploadsConfig } from './uploads.config';
+
+/** nginx's "client closed request": nobody reads it, but it keeps aborted uploads out of 5xx counts. */
+const CLIENT_CLOSED_REQUEST = 499;
+
+export interface UploadTarget {
+  issuerId: string | undefined;
+  issuerName?: string;
+  apiKey: ApiKeyPrincipal;
+}
+
+/** Receives a carrier's files over HTTP and hands them to an import job. */
+@Injectable()
+export class UploadsService {
+  constructor(
+    private readonly jobs: ImportJobsService,
+    @Inject(UPLOADS_CONFIG) private readonly config: UploadsConfig,
+    @Inject(QHP_IMPORT_RUNNER) private readonly importer: QhpImportRunner,
+  ) {}
+
+  async receive(request: IncomingMessage, target: UploadTarget): Promise<ImportJobEntity> {
+    const issuerId = target.issuerId?.trim() ?? '';
+    if (!ISSUER_ID_PATTERN.test(issuerId)) {
+      throw new BadRequestException(`issuerId must be the 5-digit HIOS issuer id, e.g. POST /ingest/uploads?issuerId=10001 (got "${issuerId}")`);
+    }
+    // Checked before reading a byte of the body: a key of another issuer uploads nothing.
+    assertMayLoadIssuers(target.apiKey, [issuerId]);
+
+    await mkdir(this.config.tempRoot, { recursive: true });
+    const tempDir = await mkdtemp(join(this.config.tempRoot, `${issuerId}-`));
+    try {
+      const files = await spoolMultipartUpload(request, {
+        dir: tempDir,
+        maxFileBytes: this.config.maxFileBytes,
+        maxFiles: this.config.maxFilesPerUpload,
+      });
+      if (!files.length) throw new BadRequestException(`the upload holds no files: send ${EXPECTED_NAMES} as multipart/form-data file parts`);
+      // An index listing a file that was not sent, or an upload without plans, is the carrier's to fix now, not a failed job later.
+      await this.importer.checkFiles({ issuerId, files, source: 'upload', loadedBy: target.apiKey.label, maxFileBytes: this.config.maxFileBytes }).catch((error) => {
+        if (!(error instanceof ImportError)) throw error;
+        throw new BadRequestException(error.message.split(`${tempDir}/`).join(''));
+      });
+      return await this.jobs.enqueue({ issuerId, issuerName: target.issuerName, files, tempDir, apiKey: target.apiKey });
+    } catch (error) {
+      await rm(tempDir, { recursive: true, force: true });
+      if (error instanceof UploadRejectedError) throw new HttpException(error.message, error.status);
+      if (error instanceof UploadAbortedError) throw new HttpException(error.message, CLIENT_CLOSED_REQUEST);
+      throw error;
+    }
+  }
+}

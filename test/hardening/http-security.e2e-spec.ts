@@ -1,0 +1,111 @@
+/**
+ * Security headers, CORS, request ids and logs without secrets.
+ */
+import { INestApplication } from '@nestjs/common';
+import { Writable } from 'node:stream';
+import request from 'supertest';
+import { createApp } from '../../src/bootstrap';
+import { testDatabaseUrl } from '../helpers/test-app';
+
+const QUERY = { query: '{ plan(planId: "99999ZZ9999999") { planId } }' };
+
+describe('HTTP security', () => {
+  let app: INestApplication;
+  let restricted: INestApplication;
+  const logLines: string[] = [];
+
+  beforeAll(async () => {
+    const destination = new Writable({
+      write(chunk, _encoding, callback) {
+        logLines.push(...String(chunk).split('\n').filter(Boolean));
+        callback();
+      },
+    });
+    app = await createApp({ dbPoolSize: 2, logLevel: 'info' }, testDatabaseUrl(), { logger: false, logDestination: destination as any });
+    await app.init();
+    restricted = await createApp({ dbPoolSize: 2, corsOrigins: ['https://shop.example.com'] }, testDatabaseUrl(), { logger: false });
+    await restricted.init();
+  });
+  afterAll(async () => {
+    await app?.close();
+    await restricted?.close();
+  });
+
+  it('sends helmet headers with a strict CSP on API responses', async () => {
+    const res = await request(app.getHttpServer()).post('/graphql').send(QUERY);
+    expect(res.status).toBe(200);
+    expect(res.headers['x-content-type-options']).toBe('nosniff');
+    expect(res.headers['strict-transport-security']).toMatch(/max-age=\d+/);
+    expect(res.headers['x-frame-options']).toBe('SAMEORIGIN');
+    expect(res.headers['x-powered-by']).toBeUndefined();
+    const csp = res.headers['content-security-policy'];
+    expect(csp).toContain("script-src 'self'");
+    expect(csp).not.toContain('unsafe-inline');
+    expect(csp).toContain("frame-ancestors 'none'");
+  });
+
+  it('lets the offline explorer (GET /explorer and GET /graphql) run its inline bootstrap script, and nothing from elsewhere', async () => {
+    for (const path of ['/explorer', '/graphql']) {
+      const res = await request(app.getHttpServer()).get(path).set('Accept', 'text/html');
+      expect(res.status).toBe(200);
+      expect(res.text).toContain('<script src="/explorer/assets/graphiql.min.js"></script>');
+      const csp: string = res.headers['content-security-policy'];
+      expect(csp).toMatch(/script-src 'self' 'unsafe-inline'(;|$)/);
+      expect(csp).toContain("connect-src 'self'");
+      expect(csp).not.toMatch(/https?:/);
+    }
+    const asset = await request(app.getHttpServer()).get('/explorer/assets/graphiql.min.js');
+    expect(asset.status).toBe(200);
+    expect(asset.headers['content-type']).toContain('javascript');
+  });
+
+  it('allows every origin by default (public reads)', async () => {
+    const res = await request(app.getHttpServer()).post('/graphql').set('Origin', 'https://anyone.example.org').send(QUERY);
+    expect(res.headers['access-control-allow-origin']).toBe('*');
+    expect(res.headers['access-control-expose-headers']).toContain('X-Request-Id');
+    const preflight = await request(app.getHttpServer())
+      .options('/graphql')
+      .set('Origin', 'https://anyone.example.org')
+      .set('Access-Control-Request-Method', 'POST')
+      .set('Access-Control-Request-Headers', 'content-type,x-api-key');
+    expect(preflight.status).toBe(204);
+    expect(preflight.headers['access-control-allow-headers']).toMatch(/X-API-Key/i);
+  });
+
+  it('allows only CORS_ORIGINS when set', async () => {
+    const allowed = await request(restricted.getHttpServer()).post('/graphql').set('Origin', 'https://shop.example.com').send(QUERY);
+    expect(allowed.headers['access-control-allow-origin']).toBe('https://shop.example.com');
+    const other = await request(restricted.getHttpServer()).post('/graphql').set('Origin', 'https://evil.example.net').send(QUERY);
+    expect(other.headers['access-control-allow-origin']).toBeUndefined();
+  });
+
+  it('echoes X-Request-Id, or makes one up', async () => {
+    const given = await request(app.getHttpServer()).post('/graphql').set('X-Request-Id', 'shop-42.abc').send(QUERY);
+    expect(given.headers['x-request-id']).toBe('shop-42.abc');
+    const generated = await request(app.getHttpServer()).post('/graphql').send(QUERY);
+    expect(generated.headers['x-request-id']).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/);
+    const unsafe = await request(app.getHttpServer()).post('/graphql').set('X-Request-Id', 'x'.repeat(300)).send(QUERY);
+    expect(unsafe.headers['x-request-id']).toMatch(/^[0-9a-f-]{36}$/);
+  });
+
+  it('logs one JSON line per request with its id, and never the credentials', async () => {
+    logLines.length = 0;
+    const secret = 'cov_TopSecretKeyValue1234567890abcdefghijklmnopq';
+    const res = await request(app.getHttpServer())
+      .post('/graphql')
+      .set('X-Request-Id', 'log-check-1')
+      .set('Authorization', `Bearer ${secret}`)
+      .set('X-API-Key', secret)
+      .set('Cookie', `session=${secret}`)
+      .send({ ...QUERY, operationName: null });
+    expect(res.status).toBe(200);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    const entries = logLines.map((line) => JSON.parse(line));
+    const entry = entries.find((e) => e.req?.id === 'log-check-1');
+    expect(entry).toMatchObject({ msg: 'request completed', req: { method: 'POST', url: '/graphql' }, res: { statusCode: 200 } });
+    expect(entry.req.headers.authorization).toBe('[redacted]');
+    expect(entry.req.headers['x-api-key']).toBe('[redacted]');
+    expect(typeof entry.responseTime).toBe('number');
+    expect(logLines.join('\n')).not.toContain('TopSecretKeyValue');
+  });
+});
