@@ -81,7 +81,7 @@ export class ImportJobsService implements OnApplicationBootstrap, OnApplicationS
     const queued = this.queue.splice(0);
     const running = [...this.running.values()];
     running.forEach(({ controller }) => controller.abort(new Error(INTERRUPTED_BY_SHUTDOWN)));
-    await Promise.race([Promise.allSettled(running.map((job) => job.done)), delay(SHUTDOWN_GRACE_MS)]);
+    await Promise.race([Promise.allSettled(running.map((job) => job.done)), delay(SHUTDOWN_GRACE_MS, undefined, { ref: false })]);
 
     const unfinished = [...queued.map((job) => job.id), ...this.running.keys()];
     if (unfinished.length) {

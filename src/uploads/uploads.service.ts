@@ -7,7 +7,7 @@ import { ISSUER_ID_PATTERN } from '../common/identifiers';
 import { ImportError } from '../ingest/import-contract';
 import { ImportJobEntity } from './import-job.entity';
 import { ImportJobsService } from './import-jobs.service';
-import { spoolMultipartUpload, UploadAbortedError, UploadRejectedError } from './multipart-spool';
+import { SpooledFile, spoolMultipartUpload, UploadAbortedError, UploadRejectedError } from './multipart-spool';
 import { QHP_IMPORT_RUNNER, QhpImportRunner } from './qhp-import-runner';
 import { EXPECTED_NAMES } from './qhp-upload-names';
 import { UPLOADS_CONFIG, UploadsConfig } from './uploads.config';
@@ -47,17 +47,24 @@ export class UploadsService {
         maxFiles: this.config.maxFilesPerUpload,
       });
       if (!files.length) throw new BadRequestException(`the upload holds no files: send ${EXPECTED_NAMES} as multipart/form-data file parts`);
-      // An index listing a file that was not sent, or an upload without plans, is the carrier's to fix now, not a failed job later.
-      await this.importer.checkFiles({ issuerId, files, source: 'upload', loadedBy: target.apiKey.label, maxFileBytes: this.config.maxFileBytes }).catch((error) => {
-        if (!(error instanceof ImportError)) throw error;
-        throw new BadRequestException(error.message.split(`${tempDir}/`).join(''));
-      });
+      await this.checkFilesMakeALoad(issuerId, files, tempDir, target.apiKey);
       return await this.jobs.enqueue({ issuerId, issuerName: target.issuerName, files, tempDir, apiKey: target.apiKey });
     } catch (error) {
       await rm(tempDir, { recursive: true, force: true });
       if (error instanceof UploadRejectedError) throw new HttpException(error.message, error.status);
       if (error instanceof UploadAbortedError) throw new HttpException(error.message, CLIENT_CLOSED_REQUEST);
       throw error;
+    }
+  }
+
+  /** An index listing a file that was not sent, or an upload without plans, is the carrier's to fix now, not a failed job later. */
+  private async checkFilesMakeALoad(issuerId: string, files: SpooledFile[], tempDir: string, apiKey: ApiKeyPrincipal): Promise<void> {
+    try {
+      await this.importer.checkFiles({ issuerId, files, source: 'upload', loadedBy: apiKey.label, maxFileBytes: this.config.maxFileBytes });
+    } catch (error) {
+      if (!(error instanceof ImportError)) throw error;
+      // The spool directory is an implementation detail: carriers know their files by name.
+      throw new BadRequestException(error.message.split(`${tempDir}/`).join(''));
     }
   }
 }

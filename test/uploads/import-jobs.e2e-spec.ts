@@ -31,7 +31,7 @@ function hangUntilAborted(request: ImportRequest): Promise<ImportResult> {
   });
 }
 
-const ISSUER = '66666';
+const ISSUER = '63636';
 const STALE_MS = 60_000;
 
 describe('import jobs (scripted importer)', () => {
@@ -103,7 +103,7 @@ describe('import jobs (scripted importer)', () => {
   });
 
   it('reports UNCHANGED with the version that already holds the same files', async () => {
-    await db.query(`INSERT INTO issuer (issuer_id, name) VALUES ($1, 'Scripted Health')`, [ISSUER]);
+    await db.query(`INSERT INTO issuer (issuer_id, name) VALUES ($1, 'Scripted Health') ON CONFLICT DO NOTHING`, [ISSUER]);
     const [{ id: versionId }] = await db.query(`INSERT INTO dataset_version (issuer_id, status) VALUES ($1, 'published') RETURNING id`, [ISSUER]);
     importer.next = async (req) => ({
       versionId, issuerId: req.issuerId, status: 'unchanged', unchanged: true, counts: { plans: 2 }, durationMs: 5,
