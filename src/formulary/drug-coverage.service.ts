@@ -2,17 +2,14 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { readQuery } from '../database/read-query';
-import { DrugTierModel, PlanModel } from '../plans/models/plan.model';
-import { PlansService } from '../plans/plans.service';
+import { DrugTierModel } from '../plans/models/plan.model';
+import { PlansService, PublishedPlanWithSources } from '../plans/plans.service';
 import { coversYear } from '../providers/network.service';
 import { AnswerOutcome } from '../quality/models/answer-outcome';
 import { ProvenanceModel, ProvenanceRecordType } from '../quality/models/provenance.model';
 import { CoverageStatus, DrugCoverageModel, DrugModel } from './models/drug.model';
 
-interface PublishedPlan extends PlanModel {
-  hasFormularyFiles: boolean;
-  sourceFile: string | null;
-}
+type PublishedPlan = PublishedPlanWithSources;
 
 interface EntryRow {
   planId: string;
@@ -60,7 +57,7 @@ export class DrugCoverageService {
     const uniqueDrugs = [...new Set(rxcuis)];
     const uniquePlans = [...new Set(planIds)];
     const [plans, entries, drugs] = await Promise.all([
-      this.findPublishedPlansWithFormularies(uniquePlans),
+      this.plans.findPublishedPlansWithSources(uniquePlans),
       this.findEntries(uniqueDrugs, uniquePlans),
       this.findDrugs(uniqueDrugs),
     ]);
@@ -145,20 +142,6 @@ export class DrugCoverageService {
     };
   }
 
-  private findPublishedPlansWithFormularies(planIds: string[]): Promise<PublishedPlan[]> {
-    return readQuery(this.db,
-      `SELECT p.plan_id AS "planId", p.plan_id_type AS "planIdType", p.issuer_id AS "issuerId", p.state,
-              p.marketing_name AS "marketingName", p.metal_level AS "metalLevel", p.summary_url AS "summaryUrl",
-              p.marketing_url AS "marketingUrl", p.formulary_url AS "formularyUrl", p.plan_contact AS "planContact",
-              p.years, p.network_tiers AS "networkTiers", p.last_updated_on AS "lastUpdatedOn",
-              p.version_id AS "versionId", v.has_formulary_files AS "hasFormularyFiles", p.source_file AS "sourceFile"
-         FROM plan p
-         JOIN issuer i ON i.current_version_id = p.version_id
-         JOIN dataset_version v ON v.id = p.version_id
-        WHERE p.plan_id = ANY($1::char(14)[])`,
-      [planIds],
-    );
-  }
 
   private findEntries(rxcuis: string[], planIds: string[]): Promise<EntryRow[]> {
     return readQuery(this.db,

@@ -19,6 +19,13 @@ const PLAN_COLUMNS = `
   p.marketing_url AS "marketingUrl", p.formulary_url AS "formularyUrl", p.plan_contact AS "planContact",
   p.years, p.network_tiers AS "networkTiers", p.last_updated_on AS "lastUpdatedOn", p.version_id AS "versionId"`;
 
+/** A published plan with what its dataset version holds, for telling "not covered" from "not reported". */
+export interface PublishedPlanWithSources extends PlanModel {
+  hasProviderFiles: boolean;
+  hasFormularyFiles: boolean;
+  sourceFile: string | null;
+}
+
 /** Plans as published: every read goes through issuer.current_version_id. */
 @Injectable()
 export class PlansService {
@@ -30,6 +37,20 @@ export class PlansService {
     return readQuery(this.db,
       `SELECT ${PLAN_COLUMNS}
          FROM plan p JOIN issuer i ON i.current_version_id = p.version_id
+        WHERE p.plan_id = ANY($1::char(14)[])`,
+      [planIds],
+    );
+  }
+
+  /** Like findPublishedPlans, plus whether the version loaded provider and drug files, and the plan's file. */
+  async findPublishedPlansWithSources(planIds: readonly string[]): Promise<PublishedPlanWithSources[]> {
+    if (!planIds.length) return [];
+    return readQuery(this.db,
+      `SELECT ${PLAN_COLUMNS}, v.has_provider_files AS "hasProviderFiles",
+              v.has_formulary_files AS "hasFormularyFiles", p.source_file AS "sourceFile"
+         FROM plan p
+         JOIN issuer i ON i.current_version_id = p.version_id
+         JOIN dataset_version v ON v.id = p.version_id
         WHERE p.plan_id = ANY($1::char(14)[])`,
       [planIds],
     );

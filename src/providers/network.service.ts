@@ -2,16 +2,13 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { readQuery } from '../database/read-query';
-import { PlanModel } from '../plans/models/plan.model';
+import { PlansService, PublishedPlanWithSources } from '../plans/plans.service';
 import { AnswerOutcome } from '../quality/models/answer-outcome';
 import { ProvenanceModel, ProvenanceRecordType } from '../quality/models/provenance.model';
 import { NetworkCheckModel, NetworkStatus, ProviderListingModel, ProviderModel, ProviderPlanNetworkModel } from './models/provider.model';
 import { ProviderListingsRepository } from './provider-listings.repository';
 
-interface PublishedPlan extends PlanModel {
-  hasProviderFiles: boolean;
-  sourceFile: string | null;
-}
+type PublishedPlan = PublishedPlanWithSources;
 
 interface MembershipRow {
   npi: string;
@@ -61,13 +58,14 @@ export class NetworkService {
   constructor(
     @InjectDataSource() private readonly db: DataSource,
     private readonly listings: ProviderListingsRepository,
+    private readonly plans: PlansService,
   ) {}
 
   async checkNetwork(npis: string[], planIds: string[], year?: number | null): Promise<NetworkCheckModel[]> {
     const uniqueNpis = [...new Set(npis)];
     const uniquePlans = [...new Set(planIds)];
     const [plans, memberships, listings] = await Promise.all([
-      this.findPublishedPlansWithNetworks(uniquePlans),
+      this.plans.findPublishedPlansWithSources(uniquePlans),
       this.findMemberships(uniqueNpis, uniquePlans),
       this.listings.findPublishedByNpis(uniqueNpis),
     ]);
@@ -151,20 +149,6 @@ export class NetworkService {
     };
   }
 
-  private findPublishedPlansWithNetworks(planIds: string[]): Promise<PublishedPlan[]> {
-    return readQuery(this.db,
-      `SELECT p.plan_id AS "planId", p.plan_id_type AS "planIdType", p.issuer_id AS "issuerId", p.state,
-              p.marketing_name AS "marketingName", p.metal_level AS "metalLevel", p.summary_url AS "summaryUrl",
-              p.marketing_url AS "marketingUrl", p.formulary_url AS "formularyUrl", p.plan_contact AS "planContact",
-              p.years, p.network_tiers AS "networkTiers", p.last_updated_on AS "lastUpdatedOn",
-              p.version_id AS "versionId", v.has_provider_files AS "hasProviderFiles", p.source_file AS "sourceFile"
-         FROM plan p
-         JOIN issuer i ON i.current_version_id = p.version_id
-         JOIN dataset_version v ON v.id = p.version_id
-        WHERE p.plan_id = ANY($1::char(14)[])`,
-      [planIds],
-    );
-  }
 
   private findMemberships(npis: string[], planIds: string[]): Promise<MembershipRow[]> {
     return readQuery(this.db,
