@@ -14,7 +14,7 @@ import { BuiltQuery } from '../search/sql-params';
 import { isUserInputError } from '../search/user-input-error';
 import { csvCopySql, jsonLinesCopySql, jsonLinesToArray, streamCopy } from './copy-stream';
 import { formularyCsvQuery, formularyJsonQuery, networkCsvQuery, networkJsonQuery } from './plan-export-queries';
-import { parseReportArgs, RESEARCH_REPORTS, ResearchReportName, ResearchServices } from './research-reports';
+import { buildResearchReport, RESEARCH_REPORTS, ResearchReportName, ResearchServices } from './research-reports';
 
 type ExportFormat = 'csv' | 'json';
 
@@ -66,17 +66,15 @@ export class ExportController {
     if (!Object.hasOwn(RESEARCH_REPORTS, name)) {
       throw new NotFoundException(`No research report "${name}"; reports: ${Object.keys(RESEARCH_REPORTS).join(', ')}`);
     }
-    const definition = RESEARCH_REPORTS[name as ResearchReportName];
-    const parsed = await parseReportArgs<any>(definition, query);
-    if ('problems' in parsed) throw new BadRequestException(parsed.problems);
-    let built: BuiltQuery;
+    let report: Awaited<ReturnType<typeof buildResearchReport>>;
     try {
-      built = await definition.query(this.research, parsed.args);
+      report = await buildResearchReport(name as ResearchReportName, this.research, query);
     } catch (error) {
       if (isUserInputError(error)) throw new BadRequestException(error.message);
       throw error;
     }
-    await this.send(res, 'csv', `${name}.csv`, built);
+    if ('problems' in report) throw new BadRequestException(report.problems);
+    await this.send(res, 'csv', `${name}.csv`, report.query);
   }
 
   private async exportPlan(planId: string, what: string, format: ExportFormat, build: (plan: PlanModel) => BuiltQuery, res: Response) {

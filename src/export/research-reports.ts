@@ -57,7 +57,7 @@ export const RESEARCH_REPORTS = {
     query: async ({ history }, { planId, sinceVersionId, since, untilVersionId }) =>
       history.buildFormularyChangesQuery(await history.resolveRange(planId, { sinceVersionId, since, untilVersionId }, 'formulary'), null, null),
   }),
-} satisfies Record<string, ResearchReport<any>>;
+} satisfies Record<string, ResearchReport<object>>;
 
 export type ResearchReportName = keyof typeof RESEARCH_REPORTS;
 
@@ -83,9 +83,19 @@ function problems(errors: ValidationError[], parent = ''): string[] {
   });
 }
 
-/** The report's arguments from the URL, or the list of problems (unknown parameters included). */
-export async function parseReportArgs<A extends object>(definition: ResearchReport<A>, query: Record<string, unknown>): Promise<{ args: A } | { problems: string[] }> {
+/**
+ * The report's query for these URL parameters, or the list of problems with them (unknown parameters
+ * included). Errors the research services raise for bad input (e.g. too many plans) are thrown as is.
+ */
+export async function buildResearchReport(
+  name: ResearchReportName,
+  services: ResearchServices,
+  query: Record<string, unknown>,
+): Promise<{ query: BuiltQuery } | { problems: string[] }> {
+  // Each report's args class and query function belong together, so the widening is sound.
+  const definition = RESEARCH_REPORTS[name] as ResearchReport<object>;
   const args = plainToInstance(definition.args, fromQueryString(query));
   const errors = await validate(args, { whitelist: true, forbidNonWhitelisted: true, forbidUnknownValues: false });
-  return errors.length ? { problems: problems(errors) } : { args };
+  if (errors.length) return { problems: problems(errors) };
+  return { query: await definition.query(services, args) };
 }

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import { readQuery } from '../database/read-query';
+import { RESEARCH_QUERY, searchQuery } from '../search/search-query';
 import { issuerIdOfPlan } from '../common/identifiers';
 import { decodeCursor, pageSize, toConnection } from '../common/pagination';
 import { DrugTierModel } from '../plans/models/plan.model';
@@ -97,8 +97,8 @@ export class ChangeHistoryService {
   async resolveRange(planId: string, range: VersionRange, needs: 'provider' | 'formulary'): Promise<ResolvedRange> {
     if (range.sinceVersionId != null && range.since) throw userInputError('Pass sinceVersionId or since, not both', 'since');
     const issuerId = issuerIdOfPlan(planId);
-    const [issuer] = await readQuery(this.db, `SELECT current_version_id AS "currentVersionId" FROM issuer WHERE issuer_id = $1`, [issuerId]);
-    const versions: LoadedVersion[] = await readQuery(this.db, 
+    const [issuer] = await searchQuery(this.db, `SELECT current_version_id AS "currentVersionId" FROM issuer WHERE issuer_id = $1`, [issuerId]);
+    const versions: LoadedVersion[] = await searchQuery(this.db,
       `SELECT id AS "versionId", status, published_at AS "publishedAt",
               has_provider_files AS "hasProviderFiles", has_formulary_files AS "hasFormularyFiles"
          FROM dataset_version
@@ -187,8 +187,8 @@ export class ChangeHistoryService {
     const countParams = new SqlParams();
     const countSql = `${this.networkChangesCte(resolved, countParams)} SELECT change, count(*)::int AS providers FROM changes GROUP BY change`;
     const [rows, counts] = await Promise.all([
-      readQuery(this.db, page.sql, page.params) as Promise<NetworkChangeRow[]>,
-      readQuery(this.db, countSql, countParams.values) as Promise<Array<{ change: string; providers: number }>>,
+      searchQuery(this.db, page.sql, page.params, RESEARCH_QUERY) as Promise<NetworkChangeRow[]>,
+      searchQuery(this.db, countSql, countParams.values, RESEARCH_QUERY) as Promise<Array<{ change: string; providers: number }>>,
     ]);
     const count = (kind: NetworkChangeKind) => counts.find((c) => c.change === kind)?.providers ?? 0;
     return {
@@ -274,8 +274,8 @@ export class ChangeHistoryService {
     const fromKey = { versionId: resolved.from.versionId, planId };
     const toKey = { versionId: resolved.to.versionId, planId };
     const [rows, [counts], tiers] = await Promise.all([
-      readQuery(this.db, page.sql, page.params) as Promise<FormularyChangeRow[]>,
-      readQuery(this.db, countSql, countParams.values),
+      searchQuery(this.db, page.sql, page.params, RESEARCH_QUERY) as Promise<FormularyChangeRow[]>,
+      searchQuery(this.db, countSql, countParams.values, RESEARCH_QUERY),
       this.plans.findDrugTiers([fromKey, toKey]),
     ]);
     const tiersBefore = tiers.get(`${fromKey.versionId}:${planId}`) ?? [];

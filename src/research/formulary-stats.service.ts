@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import { readQuery } from '../database/read-query';
+import { RESEARCH_QUERY, searchQuery } from '../search/search-query';
 import { decodeCursor, pageSize, toConnection } from '../common/pagination';
 import { DrugCoverageService } from '../formulary/drug-coverage.service';
 import { PlanModel } from '../plans/models/plan.model';
@@ -102,7 +102,7 @@ export class FormularyStatsService {
   async drugCoverageStats(rxnormId: string, year?: number | null): Promise<DrugCoverageStatsModel> {
     const query = this.drugCoverageStatsQuery(rxnormId, year);
     const [rows, [drug]] = await Promise.all([
-      readQuery(this.db, query.sql, query.params) as Promise<CoverageRow[]>,
+      searchQuery(this.db, query.sql, query.params, RESEARCH_QUERY) as Promise<CoverageRow[]>,
       this.drugCoverage.findDrugs([rxnormId]),
     ]);
     const byIssuer = new Map<string, IssuerDrugCoverageModel & { tierCounts: Map<string, number> }>();
@@ -197,8 +197,8 @@ export class FormularyStatsService {
     const countParams = new SqlParams();
     const countSql = `${this.differencesCte(a, b, countParams)} SELECT difference, count(*)::int AS drugs FROM compared GROUP BY difference`;
     const [rows, counts, tiers] = await Promise.all([
-      readQuery(this.db, page.sql, page.params) as Promise<DifferenceRow[]>,
-      readQuery(this.db, countSql, countParams.values) as Promise<Array<{ difference: string; drugs: number }>>,
+      searchQuery(this.db, page.sql, page.params, RESEARCH_QUERY) as Promise<DifferenceRow[]>,
+      searchQuery(this.db, countSql, countParams.values, RESEARCH_QUERY) as Promise<Array<{ difference: string; drugs: number }>>,
       this.plans.findDrugTiers([a, b]),
     ]);
     const count = (kind: string) => counts.find((c) => c.difference === kind)?.drugs ?? 0;
@@ -251,7 +251,7 @@ export class FormularyStatsService {
 
   async priorAuthorizationRates(state: string): Promise<PriorAuthorizationRateModel[]> {
     const query = this.priorAuthorizationRatesQuery(state);
-    const rows: PriorAuthorizationRow[] = await readQuery(this.db, query.sql, query.params);
+    const rows: PriorAuthorizationRow[] = await searchQuery(this.db, query.sql, query.params, RESEARCH_QUERY);
     return rows.map((row) => ({
       issuerId: row.issuer_id,
       issuerName: row.issuer_name,

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import { readQuery } from '../database/read-query';
+import { RESEARCH_QUERY, searchQuery } from '../search/search-query';
 import { pageSize } from '../common/pagination';
 import { PlansService } from '../plans/plans.service';
 import { PlanSelection, selectPlans } from '../search/plan-selection';
@@ -79,10 +79,11 @@ export class NetworkBreadthService {
           JOIN dataset_version v ON v.id = p.version_id
          WHERE p.plan_id = ANY(${selectedPlans})
       ), members AS (
-        SELECT DISTINCT s.plan_id, m.npi, m.version_id, m.record_no
-          FROM selected s
-          JOIN network_membership m ON m.plan_id = s.plan_id AND m.version_id = s.version_id
-         WHERE m.npi IS NOT NULL ${inYear}
+        -- Filtering on the plan ids themselves (not through the CTE) gives the planner their real row counts.
+        SELECT m.plan_id, m.npi, m.version_id, m.record_no
+          FROM network_membership m
+          JOIN issuer mi ON mi.current_version_id = m.version_id
+         WHERE m.plan_id = ANY(${selectedPlans}) AND m.npi IS NOT NULL ${inYear}
       ), counts AS (
         SELECT mb.plan_id,
                ${group ? `${group.key} AS group_key, GROUPING(${group.key}) = 0 AS is_group` : 'NULL::text AS group_key, false AS is_group'},
@@ -106,7 +107,7 @@ export class NetworkBreadthService {
   async networkBreadth(request: NetworkBreadthRequest): Promise<NetworkBreadthModel[]> {
     const selection = await selectPlans(this.plans, request, 'planIds');
     const query = this.buildBreadthQuery(selection.planIds, request);
-    const rows: BreadthRow[] = await readQuery(this.db, query.sql, query.params);
+    const rows: BreadthRow[] = await searchQuery(this.db, query.sql, query.params, RESEARCH_QUERY);
     const planById = new Map(selection.published.map((plan) => [plan.planId, plan]));
     return selection.planIds.map((planId) => {
       const own = rows.filter((row) => row.plan_id === planId);
@@ -162,7 +163,7 @@ export class NetworkBreadthService {
 
   async rankPlansByBreadth(request: Omit<RankPlansRequest, 'limit'>, first?: number | null): Promise<PlanBreadthRankModel[]> {
     const query = this.rankPlansQuery({ ...request, limit: pageSize(first) });
-    const rows: Array<{ rank: number; plan_id: string; providers: number }> = await readQuery(this.db, query.sql, query.params);
+    const rows: Array<{ rank: number; plan_id: string; providers: number }> = await searchQuery(this.db, query.sql, query.params, RESEARCH_QUERY);
     const plans = await this.plans.findPublishedPlans(rows.map((row) => row.plan_id));
     const planById = new Map(plans.map((plan) => [plan.planId, plan]));
     return rows.map((row) => ({ rank: row.rank, planId: row.plan_id, plan: planById.get(row.plan_id)!, providers: row.providers }));

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import { readQuery } from '../database/read-query';
+import { searchQuery } from './search-query';
 import { RXCUI_PATTERN } from '../common/identifiers';
 import { Connection, decodeCursor, pageSize, toConnection } from '../common/pagination';
 import { DrugCoverageService } from '../formulary/drug-coverage.service';
@@ -9,7 +9,6 @@ import { DrugCoverageModel, DrugModel } from '../formulary/models/drug.model';
 import { decodeTaggedCursor } from './cursor-keys';
 import { yearsCoverSql } from './sql-fragments';
 import { BuiltQuery, escapeLike, SqlParams } from './sql-params';
-import { withWordSimilarityThreshold } from './trigram';
 import { userInputError } from './user-input-error';
 
 /** Misspelt drug names ("lipitr" vs "Lipitor 20 MG Oral Tablet" scores 0.71) pass; unrelated ones don't. */
@@ -107,10 +106,9 @@ export class DrugSearchService {
   async searchDrugs(query: string, first?: number | null, after?: string | null): Promise<Connection<DrugModel>> {
     const limit = pageSize(first);
     const built = buildDrugSearchQuery(query, limit + 1, after);
-    const rows: Array<{ rxnormId: string; score: number; names: string[] }> =
-      built.wordSimilarityThreshold === null
-        ? await readQuery(this.db, built.sql, built.params)
-        : await withWordSimilarityThreshold(this.db, built.wordSimilarityThreshold, (m) => m.query(built.sql, built.params));
+    const rows: Array<{ rxnormId: string; score: number; names: string[] }> = await searchQuery(this.db, built.sql, built.params, {
+      wordSimilarityThreshold: built.wordSimilarityThreshold,
+    });
     // Same naming rule as the drug query: the first name alphabetically, the others as otherNames.
     const connection = toConnection(rows, limit, (row) => ['drugs', row.score, row.rxnormId]);
     return {
@@ -132,7 +130,7 @@ export class DrugSearchService {
   ): Promise<Connection<DrugCoverageModel>> {
     const limit = pageSize(first);
     const built = buildPlansCoveringQuery(rxnormId, state ?? null, year ?? null, limit + 1, decodeCursor<string>(after));
-    const rows: Array<{ planId: string }> = await readQuery(this.db, built.sql, built.params);
+    const rows: Array<{ planId: string }> = await searchQuery(this.db, built.sql, built.params);
     const connection = toConnection(rows, limit, (row) => row.planId);
     const planIds = connection.edges.map((edge) => edge.node.planId);
     // One answer per plan, in planIds order (a single drug).

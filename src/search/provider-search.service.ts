@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import { readQuery } from '../database/read-query';
+import { searchQuery } from './search-query';
 import { Connection, pageSize, toConnection } from '../common/pagination';
 import { ProviderAddressModel } from '../providers/models/provider.model';
 import { LISTING_COLUMNS, toListing } from '../providers/provider-listings.repository';
@@ -10,7 +10,6 @@ import { ProviderSearchFilter } from './provider-search.args';
 import { ProviderSearchOrder, ProviderSearchResultModel } from './provider-search.model';
 import { arrayHasValueSql, membershipCoversYearSql } from './sql-fragments';
 import { BuiltQuery, SqlParams } from './sql-params';
-import { withWordSimilarityThreshold } from './trigram';
 import { userInputError } from './user-input-error';
 import { zipCentroid } from './zip-centroids';
 
@@ -54,10 +53,9 @@ export class ProviderSearchService {
   ): Promise<Connection<ProviderSearchResultModel>> {
     const limit = pageSize(first);
     const query = buildProviderSearchQuery(filter, orderBy, limit + 1, after);
-    const rows: SearchRow[] =
-      query.wordSimilarityThreshold === null
-        ? await readQuery(this.db, query.sql, query.params)
-        : await withWordSimilarityThreshold(this.db, query.wordSimilarityThreshold, (m) => m.query(query.sql, query.params));
+    const rows: SearchRow[] = await searchQuery(this.db, query.sql, query.params, {
+      wordSimilarityThreshold: query.wordSimilarityThreshold,
+    });
     const results = rows.map((row) => {
       const { sortKey, distanceMiles, relevance, nearestAddress, ...listing } = row;
       return {
@@ -103,10 +101,14 @@ function validate(filter: ProviderSearchFilter): { name: string | null; radiusMi
  *
  * - name: `<%` on the trigram index of display_name, ranked by the mean of word similarity and similarity
  *   (whole-name similarity prefers "John Smith" over "John Smithers" for "john smith").
- * - zip: addresses inside the earth_box of the radius (GiST on ll_to_earth), then the exact earth_distance;
- *   each listing appears once, with its nearest address.
- * - keyset pagination on (sort key, version_id, record_no); sort keys are rounded numerics, so a cursor
- *   compares exactly with the value it came from.
+ * - zip: the listing's addresses inside the earth_box of the radius (GiST on ll_to_earth), then the exact
+ *   earth_distance; a listing appears once, through its nearest address (NOT EXISTS a nearer one). Nearest
+ *   first is a KNN scan of the same index (`<->`, the straight-line distance, which orders like the
+ *   great-circle one), so a page reads the nearest addresses only, not every address in the radius.
+ * - NAME order walks provider_display_name_order_idx (display_name, version_id, record_no).
+ * - keyset pagination on (sort key, version_id, record_no): the sort key is the `<->` distance (float8,
+ *   exact through JSON), display_name, or the relevance rounded to a numeric, so a cursor compares exactly
+ *   with the value it came from.
  */
 export function buildProviderSearchQuery(
   filter: ProviderSearchFilter,
@@ -119,23 +121,28 @@ export function buildProviderSearchQuery(
   const afterKey = decodeTaggedCursor<SortKey>(after, order, 3);
   const params = new SqlParams();
   const conditions: string[] = [];
-  const ctes: string[] = [];
-  let nearestJoin = '';
+  let from = 'provider p JOIN issuer pi ON pi.current_version_id = p.version_id';
+  let place = 'NULL::numeric AS miles, NULL::smallint AS address_no';
+  let straightLine = 'NULL::float8';
 
   if (filter.zip) {
     const center = zipCentroid(filter.zip, 'filter.zip');
     const origin = `ll_to_earth(${params.add(center.latitude, 'float8')}, ${params.add(center.longitude, 'float8')})`;
     const meters = params.add(radiusMiles * METERS_PER_MILE, 'float8');
-    const distance = `earth_distance(${origin}, ll_to_earth(a.latitude, a.longitude))`;
-    ctes.push(`nearest AS (
-      SELECT DISTINCT ON (a.version_id, a.record_no)
-             a.version_id, a.record_no, a.address_no, round((${distance} / ${METERS_PER_MILE})::numeric, 2) AS miles
-        FROM provider_address a
-        JOIN issuer ai ON ai.current_version_id = a.version_id
-       WHERE earth_box(${origin}, ${meters}) @> ll_to_earth(a.latitude, a.longitude)
-         AND ${distance} <= ${meters}
-       ORDER BY a.version_id, a.record_no, miles, a.address_no)`);
-    nearestJoin = 'JOIN nearest n ON n.version_id = p.version_id AND n.record_no = p.record_no';
+    const point = (alias: string) => `ll_to_earth(${alias}.latitude, ${alias}.longitude)`;
+    straightLine = `(${point('a')} <-> ${origin})`;
+    from = `provider_address a
+        JOIN issuer pi ON pi.current_version_id = a.version_id
+        JOIN provider p ON p.version_id = a.version_id AND p.record_no = a.record_no`;
+    place = `round((earth_distance(${origin}, ${point('a')}) / ${METERS_PER_MILE})::numeric, 2) AS miles, a.address_no`;
+    const fartherThan = `(${point('b')} <-> ${origin})`;
+    conditions.push(
+      `earth_box(${origin}, ${meters}) @> ${point('a')}`,
+      `earth_distance(${origin}, ${point('a')}) <= ${meters}`,
+      `NOT EXISTS (SELECT 1 FROM provider_address b
+                    WHERE b.version_id = a.version_id AND b.record_no = a.record_no AND b.address_no <> a.address_no
+                      AND (${fartherThan} < ${straightLine} OR (${fartherThan} = ${straightLine} AND b.address_no < a.address_no)))`,
+    );
   }
 
   let score = 'NULL::numeric';
@@ -160,27 +167,23 @@ export function buildProviderSearchQuery(
                               WHERE m.version_id = p.version_id AND m.record_no = p.record_no${inPlan}${inYear})`);
   }
 
-  const sortKey = { RELEVANCE: score, DISTANCE: 'n.miles', NAME: 'p.display_name' }[order];
+  const sortKey = { RELEVANCE: score, DISTANCE: straightLine, NAME: 'p.display_name' }[order];
   const direction = order === ProviderSearchOrder.RELEVANCE ? 'DESC' : 'ASC';
   if (afterKey) {
     const [key, versionId, recordNo] = afterKey;
-    const keyParam = params.add(key, order === ProviderSearchOrder.NAME ? 'text' : 'numeric');
+    const keyParam = params.add(key, { RELEVANCE: 'numeric', DISTANCE: 'float8', NAME: 'text' }[order]);
     const tiebreak = `(p.version_id, p.record_no) > (${params.add(versionId, 'bigint')}, ${params.add(recordNo, 'int')})`;
     const beyond = direction === 'DESC' ? '<' : '>';
     conditions.push(`(${sortKey} ${beyond} ${keyParam} OR (${sortKey} = ${keyParam} AND ${tiebreak}))`);
   }
 
   const sql = `
-    WITH ${[...ctes, `page AS (
-      SELECT p.version_id, p.record_no, ${sortKey} AS sort_key,
-             ${filter.zip ? 'n.miles, n.address_no' : 'NULL::numeric AS miles, NULL::smallint AS address_no'},
-             ${score} AS relevance
-        FROM provider p
-        JOIN issuer pi ON pi.current_version_id = p.version_id
-        ${nearestJoin}
+    WITH page AS (
+      SELECT p.version_id, p.record_no, ${sortKey} AS sort_key, ${place}, ${score} AS relevance
+        FROM ${from}
        WHERE ${conditions.length ? conditions.join('\n         AND ') : 'true'}
        ORDER BY sort_key ${direction}, p.version_id, p.record_no
-       LIMIT ${params.add(limit, 'int')})`].join(',\n')}
+       LIMIT ${params.add(limit, 'int')})
     SELECT ${LISTING_COLUMNS},
            pg.sort_key AS "sortKey", pg.miles AS "distanceMiles", pg.relevance,
            CASE WHEN na.address_no IS NULL THEN NULL ELSE json_build_object(
