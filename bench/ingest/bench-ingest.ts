@@ -1,21 +1,23 @@
-import { createReadStream, existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { fork } from 'node:child_process';
+import { once } from 'node:events';
+import { createReadStream, existsSync, readdirSync, readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { pipeline } from 'node:stream/promises';
 import type { Pool } from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import { DataSource } from 'typeorm';
 import { buildDataSourceOptions, runMigrations } from '../../src/database/data-source-options';
-import { DatabaseHandle, startEmbeddedPostgres } from '../../src/database/embedded-postgres';
+import { startEmbeddedPostgres } from '../../src/database/embedded-postgres';
 import { ImportProgress } from '../../src/ingest/import-contract';
 import { QhpImporter } from '../../src/ingest/qhp-importer';
-import { DRUG_TABLES, PLAN_TABLES, PROVIDER_TABLES } from '../../src/ingest/table-rows';
+import { copyPlan, DRUG_TABLES, PLAN_TABLES, PROVIDER_TABLES } from '../../src/ingest/table-rows';
 import { BenchData, writeBenchData } from './qhp-bench-data';
 
 /**
- * Ingest benchmark: generates an issuer's QHP files, imports them with QhpImporter, then COPYs the
- * very same rows (pre-rendered) into empty copies of the tables as the raw-COPY baseline.
+ * Ingest benchmark: generates an issuer's QHP files, imports them with QhpImporter (in a fresh child
+ * process, so its peak RSS is the import's alone), then COPYs the very same rows (pre-rendered) into
+ * empty copies of the tables, with the same indexes, as the raw-COPY baseline.
  *
  *   npm run bench:ingest -- [--providers 1000000] [--plans 30] [--drugs 5000] [--pretty]
  *                           [--json-parser fast|stream-json] [--keep]
@@ -24,6 +26,8 @@ import { BenchData, writeBenchData } from './qhp-bench-data';
 
 const ISSUER_ID = '70001';
 const BASELINE_SCHEMA = 'bench_raw';
+/** Connections of the importer's pool, and of the baseline's: both then use the same copy plan. */
+const POOL_SIZE = 8;
 
 interface Options {
   providers: number;
@@ -57,18 +61,12 @@ function parseOptions(argv: string[]): Options {
   };
 }
 
-/** Peak resident memory of this process: sampled every 100 ms, and the kernel's high-water mark. */
+/** Peak resident memory of this process: sampled every 100 ms, and the kernel's high-water mark (VmHWM). */
 class RssSampler {
   private peak = 0;
   private readonly timer: NodeJS.Timeout;
 
   constructor() {
-    // Forget the generator's peak: only the import is measured (Linux: "5" resets VmHWM).
-    try {
-      writeFileSync('/proc/self/clear_refs', '5');
-    } catch {
-      // not Linux, or not permitted: VmHWM then covers the whole run
-    }
     this.timer = setInterval(() => this.sample(), 100);
     this.sample();
   }
@@ -86,11 +84,105 @@ class RssSampler {
   }
 }
 
-async function startDatabase(): Promise<DatabaseHandle> {
-  if (process.env.DATABASE_URL) return { url: process.env.DATABASE_URL, embedded: false, stop: async () => undefined };
+/** CPU seconds used so far by the embedded server (postmaster and backends), from /proc; null elsewhere. */
+function postgresCpuSeconds(dataDir: string | null): number | null {
+  const pidFile = dataDir ? join(dataDir, 'postmaster.pid') : '';
+  if (!dataDir || !existsSync(pidFile) || !existsSync('/proc')) return null;
+  const postmaster = readFileSync(pidFile, 'utf8').split('\n')[0].trim();
+  const ticksPerSecond = 100; // USER_HZ on Linux
+  let ticks = 0;
+  for (const pid of readdirSync('/proc').filter((name) => /^\d+$/.test(name))) {
+    try {
+      // Fields after the ")" of the command start at proc(5)'s field 3: state, ppid, ... utime (14), stime (15),
+      // cutime (16), cstime (17). Backends that ended were reaped by the postmaster: their CPU is in its cutime/cstime.
+      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      if (pid === postmaster) ticks += Number(fields[11]) + Number(fields[12]) + Number(fields[13]) + Number(fields[14]);
+      else if (fields[1] === postmaster) ticks += Number(fields[11]) + Number(fields[12]);
+    } catch {
+      // the process ended meanwhile
+    }
+  }
+  return ticks / ticksPerSecond;
+}
+
+interface ImportMeasurement {
+  seconds: number;
+  cpuSeconds: number;
+  counts: Record<string, number>;
+  rejectedByReason: Record<string, number>;
+  phases: string;
+  peak: { sampledMb: number; vmHwmMb: number | null };
+}
+
+/** Child process side: one import, measured. */
+async function measureImport(databaseUrl: string, indexPath: string, jsonParser: 'fast' | 'stream-json'): Promise<ImportMeasurement> {
+  const memory = new RssSampler();
+  const db = new DataSource(buildDataSourceOptions({ url: databaseUrl, poolSize: POOL_SIZE }));
+  await db.initialize();
+  try {
+    const clock = phaseClock();
+    const cpuBefore = process.cpuUsage();
+    const started = process.hrtime.bigint();
+    const result = await new QhpImporter(db).import({
+      issuerId: ISSUER_ID,
+      issuerName: 'Bench issuer',
+      paths: [indexPath],
+      source: 'bench',
+      loadedBy: 'bench-ingest',
+      jsonParser,
+      onProgress: clock.onProgress,
+    });
+    const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+    const cpu = process.cpuUsage(cpuBefore);
+    return {
+      seconds,
+      cpuSeconds: (cpu.user + cpu.system) / 1e6,
+      counts: result.counts,
+      rejectedByReason: result.report.rejectedByReason,
+      phases: clock.phases(),
+      peak: memory.stop(),
+    };
+  } finally {
+    await db.destroy();
+  }
+}
+
+/** Runs measureImport in a fresh Node process and returns what it measured. */
+function importInChildProcess(databaseUrl: string, indexPath: string, jsonParser: string): Promise<ImportMeasurement> {
+  return new Promise((resolve, reject) => {
+    const child = fork(__filename, ['--child-import', databaseUrl, indexPath, jsonParser], {
+      execArgv: ['-r', 'ts-node/register/transpile-only'],
+    });
+    let measurement: ImportMeasurement | null = null;
+    child.on('message', (message) => {
+      measurement = message as ImportMeasurement;
+    });
+    child.on('error', reject);
+    child.on('exit', (code) => (measurement ? resolve(measurement) : reject(new Error(`the import process exited with code ${code}`))));
+  });
+}
+
+interface BenchDatabase {
+  url: string;
+  /** The embedded server's data directory (for CPU accounting); null with DATABASE_URL. */
+  dataDir: string | null;
+  stop(): Promise<void>;
+}
+
+async function startDatabase(): Promise<BenchDatabase> {
+  if (process.env.DATABASE_URL) return { url: process.env.DATABASE_URL, dataDir: null, stop: async () => undefined };
   const dir = await mkdtemp(join(tmpdir(), 'bench-ingest-pg-'));
-  const server = await startEmbeddedPostgres({ dataDir: join(dir, 'pg'), persistent: false, durable: false });
-  return { ...server, stop: async () => { await server.stop(); await rm(dir, { recursive: true, force: true }); } };
+  const dataDir = join(dir, 'pg');
+  const server = await startEmbeddedPostgres({ dataDir, persistent: false, durable: false });
+  return {
+    url: server.url,
+    dataDir,
+    stop: async () => {
+      await server.stop();
+      await rm(dir, { recursive: true, force: true });
+    },
+  };
 }
 
 /** Empty copies of the carrier tables (same columns, checks, indexes and version foreign key) for the baseline. */
@@ -106,24 +198,44 @@ async function createBaselineTables(db: DataSource): Promise<number> {
   return Number(row.id);
 }
 
-/** COPYs the pre-rendered files phase by phase (plans, providers, drugs), tables of a phase in parallel, as the importer does. */
-async function rawCopy(pool: Pool, data: BenchData): Promise<number> {
+/** COPYs one pre-rendered file through `lanes` COPY statements, whole lines to the least backed-up one. */
+async function copyFileInLanes(pool: Pool, path: string, table: string, columns: readonly string[], lanes: number): Promise<void> {
+  const clients = await Promise.all(Array.from({ length: lanes }, () => pool.connect()));
+  try {
+    const streams = await Promise.all(
+      clients.map(async (client) => {
+        await client.query('SET synchronous_commit = off');
+        return client.query(copyFrom(`COPY ${BASELINE_SCHEMA}.${table} (${columns.join(', ')}) FROM STDIN`, { highWaterMark: 1 << 20 }));
+      }),
+    );
+    const finished = streams.map((stream) => new Promise((resolve, reject) => stream.on('finish', resolve).on('error', reject)));
+    let carry: Buffer = Buffer.alloc(0);
+    for await (const chunk of createReadStream(path, { highWaterMark: 1 << 20 }) as AsyncIterable<Buffer>) {
+      const data = carry.length ? Buffer.concat([carry, chunk]) : chunk;
+      const cut = data.lastIndexOf(0x0a) + 1;
+      carry = data.subarray(cut);
+      if (!cut) continue;
+      const target = streams.reduce((least, stream) => (stream.writableLength < least.writableLength ? stream : least));
+      if (!target.write(data.subarray(0, cut))) await once(target, 'drain');
+    }
+    if (carry.length) streams[0].write(carry);
+    for (const stream of streams) stream.end();
+    await Promise.all(finished);
+  } finally {
+    for (const client of clients) client.release();
+  }
+}
+
+/** COPYs the pre-rendered files with the importer's copy plan: phase by phase, the tables of a phase in parallel. */
+async function rawCopy(pool: Pool, poolSize: number, data: BenchData): Promise<number> {
+  const plan = copyPlan(poolSize);
   const started = process.hrtime.bigint();
-  for (const phase of [PLAN_TABLES, PROVIDER_TABLES, DRUG_TABLES]) {
-    const tables = phase.map((t) => t.table);
+  for (const phase of [plan.plans, plan.providers, plan.drugs]) {
     await Promise.all(
-      data.baselineFiles
-        .filter((file) => tables.includes(file.table))
-        .map(async (file) => {
-          const client = await pool.connect();
-          try {
-            await client.query('SET synchronous_commit = off');
-            const copy = client.query(copyFrom(`COPY ${BASELINE_SCHEMA}.${file.table} (${file.columns.join(', ')}) FROM STDIN`));
-            await pipeline(createReadStream(file.path, { highWaterMark: 1 << 20 }), copy);
-          } finally {
-            client.release();
-          }
-        }),
+      phase.map(({ layout, lanes }) => {
+        const file = data.baselineFiles.find((f) => f.table === layout.table)!;
+        return copyFileInLanes(pool, file.path, layout.table, layout.columns, lanes);
+      }),
     );
   }
   return Number(process.hrtime.bigint() - started) / 1e9;
@@ -145,7 +257,7 @@ async function main(): Promise<void> {
   const options = parseOptions(process.argv.slice(2));
   const database = await startDatabase();
   const dir = await mkdtemp(join(tmpdir(), 'bench-ingest-'));
-  const db = new DataSource(buildDataSourceOptions({ url: database.url, poolSize: 8 }));
+  const db = new DataSource(buildDataSourceOptions({ url: database.url, poolSize: POOL_SIZE }));
   try {
     await runMigrations(database.url);
     await db.initialize();
@@ -157,35 +269,29 @@ async function main(): Promise<void> {
     console.log(`generated ${(data.jsonBytes / 1024 / 1024).toFixed(0)} MB of JSON in ${((Date.now() - generated) / 1000).toFixed(1)} s; rows: ${JSON.stringify(data.rows)}`);
 
     await db.query('CHECKPOINT');
-    const clock = phaseClock();
-    const memory = new RssSampler();
-    const importStarted = process.hrtime.bigint();
-    const result = await new QhpImporter(db).import({
-      issuerId: ISSUER_ID,
-      issuerName: 'Bench issuer',
-      paths: [data.indexPath],
-      source: 'bench',
-      loadedBy: 'bench-ingest',
-      jsonParser: options.jsonParser,
-      onProgress: clock.onProgress,
-    });
-    const importSeconds = Number(process.hrtime.bigint() - importStarted) / 1e9;
-    const peak = memory.stop();
-    const providers = result.counts.providers ?? 0;
-    if (providers !== options.providers) throw new Error(`expected ${options.providers} providers loaded, got ${providers}: ${JSON.stringify(result.report.rejectedByReason)}`);
+    const loadBefore = loadavg()[0];
+    const pgCpuBefore = postgresCpuSeconds(database.dataDir);
+    const measured = await importInChildProcess(database.url, data.indexPath, options.jsonParser);
+    const pgCpuImport = postgresCpuSeconds(database.dataDir);
+    const providers = measured.counts.providers ?? 0;
+    if (providers !== options.providers) throw new Error(`expected ${options.providers} providers loaded, got ${providers}: ${JSON.stringify(measured.rejectedByReason)}`);
 
     await db.query('CHECKPOINT');
-    const rawSeconds = await rawCopy((db.driver as unknown as { master: Pool }).master, data);
+    const pgCpuBaselineStart = postgresCpuSeconds(database.dataDir);
+    const rawSeconds = await rawCopy((db.driver as unknown as { master: Pool }).master, POOL_SIZE, data);
+    const pgCpuBaselineEnd = postgresCpuSeconds(database.dataDir);
 
+    const cpu = (from: number | null, to: number | null) => (from === null || to === null ? 'n/a' : `${(to - from).toFixed(1)} s`);
     console.log(`json parser: ${options.jsonParser}${options.pretty ? ' (pretty-printed files)' : ''}`);
-    console.log(`import phases: ${clock.phases()}`);
-    console.log(`rows loaded: ${JSON.stringify(result.counts)}`);
-    console.log(`import time: ${importSeconds.toFixed(2)} s`);
-    console.log(`providers/s: ${Math.round(providers / importSeconds)}`);
-    console.log(`MB/s of JSON: ${(data.jsonBytes / 1024 / 1024 / importSeconds).toFixed(1)}`);
-    console.log(`peak RSS: ${Math.max(peak.sampledMb, peak.vmHwmMb ?? 0)} MB (sampled every 100 ms: ${peak.sampledMb} MB, VmHWM: ${peak.vmHwmMb ?? 'n/a'} MB)`);
-    console.log(`raw COPY time: ${rawSeconds.toFixed(2)} s`);
-    console.log(`ratio vs raw COPY: ${(importSeconds / rawSeconds).toFixed(2)}x`);
+    console.log(`load average (1 min) before the import: ${loadBefore.toFixed(2)} on ${cpus().length} cores`);
+    console.log(`import phases: ${measured.phases}`);
+    console.log(`rows loaded: ${JSON.stringify(measured.counts)}`);
+    console.log(`import time: ${measured.seconds.toFixed(2)} s (importer CPU ${measured.cpuSeconds.toFixed(1)} s, PostgreSQL CPU ${cpu(pgCpuBefore, pgCpuImport)})`);
+    console.log(`providers/s: ${Math.round(providers / measured.seconds)}`);
+    console.log(`MB/s of JSON: ${(data.jsonBytes / 1024 / 1024 / measured.seconds).toFixed(1)}`);
+    console.log(`peak RSS: ${Math.max(measured.peak.sampledMb, measured.peak.vmHwmMb ?? 0)} MB (sampled every 100 ms: ${measured.peak.sampledMb} MB, VmHWM: ${measured.peak.vmHwmMb ?? 'n/a'} MB)`);
+    console.log(`raw COPY time: ${rawSeconds.toFixed(2)} s (PostgreSQL CPU ${cpu(pgCpuBaselineStart, pgCpuBaselineEnd)}); raw COPY providers/s: ${Math.round(providers / rawSeconds)}`);
+    console.log(`ratio vs raw COPY: ${(measured.seconds / rawSeconds).toFixed(2)}x`);
   } finally {
     await db.query(`DROP SCHEMA IF EXISTS ${BASELINE_SCHEMA} CASCADE`).catch(() => undefined);
     if (db.isInitialized) await db.destroy();
@@ -195,7 +301,18 @@ async function main(): Promise<void> {
   }
 }
 
-main().catch((error) => {
-  console.error(error instanceof Error ? error.stack : error);
-  process.exit(1);
-});
+if (process.argv[2] === '--child-import') {
+  const [, , , databaseUrl, indexPath, jsonParser] = process.argv;
+  measureImport(databaseUrl, indexPath, jsonParser as 'fast' | 'stream-json').then(
+    (measurement) => process.send!(measurement, () => process.exit(0)),
+    (error) => {
+      console.error(error instanceof Error ? error.stack : error);
+      process.exit(1);
+    },
+  );
+} else {
+  main().catch((error) => {
+    console.error(error instanceof Error ? error.stack : error);
+    process.exit(1);
+  });
+}

@@ -8,12 +8,22 @@ export interface TableLayout {
   columns: readonly string[];
 }
 
+/** A table to COPY into through `lanes` concurrent COPY statements (each on its own connection). */
+export interface CopyTarget {
+  layout: TableLayout;
+  lanes: number;
+}
+
 /** Rows are gathered into strings of about this size before a write: few, large socket writes. */
 const CHUNK_CHARS = 128 * 1024;
-/** Bytes the COPY stream buffers before asking the producer to wait (backpressure). */
+/** Bytes a COPY stream buffers before asking the producer to wait (backpressure). */
 const STREAM_HIGH_WATER_MARK = 1024 * 1024;
 
-/** Streams COPY text rows into one table on its own connection. */
+/**
+ * Streams COPY text rows into one table. With several lanes (COPY statements on separate
+ * connections), each chunk goes to the least backed-up lane, so an expensive table (say one with a
+ * GiST index) is indexed by several PostgreSQL backends at once.
+ */
 export class CopyTableWriter {
   private pending = '';
   private failure: Error | null = null;
@@ -21,12 +31,10 @@ export class CopyTableWriter {
 
   constructor(
     readonly layout: TableLayout,
-    private readonly stream: CopyStreamQuery,
+    private readonly lanes: CopyStreamQuery[],
   ) {
     // Keep the first error; it is rethrown by the next drained()/finish() (no unhandled 'error').
-    stream.on('error', (error) => {
-      this.failure ??= error;
-    });
+    for (const lane of lanes) lane.on('error', (error) => (this.failure ??= error));
   }
 
   /** `line` is one COPY text row ending in '\n'. */
@@ -38,7 +46,9 @@ export class CopyTableWriter {
 
   private flush(): void {
     if (!this.pending || this.failure) return;
-    this.stream.write(this.pending);
+    let target = this.lanes[0];
+    for (const lane of this.lanes) if (lane.writableLength < target.writableLength) target = lane;
+    target.write(this.pending);
     this.pending = '';
   }
 
@@ -46,42 +56,39 @@ export class CopyTableWriter {
     if (this.failure) throw new Error(`COPY into ${this.layout.table} failed: ${this.failure.message}`);
   }
 
-  /** Resolves once PostgreSQL has caught up enough for the producer to continue. */
+  /** Resolves once PostgreSQL has caught up enough (some lane has room) for the producer to continue. */
   async drained(): Promise<void> {
     this.throwIfFailed();
-    if (!this.stream.writableNeedDrain) return;
-    try {
-      await once(this.stream, 'drain');
-    } catch {
-      // 'error' was emitted while waiting: reported below with the table's name.
-    }
+    if (!this.lanes.every((lane) => lane.writableNeedDrain)) return;
+    // An 'error' while waiting rejects these; it is reported below with the table's name.
+    await Promise.race(this.lanes.map((lane) => once(lane, 'drain').catch(() => undefined)));
     this.throwIfFailed();
   }
 
-  /** Ends the COPY and resolves once PostgreSQL has committed it. */
+  /** Ends the COPY statements and resolves once PostgreSQL has committed them. */
   async finish(): Promise<void> {
     this.flush();
     this.throwIfFailed();
-    const finished = once(this.stream, 'finish');
-    this.stream.end();
-    try {
-      await finished;
-    } catch {
-      // reported below
-    }
+    await Promise.all(
+      this.lanes.map((lane) => {
+        const finished = once(lane, 'finish').catch(() => undefined);
+        lane.end();
+        return finished;
+      }),
+    );
     this.throwIfFailed();
   }
 
-  /** Sends CopyFail: PostgreSQL discards every row of this COPY. */
+  /** Sends CopyFail: PostgreSQL discards every row of these COPY statements. */
   destroy(reason: Error): void {
     this.pending = '';
-    if (!this.stream.destroyed) this.stream.destroy(reason);
+    for (const lane of this.lanes) if (!lane.destroyed) lane.destroy(reason);
   }
 }
 
 /**
- * One COPY per table, each on its own pooled connection so the tables load concurrently
- * (PostgreSQL parses and indexes each on its own backend).
+ * One COPY per table (or per lane), each on its own pooled connection so the tables load
+ * concurrently (PostgreSQL parses and indexes each on its own backend).
  */
 export class CopyWriterGroup {
   private constructor(
@@ -89,29 +96,27 @@ export class CopyWriterGroup {
     readonly writers: CopyTableWriter[],
   ) {}
 
-  static async open(pool: Pool, layouts: readonly TableLayout[]): Promise<CopyWriterGroup> {
+  static async open(pool: Pool, targets: readonly CopyTarget[]): Promise<CopyWriterGroup> {
     const clients: PoolClient[] = [];
     try {
-      for (let i = 0; i < layouts.length; i++) clients.push(await pool.connect());
       const writers: CopyTableWriter[] = [];
-      for (let i = 0; i < layouts.length; i++) {
-        // Rows are invisible until published and a crash is cleaned up by version, so a commit need not wait for the WAL flush.
-        await clients[i].query('SET synchronous_commit = off');
-        const { table, columns } = layouts[i];
-        const stream = clients[i].query(copyFrom(`COPY ${table} (${columns.join(', ')}) FROM STDIN`, { highWaterMark: STREAM_HIGH_WATER_MARK }));
-        writers.push(new CopyTableWriter(layouts[i], stream));
+      for (const { layout, lanes } of targets) {
+        const streams: CopyStreamQuery[] = [];
+        for (let lane = 0; lane < lanes; lane++) {
+          const client = await pool.connect();
+          clients.push(client);
+          // Rows are invisible until published and a crash is cleaned up by version: a commit need not wait for the WAL flush.
+          await client.query('SET synchronous_commit = off');
+          const sql = `COPY ${layout.table} (${layout.columns.join(', ')}) FROM STDIN`;
+          streams.push(client.query(copyFrom(sql, { highWaterMark: STREAM_HIGH_WATER_MARK })));
+        }
+        writers.push(new CopyTableWriter(layout, streams));
       }
       return new CopyWriterGroup(clients, writers);
     } catch (error) {
       for (const client of clients) client.release(true);
       throw error;
     }
-  }
-
-  writer(table: string): CopyTableWriter {
-    const writer = this.writers.find((w) => w.layout.table === table);
-    if (!writer) throw new Error(`no COPY writer for table ${table}`);
-    return writer;
   }
 
   async drained(): Promise<void> {

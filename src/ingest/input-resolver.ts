@@ -2,7 +2,7 @@ import { readFile, stat } from 'node:fs/promises';
 import { basename, dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ImportError, ImportRequest, QhpFileKind } from './import-contract';
-import { formatBytes, tooLargeError } from './metered-file';
+import { tooLargeError } from './metered-file';
 import { LoadFailure } from './reasons';
 
 export type DataFileKind = Exclude<QhpFileKind, 'index'>;
@@ -102,7 +102,11 @@ async function statOrFail(file: RequestedFile): Promise<number> {
 }
 
 function requestedFiles(request: ImportRequest): RequestedFile[] {
-  const fromPaths = (request.paths ?? []).map((path) => ({ path, name: path, kind: undefined as QhpFileKind | undefined }));
+  const paths = request.paths ?? [];
+  // Reports name a file by its base name ("providers.json"), or by the path given when two share one.
+  const baseNames = paths.map((path) => basename(path));
+  const nameOf = (path: string, i: number) => (baseNames.indexOf(baseNames[i]) === baseNames.lastIndexOf(baseNames[i]) ? baseNames[i] : path);
+  const fromPaths = paths.map((path, i) => ({ path, name: nameOf(path, i), kind: undefined as QhpFileKind | undefined }));
   const fromFiles = (request.files ?? []).map((file) => ({ path: file.path, name: file.name ?? basename(file.path), kind: file.kind }));
   return [...fromPaths, ...fromFiles].map((file) => {
     const kind = file.kind ?? kindFromFileName(file.name) ?? kindFromFileName(file.path);
@@ -142,8 +146,4 @@ export async function resolveSourceFiles(request: ImportRequest): Promise<Source
   }
   // Array.prototype.sort is stable: files of one kind keep their order.
   return files.sort((a, b) => LOAD_ORDER[a.kind] - LOAD_ORDER[b.kind]);
-}
-
-export function describeFiles(files: readonly SourceFile[]): string {
-  return files.map((file) => `${file.name} (${file.kind}, ${formatBytes(file.bytes)})`).join(', ');
 }

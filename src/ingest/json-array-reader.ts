@@ -53,96 +53,63 @@ const enum SplitState {
 }
 
 /**
- * Splits a top-level JSON array into its elements as the bytes stream in, and JSON.parses each one.
- * Only the array level is checked here (commas, brackets, strings); V8's JSON.parse checks each
- * element fully. This is ~4x faster than tokenizing in JavaScript, with the same flat memory.
+ * Splits a top-level JSON array into its elements as the bytes stream in. Only the array level is
+ * checked here (commas, brackets, strings); V8's JSON.parse checks the elements: the elements a chunk
+ * completes are parsed by one JSON.parse call (re-parsed one by one only to locate an error).
+ * ~4x faster than tokenizing in JavaScript, with the same flat memory.
  */
 export class JsonArraySplitter {
   private state = SplitState.BeforeArray;
   private depth = 0;
   private inString = false;
   private escaped = false;
-  /** Bytes of the current element from earlier chunks. */
-  private pieces: Buffer[] = [];
-  private pieceBytes = 0;
+  /** Bytes of the element in progress, from earlier chunks. */
+  private carried: Buffer[] = [];
+  private carriedBytes = 0;
+  /** Absolute offset where the element in progress (or the last one) starts. */
   private elementStart = 0;
   /** Absolute offset of the current chunk. */
   private offset = 0;
-  /** Index of the next element. */
+  /** Elements completed so far (the index of the next one). */
   index = 0;
 
   constructor(private readonly fileName: string) {}
 
-  /** Parses the elements completed by `chunk` into `out`. */
-  push(chunk: Buffer, out: unknown[]): void {
+  /** The elements completed by `chunk`, parsed. */
+  push(chunk: Buffer): unknown[] {
     const length = chunk.length;
-    let start = this.insideElement() ? 0 : -1;
+    /** Absolute [start, end) offsets of the elements completed in this chunk. */
+    const bounds: number[] = [];
+    let batchStart = this.insideElement() ? 0 : -1;
     let i = 0;
     while (i < length) {
       switch (this.state) {
-        case SplitState.InContainer: {
-          // The hot loop: only quotes, escapes and brackets matter inside an element.
-          let { depth, inString, escaped } = this;
-          for (; i < length; i++) {
-            const byte = chunk[i];
-            if (inString) {
-              if (escaped) escaped = false;
-              else if (byte === BACKSLASH) escaped = true;
-              else if (byte === QUOTE) inString = false;
-            } else if (byte === QUOTE) {
-              inString = true;
-            } else if (byte === OPEN_BRACE || byte === OPEN_BRACKET) {
-              depth++;
-            } else if ((byte === CLOSE_BRACE || byte === CLOSE_BRACKET) && --depth === 0) {
-              i++;
-              break;
-            }
-          }
-          this.depth = depth;
-          this.inString = inString;
-          this.escaped = escaped;
-          if (depth === 0) {
-            this.emit(chunk, start, i, out);
-            start = -1;
-          }
+        case SplitState.InContainer:
+          i = this.scanContainer(chunk, i);
+          if (this.depth === 0) this.complete(bounds, i);
           break;
-        }
         case SplitState.InStringElement: {
-          for (; i < length; i++) {
-            const byte = chunk[i];
-            if (this.escaped) this.escaped = false;
-            else if (byte === BACKSLASH) this.escaped = true;
-            else if (byte === QUOTE) break;
-          }
-          if (i < length) {
-            i++;
-            this.emit(chunk, start, i, out);
-            start = -1;
-          }
+          const end = this.scanStringElement(chunk, i);
+          i = end < 0 ? length : end;
+          if (end >= 0) this.complete(bounds, end);
           break;
         }
-        case SplitState.InScalar: {
+        case SplitState.InScalar:
           while (i < length && !isSpace(chunk[i]) && chunk[i] !== COMMA && chunk[i] !== CLOSE_BRACKET) i++;
-          if (i < length) {
-            this.emit(chunk, start, i, out);
-            start = -1;
-          }
+          if (i < length) this.complete(bounds, i);
           break;
-        }
         default: {
           const byte = chunk[i];
-          if (isSpace(byte) || (this.state === SplitState.BeforeArray && this.offset + i < 3 && byte === UTF8_BOM[this.offset + i])) {
-            i++;
-          } else {
-            const began = this.structural(byte, this.offset + i);
-            if (began) start = i;
-            i++;
-          }
+          const isBom = this.state === SplitState.BeforeArray && this.offset + i < 3 && byte === UTF8_BOM[this.offset + i];
+          if (!isSpace(byte) && !isBom && this.structural(byte, this.offset + i) && batchStart < 0) batchStart = i;
+          i++;
         }
       }
     }
-    if (start >= 0 && this.insideElement()) this.keepPiece(chunk.subarray(start));
+    const records = bounds.length ? this.parseCompleted(chunk, batchStart, bounds) : [];
+    if (this.insideElement()) this.carry(chunk.subarray(Math.max(0, this.elementStart - this.offset)));
     this.offset += length;
+    return records;
   }
 
   /** The file ended: anything but a closed top-level array is an error. */
@@ -174,6 +141,64 @@ export class JsonArraySplitter {
     return this.state === SplitState.InContainer || this.state === SplitState.InStringElement || this.state === SplitState.InScalar;
   }
 
+  private complete(bounds: number[], end: number): void {
+    bounds.push(this.elementStart, this.offset + end);
+    this.index++;
+    this.state = SplitState.CommaOrEnd;
+  }
+
+  /**
+   * The hot loop: inside an element only brackets and strings matter. Strings are skipped with
+   * indexOf (native memchr) rather than byte by byte. Returns where scanning stopped.
+   */
+  private scanContainer(chunk: Buffer, from: number): number {
+    const length = chunk.length;
+    let i = from;
+    let depth = this.depth;
+    let inString = this.inString;
+    if (this.escaped) {
+      this.escaped = false;
+      i++; // the byte escaped by a backslash that ended the previous chunk
+    }
+    let backslash = -1;
+    while (i < length) {
+      if (inString) {
+        let quote = chunk.indexOf(QUOTE, i);
+        if (quote < 0) quote = length;
+        if (backslash < i) {
+          backslash = chunk.indexOf(BACKSLASH, i);
+          if (backslash < 0) backslash = length;
+        }
+        if (backslash < quote) {
+          if (backslash + 1 >= length) this.escaped = true;
+          i = backslash + 2;
+        } else {
+          i = quote + 1;
+          inString = quote === length;
+        }
+        continue;
+      }
+      const byte = chunk[i++];
+      if (byte === QUOTE) inString = true;
+      else if (byte === OPEN_BRACE || byte === OPEN_BRACKET) depth++;
+      else if ((byte === CLOSE_BRACE || byte === CLOSE_BRACKET) && --depth === 0) break;
+    }
+    this.depth = depth;
+    this.inString = inString;
+    return Math.min(i, length);
+  }
+
+  /** A string that is itself an array element: where it ends, or -1 when it goes on in the next chunk. */
+  private scanStringElement(chunk: Buffer, from: number): number {
+    for (let i = from; i < chunk.length; i++) {
+      const byte = chunk[i];
+      if (this.escaped) this.escaped = false;
+      else if (byte === BACKSLASH) this.escaped = true;
+      else if (byte === QUOTE) return i + 1;
+    }
+    return -1;
+  }
+
   /** A byte between elements; returns true when it starts an element. */
   private structural(byte: number, at: number): boolean {
     switch (this.state) {
@@ -192,16 +217,13 @@ export class JsonArraySplitter {
         }
         if (byte === CLOSE_BRACKET || byte === COMMA) throw this.invalid(`unexpected ${showByte(byte)} at byte ${at} (expected record ${this.index})`);
         this.elementStart = at;
+        this.escaped = false;
         if (byte === OPEN_BRACE || byte === OPEN_BRACKET) {
           this.state = SplitState.InContainer;
           this.depth = 1;
           this.inString = false;
-          this.escaped = false;
-        } else if (byte === QUOTE) {
-          this.state = SplitState.InStringElement;
-          this.escaped = false;
         } else {
-          this.state = SplitState.InScalar;
+          this.state = byte === QUOTE ? SplitState.InStringElement : SplitState.InScalar;
         }
         return true;
       case SplitState.CommaOrEnd:
@@ -214,42 +236,61 @@ export class JsonArraySplitter {
     }
   }
 
-  private keepPiece(piece: Buffer): void {
-    this.pieceBytes += piece.length;
-    if (this.pieceBytes > MAX_RECORD_BYTES) {
+  private carry(piece: Buffer): void {
+    this.carriedBytes += piece.length;
+    if (this.carriedBytes > MAX_RECORD_BYTES) {
       throw new ImportError(
         LoadFailure.RECORD_TOO_LARGE,
         `${this.fileName}: record ${this.index} (from byte ${this.elementStart}) exceeds ${MAX_RECORD_BYTES / 1024 / 1024} MB; is a string or bracket left open?`,
         this.fileName,
       );
     }
-    // Copy: the read buffer may be reused, and a small slice would pin the whole chunk.
-    this.pieces.push(Buffer.from(piece));
+    // Copied: the read buffer is not ours to keep, and a slice would pin the whole chunk.
+    this.carried.push(Buffer.from(piece));
   }
 
-  private emit(chunk: Buffer, start: number, end: number, out: unknown[]): void {
-    const bytes = this.pieces.length ? Buffer.concat([...this.pieces, chunk.subarray(0, end)]) : chunk.subarray(start, end);
-    this.pieces = [];
-    this.pieceBytes = 0;
-    const text = bytes.toString('utf8');
+  /**
+   * Parses the elements completed in this chunk with one JSON.parse: only commas and white space
+   * separate them, so "[" + bytes + "]" is valid exactly when every element is.
+   */
+  private parseCompleted(chunk: Buffer, batchStart: number, bounds: number[]): unknown[] {
+    const end = bounds[bounds.length - 1] - this.offset;
+    const bytes = this.carried.length ? Buffer.concat([...this.carried, chunk.subarray(0, end)]) : chunk.subarray(batchStart, end);
+    this.carried = [];
+    this.carriedBytes = 0;
+    let records: unknown;
     try {
-      out.push(JSON.parse(text));
-    } catch (error) {
-      throw this.invalidElement(text, (error as Error).message);
+      records = JSON.parse(`[${bytes.toString('utf8')}]`);
+    } catch {
+      throw this.locateMalformed(bytes, bounds);
     }
-    this.index++;
-    this.state = SplitState.CommaOrEnd;
+    if (!Array.isArray(records) || records.length !== bounds.length / 2) {
+      throw this.invalid(`records ${this.index - bounds.length / 2} to ${this.index - 1} do not parse as ${bounds.length / 2} values`);
+    }
+    return records;
+  }
+
+  /** Finds the first element of a failed batch that does not parse, for a precise message. */
+  private locateMalformed(bytes: Buffer, bounds: number[]): ImportError {
+    const batchStart = bounds[0];
+    const count = bounds.length / 2;
+    for (let k = 0; k < count; k++) {
+      const text = bytes.subarray(bounds[2 * k] - batchStart, bounds[2 * k + 1] - batchStart).toString('utf8');
+      try {
+        JSON.parse(text);
+      } catch (error) {
+        const message = (error as Error).message;
+        const position = /position (\d+)/.exec(message);
+        const at = bounds[2 * k] + (position ? Buffer.byteLength(text.slice(0, Number(position[1]))) : 0);
+        const reason = message.replace(/, ".*" is not valid JSON$/s, '').slice(0, 200);
+        return this.invalid(`record ${this.index - count + k} (from byte ${bounds[2 * k]}) is malformed near byte ${at}: ${reason}`);
+      }
+    }
+    return this.invalid(`records ${this.index - count} to ${this.index - 1} (from byte ${batchStart}) are malformed`);
   }
 
   private invalid(detail: string): ImportError {
     return new ImportError(LoadFailure.INVALID_JSON, `${this.fileName} is not valid JSON: ${detail}`, this.fileName);
-  }
-
-  private invalidElement(text: string, parserMessage: string): ImportError {
-    const position = /position (\d+)/.exec(parserMessage);
-    const at = position ? this.elementStart + Buffer.byteLength(text.slice(0, Number(position[1]))) : this.elementStart;
-    const reason = parserMessage.replace(/, ".*" is not valid JSON$/s, '').slice(0, 200);
-    return this.invalid(`record ${this.index} (from byte ${this.elementStart}) is malformed near byte ${at}: ${reason}`);
   }
 }
 
@@ -257,8 +298,7 @@ async function* fastBatches(chunks: AsyncIterable<Buffer>, fileName: string): As
   const splitter = new JsonArraySplitter(fileName);
   for await (const chunk of chunks) {
     const firstIndex = splitter.index;
-    const records: unknown[] = [];
-    splitter.push(chunk, records);
+    const records = splitter.push(chunk);
     if (records.length) yield { records, firstIndex };
   }
   splitter.end();

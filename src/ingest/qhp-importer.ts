@@ -15,15 +15,15 @@ const MIN_POOL_SIZE = 4;
 
 const EMPTY_REPORT: ValidationReport = { loaded: {}, rejected: {}, rejectedByReason: {}, samples: {}, warnings: [], warningsByReason: {} };
 
-function poolOf(db: DataSource): Pool {
-  // TypeORM's postgres driver keeps its pg.Pool as `master`; COPY needs raw pg clients.
+/** TypeORM's pg.Pool (COPY needs raw pg clients) and its size. */
+function poolOf(db: DataSource): { pool: Pool; size: number } {
   const pool = (db.driver as unknown as { master?: Pool }).master;
   if (!pool) throw new Error('QhpImporter needs an initialized PostgreSQL DataSource');
   const size = (pool as unknown as { options?: { max?: number } }).options?.max ?? MIN_POOL_SIZE;
   if (size < MIN_POOL_SIZE) {
     throw new ImportError(LoadFailure.POOL_TOO_SMALL, `the database pool has ${size} connections; an import needs at least ${MIN_POOL_SIZE} (parallel COPY per table)`);
   }
-  return pool;
+  return { pool, size };
 }
 
 function checkIssuer(request: ImportRequest): void {
@@ -43,7 +43,7 @@ function asImportError(error: unknown, signal: AbortSignal | undefined): ImportE
   if (signal?.aborted) return new ImportError(LoadFailure.ABORTED, 'import aborted: nothing of it was published');
   if (error instanceof ImportError) return error;
   const message = error instanceof Error ? error.message : String(error);
-  return new ImportError('LOAD_FAILED', `import failed: ${message}`);
+  return new ImportError(LoadFailure.LOAD_FAILED, `import failed: ${message}`);
 }
 
 /**
@@ -76,11 +76,15 @@ export class QhpImporter {
   async import(request: ImportRequest): Promise<ImportResult> {
     const startedAt = Date.now();
     checkIssuer(request);
-    const pool = poolOf(this.db);
-    request.signal?.throwIfAborted();
-
-    await this.versions.upsertIssuer(request.issuerId, request.issuerName);
-    const versionId = await this.versions.createLoadingVersion(request);
+    const { pool, size: poolSize } = poolOf(this.db);
+    let versionId: number;
+    try {
+      request.signal?.throwIfAborted();
+      await this.versions.upsertIssuer(request.issuerId, request.issuerName);
+      versionId = await this.versions.createLoadingVersion(request);
+    } catch (error) {
+      throw asImportError(error, request.signal);
+    }
     const heartbeat = this.versions.startHeartbeat(versionId);
     try {
       const files = await resolveSourceFiles(request);
@@ -90,7 +94,7 @@ export class QhpImporter {
         return this.unchangedResult(request, identical, startedAt);
       }
 
-      const loader = new VersionLoader(pool, request, versionId, files);
+      const loader = new VersionLoader(pool, poolSize, request, versionId, files);
       const outcome = await loader.run();
       request.signal?.throwIfAborted();
       loader.progress('publishing');
@@ -110,7 +114,8 @@ export class QhpImporter {
     } catch (error) {
       const failure = asImportError(error, request.signal);
       failure.versionId = versionId;
-      await this.versions.fail(versionId, failure.message);
+      // If even this fails (database gone), the version stays 'loading' until cleanUpAbandonedLoads.
+      await this.versions.fail(versionId, failure.message).catch(() => undefined);
       throw failure;
     } finally {
       heartbeat.stop();

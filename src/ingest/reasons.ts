@@ -42,7 +42,6 @@ export const Warning = {
   INVALID_DATE: 'INVALID_DATE',
   INVALID_ENUM: 'INVALID_ENUM',
   INVALID_FIELD: 'INVALID_FIELD',
-  MISSING_FIELD: 'MISSING_FIELD',
   DUPLICATE_RXCUI: 'DUPLICATE_RXCUI',
   UNKNOWN_CSV_COLUMN: 'UNKNOWN_CSV_COLUMN',
 } as const;
@@ -69,4 +68,6 @@ export const LoadFailure = {
   POOL_TOO_SMALL: 'POOL_TOO_SMALL',
   ABANDONED: 'ABANDONED',
   ABORTED: 'ABORTED',
+  /** Anything else (database unreachable, ...): the message says what. */
+  LOAD_FAILED: 'LOAD_FAILED',
 } as const;

@@ -1,5 +1,5 @@
 import { copyBoolean, copyIntArray, copyNumber, copyText, copyTextArray } from './copy-text';
-import { TableLayout } from './copy-writer';
+import { CopyTarget, TableLayout } from './copy-writer';
 import { DrugRecord, PlanRecord, ProviderRecord } from './qhp-records';
 
 /** The carrier-data tables, every one keyed by version_id first. */
@@ -43,6 +43,30 @@ export const PROVIDER_TABLES = [PROVIDER_TABLE, PROVIDER_ADDRESS_TABLE, NETWORK_
 export const DRUG_TABLES = [DRUG_TABLE, FORMULARY_ENTRY_TABLE] as const;
 /** Every table holding rows of a version (deleted when a load fails or a version is pruned). */
 export const VERSIONED_TABLES = [...PLAN_TABLES, ...PROVIDER_TABLES, ...DRUG_TABLES].map((t) => t.table);
+
+/**
+ * provider_address carries a GiST index on ll_to_earth(latitude, longitude) costing ~10x any other
+ * index per row, so its COPY is the critical path of a load; a second lane (backend) shares that work.
+ */
+const MAX_ADDRESS_LANES = 2;
+
+export interface CopyPlan {
+  plans: CopyTarget[];
+  providers: CopyTarget[];
+  drugs: CopyTarget[];
+}
+
+/** The COPY statements of each load phase, within `poolSize` connections (one stays free for other queries). */
+export function copyPlan(poolSize: number): CopyPlan {
+  const spare = poolSize - 1 - PROVIDER_TABLES.length;
+  const addressLanes = Math.max(1, Math.min(MAX_ADDRESS_LANES, 1 + spare));
+  const single = (layout: TableLayout): CopyTarget => ({ layout, lanes: 1 });
+  return {
+    plans: PLAN_TABLES.map(single),
+    providers: PROVIDER_TABLES.map((layout) => ({ layout, lanes: layout === PROVIDER_ADDRESS_TABLE ? addressLanes : 1 })),
+    drugs: DRUG_TABLES.map(single),
+  };
+}
 
 /** A sink for COPY text rows of one table. */
 export interface RowSink {

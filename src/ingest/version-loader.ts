@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { Pool } from 'pg';
-import { CopyWriterGroup } from './copy-writer';
+import { CopyTarget, CopyWriterGroup } from './copy-writer';
 import { readDrugCsv, readProviderCsv } from './csv-layout';
 import { ImportError, ImportProgress, ImportRequest } from './import-contract';
 import { isDrugKind, isProviderKind, SourceFile } from './input-resolver';
@@ -9,7 +9,7 @@ import { FileMeter, meteredChunks } from './metered-file';
 import { PlanCatalog, PlanRecord } from './qhp-records';
 import { DrugRegistry, foreignIssuersOnly, validateDrug, validatePlan, validateProvider } from './qhp-validator';
 import { LoadFailure } from './reasons';
-import { DRUG_TABLES, PLAN_TABLES, PROVIDER_TABLES, RowRenderer } from './table-rows';
+import { CopyPlan, copyPlan, RowRenderer } from './table-rows';
 import { IssueSink, JsonRecordLocation, RecordLocation, ReportCollector } from './validation-report';
 import { LoadOutcome, SourceFileDigest } from './version-publisher';
 import { ZipGeocoder } from './zip-geocoder';
@@ -32,6 +32,7 @@ export class VersionLoader {
   private readonly catalog = new PlanCatalog();
   private readonly geocoder = new ZipGeocoder();
   private readonly renderer: RowRenderer;
+  private readonly copies: CopyPlan;
   private readonly digests: SourceFileDigest[] = [];
   private readonly bytesTotal: number;
   private bytesOfFinishedFiles = 0;
@@ -41,11 +42,13 @@ export class VersionLoader {
 
   constructor(
     private readonly pool: Pool,
+    poolSize: number,
     private readonly request: ImportRequest,
     versionId: number,
     private readonly files: readonly SourceFile[],
   ) {
     this.renderer = new RowRenderer(versionId);
+    this.copies = copyPlan(poolSize);
     this.bytesTotal = files.reduce((sum, file) => sum + file.bytes, 0);
   }
 
@@ -96,7 +99,7 @@ export class VersionLoader {
       throw new ImportError(LoadFailure.NO_VALID_PLANS, `${names}: none of the ${raw.length} plans is valid (see the report's samples)`, files[0].name);
     }
 
-    await this.copy(PLAN_TABLES, async (group) => {
+    await this.copy(this.copies.plans, async (group) => {
       const [planRows, tierRows, costRows] = group.writers;
       for (const plan of plans) this.renderer.writePlan(plan, planRows, tierRows, costRows);
     });
@@ -104,7 +107,7 @@ export class VersionLoader {
   }
 
   private async loadProviders(files: SourceFile[]): Promise<void> {
-    await this.copy(PROVIDER_TABLES, async (group) => {
+    await this.copy(this.copies.providers, async (group) => {
       const [providers, addresses, networks] = group.writers;
       for (const file of files) {
         const ctx = { issues: new IssueSink(file.name, this.report), issuerId: this.request.issuerId, catalog: this.catalog, geocoder: this.geocoder };
@@ -119,7 +122,7 @@ export class VersionLoader {
 
   private async loadDrugs(files: SourceFile[]): Promise<void> {
     const drugs = new DrugRegistry(this.catalog.size);
-    await this.copy(DRUG_TABLES, async (group) => {
+    await this.copy(this.copies.drugs, async (group) => {
       const [drugRows, entryRows] = group.writers;
       for (const file of files) {
         const ctx = { issues: new IssueSink(file.name, this.report), issuerId: this.request.issuerId, catalog: this.catalog, drugs };
@@ -133,8 +136,8 @@ export class VersionLoader {
   }
 
   /** Runs `write` with one COPY per table, then waits for PostgreSQL to commit them; any error cancels all. */
-  private async copy(tables: Parameters<typeof CopyWriterGroup.open>[1], write: (group: CopyWriterGroup) => Promise<void>): Promise<void> {
-    const group = await CopyWriterGroup.open(this.pool, tables);
+  private async copy(targets: CopyTarget[], write: (group: CopyWriterGroup) => Promise<void>): Promise<void> {
+    const group = await CopyWriterGroup.open(this.pool, targets);
     try {
       await write(group);
       this.progress('copying');

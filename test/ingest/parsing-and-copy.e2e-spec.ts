@@ -1,0 +1,126 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { Client } from 'pg';
+import { from as copyFrom } from 'pg-copy-streams';
+import { copyIntArray, copyNumber, copyText, copyTextArray } from '../../src/ingest/copy-text';
+import { ImportError } from '../../src/ingest/import-contract';
+import { JsonArraySplitter, JsonEngine, readJsonArray } from '../../src/ingest/json-array-reader';
+import { testDatabaseUrl } from '../helpers/test-app';
+import { fixture } from './ingest-helpers';
+
+/** Every record of a file, or the ImportError code, read by one engine in chunks of `chunkBytes`. */
+async function readAll(bytes: Buffer, engine: JsonEngine, chunkBytes: number): Promise<{ records: unknown[] } | { code: string }> {
+  async function* chunks(): AsyncGenerator<Buffer> {
+    for (let i = 0; i < bytes.length; i += chunkBytes) yield bytes.subarray(i, i + chunkBytes);
+  }
+  const records: unknown[] = [];
+  try {
+    for await (const batch of readJsonArray(chunks(), 'file.json', engine, () => 0)) {
+      expect(batch.firstIndex).toBe(records.length);
+      records.push(...batch.records);
+    }
+    return { records };
+  } catch (error) {
+    if (error instanceof ImportError) return { code: error.code };
+    throw error;
+  }
+}
+
+/** A deterministic random generator, so a failing case can be replayed. */
+function random(seed: number): () => number {
+  let state = seed;
+  return () => {
+    state = (Math.imul(state, 1103515245) + 12345) & 0x7fffffff;
+    return state / 0x7fffffff;
+  };
+}
+
+describe('JSON array reading', () => {
+  const jsonFixtures = ['official', 'good', 'bad'].flatMap((dir) =>
+    readdirSync(fixture(dir)).filter((name) => name.endsWith('.json')).map((name) => `${dir}/${name}`),
+  );
+
+  it.each(jsonFixtures)('the fast splitter and stream-json read %s alike', async (name) => {
+    const bytes = readFileSync(fixture(name));
+    const reference = await readAll(bytes, 'stream-json', 64 * 1024);
+    for (const chunkBytes of [1, 7, 64 * 1024]) expect(await readAll(bytes, 'fast', chunkBytes)).toEqual(reference);
+  });
+
+  it('reads back random arrays with escapes, multi-byte characters and any chunk boundaries', async () => {
+    const next = random(42);
+    const pieces = ['a', '\\', '"', '\\"', 'é', '€', '😀', '[', ']', '{', '}', ',', ' ', '\n', '\t'];
+    const text = (): string => Array.from({ length: Math.floor(next() * 8) }, () => pieces[Math.floor(next() * pieces.length)]).join('');
+    const value = (depth: number): unknown => {
+      const pick = next();
+      if (depth > 2 || pick < 0.3) return [text(), 12.5, -3, true, null][Math.floor(next() * 5)];
+      if (pick < 0.7) return Object.fromEntries(Array.from({ length: Math.floor(next() * 4) }, () => [text(), value(depth + 1)]));
+      return Array.from({ length: Math.floor(next() * 4) }, () => value(depth + 1));
+    };
+    for (let round = 0; round < 300; round++) {
+      const array = Array.from({ length: Math.floor(next() * 6) }, () => value(0));
+      const bytes = Buffer.from(JSON.stringify(array, null, round % 2 ? 2 : 0));
+      const splitter = new JsonArraySplitter('random.json');
+      const records: unknown[] = [];
+      for (let i = 0; i < bytes.length; ) {
+        const size = 1 + Math.floor(next() * 9);
+        records.push(...splitter.push(bytes.subarray(i, i + size)));
+        i += size;
+      }
+      splitter.end();
+      expect(records).toEqual(array);
+    }
+  });
+
+  it.each([
+    ['', 'NOT_JSON', 'file.json is not JSON: the file is empty'],
+    ['\uFEFF {"a": 1}', 'NOT_AN_ARRAY', "file.json: expected a JSON array ('[') at the top level, found an object ('{') at byte 4"],
+    ['[{"a": 1} {"b": 2}]', 'INVALID_JSON', "file.json is not valid JSON: expected ',' or ']' after record 0 but found '{' at byte 10"],
+    ['[{"a": 1},]', 'INVALID_JSON', "file.json is not valid JSON: unexpected ']' at byte 10 (expected record 1)"],
+    ['[{"a": 1}, {"b" 2}]', 'INVALID_JSON', "file.json is not valid JSON: record 1 (from byte 11) is malformed near byte 16: Expected ':' after property name in JSON at position 5"],
+    ['[{"a": 1}] x', 'INVALID_JSON', "file.json is not valid JSON: unexpected 'x' at byte 11 after the closing ']' of the array"],
+    ['[{"a": "\\"}]', 'TRUNCATED_JSON', 'file.json is truncated: it ends at byte 12 inside record 0 (which starts at byte 1)'],
+    ['[{"a": 1}', 'TRUNCATED_JSON', "file.json is truncated: it ends at byte 9 after 1 records, without the closing ']' of the array"],
+  ])('%j fails with %s', (text, code, message) => {
+    const splitter = new JsonArraySplitter('file.json');
+    let thrown: unknown;
+    try {
+      splitter.push(Buffer.from(text));
+      splitter.end();
+    } catch (error) {
+      thrown = error;
+    }
+    expect(thrown).toBeInstanceOf(ImportError);
+    expect(thrown).toMatchObject({ code, message });
+  });
+});
+
+describe('COPY text encoding', () => {
+  it('escapes the COPY specials and drops NUL', () => {
+    expect(copyText('plain')).toBe('plain');
+    expect(copyText('back\\slash\ttab\nnew\rcr\0nul')).toBe('back\\\\slash\\ttab\\nnew\\rcr' + 'nul');
+    expect(copyText(null)).toBe('\\N');
+    expect(copyNumber(0.1)).toBe('0.1');
+    expect(copyIntArray([2025, 2026])).toBe('{2025,2026}');
+    expect(copyTextArray([])).toBe('{}');
+    expect(copyTextArray(['a,b', 'NULL'])).toBe('{"a,b","NULL"}');
+  });
+
+  it('round-trips awkward values through a real COPY into PostgreSQL', async () => {
+    const texts = ['tab\there', 'line\nbreak', 'cr\rhere', 'back\\slash', '\\N', 'quote "q"', 'brace {x}', 'comma, here', 'NULL', 'emoji 😀', ''];
+    const client = new Client({ connectionString: testDatabaseUrl() });
+    await client.connect();
+    try {
+      await client.query('CREATE TEMP TABLE copy_probe (n int, t text, list text[], years int[])');
+      const stream = client.query(copyFrom('COPY copy_probe (n, t, list, years) FROM STDIN'));
+      const finished = new Promise((resolve, reject) => stream.on('finish', resolve).on('error', reject));
+      stream.end(texts.map((t, i) => `${i}\t${copyText(t)}\t${copyTextArray([t, 'x'])}\t${copyIntArray([2025])}\n`).join('') + `99\t${copyText(null)}\t{}\t{}\n`);
+      await finished;
+      const { rows } = await client.query('SELECT n, t, list, years FROM copy_probe ORDER BY n');
+      expect(rows).toEqual([
+        ...texts.map((t, i) => ({ n: i, t, list: [t, 'x'], years: [2025] })),
+        { n: 99, t: null, list: [], years: [] },
+      ]);
+    } finally {
+      await client.end();
+    }
+  });
+});
