@@ -11,13 +11,17 @@ const ASSETS: Record<string, { module: string; type: string }> = {
   'react-dom.production.min.js': { module: 'react-dom/umd/react-dom.production.min.js', type: 'application/javascript' },
 };
 
-const EXAMPLE_QUERY = `# Is my doctor in network? What will my drug cost?
+const EXAMPLE_QUERY = `# Is my doctor in network? What will my drug cost? (demo data: seeds/fixtures.ts)
 query Example {
-  networkCoverage(npis: ["1234567893"], planIds: ["10001OH0010001"], year: 2026) {
-    npi planId status message networkTiers acceptingNewPatients
+  networkCoverage(npis: ["1483666727"], planIds: ["10001OH0020001", "10001OH0010001"], year: 2026) {
+    npi planId status outcome message networkTiers acceptingNewPatients
+    addresses { address city zip phone }
+    provenance { issuerName sourceFile lastUpdatedOn loadedAt }
   }
-  drugCoverage(rxnormIds: ["617310"], planIds: ["10001OH0010001"]) {
-    rxnormId planId status drugTier costSummary
+  drugCoverage(rxnormIds: ["617310", "617318"], planIds: ["10001OH0020001", "10001OH0010001"]) {
+    rxnormId planId status drugTier costSummary priorAuthorization stepTherapy
+    genericCovered { drugName costSummary }
+    estimate { pharmacyType monthlyLow monthlyHigh assumptions }
   }
 }
 `;
