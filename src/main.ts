@@ -8,7 +8,7 @@ import { DatabaseHandle, resolveDatabase } from './database/embedded-postgres';
 async function main(): Promise<void> {
   const config = loadConfig();
   // The same JSON lines as the application's own logs (nestjs-pino), from the first line on.
-  const log = pino({ level: config.logLevel, base: { context: 'Main' }, ...(config.logPretty ? { transport: { target: 'pino-pretty' } } : {}) });
+  const log = pino({ level: config.logLevel, ...(config.logPretty ? { transport: { target: 'pino-pretty' } } : {}) }).child({ context: 'Main' });
   const logger = { log: (m: string) => log.info(m), warn: (m: string) => log.warn(m), error: (m: string) => log.error(m) };
   let database: DatabaseHandle;
   try {

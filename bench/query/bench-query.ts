@@ -3,18 +3,20 @@
  * query behind a bare Node http handler, under the same load.
  *
  *   npm run bench:query -- [--providers 1000000] [--duration 15] [--connections 50] [--pool 20]
- *                          [--warmup 3] [--pg-dir .data/bench-pg] [--log-level info]
+ *                          [--warmup 3] [--rounds 3] [--api-workers 1] [--pg-dir .data/bench-pg] [--log-level info]
  *
  * Database: DATABASE_URL when set (seeded only when it holds no published data), otherwise a throwaway
  * embedded PostgreSQL (or a kept one with --pg-dir, so a 1M-provider seed is paid once).
  * The API and the baseline each run in their own child process (one Node process each, like one
- * instance); autocannon drives them from this process, one after the other.
+ * instance); autocannon drives them from this process, alternating in rounds (--duration is split
+ * between them) so that other load on the machine affects both alike.
  */
 import 'reflect-metadata';
 import { ChildProcess, fork } from 'node:child_process';
+import cluster from 'node:cluster';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer, IncomingMessage, ServerResponse } from 'node:http';
-import { cpus, tmpdir } from 'node:os';
+import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Pool } from 'pg';
 
@@ -30,10 +32,14 @@ interface Options {
   pgDir: string | null;
   logLevel: string;
   samples: number;
+  /** API and baseline alternate in this many rounds, so background load on the machine hits both alike. */
+  rounds: number;
+  /** API processes (node:cluster on one port); 1 = a single instance, like the baseline. */
+  apiWorkers: number;
 }
 
 function parseArgs(argv: string[]): Options {
-  const options: Options = { providers: 1_000_000, duration: 15, warmup: 3, connections: 50, pool: 20, pgDir: null, logLevel: 'info', samples: 5000 };
+  const options: Options = { providers: 1_000_000, duration: 15, warmup: 3, connections: 50, pool: 20, pgDir: null, logLevel: 'info', samples: 5000, rounds: 3, apiWorkers: 1 };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
     const value = () => {
@@ -53,6 +59,8 @@ function parseArgs(argv: string[]): Options {
       case '--connections': options.connections = int(); break;
       case '--pool': options.pool = int(); break;
       case '--samples': options.samples = int(); break;
+      case '--rounds': options.rounds = Math.max(1, int()); break;
+      case '--api-workers': options.apiWorkers = Math.max(1, int()); break;
       case '--pg-dir': options.pgDir = value(); break;
       case '--log-level': options.logLevel = value(); break;
       default: throw new Error(`unknown option ${arg} (see the header of bench/query/bench-query.ts)`);
@@ -105,7 +113,20 @@ function graphqlBody(lookup: Lookup): string {
 
 // ---------------------------------------------------------------- child processes
 
-async function serveApi(databaseUrl: string, port: number, pool: number): Promise<void> {
+async function serveApi(databaseUrl: string, port: number, pool: number, workers: number): Promise<void> {
+  if (workers > 1 && cluster.isPrimary) {
+    // N instances of the API on one machine (node:cluster shares the port), as a deployment would run one per core.
+    const forked = Array.from({ length: workers }, () => cluster.fork());
+    await Promise.all(forked.map((worker) => new Promise((resolve) => worker.once('message', resolve))));
+    process.send?.({ ready: true });
+    process.on('message', async (message: { stop?: boolean }) => {
+      if (message?.stop) {
+        await Promise.all(forked.map((worker) => new Promise((resolve) => { worker.once('exit', resolve); worker.send({ stop: true }); })));
+        process.exit(0);
+      }
+    });
+    return;
+  }
   const { createApp } = await import('../../src/bootstrap');
   const app = await createApp({ dbPoolSize: pool }, databaseUrl);
   await app.listen(port, '127.0.0.1');
@@ -118,7 +139,7 @@ async function serveApi(databaseUrl: string, port: number, pool: number): Promis
   });
 }
 
-async function serveBaseline(databaseUrl: string, port: number, poolSize: number): Promise<void> {
+async function serveBaseline(databaseUrl: string, port: number, poolSize: number, _workers = 1): Promise<void> {
   const pool = new Pool({ connectionString: databaseUrl, max: poolSize });
   const server = createServer((req: IncomingMessage, res: ServerResponse) => {
     const chunks: Buffer[] = [];
@@ -150,7 +171,7 @@ async function serveBaseline(databaseUrl: string, port: number, poolSize: number
 
 function startChild(role: 'api' | 'baseline', databaseUrl: string, port: number, options: Options): Promise<ChildProcess> {
   const execArgv = __filename.endsWith('.ts') ? ['-r', 'ts-node/register/transpile-only'] : [];
-  const child = fork(__filename, ['--serve', role, databaseUrl, String(port), String(options.pool)], {
+  const child = fork(__filename, ['--serve', role, databaseUrl, String(port), String(options.pool), String(role === 'api' ? options.apiWorkers : 1)], {
     execArgv,
     stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
     env: {
@@ -190,9 +211,20 @@ interface Figures {
   timeouts: number;
 }
 
-function drive(url: string, bodies: string[], duration: number, connections: number): Promise<Figures> {
+interface Run {
+  requests: number;
+  seconds: number;
+  /** Every response time, in ms (from autocannon's 'response' events). */
+  latencies: number[];
+  errors: number;
+  non2xx: number;
+  timeouts: number;
+}
+
+function drive(url: string, bodies: string[], duration: number, connections: number): Promise<Run> {
   return new Promise((resolve, reject) => {
-    autocannon(
+    const latencies: number[] = [];
+    const instance = autocannon(
       {
         url,
         method: 'POST',
@@ -208,20 +240,33 @@ function drive(url: string, bodies: string[], duration: number, connections: num
       },
       (error: Error | null, result: any) => {
         if (error) return reject(error);
-        resolve({
-          requests: result.requests.total,
-          throughput: result.requests.total / result.duration,
-          p50: result.latency.p50,
-          p90: result.latency.p90,
-          p99: result.latency.p99,
-          max: result.latency.max,
-          errors: result.errors,
-          non2xx: result.non2xx,
-          timeouts: result.timeouts,
-        });
+        resolve({ requests: result.requests.total, seconds: result.duration, latencies, errors: result.errors, non2xx: result.non2xx, timeouts: result.timeouts });
       },
     );
+    instance.on('response', (_client: unknown, _status: number, _bytes: number, responseTime: number) => latencies.push(responseTime));
   });
+}
+
+function percentile(sorted: number[], p: number): number {
+  if (!sorted.length) return NaN;
+  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
+}
+
+/** Rounds merged: throughput over their total time, exact percentiles over every response. */
+function combine(runs: Run[]): Figures {
+  const latencies = runs.flatMap((r) => r.latencies).sort((a, b) => a - b);
+  const requests = runs.reduce((n, r) => n + r.requests, 0);
+  return {
+    requests,
+    throughput: requests / runs.reduce((t, r) => t + r.seconds, 0),
+    p50: percentile(latencies, 50),
+    p90: percentile(latencies, 90),
+    p99: percentile(latencies, 99),
+    max: latencies[latencies.length - 1] ?? NaN,
+    errors: runs.reduce((n, r) => n + r.errors, 0),
+    non2xx: runs.reduce((n, r) => n + r.non2xx, 0),
+    timeouts: runs.reduce((n, r) => n + r.timeouts, 0),
+  };
 }
 
 // ---------------------------------------------------------------- main
@@ -230,7 +275,7 @@ const fmt = (n: number, digits = 0) => n.toLocaleString('en-US', { minimumFracti
 
 function line(label: string, f: Figures): string {
   return (
-    `${label.padEnd(44)} ${fmt(f.throughput).padStart(7)} req/s   p50 ${fmt(f.p50, 1).padStart(6)} ms   p90 ${fmt(f.p90, 1).padStart(6)} ms   ` +
+    `${label.padEnd(66)} ${fmt(f.throughput).padStart(7)} req/s   p50 ${fmt(f.p50, 1).padStart(6)} ms   p90 ${fmt(f.p90, 1).padStart(6)} ms   ` +
     `p99 ${fmt(f.p99, 1).padStart(6)} ms   max ${fmt(f.max).padStart(5)} ms   requests ${fmt(f.requests)}   errors ${f.errors + f.timeouts}   non-2xx ${f.non2xx}`
   );
 }
@@ -331,28 +376,38 @@ async function main(): Promise<void> {
       log(`note: the database holds ${fmt(counts.providers)} providers, not ${fmt(options.providers)} (already seeded; use another --pg-dir for a new size)`);
     }
 
-    // --- API
+    // --- both servers up; they take turns under load
     const apiPort = await findFreePort();
     const api = await startChild('api', databaseUrl, apiPort, options);
     children.push(api);
     const apiUrl = `http://127.0.0.1:${apiPort}/graphql`;
     log(`sample answers: ${await checkAnswers(apiUrl, lookups)}`);
-    const apiBodies = lookups.map(graphqlBody);
-    if (options.warmup) await drive(apiUrl, apiBodies, options.warmup, options.connections);
-    log(`API: ${options.connections} connections for ${options.duration} s…`);
-    const apiFigures = await drive(apiUrl, apiBodies, options.duration, options.connections);
-    await stopChild(api);
-
-    // --- baseline
     const basePort = await findFreePort();
     const base = await startChild('baseline', databaseUrl, basePort, options);
     children.push(base);
     const baseUrl = `http://127.0.0.1:${basePort}/`;
+    const apiBodies = lookups.map(graphqlBody);
     const baseBodies = lookups.map((l) => JSON.stringify(l));
-    if (options.warmup) await drive(baseUrl, baseBodies, options.warmup, options.connections);
-    log(`baseline: ${options.connections} connections for ${options.duration} s…`);
-    const baseFigures = await drive(baseUrl, baseBodies, options.duration, options.connections);
+    if (options.warmup) {
+      await drive(apiUrl, apiBodies, options.warmup, options.connections);
+      await drive(baseUrl, baseBodies, options.warmup, options.connections);
+    }
+    const slice = Math.max(1, Math.round(options.duration / options.rounds));
+    const apiRounds: Run[] = [];
+    const baseRounds: Run[] = [];
+    for (let round = 1; round <= options.rounds; round++) {
+      log(`round ${round}/${options.rounds}: API then baseline, ${options.connections} connections, ${slice} s each…`);
+      apiRounds.push(await drive(apiUrl, apiBodies, slice, options.connections));
+      baseRounds.push(await drive(baseUrl, baseBodies, slice, options.connections));
+    }
+    // Service time without queueing: one connection, so latency is the cost of one request, not the wait behind 49 others.
+    log('single connection (no queueing), 3 s each…');
+    const apiSingle = combine([await drive(apiUrl, apiBodies, 3, 1)]);
+    const baseSingle = combine([await drive(baseUrl, baseBodies, 3, 1)]);
+    await stopChild(api);
     await stopChild(base);
+    const apiFigures = combine(apiRounds);
+    const baseFigures = combine(baseRounds);
 
     const ratio = apiFigures.throughput / baseFigures.throughput;
     const p99Ok = apiFigures.p99 < 20;
@@ -360,12 +415,15 @@ async function main(): Promise<void> {
     console.log('');
     console.log(
       `bench:query  providers=${fmt(counts.providers)}  plans=${counts.plans}  drugs=${fmt(counts.drugs)}  duration=${options.duration}s  ` +
-        `connections=${options.connections}  db pool=${options.pool}  cpus=${cpus().length}  node ${process.version}`,
+        `connections=${options.connections}  db pool=${options.pool}/process  api processes=${options.apiWorkers}  cpus=${cpus().length}  node ${process.version}`,
     );
-    console.log(line('API (GraphQL networkCoverage + drugCoverage)', apiFigures));
-    console.log(line('baseline (1 raw SQL, bare node http + pg)', baseFigures));
+    console.log(line(`API (GraphQL networkCoverage + drugCoverage), ${options.connections} connections`, apiFigures));
+    console.log(line(`baseline (1 raw SQL, bare node http + pg), ${options.connections} connections`, baseFigures));
+    console.log(line('API, 1 connection', apiSingle));
+    console.log(line('baseline, 1 connection', baseSingle));
     console.log(`throughput ratio API/baseline: ${ratio.toFixed(2)} (target >= 0.33: ${ratioOk ? 'PASS' : 'FAIL'})`);
     console.log(`API p99 latency: ${fmt(apiFigures.p99, 1)} ms (target < 20 ms: ${p99Ok ? 'PASS' : 'FAIL'})`);
+    console.log(`machine load average (1 min) at the end: ${loadavg()[0].toFixed(2)} on ${cpus().length} cpus (API, baseline, PostgreSQL and autocannon share them)`);
     if (apiFigures.errors + apiFigures.timeouts + apiFigures.non2xx > 0) console.log('WARNING: the API had errors or non-2xx answers during the run');
     process.exitCode = 0;
   } finally {
@@ -376,8 +434,8 @@ async function main(): Promise<void> {
 }
 
 if (process.argv[2] === '--serve') {
-  const [, , , role, databaseUrl, port, pool] = process.argv;
-  (role === 'api' ? serveApi : serveBaseline)(databaseUrl, Number(port), Number(pool)).catch((error) => {
+  const [, , , role, databaseUrl, port, pool, workers] = process.argv;
+  (role === 'api' ? serveApi : serveBaseline)(databaseUrl, Number(port), Number(pool), Number(workers ?? 1)).catch((error) => {
     console.error(`${role} server: ${error instanceof Error ? error.stack : error}`);
     process.exit(1);
   });

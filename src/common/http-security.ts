@@ -3,6 +3,11 @@ import type { CorsOptions } from '@nestjs/common/interfaces/external/cors-option
 import express, { NextFunction, Request, Response } from 'express';
 import helmet from 'helmet';
 
+type Middleware = (req: Request, res: Response, next: NextFunction) => void;
+/** The `cors` package Nest's enableCors() uses (a dependency of @nestjs/platform-express). */
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const corsMiddleware: (options: CorsOptions) => Middleware = require(require.resolve('cors', { paths: [require.resolve('@nestjs/platform-express')] }));
+
 export interface HttpSecuritySettings {
   /** '*' or exact origins allowed to call the API from a browser. */
   corsOrigins: string[] | '*';
@@ -29,6 +34,8 @@ const strictHeaders = helmet({
       objectSrc: ["'none'"],
       frameAncestors: ["'none'"],
       baseUri: ["'self'"],
+      // Would rewrite the explorer's /explorer/assets URLs to https:// on plain-HTTP deployments (localhost, internal).
+      upgradeInsecureRequests: null,
     },
   },
 });
@@ -47,6 +54,8 @@ const explorerHeaders = helmet({
       objectSrc: ["'none'"],
       frameAncestors: ["'none'"],
       baseUri: ["'self'"],
+      // Would rewrite the explorer's /explorer/assets URLs to https:// on plain-HTTP deployments (localhost, internal).
+      upgradeInsecureRequests: null,
     },
   },
 });
@@ -98,10 +107,15 @@ export function bodyErrorHandler(limitBytes: number) {
 export function applyHttpSecurity(app: INestApplication, settings: HttpSecuritySettings): void {
   const instance = app.getHttpAdapter().getInstance() as express.Express;
   instance.disable('x-powered-by');
+  // GraphQL answers are POSTs (never revalidated by caches): hashing every body for an ETag is wasted work.
+  instance.set('etag', false);
   if (settings.trustProxy !== undefined && settings.trustProxy !== false) instance.set('trust proxy', settings.trustProxy);
 
   app.use((req: Request, res: Response, next: NextFunction) => (isExplorerPage(req) ? explorerHeaders : strictHeaders)(req, res, next));
-  app.enableCors(corsOptions(settings.corsOrigins));
+  // CORS only concerns browsers, which always send Origin on the requests it governs; server-to-server
+  // callers (most plan-shopping backends) skip the work.
+  const cors = corsMiddleware(corsOptions(settings.corsOrigins));
+  app.use((req: Request, res: Response, next: NextFunction) => (req.headers.origin === undefined ? next() : cors(req, res, next)));
 
   // JSON (GraphQL) and forms only; multipart uploads are streamed by their own handler and never buffered here.
   app.use(express.json({ limit: settings.bodyLimitBytes }));

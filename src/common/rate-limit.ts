@@ -8,7 +8,6 @@ import {
   ThrottlerModule,
   ThrottlerOptions,
   ThrottlerStorage,
-  ThrottlerStorageService,
 } from '@nestjs/throttler';
 import type { ThrottlerLimitDetail } from '@nestjs/throttler/dist/throttler.guard.interface';
 import type { ThrottlerStorageRecord } from '@nestjs/throttler/dist/throttler-storage-record.interface';
@@ -48,7 +47,8 @@ function apiKeyTracker(req: Request): string {
 
 function limitMessage(detail: Pick<ThrottlerLimitDetail, 'limit' | 'ttl' | 'timeToBlockExpire'>, what: string): string {
   const seconds = Math.round(detail.ttl / 1000);
-  return `Rate limit exceeded: ${detail.limit} requests per ${seconds} seconds${what}; retry after ${Math.max(1, detail.timeToBlockExpire)} s`;
+  const window = seconds === 1 ? 'second' : `${seconds} seconds`;
+  return `Rate limit exceeded: ${detail.limit} requests per ${window}${what}; retry after ${Math.max(1, detail.timeToBlockExpire)} s`;
 }
 
 /**
@@ -91,6 +91,54 @@ export class RateLimitGuard extends ThrottlerGuard {
 }
 
 /**
+ * In-memory counters, one fixed window per client and limit: O(1) per request and one small record per
+ * client (@nestjs/throttler's default storage keeps a timestamp per hit and filters them on every request).
+ * Same semantics as the Redis storage: count in a window of `ttl`, block for `blockDuration` past the limit.
+ */
+export class FixedWindowMemoryStorage implements ThrottlerStorage, OnApplicationShutdown {
+  private readonly records = new Map<string, { hits: number; expiresAt: number; blockedUntil: number }>();
+  private readonly sweeper: NodeJS.Timeout;
+
+  constructor(sweepIntervalMs = 60_000) {
+    this.sweeper = setInterval(() => this.sweep(), sweepIntervalMs);
+    this.sweeper.unref();
+  }
+
+  async increment(key: string, ttl: number, limit: number, blockDuration: number, throttlerName: string): Promise<ThrottlerStorageRecord> {
+    const now = Date.now();
+    const id = `${throttlerName}:${key}`;
+    let record = this.records.get(id);
+    if (!record || (record.expiresAt <= now && record.blockedUntil <= now)) {
+      record = { hits: 0, expiresAt: now + ttl, blockedUntil: 0 };
+      this.records.set(id, record);
+    } else if (record.expiresAt <= now) {
+      record.hits = 0;
+      record.expiresAt = now + ttl;
+    }
+    record.hits++;
+    if (record.blockedUntil <= now && record.hits > limit) record.blockedUntil = now + blockDuration;
+    const isBlocked = record.blockedUntil > now;
+    return {
+      totalHits: record.hits,
+      timeToExpire: Math.ceil((record.expiresAt - now) / 1000),
+      isBlocked,
+      timeToBlockExpire: isBlocked ? Math.ceil((record.blockedUntil - now) / 1000) : 0,
+    };
+  }
+
+  private sweep(now = Date.now()): void {
+    for (const [id, record] of this.records) {
+      if (record.expiresAt <= now && record.blockedUntil <= now) this.records.delete(id);
+    }
+  }
+
+  onApplicationShutdown(): void {
+    clearInterval(this.sweeper);
+    this.records.clear();
+  }
+}
+
+/**
  * Redis counters shared by every instance; when Redis is unreachable, each instance falls back to its
  * own in-memory counters (limits stay enforced per instance) instead of failing requests.
  */
@@ -98,7 +146,7 @@ export class SharedThrottlerStorage implements ThrottlerStorage, OnApplicationSh
   private readonly logger = new Logger('RateLimit');
   private readonly redis: Redis;
   private readonly shared: ThrottlerStorageRedisService;
-  private readonly local = new ThrottlerStorageService();
+  private readonly local = new FixedWindowMemoryStorage();
   private lastWarning = 0;
 
   constructor(redisUrl: string) {
@@ -155,7 +203,7 @@ export function throttlers(settings: RateLimitSettings): ThrottlerOptions[] {
 export class RateLimitModule {
   static forRoot(settings: RateLimitSettings): DynamicModule {
     const list = throttlers(settings);
-    const storage = settings.redisUrl ? new SharedThrottlerStorage(settings.redisUrl) : undefined;
+    const storage = settings.redisUrl ? new SharedThrottlerStorage(settings.redisUrl) : new FixedWindowMemoryStorage();
     return {
       module: RateLimitModule,
       imports: [
@@ -168,7 +216,8 @@ export class RateLimitModule {
       ],
       providers: [
         ...(list.length ? [{ provide: APP_GUARD, useClass: RateLimitGuard }] : []),
-        ...(storage ? [{ provide: SharedThrottlerStorage, useValue: storage }] : []),
+        // Listed so Nest runs its shutdown hook (timers, Redis connection).
+        { provide: 'RATE_LIMIT_STORAGE', useValue: storage },
       ],
     };
   }

@@ -1,6 +1,7 @@
 import type { ApolloServerPlugin } from '@apollo/server';
 import {
   ASTNode,
+  DocumentNode,
   FragmentDefinitionNode,
   getNullableType,
   GraphQLError,
@@ -108,27 +109,46 @@ export interface QueryLimits {
  * Refuses an operation whose estimated cost exceeds `maxComplexity` before anything runs
  * (aliases let one request repeat an expensive field many times; depth alone does not catch that).
  */
+/**
+ * What a document's cost depends on besides its text: the operation, list lengths and numbers passed as
+ * variables (`first`, id lists). Requests repeating a query with same-shaped variables reuse the estimate.
+ */
+function variablesShape(operationName: string | null | undefined, variables: Record<string, unknown> | undefined): string {
+  let shape = operationName ?? '';
+  for (const [name, value] of Object.entries(variables ?? {})) {
+    if (Array.isArray(value)) shape += `|${name}:[${value.length}]`;
+    else if (typeof value === 'number' || typeof value === 'boolean') shape += `|${name}:${value}`; // first, @include(if:)
+    else if (value !== null && typeof value === 'object') return ''; // input objects: not cached
+  }
+  return shape;
+}
+
 export function complexityLimitPlugin(maxComplexity = DEFAULT_MAX_COMPLEXITY): ApolloServerPlugin {
   const estimators = [fieldExtensionsEstimator(), listSizeEstimator(), simpleEstimator({ defaultComplexity: 1 })];
+  // Apollo hands out the same DocumentNode for a query text it has parsed before (its document cache).
+  const cache = new WeakMap<DocumentNode, Map<string, number>>();
   return {
     async requestDidStart() {
       return {
         async didResolveOperation({ request, document, schema, operationName }) {
-          let complexity: number;
-          try {
-            complexity = getComplexity({
-              schema,
-              query: document,
-              operationName: operationName ?? request.operationName ?? undefined,
-              variables: request.variables ?? {},
-              estimators,
-            });
-          } catch (error) {
-            // Invalid variables are reported precisely by execution itself; a too-large document is refused here.
-            if (error instanceof GraphQLError && /query nodes|maximum/i.test(error.message)) {
-              throw new GraphQLError(`Query too large: ${error.message}`, { extensions: { code: 'QUERY_TOO_COMPLEX', http: { status: 400 } } });
+          const name = operationName ?? request.operationName ?? undefined;
+          const shape = variablesShape(name, request.variables);
+          let byShape = cache.get(document);
+          let complexity = shape ? byShape?.get(shape) : undefined;
+          if (complexity === undefined) {
+            try {
+              complexity = getComplexity({ schema, query: document, operationName: name, variables: request.variables ?? {}, estimators });
+            } catch (error) {
+              // Invalid variables are reported precisely by execution itself; a too-large document is refused here.
+              if (error instanceof GraphQLError && /query nodes|maximum/i.test(error.message)) {
+                throw new GraphQLError(`Query too large: ${error.message}`, { extensions: { code: 'QUERY_TOO_COMPLEX', http: { status: 400 } } });
+              }
+              return;
             }
-            return;
+            if (shape) {
+              if (!byShape) cache.set(document, (byShape = new Map()));
+              if (byShape.size < 100) byShape.set(shape, complexity);
+            }
           }
           if (complexity > maxComplexity) {
             throw new GraphQLError(

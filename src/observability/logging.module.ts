@@ -50,18 +50,17 @@ export function pinoHttpOptions(settings: LoggingSettings): Options {
       return typeof body?.operationName === 'string' ? { operationName: body.operationName } : {};
     },
     serializers: {
-      req: (req: { id: unknown; method: string; url: string; headers: Record<string, unknown>; remoteAddress?: string }) => ({
-        id: req.id,
-        method: req.method,
-        url: req.url,
-        remoteAddress: req.remoteAddress,
-        headers: {
-          'user-agent': req.headers['user-agent'],
-          'content-length': req.headers['content-length'],
-          // Present or not is useful when debugging auth; the value never is.
-          authorization: req.headers.authorization === undefined ? undefined : '[redacted]',
-          'x-api-key': req.headers['x-api-key'] === undefined ? undefined : '[redacted]',
-        },
+      req: (req: { id: unknown; method: string; url: string; headers: Record<string, unknown>; remoteAddress?: string }) => {
+        const headers: Record<string, unknown> = { 'user-agent': req.headers['user-agent'] };
+        if (req.headers['content-length'] !== undefined) headers['content-length'] = req.headers['content-length'];
+        // Whether credentials were sent helps when debugging auth; their values never reach the logs.
+        if (req.headers.authorization !== undefined) headers.authorization = '[redacted]';
+        if (req.headers['x-api-key'] !== undefined) headers['x-api-key'] = '[redacted]';
+        return { id: req.id, method: req.method, url: req.url, remoteAddress: req.remoteAddress, headers };
+      },
+      res: (res: { statusCode: number; headers?: Record<string, unknown> }) => ({
+        statusCode: res.statusCode,
+        ...(res.headers?.['content-length'] !== undefined ? { contentLength: Number(res.headers['content-length']) } : {}),
       }),
     },
     ...(pretty ? { transport: { target: 'pino-pretty', options: { singleLine: true, translateTime: 'SYS:HH:MM:ss.l' } } } : {}),

@@ -62,6 +62,23 @@ describe('rate limits (in memory)', () => {
   });
 });
 
+describe('rate-limit windows', () => {
+  it('gives the budget back when the window is over', async () => {
+    const app = await startApp({ rateLimit: { windowSeconds: 1, perIp: 2, perApiKey: 0 }, redisUrl: null });
+    try {
+      expect((await gql(app)).status).toBe(200);
+      expect((await gql(app)).status).toBe(200);
+      const limited = await gql(app);
+      expect(limited.status).toBe(429);
+      expect(limited.body.errors[0].message).toBe('Rate limit exceeded: 2 requests per second from this address; retry after 1 s');
+      await new Promise((r) => setTimeout(r, 1_100));
+      expect((await gql(app)).status).toBe(200);
+    } finally {
+      await app.close();
+    }
+  });
+});
+
 describe('rate limits per API key', () => {
   let app: INestApplication;
   beforeAll(async () => {
