@@ -1,5 +1,6 @@
 import { Type } from '@nestjs/common';
-import { Field, Int, ObjectType } from '@nestjs/graphql';
+import { ArgsType, Field, Int, ObjectType } from '@nestjs/graphql';
+import { IsInt, IsOptional, IsString } from 'class-validator';
 import { GraphQLError } from 'graphql';
 
 export const MAX_PAGE_SIZE = 100;
@@ -9,6 +10,18 @@ export const DEFAULT_PAGE_SIZE = 20;
 export class PageInfo {
   @Field() hasNextPage: boolean;
   @Field(() => String, { nullable: true }) endCursor: string | null;
+}
+
+/** `first` / `after` of every paginated query; argument classes extend it. */
+@ArgsType()
+export class PageArgs {
+  @Field(() => Int, { nullable: true, description: `Page size, at most ${MAX_PAGE_SIZE}` })
+  @IsOptional() @IsInt()
+  first?: number | null;
+
+  @Field(() => String, { nullable: true, description: 'endCursor of the previous page' })
+  @IsOptional() @IsString()
+  after?: string | null;
 }
 
 export interface Edge<T> {

@@ -1,5 +1,6 @@
 import { ArgsType, Field, Int } from '@nestjs/graphql';
 import { IsInt, IsOptional, IsString, Max, Min } from 'class-validator';
+import { PageArgs } from '../common/pagination';
 import { IsIssuerId, IsPlanId, IsStateCode } from '../common/validators';
 
 @ArgsType()
@@ -10,11 +11,9 @@ export class PlanArgs {
 }
 
 @ArgsType()
-export class PlansArgs {
+export class PlansArgs extends PageArgs {
   @Field(() => String, { nullable: true }) @IsOptional() @IsIssuerId() issuerId?: string;
   @Field(() => String, { nullable: true }) @IsOptional() @IsStateCode() state?: string;
   @Field(() => Int, { nullable: true }) @IsOptional() @IsInt() @Min(2014) @Max(2100) year?: number;
   @Field(() => String, { nullable: true }) @IsOptional() @IsString() metalLevel?: string;
-  @Field(() => Int, { nullable: true, description: 'Page size, at most 100' }) @IsOptional() @IsInt() first?: number;
-  @Field(() => String, { nullable: true }) @IsOptional() @IsString() after?: string;
 }

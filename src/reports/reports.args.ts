@@ -1,5 +1,6 @@
-import { ArgsType, Field, InputType, Int } from '@nestjs/graphql';
-import { IsEmail, IsEnum, IsInt, IsOptional, IsString, IsUUID, Length, Matches, MaxLength } from 'class-validator';
+import { ArgsType, Field, InputType } from '@nestjs/graphql';
+import { IsEmail, IsEnum, IsOptional, IsString, IsUUID, Length, Matches, MaxLength } from 'class-validator';
+import { PageArgs } from '../common/pagination';
 import { IsIssuerId, IsNpi, IsPlanId } from '../common/validators';
 import { ListingReportKind, ListingReportResolution, ListingReportStatus } from './models/listing-report.model';
 
@@ -43,7 +44,7 @@ export class ReportListingInput {
 }
 
 @ArgsType()
-export class ListingReportsArgs {
+export class ListingReportsArgs extends PageArgs {
   @Field({ description: 'Issuer whose reports to list: the API key must be scoped to it' })
   @IsIssuerId()
   issuerId: string;
@@ -51,14 +52,6 @@ export class ListingReportsArgs {
   @Field(() => ListingReportStatus, { nullable: true })
   @IsOptional() @IsEnum(ListingReportStatus)
   status?: ListingReportStatus;
-
-  @Field(() => Int, { nullable: true, description: 'Page size, at most 100' })
-  @IsOptional() @IsInt()
-  first?: number;
-
-  @Field(() => String, { nullable: true })
-  @IsOptional() @IsString()
-  after?: string;
 }
 
 @ArgsType()

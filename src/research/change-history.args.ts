@@ -1,11 +1,12 @@
 import { ArgsType, Field, Int } from '@nestjs/graphql';
 import { Type } from 'class-transformer';
-import { IsDate, IsEnum, IsInt, IsOptional, IsString, Min } from 'class-validator';
+import { IsDate, IsEnum, IsInt, IsOptional, Min } from 'class-validator';
+import { PageArgs } from '../common/pagination';
 import { IsPlanId } from '../common/validators';
 import { NetworkChangeKind } from './change-history.model';
 
 @ArgsType()
-export class ChangeHistoryArgs {
+export class ChangeHistoryArgs extends PageArgs {
   @Field({ description: '14-character HIOS plan id' })
   @IsPlanId()
   planId: string;
@@ -21,14 +22,6 @@ export class ChangeHistoryArgs {
   @Field(() => Int, { nullable: true, description: 'Compare to this version (default: the published one)' })
   @IsOptional() @IsInt() @Min(1)
   untilVersionId?: number | null;
-
-  @Field(() => Int, { nullable: true, description: 'Page size, at most 100' })
-  @IsOptional() @IsInt()
-  first?: number | null;
-
-  @Field(() => String, { nullable: true })
-  @IsOptional() @IsString()
-  after?: string | null;
 }
 
 @ArgsType()

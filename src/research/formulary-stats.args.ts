@@ -1,5 +1,6 @@
 import { ArgsType, Field, Int } from '@nestjs/graphql';
-import { IsInt, IsOptional, IsString, Max, Min } from 'class-validator';
+import { IsInt, IsOptional, Max, Min } from 'class-validator';
+import { PageArgs } from '../common/pagination';
 import { IsPlanId, IsRxcui, IsStateCode } from '../common/validators';
 
 @ArgsType()
@@ -14,17 +15,9 @@ export class DrugCoverageStatsArgs {
 }
 
 @ArgsType()
-export class CompareFormulariesArgs {
+export class CompareFormulariesArgs extends PageArgs {
   @Field() @IsPlanId() planA: string;
   @Field() @IsPlanId() planB: string;
-
-  @Field(() => Int, { nullable: true, description: 'Page size, at most 100' })
-  @IsOptional() @IsInt()
-  first?: number | null;
-
-  @Field(() => String, { nullable: true })
-  @IsOptional() @IsString()
-  after?: string | null;
 }
 
 @ArgsType()

@@ -1,6 +1,7 @@
 import { ArgsType, Field, Float, InputType, Int } from '@nestjs/graphql';
 import { Type } from 'class-transformer';
 import { IsBoolean, IsEnum, IsInt, IsNumber, IsOptional, IsString, Max, MaxLength, Min, ValidateNested } from 'class-validator';
+import { PageArgs } from '../common/pagination';
 import { IsPlanId } from '../common/validators';
 import { ProviderKind, ProviderSearchOrder } from './provider-search.model';
 
@@ -52,7 +53,7 @@ export class ProviderSearchFilter {
 }
 
 @ArgsType()
-export class SearchProvidersArgs {
+export class SearchProvidersArgs extends PageArgs {
   @Field(() => ProviderSearchFilter)
   @ValidateNested() @Type(() => ProviderSearchFilter)
   filter: ProviderSearchFilter;
@@ -60,12 +61,4 @@ export class SearchProvidersArgs {
   @Field(() => ProviderSearchOrder, { nullable: true })
   @IsOptional() @IsEnum(ProviderSearchOrder)
   orderBy?: ProviderSearchOrder | null;
-
-  @Field(() => Int, { nullable: true, description: 'Page size, at most 100' })
-  @IsOptional() @IsInt()
-  first?: number | null;
-
-  @Field(() => String, { nullable: true })
-  @IsOptional() @IsString()
-  after?: string | null;
 }
