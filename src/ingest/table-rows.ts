@@ -21,7 +21,7 @@ export const PROVIDER_TABLE: TableLayout = {
   columns: [
     'version_id', 'record_no', 'npi', 'type', 'prefix', 'first_name', 'middle_name', 'last_name', 'suffix',
     'facility_name', 'display_name', 'specialties', 'facility_types', 'accepting', 'gender', 'languages',
-    'last_updated_on', 'source_file',
+    'last_updated_on', 'source_file', 'specialty_keys',
   ],
 };
 export const PROVIDER_ADDRESS_TABLE: TableLayout = {
@@ -45,8 +45,8 @@ export const DRUG_TABLES = [DRUG_TABLE, FORMULARY_ENTRY_TABLE] as const;
 export const VERSIONED_TABLES = [...PLAN_TABLES, ...PROVIDER_TABLES, ...DRUG_TABLES].map((t) => t.table);
 
 /**
- * provider_address carries a GiST index on ll_to_earth(latitude, longitude) costing ~10x any other
- * index per row, so its COPY is the critical path of a load; a second lane (backend) shares that work.
+ * provider_address has the most rows of the provider phase; a second lane (backend) shares its COPY.
+ * (Indexes are no longer maintained during COPY: they are built after it, see version-partitions.ts.)
  */
 const MAX_ADDRESS_LANES = 2;
 
@@ -120,7 +120,8 @@ export class RowRenderer {
       `${key}${npi}\t${provider.type}\t${copyText(provider.prefix)}\t${copyText(provider.firstName)}\t${copyText(provider.middleName)}\t` +
         `${copyText(provider.lastName)}\t${copyText(provider.suffix)}\t${copyText(provider.facilityName)}\t${copyText(provider.displayName)}\t` +
         `${copyTextArray(provider.specialties)}\t${copyTextArray(provider.facilityTypes)}\t${copyText(provider.accepting)}\t` +
-        `${copyText(provider.gender)}\t${copyTextArray(provider.languages)}\t${copyText(provider.lastUpdatedOn)}\t${this.source(sourceFile)}\n`,
+        `${copyText(provider.gender)}\t${copyTextArray(provider.languages)}\t${copyText(provider.lastUpdatedOn)}\t${this.source(sourceFile)}\t` +
+        `${copyTextArray(provider.specialties.map((specialty) => specialty.toLowerCase()))}\n`,
     );
     for (let i = 0; i < provider.addresses.length; i++) {
       const a = provider.addresses[i];

@@ -11,6 +11,7 @@ import { DrugRegistry, foreignIssuersOnly, validateDrug, validatePlan, validateP
 import { LoadFailure } from './reasons';
 import { CopyPlan, copyPlan, RowRenderer } from './table-rows';
 import { IssueSink, JsonRecordLocation, RecordLocation, ReportCollector } from './validation-report';
+import { createVersionTables, indexAndAttachVersionTables, PARTITIONED_TABLES, versionTableName } from './version-partitions';
 import { LoadOutcome, SourceFileDigest } from './version-publisher';
 import { ZipGeocoder } from './zip-geocoder';
 
@@ -42,22 +43,32 @@ export class VersionLoader {
 
   constructor(
     private readonly pool: Pool,
-    poolSize: number,
+    private readonly poolSize: number,
     private readonly request: ImportRequest,
-    versionId: number,
+    private readonly versionId: number,
     private readonly files: readonly SourceFile[],
   ) {
     this.renderer = new RowRenderer(versionId);
-    this.copies = copyPlan(poolSize);
+    // The partitioned tables' rows go to the version's own standalone tables (attached once indexed).
+    const partitioned = new Set<string>(PARTITIONED_TABLES);
+    const toVersionTable = (target: CopyTarget): CopyTarget =>
+      partitioned.has(target.layout.table) ? { ...target, layout: { ...target.layout, table: versionTableName(target.layout.table, versionId) } } : target;
+    const plan = copyPlan(poolSize);
+    this.copies = { plans: plan.plans.map(toVersionTable), providers: plan.providers.map(toVersionTable), drugs: plan.drugs.map(toVersionTable) };
     this.bytesTotal = files.reduce((sum, file) => sum + file.bytes, 0);
   }
 
   async run(): Promise<LoadOutcome> {
+    await createVersionTables(this.pool, this.versionId);
     const plans = await this.loadPlans(this.files.filter((f) => f.kind === 'plans'));
     const providerFiles = this.files.filter((f) => isProviderKind(f.kind));
     const drugFiles = this.files.filter((f) => isDrugKind(f.kind));
     if (providerFiles.length) await this.loadProviders(providerFiles);
     if (drugFiles.length) await this.loadDrugs(drugFiles);
+    this.request.signal?.throwIfAborted();
+    this.progress('indexing');
+    // One connection stays free for the heartbeat and other queries.
+    await indexAndAttachVersionTables(this.pool, this.poolSize - 1, this.versionId, this.request.signal);
     const states = new Set(plans.map((plan) => plan.state));
     return {
       counts: this.report.loadedCounts(),

@@ -1,7 +1,8 @@
 import { DataSource } from 'typeorm';
 import { ImportError, ImportRequest, ValidationReport } from './import-contract';
 import { LoadFailure } from './reasons';
-import { VERSIONED_TABLES } from './table-rows';
+import { PLAN_TABLES } from './table-rows';
+import { dropVersionTables, findVersionTables } from './version-partitions';
 
 /** A load proves it is alive this often; cleanUpAbandonedLoads treats a much older heartbeat as a dead process. */
 export const HEARTBEAT_INTERVAL_MS = 5_000;
@@ -34,10 +35,14 @@ export interface LoadOutcome {
   state: string | null;
 }
 
-/** Deletes every carrier-data row of these versions, table by table in parallel (each by its version_id index). */
+/**
+ * Removes every carrier-data row of these versions: their tables of the partitioned tables are dropped
+ * (attached partitions and standalone tables alike), the small plan tables' rows deleted.
+ */
 export async function deleteVersionRows(db: DataSource, versionIds: readonly number[]): Promise<void> {
   if (!versionIds.length) return;
-  await Promise.all(VERSIONED_TABLES.map((table) => db.query(`DELETE FROM ${table} WHERE version_id = ANY($1::bigint[])`, [versionIds])));
+  await dropVersionTables(db, versionIds);
+  await Promise.all(PLAN_TABLES.map(({ table }) => db.query(`DELETE FROM ${table} WHERE version_id = ANY($1::bigint[])`, [versionIds])));
 }
 
 /** The dataset_version rows of one issuer's loads. */
@@ -148,9 +153,16 @@ export async function cleanUpAbandonedLoads(db: DataSource, staleAfterMs: number
     .then(([rows]: [Array<{ id: number }>, number]) => rows); // UPDATE ... RETURNING answers [rows, count]
   const withRows: Array<{ id: number }> = await db.query(
     `SELECT v.id FROM dataset_version v
-      WHERE v.status = 'failed' AND (${VERSIONED_TABLES.map((t) => `EXISTS (SELECT 1 FROM ${t} WHERE version_id = v.id)`).join(' OR ')})`,
+      WHERE v.status = 'failed' AND (${PLAN_TABLES.map(({ table }) => `EXISTS (SELECT 1 FROM ${table} WHERE version_id = v.id)`).join(' OR ')})`,
   );
-  const cleaned = withRows.map((row) => Number(row.id));
+  // Version tables (attached or not) of failed versions, and orphans whose dataset_version row is gone.
+  const tables = await findVersionTables(db);
+  const known: Array<{ id: number; status: string }> = tables.size
+    ? await db.query(`SELECT id, status FROM dataset_version WHERE id = ANY($1::bigint[])`, [[...tables.keys()]])
+    : [];
+  const statusOf = new Map(known.map((row) => [Number(row.id), row.status]));
+  const withTables = [...tables.keys()].filter((id) => !statusOf.has(id) || statusOf.get(id) === 'failed');
+  const cleaned = [...new Set([...withRows.map((row) => Number(row.id)), ...withTables])].sort((a, b) => a - b);
   await deleteVersionRows(db, cleaned);
   return { failedVersionIds: abandoned.map((row) => Number(row.id)), cleanedVersionIds: cleaned };
 }

@@ -5,7 +5,7 @@ import { RESEARCH_QUERY, searchQuery } from '../search/search-query';
 import { pageSize } from '../common/pagination';
 import { PlansService } from '../plans/plans.service';
 import { PlanSelection, selectPlans } from '../search/plan-selection';
-import { arrayHasValueSql, IS_HOSPITAL_SQL, membershipCoversYearSql, yearsCoverSql } from '../search/sql-fragments';
+import { hasSpecialtySql, IS_HOSPITAL_SQL, membershipCoversYearSql, yearsCoverSql } from '../search/sql-fragments';
 import { BuiltQuery, SqlParams } from '../search/sql-params';
 import { BreadthGroupBy, NetworkBreadthModel, PlanBreadthRankModel, SortDirection } from './network-breadth.model';
 
@@ -68,7 +68,7 @@ export class NetworkBreadthService {
     const params = new SqlParams();
     const selectedPlans = params.add(planIds, 'char(14)[]');
     const inYear = request.year != null ? `AND ${membershipCoversYearSql(params.add(request.year, 'int'))}` : '';
-    const matchesSpecialty = request.specialty ? arrayHasValueSql('p.specialties', params.add(request.specialty.trim(), 'text')) : 'true';
+    const matchesSpecialty = request.specialty ? hasSpecialtySql('p', params.add(request.specialty.trim(), 'text')) : 'true';
     const group = request.groupBy ? GROUP_SOURCES[request.groupBy] : null;
     const groupBy = params.add(request.groupBy ?? null, 'text');
     const sql = `
@@ -149,7 +149,7 @@ export class NetworkBreadthService {
           ${specialty ? 'JOIN provider p ON p.version_id = m.version_id AND p.record_no = m.record_no' : ''}
          WHERE m.npi IS NOT NULL
            ${year ? `AND ${membershipCoversYearSql(year)}` : ''}
-           ${specialty ? `AND ${arrayHasValueSql('p.specialties', specialty)}` : ''}
+           ${specialty ? `AND ${hasSpecialtySql('p', specialty)}` : ''}
          GROUP BY s.plan_id
       )
       SELECT rank() OVER (ORDER BY coalesce(c.providers, 0) ${direction})::int AS rank,

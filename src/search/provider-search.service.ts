@@ -8,7 +8,7 @@ import { LISTING_COLUMNS, toListing } from '../providers/provider-listings.repos
 import { decodeTaggedCursor } from './cursor-keys';
 import { ProviderSearchFilter } from './provider-search.args';
 import { ProviderSearchOrder, ProviderSearchResultModel } from './provider-search.model';
-import { arrayHasValueSql, membershipCoversYearSql } from './sql-fragments';
+import { arrayHasValueSql, hasSpecialtySql, membershipCoversYearSql } from './sql-fragments';
 import { BuiltQuery, SqlParams } from './sql-params';
 import { userInputError } from './user-input-error';
 import { zipCentroid } from './zip-centroids';
@@ -101,15 +101,36 @@ function validate(filter: ProviderSearchFilter): { name: string | null; radiusMi
  *
  * - name: `<%` on the trigram index of display_name, ranked by the mean of word similarity and similarity
  *   (whole-name similarity prefers "John Smith" over "John Smithers" for "john smith").
- * - zip: the listing's addresses inside the earth_box of the radius (GiST on ll_to_earth), then the exact
+ * - zip: the listing's addresses inside a latitude/longitude box enclosing the radius (GiST on
+ *   point(longitude, latitude), cheap to build at load, unlike a GiST on ll_to_earth), then the exact
  *   earth_distance; a listing appears once, through its nearest address (NOT EXISTS a nearer one). Nearest
- *   first is a KNN scan of the same index (`<->`, the straight-line distance, which orders like the
- *   great-circle one), so a page reads the nearest addresses only, not every address in the radius.
+ *   first sorts the addresses in the radius by `<->` (the straight-line distance, which orders like the
+ *   great-circle one).
  * - NAME order walks provider_display_name_order_idx (display_name, version_id, record_no).
  * - keyset pagination on (sort key, version_id, record_no): the sort key is the `<->` distance (float8,
  *   exact through JSON), display_name, or the relevance rounded to a numeric, so a cursor compares exactly
  *   with the value it came from.
  */
+/** earthdistance's earth radius (earth() in meters). */
+const EARTH_RADIUS_METERS = 6378168;
+
+/**
+ * A latitude/longitude box holding every point within `meters` of the center (2% slack), or null where a
+ * box would not (near a pole or across the antimeridian): then only the exact distance filters.
+ */
+export function latLonBox(latitude: number, longitude: number, meters: number): { latMin: number; latMax: number; lonMin: number; lonMax: number } | null {
+  const degrees = ((meters / EARTH_RADIUS_METERS) * 180) / Math.PI * 1.02 + 1e-6;
+  const latMin = latitude - degrees;
+  const latMax = latitude + degrees;
+  const widest = Math.max(Math.abs(latMin), Math.abs(latMax));
+  if (widest >= 89) return null;
+  const lonHalf = degrees / Math.cos((widest * Math.PI) / 180);
+  const lonMin = longitude - lonHalf;
+  const lonMax = longitude + lonHalf;
+  if (lonMin < -180 || lonMax > 180) return null;
+  return { latMin, latMax, lonMin, lonMax };
+}
+
 export function buildProviderSearchQuery(
   filter: ProviderSearchFilter,
   requestedOrder: ProviderSearchOrder | null | undefined,
@@ -136,8 +157,12 @@ export function buildProviderSearchQuery(
         JOIN provider p ON p.version_id = a.version_id AND p.record_no = a.record_no`;
     place = `round((earth_distance(${origin}, ${point('a')}) / ${METERS_PER_MILE})::numeric, 2) AS miles, a.address_no`;
     const fartherThan = `(${point('b')} <-> ${origin})`;
+    const box = latLonBox(center.latitude, center.longitude, radiusMiles * METERS_PER_MILE);
+    if (box) {
+      const corner = (lon: number, lat: number) => `point(${params.add(lon, 'float8')}, ${params.add(lat, 'float8')})`;
+      conditions.push(`point(a.longitude, a.latitude) <@ box(${corner(box.lonMin, box.latMin)}, ${corner(box.lonMax, box.latMax)})`);
+    }
     conditions.push(
-      `earth_box(${origin}, ${meters}) @> ${point('a')}`,
       `earth_distance(${origin}, ${point('a')}) <= ${meters}`,
       `NOT EXISTS (SELECT 1 FROM provider_address b
                     WHERE b.version_id = a.version_id AND b.record_no = a.record_no AND b.address_no <> a.address_no
@@ -151,7 +176,7 @@ export function buildProviderSearchQuery(
     conditions.push(`${nameParam} <% p.display_name`);
     score = `round(((word_similarity(${nameParam}, p.display_name) + similarity(${nameParam}, p.display_name)) / 2)::numeric, 4)`;
   }
-  if (filter.specialty) conditions.push(arrayHasValueSql('p.specialties', params.add(filter.specialty.trim(), 'text')));
+  if (filter.specialty) conditions.push(hasSpecialtySql('p', params.add(filter.specialty.trim(), 'text')));
   if (filter.facilityType) conditions.push(arrayHasValueSql('p.facility_types', params.add(filter.facilityType.trim(), 'text')));
   if (filter.language) conditions.push(arrayHasValueSql('p.languages', params.add(filter.language.trim(), 'text')));
   if (filter.type) conditions.push(`p.type = ${params.add(filter.type, 'text')}`);

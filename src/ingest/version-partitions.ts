@@ -1,0 +1,167 @@
+import type { Pool, PoolClient } from 'pg';
+import { DataSource } from 'typeorm';
+
+/** The tables LIST-partitioned by version_id (migration 1700000000400); the plan tables are not. */
+export const PARTITIONED_TABLES = ['provider', 'provider_address', 'network_membership', 'drug', 'formulary_entry'] as const;
+
+/**
+ * A load's rows of the big tables (provider, provider_address, network_membership, drug,
+ * formulary_entry) live in one table per version, `<table>_v<version>`: COPYed while standalone and
+ * without indexes, then indexed in bulk and ATTACHed as the partition FOR VALUES IN (version).
+ */
+export function versionTableName(table: string, versionId: number): string {
+  return `${table}_v${versionId}`;
+}
+
+const VERSION_TABLE_PATTERN = new RegExp(`^(${PARTITIONED_TABLES.join('|')})_v([0-9]+)$`);
+
+/** Per index-building session: in-memory sorts for the builds (PostgreSQL's default is 64 MB). */
+const MAINTENANCE_WORK_MEM = '256MB';
+
+/** Creates the version's standalone tables: the parents' columns, defaults and checks, CHECK (version_id = V), no indexes. */
+export async function createVersionTables(db: Pool, versionId: number): Promise<void> {
+  for (const table of PARTITIONED_TABLES) {
+    const name = versionTableName(table, versionId);
+    // The CHECK lets ATTACH skip its validation scan; declared up front, COPY checks it per row (no extra scan).
+    await db.query(
+      `CREATE TABLE ${name} (LIKE ${table} INCLUDING DEFAULTS INCLUDING CONSTRAINTS, CONSTRAINT ${name}_version CHECK (version_id = ${Number(versionId)}))`,
+    );
+  }
+}
+
+interface IndexBuild {
+  table: string;
+  /** The statement building it on the version's table. */
+  sql: string;
+  /** The parent's primary key: turned into the partition's PRIMARY KEY constraint once built. */
+  primaryKey: { constraint: string } | null;
+  /** Rough cost, to start the expensive builds first. */
+  weight: number;
+}
+
+const INDEX_DEF = /^CREATE (UNIQUE )?INDEX (\S+) ON ONLY (\S+) (USING .*)$/;
+
+/**
+ * The index builds of the version's tables, derived from the partitioned parents' indexes
+ * (pg_get_indexdef of each parent index, `ON ONLY public.<t>` → the version's table, name + `_v<V>`),
+ * so a migration adding an index to a parent needs no change here.
+ */
+async function plannedIndexBuilds(client: PoolClient, versionId: number): Promise<IndexBuild[]> {
+  const { rows } = await client.query<{ table: string; def: string; primary: boolean; constraint: string | null; method: string; rows: string }>(
+    `SELECT t.relname AS table, pg_get_indexdef(i.indexrelid) AS def, i.indisprimary AS primary,
+            con.conname AS constraint, am.amname AS method, t.reltuples::bigint AS rows
+       FROM pg_index i
+       JOIN pg_class t ON t.oid = i.indrelid
+       JOIN pg_class ix ON ix.oid = i.indexrelid
+       JOIN pg_am am ON am.oid = ix.relam
+       LEFT JOIN pg_constraint con ON con.conindid = i.indexrelid AND con.conrelid = i.indrelid
+      WHERE t.relnamespace = 'public'::regnamespace AND t.relname = ANY($1) AND t.relkind = 'p'`,
+    [PARTITIONED_TABLES],
+  );
+  const sizes = new Map<string, number>();
+  for (const table of PARTITIONED_TABLES) {
+    const { rows: [stats] } = await client.query<{ n: string }>(
+      `SELECT GREATEST(c.reltuples, 0)::bigint AS n FROM pg_class c WHERE c.oid = $1::regclass`,
+      [versionTableName(table, versionId)],
+    );
+    sizes.set(table, Number(stats?.n ?? 0));
+  }
+  return rows.map((row) => {
+    const match = INDEX_DEF.exec(row.def);
+    if (!match) throw new Error(`unexpected index definition on ${row.table}: ${row.def}`);
+    const [, unique = '', name, , rest] = match;
+    const sql = `CREATE ${unique}INDEX ${name}_v${versionId} ON public.${versionTableName(row.table, versionId)} ${rest}`;
+    const perRow = row.method === 'btree' ? 1 : 4;
+    return {
+      table: row.table,
+      sql,
+      primaryKey: row.primary ? { constraint: row.constraint ?? name } : null,
+      weight: (sizes.get(row.table) ?? 0) * perRow + 1,
+    };
+  });
+}
+
+/**
+ * Builds the indexes of the version's tables, all builds queued over `connections` pooled sessions
+ * (CREATE INDEX takes a SHARE lock, so builds on one table run concurrently too), then makes each
+ * table a partition: PRIMARY KEY USING its unique index, then ATTACH PARTITION, which adopts the matching
+ * indexes instead of building them and skips its validation scan thanks to the CHECK (version_id = V).
+ */
+export async function indexAndAttachVersionTables(pool: Pool, connections: number, versionId: number, signal?: AbortSignal): Promise<void> {
+  const first = await pool.connect();
+  let builds: IndexBuild[];
+  try {
+    // Fresh statistics: the planner sees the loaded tables' sizes at once (a standalone table is not yet in the parent's).
+    await first.query(`ANALYZE ${PARTITIONED_TABLES.map((t) => versionTableName(t, versionId)).join(', ')}`);
+    builds = await plannedIndexBuilds(first, versionId);
+  } finally {
+    first.release();
+  }
+  builds.sort((a, b) => b.weight - a.weight);
+  const queue = [...builds];
+  const worker = async (): Promise<void> => {
+    const client = await pool.connect();
+    let healthy = false;
+    try {
+      await client.query(`SET maintenance_work_mem = '${MAINTENANCE_WORK_MEM}'`);
+      await client.query('SET synchronous_commit = off');
+      for (let build = queue.shift(); build; build = queue.shift()) {
+        signal?.throwIfAborted();
+        await client.query(build.sql);
+      }
+      await client.query('RESET maintenance_work_mem');
+      await client.query('RESET synchronous_commit');
+      healthy = true;
+    } finally {
+      client.release(!healthy);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.max(1, Math.min(connections, builds.length)) }, worker));
+  signal?.throwIfAborted();
+
+  for (const table of PARTITIONED_TABLES) {
+    const versionTable = versionTableName(table, versionId);
+    const pk = builds.find((b) => b.table === table && b.primaryKey);
+    if (pk) {
+      const name = `${pk.primaryKey!.constraint}_v${versionId}`;
+      await pool.query(`ALTER TABLE ${versionTable} ADD CONSTRAINT ${name} PRIMARY KEY USING INDEX ${name}`);
+    }
+    await pool.query(`ALTER TABLE ${table} ATTACH PARTITION ${versionTable} FOR VALUES IN (${versionId})`);
+  }
+}
+
+/** The version tables present (attached partitions and not-yet-attached standalone tables), by version. */
+export async function findVersionTables(db: DataSource): Promise<Map<number, string[]>> {
+  const rows: Array<{ relname: string }> = await db.query(
+    `SELECT relname FROM pg_class WHERE relnamespace = 'public'::regnamespace AND relkind IN ('r', 'p') AND relname ~ '_v[0-9]+$'`,
+  );
+  const byVersion = new Map<number, string[]>();
+  for (const { relname } of rows) {
+    const match = VERSION_TABLE_PATTERN.exec(relname);
+    if (!match) continue;
+    const id = Number(match[2]);
+    byVersion.set(id, [...(byVersion.get(id) ?? []), relname]);
+  }
+  return byVersion;
+}
+
+/**
+ * Drops every table of these versions, attached or not: instant, unlike a DELETE. An attached
+ * partition is first detached CONCURRENTLY, so readers of the parent are never blocked (DROP of an
+ * attached partition would take an ACCESS EXCLUSIVE lock on the parent); should that fail (say, a
+ * detach left pending by an interrupted cleanup), the partition is dropped directly.
+ */
+export async function dropVersionTables(db: DataSource, versionIds: readonly number[]): Promise<void> {
+  if (!versionIds.length) return;
+  const names = versionIds.flatMap((id) => PARTITIONED_TABLES.map((table) => versionTableName(table, id)));
+  const attached: Array<{ name: string; parent: string }> = await db.query(
+    `SELECT c.relname AS name, p.relname AS parent
+       FROM pg_class c JOIN pg_inherits h ON h.inhrelid = c.oid JOIN pg_class p ON p.oid = h.inhparent
+      WHERE c.relnamespace = 'public'::regnamespace AND c.relname = ANY($1) AND NOT h.inhdetachpending`,
+    [names],
+  );
+  for (const { name, parent } of attached) {
+    await db.query(`ALTER TABLE ${parent} DETACH PARTITION ${name} CONCURRENTLY`).catch(() => undefined);
+  }
+  await db.query(`DROP TABLE IF EXISTS ${names.join(', ')}`);
+}
