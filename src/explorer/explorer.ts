@@ -2,14 +2,20 @@ import type { ApolloServerPlugin } from '@apollo/server';
 import { Controller, Get, NotFoundException, Param, Res } from '@nestjs/common';
 import type { Response } from 'express';
 import { createReadStream } from 'node:fs';
+import { dirname, join } from 'node:path';
 
 /** GraphiQL and React ship in npm as browser bundles; serving them ourselves keeps the explorer working offline. */
-const ASSETS: Record<string, { module: string; type: string }> = {
-  'graphiql.min.js': { module: 'graphiql/graphiql.min.js', type: 'application/javascript' },
-  'graphiql.min.css': { module: 'graphiql/graphiql.min.css', type: 'text/css' },
-  'react.production.min.js': { module: 'react/umd/react.production.min.js', type: 'application/javascript' },
-  'react-dom.production.min.js': { module: 'react-dom/umd/react-dom.production.min.js', type: 'application/javascript' },
+export const EXPLORER_ASSETS: Record<string, { pkg: string; file: string; type: string }> = {
+  'graphiql.min.js': { pkg: 'graphiql', file: 'graphiql.min.js', type: 'application/javascript' },
+  'graphiql.min.css': { pkg: 'graphiql', file: 'graphiql.min.css', type: 'text/css' },
+  'react.production.min.js': { pkg: 'react', file: 'umd/react.production.min.js', type: 'application/javascript' },
+  'react-dom.production.min.js': { pkg: 'react-dom', file: 'umd/react-dom.production.min.js', type: 'application/javascript' },
 };
+
+/** Packages' `exports` maps hide their UMD builds from require.resolve, so resolve from the package root. */
+function assetPath(asset: { pkg: string; file: string }): string {
+  return join(dirname(require.resolve(`${asset.pkg}/package.json`)), asset.file);
+}
 
 const EXAMPLE_QUERY = `# Is my doctor in network? What will my drug cost? (demo data: seeds/fixtures.ts)
 query Example {
@@ -68,9 +74,9 @@ export class ExplorerController {
 
   @Get('assets/:name')
   asset(@Param('name') name: string, @Res() res: Response) {
-    const asset = ASSETS[name];
+    const asset = EXPLORER_ASSETS[name];
     if (!asset) throw new NotFoundException(`No explorer asset ${name}`);
     res.type(asset.type).setHeader('Cache-Control', 'public, max-age=86400');
-    createReadStream(require.resolve(asset.module)).pipe(res);
+    createReadStream(assetPath(asset)).pipe(res);
   }
 }

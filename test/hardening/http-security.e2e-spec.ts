@@ -54,9 +54,20 @@ describe('HTTP security', () => {
       expect(csp).toContain("connect-src 'self'");
       expect(csp).not.toMatch(/https?:/);
     }
-    const asset = await request(app.getHttpServer()).get('/explorer/assets/graphiql.min.js');
-    expect(asset.status).toBe(200);
-    expect(asset.headers['content-type']).toContain('javascript');
+    // Every script and stylesheet the page references is served from node_modules, with its real type.
+    const page = await request(app.getHttpServer()).get('/explorer');
+    const referenced = [...page.text.matchAll(/(?:src|href)="(\/explorer\/assets\/[^"]+)"/g)].map((m) => m[1]);
+    expect(referenced.sort()).toEqual([
+      '/explorer/assets/graphiql.min.css',
+      '/explorer/assets/graphiql.min.js',
+      '/explorer/assets/react-dom.production.min.js',
+      '/explorer/assets/react.production.min.js',
+    ]);
+    for (const path of referenced) {
+      const asset = await request(app.getHttpServer()).get(path);
+      expect({ path, status: asset.status }).toEqual({ path, status: 200 });
+      expect(asset.headers['content-type']).toContain(path.endsWith('.css') ? 'text/css' : 'javascript');
+    }
   });
 
   it('allows every origin by default (public reads)', async () => {
