@@ -1,3 +1,5 @@
+import { withNpiCheckDigit } from '../../src/common/identifiers';
+import { mulberry32 } from '../../seeds/lib/prng';
 import { once } from 'node:events';
 import { createWriteStream, WriteStream } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
@@ -48,32 +50,7 @@ function ohioPlaces(): Array<readonly [string, string]> {
 }
 const DRUG_TIERS = ['GENERIC', 'PREFERRED-BRAND', 'NON-PREFERRED-BRAND', 'SPECIALTY'];
 
-/** Small deterministic PRNG (mulberry32): same files for the same options. */
-function random(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
-/** A valid NPI: 9 digits plus the Luhn check digit computed over "80840" + those digits. */
-export function npiWithCheckDigit(base9: number): string {
-  const digits = `80840${String(base9).padStart(9, '0')}`;
-  let sum = 0;
-  for (let i = 0; i < digits.length; i++) {
-    let digit = digits.charCodeAt(digits.length - 1 - i) - 48;
-    if (i % 2 === 0) {
-      digit *= 2;
-      if (digit > 9) digit -= 9;
-    }
-    sum += digit;
-  }
-  return `${String(base9).padStart(9, '0')}${(10 - (sum % 10)) % 10}`;
-}
 
 /** Buffers text and writes it in large pieces, honouring the file stream's backpressure. */
 class BufferedFile implements RowSink {
@@ -151,7 +128,7 @@ function makeProvider(i: number, next: () => number, options: BenchDataOptions, 
     network_tier: next() < 0.8 ? 'PREFERRED' : 'NON-PREFERRED',
     years: [2025, 2026],
   }));
-  const common = { npi: npiWithCheckDigit(100000000 + i), addresses, plans, last_updated_on: '2025-01-01' };
+  const common = { npi: withNpiCheckDigit(100000000 + i), addresses, plans, last_updated_on: '2025-01-01' };
   if (i % 10 === 9) return { ...common, type: 'FACILITY', facility_name: `${pick(places)[0]} Medical Center ${i}`, facility_type: ['Hospital'] };
   return {
     ...common,
@@ -206,7 +183,7 @@ async function writeArray(
 }
 
 export async function writeBenchData(options: BenchDataOptions): Promise<BenchData> {
-  const next = random(20250101);
+  const next = mulberry32(20250101);
   const renderer = new RowRenderer(options.baselineVersionId);
   const report = new ReportCollector();
   const catalog = new PlanCatalog();

@@ -6,30 +6,15 @@
  * with 1, organizations with 2. Example: 1234567893 is valid.
  */
 
+import { isValidNpi as isValidApiNpi, npiCheckDigit } from '../../src/common/identifiers';
 import { hashInts } from './prng';
 
-const NPI_LUHN_PREFIX = '80840';
-
-/** Luhn check digit for the first 9 digits of an NPI. */
+/** Luhn check digit for the first 9 digits of an NPI (the API's own rule, so seeds and validation agree). */
 export function luhnNpiCheckDigit(first9: string): number {
   if (!/^\d{9}$/.test(first9)) throw new Error(`NPI body must be 9 digits, got "${first9}"`);
-  const payload = NPI_LUHN_PREFIX + first9;
-  let sum = 0;
-  // The check digit will sit to the right, so doubling starts with the rightmost payload digit.
-  let double = true;
-  for (let i = payload.length - 1; i >= 0; i--) {
-    let digit = payload.charCodeAt(i) - 48;
-    if (double) {
-      digit *= 2;
-      if (digit > 9) digit -= 9;
-    }
-    sum += digit;
-    double = !double;
-  }
-  return (10 - (sum % 10)) % 10;
+  return npiCheckDigit(first9);
 }
 
-/** Builds a valid NPI from its first 9 digits, given as a number in 100000000..299999999. */
 export function makeNpi(n: number): string {
   if (!Number.isInteger(n) || n < 100_000_000 || n > 299_999_999) {
     throw new Error(`NPI body must be an integer in 100000000..299999999, got ${n}`);
@@ -38,9 +23,9 @@ export function makeNpi(n: number): string {
   return first9 + String(luhnNpiCheckDigit(first9));
 }
 
+/** A valid demo NPI: 10 digits, first digit 1 (individual) or 2 (organization), valid check digit. */
 export function isValidNpi(npi: string): boolean {
-  if (!/^[12]\d{9}$/.test(npi)) return false;
-  return luhnNpiCheckDigit(npi.slice(0, 9)) === Number(npi[9]);
+  return /^[12]/.test(npi) && isValidApiNpi(npi);
 }
 
 const NPI_SPACE = 100_000_000;

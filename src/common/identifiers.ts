@@ -13,19 +13,28 @@ export const ZIP_PATTERN = /^[0-9]{5}$/;
  * NPI check digit: Luhn over the 9-digit identifier prefixed with the health industry number 80840
  * (whose digits contribute a constant 24 to the sum).
  */
-export function isValidNpi(npi: string): boolean {
-  if (!NPI_PATTERN.test(npi)) return false;
+export function npiCheckDigit(first9: string): number {
   let sum = 24;
   for (let i = 0; i < 9; i++) {
-    let digit = npi.charCodeAt(8 - i) - 48;
+    let digit = first9.charCodeAt(8 - i) - 48;
     if (i % 2 === 0) {
       digit *= 2;
       if (digit > 9) digit -= 9;
     }
     sum += digit;
   }
-  const checkDigit = (10 - (sum % 10)) % 10;
-  return checkDigit === npi.charCodeAt(9) - 48;
+  return (10 - (sum % 10)) % 10;
+}
+
+/** A valid NPI from its first 9 digits (a number below 1,000,000,000 or a 9-digit string). */
+export function withNpiCheckDigit(first9: number | string): string {
+  const body = String(first9).padStart(9, '0');
+  if (!/^[0-9]{9}$/.test(body)) throw new Error(`NPI body must be 9 digits, got "${first9}"`);
+  return body + String(npiCheckDigit(body));
+}
+
+export function isValidNpi(npi: string): boolean {
+  return NPI_PATTERN.test(npi) && npiCheckDigit(npi) === npi.charCodeAt(9) - 48;
 }
 
 /** Why an NPI is rejected, or null when it is valid. */
