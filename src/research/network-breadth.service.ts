@@ -4,7 +4,7 @@ import { DataSource } from 'typeorm';
 import { RESEARCH_QUERY, searchQuery } from '../search/search-query';
 import { pageSize } from '../common/pagination';
 import { PlansService } from '../plans/plans.service';
-import { PlanSelection, selectPlans } from '../search/plan-selection';
+import { PlanSelection, SelectedPlans, selectPlans } from '../search/plan-selection';
 import { hasSpecialtySql, IS_HOSPITAL_SQL, membershipCoversYearSql, yearsCoverSql } from '../search/sql-fragments';
 import { BuiltQuery, SqlParams } from '../search/sql-params';
 import { BreadthGroupBy, NetworkBreadthModel, PlanBreadthRankModel, SortDirection } from './network-breadth.model';
@@ -32,18 +32,16 @@ interface BreadthRow {
   hospitals: number;
 }
 
-const GROUP_SOURCES: Record<BreadthGroupBy, { key: string; join: string }> = {
-  [BreadthGroupBy.STATE]: {
-    key: 'a.state::text',
-    join: 'LEFT JOIN provider_address a ON a.version_id = p.version_id AND a.record_no = p.record_no',
-  },
-  [BreadthGroupBy.ZIP3]: {
-    key: 'left(a.zip, 3)',
-    join: 'LEFT JOIN provider_address a ON a.version_id = p.version_id AND a.record_no = p.record_no',
-  },
+/** `versions` is the SQL parameter holding the published version ids, for partition pruning. */
+const addressJoin = (versions: string) =>
+  `LEFT JOIN provider_address a ON a.version_id = p.version_id AND a.record_no = p.record_no AND a.version_id = ANY(${versions})`;
+
+const GROUP_SOURCES: Record<BreadthGroupBy, { key: string; join: (versions: string) => string }> = {
+  [BreadthGroupBy.STATE]: { key: 'a.state::text', join: addressJoin },
+  [BreadthGroupBy.ZIP3]: { key: 'left(a.zip, 3)', join: addressJoin },
   [BreadthGroupBy.SPECIALTY]: {
     key: 'lower(sp.specialty)',
-    join: 'LEFT JOIN LATERAL unnest(p.specialties) AS sp(specialty) ON true',
+    join: () => 'LEFT JOIN LATERAL unnest(p.specialties) AS sp(specialty) ON true',
   },
 };
 
@@ -60,13 +58,16 @@ export class NetworkBreadthService {
    * plan's memberships through network_membership_plan_idx, then each listing by primary key.
    */
   async networkBreadthQuery(request: NetworkBreadthRequest): Promise<BuiltQuery> {
-    const { planIds } = await selectPlans(this.plans, request, 'planIds');
-    return this.buildBreadthQuery(planIds, request);
+    const selection = await selectPlans(this.plans, request, 'planIds');
+    return this.buildBreadthQuery(selection, request);
   }
 
-  private buildBreadthQuery(planIds: string[], request: NetworkBreadthRequest): BuiltQuery {
+  private buildBreadthQuery({ planIds, published }: SelectedPlans, request: NetworkBreadthRequest): BuiltQuery {
     const params = new SqlParams();
     const selectedPlans = params.add(planIds, 'char(14)[]');
+    // The published versions of the selected plans, as a value: PostgreSQL then prunes every other
+    // version's partitions (a join on issuer.current_version_id alone would scan them all).
+    const versions = params.add([...new Set(published.map((plan) => plan.versionId))], 'bigint[]');
     const inYear = request.year != null ? `AND ${membershipCoversYearSql(params.add(request.year, 'int'))}` : '';
     const matchesSpecialty = request.specialty ? hasSpecialtySql('p', params.add(request.specialty.trim(), 'text')) : 'true';
     const group = request.groupBy ? GROUP_SOURCES[request.groupBy] : null;
@@ -83,15 +84,15 @@ export class NetworkBreadthService {
         SELECT m.plan_id, m.npi, m.version_id, m.record_no
           FROM network_membership m
           JOIN issuer mi ON mi.current_version_id = m.version_id
-         WHERE m.plan_id = ANY(${selectedPlans}) AND m.npi IS NOT NULL ${inYear}
+         WHERE m.version_id = ANY(${versions}) AND m.plan_id = ANY(${selectedPlans}) AND m.npi IS NOT NULL ${inYear}
       ), counts AS (
         SELECT mb.plan_id,
                ${group ? `${group.key} AS group_key, GROUPING(${group.key}) = 0 AS is_group` : 'NULL::text AS group_key, false AS is_group'},
                count(DISTINCT mb.npi) FILTER (WHERE ${matchesSpecialty}) AS providers,
                count(DISTINCT mb.npi) FILTER (WHERE ${IS_HOSPITAL_SQL}) AS hospitals
           FROM members mb
-          JOIN provider p ON p.version_id = mb.version_id AND p.record_no = mb.record_no
-          ${group?.join ?? ''}
+          JOIN provider p ON p.version_id = mb.version_id AND p.record_no = mb.record_no AND p.version_id = ANY(${versions})
+          ${group?.join(versions) ?? ''}
          GROUP BY ${group ? `GROUPING SETS ((mb.plan_id), (mb.plan_id, ${group.key}))` : 'mb.plan_id'}
         ${group ? `HAVING GROUPING(${group.key}) = 1 OR ${group.key} IS NOT NULL` : ''}
       )
@@ -106,7 +107,7 @@ export class NetworkBreadthService {
 
   async networkBreadth(request: NetworkBreadthRequest): Promise<NetworkBreadthModel[]> {
     const selection = await selectPlans(this.plans, request, 'planIds');
-    const query = this.buildBreadthQuery(selection.planIds, request);
+    const query = this.buildBreadthQuery(selection, request);
     const rows: BreadthRow[] = await searchQuery(this.db, query.sql, query.params, RESEARCH_QUERY);
     const planById = new Map(selection.published.map((plan) => [plan.planId, plan]));
     return selection.planIds.map((planId) => {
