@@ -1,4 +1,5 @@
 import { withNpiCheckDigit } from '../../src/common/identifiers';
+import { zipcodes } from '../../src/common/zipcodes';
 import { mulberry32 } from '../../seeds/lib/prng';
 import { once } from 'node:events';
 import { createWriteStream, WriteStream } from 'node:fs';
@@ -44,9 +45,7 @@ const STREETS = ['Main St', 'High St', 'Broad St', 'Oak Ave', 'Maple Dr', 'Park 
  * spread like a state-wide directory's (a handful of points would distort the GiST index cost).
  */
 function ohioPlaces(): Array<readonly [string, string]> {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const zipcodes = require('zipcodes') as { lookupByState(state: string): Array<{ zip: string; city: string }> };
-  return zipcodes.lookupByState('OH').map((place) => [place.city, place.zip] as const);
+  return zipcodes().lookupByState('OH').map((place) => [place.city, place.zip] as const);
 }
 const DRUG_TIERS = ['GENERIC', 'PREFERRED-BRAND', 'NON-PREFERRED-BRAND', 'SPECIALTY'];
 

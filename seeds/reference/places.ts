@@ -4,22 +4,7 @@
  * generated phone numbers use the fictional 555 exchange.
  */
 
-interface ZipcodeRecord {
-  zip: string;
-  latitude: number;
-  longitude: number;
-  city: string;
-  state: string;
-  country: string;
-}
-
-interface ZipcodesModule {
-  lookup(zip: string | number): ZipcodeRecord | undefined;
-}
-
-// The package ships no type declarations, so it is loaded with require and typed locally.
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const zipcodes = require('zipcodes') as ZipcodesModule;
+import { zipcodes } from '../../src/common/zipcodes';
 
 export type DemoState = 'OH' | 'TX' | 'FL' | 'NY';
 
@@ -74,7 +59,7 @@ function resolvePlaces(state: DemoState): Place[] {
   const places: Place[] = [];
   for (const [areaCode, zips] of CURATED_ZIPS[state]) {
     for (const zip of zips) {
-      const record = zipcodes.lookup(zip);
+      const record = zipcodes().lookup(zip);
       // Keep only ZIPs the package knows and that really lie in the expected state.
       if (record && record.state === state) {
         places.push({ zip, city: record.city, state, latitude: record.latitude, longitude: record.longitude, areaCode });

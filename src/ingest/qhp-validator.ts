@@ -282,15 +282,7 @@ function readAddresses(reader: FieldReader, raw: unknown[], geocoder: ZipGeocode
   return addresses;
 }
 
-interface ProviderNames {
-  prefix: string | null;
-  firstName: string | null;
-  middleName: string | null;
-  lastName: string | null;
-  suffix: string | null;
-  facilityName: string | null;
-  displayName: string;
-}
+type ProviderNames = Pick<ProviderRecord, 'prefix' | 'firstName' | 'middleName' | 'lastName' | 'suffix' | 'facilityName' | 'displayName'>;
 
 function readNames(reader: FieldReader, raw: JsonObject, type: ProviderType): ProviderNames | undefined {
   if (type === 'INDIVIDUAL') {

@@ -83,6 +83,11 @@ export function diffTierCostSharing(before: DrugTierModel[], after: DrugTierMode
 }
 
 /** Journalists' change history: what a plan's network and formulary gained and lost between two loads. */
+/** The part of a change report that says which two versions were compared. */
+function describeRange(planId: string, range: ResolvedRange) {
+  return { planId, issuerId: range.issuerId, fromVersion: range.from, toVersion: range.to, note: range.note };
+}
+
 @Injectable()
 export class ChangeHistoryService {
   constructor(
@@ -192,11 +197,7 @@ export class ChangeHistoryService {
     ]);
     const count = (kind: NetworkChangeKind) => counts.find((c) => c.change === kind)?.providers ?? 0;
     return {
-      planId,
-      issuerId: resolved.issuerId,
-      fromVersion: resolved.from,
-      toVersion: resolved.to,
-      note: resolved.note,
+      ...describeRange(planId, resolved),
       added: count(NetworkChangeKind.ADDED),
       dropped: count(NetworkChangeKind.DROPPED),
       changes: toConnection(
@@ -289,11 +290,7 @@ export class ChangeHistoryService {
         row.restrictions_changed && FormularyChangeKind.RESTRICTIONS_CHANGED,
       ].filter((kind): kind is FormularyChangeKind => !!kind);
     return {
-      planId,
-      issuerId: resolved.issuerId,
-      fromVersion: resolved.from,
-      toVersion: resolved.to,
-      note: resolved.note,
+      ...describeRange(planId, resolved),
       ...counts,
       tierCostSharingChanges: diffTierCostSharing(tiersBefore, tiersAfter),
       changes: toConnection(

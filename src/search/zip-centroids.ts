@@ -1,17 +1,6 @@
 import { ZIP_PATTERN } from '../common/identifiers';
+import { zipcodes } from '../common/zipcodes';
 import { userInputError } from './user-input-error';
-
-interface ZipcodeRecord {
-  zip: string;
-  latitude: number;
-  longitude: number;
-  city: string;
-  state: string;
-}
-
-// The package ships no type declarations, so it is loaded with require and typed locally.
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const zipcodes = require('zipcodes') as { lookup(zip: string): ZipcodeRecord | undefined };
 
 export interface ZipCentroid {
   zip: string;
@@ -24,7 +13,7 @@ export interface ZipCentroid {
 /** The centroid of a US ZIP code (the same source that geocodes addresses at load), or a BAD_USER_INPUT error. */
 export function zipCentroid(zip: string, field = 'zip'): ZipCentroid {
   if (!ZIP_PATTERN.test(zip)) throw userInputError(`${field} must be a 5-digit US ZIP code (got "${zip}")`, field);
-  const found = zipcodes.lookup(zip);
+  const found = zipcodes().lookup(zip);
   if (!found) throw userInputError(`Unknown ZIP code ${zip}: it has no known location`, field);
   return { zip, latitude: found.latitude, longitude: found.longitude, city: found.city, state: found.state };
 }

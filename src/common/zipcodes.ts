@@ -1,0 +1,23 @@
+/** A US ZIP code's centroid as the `zipcodes` package gives it. */
+export interface ZipcodeRecord {
+  zip: string;
+  latitude: number;
+  longitude: number;
+  city: string;
+  state: string;
+  country: string;
+}
+
+export interface ZipcodesPackage {
+  lookup(zip: string | number): ZipcodeRecord | undefined;
+  lookupByState(state: string): ZipcodeRecord[];
+}
+
+/**
+ * The `zipcodes` package (US ZIP centroids), typed here once because it ships no declarations.
+ * Loaded on first use: its table costs ~90 MB and ~0.2 s.
+ */
+export function zipcodes(): ZipcodesPackage {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return require('zipcodes') as ZipcodesPackage;
+}
