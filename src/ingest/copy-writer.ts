@@ -44,6 +44,14 @@ export class CopyTableWriter {
     if (this.pending.length >= CHUNK_CHARS) this.flush();
   }
 
+  /** Many COPY text rows at once, each ending in '\n' (a batch rendered by a worker thread). */
+  writeRows(text: string, rows: number): void {
+    this.flush();
+    this.rows += rows;
+    this.pending = text;
+    this.flush();
+  }
+
   private flush(): void {
     if (!this.pending || this.failure) return;
     let target = this.lanes[0];

@@ -34,6 +34,11 @@ export interface ImportRequest {
    * 'stream-json' uses the stream-json tokenizer (about 3x slower; kept as the reference implementation).
    */
   jsonParser?: 'fast' | 'stream-json';
+  /**
+   * Worker threads that parse, validate and render providers.json files (fast JSON engine); 0 keeps
+   * all work in the importing thread. Default: one per core for files of 16 MB or more, else 0.
+   */
+  parseWorkers?: number;
 }
 
 export interface ImportProgress {

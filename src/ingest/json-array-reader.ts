@@ -77,6 +77,15 @@ export class JsonArraySplitter {
 
   /** The elements completed by `chunk`, parsed. */
   push(chunk: Buffer): unknown[] {
+    const batch = this.split(chunk);
+    return batch ? parseSplitBatch(batch, this.fileName) : [];
+  }
+
+  /**
+   * The bytes of the elements completed by `chunk`, unparsed (null when none is), so that parsing can
+   * happen elsewhere (a worker thread). With `copy`, the bytes are a copy with an ArrayBuffer of its own.
+   */
+  split(chunk: Buffer, copy = false): SplitBatch | null {
     const length = chunk.length;
     /** Absolute [start, end) offsets of the elements completed in this chunk. */
     const bounds: number[] = [];
@@ -106,10 +115,10 @@ export class JsonArraySplitter {
         }
       }
     }
-    const records = bounds.length ? this.parseCompleted(chunk, batchStart, bounds) : [];
+    const batch = bounds.length ? this.completed(chunk, batchStart, bounds, copy) : null;
     if (this.insideElement()) this.carry(chunk.subarray(Math.max(0, this.elementStart - this.offset)));
     this.offset += length;
-    return records;
+    return batch;
   }
 
   /** The file ended: anything but a closed top-level array is an error. */
@@ -249,49 +258,72 @@ export class JsonArraySplitter {
     this.carried.push(Buffer.from(piece));
   }
 
-  /**
-   * Parses the elements completed in this chunk with one JSON.parse: only commas and white space
-   * separate them, so "[" + bytes + "]" is valid exactly when every element is.
-   */
-  private parseCompleted(chunk: Buffer, batchStart: number, bounds: number[]): unknown[] {
+  /** The bytes from the first to the last element completed in this chunk (with any carried part). */
+  private completed(chunk: Buffer, batchStart: number, bounds: number[], copy: boolean): SplitBatch {
     const end = bounds[bounds.length - 1] - this.offset;
-    const bytes = this.carried.length ? Buffer.concat([...this.carried, chunk.subarray(0, end)]) : chunk.subarray(batchStart, end);
+    const view = this.carried.length ? Buffer.concat([...this.carried, chunk.subarray(0, end)]) : chunk.subarray(batchStart, end);
+    // A copy in an ArrayBuffer of its own (Buffer.from may share Node's pool), so it can be transferred.
+    const bytes = copy ? new Uint8Array(view) : view;
     this.carried = [];
     this.carriedBytes = 0;
-    let records: unknown;
-    try {
-      records = JSON.parse(`[${bytes.toString('utf8')}]`);
-    } catch {
-      throw this.locateMalformed(bytes, bounds);
-    }
-    if (!Array.isArray(records) || records.length !== bounds.length / 2) {
-      throw this.invalid(`records ${this.index - bounds.length / 2} to ${this.index - 1} do not parse as ${bounds.length / 2} values`);
-    }
-    return records;
-  }
-
-  /** Finds the first element of a failed batch that does not parse, for a precise message. */
-  private locateMalformed(bytes: Buffer, bounds: number[]): ImportError {
-    const batchStart = bounds[0];
-    const count = bounds.length / 2;
-    for (let k = 0; k < count; k++) {
-      const text = bytes.subarray(bounds[2 * k] - batchStart, bounds[2 * k + 1] - batchStart).toString('utf8');
-      try {
-        JSON.parse(text);
-      } catch (error) {
-        const message = (error as Error).message;
-        const position = /position (\d+)/.exec(message);
-        const at = bounds[2 * k] + (position ? Buffer.byteLength(text.slice(0, Number(position[1]))) : 0);
-        const reason = message.replace(/, ".*" is not valid JSON$/s, '').slice(0, 200);
-        return this.invalid(`record ${this.index - count + k} (from byte ${bounds[2 * k]}) is malformed near byte ${at}: ${reason}`);
-      }
-    }
-    return this.invalid(`records ${this.index - count} to ${this.index - 1} (from byte ${batchStart}) are malformed`);
+    return { bytes, bounds, firstIndex: this.index - bounds.length / 2 };
   }
 
   private invalid(detail: string): ImportError {
-    return new ImportError(LoadFailure.INVALID_JSON, `${this.fileName} is not valid JSON: ${detail}`, this.fileName);
+    return invalidJson(this.fileName, detail);
   }
+}
+
+/** Consecutive complete elements of a top-level array, as split from the file but not yet parsed. */
+export interface SplitBatch {
+  /** From the first byte of the first element to the last byte of the last one. */
+  bytes: Uint8Array;
+  /** Absolute [start, end) file offsets of each element, flattened. */
+  bounds: number[];
+  /** Array index of the first element. */
+  firstIndex: number;
+}
+
+function invalidJson(fileName: string, detail: string): ImportError {
+  return new ImportError(LoadFailure.INVALID_JSON, `${fileName} is not valid JSON: ${detail}`, fileName);
+}
+
+/**
+ * Parses a batch with one JSON.parse: only commas and white space separate its elements, so
+ * "[" + bytes + "]" is valid exactly when every element is.
+ */
+export function parseSplitBatch(batch: SplitBatch, fileName: string): unknown[] {
+  const bytes = Buffer.from(batch.bytes.buffer, batch.bytes.byteOffset, batch.bytes.byteLength);
+  const count = batch.bounds.length / 2;
+  let records: unknown;
+  try {
+    records = JSON.parse(`[${bytes.toString('utf8')}]`);
+  } catch {
+    throw locateMalformed(bytes, batch, fileName);
+  }
+  if (!Array.isArray(records) || records.length !== count) {
+    throw invalidJson(fileName, `records ${batch.firstIndex} to ${batch.firstIndex + count - 1} do not parse as ${count} values`);
+  }
+  return records;
+}
+
+/** Finds the first element of a failed batch that does not parse, for a precise message. */
+function locateMalformed(bytes: Buffer, { bounds, firstIndex }: SplitBatch, fileName: string): ImportError {
+  const batchStart = bounds[0];
+  const count = bounds.length / 2;
+  for (let k = 0; k < count; k++) {
+    const text = bytes.subarray(bounds[2 * k] - batchStart, bounds[2 * k + 1] - batchStart).toString('utf8');
+    try {
+      JSON.parse(text);
+    } catch (error) {
+      const message = (error as Error).message;
+      const position = /position (\d+)/.exec(message);
+      const at = bounds[2 * k] + (position ? Buffer.byteLength(text.slice(0, Number(position[1]))) : 0);
+      const reason = message.replace(/, ".*" is not valid JSON$/s, '').slice(0, 200);
+      return invalidJson(fileName, `record ${firstIndex + k} (from byte ${bounds[2 * k]}) is malformed near byte ${at}: ${reason}`);
+    }
+  }
+  return invalidJson(fileName, `records ${firstIndex} to ${firstIndex + count - 1} (from byte ${batchStart}) are malformed`);
 }
 
 async function* fastBatches(chunks: AsyncIterable<Buffer>, fileName: string): AsyncGenerator<RecordBatch> {

@@ -100,17 +100,34 @@ export interface CatalogPlan {
   drugTiers: ReadonlySet<string>;
 }
 
+/** A catalog plan as plain data (sent to worker threads). */
+export interface CatalogPlanData {
+  planId: string;
+  networkTiers: string[];
+  drugTiers: string[];
+}
+
 /** The valid plans of the load (plans files are read before providers and drugs). */
 export class PlanCatalog {
   private readonly plans = new Map<string, CatalogPlan>();
 
+  static fromData(data: readonly CatalogPlanData[]): PlanCatalog {
+    const catalog = new PlanCatalog();
+    for (const plan of data) catalog.addPlan(plan);
+    return catalog;
+  }
+
   add(plan: PlanRecord): void {
-    this.plans.set(plan.planId, {
-      planId: plan.planId,
-      ordinal: this.plans.size,
-      networkTiers: new Set(plan.networkTiers),
-      drugTiers: new Set(plan.drugTiers.map((t) => t.drugTier)),
-    });
+    this.addPlan({ planId: plan.planId, networkTiers: plan.networkTiers, drugTiers: plan.drugTiers.map((t) => t.drugTier) });
+  }
+
+  private addPlan({ planId, networkTiers, drugTiers }: CatalogPlanData): void {
+    this.plans.set(planId, { planId, ordinal: this.plans.size, networkTiers: new Set(networkTiers), drugTiers: new Set(drugTiers) });
+  }
+
+  /** Every plan in catalog order (rebuilt by fromData with the same ordinals). */
+  toData(): CatalogPlanData[] {
+    return [...this.plans.values()].map((p) => ({ planId: p.planId, networkTiers: [...p.networkTiers], drugTiers: [...p.drugTiers] }));
   }
 
   get(planId: string): CatalogPlan | undefined {

@@ -63,6 +63,27 @@ export class ReportCollector {
     this.rejectedTotal += by;
   }
 
+  /**
+   * Adds the report of a part of the load (a batch validated in a worker thread). Parts absorbed in
+   * file order keep the same samples as validating the records here one by one.
+   */
+  absorb(part: ValidationReport): void {
+    for (const [kind, n] of Object.entries(part.loaded)) this.countLoaded(kind, n);
+    for (const [kind, n] of Object.entries(part.rejected)) this.countRejected(kind, n);
+    for (const [reason, n] of Object.entries(part.rejectedByReason)) {
+      const kept = (this.samples[reason] ??= []);
+      for (const sample of part.samples[reason] ?? []) if (kept.length < SAMPLES_PER_REASON) kept.push(sample);
+      increment(this.rejectedByReason, reason, n);
+    }
+    // The part's k-th warning of a reason is the load's (earlier count + k)-th, kept among the first ones.
+    const ordinal: Record<string, number> = {};
+    for (const sample of part.warnings) {
+      increment(ordinal, sample.reason);
+      if ((this.warningsByReason[sample.reason] ?? 0) + ordinal[sample.reason] <= SAMPLES_PER_REASON) this.warnings.push(sample);
+    }
+    for (const [reason, n] of Object.entries(part.warningsByReason ?? {})) increment(this.warningsByReason, reason, n);
+  }
+
   loadedCounts(): Record<string, number> {
     return { ...this.loaded };
   }

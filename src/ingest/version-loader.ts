@@ -4,8 +4,10 @@ import { CopyTarget, CopyWriterGroup } from './copy-writer';
 import { readDrugCsv, readProviderCsv } from './csv-layout';
 import { ImportError, ImportProgress, ImportRequest } from './import-contract';
 import { isDrugKind, isProviderKind, SourceFile } from './input-resolver';
-import { JsonEngine, readJsonArray, RecordBatch } from './json-array-reader';
+import { JsonArraySplitter, JsonEngine, readJsonArray, RecordBatch } from './json-array-reader';
 import { FileMeter, meteredChunks } from './metered-file';
+import { ProviderBatchRenderer, ProviderBatchSetup, RenderedProviderBatch } from './provider-batches';
+import { defaultParseWorkers, ProviderWorkerPool, WORKER_MIN_FILE_BYTES } from './provider-worker-pool';
 import { PlanCatalog, PlanRecord } from './qhp-records';
 import { DrugRegistry, foreignIssuersOnly, validateDrug, validatePlan, validateProvider } from './qhp-validator';
 import { LoadFailure } from './reasons';
@@ -24,6 +26,9 @@ export function contentHashOf(files: ReadonlyArray<Pick<SourceFileDigest, 'kind'
 
 type RecordHandler = (record: unknown, at: RecordLocation) => void;
 
+/** Batches (64 KB reads) queued or being rendered per worker thread: keeps them busy, memory flat. */
+const BATCHES_IN_FLIGHT_PER_WORKER = 4;
+
 /**
  * Streams the files of one load into the tables under `versionId`: plans first (providers and drugs
  * are checked against them), then providers, then drugs; each table through its own COPY.
@@ -40,6 +45,7 @@ export class VersionLoader {
   private recordsRead = 0;
   private nextRecordNo = 0;
   private current: { file: SourceFile; meter: FileMeter } | null = null;
+  private inThreadRenderer: ProviderBatchRenderer | null = null;
 
   constructor(
     private readonly pool: Pool,
@@ -117,18 +123,94 @@ export class VersionLoader {
     return plans;
   }
 
+  /**
+   * A provider's record_no is its file's base plus its index in the file (unique in the version,
+   * whichever thread renders it); the next file's base follows the last index.
+   */
   private async loadProviders(files: SourceFile[]): Promise<void> {
-    await this.copy(this.copies.providers, async (group) => {
-      const [providers, addresses, networks] = group.writers;
-      for (const file of files) {
-        const ctx = { issues: new IssueSink(file.name, this.report), issuerId: this.request.issuerId, catalog: this.catalog, geocoder: this.geocoder };
-        const handle: RecordHandler = (raw, at) => {
-          const provider = validateProvider(raw, at, ctx);
-          if (provider) this.renderer.writeProvider(this.nextRecordNo++, provider, file.name, providers, addresses, networks);
-        };
-        await this.streamFile(file, handle, () => group.drained());
+    let pool: ProviderWorkerPool | null = null;
+    try {
+      await this.copy(this.copies.providers, async (group) => {
+        const [providers, addresses, networks] = group.writers;
+        for (const file of files) {
+          const base = this.nextRecordNo;
+          const workers = this.parseWorkersFor(file);
+          if (workers > 0) {
+            pool ??= new ProviderWorkerPool(workers, this.workerSetup());
+            this.nextRecordNo = base + (await this.streamProvidersThroughWorkers(file, pool, workers, base, group));
+            continue;
+          }
+          const ctx = { issues: new IssueSink(file.name, this.report), issuerId: this.request.issuerId, catalog: this.catalog, geocoder: this.geocoder };
+          const handle: RecordHandler = (raw, at) => {
+            this.nextRecordNo = Math.max(this.nextRecordNo, base + at.recordIndex + 1);
+            const provider = validateProvider(raw, at, ctx);
+            if (provider) this.renderer.writeProvider(base + at.recordIndex, provider, file.name, providers, addresses, networks);
+          };
+          await this.streamFile(file, handle, () => group.drained());
+        }
+      });
+    } finally {
+      await (pool as ProviderWorkerPool | null)?.close();
+    }
+  }
+
+  private workerSetup(): ProviderBatchSetup {
+    return { issuerId: this.request.issuerId, versionId: this.versionId, plans: this.catalog.toData() };
+  }
+
+  /** Worker threads for this file: JSON read by the fast engine, large enough to pay for starting them. */
+  private parseWorkersFor(file: SourceFile): number {
+    if (file.kind !== 'providers' || (this.request.jsonParser ?? 'fast') !== 'fast') return 0;
+    if (this.request.parseWorkers !== undefined) return this.request.parseWorkers;
+    return file.bytes >= WORKER_MIN_FILE_BYTES ? defaultParseWorkers() : 0;
+  }
+
+  /**
+   * This thread reads, hashes and splits the file; the workers parse, validate and render the
+   * batches; their rows and reports are taken in file order (same report, same rows as in-thread).
+   * At most a few batches per worker are in flight, so memory stays flat. Returns the records read.
+   */
+  private async streamProvidersThroughWorkers(file: SourceFile, pool: ProviderWorkerPool, workers: number, base: number, group: CopyWriterGroup): Promise<number> {
+    const [providers, addresses, networks] = group.writers;
+    const meter = new FileMeter();
+    this.current = { file, meter };
+    const splitter = new JsonArraySplitter(file.name);
+    this.inThreadRenderer ??= new ProviderBatchRenderer(this.workerSetup());
+    const inThread = this.inThreadRenderer;
+    const inFlight: Array<Promise<RenderedProviderBatch>> = [];
+    const takeOldest = async (): Promise<void> => {
+      const rendered = await inFlight.shift()!;
+      providers.writeRows(rendered.providers.text, rendered.providers.rows);
+      addresses.writeRows(rendered.addresses.text, rendered.addresses.rows);
+      networks.writeRows(rendered.networks.text, rendered.networks.rows);
+      this.report.absorb(rendered.report);
+      this.recordsRead += rendered.records;
+      this.progress('reading');
+      await group.drained();
+    };
+    try {
+      const chunks = meteredChunks(file.path, meter, { name: file.name, maxBytes: this.request.maxFileBytes, signal: this.request.signal });
+      for await (const chunk of chunks) {
+        const batch = splitter.split(chunk, true);
+        if (batch) {
+          const task = { fileName: file.name, batch, recordNoBase: base };
+          // While the workers start, this thread renders the batches itself (same renderer, same rows).
+          const rendered = pool.started ? pool.run(task) : Promise.resolve().then(() => inThread.render(task));
+          rendered.catch(() => undefined); // rejections surface when the batch's turn comes (takeOldest)
+          inFlight.push(rendered);
+        }
+        while (inFlight.length >= workers * BATCHES_IN_FLIGHT_PER_WORKER) await takeOldest();
+        this.request.signal?.throwIfAborted();
       }
-    });
+      splitter.end();
+      while (inFlight.length) await takeOldest();
+    } finally {
+      inFlight.length = 0;
+    }
+    this.digests.push({ name: file.name, kind: file.kind, bytes: meter.bytesRead, sha256: meter.sha256() });
+    this.bytesOfFinishedFiles += meter.bytesRead;
+    this.current = null;
+    return splitter.index;
   }
 
   private async loadDrugs(files: SourceFile[]): Promise<void> {

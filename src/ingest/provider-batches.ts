@@ -1,0 +1,76 @@
+import { ValidationReport } from './import-contract';
+import { parseSplitBatch, SplitBatch } from './json-array-reader';
+import { CatalogPlanData, PlanCatalog } from './qhp-records';
+import { validateProvider } from './qhp-validator';
+import { RowRenderer, RowSink } from './table-rows';
+import { IssueSink, JsonRecordLocation, ReportCollector } from './validation-report';
+import { ZipGeocoder } from './zip-geocoder';
+
+/** What a provider-batch renderer needs to know of its load (plain data, sent to worker threads). */
+export interface ProviderBatchSetup {
+  issuerId: string;
+  versionId: number;
+  plans: CatalogPlanData[];
+}
+
+/** A piece of a providers.json file to parse, validate and render as COPY rows. */
+export interface ProviderBatchTask {
+  fileName: string;
+  batch: SplitBatch;
+  /** record_no of the file's first record: a record's number is this plus its array index. */
+  recordNoBase: number;
+}
+
+/** One batch as COPY text for provider, provider_address and network_membership, and its report. */
+export interface RenderedProviderBatch {
+  records: number;
+  providers: RenderedRows;
+  addresses: RenderedRows;
+  networks: RenderedRows;
+  report: ValidationReport;
+}
+
+export interface RenderedRows {
+  text: string;
+  rows: number;
+}
+
+class TextRows implements RowSink, RenderedRows {
+  text = '';
+  rows = 0;
+
+  writeRow(line: string): void {
+    this.text += line;
+    this.rows++;
+  }
+}
+
+/**
+ * Parses, validates and renders batches of provider records, independently of each other (each
+ * with its own report), so that worker threads can share a file's batches.
+ */
+export class ProviderBatchRenderer {
+  private readonly catalog: PlanCatalog;
+  private readonly renderer: RowRenderer;
+  private readonly geocoder = new ZipGeocoder();
+
+  constructor(private readonly setup: ProviderBatchSetup) {
+    this.catalog = PlanCatalog.fromData(setup.plans);
+    this.renderer = new RowRenderer(setup.versionId);
+  }
+
+  render({ fileName, batch, recordNoBase }: ProviderBatchTask): RenderedProviderBatch {
+    const records = parseSplitBatch(batch, fileName);
+    const report = new ReportCollector();
+    const ctx = { issues: new IssueSink(fileName, report), issuerId: this.setup.issuerId, catalog: this.catalog, geocoder: this.geocoder };
+    const providers = new TextRows();
+    const addresses = new TextRows();
+    const networks = new TextRows();
+    for (let i = 0; i < records.length; i++) {
+      const index = batch.firstIndex + i;
+      const provider = validateProvider(records[i], new JsonRecordLocation(index), ctx);
+      if (provider) this.renderer.writeProvider(recordNoBase + index, provider, fileName, providers, addresses, networks);
+    }
+    return { records: records.length, providers, addresses, networks, report: report.toReport() };
+  }
+}

@@ -1,0 +1,148 @@
+import { appendFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { withNpiCheckDigit } from '../../src/common/identifiers';
+import { ImportRequest, ImportResult } from '../../src/ingest/import-contract';
+import { QhpImporter } from '../../src/ingest/qhp-importer';
+import { startTestApp, TestApp } from '../helpers/test-app';
+import { currentVersionId, failedImport, fixture, NO_ROWS, removeIssuers, rowsOfVersion, versionRow } from './ingest-helpers';
+
+/**
+ * Large providers files are parsed, validated and rendered by worker threads. Loading the same file
+ * in the importing thread and through workers must give the same rows and the same report, and the
+ * failure paths (malformed record, abort) must leave nothing half-published.
+ */
+const ISSUER = '55503';
+const GOLD = `${ISSUER}OH0010001`;
+const RECORDS = 6000;
+
+/** Mostly valid providers; every 50th has a bad check digit, every 97th a ZIP+4, every 200th an undefined tier. */
+function providersFile(): string {
+  const providers = Array.from({ length: RECORDS }, (_, i) => ({
+    npi: i % 50 === 7 ? '1234567890' : withNpiCheckDigit(100_000_000 + i),
+    type: 'INDIVIDUAL',
+    name: { first: `First${i}`, last: `Last${i}` },
+    speciality: ['Family Medicine'],
+    accepting: 'accepting',
+    addresses: [{ address: `${i} Long Rd`, city: 'Columbus', state: 'OH', zip: i % 97 === 3 ? '43215-1234' : '43215', phone: '6145550000' }],
+    plans: [{ plan_id_type: 'HIOS-PLAN-ID', plan_id: GOLD, network_tier: i % 200 === 11 ? 'GOLD-TIER' : 'PREFERRED', years: [2025] }],
+  }));
+  return JSON.stringify(providers, null, 2);
+}
+
+/** A version's provider rows (without version_id), in record order, as one digest per table. */
+async function digestOfRows(app: TestApp, versionId: number): Promise<Record<string, string>> {
+  const digests: Record<string, string> = {};
+  for (const [table, order] of [['provider', 'record_no'], ['provider_address', 'record_no, address_no'], ['network_membership', 'record_no, plan_id']]) {
+    const [row] = await app.db.query(
+      `SELECT md5(string_agg((to_jsonb(t) - 'version_id')::text, '|' ORDER BY ${order})) AS digest, count(*)::int AS n FROM ${table} t WHERE version_id = $1`,
+      [versionId],
+    );
+    digests[table] = `${row.n}:${row.digest}`;
+  }
+  return digests;
+}
+
+describe('QHP import through worker threads', () => {
+  let app: TestApp;
+  let importer: QhpImporter;
+  let dir: string;
+  let plansPath: string;
+  let providersPath: string;
+  let inThread: ImportResult;
+  let inWorkers: ImportResult;
+
+  const load = (overrides: Partial<ImportRequest>) =>
+    importer.import({ issuerId: ISSUER, source: 'test', loadedBy: 'jest', paths: [plansPath, providersPath], ...overrides });
+
+  beforeAll(async () => {
+    app = await startTestApp();
+    importer = new QhpImporter(app.db);
+    dir = mkdtempSync(join(tmpdir(), 'ingest-workers-'));
+    plansPath = join(dir, 'plans.json');
+    providersPath = join(dir, 'providers.json');
+    writeFileSync(plansPath, readFileSync(fixture('good/plans.json'), 'utf8').replaceAll('55555', ISSUER));
+    writeFileSync(providersPath, providersFile());
+    inThread = await load({ parseWorkers: 0 });
+    // One more byte (a trailing newline), so the second load is not an "unchanged" re-load.
+    appendFileSync(providersPath, '\n');
+    inWorkers = await load({ parseWorkers: 2 });
+  }, 120_000);
+
+  afterAll(async () => {
+    await removeIssuers(app.db, [ISSUER]);
+    rmSync(dir, { recursive: true, force: true });
+    await app.close();
+  });
+
+  it('loads the same rows as the importing thread, record numbers included', async () => {
+    expect(inWorkers.status).toBe('published');
+    expect(inWorkers.versionId).not.toBe(inThread.versionId);
+    expect(inWorkers.counts).toEqual(inThread.counts);
+    expect(inWorkers.counts.providers).toBe(RECORDS - RECORDS / 50 - 30); // 120 bad NPIs, 30 with no valid plan entry
+    const workerRows = await digestOfRows(app, inWorkers.versionId);
+    expect(workerRows).toEqual(await digestOfRows(app, inThread.versionId));
+    expect(workerRows.provider).toMatch(/^5850:/);
+  });
+
+  it('reports the same rejections and warnings, with the first samples in file order', () => {
+    expect(inWorkers.report).toEqual(inThread.report);
+    const { report } = inWorkers;
+    expect(report.rejectedByReason).toMatchObject({ INVALID_NPI: 120, UNKNOWN_NETWORK_TIER: 30, NO_VALID_PLAN_ENTRIES: 30 });
+    expect(report.samples.INVALID_NPI).toHaveLength(20);
+    expect(report.samples.INVALID_NPI.map((s) => s.path).slice(0, 3)).toEqual(['$[7].npi', '$[57].npi', '$[107].npi']);
+    expect(report.samples.INVALID_NPI[19].path).toBe('$[957].npi');
+    // 62 records have a ZIP+4; record 3107 is rejected for its NPI before its addresses are read.
+    expect(report.warningsByReason).toEqual({ ZIP_PLUS_FOUR: 61 });
+    expect(report.warnings.map((w) => w.path)).toHaveLength(20);
+    expect(report.warnings[19].path).toBe('$[1846].addresses[0].zip');
+  });
+
+  it('answers from the rows the workers rendered', async () => {
+    const res = await app.gql(`query($npis: [String!]!, $plans: [String!]!) { networkCoverage(npis: $npis, planIds: $plans) { npi status reason networkTiers } }`, {
+      npis: [withNpiCheckDigit(100_000_000 + 5999), withNpiCheckDigit(100_000_000 + 11)],
+      plans: [GOLD],
+    });
+    expect(res.errors).toBeUndefined();
+    expect(res.data.networkCoverage).toEqual([
+      { npi: withNpiCheckDigit(100_000_000 + 5999), status: 'IN_NETWORK', reason: null, networkTiers: ['PREFERRED'] },
+      // Record 11's only plan entry names an undefined tier: the provider was rejected, so not listed at all.
+      { npi: withNpiCheckDigit(100_000_000 + 11), status: 'UNKNOWN', reason: 'PROVIDER_NOT_FOUND', networkTiers: [] },
+    ]);
+  });
+
+  it('fails the whole load on a malformed record deep in the file, naming it; the published version stays', async () => {
+    const broken = join(dir, 'providers-broken.json');
+    const text = readFileSync(providersPath, 'utf8');
+    const at = text.indexOf('"First4321"');
+    writeFileSync(broken, text.slice(0, at) + '"First4321" "oops"' + text.slice(at + '"First4321"'.length));
+    const error = await failedImport(load({ parseWorkers: 2, paths: [plansPath, broken] }));
+    expect(error.code).toBe('INVALID_JSON');
+    expect(error.message).toMatch(/^providers-broken\.json is not valid JSON: record 4321 \(from byte \d+\) is malformed near byte \d+: /);
+    expect(await versionRow(app.db, error.versionId!)).toMatchObject({ status: 'failed', published_at: null });
+    expect(await rowsOfVersion(app.db, error.versionId!)).toEqual(NO_ROWS);
+    expect(await currentVersionId(app.db, ISSUER)).toBe(inWorkers.versionId);
+  });
+
+  it('an abort half way through the file leaves no rows and the published version in place', async () => {
+    const copy = join(dir, 'providers-again.json');
+    writeFileSync(copy, readFileSync(providersPath, 'utf8') + ' ');
+    const controller = new AbortController();
+    let lastRead = 0;
+    const error = await failedImport(
+      load({
+        parseWorkers: 2,
+        paths: [plansPath, copy],
+        signal: controller.signal,
+        onProgress: (progress) => {
+          lastRead = progress.recordsRead;
+          if (progress.file === 'providers-again.json' && progress.recordsRead > 1000) controller.abort();
+        },
+      }),
+    );
+    expect(error.code).toBe('ABORTED');
+    expect(lastRead).toBeLessThan(RECORDS);
+    expect(await rowsOfVersion(app.db, error.versionId!)).toEqual(NO_ROWS);
+    expect(await currentVersionId(app.db, ISSUER)).toBe(inWorkers.versionId);
+  });
+});
