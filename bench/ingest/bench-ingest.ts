@@ -10,6 +10,7 @@ import { DataSource } from 'typeorm';
 import { buildDataSourceOptions, runMigrations } from '../../src/database/data-source-options';
 import { startEmbeddedPostgres } from '../../src/database/embedded-postgres';
 import { ImportProgress } from '../../src/ingest/import-contract';
+import { defaultParseWorkers } from '../../src/ingest/provider-worker-pool';
 import { QhpImporter } from '../../src/ingest/qhp-importer';
 import { copyPlan, PLAN_TABLES } from '../../src/ingest/table-rows';
 import { createVersionTables, dropVersionTables, indexAndAttachVersionTables, PARTITIONED_TABLES, versionTableName } from '../../src/ingest/version-partitions';
@@ -22,7 +23,9 @@ import { BenchData, writeBenchData } from './qhp-bench-data';
  * tables (empty copies of the plan tables for those), builds the same indexes and attaches the partitions.
  *
  *   npm run bench:ingest -- [--providers 1000000] [--plans 30] [--drugs 5000] [--pretty]
- *                           [--json-parser fast|stream-json] [--keep]
+ *                           [--json-parser fast|stream-json] [--workers N[,M...]] [--keep]
+ * --workers: the importer's parse worker threads (default: its own choice, one per core; 0 = none);
+ * a list (--workers 0,2) imports once per setting, each into a fresh state, all against one baseline.
  * Uses DATABASE_URL when set, else a throwaway embedded PostgreSQL (fsync off).
  */
 
@@ -37,6 +40,8 @@ interface Options {
   drugs: number;
   pretty: boolean;
   jsonParser: 'fast' | 'stream-json';
+  /** One import per setting; undefined: the importer's default. */
+  workers: Array<number | undefined>;
   keep: boolean;
 }
 
@@ -59,6 +64,10 @@ function parseOptions(argv: string[]): Options {
     drugs: count('--drugs', 5_000),
     pretty: argv.includes('--pretty'),
     jsonParser,
+    workers: value('--workers')?.split(',').map((n) => {
+      if (!/^\d+$/.test(n)) throw new Error(`--workers takes whole numbers (got ${n})`);
+      return Number(n);
+    }) ?? [undefined],
     keep: argv.includes('--keep'),
   };
 }
@@ -118,7 +127,7 @@ interface ImportMeasurement {
 }
 
 /** Child process side: one import, measured. */
-async function measureImport(databaseUrl: string, indexPath: string, jsonParser: 'fast' | 'stream-json'): Promise<ImportMeasurement> {
+async function measureImport(databaseUrl: string, indexPath: string, jsonParser: 'fast' | 'stream-json', parseWorkers: number | undefined): Promise<ImportMeasurement> {
   const memory = new RssSampler();
   const db = new DataSource(buildDataSourceOptions({ url: databaseUrl, poolSize: POOL_SIZE }));
   await db.initialize();
@@ -133,6 +142,7 @@ async function measureImport(databaseUrl: string, indexPath: string, jsonParser:
       source: 'bench',
       loadedBy: 'bench-ingest',
       jsonParser,
+      parseWorkers,
       onProgress: clock.onProgress,
     });
     const seconds = Number(process.hrtime.bigint() - started) / 1e9;
@@ -151,9 +161,9 @@ async function measureImport(databaseUrl: string, indexPath: string, jsonParser:
 }
 
 /** Runs measureImport in a fresh Node process and returns what it measured. */
-function importInChildProcess(databaseUrl: string, indexPath: string, jsonParser: string): Promise<ImportMeasurement> {
+function importInChildProcess(databaseUrl: string, indexPath: string, jsonParser: string, workers: number | undefined): Promise<ImportMeasurement> {
   return new Promise((resolve, reject) => {
-    const child = fork(__filename, ['--child-import', databaseUrl, indexPath, jsonParser], {
+    const child = fork(__filename, ['--child-import', databaseUrl, indexPath, jsonParser, workers === undefined ? 'default' : String(workers)], {
       execArgv: ['-r', 'ts-node/register/transpile-only'],
     });
     let measurement: ImportMeasurement | null = null;
@@ -254,6 +264,14 @@ async function rawCopy(pool: Pool, poolSize: number, data: BenchData, versionId:
   return Number(process.hrtime.bigint() - started) / 1e9;
 }
 
+/** Removes what the imports loaded (versions and their tables), so the next import starts from the same state. */
+async function removeImportedVersions(db: DataSource): Promise<void> {
+  const versions: Array<{ id: string }> = await db.query(`SELECT id FROM dataset_version WHERE issuer_id = $1 AND loaded_by <> 'baseline'`, [ISSUER_ID]);
+  await db.query(`UPDATE issuer SET current_version_id = NULL WHERE issuer_id = $1`, [ISSUER_ID]);
+  await dropVersionTables(db, versions.map((v) => Number(v.id)));
+  await db.query(`DELETE FROM dataset_version WHERE id = ANY($1)`, [versions.map((v) => Number(v.id))]);
+}
+
 function phaseClock(): { onProgress: (p: ImportProgress) => void; phases: () => string } {
   const started = Date.now();
   const firstSeen = new Map<string, number>();
@@ -281,30 +299,37 @@ async function main(): Promise<void> {
     const data = await writeBenchData({ dir, issuerId: ISSUER_ID, ...options, baselineVersionId });
     console.log(`generated ${(data.jsonBytes / 1024 / 1024).toFixed(0)} MB of JSON in ${((Date.now() - generated) / 1000).toFixed(1)} s; rows: ${JSON.stringify(data.rows)}`);
 
-    await db.query('CHECKPOINT');
-    const loadBefore = loadavg()[0];
-    const pgCpuBefore = postgresCpuSeconds(database.dataDir);
-    const measured = await importInChildProcess(database.url, data.indexPath, options.jsonParser);
-    const pgCpuImport = postgresCpuSeconds(database.dataDir);
-    const providers = measured.counts.providers ?? 0;
-    if (providers !== options.providers) throw new Error(`expected ${options.providers} providers loaded, got ${providers}: ${JSON.stringify(measured.rejectedByReason)}`);
+    const cpu = (from: number | null, to: number | null) => (from === null || to === null ? 'n/a' : `${(to - from).toFixed(1)} s`);
+    const imports: Array<{ workers: string; measured: ImportMeasurement; pgCpu: string }> = [];
+    for (const [i, workers] of options.workers.entries()) {
+      if (i > 0) await removeImportedVersions(db);
+      await db.query('CHECKPOINT');
+      const loadBefore = loadavg()[0];
+      const pgCpuBefore = postgresCpuSeconds(database.dataDir);
+      const measured = await importInChildProcess(database.url, data.indexPath, options.jsonParser, workers);
+      const pgCpu = cpu(pgCpuBefore, postgresCpuSeconds(database.dataDir));
+      const providers = measured.counts.providers ?? 0;
+      if (providers !== options.providers) throw new Error(`expected ${options.providers} providers loaded, got ${providers}: ${JSON.stringify(measured.rejectedByReason)}`);
+      const label = workers === undefined ? `default (${defaultParseWorkers()})` : String(workers);
+      imports.push({ workers: label, measured, pgCpu });
+      console.log(`\nimport with parse worker threads: ${label}; json parser: ${options.jsonParser}${options.pretty ? ' (pretty-printed files)' : ''}`);
+      console.log(`load average (1 min) before the import: ${loadBefore.toFixed(2)} on ${cpus().length} cores`);
+      console.log(`import phases: ${measured.phases}`);
+      console.log(`rows loaded: ${JSON.stringify(measured.counts)}`);
+      console.log(`import time: ${measured.seconds.toFixed(2)} s (importer CPU ${measured.cpuSeconds.toFixed(1)} s, PostgreSQL CPU ${pgCpu})`);
+      console.log(`providers/s: ${Math.round(providers / measured.seconds)}`);
+      console.log(`MB/s of JSON: ${(data.jsonBytes / 1024 / 1024 / measured.seconds).toFixed(1)}`);
+      console.log(`peak RSS: ${Math.max(measured.peak.sampledMb, measured.peak.vmHwmMb ?? 0)} MB (sampled every 100 ms: ${measured.peak.sampledMb} MB, VmHWM: ${measured.peak.vmHwmMb ?? 'n/a'} MB)`);
+    }
 
     await db.query('CHECKPOINT');
     const pgCpuBaselineStart = postgresCpuSeconds(database.dataDir);
     const rawSeconds = await rawCopy((db.driver as unknown as { master: Pool }).master, POOL_SIZE, data, baselineVersionId);
     const pgCpuBaselineEnd = postgresCpuSeconds(database.dataDir);
-
-    const cpu = (from: number | null, to: number | null) => (from === null || to === null ? 'n/a' : `${(to - from).toFixed(1)} s`);
-    console.log(`json parser: ${options.jsonParser}${options.pretty ? ' (pretty-printed files)' : ''}`);
-    console.log(`load average (1 min) before the import: ${loadBefore.toFixed(2)} on ${cpus().length} cores`);
-    console.log(`import phases: ${measured.phases}`);
-    console.log(`rows loaded: ${JSON.stringify(measured.counts)}`);
-    console.log(`import time: ${measured.seconds.toFixed(2)} s (importer CPU ${measured.cpuSeconds.toFixed(1)} s, PostgreSQL CPU ${cpu(pgCpuBefore, pgCpuImport)})`);
-    console.log(`providers/s: ${Math.round(providers / measured.seconds)}`);
-    console.log(`MB/s of JSON: ${(data.jsonBytes / 1024 / 1024 / measured.seconds).toFixed(1)}`);
-    console.log(`peak RSS: ${Math.max(measured.peak.sampledMb, measured.peak.vmHwmMb ?? 0)} MB (sampled every 100 ms: ${measured.peak.sampledMb} MB, VmHWM: ${measured.peak.vmHwmMb ?? 'n/a'} MB)`);
-    console.log(`raw COPY baseline (COPY into fresh version tables + the same index builds + attach) time: ${rawSeconds.toFixed(2)} s (PostgreSQL CPU ${cpu(pgCpuBaselineStart, pgCpuBaselineEnd)}); raw COPY providers/s: ${Math.round(providers / rawSeconds)}`);
-    console.log(`ratio vs raw COPY: ${(measured.seconds / rawSeconds).toFixed(2)}x`);
+    console.log(`\nraw COPY baseline (COPY into fresh version tables + the same index builds + attach) time: ${rawSeconds.toFixed(2)} s (PostgreSQL CPU ${cpu(pgCpuBaselineStart, pgCpuBaselineEnd)}); raw COPY providers/s: ${Math.round(options.providers / rawSeconds)}`);
+    for (const { workers, measured } of imports) {
+      console.log(`ratio vs raw COPY (parse worker threads: ${workers}): ${(measured.seconds / rawSeconds).toFixed(2)}x, ${Math.round(options.providers / measured.seconds)} providers/s`);
+    }
   } finally {
     await db.query(`DROP SCHEMA IF EXISTS ${BASELINE_SCHEMA} CASCADE`).catch(() => undefined);
     if (db.isInitialized) {
@@ -319,8 +344,8 @@ async function main(): Promise<void> {
 }
 
 if (process.argv[2] === '--child-import') {
-  const [, , , databaseUrl, indexPath, jsonParser] = process.argv;
-  measureImport(databaseUrl, indexPath, jsonParser as 'fast' | 'stream-json').then(
+  const [, , , databaseUrl, indexPath, jsonParser, workers] = process.argv;
+  measureImport(databaseUrl, indexPath, jsonParser as 'fast' | 'stream-json', workers === 'default' ? undefined : Number(workers)).then(
     (measurement) => process.send!(measurement, () => process.exit(0)),
     (error) => {
       console.error(error instanceof Error ? error.stack : error);

@@ -9,6 +9,8 @@ export interface ZipcodeRecord {
 }
 
 export interface ZipcodesPackage {
+  /** Every code by code (US ZIPs, and some Canadian postal codes). */
+  codes: Record<string, ZipcodeRecord>;
   lookup(zip: string | number): ZipcodeRecord | undefined;
   lookupByState(state: string): ZipcodeRecord[];
 }

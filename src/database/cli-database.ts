@@ -19,6 +19,8 @@ export interface CliDatabaseOptions {
   dataDir?: string;
   /** Apply pending migrations first, as `npm start` does (default true). */
   migrate?: boolean;
+  /** Connections of the DataSource (default 4: queries; an import COPYs through more at once). */
+  poolSize?: number;
   log?: (line: string) => void;
 }
 
@@ -82,7 +84,7 @@ export async function openCliDatabase(options: CliDatabaseOptions = {}): Promise
 
   try {
     if (options.migrate !== false) await runMigrations(url, log);
-    const dataSource = new DataSource(buildDataSourceOptions({ url, poolSize: 4 }));
+    const dataSource = new DataSource(buildDataSourceOptions({ url, poolSize: options.poolSize ?? 4 }));
     await dataSource.initialize();
     return {
       url,

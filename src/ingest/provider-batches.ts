@@ -11,6 +11,8 @@ export interface ProviderBatchSetup {
   issuerId: string;
   versionId: number;
   plans: CatalogPlanData[];
+  /** sharedZipCentroids(): shared with the workers, not copied. */
+  zipCentroids: Float64Array;
 }
 
 /** A piece of a providers.json file to parse, validate and render as COPY rows. */
@@ -52,11 +54,12 @@ class TextRows implements RowSink, RenderedRows {
 export class ProviderBatchRenderer {
   private readonly catalog: PlanCatalog;
   private readonly renderer: RowRenderer;
-  private readonly geocoder = new ZipGeocoder();
+  private readonly geocoder: ZipGeocoder;
 
   constructor(private readonly setup: ProviderBatchSetup) {
     this.catalog = PlanCatalog.fromData(setup.plans);
     this.renderer = new RowRenderer(setup.versionId);
+    this.geocoder = new ZipGeocoder(setup.zipCentroids);
   }
 
   render({ fileName, batch, recordNoBase }: ProviderBatchTask): RenderedProviderBatch {

@@ -15,7 +15,7 @@ import { CopyPlan, copyPlan, RowRenderer } from './table-rows';
 import { IssueSink, JsonRecordLocation, RecordLocation, ReportCollector } from './validation-report';
 import { createVersionTables, indexAndAttachVersionTables, PARTITIONED_TABLES, versionTableName } from './version-partitions';
 import { LoadOutcome, SourceFileDigest } from './version-publisher';
-import { ZipGeocoder } from './zip-geocoder';
+import { sharedZipCentroids, ZipGeocoder } from './zip-geocoder';
 
 /** One hash over the kinds and contents of the data files, in load order: equal hashes mean identical loads. */
 export function contentHashOf(files: ReadonlyArray<Pick<SourceFileDigest, 'kind' | 'sha256'>>): string {
@@ -155,7 +155,7 @@ export class VersionLoader {
   }
 
   private workerSetup(): ProviderBatchSetup {
-    return { issuerId: this.request.issuerId, versionId: this.versionId, plans: this.catalog.toData() };
+    return { issuerId: this.request.issuerId, versionId: this.versionId, plans: this.catalog.toData(), zipCentroids: sharedZipCentroids() };
   }
 
   /** Worker threads for this file: JSON read by the fast engine, large enough to pay for starting them. */

@@ -1,8 +1,6 @@
 import 'reflect-metadata';
 import { SingleBar } from 'cli-progress';
-import { DataSource } from 'typeorm';
 import { withCliDatabase } from '../../database/cli-database';
-import { buildDataSourceOptions } from '../../database/data-source-options';
 import { ImportError, ImportProgress, ImportResult, RejectionSample } from '../import-contract';
 import { formatBytes } from '../metered-file';
 import { cleanUpAbandonedLoads, QhpImporter } from '../qhp-importer';
@@ -10,6 +8,7 @@ import { cleanUpAbandonedLoads, QhpImporter } from '../qhp-importer';
 /**
  * npm run import -- <cms-data-index.json | plans.json providers.json drugs.json ...> --issuer 12345
  *                   [--issuer-name "Vandelay Insurance"] [--max-file-size 2GB] [--json-parser fast|stream-json]
+ *                   [--workers N]   (threads parsing providers.json; default one per core for files >= 16 MB, 0 = none)
  *
  * Uses DATABASE_URL when set; otherwise the embedded PostgreSQL of `npm start` (.data/pg): the one the
  * running app serves, or one started for the duration of the command.
@@ -17,7 +16,7 @@ import { cleanUpAbandonedLoads, QhpImporter } from '../qhp-importer';
 
 const USAGE =
   'usage: npm run import -- <cms-data-index.json | plans.json providers*.json drugs*.json | *.csv ...> --issuer <5-digit id> ' +
-  '[--issuer-name "Name"] [--max-file-size 2GB] [--json-parser fast|stream-json]';
+  '[--issuer-name "Name"] [--max-file-size 2GB] [--json-parser fast|stream-json] [--workers N]';
 const SAMPLES_SHOWN = 3;
 /** One COPY per provider table, a second lane for provider_address, and one for other queries (see copyPlan). */
 const IMPORT_POOL_SIZE = 6;
@@ -30,6 +29,7 @@ interface CliOptions {
   issuerName?: string;
   maxFileBytes?: number;
   jsonParser?: 'fast' | 'stream-json';
+  parseWorkers?: number;
 }
 
 class UsageError extends Error {}
@@ -56,15 +56,18 @@ function parseArguments(argv: string[]): CliOptions {
     if (value === undefined) throw new UsageError(`--${name} needs a value\n${USAGE}`);
     flags[name] = value;
   }
-  const known = ['issuer', 'issuer-name', 'max-file-size', 'json-parser'];
+  const known = ['issuer', 'issuer-name', 'max-file-size', 'json-parser', 'workers'];
   const unknown = Object.keys(flags).filter((name) => !known.includes(name));
   if (unknown.length) throw new UsageError(`unknown option --${unknown[0]}\n${USAGE}`);
   if (!flags.issuer) throw new UsageError(`--issuer is required (the 5-digit HIOS issuer id)\n${USAGE}`);
   if (!paths.length) throw new UsageError(`no files given\n${USAGE}`);
   const jsonParser = flags['json-parser'];
   if (jsonParser !== undefined && jsonParser !== 'fast' && jsonParser !== 'stream-json') throw new UsageError('--json-parser must be fast or stream-json');
+  const workers = flags.workers === undefined ? undefined : Number(flags.workers);
+  if (workers !== undefined && !(Number.isInteger(workers) && workers >= 0 && workers <= 64)) throw new UsageError('--workers must be a whole number from 0 to 64');
   return {
     paths,
+    parseWorkers: workers,
     issuerId: flags.issuer,
     issuerName: flags['issuer-name'],
     maxFileBytes: flags['max-file-size'] ? parseSize(flags['max-file-size']) : undefined,
@@ -140,11 +143,8 @@ async function main(): Promise<number> {
   });
 
   return withCliDatabase(
-    async ({ url, origin }) => {
+    async ({ dataSource, origin }) => {
       console.log(`database: ${origin}`);
-      // The CLI helper's pool is sized for queries; an import copies through more connections at once.
-      const dataSource = new DataSource(buildDataSourceOptions({ url, poolSize: IMPORT_POOL_SIZE }));
-      await dataSource.initialize();
       const { failedVersionIds } = await cleanUpAbandonedLoads(dataSource, ABANDONED_AFTER_MS);
       if (failedVersionIds.length) console.log(`cleaned up abandoned load(s): version ${failedVersionIds.join(', ')}`);
       const bar = progressBar();
@@ -157,6 +157,7 @@ async function main(): Promise<number> {
           loadedBy: process.env.USER ?? 'cli',
           maxFileBytes: options.maxFileBytes,
           jsonParser: options.jsonParser,
+          parseWorkers: options.parseWorkers,
           signal: abort.signal,
           onProgress: (progress) => bar.update(progress),
         });
@@ -165,11 +166,10 @@ async function main(): Promise<number> {
         return 0;
       } finally {
         bar.stop();
-        await dataSource.destroy();
       }
     },
     // Only our own lines (migrations); the embedded server's log would drown the progress bar.
-    { log: (line) => line.startsWith('applied migration') && console.log(line) },
+    { poolSize: IMPORT_POOL_SIZE, log: (line) => line.startsWith('applied migration') && console.log(line) },
   );
 }
 
