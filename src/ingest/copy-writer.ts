@@ -44,19 +44,23 @@ export class CopyTableWriter {
     if (this.pending.length >= CHUNK_CHARS) this.flush();
   }
 
-  /** Many COPY text rows at once, each ending in '\n' (a batch rendered by a worker thread). */
-  writeRows(text: string, rows: number): void {
+  /** Many COPY text rows at once as UTF-8, each ending in '\n' (a batch rendered by a worker thread). */
+  writeEncodedRows(bytes: Uint8Array, rows: number): void {
     this.flush();
+    this.throwIfFailed();
     this.rows += rows;
-    this.pending = text;
-    this.flush();
+    if (bytes.byteLength) this.leastBackedUp().write(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength));
+  }
+
+  private leastBackedUp(): CopyStreamQuery {
+    let target = this.lanes[0];
+    for (const lane of this.lanes) if (lane.writableLength < target.writableLength) target = lane;
+    return target;
   }
 
   private flush(): void {
     if (!this.pending || this.failure) return;
-    let target = this.lanes[0];
-    for (const lane of this.lanes) if (lane.writableLength < target.writableLength) target = lane;
-    target.write(this.pending);
+    this.leastBackedUp().write(this.pending);
     this.pending = '';
   }
 

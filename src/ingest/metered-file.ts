@@ -42,11 +42,13 @@ export interface MeteredReadOptions {
   name: string;
   maxBytes?: number;
   signal?: AbortSignal;
+  /** Bytes per read (default READ_CHUNK_BYTES). */
+  chunkBytes?: number;
 }
 
 /** The file's bytes in large chunks, metered; aborts and size overruns end the iteration with an error. */
 export async function* meteredChunks(path: string, meter: FileMeter, options: MeteredReadOptions): AsyncGenerator<Buffer> {
-  const stream = createReadStream(path, { highWaterMark: READ_CHUNK_BYTES, signal: options.signal });
+  const stream = createReadStream(path, { highWaterMark: options.chunkBytes ?? READ_CHUNK_BYTES, signal: options.signal });
   try {
     for await (const chunk of stream as AsyncIterable<Buffer>) {
       meter.update(chunk);

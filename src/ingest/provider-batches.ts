@@ -32,18 +32,26 @@ export interface RenderedProviderBatch {
   report: ValidationReport;
 }
 
+/** COPY text rows as UTF-8 bytes: encoded by the worker, moved (not copied) to the importing thread. */
 export interface RenderedRows {
-  text: string;
+  bytes: Uint8Array;
   rows: number;
 }
 
-class TextRows implements RowSink, RenderedRows {
-  text = '';
-  rows = 0;
+const utf8 = new TextEncoder();
+
+class TextRows implements RowSink {
+  private text = '';
+  private rows = 0;
 
   writeRow(line: string): void {
     this.text += line;
     this.rows++;
+  }
+
+  /** TextEncoder gives each result an ArrayBuffer of its own (Buffer.from may use Node's shared pool). */
+  encoded(): RenderedRows {
+    return { bytes: utf8.encode(this.text), rows: this.rows };
   }
 }
 
@@ -74,6 +82,11 @@ export class ProviderBatchRenderer {
       const provider = validateProvider(records[i], new JsonRecordLocation(index), ctx);
       if (provider) this.renderer.writeProvider(recordNoBase + index, provider, fileName, providers, addresses, networks);
     }
-    return { records: records.length, providers, addresses, networks, report: report.toReport() };
+    return { records: records.length, providers: providers.encoded(), addresses: addresses.encoded(), networks: networks.encoded(), report: report.toReport() };
   }
+}
+
+/** The buffers a rendered batch can hand over without copying (postMessage transfer list). */
+export function transferablesOf(batch: RenderedProviderBatch): ArrayBuffer[] {
+  return [batch.providers.bytes.buffer, batch.addresses.bytes.buffer, batch.networks.bytes.buffer] as ArrayBuffer[];
 }

@@ -26,8 +26,10 @@ export function contentHashOf(files: ReadonlyArray<Pick<SourceFileDigest, 'kind'
 
 type RecordHandler = (record: unknown, at: RecordLocation) => void;
 
-/** Batches (64 KB reads) queued or being rendered per worker thread: keeps them busy, memory flat. */
-const BATCHES_IN_FLIGHT_PER_WORKER = 4;
+/** Reads (so batches) for the worker threads: fewer, larger messages than the in-thread 64 KB. */
+const WORKER_BATCH_BYTES = 256 * 1024;
+/** Batches queued or being rendered per worker thread: keeps them busy, memory flat. */
+const BATCHES_IN_FLIGHT_PER_WORKER = 3;
 
 /**
  * Streams the files of one load into the tables under `versionId`: plans first (providers and drugs
@@ -180,16 +182,16 @@ export class VersionLoader {
     const inFlight: Array<Promise<RenderedProviderBatch>> = [];
     const takeOldest = async (): Promise<void> => {
       const rendered = await inFlight.shift()!;
-      providers.writeRows(rendered.providers.text, rendered.providers.rows);
-      addresses.writeRows(rendered.addresses.text, rendered.addresses.rows);
-      networks.writeRows(rendered.networks.text, rendered.networks.rows);
+      providers.writeEncodedRows(rendered.providers.bytes, rendered.providers.rows);
+      addresses.writeEncodedRows(rendered.addresses.bytes, rendered.addresses.rows);
+      networks.writeEncodedRows(rendered.networks.bytes, rendered.networks.rows);
       this.report.absorb(rendered.report);
       this.recordsRead += rendered.records;
       this.progress('reading');
       await group.drained();
     };
     try {
-      const chunks = meteredChunks(file.path, meter, { name: file.name, maxBytes: this.request.maxFileBytes, signal: this.request.signal });
+      const chunks = meteredChunks(file.path, meter, { name: file.name, maxBytes: this.request.maxFileBytes, signal: this.request.signal, chunkBytes: WORKER_BATCH_BYTES });
       for await (const chunk of chunks) {
         const batch = splitter.split(chunk, true);
         if (batch) {
