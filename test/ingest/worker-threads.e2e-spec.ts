@@ -1,9 +1,10 @@
+import { spawn } from 'node:child_process';
 import { appendFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { withNpiCheckDigit } from '../../src/common/identifiers';
 import { ImportRequest, ImportResult } from '../../src/ingest/import-contract';
-import { QhpImporter } from '../../src/ingest/qhp-importer';
+import { cleanUpAbandonedLoads, QhpImporter } from '../../src/ingest/qhp-importer';
 import { startTestApp, TestApp } from '../helpers/test-app';
 import { currentVersionId, failedImport, fixture, NO_ROWS, removeIssuers, rowsOfVersion, versionRow } from './ingest-helpers';
 
@@ -17,8 +18,8 @@ const GOLD = `${ISSUER}OH0010001`;
 const RECORDS = 6000;
 
 /** Mostly valid providers; every 50th has a bad check digit, every 97th a ZIP+4, every 200th an undefined tier. */
-function providersFile(): string {
-  const providers = Array.from({ length: RECORDS }, (_, i) => ({
+function providersFile(records = RECORDS): string {
+  const providers = Array.from({ length: records }, (_, i) => ({
     npi: i % 50 === 7 ? '1234567890' : withNpiCheckDigit(100_000_000 + i),
     type: 'INDIVIDUAL',
     name: { first: `First${i}`, last: `Last${i}` },
@@ -145,4 +146,43 @@ describe('QHP import through worker threads', () => {
     expect(await rowsOfVersion(app.db, error.versionId!)).toEqual(NO_ROWS);
     expect(await currentVersionId(app.db, ISSUER)).toBe(inWorkers.versionId);
   });
+
+  it('an import process killed mid-file (SIGKILL, workers and all) publishes nothing; the abandoned load is cleaned up', async () => {
+    const big = join(dir, 'providers-big.json');
+    writeFileSync(big, providersFile(60_000));
+    const child = spawn(process.execPath, ['-r', 'ts-node/register/transpile-only', 'src/ingest/cli/import-cli.ts', plansPath, big, '--issuer', ISSUER, '--workers', '2'], {
+      cwd: resolve(__dirname, '../..'),
+      env: { ...process.env, DATABASE_URL: process.env.TEST_DATABASE_URL },
+      stdio: 'ignore',
+    });
+    const exited = new Promise((done) => child.on('exit', done));
+    try {
+      // Killed once PostgreSQL has received provider rows of the new version (uncommitted COPY).
+      const started = Date.now();
+      let copying = false;
+      while (!copying) {
+        if (child.exitCode !== null) throw new Error(`the import ended (${child.exitCode}) before it was killed`);
+        if (Date.now() - started > 60_000) throw new Error('the import never started copying providers');
+        const [progress] = await app.db.query(
+          `SELECT p.tuples_processed::int AS n FROM pg_stat_progress_copy p JOIN pg_class c ON c.oid = p.relid WHERE c.relname ~ '^provider_v[0-9]+$'`,
+        );
+        copying = (progress?.n ?? 0) > 0;
+        if (!copying) await new Promise((r) => setTimeout(r, 20));
+      }
+    } finally {
+      child.kill('SIGKILL');
+      await exited;
+    }
+    const [loading] = await app.db.query(`SELECT id FROM dataset_version WHERE issuer_id = $1 AND status = 'loading'`, [ISSUER]);
+    expect(loading).toBeDefined();
+    expect(await currentVersionId(app.db, ISSUER)).toBe(inWorkers.versionId);
+
+    const { failedVersionIds } = await cleanUpAbandonedLoads(app.db, 0);
+    expect(failedVersionIds).toContain(Number(loading.id));
+    expect(await versionRow(app.db, Number(loading.id))).toMatchObject({ status: 'failed', published_at: null });
+    expect(await rowsOfVersion(app.db, Number(loading.id))).toEqual(NO_ROWS);
+    const [{ tables }] = await app.db.query(`SELECT count(*)::int AS tables FROM pg_class WHERE relname ~ $1`, [`_v${loading.id}$`]);
+    expect(tables).toBe(0);
+    expect(await currentVersionId(app.db, ISSUER)).toBe(inWorkers.versionId);
+  }, 90_000);
 });
