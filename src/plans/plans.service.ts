@@ -19,6 +19,23 @@ const PLAN_COLUMNS = `
   p.marketing_url AS "marketingUrl", p.formulary_url AS "formularyUrl", p.plan_contact AS "planContact",
   p.years, p.network_tiers AS "networkTiers", p.last_updated_on AS "lastUpdatedOn", p.version_id AS "versionId"`;
 
+/** One cost-sharing row of tier_cost_sharing `c` as a JSON object (CostSharingModel without its description). */
+export const COST_SHARING_JSON = `json_build_object(
+  'pharmacyType', c.pharmacy_type, 'copayAmount', c.copay_amount, 'copayOpt', c.copay_opt,
+  'coinsuranceRate', c.coinsurance_rate, 'coinsuranceOpt', c.coinsurance_opt)`;
+
+/** Cost-sharing rows as read (COST_SHARING_JSON) with their plain-language line. */
+export function describedCostSharing(rows: ReadonlyArray<Omit<CostSharingModel, 'description'>>): CostSharingModel[] {
+  return rows.map((c) => ({
+    pharmacyType: c.pharmacyType,
+    copayAmount: c.copayAmount,
+    copayOpt: c.copayOpt,
+    coinsuranceRate: c.coinsuranceRate,
+    coinsuranceOpt: c.coinsuranceOpt,
+    description: describeCostSharing(c),
+  }));
+}
+
 /** A published plan with what its dataset version holds, for telling "not covered" from "not reported". */
 export interface PublishedPlanWithSources extends PlanModel {
   hasProviderFiles: boolean;
@@ -94,10 +111,7 @@ export class PlansService {
     const rows: Array<{ versionId: number; planId: string; drugTier: string; mailOrder: boolean; costSharing: Omit<CostSharingModel, 'description'>[] }> =
       await readQuery(this.db,
         `SELECT t.version_id AS "versionId", t.plan_id AS "planId", t.drug_tier AS "drugTier", t.mail_order AS "mailOrder",
-                COALESCE(json_agg(json_build_object(
-                  'pharmacyType', c.pharmacy_type, 'copayAmount', c.copay_amount, 'copayOpt', c.copay_opt,
-                  'coinsuranceRate', c.coinsurance_rate, 'coinsuranceOpt', c.coinsurance_opt)
-                  ORDER BY c.pharmacy_type) FILTER (WHERE c.pharmacy_type IS NOT NULL), '[]') AS "costSharing"
+                COALESCE(json_agg(${COST_SHARING_JSON} ORDER BY c.pharmacy_type) FILTER (WHERE c.pharmacy_type IS NOT NULL), '[]') AS "costSharing"
            FROM plan_drug_tier t
            JOIN unnest($1::bigint[], $2::char(14)[]) AS k(version_id, plan_id)
              ON k.version_id = t.version_id AND k.plan_id = t.plan_id
@@ -112,7 +126,7 @@ export class PlansService {
       const tier: DrugTierModel = {
         drugTier: row.drugTier,
         mailOrder: row.mailOrder,
-        costSharing: row.costSharing.map((c) => ({ ...c, description: describeCostSharing(c) })),
+        costSharing: describedCostSharing(row.costSharing),
       };
       result.set(key, [...(result.get(key) ?? []), tier]);
     }
