@@ -1,4 +1,5 @@
 import type { ApolloServerPlugin } from '@apollo/server';
+import { ApolloServerPluginCacheControlDisabled } from '@apollo/server/plugin/disabled';
 import { unwrapResolverError } from '@apollo/server/errors';
 import { ApolloDriverConfig } from '@nestjs/apollo';
 import { GraphQLFormattedError } from 'graphql';
@@ -51,6 +52,23 @@ export function retryableStatusPlugin(): ApolloServerPlugin {
   };
 }
 
+/**
+ * `Cache-Control: no-store` on every GraphQL response: what Apollo's default cache-control plugin sends
+ * when no field has a cache hint (none in this schema has). That plugin is disabled because it wraps every
+ * field resolver of every request to compute those hints; add it back if a field ever gets @cacheControl.
+ */
+export function noStorePlugin(): ApolloServerPlugin {
+  return {
+    async requestDidStart() {
+      return {
+        async willSendResponse({ response }) {
+          response.http.headers.set('cache-control', 'no-store');
+        },
+      };
+    },
+  };
+}
+
 export function graphqlOptions(limits: QueryLimits = {}): Omit<ApolloDriverConfig, 'driver'> {
   return {
     path: '/graphql',
@@ -64,6 +82,12 @@ export function graphqlOptions(limits: QueryLimits = {}): Omit<ApolloDriverConfi
     // Statuses are set by retryableStatusPlugin (Nest's plugin would reset every execution error to 200).
     preserveHttpStatusForExecutionErrors: false,
     validationRules: [depthLimitRule(limits.maxDepth ?? DEFAULT_MAX_DEPTH)],
-    plugins: [offlineExplorerPlugin('/graphql'), complexityLimitPlugin(limits.maxComplexity ?? DEFAULT_MAX_COMPLEXITY), retryableStatusPlugin()],
+    plugins: [
+      offlineExplorerPlugin('/graphql'),
+      complexityLimitPlugin(limits.maxComplexity ?? DEFAULT_MAX_COMPLEXITY),
+      retryableStatusPlugin(),
+      ApolloServerPluginCacheControlDisabled(),
+      noStorePlugin(),
+    ],
   };
 }
