@@ -4,17 +4,19 @@
  *
  *   npm run bench:query -- [--providers 1000000] [--duration 15] [--connections 50] [--pool 20]
  *                          [--warmup 3] [--rounds 3] [--api-workers 1] [--pg-dir .data/bench-pg] [--log-level info]
+ *                          [--profile DIR]
  *
  * Database: DATABASE_URL when set (seeded only when it holds no published data), otherwise a throwaway
  * embedded PostgreSQL (or a kept one with --pg-dir, so a 1M-provider seed is paid once).
  * The API and the baseline each run in their own child process (one Node process each, like one
  * instance); autocannon drives them from this process, alternating in rounds (--duration is split
  * between them) so that other load on the machine affects both alike.
+ * --profile DIR writes a V8 CPU profile of the API process(es) to DIR (open it in Chrome DevTools).
  */
 import 'reflect-metadata';
 import { ChildProcess, fork } from 'node:child_process';
 import cluster from 'node:cluster';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { createServer, IncomingMessage, ServerResponse } from 'node:http';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -36,10 +38,12 @@ interface Options {
   rounds: number;
   /** API processes (node:cluster on one port); 1 = a single instance, like the baseline. */
   apiWorkers: number;
+  /** Directory for a CPU profile (node --cpu-prof) of the API process(es). */
+  profileDir: string | null;
 }
 
 function parseArgs(argv: string[]): Options {
-  const options: Options = { providers: 1_000_000, duration: 15, warmup: 3, connections: 50, pool: 20, pgDir: null, logLevel: 'info', samples: 5000, rounds: 3, apiWorkers: 1 };
+  const options: Options = { providers: 1_000_000, duration: 15, warmup: 3, connections: 50, pool: 20, pgDir: null, logLevel: 'info', samples: 5000, rounds: 3, apiWorkers: 1, profileDir: null };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
     const value = () => {
@@ -63,6 +67,7 @@ function parseArgs(argv: string[]): Options {
       case '--api-workers': options.apiWorkers = Math.max(1, int()); break;
       case '--pg-dir': options.pgDir = value(); break;
       case '--log-level': options.logLevel = value(); break;
+      case '--profile': options.profileDir = value(); break;
       default: throw new Error(`unknown option ${arg} (see the header of bench/query/bench-query.ts)`);
     }
   }
@@ -171,6 +176,7 @@ async function serveBaseline(databaseUrl: string, port: number, poolSize: number
 
 function startChild(role: 'api' | 'baseline', databaseUrl: string, port: number, options: Options): Promise<ChildProcess> {
   const execArgv = __filename.endsWith('.ts') ? ['-r', 'ts-node/register/transpile-only'] : [];
+  if (role === 'api' && options.profileDir) execArgv.push('--cpu-prof', `--cpu-prof-dir=${options.profileDir}`);
   const child = fork(__filename, ['--serve', role, databaseUrl, String(port), String(options.pool), String(role === 'api' ? options.apiWorkers : 1)], {
     execArgv,
     stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
@@ -209,6 +215,8 @@ interface Figures {
   errors: number;
   non2xx: number;
   timeouts: number;
+  /** Server CPU time per answered request, in ms (user + system, all its processes); NaN when not measured. */
+  cpuMsPerRequest: number;
 }
 
 interface Run {
@@ -219,6 +227,45 @@ interface Run {
   errors: number;
   non2xx: number;
   timeouts: number;
+  /** CPU time of the server process(es) during the run, when measurable. */
+  cpuSeconds?: number;
+}
+
+/**
+ * CPU seconds (user + system) used so far by a process and its descendants (node:cluster workers), read
+ * from /proc; null where there is no /proc. Load on the machine stretches latency, not this.
+ */
+function treeCpuSeconds(rootPid: number): number | null {
+  let stats: Array<{ pid: number; ppid: number; ticks: number }>;
+  try {
+    stats = readdirSync('/proc').filter((d) => /^\d+$/.test(d)).flatMap((d) => {
+      try {
+        // Fields after the command name "(...)": state ppid ... utime(14) stime(15), 1-based from pid.
+        const text = readFileSync(`/proc/${d}/stat`, 'utf8');
+        const f = text.slice(text.lastIndexOf(')') + 2).split(' ');
+        return [{ pid: Number(d), ppid: Number(f[1]), ticks: Number(f[11]) + Number(f[12]) }];
+      } catch {
+        return [];
+      }
+    });
+  } catch {
+    return null;
+  }
+  const wanted = new Set([rootPid]);
+  for (let grown = true; grown; ) {
+    grown = false;
+    for (const s of stats) if (wanted.has(s.ppid) && !wanted.has(s.pid)) wanted.add(s.pid), (grown = true);
+  }
+  const CLOCK_TICKS_PER_SECOND = 100;
+  return stats.filter((s) => wanted.has(s.pid)).reduce((t, s) => t + s.ticks, 0) / CLOCK_TICKS_PER_SECOND;
+}
+
+/** drive(), also counting the CPU time the server process (tree) spent on it. */
+async function driveMeasured(server: ChildProcess, url: string, bodies: string[], duration: number, connections: number): Promise<Run> {
+  const before = treeCpuSeconds(server.pid!);
+  const run = await drive(url, bodies, duration, connections);
+  const after = treeCpuSeconds(server.pid!);
+  return { ...run, cpuSeconds: before === null || after === null ? undefined : after - before };
 }
 
 function drive(url: string, bodies: string[], duration: number, connections: number): Promise<Run> {
@@ -266,6 +313,7 @@ function combine(runs: Run[]): Figures {
     errors: runs.reduce((n, r) => n + r.errors, 0),
     non2xx: runs.reduce((n, r) => n + r.non2xx, 0),
     timeouts: runs.reduce((n, r) => n + r.timeouts, 0),
+    cpuMsPerRequest: runs.every((r) => r.cpuSeconds !== undefined) ? (1000 * runs.reduce((t, r) => t + r.cpuSeconds!, 0)) / requests : NaN,
   };
 }
 
@@ -276,7 +324,8 @@ const fmt = (n: number, digits = 0) => n.toLocaleString('en-US', { minimumFracti
 function line(label: string, f: Figures): string {
   return (
     `${label.padEnd(66)} ${fmt(f.throughput).padStart(7)} req/s   p50 ${fmt(f.p50, 1).padStart(6)} ms   p90 ${fmt(f.p90, 1).padStart(6)} ms   ` +
-    `p99 ${fmt(f.p99, 1).padStart(6)} ms   max ${fmt(f.max).padStart(5)} ms   requests ${fmt(f.requests)}   errors ${f.errors + f.timeouts}   non-2xx ${f.non2xx}`
+    `p99 ${fmt(f.p99, 1).padStart(6)} ms   max ${fmt(f.max).padStart(5)} ms   requests ${fmt(f.requests)}   errors ${f.errors + f.timeouts}   non-2xx ${f.non2xx}` +
+    (Number.isNaN(f.cpuMsPerRequest) ? '' : `   server CPU ${fmt(f.cpuMsPerRequest, 2)} ms/request`)
   );
 }
 
@@ -397,13 +446,13 @@ async function main(): Promise<void> {
     const baseRounds: Run[] = [];
     for (let round = 1; round <= options.rounds; round++) {
       log(`round ${round}/${options.rounds}: API then baseline, ${options.connections} connections, ${slice} s each…`);
-      apiRounds.push(await drive(apiUrl, apiBodies, slice, options.connections));
-      baseRounds.push(await drive(baseUrl, baseBodies, slice, options.connections));
+      apiRounds.push(await driveMeasured(api, apiUrl, apiBodies, slice, options.connections));
+      baseRounds.push(await driveMeasured(base, baseUrl, baseBodies, slice, options.connections));
     }
     // Service time without queueing: one connection, so latency is the cost of one request, not the wait behind 49 others.
     log('single connection (no queueing), 3 s each…');
-    const apiSingle = combine([await drive(apiUrl, apiBodies, 3, 1)]);
-    const baseSingle = combine([await drive(baseUrl, baseBodies, 3, 1)]);
+    const apiSingle = combine([await driveMeasured(api, apiUrl, apiBodies, 3, 1)]);
+    const baseSingle = combine([await driveMeasured(base, baseUrl, baseBodies, 3, 1)]);
     await stopChild(api);
     await stopChild(base);
     const apiFigures = combine(apiRounds);
