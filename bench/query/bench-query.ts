@@ -174,8 +174,16 @@ async function serveBaseline(databaseUrl: string, port: number, poolSize: number
   });
 }
 
+/** The Node flags `npm run start:prod` runs the API with (its script in package.json, before the entry file). */
+const PRODUCTION_NODE_FLAGS: string[] = (() => {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const script: string = require('../../package.json').scripts['start:prod'];
+  return script.split(/\s+/).filter((word) => word.startsWith('--'));
+})();
+
 function startChild(role: 'api' | 'baseline', databaseUrl: string, port: number, options: Options): Promise<ChildProcess> {
-  const execArgv = __filename.endsWith('.ts') ? ['-r', 'ts-node/register/transpile-only'] : [];
+  // Both servers run with the Node flags of `npm run start:prod` (package.json).
+  const execArgv = [...PRODUCTION_NODE_FLAGS, ...(__filename.endsWith('.ts') ? ['-r', 'ts-node/register/transpile-only'] : [])];
   if (role === 'api' && options.profileDir) execArgv.push('--cpu-prof', `--cpu-prof-dir=${options.profileDir}`);
   const child = fork(__filename, ['--serve', role, databaseUrl, String(port), String(options.pool), String(role === 'api' ? options.apiWorkers : 1)], {
     execArgv,
