@@ -2,8 +2,8 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { readQuery } from '../database/read-query';
-import { CostSharingModel, DrugTierModel } from '../plans/models/plan.model';
-import { COST_SHARING_JSON, describedCostSharing, PlansService, PublishedPlanWithSources } from '../plans/plans.service';
+import { DrugTierModel } from '../plans/models/plan.model';
+import { PlansService, PublishedPlanWithSources } from '../plans/plans.service';
 import { coversYear } from '../providers/network.service';
 import { AnswerOutcome } from '../quality/models/answer-outcome';
 import { ProvenanceModel, ProvenanceRecordType } from '../quality/models/provenance.model';
@@ -21,9 +21,7 @@ interface EntryRow {
   years: number[];
   /** The drugs file that listed this drug in the plan's version. */
   drugSourceFile: string | null;
-  /** The entry's tier as the plan's formulary defines it (mail order, cost sharing); null when it does not. */
-  tierMailOrder: boolean | null;
-  tierCostSharing: Array<Omit<CostSharingModel, 'description'>> | null;
+  versionId: number;
 }
 
 const PREFERRED_SUMMARY_TYPE = '1-MONTH-IN-RETAIL';
@@ -59,12 +57,18 @@ export class DrugCoverageService {
   async checkDrugs(rxcuis: string[], planIds: string[], year?: number | null): Promise<DrugCoverageModel[]> {
     const uniqueDrugs = [...new Set(rxcuis)];
     const uniquePlans = [...new Set(planIds)];
-    // One round trip (see readQuery): each entry comes with its own tier, the only one an answer needs.
-    const [plans, entries, drugs] = await Promise.all([
+    // One round trip (see readQuery): the tiers come with the entries, only those the entries are on.
+    const [plans, entries, drugs, tiers] = await Promise.all([
       this.plans.findPublishedPlansWithSources(uniquePlans),
       this.findEntries(uniqueDrugs, uniquePlans),
       this.findDrugs(uniqueDrugs),
+      this.plans.findPublishedTiersOfDrugs(uniqueDrugs, uniquePlans),
     ]);
+    // Statements that did not share a snapshot (not batched) may straddle a publish: read the missing ones by version.
+    const missing = new Map(entries.filter((e) => !tiers.has(`${e.versionId}:${e.planId}`)).map((e) => [`${e.versionId}:${e.planId}`, e]));
+    if (missing.size) {
+      for (const [key, planTiers] of await this.plans.findDrugTiers([...missing.values()])) tiers.set(key, planTiers);
+    }
     const planById = new Map(plans.map((p) => [p.planId, p]));
     const drugById = new Map(drugs.map((d) => [d.rxnormId, d]));
 
@@ -73,7 +77,8 @@ export class DrugCoverageService {
       for (const planId of uniquePlans) {
         const plan = planById.get(planId) ?? null;
         const entry = entries.find((e) => e.rxnormId === rxnormId && e.planId === planId && coversYear(e.years, year));
-        answers.push(this.answer(rxnormId, planId, year ?? null, plan, entry ?? null, drugById.get(rxnormId) ?? null));
+        const planTiers = entry ? tiers.get(`${entry.versionId}:${planId}`) ?? [] : [];
+        answers.push(this.answer(rxnormId, planId, year ?? null, plan, entry ?? null, drugById.get(rxnormId) ?? null, planTiers));
       }
     }
     return answers;
@@ -86,6 +91,7 @@ export class DrugCoverageService {
     plan: PublishedPlan | null,
     entry: EntryRow | null,
     drug: DrugModel | null,
+    planTiers: DrugTierModel[],
   ): DrugCoverageModel {
     const drugName = drug?.drugName ?? `RXCUI ${rxnormId}`;
     const base = {
@@ -114,8 +120,7 @@ export class DrugCoverageService {
         message: `${drugName} is not on the formulary of ${plan.marketingName}.`,
       };
     }
-    const tier: Omit<DrugTierModel, 'drugTier'> | null =
-      entry.tierCostSharing === null ? null : { mailOrder: entry.tierMailOrder!, costSharing: describedCostSharing(entry.tierCostSharing) };
+    const tier = planTiers.find((t) => t.drugTier === entry.drugTier) ?? null;
     const costSharing = tier?.costSharing ?? [];
     const summaryRule = summaryCostSharing(costSharing);
     const restrictions = [
@@ -149,17 +154,10 @@ export class DrugCoverageService {
     return readQuery(this.db,
       `SELECT f.plan_id AS "planId", f.rxnorm_id AS "rxnormId", f.drug_tier AS "drugTier",
               f.prior_authorization AS "priorAuthorization", f.step_therapy AS "stepTherapy",
-              f.quantity_limit AS "quantityLimit", f.years, d.source_file AS "drugSourceFile",
-              t.mail_order AS "tierMailOrder",
-              CASE WHEN t.drug_tier IS NOT NULL THEN
-                (SELECT COALESCE(json_agg(${COST_SHARING_JSON} ORDER BY c.pharmacy_type), '[]')
-                   FROM tier_cost_sharing c
-                  WHERE c.version_id = f.version_id AND c.plan_id = f.plan_id AND c.drug_tier = f.drug_tier)
-              END AS "tierCostSharing"
+              f.quantity_limit AS "quantityLimit", f.years, d.source_file AS "drugSourceFile", f.version_id AS "versionId"
          FROM formulary_entry f
          JOIN issuer i ON i.current_version_id = f.version_id
          LEFT JOIN drug d ON d.version_id = f.version_id AND d.rxnorm_id = f.rxnorm_id
-         LEFT JOIN plan_drug_tier t ON t.version_id = f.version_id AND t.plan_id = f.plan_id AND t.drug_tier = f.drug_tier
         WHERE f.rxnorm_id = ANY($1::text[]) AND f.plan_id = ANY($2::char(14)[])`,
       [rxcuis, planIds],
     );

@@ -19,23 +19,6 @@ const PLAN_COLUMNS = `
   p.marketing_url AS "marketingUrl", p.formulary_url AS "formularyUrl", p.plan_contact AS "planContact",
   p.years, p.network_tiers AS "networkTiers", p.last_updated_on AS "lastUpdatedOn", p.version_id AS "versionId"`;
 
-/** One cost-sharing row of tier_cost_sharing `c` as a JSON object (CostSharingModel without its description). */
-export const COST_SHARING_JSON = `json_build_object(
-  'pharmacyType', c.pharmacy_type, 'copayAmount', c.copay_amount, 'copayOpt', c.copay_opt,
-  'coinsuranceRate', c.coinsurance_rate, 'coinsuranceOpt', c.coinsurance_opt)`;
-
-/** Cost-sharing rows as read (COST_SHARING_JSON) with their plain-language line. */
-export function describedCostSharing(rows: ReadonlyArray<Omit<CostSharingModel, 'description'>>): CostSharingModel[] {
-  return rows.map((c) => ({
-    pharmacyType: c.pharmacyType,
-    copayAmount: c.copayAmount,
-    copayOpt: c.copayOpt,
-    coinsuranceRate: c.coinsuranceRate,
-    coinsuranceOpt: c.coinsuranceOpt,
-    description: describeCostSharing(c),
-  }));
-}
-
 /** A published plan with what its dataset version holds, for telling "not covered" from "not reported". */
 export interface PublishedPlanWithSources extends PlanModel {
   hasProviderFiles: boolean;
@@ -106,27 +89,56 @@ export class PlansService {
 
   /** Drug tiers with their cost sharing for (version, plan) pairs, keyed "version:plan". */
   async findDrugTiers(keys: ReadonlyArray<{ versionId: number; planId: string }>): Promise<Map<string, DrugTierModel[]>> {
-    const result = new Map<string, DrugTierModel[]>();
-    if (!keys.length) return result;
+    if (!keys.length) return new Map();
+    return this.readDrugTiers(
+      `JOIN unnest($1::bigint[], $2::char(14)[]) AS k(version_id, plan_id) ON k.version_id = t.version_id AND k.plan_id = t.plan_id`,
+      'TRUE',
+      [keys.map((k) => k.versionId), keys.map((k) => k.planId)],
+    );
+  }
+
+  /**
+   * The published tiers that formulary entries of these drugs in these plans are on, keyed "version:plan"
+   * (each tier once, however many of the drugs are on it). Needs no version ids, so it can travel in the
+   * same round trip as the entries themselves.
+   */
+  async findPublishedTiersOfDrugs(rxcuis: readonly string[], planIds: readonly string[]): Promise<Map<string, DrugTierModel[]>> {
+    if (!rxcuis.length || !planIds.length) return new Map();
+    return this.readDrugTiers(
+      'JOIN issuer i ON i.current_version_id = t.version_id',
+      `t.plan_id = ANY($2::char(14)[])
+          AND EXISTS (SELECT 1 FROM formulary_entry f
+                       WHERE f.version_id = t.version_id AND f.plan_id = t.plan_id AND f.drug_tier = t.drug_tier
+                         AND f.rxnorm_id = ANY($1::text[]))`,
+      [rxcuis, planIds],
+    );
+  }
+
+  /** Tiers `t` (plan_drug_tier) selected by `joins` and `where`, with their cost sharing, keyed "version:plan". */
+  private async readDrugTiers(joins: string, where: string, parameters: unknown[]): Promise<Map<string, DrugTierModel[]>> {
     const rows: Array<{ versionId: number; planId: string; drugTier: string; mailOrder: boolean; costSharing: Omit<CostSharingModel, 'description'>[] }> =
       await readQuery(this.db,
         `SELECT t.version_id AS "versionId", t.plan_id AS "planId", t.drug_tier AS "drugTier", t.mail_order AS "mailOrder",
-                COALESCE(json_agg(${COST_SHARING_JSON} ORDER BY c.pharmacy_type) FILTER (WHERE c.pharmacy_type IS NOT NULL), '[]') AS "costSharing"
+                COALESCE(json_agg(json_build_object(
+                  'pharmacyType', c.pharmacy_type, 'copayAmount', c.copay_amount, 'copayOpt', c.copay_opt,
+                  'coinsuranceRate', c.coinsurance_rate, 'coinsuranceOpt', c.coinsurance_opt)
+                  ORDER BY c.pharmacy_type) FILTER (WHERE c.pharmacy_type IS NOT NULL), '[]') AS "costSharing"
            FROM plan_drug_tier t
-           JOIN unnest($1::bigint[], $2::char(14)[]) AS k(version_id, plan_id)
-             ON k.version_id = t.version_id AND k.plan_id = t.plan_id
+           ${joins}
            LEFT JOIN tier_cost_sharing c
              ON c.version_id = t.version_id AND c.plan_id = t.plan_id AND c.drug_tier = t.drug_tier
+          WHERE ${where}
           GROUP BY t.version_id, t.plan_id, t.drug_tier, t.mail_order
           ORDER BY t.plan_id, t.drug_tier`,
-        [keys.map((k) => k.versionId), keys.map((k) => k.planId)],
+        parameters,
       );
+    const result = new Map<string, DrugTierModel[]>();
     for (const row of rows) {
       const key = `${row.versionId}:${row.planId}`;
       const tier: DrugTierModel = {
         drugTier: row.drugTier,
         mailOrder: row.mailOrder,
-        costSharing: describedCostSharing(row.costSharing),
+        costSharing: row.costSharing.map((c) => ({ ...c, description: describeCostSharing(c) })),
       };
       result.set(key, [...(result.get(key) ?? []), tier]);
     }
