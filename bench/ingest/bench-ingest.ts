@@ -24,7 +24,7 @@ import { BenchData, writeBenchData } from './qhp-bench-data';
  *
  *   npm run bench:ingest -- [--providers 1000000] [--plans 30] [--drugs 5000] [--pretty]
  *                           [--json-parser fast|stream-json] [--workers N[,M...]] [--keep]
- * --workers: the importer's parse worker threads (default: its own choice, one per core; 0 = none);
+ * --workers: the importer's parse worker threads (default: its own choice, one per core but one; 0 = none);
  * a list (--workers 0,2) imports once per setting, each into a fresh state, all against one baseline.
  * Uses DATABASE_URL when set, else a throwaway embedded PostgreSQL (fsync off).
  */

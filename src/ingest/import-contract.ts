@@ -36,7 +36,7 @@ export interface ImportRequest {
   jsonParser?: 'fast' | 'stream-json';
   /**
    * Worker threads that parse, validate and render providers.json files (fast JSON engine); 0 keeps
-   * all work in the importing thread. Default: one per core for files of 16 MB or more, else 0.
+   * all work in the importing thread. Default: one per core but one (at least one) for files of 16 MB or more, else 0.
    */
   parseWorkers?: number;
 }

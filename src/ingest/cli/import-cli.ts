@@ -8,7 +8,7 @@ import { cleanUpAbandonedLoads, QhpImporter } from '../qhp-importer';
 /**
  * npm run import -- <cms-data-index.json | plans.json providers.json drugs.json ...> --issuer 12345
  *                   [--issuer-name "Vandelay Insurance"] [--max-file-size 2GB] [--json-parser fast|stream-json]
- *                   [--workers N]   (threads parsing providers.json; default one per core for files >= 16 MB, 0 = none)
+ *                   [--workers N]   (threads parsing providers.json; default one per core but one for files >= 16 MB, 0 = none)
  *
  * Uses DATABASE_URL when set; otherwise the embedded PostgreSQL of `npm start` (.data/pg): the one the
  * running app serves, or one started for the duration of the command.
