@@ -31,6 +31,12 @@ const WORKER_BATCH_BYTES = 256 * 1024;
 /** Batches queued or being rendered per worker thread: keeps them busy, memory flat. */
 const BATCHES_IN_FLIGHT_PER_WORKER = 3;
 
+/** The worker threads of a load, and the renderer this thread uses while they start. */
+interface ProviderThreads {
+  pool: ProviderWorkerPool;
+  inThread: ProviderBatchRenderer;
+}
+
 /**
  * Streams the files of one load into the tables under `versionId`: plans first (providers and drugs
  * are checked against them), then providers, then drugs; each table through its own COPY.
@@ -47,7 +53,6 @@ export class VersionLoader {
   private recordsRead = 0;
   private nextRecordNo = 0;
   private current: { file: SourceFile; meter: FileMeter } | null = null;
-  private inThreadRenderer: ProviderBatchRenderer | null = null;
 
   constructor(
     private readonly pool: Pool,
@@ -130,7 +135,7 @@ export class VersionLoader {
    * whichever thread renders it); the next file's base follows the last index.
    */
   private async loadProviders(files: SourceFile[]): Promise<void> {
-    let pool: ProviderWorkerPool | null = null;
+    let workerThreads: ProviderThreads | null = null;
     try {
       await this.copy(this.copies.providers, async (group) => {
         const [providers, addresses, networks] = group.writers;
@@ -138,8 +143,11 @@ export class VersionLoader {
           const base = this.nextRecordNo;
           const workers = this.parseWorkersFor(file);
           if (workers > 0) {
-            pool ??= new ProviderWorkerPool(workers, this.workerSetup());
-            this.nextRecordNo = base + (await this.streamProvidersThroughWorkers(file, pool, workers, base, group));
+            if (!workerThreads) {
+              const setup = this.workerSetup();
+              workerThreads = { pool: new ProviderWorkerPool(workers, setup), inThread: new ProviderBatchRenderer(setup) };
+            }
+            this.nextRecordNo = base + (await this.streamProvidersThroughWorkers(file, workerThreads, workers, base, group));
             continue;
           }
           const ctx = { issues: new IssueSink(file.name, this.report), issuerId: this.request.issuerId, catalog: this.catalog, geocoder: this.geocoder };
@@ -152,7 +160,8 @@ export class VersionLoader {
         }
       });
     } finally {
-      await (pool as ProviderWorkerPool | null)?.close();
+      // (Assigned in the callback above: TypeScript cannot see that, hence the cast.)
+      await (workerThreads as ProviderThreads | null)?.pool.close();
     }
   }
 
@@ -172,13 +181,16 @@ export class VersionLoader {
    * batches; their rows and reports are taken in file order (same report, same rows as in-thread).
    * At most a few batches per worker are in flight, so memory stays flat. Returns the records read.
    */
-  private async streamProvidersThroughWorkers(file: SourceFile, pool: ProviderWorkerPool, workers: number, base: number, group: CopyWriterGroup): Promise<number> {
+  private async streamProvidersThroughWorkers(
+    file: SourceFile,
+    { pool, inThread }: ProviderThreads,
+    workers: number,
+    base: number,
+    group: CopyWriterGroup,
+  ): Promise<number> {
     const [providers, addresses, networks] = group.writers;
-    const meter = new FileMeter();
-    this.current = { file, meter };
+    const { meter, chunks } = this.openFile(file, WORKER_BATCH_BYTES);
     const splitter = new JsonArraySplitter(file.name);
-    this.inThreadRenderer ??= new ProviderBatchRenderer(this.workerSetup());
-    const inThread = this.inThreadRenderer;
     const inFlight: Array<Promise<RenderedProviderBatch>> = [];
     const takeOldest = async (): Promise<void> => {
       const rendered = await inFlight.shift()!;
@@ -191,7 +203,6 @@ export class VersionLoader {
       await group.drained();
     };
     try {
-      const chunks = meteredChunks(file.path, meter, { name: file.name, maxBytes: this.request.maxFileBytes, signal: this.request.signal, chunkBytes: WORKER_BATCH_BYTES });
       for await (const chunk of chunks) {
         const batch = splitter.split(chunk, true);
         if (batch) {
@@ -209,9 +220,7 @@ export class VersionLoader {
     } finally {
       inFlight.length = 0;
     }
-    this.digests.push({ name: file.name, kind: file.kind, bytes: meter.bytesRead, sha256: meter.sha256() });
-    this.bytesOfFinishedFiles += meter.bytesRead;
-    this.current = null;
+    this.closeFile(file, meter);
     return splitter.index;
   }
 
@@ -246,8 +255,22 @@ export class VersionLoader {
     }
   }
 
-  private batchesOf(file: SourceFile, meter: FileMeter): AsyncGenerator<RecordBatch> {
-    const chunks = meteredChunks(file.path, meter, { name: file.name, maxBytes: this.request.maxFileBytes, signal: this.request.signal });
+  /** Starts reading `file`: its bytes in chunks, metered (count, SHA-256, size limit, abort), and shown in progress. */
+  private openFile(file: SourceFile, chunkBytes?: number): { meter: FileMeter; chunks: AsyncGenerator<Buffer> } {
+    const meter = new FileMeter();
+    this.current = { file, meter };
+    const chunks = meteredChunks(file.path, meter, { name: file.name, maxBytes: this.request.maxFileBytes, signal: this.request.signal, chunkBytes });
+    return { meter, chunks };
+  }
+
+  /** `file` was read to its end: its digest joins the load's. */
+  private closeFile(file: SourceFile, meter: FileMeter): void {
+    this.digests.push({ name: file.name, kind: file.kind, bytes: meter.bytesRead, sha256: meter.sha256() });
+    this.bytesOfFinishedFiles += meter.bytesRead;
+    this.current = null;
+  }
+
+  private batchesOf(file: SourceFile, chunks: AsyncGenerator<Buffer>, meter: FileMeter): AsyncGenerator<RecordBatch> {
     if (file.kind === 'providers-csv') return readProviderCsv(chunks, file.name, new IssueSink(file.name, this.report));
     if (file.kind === 'drugs-csv') return readDrugCsv(chunks, file.name, new IssueSink(file.name, this.report));
     const engine: JsonEngine = this.request.jsonParser ?? 'fast';
@@ -256,9 +279,8 @@ export class VersionLoader {
 
   /** Feeds every record of the file to `handle`, waiting on `drained` (COPY backpressure) between batches. */
   private async streamFile(file: SourceFile, handle: RecordHandler, drained?: () => Promise<void>): Promise<void> {
-    const meter = new FileMeter();
-    this.current = { file, meter };
-    for await (const batch of this.batchesOf(file, meter)) {
+    const { meter, chunks } = this.openFile(file);
+    for await (const batch of this.batchesOf(file, chunks, meter)) {
       const { records, firstIndex, locations } = batch;
       for (let i = 0; i < records.length; i++) handle(records[i], locations?.[i] ?? new JsonRecordLocation(firstIndex + i));
       this.recordsRead += records.length;
@@ -266,9 +288,7 @@ export class VersionLoader {
       if (drained) await drained();
       this.request.signal?.throwIfAborted();
     }
-    this.digests.push({ name: file.name, kind: file.kind, bytes: meter.bytesRead, sha256: meter.sha256() });
-    this.bytesOfFinishedFiles += meter.bytesRead;
-    this.current = null;
+    this.closeFile(file, meter);
   }
 
   progress(phase: ImportProgress['phase']): void {
