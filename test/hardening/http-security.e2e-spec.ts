@@ -44,6 +44,12 @@ describe('HTTP security', () => {
     expect(csp).toContain("frame-ancestors 'none'");
   });
 
+  it('marks GraphQL answers Cache-Control: no-store (published versions change them at any time)', async () => {
+    const res = await request(app.getHttpServer()).post('/graphql').send(QUERY);
+    expect(res.status).toBe(200);
+    expect(res.headers['cache-control']).toBe('no-store');
+  });
+
   it('lets the offline explorer (GET /explorer and GET /graphql) run its inline bootstrap script, and nothing from elsewhere', async () => {
     for (const path of ['/explorer', '/graphql']) {
       const res = await request(app.getHttpServer()).get(path).set('Accept', 'text/html');
