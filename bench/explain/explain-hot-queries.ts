@@ -3,7 +3,7 @@
  * big tables (provider, provider_address, network_membership, formulary_entry).
  *
  *   npx ts-node --transpile-only bench/explain/explain-hot-queries.ts [--providers 1000000]
- *       [--search-indexes during|after] [--pg-dir DIR] [--out FILE]
+ *       [--search-indexes during|after] [--pg-dir DIR]
  *
  * Seeds N demo providers (seeds/write-qhp-files.ts) through the real importer into a throwaway embedded
  * PostgreSQL (or a kept one with --pg-dir, seeded once), runs ANALYZE, then explains every hot query with

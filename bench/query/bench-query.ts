@@ -225,6 +225,8 @@ interface Figures {
   timeouts: number;
   /** Server CPU time per answered request, in ms (user + system, all its processes); NaN when not measured. */
   cpuMsPerRequest: number;
+  /** PostgreSQL's CPU time (postmaster and backends) per answered request, in ms; NaN when not measured. */
+  postgresCpuMsPerRequest: number;
 }
 
 interface Run {
@@ -237,6 +239,8 @@ interface Run {
   timeouts: number;
   /** CPU time of the server process(es) during the run, when measurable. */
   cpuSeconds?: number;
+  /** CPU time of PostgreSQL during the run, when it runs on this machine. */
+  postgresCpuSeconds?: number;
 }
 
 /**
@@ -248,10 +252,11 @@ function treeCpuSeconds(rootPid: number): number | null {
   try {
     stats = readdirSync('/proc').filter((d) => /^\d+$/.test(d)).flatMap((d) => {
       try {
-        // Fields after the command name "(...)": state ppid ... utime(14) stime(15), 1-based from pid.
+        // Fields after the command name "(...)": state ppid ... utime(14) stime(15) cutime(16) cstime(17), 1-based
+        // from pid. cutime/cstime hold the CPU of children that ended (PostgreSQL backends, autovacuum workers).
         const text = readFileSync(`/proc/${d}/stat`, 'utf8');
         const f = text.slice(text.lastIndexOf(')') + 2).split(' ');
-        return [{ pid: Number(d), ppid: Number(f[1]), ticks: Number(f[11]) + Number(f[12]) }];
+        return [{ pid: Number(d), ppid: Number(f[1]), ticks: Number(f[11]) + Number(f[12]) + Number(f[13]) + Number(f[14]) }];
       } catch {
         return [];
       }
@@ -268,12 +273,31 @@ function treeCpuSeconds(rootPid: number): number | null {
   return stats.filter((s) => wanted.has(s.pid)).reduce((t, s) => t + s.ticks, 0) / CLOCK_TICKS_PER_SECOND;
 }
 
-/** drive(), also counting the CPU time the server process (tree) spent on it. */
-async function driveMeasured(server: ChildProcess, url: string, bodies: string[], duration: number, connections: number): Promise<Run> {
-  const before = treeCpuSeconds(server.pid!);
+/** The postmaster's process id, when PostgreSQL runs on this machine (its data directory is readable here). */
+async function findPostmasterPid(databaseUrl: string): Promise<number | null> {
+  const pool = new Pool({ connectionString: databaseUrl, max: 1 });
+  try {
+    const { rows } = await pool.query('SHOW data_directory');
+    const pid = Number(readFileSync(join(rows[0].data_directory, 'postmaster.pid'), 'utf8').split('\n')[0]);
+    return Number.isInteger(pid) && pid > 0 ? pid : null;
+  } catch {
+    return null;
+  } finally {
+    await pool.end();
+  }
+}
+
+/**
+ * drive(), also counting the CPU time the server process (tree) spent on it, and PostgreSQL's (its
+ * backends serve both servers' pools, but only the one under load is busy).
+ */
+async function driveMeasured(server: ChildProcess, url: string, bodies: string[], duration: number, connections: number, postmasterPid: number | null): Promise<Run> {
+  const cpu = () => ({ server: treeCpuSeconds(server.pid!), postgres: postmasterPid ? treeCpuSeconds(postmasterPid) : null });
+  const before = cpu();
   const run = await drive(url, bodies, duration, connections);
-  const after = treeCpuSeconds(server.pid!);
-  return { ...run, cpuSeconds: before === null || after === null ? undefined : after - before };
+  const after = cpu();
+  const spent = (a: number | null, b: number | null) => (a === null || b === null ? undefined : b - a);
+  return { ...run, cpuSeconds: spent(before.server, after.server), postgresCpuSeconds: spent(before.postgres, after.postgres) };
 }
 
 function drive(url: string, bodies: string[], duration: number, connections: number): Promise<Run> {
@@ -322,6 +346,7 @@ function combine(runs: Run[]): Figures {
     non2xx: runs.reduce((n, r) => n + r.non2xx, 0),
     timeouts: runs.reduce((n, r) => n + r.timeouts, 0),
     cpuMsPerRequest: runs.every((r) => r.cpuSeconds !== undefined) ? (1000 * runs.reduce((t, r) => t + r.cpuSeconds!, 0)) / requests : NaN,
+    postgresCpuMsPerRequest: runs.every((r) => r.postgresCpuSeconds !== undefined) ? (1000 * runs.reduce((t, r) => t + r.postgresCpuSeconds!, 0)) / requests : NaN,
   };
 }
 
@@ -333,7 +358,8 @@ function line(label: string, f: Figures): string {
   return (
     `${label.padEnd(66)} ${fmt(f.throughput).padStart(7)} req/s   p50 ${fmt(f.p50, 1).padStart(6)} ms   p90 ${fmt(f.p90, 1).padStart(6)} ms   ` +
     `p99 ${fmt(f.p99, 1).padStart(6)} ms   max ${fmt(f.max).padStart(5)} ms   requests ${fmt(f.requests)}   errors ${f.errors + f.timeouts}   non-2xx ${f.non2xx}` +
-    (Number.isNaN(f.cpuMsPerRequest) ? '' : `   server CPU ${fmt(f.cpuMsPerRequest, 2)} ms/request`)
+    (Number.isNaN(f.cpuMsPerRequest) ? '' : `   server CPU ${fmt(f.cpuMsPerRequest, 2)} ms/request`) +
+    (Number.isNaN(f.postgresCpuMsPerRequest) ? '' : `   PostgreSQL CPU ${fmt(f.postgresCpuMsPerRequest, 2)} ms/request`)
   );
 }
 
@@ -427,6 +453,7 @@ async function main(): Promise<void> {
     await pool.query('VACUUM ANALYZE').catch(() => undefined);
     await pool.end();
 
+    const postmasterPid = await findPostmasterPid(databaseUrl);
     const { lookups, counts } = await sampleLookups(databaseUrl, options.samples);
     log(`dataset: ${Object.entries(counts).map(([k, v]) => `${k} ${fmt(v)}`).join(', ')}`);
     if (counts.providers < options.providers * 0.9) {
@@ -454,13 +481,13 @@ async function main(): Promise<void> {
     const baseRounds: Run[] = [];
     for (let round = 1; round <= options.rounds; round++) {
       log(`round ${round}/${options.rounds}: API then baseline, ${options.connections} connections, ${slice} s each…`);
-      apiRounds.push(await driveMeasured(api, apiUrl, apiBodies, slice, options.connections));
-      baseRounds.push(await driveMeasured(base, baseUrl, baseBodies, slice, options.connections));
+      apiRounds.push(await driveMeasured(api, apiUrl, apiBodies, slice, options.connections, postmasterPid));
+      baseRounds.push(await driveMeasured(base, baseUrl, baseBodies, slice, options.connections, postmasterPid));
     }
     // Service time without queueing: one connection, so latency is the cost of one request, not the wait behind 49 others.
     log('single connection (no queueing), 3 s each…');
-    const apiSingle = combine([await driveMeasured(api, apiUrl, apiBodies, 3, 1)]);
-    const baseSingle = combine([await driveMeasured(base, baseUrl, baseBodies, 3, 1)]);
+    const apiSingle = combine([await driveMeasured(api, apiUrl, apiBodies, 3, 1, postmasterPid)]);
+    const baseSingle = combine([await driveMeasured(base, baseUrl, baseBodies, 3, 1, postmasterPid)]);
     await stopChild(api);
     await stopChild(base);
     const apiFigures = combine(apiRounds);

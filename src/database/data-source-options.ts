@@ -2,6 +2,7 @@ import { types } from 'pg';
 import { DataSource, DataSourceOptions } from 'typeorm';
 import { MIGRATIONS } from '../../migrations';
 import { ENTITIES } from './entities';
+import { POOLED_PLAN_CACHE_MODE } from './plan-cache';
 
 // numeric and bigint arrive as strings by default; our values (dollars, rates, version ids) fit in doubles.
 types.setTypeParser(types.builtins.NUMERIC, (value) => parseFloat(value));
@@ -35,6 +36,8 @@ export function buildDataSourceOptions(settings: DatabaseSettings): DataSourceOp
       max: settings.poolSize ?? 20,
       connectionTimeoutMillis: 5_000,
       application_name: 'coverage-api',
+      // Generic plans for prepared lookups (see plan-cache.ts).
+      options: `-c plan_cache_mode=${POOLED_PLAN_CACHE_MODE}`,
     },
   };
 }

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
+import { planForOwnValues } from '../database/plan-cache';
 import { readQuery } from '../database/read-query';
 import { daysSince, share } from './days-since';
 import { IssuerDataQualityModel, PlanDataQualityModel } from './models/data-quality.model';
@@ -164,6 +165,8 @@ export class DataQualityService {
     if (!missing.length) return;
     const ids = missing.map((m) => m.id);
     await this.db.transaction(async (tx) => {
+      // Aggregates over whole versions: plans for these version ids' sizes, not generic ones.
+      await planForOwnValues(tx);
       await tx.query(
         `WITH with_phone AS (${LISTINGS_WITH_PHONE}),
               members AS (

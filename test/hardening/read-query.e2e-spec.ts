@@ -5,6 +5,7 @@
 import { DataSource, QueryFailedError } from 'typeorm';
 import { buildDataSourceOptions } from '../../src/database/data-source-options';
 import { readBatchScope, readQuery, resetReadQueryState } from '../../src/database/read-query';
+import { RESEARCH_QUERY, searchQuery } from '../../src/search/search-query';
 import { testDatabaseUrl } from '../helpers/test-app';
 
 const TYPED = `SELECT $1::int AS n, 9007199254740::bigint AS big, 12.50::numeric AS amount, 0.25::float8 AS rate,
@@ -78,5 +79,36 @@ describe('readQuery', () => {
     acquisitions = 0;
     await Promise.all([readQuery(db, ORDERED, [1]), readQuery(db, ORDERED, [2])]);
     expect(acquisitions).toBe(2);
+  });
+});
+
+/**
+ * Pooled sessions run prepared lookups with their generic plan (planning each execution again cost more
+ * than running it), while search statements still get a plan for their own values.
+ */
+describe('plan cache mode', () => {
+  let db: DataSource;
+
+  beforeAll(async () => {
+    // One connection: the prepared statement and pg_prepared_statements are that session's.
+    db = new DataSource(buildDataSourceOptions({ url: testDatabaseUrl(), poolSize: 1 }));
+    await db.initialize();
+  });
+  afterAll(() => db?.destroy());
+  beforeEach(() => resetReadQueryState());
+
+  it('a prepared lookup is never planned again after its first execution', async () => {
+    const lookup = `SELECT count(*)::int AS n FROM generate_series(1, 100) g WHERE g = ANY($1::int[])`;
+    for (let i = 1; i <= 8; i++) expect(await readQuery(db, lookup, [[i, 50, 500]])).toEqual([{ n: 2 }]);
+    const [statement] = await db.query(`SELECT generic_plans, custom_plans FROM pg_prepared_statements WHERE statement = $1`, [lookup]);
+    // PostgreSQL's default (auto) would have made at least 5 custom plans before considering the generic one.
+    expect(statement).toEqual({ generic_plans: 8, custom_plans: 0 });
+  });
+
+  it('search and research statements are planned for their own values, in a transaction that leaves the session as it was', async () => {
+    const mode = `SELECT current_setting('plan_cache_mode') AS mode, $1::text AS label`;
+    expect(await searchQuery(db, mode, ['search'])).toEqual([{ mode: 'force_custom_plan', label: 'search' }]);
+    expect(await searchQuery(db, mode, ['research'], RESEARCH_QUERY)).toEqual([{ mode: 'force_custom_plan', label: 'research' }]);
+    expect(await db.query(`SELECT current_setting('plan_cache_mode') AS mode`)).toEqual([{ mode: 'force_generic_plan' }]);
   });
 });
