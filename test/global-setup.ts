@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -24,5 +25,7 @@ export default async function globalSetup(): Promise<void> {
     url = database.url;
   }
   process.env.TEST_DATABASE_URL = url;
+  // The key sealing reporters' contact emails (required when a test starts the API with NODE_ENV=production).
+  process.env.PERSONAL_DATA_KEY ??= randomBytes(32).toString('base64');
   await runMigrations(url);
 }

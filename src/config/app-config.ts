@@ -39,6 +39,8 @@ export interface AppConfig {
   trustProxy: boolean | number | string;
   /** Hard deadline for a graceful stop (in-flight requests get up to 10 s of it), then the process exits 1. */
   shutdownGraceMs: number;
+  /** AES-256 key sealing reporters' contact emails (PERSONAL_DATA_KEY); required in production. */
+  personalDataKey: Buffer | null;
 }
 
 export class ConfigError extends Error {}
@@ -156,6 +158,27 @@ function trustProxy(env: NodeJS.ProcessEnv): boolean | number | string {
   return raw; // e.g. "loopback, 10.0.0.0/8" (express trust proxy syntax)
 }
 
+/** A 32-byte key given in base64 (or 64 hex digits); `source` names where it came from in the error. */
+export function decodePersonalDataKey(raw: string, source = 'PERSONAL_DATA_KEY'): Buffer {
+  const key = /^[0-9a-f]{64}$/i.test(raw) ? Buffer.from(raw, 'hex') : /^[A-Za-z0-9+/_-]+={0,2}$/.test(raw) ? Buffer.from(raw, 'base64') : null;
+  if (!key || key.length !== 32) {
+    throw new ConfigError(`${source} is invalid: expected 32 random bytes in base64 (44 characters, e.g. from \`openssl rand -base64 32\`) or 64 hex digits`);
+  }
+  return key;
+}
+
+export const MISSING_PERSONAL_DATA_KEY =
+  'PERSONAL_DATA_KEY is required in production (NODE_ENV=production): 32 random bytes in base64, e.g. from `openssl rand -base64 32`. ' +
+  "It seals reporters' contact emails: keep it in your secret store";
+
+/** Outside production an absent key is fine: a development key is generated next to the embedded database. */
+function personalDataKey(env: NodeJS.ProcessEnv): Buffer | null {
+  const raw = env.PERSONAL_DATA_KEY?.trim();
+  if (raw) return decodePersonalDataKey(raw);
+  if (env.NODE_ENV === 'production') throw new ConfigError(MISSING_PERSONAL_DATA_KEY);
+  return null;
+}
+
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   return {
     port: integer(env, 'PORT', 3000, 0, 65535),
@@ -178,6 +201,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     graphqlMaxComplexity: integer(env, 'GRAPHQL_MAX_COMPLEXITY', 50_000, 10, 100_000_000),
     trustProxy: trustProxy(env),
     shutdownGraceMs: integer(env, 'SHUTDOWN_GRACE_MS', 25_000, 1_000, 600_000),
+    personalDataKey: personalDataKey(env),
   };
 }
 

@@ -1,4 +1,4 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { GraphQLError } from 'graphql';
 import { DataSource } from 'typeorm';
@@ -13,6 +13,7 @@ import {
   ListingReportResolution,
   ListingReportStatus,
 } from './models/listing-report.model';
+import { ContactEmailCipher } from './contact-email-cipher';
 import { ReportListingInput } from './reports.args';
 
 /** The published listing a report is about. */
@@ -45,11 +46,34 @@ function forbidden(key: ApiKeyPrincipal, issuerId: string): GraphQLError {
 /**
  * Members' reports of wrong directory listings: filed publicly against a published listing, read and
  * resolved only by that listing's carrier (API key scoped to the issuer), counted publicly without
- * personal data. The contact email is never logged nor returned outside the carrier's view.
+ * personal data. The contact email is stored sealed (ContactEmailCipher), never logged, and opened only
+ * for the carrier's view.
  */
 @Injectable()
-export class ListingReportsService {
-  constructor(@InjectDataSource() private readonly db: DataSource) {}
+export class ListingReportsService implements OnApplicationBootstrap {
+  private readonly logger = new Logger('ListingReports');
+
+  constructor(
+    @InjectDataSource() private readonly db: DataSource,
+    private readonly emails: ContactEmailCipher,
+  ) {}
+
+  /** Seals contact emails stored before they were sealed (in plain text by earlier versions). */
+  async onApplicationBootstrap(): Promise<void> {
+    const plain: Array<{ id: string; email: string }> = await this.db.query(
+      `SELECT id, contact_email AS email FROM listing_report WHERE contact_email IS NOT NULL AND contact_email NOT LIKE 'v1:%'`,
+    );
+    for (const { id, email } of plain) {
+      // Compare-and-set: a concurrent instance sealing the same row leaves it sealed once.
+      await this.db.query(`UPDATE listing_report SET contact_email = $2 WHERE id = $1 AND contact_email = $3`, [id, this.emails.seal(email), email]);
+    }
+    if (plain.length) this.logger.log(`sealed ${plain.length} contact email(s) stored in plain text`);
+  }
+
+  /** A carrier's view of a report row: the contact email opened. */
+  private forCarrier<T extends { contactEmail: string | null }>(row: T): T {
+    return { ...row, contactEmail: this.emails.open(row.contactEmail) };
+  }
 
   async file(input: ReportListingInput): Promise<ListingReportReceiptModel> {
     const listing = await this.findReportedListing(input);
@@ -63,7 +87,7 @@ export class ListingReportsService {
         input.planId ?? null,
         input.kind,
         input.details.trim(),
-        input.contactEmail?.trim() || null,
+        input.contactEmail?.trim() ? this.emails.seal(input.contactEmail.trim()) : null,
         listing.versionId,
       ],
     );
@@ -141,7 +165,7 @@ export class ListingReportsService {
         [issuerId, status ?? null],
       ),
     ]);
-    return toConnection(rows, limit, (row) => [row.cursorTime, row.id], total);
+    return toConnection(rows.map((row) => this.forCarrier(row)), limit, (row) => [row.cursorTime, row.id], total);
   }
 
   /** Closes (or re-closes) a report of the key's issuer, recording which key did it. */
@@ -160,7 +184,7 @@ export class ListingReportsService {
         RETURNING ${CARRIER_COLUMNS}`,
       [id, resolution, note?.trim() || null, key.label],
     );
-    return updated;
+    return this.forCarrier(updated);
   }
 
   /** Public counts by issuer, plan, kind and status (no report content, no personal data). */

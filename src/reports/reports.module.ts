@@ -1,5 +1,7 @@
 import { Module } from '@nestjs/common';
 import { AuthModule } from '../auth/auth.module';
+import { loadConfig } from '../config/app-config';
+import { ContactEmailCipher } from './contact-email-cipher';
 import { ListingReportsResolver } from './listing-reports.resolver';
 import { ListingReportsService } from './listing-reports.service';
 import { ReportRateLimitGuard } from './report-rate-limit.guard';
@@ -7,6 +9,11 @@ import { ReportRateLimitGuard } from './report-rate-limit.guard';
 /** Members report wrong directory listings; carriers read and resolve them with their API key. */
 @Module({
   imports: [AuthModule],
-  providers: [ListingReportsService, ListingReportsResolver, ReportRateLimitGuard],
+  providers: [
+    ListingReportsService,
+    ListingReportsResolver,
+    ReportRateLimitGuard,
+    { provide: ContactEmailCipher, useFactory: () => ContactEmailCipher.fromConfig(loadConfig()) },
+  ],
 })
 export class ReportsModule {}

@@ -65,4 +65,17 @@ describe('loadConfig', () => {
     expect(redactUrl('redis://:s3cret@cache:6379')).toBe('redis://:***@cache:6379');
     expect(redactUrl('postgres://app@db/coverage')).toBe('postgres://app@db/coverage');
   });
+
+  it('reads the key sealing contact emails, requires it in production, and says how to make one', () => {
+    const key = Buffer.alloc(32, 7);
+    expect(loadConfig({ PERSONAL_DATA_KEY: key.toString('base64') }).personalDataKey).toEqual(key);
+    expect(loadConfig({ PERSONAL_DATA_KEY: key.toString('hex') }).personalDataKey).toEqual(key);
+    expect(loadConfig({}).personalDataKey).toBeNull();
+    expect(() => loadConfig({ NODE_ENV: 'production' })).toThrow(
+      'PERSONAL_DATA_KEY is required in production (NODE_ENV=production): 32 random bytes in base64, e.g. from `openssl rand -base64 32`.',
+    );
+    expect(() => loadConfig({ PERSONAL_DATA_KEY: 'c2hvcnQ=' })).toThrow(
+      'PERSONAL_DATA_KEY is invalid: expected 32 random bytes in base64 (44 characters, e.g. from `openssl rand -base64 32`) or 64 hex digits',
+    );
+  });
 });

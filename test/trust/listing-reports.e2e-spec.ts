@@ -1,4 +1,7 @@
+import { randomBytes } from 'node:crypto';
 import { ApiKeysService } from '../../src/auth/api-keys.service';
+import { ContactEmailCipher } from '../../src/reports/contact-email-cipher';
+import { ListingReportsService } from '../../src/reports/listing-reports.service';
 import { startTestApp, TestApp } from '../helpers/test-app';
 import { ISSUER, loadTrustFixtures, NPI, PLAN } from './trust-fixtures';
 
@@ -127,6 +130,33 @@ describe('wrong-listing reports (GraphQL over HTTP)', () => {
         resolutionNote: null,
         resolvedBy: null,
       });
+    });
+
+    it('stores the contact email sealed, readable only through the carrier view', async () => {
+      const [row] = await t.db.query(`SELECT contact_email FROM listing_report WHERE id = $1`, [phoneReportId]);
+      expect(row.contact_email).toMatch(/^v1:[A-Za-z0-9_-]+$/);
+      expect(row.contact_email).not.toContain('member.reporting');
+      // Each seal has its own IV: the same address sealed twice gives two different values.
+      const emails = t.app.get(ContactEmailCipher);
+      expect(emails.seal(CONTACT)).not.toBe(emails.seal(CONTACT));
+      expect(emails.open(row.contact_email)).toBe(CONTACT);
+      // Sealed with another key: not opened (null), never garbage.
+      expect(new ContactEmailCipher(randomBytes(32)).open(row.contact_email)).toBeNull();
+    });
+
+    it('seals at start the contact emails an earlier version stored in plain text', async () => {
+      const [{ id }] = await t.db.query(
+        `INSERT INTO listing_report (npi, issuer_id, plan_id, kind, details, contact_email, listing_version_id)
+         VALUES ($1, $2, NULL, 'OTHER', 'filed before emails were sealed', 'old.reporter@example.com', $3) RETURNING id`,
+        [NPI.ben, ISSUER.second, versions[ISSUER.second]],
+      );
+      await t.app.get(ListingReportsService).onApplicationBootstrap();
+      const [row] = await t.db.query(`SELECT contact_email FROM listing_report WHERE id = $1`, [id]);
+      expect(row.contact_email).toMatch(/^v1:/);
+      const inbox = await t.gql(INBOX, { issuerId: ISSUER.second }, bearer(secondKey));
+      expect(inbox.errors).toBeUndefined();
+      expect(inbox.data.listingReports.edges.find((e: any) => e.node.id === id).node.contactEmail).toBe('old.reporter@example.com');
+      await t.db.query(`DELETE FROM listing_report WHERE id = $1`, [id]);
     });
 
     it('pages with cursors and filters by status', async () => {
