@@ -15,6 +15,7 @@
  */
 import 'reflect-metadata';
 import { ChildProcess, fork } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import cluster from 'node:cluster';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { createServer, IncomingMessage, ServerResponse } from 'node:http';
@@ -118,6 +119,9 @@ function graphqlBody(lookup: Lookup): string {
 
 // ---------------------------------------------------------------- child processes
 
+/** Production requires a key sealing reporters' emails; the benchmark files none, so any key does. */
+const BENCH_PERSONAL_DATA_KEY = randomBytes(32).toString('base64');
+
 async function serveApi(databaseUrl: string, port: number, pool: number, workers: number): Promise<void> {
   if (workers > 1 && cluster.isPrimary) {
     // N instances of the API on one machine (node:cluster shares the port), as a deployment would run one per core.
@@ -191,6 +195,7 @@ function startChild(role: 'api' | 'baseline', databaseUrl: string, port: number,
     env: {
       ...process.env,
       NODE_ENV: 'production',
+      PERSONAL_DATA_KEY: process.env.PERSONAL_DATA_KEY ?? BENCH_PERSONAL_DATA_KEY,
       LOG_LEVEL: options.logLevel,
       // The benchmark is one client hammering the API: a limit that never trips, but is still checked.
       RATE_LIMIT_PER_MINUTE: '100000000',
@@ -300,6 +305,7 @@ async function driveMeasured(server: ChildProcess, url: string, bodies: string[]
   return { ...run, cpuSeconds: spent(before.server, after.server), postgresCpuSeconds: spent(before.postgres, after.postgres) };
 }
 
+/** Closed loop: each connection sends its next request as soon as the last one is answered. */
 function drive(url: string, bodies: string[], duration: number, connections: number): Promise<Run> {
   return new Promise((resolve, reject) => {
     const latencies: number[] = [];
@@ -506,7 +512,7 @@ async function main(): Promise<void> {
     console.log(line('API, 1 connection', apiSingle));
     console.log(line('baseline, 1 connection', baseSingle));
     console.log(`throughput ratio API/baseline: ${ratio.toFixed(2)} (target >= 0.33: ${ratioOk ? 'PASS' : 'FAIL'})`);
-    console.log(`API p99 latency: ${fmt(apiFigures.p99, 1)} ms (target < 20 ms: ${p99Ok ? 'PASS' : 'FAIL'})`);
+    console.log(`API p99 latency at ${options.connections} connections (closed loop): ${fmt(apiFigures.p99, 1)} ms (target < 20 ms: ${p99Ok ? 'PASS' : 'FAIL'})`);
     console.log(`machine load average (1 min) at the end: ${loadavg()[0].toFixed(2)} on ${cpus().length} cpus (API, baseline, PostgreSQL and autocannon share them)`);
     if (apiFigures.errors + apiFigures.timeouts + apiFigures.non2xx > 0) console.log('WARNING: the API had errors or non-2xx answers during the run');
     process.exitCode = 0;
