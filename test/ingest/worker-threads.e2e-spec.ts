@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { withNpiCheckDigit } from '../../src/common/identifiers';
 import { ImportRequest, ImportResult } from '../../src/ingest/import-contract';
+import { workerExecArgv } from '../../src/ingest/provider-worker-pool';
 import { cleanUpAbandonedLoads, QhpImporter } from '../../src/ingest/qhp-importer';
 import { startTestApp, TestApp } from '../helpers/test-app';
 import { currentVersionId, failedImport, fixture, NO_ROWS, removeIssuers, rowsOfVersion, versionRow } from './ingest-helpers';
@@ -185,4 +186,12 @@ describe('QHP import through worker threads', () => {
     expect(tables).toBe(0);
     expect(await currentVersionId(app.db, ISSUER)).toBe(inWorkers.versionId);
   }, 90_000);
+});
+
+describe('parse workers started from TypeScript', () => {
+  it('do not inherit the ts-node hook (their script is JavaScript), and keep every other Node flag', () => {
+    expect(workerExecArgv(['-r', 'ts-node/register/transpile-only', '--enable-source-maps'])).toEqual(['--enable-source-maps']);
+    expect(workerExecArgv(['--require', 'tsconfig-paths/register', '--require=ts-node/register', '--cpu-prof'])).toEqual(['--cpu-prof']);
+    expect(workerExecArgv(['-r', './tracing.js', '--max-semi-space-size=32'])).toEqual(['-r', './tracing.js', '--max-semi-space-size=32']);
+  });
 });
