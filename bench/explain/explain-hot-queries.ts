@@ -36,6 +36,9 @@ import { buildProviderSearchQuery } from '../../src/search/provider-search.servi
 import { applySearchSettings, RESEARCH_QUERY, SearchQueryOptions } from '../../src/search/search-query';
 import { BuiltQuery } from '../../src/search/sql-params';
 import { writeQhpFiles } from '../../seeds/write-qhp-files';
+// pg's own literal escaping and value formatting (arrays, dates), for EXECUTE's arguments.
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const { escapeLiteral, prepareValue } = require('pg/lib/utils') as { escapeLiteral(value: string): string; prepareValue(value: unknown): unknown };
 
 const WATCHED_TABLES = ['provider', 'provider_address', 'network_membership', 'formulary_entry'];
 // The tables are partitioned by dataset version: a scan names the partition, e.g. provider_v12.
@@ -150,16 +153,34 @@ interface Explained {
   seqScans: string[];
 }
 
-async function explain(db: DataSource, name: string, queries: BuiltQuery[], settings: SearchQueryOptions): Promise<Explained> {
+/**
+ * How the API runs a statement: 'search' statements (searchQuery) with a custom plan and their settings;
+ * 'lookup' statements (readQuery) prepared, with their generic plan (see src/database/plan-cache.ts), so
+ * what is explained is the plan the API executes, with no planning on each execution.
+ */
+type ExplainMode = { kind: 'search'; settings: SearchQueryOptions } | { kind: 'lookup' };
+
+async function explain(db: DataSource, name: string, queries: BuiltQuery[], mode: ExplainMode): Promise<Explained> {
   const result: Explained = { name, statements: 0, planningMs: 0, executionMs: 0, seqScans: [] };
-  console.log(`\n=== ${name}`);
+  console.log(`\n=== ${name}${mode.kind === 'lookup' ? ' (prepared, generic plan: as the API runs it)' : ''}`);
   for (const query of queries) {
     const runner = db.createQueryRunner();
     try {
       await runner.startTransaction();
-      await applySearchSettings(runner, settings); // the settings the service runs the query with
-      await runner.query(query.sql, query.params); // warm the cache: the plans below are steady-state
-      const rows: Array<{ 'QUERY PLAN': string }> = await runner.query(`EXPLAIN (ANALYZE, BUFFERS) ${query.sql}`, query.params);
+      let explained: string;
+      if (mode.kind === 'lookup') {
+        await runner.query(`SELECT set_config('plan_cache_mode', 'force_generic_plan', true)`);
+        await runner.query(`PREPARE explained_lookup AS ${query.sql}`);
+        // EXECUTE takes no bind parameters: the values go in as literals, typed by the prepared statement.
+        const args = query.params.map((value) => (value === null ? 'NULL' : escapeLiteral(String(prepareValue(value))))).join(', ');
+        explained = `EXECUTE explained_lookup${args ? `(${args})` : ''}`;
+      } else {
+        await applySearchSettings(runner, mode.settings); // the settings the service runs the query with
+        explained = query.sql;
+      }
+      const params = mode.kind === 'lookup' ? [] : query.params;
+      await runner.query(explained, params); // warm the cache: the plans below are steady-state
+      const rows: Array<{ 'QUERY PLAN': string }> = await runner.query(`EXPLAIN (ANALYZE, BUFFERS) ${explained}`, params);
       await runner.rollbackTransaction();
       const plan = rows.map((r) => r['QUERY PLAN']).join('\n');
       console.log(`--- ${query.sql.replace(/\s+/g, ' ').trim().slice(0, 160)}…`);
@@ -170,6 +191,7 @@ async function explain(db: DataSource, name: string, queries: BuiltQuery[], sett
       result.seqScans.push(...[...plan.matchAll(SEQ_SCAN)].map((m) => m[1]));
     } finally {
       if (runner.isTransactionActive) await runner.rollbackTransaction();
+      if (mode.kind === 'lookup') await runner.query('DEALLOCATE ALL');
       await runner.release();
     }
   }
@@ -228,11 +250,11 @@ async function main(): Promise<void> {
     const fuzzyDrug = input.drugs[1].drug_name.split(' ')[0];
     const drugTypo = buildDrugSearchQuery(`${fuzzyDrug.slice(0, -2)}${fuzzyDrug.slice(-1)}`, 21, null);
 
-    const hotQueries: Array<[string, () => Promise<{ queries: BuiltQuery[]; settings: SearchQueryOptions }>]> = [
+    const hotQueries: Array<[string, () => Promise<{ queries: BuiltQuery[]; settings: SearchQueryOptions; lookup?: boolean }>]> = [
       ['network check: 10 NPIs × 5 plans (NetworkService.checkNetwork)', async () =>
-        ({ queries: await recordedBy(() => network.checkNetwork(input.npis, planIds, input.year)), settings: {} })],
+        ({ queries: await recordedBy(() => network.checkNetwork(input.npis, planIds, input.year)), settings: {}, lookup: true })],
       ['drug check: 10 RXCUIs × 5 plans (DrugCoverageService.checkDrugs)', async () =>
-        ({ queries: await recordedBy(() => drugCoverage.checkDrugs(rxcuis, planIds, input.year)), settings: {} })],
+        ({ queries: await recordedBy(() => drugCoverage.checkDrugs(rxcuis, planIds, input.year)), settings: {}, lookup: true })],
       [`name search, typo "${input.typo}" for "${input.name}"`, async () => search({ name: input.typo })],
       [`name search in one plan's network`, async () => search({ name: input.typo, planId: planIds[0] })],
       [`radius search: 10 miles around ${input.zip}, nearest first`, async () => search({ zip: input.zip, radiusMiles: 10 })],
@@ -257,8 +279,8 @@ async function main(): Promise<void> {
 
     const results: Explained[] = [];
     for (const [name, build] of hotQueries) {
-      const { queries, settings } = await build();
-      results.push(await explain(db, name, queries, settings));
+      const { queries, settings, lookup } = await build();
+      results.push(await explain(db, name, queries, lookup ? { kind: 'lookup' } : { kind: 'search', settings }));
     }
 
     console.log('\n=== summary (EXPLAIN ANALYZE, warm cache; times summed over the statements of each query)');
