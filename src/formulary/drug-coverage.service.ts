@@ -2,8 +2,10 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { readQuery } from '../database/read-query';
+import { inVersions } from '../database/version-pruning';
 import { DrugTierModel } from '../plans/models/plan.model';
 import { PlansService, PublishedPlanWithSources } from '../plans/plans.service';
+import { PublishedVersions } from '../plans/published-versions';
 import { coversYear } from '../providers/network.service';
 import { AnswerOutcome } from '../quality/models/answer-outcome';
 import { ProvenanceModel, ProvenanceRecordType } from '../quality/models/provenance.model';
@@ -52,23 +54,25 @@ export class DrugCoverageService {
   constructor(
     @InjectDataSource() private readonly db: DataSource,
     private readonly plans: PlansService,
+    private readonly versions: PublishedVersions,
   ) {}
 
   async checkDrugs(rxcuis: string[], planIds: string[], year?: number | null): Promise<DrugCoverageModel[]> {
     const uniqueDrugs = [...new Set(rxcuis)];
     const uniquePlans = [...new Set(planIds)];
-    // One round trip (see readQuery): the tiers come with the entries, only those the entries are on.
-    const [plans, entries, drugs, tiers] = await Promise.all([
-      this.plans.findPublishedPlansWithSources(uniquePlans),
-      this.findEntries(uniqueDrugs, uniquePlans),
-      this.findDrugs(uniqueDrugs),
-      this.plans.findPublishedTiersOfDrugs(uniqueDrugs, uniquePlans),
-    ]);
-    // Statements that did not share a snapshot (not batched) may straddle a publish: read the missing ones by version.
-    const missing = new Map(entries.filter((e) => !tiers.has(`${e.versionId}:${e.planId}`)).map((e) => [`${e.versionId}:${e.planId}`, e]));
-    if (missing.size) {
-      for (const [key, planTiers] of await this.plans.findDrugTiers([...missing.values()])) tiers.set(key, planTiers);
-    }
+    // One round trip (see readQuery), in the published versions only, so PostgreSQL reads just their
+    // partitions (see inVersions); PublishedVersions checks they were still the published ones.
+    const [plans, entries, drugs, tiers] = await this.versions.consistently(async (snapshot) => {
+      const planVersions = snapshot.ofPlans(uniquePlans);
+      const [plans, entries, drugs, tiers, publishedIds] = await Promise.all([
+        this.plans.findPublishedPlansWithSources(uniquePlans),
+        this.findEntries(uniqueDrugs, uniquePlans, planVersions),
+        this.findDrugs(uniqueDrugs, snapshot.ids),
+        this.plans.findPublishedTiersOfDrugs(uniqueDrugs, uniquePlans, planVersions),
+        this.versions.readIds(),
+      ]);
+      return [[plans, entries, drugs, tiers] as const, publishedIds];
+    });
     const planById = new Map(plans.map((p) => [p.planId, p]));
     const drugById = new Map(drugs.map((d) => [d.rxnormId, d]));
 
@@ -150,28 +154,36 @@ export class DrugCoverageService {
   }
 
 
-  private findEntries(rxcuis: string[], planIds: string[]): Promise<EntryRow[]> {
+  /** Formulary entries of these drugs in these plans, in the plans' published versions. */
+  private async findEntries(rxcuis: string[], planIds: string[], versions: number[]): Promise<EntryRow[]> {
+    if (!rxcuis.length || !versions.length) return [];
+    // Both lists are made from the same versions: the same parameters ($3...) serve both.
+    const entryVersion = inVersions('f.version_id', versions, 3);
+    const drugVersion = inVersions('d.version_id', versions, 3);
     return readQuery(this.db,
       `SELECT f.plan_id AS "planId", f.rxnorm_id AS "rxnormId", f.drug_tier AS "drugTier",
               f.prior_authorization AS "priorAuthorization", f.step_therapy AS "stepTherapy",
               f.quantity_limit AS "quantityLimit", f.years, d.source_file AS "drugSourceFile", f.version_id AS "versionId"
          FROM formulary_entry f
-         JOIN issuer i ON i.current_version_id = f.version_id
-         LEFT JOIN drug d ON d.version_id = f.version_id AND d.rxnorm_id = f.rxnorm_id
-        WHERE f.rxnorm_id = ANY($1::text[]) AND f.plan_id = ANY($2::char(14)[])`,
-      [rxcuis, planIds],
+         LEFT JOIN drug d ON d.version_id = f.version_id AND d.rxnorm_id = f.rxnorm_id AND ${drugVersion.sql}
+        WHERE f.rxnorm_id = ANY($1::text[]) AND f.plan_id = ANY($2::char(14)[]) AND ${entryVersion.sql}`,
+      [rxcuis, planIds, ...entryVersion.params],
     );
   }
 
-  /** Drug names across published formularies; issuers sometimes name one RXCUI differently. */
-  async findDrugs(rxcuis: readonly string[]): Promise<DrugModel[]> {
+  /**
+   * Drug names across published formularies; issuers sometimes name one RXCUI differently. With the
+   * published versions (a PublishedVersions snapshot), only their partitions are read.
+   */
+  async findDrugs(rxcuis: readonly string[], publishedVersions?: readonly number[]): Promise<DrugModel[]> {
     if (!rxcuis.length) return [];
+    const published = publishedVersions ? inVersions('d.version_id', publishedVersions, 2) : null;
     const rows: Array<{ rxnormId: string; names: string[] }> = await readQuery(this.db,
       `SELECT d.rxnorm_id AS "rxnormId", array_agg(DISTINCT d.drug_name ORDER BY d.drug_name) AS names
-         FROM drug d JOIN issuer i ON i.current_version_id = d.version_id
-        WHERE d.rxnorm_id = ANY($1::text[])
+         FROM drug d ${published ? '' : 'JOIN issuer i ON i.current_version_id = d.version_id'}
+        WHERE d.rxnorm_id = ANY($1::text[]) ${published ? `AND ${published.sql}` : ''}
         GROUP BY d.rxnorm_id`,
-      [rxcuis],
+      [rxcuis, ...(published?.params ?? [])],
     );
     return rows.map((row) => ({ rxnormId: row.rxnormId, drugName: row.names[0], otherNames: row.names.slice(1) }));
   }

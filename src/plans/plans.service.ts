@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { readQuery } from '../database/read-query';
+import { inVersions } from '../database/version-pruning';
 import { decodeCursor, pageSize, toConnection } from '../common/pagination';
 import { describeCostSharing } from '../formulary/cost-sharing-text';
 import { CostSharingModel, DrugTierModel, IssuerModel, PlanModel } from './models/plan.model';
@@ -98,19 +99,21 @@ export class PlansService {
   }
 
   /**
-   * The published tiers that formulary entries of these drugs in these plans are on, keyed "version:plan"
-   * (each tier once, however many of the drugs are on it). Needs no version ids, so it can travel in the
-   * same round trip as the entries themselves.
+   * The tiers that formulary entries of these drugs in these plans' published versions are on, keyed
+   * "version:plan" (each tier once, however many of the drugs are on it).
    */
-  async findPublishedTiersOfDrugs(rxcuis: readonly string[], planIds: readonly string[]): Promise<Map<string, DrugTierModel[]>> {
-    if (!rxcuis.length || !planIds.length) return new Map();
+  async findPublishedTiersOfDrugs(rxcuis: readonly string[], planIds: readonly string[], versions: readonly number[]): Promise<Map<string, DrugTierModel[]>> {
+    if (!rxcuis.length || !versions.length) return new Map();
+    // Both lists are made from the same versions: the same parameters ($3...) serve both.
+    const tierVersion = inVersions('t.version_id', versions, 3);
+    const entryVersion = inVersions('f.version_id', versions, 3);
     return this.readDrugTiers(
-      'JOIN issuer i ON i.current_version_id = t.version_id',
-      `t.plan_id = ANY($2::char(14)[])
+      '',
+      `t.plan_id = ANY($2::char(14)[]) AND ${tierVersion.sql}
           AND EXISTS (SELECT 1 FROM formulary_entry f
                        WHERE f.version_id = t.version_id AND f.plan_id = t.plan_id AND f.drug_tier = t.drug_tier
-                         AND f.rxnorm_id = ANY($1::text[]))`,
-      [rxcuis, planIds],
+                         AND f.rxnorm_id = ANY($1::text[]) AND ${entryVersion.sql})`,
+      [rxcuis, planIds, ...tierVersion.params],
     );
   }
 

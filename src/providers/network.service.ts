@@ -2,7 +2,9 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { readQuery } from '../database/read-query';
+import { inVersions } from '../database/version-pruning';
 import { PlansService, PublishedPlanWithSources } from '../plans/plans.service';
+import { PublishedVersions } from '../plans/published-versions';
 import { AnswerOutcome } from '../quality/models/answer-outcome';
 import { ProvenanceModel, ProvenanceRecordType } from '../quality/models/provenance.model';
 import { NetworkCheckModel, NetworkStatus, ProviderListingModel, ProviderModel, ProviderPlanNetworkModel } from './models/provider.model';
@@ -59,16 +61,23 @@ export class NetworkService {
     @InjectDataSource() private readonly db: DataSource,
     private readonly listings: ProviderListingsRepository,
     private readonly plans: PlansService,
+    private readonly versions: PublishedVersions,
   ) {}
 
   async checkNetwork(npis: string[], planIds: string[], year?: number | null): Promise<NetworkCheckModel[]> {
     const uniqueNpis = [...new Set(npis)];
     const uniquePlans = [...new Set(planIds)];
-    const [plans, memberships, listings] = await Promise.all([
-      this.plans.findPublishedPlansWithSources(uniquePlans),
-      this.findMemberships(uniqueNpis, uniquePlans),
-      this.listings.findPublishedByNpis(uniqueNpis),
-    ]);
+    // One round trip (see readQuery), in the published versions only, so PostgreSQL reads just their
+    // partitions (see inVersions); PublishedVersions checks they were still the published ones.
+    const [plans, memberships, listings] = await this.versions.consistently(async (snapshot) => {
+      const [plans, memberships, listings, publishedIds] = await Promise.all([
+        this.plans.findPublishedPlansWithSources(uniquePlans),
+        this.findMemberships(uniqueNpis, uniquePlans, snapshot.ofPlans(uniquePlans)),
+        this.listings.findPublishedByNpis(uniqueNpis, snapshot.ids),
+        this.versions.readIds(),
+      ]);
+      return [[plans, memberships, listings] as const, publishedIds];
+    });
 
     const planById = new Map(plans.map((plan) => [plan.planId, plan]));
     const listingsByNpi = new Map<string, ProviderListingModel[]>();
@@ -150,29 +159,37 @@ export class NetworkService {
   }
 
 
-  private findMemberships(npis: string[], planIds: string[]): Promise<MembershipRow[]> {
+  /** Memberships of these NPIs in these plans, in the plans' published versions. */
+  private async findMemberships(npis: string[], planIds: string[], versions: number[]): Promise<MembershipRow[]> {
+    if (!npis.length || !versions.length) return [];
+    const version = inVersions('m.version_id', versions, 3);
     return readQuery(this.db,
       `SELECT m.npi, m.plan_id AS "planId", m.network_tier AS "networkTier", m.years,
               m.version_id AS "versionId", m.record_no AS "recordNo"
          FROM network_membership m
-         JOIN issuer i ON i.current_version_id = m.version_id
-        WHERE m.npi = ANY($1::char(10)[]) AND m.plan_id = ANY($2::char(14)[])`,
-      [npis, planIds],
+        WHERE m.npi = ANY($1::char(10)[]) AND m.plan_id = ANY($2::char(14)[]) AND ${version.sql}`,
+      [npis, planIds, ...version.params],
     );
   }
 
   /** A provider by NPI with every published listing and the plan networks that include it. */
   async findProvider(npi: string): Promise<ProviderModel | null> {
-    const [listings, plans] = await Promise.all([
-      this.listings.findPublishedByNpis([npi]),
-      readQuery(this.db,
-        `SELECT m.plan_id AS "planId", m.network_tier AS "networkTier", m.years
-           FROM network_membership m JOIN issuer i ON i.current_version_id = m.version_id
-          WHERE m.npi = $1
-          ORDER BY m.plan_id, m.network_tier`,
-        [npi],
-      ) as Promise<ProviderPlanNetworkModel[]>,
-    ]);
+    // In the published versions only, like checkNetwork.
+    const [listings, plans] = await this.versions.consistently(async (snapshot) => {
+      const version = inVersions('m.version_id', snapshot.ids, 2);
+      const [listings, plans, publishedIds] = await Promise.all([
+        this.listings.findPublishedByNpis([npi], snapshot.ids),
+        readQuery<ProviderPlanNetworkModel[]>(this.db,
+          `SELECT m.plan_id AS "planId", m.network_tier AS "networkTier", m.years
+             FROM network_membership m
+            WHERE m.npi = $1 AND ${version.sql}
+            ORDER BY m.plan_id, m.network_tier`,
+          [npi, ...version.params],
+        ),
+        this.versions.readIds(),
+      ]);
+      return [[listings, plans] as const, publishedIds];
+    });
     if (!listings.length) return null;
     const [freshest] = listings;
     return {

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { readQuery } from '../database/read-query';
+import { inVersions } from '../database/version-pruning';
 import { ProviderListingModel } from './models/provider.model';
 
 interface ListingRow extends Omit<ProviderListingModel, 'name'> {
@@ -12,8 +13,11 @@ interface ListingRow extends Omit<ProviderListingModel, 'name'> {
   suffix: string | null;
 }
 
-/** The SELECT list of a provider listing with its addresses; `p` is provider, `i` its issuer. */
-export const LISTING_COLUMNS = `
+/**
+ * The SELECT list of a provider listing with its addresses; `p` is provider, `i` its issuer (or dataset
+ * version). `addressFilter` narrows the address subquery (`a`), e.g. to the partitions being read.
+ */
+export const listingColumns = (addressFilter = 'TRUE'): string => `
   p.npi, p.type, p.prefix, p.first_name AS "firstName", p.middle_name AS "middleName", p.last_name AS "lastName",
   p.suffix, p.facility_name AS "facilityName", p.display_name AS "displayName", p.specialties,
   p.facility_types AS "facilityTypes", p.accepting, p.gender, p.languages, p.last_updated_on AS "lastUpdatedOn",
@@ -21,7 +25,9 @@ export const LISTING_COLUMNS = `
   COALESCE((SELECT json_agg(json_build_object(
             'address', a.address, 'address2', a.address_2, 'city', a.city, 'state', a.state, 'zip', a.zip,
             'phone', a.phone, 'latitude', a.latitude, 'longitude', a.longitude) ORDER BY a.address_no)
-       FROM provider_address a WHERE a.version_id = p.version_id AND a.record_no = p.record_no), '[]') AS addresses`;
+       FROM provider_address a WHERE a.version_id = p.version_id AND a.record_no = p.record_no AND ${addressFilter}), '[]') AS addresses`;
+
+export const LISTING_COLUMNS = listingColumns();
 
 export function toListing(row: ListingRow): ProviderListingModel {
   const { prefix, firstName, middleName, lastName, suffix, ...rest } = row;
@@ -36,15 +42,22 @@ export function toListing(row: ListingRow): ProviderListingModel {
 export class ProviderListingsRepository {
   constructor(@InjectDataSource() private readonly db: DataSource) {}
 
-  /** Every published listing of these NPIs, across issuers. */
-  async findPublishedByNpis(npis: readonly string[]): Promise<ProviderListingModel[]> {
+  /**
+   * Every published listing of these NPIs, across issuers. Given the published versions
+   * (a PublishedVersions snapshot), only their partitions are read, and exactly those versions:
+   * `i` is then each listing's dataset_version, which names its issuer as the issuer row does.
+   */
+  async findPublishedByNpis(npis: readonly string[], publishedVersions?: readonly number[]): Promise<ProviderListingModel[]> {
     if (!npis.length) return [];
+    const published = publishedVersions ? inVersions('p.version_id', publishedVersions, 2) : null;
+    // The same versions for the addresses: the same parameters ($2...) serve both lists.
+    const addressVersion = publishedVersions ? inVersions('a.version_id', publishedVersions, 2).sql : undefined;
     const rows: ListingRow[] = await readQuery(this.db,
-      `SELECT ${LISTING_COLUMNS}
-         FROM provider p JOIN issuer i ON i.current_version_id = p.version_id
-        WHERE p.npi = ANY($1::char(10)[])
+      `SELECT ${listingColumns(addressVersion)}
+         FROM provider p ${published ? 'JOIN dataset_version i ON i.id = p.version_id' : 'JOIN issuer i ON i.current_version_id = p.version_id'}
+        WHERE p.npi = ANY($1::char(10)[]) ${published ? `AND ${published.sql}` : ''}
         ORDER BY p.npi, p.last_updated_on DESC NULLS LAST, i.issuer_id, p.record_no`,
-      [npis],
+      [npis, ...(published?.params ?? [])],
     );
     return rows.map(toListing);
   }
