@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { readQuery } from '../database/read-query';
-import { inVersions } from '../database/version-pruning';
+import { versionParameters } from '../database/version-pruning';
 import { DrugTierModel } from '../plans/models/plan.model';
 import { PlansService, PublishedPlanWithSources } from '../plans/plans.service';
 import { PublishedVersions } from '../plans/published-versions';
@@ -61,17 +61,17 @@ export class DrugCoverageService {
     const uniqueDrugs = [...new Set(rxcuis)];
     const uniquePlans = [...new Set(planIds)];
     // One round trip (see readQuery), in the published versions only, so PostgreSQL reads just their
-    // partitions (see inVersions); PublishedVersions checks they were still the published ones.
+    // partitions (see versionParameters); PublishedVersions checks they were still the published ones.
     const [plans, entries, drugs, tiers] = await this.versions.consistently(async (snapshot) => {
       const planVersions = snapshot.ofPlans(uniquePlans);
-      const [plans, entries, drugs, tiers, publishedIds] = await Promise.all([
+      const [plans, entries, drugs, tiers, published] = await Promise.all([
         this.plans.findPublishedPlansWithSources(uniquePlans),
         this.findEntries(uniqueDrugs, uniquePlans, planVersions),
         this.findDrugs(uniqueDrugs, snapshot.ids),
         this.plans.findPublishedTiersOfDrugs(uniqueDrugs, uniquePlans, planVersions),
-        this.versions.readIds(),
+        this.versions.read(),
       ]);
-      return [[plans, entries, drugs, tiers] as const, publishedIds];
+      return [[plans, entries, drugs, tiers] as const, published];
     });
     const planById = new Map(plans.map((p) => [p.planId, p]));
     const drugById = new Map(drugs.map((d) => [d.rxnormId, d]));
@@ -157,17 +157,15 @@ export class DrugCoverageService {
   /** Formulary entries of these drugs in these plans, in the plans' published versions. */
   private async findEntries(rxcuis: string[], planIds: string[], versions: number[]): Promise<EntryRow[]> {
     if (!rxcuis.length || !versions.length) return [];
-    // Both lists are made from the same versions: the same parameters ($3...) serve both.
-    const entryVersion = inVersions('f.version_id', versions, 3);
-    const drugVersion = inVersions('d.version_id', versions, 3);
+    const version = versionParameters(versions, 3);
     return readQuery(this.db,
       `SELECT f.plan_id AS "planId", f.rxnorm_id AS "rxnormId", f.drug_tier AS "drugTier",
               f.prior_authorization AS "priorAuthorization", f.step_therapy AS "stepTherapy",
               f.quantity_limit AS "quantityLimit", f.years, d.source_file AS "drugSourceFile", f.version_id AS "versionId"
          FROM formulary_entry f
-         LEFT JOIN drug d ON d.version_id = f.version_id AND d.rxnorm_id = f.rxnorm_id AND ${drugVersion.sql}
-        WHERE f.rxnorm_id = ANY($1::text[]) AND f.plan_id = ANY($2::char(14)[]) AND ${entryVersion.sql}`,
-      [rxcuis, planIds, ...entryVersion.params],
+         LEFT JOIN drug d ON d.version_id = f.version_id AND d.rxnorm_id = f.rxnorm_id AND ${version.in('d.version_id')}
+        WHERE f.rxnorm_id = ANY($1::text[]) AND f.plan_id = ANY($2::char(14)[]) AND ${version.in('f.version_id')}`,
+      [rxcuis, planIds, ...version.params],
     );
   }
 
@@ -177,11 +175,11 @@ export class DrugCoverageService {
    */
   async findDrugs(rxcuis: readonly string[], publishedVersions?: readonly number[]): Promise<DrugModel[]> {
     if (!rxcuis.length) return [];
-    const published = publishedVersions ? inVersions('d.version_id', publishedVersions, 2) : null;
+    const published = publishedVersions ? versionParameters(publishedVersions, 2) : null;
     const rows: Array<{ rxnormId: string; names: string[] }> = await readQuery(this.db,
       `SELECT d.rxnorm_id AS "rxnormId", array_agg(DISTINCT d.drug_name ORDER BY d.drug_name) AS names
          FROM drug d ${published ? '' : 'JOIN issuer i ON i.current_version_id = d.version_id'}
-        WHERE d.rxnorm_id = ANY($1::text[]) ${published ? `AND ${published.sql}` : ''}
+        WHERE d.rxnorm_id = ANY($1::text[]) ${published ? `AND ${published.in('d.version_id')}` : ''}
         GROUP BY d.rxnorm_id`,
       [rxcuis, ...(published?.params ?? [])],
     );

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { readQuery } from '../database/read-query';
-import { inVersions } from '../database/version-pruning';
+import { versionParameters } from '../database/version-pruning';
 import { decodeCursor, pageSize, toConnection } from '../common/pagination';
 import { describeCostSharing } from '../formulary/cost-sharing-text';
 import { CostSharingModel, DrugTierModel, IssuerModel, PlanModel } from './models/plan.model';
@@ -104,16 +104,14 @@ export class PlansService {
    */
   async findPublishedTiersOfDrugs(rxcuis: readonly string[], planIds: readonly string[], versions: readonly number[]): Promise<Map<string, DrugTierModel[]>> {
     if (!rxcuis.length || !versions.length) return new Map();
-    // Both lists are made from the same versions: the same parameters ($3...) serve both.
-    const tierVersion = inVersions('t.version_id', versions, 3);
-    const entryVersion = inVersions('f.version_id', versions, 3);
+    const version = versionParameters(versions, 3);
     return this.readDrugTiers(
       '',
-      `t.plan_id = ANY($2::char(14)[]) AND ${tierVersion.sql}
+      `t.plan_id = ANY($2::char(14)[]) AND ${version.in('t.version_id')}
           AND EXISTS (SELECT 1 FROM formulary_entry f
                        WHERE f.version_id = t.version_id AND f.plan_id = t.plan_id AND f.drug_tier = t.drug_tier
-                         AND f.rxnorm_id = ANY($1::text[]) AND ${entryVersion.sql})`,
-      [rxcuis, planIds, ...tierVersion.params],
+                         AND f.rxnorm_id = ANY($1::text[]) AND ${version.in('f.version_id')})`,
+      [rxcuis, planIds, ...version.params],
     );
   }
 

@@ -18,61 +18,45 @@ export class VersionSnapshot {
     return [...new Set(planIds.map((planId) => this.byIssuer.get(issuerIdOfPlan(planId))).filter((v): v is number => v !== undefined))];
   }
 
-  /** Whether `ids` (sorted, as findPublishedVersionIds reads them) are this snapshot's. */
-  matches(ids: readonly number[]): boolean {
-    return ids.length === this.ids.length && ids.every((id, i) => id === this.ids[i]);
+  /** The same published versions (a version belongs to one issuer, so the same ids mean the same issuers' versions). */
+  matches(other: VersionSnapshot): boolean {
+    return other.ids.length === this.ids.length && other.ids.every((id, i) => id === this.ids[i]);
   }
 }
 
 /**
  * The published version of every issuer, kept in memory between requests so that the two questions can
- * name the partitions they read (see inVersions) without a round trip of their own. Never trusted blindly:
- * each answer reads the published versions in the same round trip as its lookups (findPublishedVersionIds),
- * and is computed again from a fresh snapshot when they differ (a publish happened since it was taken).
+ * name the partitions they read (see versionParameters) without a round trip of their own. Never trusted blindly:
+ * each answer reads the published versions in the same round trip as its lookups (read()), and is computed
+ * again with what it read when they differ (a publish happened since, or this is the process's first answer).
  */
 @Injectable()
 export class PublishedVersions {
-  private snapshot: VersionSnapshot | null = null;
-  private loading: Promise<VersionSnapshot> | null = null;
+  private snapshot = new VersionSnapshot(new Map());
 
   constructor(@InjectDataSource() private readonly db: DataSource) {}
 
-  current(): Promise<VersionSnapshot> {
-    return this.snapshot ? Promise.resolve(this.snapshot) : this.reload();
-  }
-
-  /** Reads the snapshot again (concurrent callers share one read). */
-  reload(): Promise<VersionSnapshot> {
-    this.loading ??= readQuery<Array<{ issuerId: string; versionId: number }>>(this.db,
-      // The parameter only makes readQuery prepare the statement (it prepares parameterized ones).
+  /** The published versions now: run it beside the lookups (consistently() compares). */
+  async read(): Promise<VersionSnapshot> {
+    // The parameter only makes readQuery prepare the statement (it prepares parameterized ones).
+    const rows: Array<{ issuerId: string; versionId: number }> = await readQuery(this.db,
       `SELECT issuer_id AS "issuerId", current_version_id::int AS "versionId" FROM issuer WHERE current_version_id > $1`,
       [0],
-    )
-      .then((rows) => (this.snapshot = new VersionSnapshot(new Map(rows.map((r) => [r.issuerId, r.versionId])))))
-      .finally(() => (this.loading = null));
-    return this.loading;
-  }
-
-  /** The published version ids now, sorted: run it beside the lookups, then check it with matches(). */
-  async readIds(): Promise<number[]> {
-    const [row]: Array<{ ids: number[] }> = await readQuery(this.db,
-      `SELECT coalesce(array_agg(current_version_id::int ORDER BY current_version_id), '{}') AS ids
-         FROM issuer WHERE current_version_id > $1`,
-      [0],
     );
-    return row.ids;
+    return new VersionSnapshot(new Map(rows.map((r) => [r.issuerId, r.versionId])));
   }
 
   /**
-   * Runs `read` with the current snapshot until the published versions read beside it are the snapshot's
+   * Runs `lookups` with the kept snapshot until the published versions read beside them are that snapshot's
    * (at most three times: under a storm of publishes the last answer stands, consistent within its versions).
    */
-  async consistently<T>(read: (snapshot: VersionSnapshot) => Promise<[T, number[]]>): Promise<T> {
-    let snapshot = await this.current();
+  async consistently<T>(lookups: (snapshot: VersionSnapshot) => Promise<[T, VersionSnapshot]>): Promise<T> {
     for (let attempt = 1; ; attempt++) {
-      const [result, publishedIds] = await read(snapshot);
-      if (snapshot.matches(publishedIds) || attempt === 3) return result;
-      snapshot = await this.reload();
+      const used = this.snapshot;
+      const [result, published] = await lookups(used);
+      const consistent = used.matches(published);
+      if (!consistent) this.snapshot = published;
+      if (consistent || attempt === 3) return result;
     }
   }
 }

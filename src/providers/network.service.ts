@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { readQuery } from '../database/read-query';
-import { inVersions } from '../database/version-pruning';
+import { versionParameters } from '../database/version-pruning';
 import { PlansService, PublishedPlanWithSources } from '../plans/plans.service';
 import { PublishedVersions } from '../plans/published-versions';
 import { AnswerOutcome } from '../quality/models/answer-outcome';
@@ -68,15 +68,15 @@ export class NetworkService {
     const uniqueNpis = [...new Set(npis)];
     const uniquePlans = [...new Set(planIds)];
     // One round trip (see readQuery), in the published versions only, so PostgreSQL reads just their
-    // partitions (see inVersions); PublishedVersions checks they were still the published ones.
+    // partitions (see versionParameters); PublishedVersions checks they were still the published ones.
     const [plans, memberships, listings] = await this.versions.consistently(async (snapshot) => {
-      const [plans, memberships, listings, publishedIds] = await Promise.all([
+      const [plans, memberships, listings, published] = await Promise.all([
         this.plans.findPublishedPlansWithSources(uniquePlans),
         this.findMemberships(uniqueNpis, uniquePlans, snapshot.ofPlans(uniquePlans)),
         this.listings.findPublishedByNpis(uniqueNpis, snapshot.ids),
-        this.versions.readIds(),
+        this.versions.read(),
       ]);
-      return [[plans, memberships, listings] as const, publishedIds];
+      return [[plans, memberships, listings] as const, published];
     });
 
     const planById = new Map(plans.map((plan) => [plan.planId, plan]));
@@ -162,12 +162,12 @@ export class NetworkService {
   /** Memberships of these NPIs in these plans, in the plans' published versions. */
   private async findMemberships(npis: string[], planIds: string[], versions: number[]): Promise<MembershipRow[]> {
     if (!npis.length || !versions.length) return [];
-    const version = inVersions('m.version_id', versions, 3);
+    const version = versionParameters(versions, 3);
     return readQuery(this.db,
       `SELECT m.npi, m.plan_id AS "planId", m.network_tier AS "networkTier", m.years,
               m.version_id AS "versionId", m.record_no AS "recordNo"
          FROM network_membership m
-        WHERE m.npi = ANY($1::char(10)[]) AND m.plan_id = ANY($2::char(14)[]) AND ${version.sql}`,
+        WHERE m.npi = ANY($1::char(10)[]) AND m.plan_id = ANY($2::char(14)[]) AND ${version.in('m.version_id')}`,
       [npis, planIds, ...version.params],
     );
   }
@@ -176,19 +176,19 @@ export class NetworkService {
   async findProvider(npi: string): Promise<ProviderModel | null> {
     // In the published versions only, like checkNetwork.
     const [listings, plans] = await this.versions.consistently(async (snapshot) => {
-      const version = inVersions('m.version_id', snapshot.ids, 2);
-      const [listings, plans, publishedIds] = await Promise.all([
+      const version = versionParameters(snapshot.ids, 2);
+      const [listings, plans, published] = await Promise.all([
         this.listings.findPublishedByNpis([npi], snapshot.ids),
         readQuery<ProviderPlanNetworkModel[]>(this.db,
           `SELECT m.plan_id AS "planId", m.network_tier AS "networkTier", m.years
              FROM network_membership m
-            WHERE m.npi = $1 AND ${version.sql}
+            WHERE m.npi = $1 AND ${version.in('m.version_id')}
             ORDER BY m.plan_id, m.network_tier`,
           [npi, ...version.params],
         ),
-        this.versions.readIds(),
+        this.versions.read(),
       ]);
-      return [[listings, plans] as const, publishedIds];
+      return [[listings, plans] as const, published];
     });
     if (!listings.length) return null;
     const [freshest] = listings;

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { readQuery } from '../database/read-query';
-import { inVersions } from '../database/version-pruning';
+import { versionParameters } from '../database/version-pruning';
 import { ProviderListingModel } from './models/provider.model';
 
 interface ListingRow extends Omit<ProviderListingModel, 'name'> {
@@ -43,21 +43,18 @@ export class ProviderListingsRepository {
   constructor(@InjectDataSource() private readonly db: DataSource) {}
 
   /**
-   * Every published listing of these NPIs, across issuers. Given the published versions
-   * (a PublishedVersions snapshot), only their partitions are read, and exactly those versions:
-   * `i` is then each listing's dataset_version, which names its issuer as the issuer row does.
+   * Every listing of these NPIs in these published versions (a PublishedVersions snapshot), across
+   * issuers: only their partitions are read. `i` is each listing's dataset_version, which names its issuer.
    */
-  async findPublishedByNpis(npis: readonly string[], publishedVersions?: readonly number[]): Promise<ProviderListingModel[]> {
+  async findPublishedByNpis(npis: readonly string[], publishedVersions: readonly number[]): Promise<ProviderListingModel[]> {
     if (!npis.length) return [];
-    const published = publishedVersions ? inVersions('p.version_id', publishedVersions, 2) : null;
-    // The same versions for the addresses: the same parameters ($2...) serve both lists.
-    const addressVersion = publishedVersions ? inVersions('a.version_id', publishedVersions, 2).sql : undefined;
+    const version = versionParameters(publishedVersions, 2);
     const rows: ListingRow[] = await readQuery(this.db,
-      `SELECT ${listingColumns(addressVersion)}
-         FROM provider p ${published ? 'JOIN dataset_version i ON i.id = p.version_id' : 'JOIN issuer i ON i.current_version_id = p.version_id'}
-        WHERE p.npi = ANY($1::char(10)[]) ${published ? `AND ${published.sql}` : ''}
+      `SELECT ${listingColumns(version.in('a.version_id'))}
+         FROM provider p JOIN dataset_version i ON i.id = p.version_id
+        WHERE p.npi = ANY($1::char(10)[]) AND ${version.in('p.version_id')}
         ORDER BY p.npi, p.last_updated_on DESC NULLS LAST, i.issuer_id, p.record_no`,
-      [npis, ...(published?.params ?? [])],
+      [npis, ...version.params],
     );
     return rows.map(toListing);
   }

@@ -1,6 +1,6 @@
 import { Logger } from '@nestjs/common';
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
-import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { AppConfig, decodePersonalDataKey } from '../config/app-config';
 
@@ -30,6 +30,9 @@ export class ContactEmailCipher {
     return new ContactEmailCipher(localDevelopmentKey(resolve(dirname(resolve(config.embeddedDataDir)), 'personal-data.key')));
   }
 
+  /** What every sealed value starts with (values without it were stored in plain text by earlier versions). */
+  static readonly SEALED_PREFIX = SEALED_PREFIX;
+
   static isSealed(value: string): boolean {
     return value.startsWith(SEALED_PREFIX);
   }
@@ -44,7 +47,7 @@ export class ContactEmailCipher {
   /** The email, or null when it was sealed with another key (logged once per call, without the value). */
   open(value: string | null): string | null {
     if (value === null) return null;
-    if (!ContactEmailCipher.isSealed(value)) return value; // not yet sealed (sealExisting runs at start)
+    if (!ContactEmailCipher.isSealed(value)) return value; // stored before sealing; sealed when the API starts
     const bytes = Buffer.from(value.slice(SEALED_PREFIX.length), 'base64url');
     try {
       const decipher = createDecipheriv('aes-256-gcm', this.key, bytes.subarray(0, IV_BYTES));
@@ -58,16 +61,15 @@ export class ContactEmailCipher {
 }
 
 function localDevelopmentKey(path: string): Buffer {
-  if (existsSync(path)) return decodePersonalDataKey(readFileSync(path, 'utf8').trim(), path);
   mkdirSync(dirname(path), { recursive: true });
   const key = randomBytes(32);
   try {
+    // 'wx': created only if absent, with mode 0600 (a umask can only make it stricter).
     writeFileSync(path, `${key.toString('base64')}\n`, { mode: 0o600, flag: 'wx' });
+    return key;
   } catch (error) {
-    // Another process created it meanwhile: use theirs.
+    // Generated before (or by another process meanwhile): use that key.
     if ((error as NodeJS.ErrnoException).code === 'EEXIST') return decodePersonalDataKey(readFileSync(path, 'utf8').trim(), path);
     throw error;
   }
-  chmodSync(path, 0o600);
-  return key;
 }

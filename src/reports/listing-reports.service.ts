@@ -61,7 +61,8 @@ export class ListingReportsService implements OnApplicationBootstrap {
   /** Seals contact emails stored before they were sealed (in plain text by earlier versions). */
   async onApplicationBootstrap(): Promise<void> {
     const plain: Array<{ id: string; email: string }> = await this.db.query(
-      `SELECT id, contact_email AS email FROM listing_report WHERE contact_email IS NOT NULL AND contact_email NOT LIKE 'v1:%'`,
+      `SELECT id, contact_email AS email FROM listing_report WHERE contact_email IS NOT NULL AND NOT starts_with(contact_email, $1)`,
+      [ContactEmailCipher.SEALED_PREFIX],
     );
     for (const { id, email } of plain) {
       // Compare-and-set: a concurrent instance sealing the same row leaves it sealed once.

@@ -55,7 +55,7 @@ describe('SQL statements per request do not grow with rows (no N+1)', () => {
   }`;
 
   it('provider { plans { plan { issuer } } } : same statements for 2 and 20 plans', async () => {
-    // The first lookup of a process also reads the published versions it keeps (PublishedVersions).
+    // A process's first lookup runs twice: it learns the published versions it then keeps (PublishedVersions).
     await run(PROVIDER, { npi: small.npis[1] });
     const two = await run(PROVIDER, { npi: small.npis[0] });
     const twenty = await run(PROVIDER, { npi: large.npis[0] });
