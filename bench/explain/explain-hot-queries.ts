@@ -24,6 +24,7 @@ import { SearchIndexes1700000000200 } from '../../migrations/1700000000200-Searc
 import { createApp } from '../../src/bootstrap';
 import { buildDataSourceOptions, runMigrations } from '../../src/database/data-source-options';
 import { DatabaseHandle, startEmbeddedPostgres } from '../../src/database/embedded-postgres';
+import { explainPreparedLookup } from '../../src/database/explain-lookup';
 import { DrugCoverageService } from '../../src/formulary/drug-coverage.service';
 import { QhpImporter } from '../../src/ingest/qhp-importer';
 import { NetworkService } from '../../src/providers/network.service';
@@ -36,9 +37,6 @@ import { buildProviderSearchQuery } from '../../src/search/provider-search.servi
 import { applySearchSettings, RESEARCH_QUERY, SearchQueryOptions } from '../../src/search/search-query';
 import { BuiltQuery } from '../../src/search/sql-params';
 import { writeQhpFiles } from '../../seeds/write-qhp-files';
-// pg's own literal escaping and value formatting (arrays, dates), for EXECUTE's arguments.
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const { escapeLiteral, prepareValue } = require('pg/lib/utils') as { escapeLiteral(value: string): string; prepareValue(value: unknown): unknown };
 
 const WATCHED_TABLES = ['provider', 'provider_address', 'network_membership', 'formulary_entry'];
 // The tables are partitioned by dataset version: a scan names the partition, e.g. provider_v12.
@@ -166,23 +164,17 @@ async function explain(db: DataSource, name: string, queries: BuiltQuery[], mode
   for (const query of queries) {
     const runner = db.createQueryRunner();
     try {
-      await runner.startTransaction();
-      let explained: string;
+      let plan: string;
       if (mode.kind === 'lookup') {
-        await runner.query(`SELECT set_config('plan_cache_mode', 'force_generic_plan', true)`);
-        await runner.query(`PREPARE explained_lookup AS ${query.sql}`);
-        // EXECUTE takes no bind parameters: the values go in as literals, typed by the prepared statement.
-        const args = query.params.map((value) => (value === null ? 'NULL' : escapeLiteral(String(prepareValue(value))))).join(', ');
-        explained = `EXECUTE explained_lookup${args ? `(${args})` : ''}`;
+        plan = await explainPreparedLookup(runner, query.sql, query.params);
       } else {
+        await runner.startTransaction();
         await applySearchSettings(runner, mode.settings); // the settings the service runs the query with
-        explained = query.sql;
+        await runner.query(query.sql, query.params); // warm the cache: the plans below are steady-state
+        const rows: Array<{ 'QUERY PLAN': string }> = await runner.query(`EXPLAIN (ANALYZE, BUFFERS) ${query.sql}`, query.params);
+        await runner.rollbackTransaction();
+        plan = rows.map((r) => r['QUERY PLAN']).join('\n');
       }
-      const params = mode.kind === 'lookup' ? [] : query.params;
-      await runner.query(explained, params); // warm the cache: the plans below are steady-state
-      const rows: Array<{ 'QUERY PLAN': string }> = await runner.query(`EXPLAIN (ANALYZE, BUFFERS) ${explained}`, params);
-      await runner.rollbackTransaction();
-      const plan = rows.map((r) => r['QUERY PLAN']).join('\n');
       console.log(`--- ${query.sql.replace(/\s+/g, ' ').trim().slice(0, 160)}…`);
       console.log(plan);
       result.statements++;
@@ -191,7 +183,6 @@ async function explain(db: DataSource, name: string, queries: BuiltQuery[], mode
       result.seqScans.push(...[...plan.matchAll(SEQ_SCAN)].map((m) => m[1]));
     } finally {
       if (runner.isTransactionActive) await runner.rollbackTransaction();
-      if (mode.kind === 'lookup') await runner.query('DEALLOCATE ALL');
       await runner.release();
     }
   }

@@ -4,27 +4,18 @@
  * captured as the API sends them (DataSource.logger) and explained as it runs them: prepared, generic plan.
  */
 import { DataSource } from 'typeorm';
+import { explainPreparedLookup } from '../../src/database/explain-lookup';
 import { loadFixture } from './fixtures/qhp-fixture';
 import { captureStatements, SentStatement as Sent } from '../helpers/sql-statements';
 import { startTestApp, TestApp } from '../helpers/test-app';
-
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const { escapeLiteral, prepareValue } = require('pg/lib/utils') as { escapeLiteral(value: string): string; prepareValue(value: unknown): unknown };
 
 /** The version-partitions the statement's generic plan scans (after PostgreSQL's pruning at executor start). */
 async function partitionsScanned(db: DataSource, { sql, parameters }: Sent): Promise<string[]> {
   const runner = db.createQueryRunner();
   try {
-    await runner.startTransaction();
-    await runner.query(`SELECT set_config('plan_cache_mode', 'force_generic_plan', true)`);
-    await runner.query(`PREPARE pruning_probe AS ${sql}`);
-    const args = parameters.map((value) => (value === null ? 'NULL' : escapeLiteral(String(prepareValue(value))))).join(', ');
-    const rows: Array<{ 'QUERY PLAN': string }> = await runner.query(`EXPLAIN (ANALYZE, COSTS OFF) EXECUTE pruning_probe${args ? `(${args})` : ''}`);
-    const plan = rows.map((r) => r['QUERY PLAN']).join('\n');
+    const plan = await explainPreparedLookup(runner, sql, parameters, 'ANALYZE, COSTS OFF');
     return [...new Set([...plan.matchAll(/ on (\w+_v\d+)\b/g)].map((m) => m[1]))].sort();
   } finally {
-    await runner.rollbackTransaction();
-    await runner.query('DEALLOCATE ALL');
     await runner.release();
   }
 }
