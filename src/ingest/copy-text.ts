@@ -46,3 +46,28 @@ export function copyTextArray(values: readonly string[]): string {
   }
   return copyEscape(`${literal}}`);
 }
+
+/** Distinct single values remembered per ListLiterals before it starts over (bounds its memory). */
+const MAX_REMEMBERED_VALUES = 10_000;
+
+/**
+ * copyTextArray for the lists of one column, with one-value lists remembered: specialties and
+ * languages hold one of a few hundred values on most records. `transform` applies to each element
+ * (say lower-casing) before it is written.
+ */
+export class ListLiterals {
+  private readonly single = new Map<string, string>();
+
+  constructor(private readonly transform?: (value: string) => string) {}
+
+  of(values: readonly string[]): string {
+    if (values.length !== 1) return copyTextArray(this.transform ? values.map(this.transform) : values);
+    let literal = this.single.get(values[0]);
+    if (literal === undefined) {
+      if (this.single.size === MAX_REMEMBERED_VALUES) this.single.clear();
+      literal = copyTextArray([this.transform ? this.transform(values[0]) : values[0]]);
+      this.single.set(values[0], literal);
+    }
+    return literal;
+  }
+}

@@ -30,6 +30,20 @@ function describe(value: unknown): string {
   return text === undefined ? String(value) : text.length > 60 ? `${text.slice(0, 57)}...` : text;
 }
 
+/** The last date value read as valid, and its date. */
+const lastDate: { value: unknown; date: string | null } = { value: undefined, date: null };
+
+/** Whole plan years from 2014 to 2100 in increasing order (so without repeats). */
+function isIncreasingPlanYears(values: unknown[]): values is number[] {
+  let previous = MIN_PLAN_YEAR - 1;
+  for (let i = 0; i < values.length; i++) {
+    const year = values[i];
+    if (typeof year !== 'number' || !Number.isInteger(year) || year <= previous || year > MAX_PLAN_YEAR) return false;
+    previous = year;
+  }
+  return true;
+}
+
 function isCalendarDate(year: number, month: number, day: number): boolean {
   if (month < 1 || month > 12 || day < 1) return false;
   const daysInMonth = new Date(Date.UTC(year, month, 0)).getUTCDate();
@@ -91,6 +105,7 @@ export class FieldReader {
   years(value: unknown, field: FieldPath): number[] | undefined {
     if (value == null) return [];
     if (!Array.isArray(value)) return this.reject(field, Rejection.INVALID_YEARS, `years must be an array of plan years, got ${describe(value)}`);
+    if (isIncreasingPlanYears(value)) return value; // what files almost always hold: nothing to normalize
     const years: number[] = [];
     for (let i = 0; i < value.length; i++) {
       const year = typeof value[i] === 'string' && /^\d{4}$/.test(value[i]) ? Number(value[i]) : value[i];
@@ -105,12 +120,15 @@ export class FieldReader {
   /** An ISO date (a timestamp keeps its date part); malformed dates are dropped with a warning. */
   date(value: unknown, field: FieldPath): string | null {
     if (value == null || value === '') return null;
+    // Most records of a file share their last_updated_on: a date read just before needs no second check.
+    if (value === lastDate.value) return lastDate.date;
     const match = typeof value === 'string' ? ISO_DATE.exec(value) : null;
     if (!match || !isCalendarDate(Number(match[1]), Number(match[2]), Number(match[3]))) {
       this.warn(field, Warning.INVALID_DATE, `${describe(value)} is not an ISO date (YYYY-MM-DD): ignored`);
       return null;
     }
-    return `${match[1]}-${match[2]}-${match[3]}`;
+    lastDate.value = value;
+    return (lastDate.date = `${match[1]}-${match[2]}-${match[3]}`);
   }
 
   /** QHP booleans; missing means false. Text forms (CSV) are accepted. */

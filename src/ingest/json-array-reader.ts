@@ -70,6 +70,12 @@ export class JsonArraySplitter {
   private elementStart = 0;
   /** Absolute offset of the current chunk. */
   private offset = 0;
+  /**
+   * Position in the current chunk of its first backslash not yet passed (-1: not looked up yet in this
+   * chunk). Kept across the chunk's elements: most files hold no backslash at all, and looking it up
+   * again for each element scanned to the chunk's end each time (1M providers in 1 MB chunks: 4.5 s → 1.0 s).
+   */
+  private nextBackslash = -1;
   /** Elements completed so far (the index of the next one). */
   index = 0;
 
@@ -90,6 +96,7 @@ export class JsonArraySplitter {
     /** Absolute [start, end) offsets of the elements completed in this chunk. */
     const bounds: number[] = [];
     let batchStart = this.insideElement() ? 0 : -1;
+    this.nextBackslash = -1;
     let i = 0;
     while (i < length) {
       switch (this.state) {
@@ -169,7 +176,7 @@ export class JsonArraySplitter {
       this.escaped = false;
       i++; // the byte escaped by a backslash that ended the previous chunk
     }
-    let backslash = -1;
+    let backslash = this.nextBackslash;
     while (i < length) {
       if (inString) {
         let quote = chunk.indexOf(QUOTE, i);
@@ -194,6 +201,7 @@ export class JsonArraySplitter {
     }
     this.depth = depth;
     this.inString = inString;
+    this.nextBackslash = backslash;
     return Math.min(i, length);
   }
 

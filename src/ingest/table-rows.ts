@@ -1,4 +1,4 @@
-import { copyBoolean, copyIntArray, copyNumber, copyText, copyTextArray } from './copy-text';
+import { copyBoolean, copyIntArray, copyNumber, copyText, copyTextArray, ListLiterals } from './copy-text';
 import { CopyTarget, TableLayout } from './copy-writer';
 import { DrugRecord, PlanRecord, ProviderRecord } from './qhp-records';
 
@@ -81,6 +81,9 @@ export class RowRenderer {
   private readonly version: string;
   private sourceFile = '';
   private encodedSourceFile = '\\N';
+  private readonly specialties = new ListLiterals();
+  private readonly specialtyKeys = new ListLiterals((specialty) => specialty.toLowerCase());
+  private readonly languages = new ListLiterals();
 
   constructor(versionId: number) {
     this.version = `${versionId}\t`;
@@ -119,9 +122,9 @@ export class RowRenderer {
     providers.writeRow(
       `${key}${npi}\t${provider.type}\t${copyText(provider.prefix)}\t${copyText(provider.firstName)}\t${copyText(provider.middleName)}\t` +
         `${copyText(provider.lastName)}\t${copyText(provider.suffix)}\t${copyText(provider.facilityName)}\t${copyText(provider.displayName)}\t` +
-        `${copyTextArray(provider.specialties)}\t${copyTextArray(provider.facilityTypes)}\t${copyText(provider.accepting)}\t` +
-        `${copyText(provider.gender)}\t${copyTextArray(provider.languages)}\t${copyText(provider.lastUpdatedOn)}\t${this.source(sourceFile)}\t` +
-        `${copyTextArray(provider.specialties.map((specialty) => specialty.toLowerCase()))}\n`,
+        `${this.specialties.of(provider.specialties)}\t${copyTextArray(provider.facilityTypes)}\t${copyText(provider.accepting)}\t` +
+        `${copyText(provider.gender)}\t${this.languages.of(provider.languages)}\t${copyText(provider.lastUpdatedOn)}\t${this.source(sourceFile)}\t` +
+        `${this.specialtyKeys.of(provider.specialties)}\n`,
     );
     for (let i = 0; i < provider.addresses.length; i++) {
       const a = provider.addresses[i];

@@ -1,9 +1,11 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { Client } from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
-import { copyIntArray, copyNumber, copyText, copyTextArray } from '../../src/ingest/copy-text';
+import { copyIntArray, copyNumber, copyText, copyTextArray, ListLiterals } from '../../src/ingest/copy-text';
+import { FieldReader } from '../../src/ingest/field-rules';
 import { ImportError } from '../../src/ingest/import-contract';
 import { JsonArraySplitter, JsonEngine, readJsonArray } from '../../src/ingest/json-array-reader';
+import { IssueSink, JsonRecordLocation, ReportCollector } from '../../src/ingest/validation-report';
 import { testDatabaseUrl } from '../helpers/test-app';
 import { fixture } from './ingest-helpers';
 
@@ -67,6 +69,10 @@ describe('JSON array reading', () => {
       }
       splitter.end();
       expect(records).toEqual(array);
+      // In one chunk: many elements share it, and where its next backslash is is remembered across them.
+      const whole = new JsonArraySplitter('random.json');
+      expect(whole.push(bytes)).toEqual(array);
+      whole.end();
     }
   });
 
@@ -104,6 +110,15 @@ describe('COPY text encoding', () => {
     expect(copyTextArray(['a,b', 'NULL'])).toBe('{"a,b","NULL"}');
   });
 
+  it('writes remembered one-value lists exactly as copyTextArray does', () => {
+    const lower = new ListLiterals((value) => value.toLowerCase());
+    const plain = new ListLiterals();
+    for (const list of [['Family Medicine'], ['Say "Ah"\\'], ['Family Medicine'], [], ['A', 'B'], ['Tab\there'], ['Say "Ah"\\']]) {
+      expect(plain.of(list)).toBe(copyTextArray(list));
+      expect(lower.of(list)).toBe(copyTextArray(list.map((value) => value.toLowerCase())));
+    }
+  });
+
   it('round-trips awkward values through a real COPY into PostgreSQL', async () => {
     const texts = ['tab\there', 'line\nbreak', 'cr\rhere', 'back\\slash', '\\N', 'quote "q"', 'brace {x}', 'comma, here', 'NULL', 'emoji 😀', ''];
     const client = new Client({ connectionString: testDatabaseUrl() });
@@ -122,5 +137,32 @@ describe('COPY text encoding', () => {
     } finally {
       await client.end();
     }
+  });
+});
+
+describe('field normalization', () => {
+  const reader = (): { read: FieldReader; report: ReportCollector } => {
+    const report = new ReportCollector();
+    return { read: new FieldReader(new IssueSink('providers.json', report), new JsonRecordLocation(3)), report };
+  };
+
+  it('keeps plan years that are already in order, and sorts, dedupes or converts the others', () => {
+    const { read, report } = reader();
+    expect(read.years([2025, 2026], ['years'])).toEqual([2025, 2026]);
+    expect(read.years([2026, 2025, 2026], ['years'])).toEqual([2025, 2026]);
+    expect(read.years(['2026', 2025], ['years'])).toEqual([2025, 2026]);
+    expect(read.years([2025, 2025.5], ['years'])).toBeUndefined();
+    expect(read.years([2013], ['plans', 0, 'years'])).toBeUndefined();
+    expect(report.toReport().samples.INVALID_YEARS?.map((sample) => sample.path)).toEqual(['$[3].years[1]', '$[3].plans[0].years[0]']);
+  });
+
+  it('checks every date that differs from the last valid one', () => {
+    const { read, report } = reader();
+    expect(read.date('2025-01-10', ['last_updated_on'])).toBe('2025-01-10');
+    expect(read.date('2025-01-10', ['last_updated_on'])).toBe('2025-01-10');
+    expect(read.date('2025-02-30', ['last_updated_on'])).toBeNull();
+    expect(read.date('2025-02-30', ['last_updated_on'])).toBeNull();
+    expect(read.date('2025-03-01T08:00:00Z', ['last_updated_on'])).toBe('2025-03-01');
+    expect(report.toReport().warningsByReason).toEqual({ INVALID_DATE: 2 });
   });
 });
