@@ -138,12 +138,18 @@ interface ImportMeasurement {
 }
 
 /** Child process side: one import, measured. */
-async function measureImport(databaseUrl: string, indexPath: string, jsonParser: 'fast' | 'stream-json', parseWorkers: number | undefined): Promise<ImportMeasurement> {
+async function measureImport(
+  databaseUrl: string,
+  dataDir: string | null,
+  indexPath: string,
+  jsonParser: 'fast' | 'stream-json',
+  parseWorkers: number | undefined,
+): Promise<ImportMeasurement> {
   const memory = new RssSampler();
   const db = new DataSource(buildDataSourceOptions({ url: databaseUrl, poolSize: POOL_SIZE }));
   await db.initialize();
   try {
-    const clock = phaseClock();
+    const clock = phaseClock(dataDir);
     const cpuBefore = process.cpuUsage();
     const mainCpuBefore = mainThreadCpuSeconds();
     const started = process.hrtime.bigint();
@@ -175,9 +181,9 @@ async function measureImport(databaseUrl: string, indexPath: string, jsonParser:
 }
 
 /** Runs measureImport in a fresh Node process and returns what it measured. */
-function importInChildProcess(databaseUrl: string, indexPath: string, jsonParser: string, workers: number | undefined): Promise<ImportMeasurement> {
+function importInChildProcess(database: BenchDatabase, indexPath: string, jsonParser: string, workers: number | undefined): Promise<ImportMeasurement> {
   return new Promise((resolve, reject) => {
-    const child = fork(__filename, ['--child-import', databaseUrl, indexPath, jsonParser, workers === undefined ? 'default' : String(workers)], {
+    const child = fork(__filename, ['--child-import', database.url, database.dataDir ?? '', indexPath, jsonParser, workers === undefined ? 'default' : String(workers)], {
       execArgv: ['-r', 'ts-node/register/transpile-only'],
     });
     let measurement: ImportMeasurement | null = null;
@@ -260,7 +266,7 @@ async function copyFileInLanes(pool: Pool, path: string, table: string, columns:
  * COPYed with the importer's copy plan (phase by phase, the tables of a phase in parallel), the same
  * index builds and ATTACH PARTITION.
  */
-async function rawCopy(pool: Pool, poolSize: number, data: BenchData, versionId: number): Promise<{ seconds: number; copySeconds: number }> {
+async function rawCopy(pool: Pool, poolSize: number, data: BenchData, versionId: number, dataDir: string | null): Promise<{ seconds: number; copySeconds: number; copyPgCpu: number | null }> {
   const plan = copyPlan(poolSize);
   const partitioned = new Set<string>(PARTITIONED_TABLES);
   const started = process.hrtime.bigint();
@@ -275,8 +281,9 @@ async function rawCopy(pool: Pool, poolSize: number, data: BenchData, versionId:
     );
   }
   const copied = process.hrtime.bigint();
+  const copyPgCpu = postgresCpuSeconds(dataDir);
   await indexAndAttachVersionTables(pool, poolSize - 1, versionId);
-  return { seconds: Number(process.hrtime.bigint() - started) / 1e9, copySeconds: Number(copied - started) / 1e9 };
+  return { seconds: Number(process.hrtime.bigint() - started) / 1e9, copySeconds: Number(copied - started) / 1e9, copyPgCpu };
 }
 
 /** Removes what the imports loaded (versions and their tables), so the next import starts from the same state. */
@@ -287,15 +294,20 @@ async function removeImportedVersions(db: DataSource): Promise<void> {
   await db.query(`DELETE FROM dataset_version WHERE id = ANY($1)`, [versions.map((v) => Number(v.id))]);
 }
 
-function phaseClock(): { onProgress: (p: ImportProgress) => void; phases: () => string } {
+/** When each phase started, with PostgreSQL's CPU used by then (embedded server only). */
+function phaseClock(dataDir: string | null): { onProgress: (p: ImportProgress) => void; phases: () => string } {
   const started = Date.now();
-  const firstSeen = new Map<string, number>();
+  const pgCpuAtStart = postgresCpuSeconds(dataDir);
+  const firstSeen = new Map<string, string>();
   return {
     onProgress: (progress) => {
       const key = progress.phase === 'reading' ? `reading ${progress.file}` : progress.phase;
-      if (!firstSeen.has(key)) firstSeen.set(key, Date.now() - started);
+      if (firstSeen.has(key)) return;
+      const pgCpu = postgresCpuSeconds(dataDir);
+      const cpu = pgCpu === null || pgCpuAtStart === null ? '' : ` (PostgreSQL CPU ${(pgCpu - pgCpuAtStart).toFixed(1)} s)`;
+      firstSeen.set(key, `@${((Date.now() - started) / 1000).toFixed(1)}s${cpu}`);
     },
-    phases: () => [...firstSeen].map(([phase, ms]) => `${phase} @${(ms / 1000).toFixed(1)}s`).join(', '),
+    phases: () => [...firstSeen].map(([phase, at]) => `${phase} ${at}`).join(', '),
   };
 }
 
@@ -321,7 +333,7 @@ async function main(): Promise<void> {
       await db.query('CHECKPOINT');
       const loadBefore = loadavg()[0];
       const pgCpuBefore = postgresCpuSeconds(database.dataDir);
-      const measured = await importInChildProcess(database.url, data.indexPath, options.jsonParser, workers);
+      const measured = await importInChildProcess(database, data.indexPath, options.jsonParser, workers);
       const pgCpu = cpu(pgCpuBefore, postgresCpuSeconds(database.dataDir));
       const providers = measured.counts.providers ?? 0;
       if (providers !== options.providers) throw new Error(`expected ${options.providers} providers loaded, got ${providers}: ${JSON.stringify(measured.rejectedByReason)}`);
@@ -340,12 +352,13 @@ async function main(): Promise<void> {
 
     await db.query('CHECKPOINT');
     const pgCpuBaselineStart = postgresCpuSeconds(database.dataDir);
-    const raw = await rawCopy((db.driver as unknown as { master: Pool }).master, POOL_SIZE, data, baselineVersionId);
+    const raw = await rawCopy((db.driver as unknown as { master: Pool }).master, POOL_SIZE, data, baselineVersionId, database.dataDir);
     const rawSeconds = raw.seconds;
     const pgCpuBaselineEnd = postgresCpuSeconds(database.dataDir);
     console.log(
       `\nraw COPY baseline (COPY into fresh version tables + the same index builds + attach) time: ${rawSeconds.toFixed(2)} s ` +
-        `(COPY ${raw.copySeconds.toFixed(1)} s, indexes and attach ${(rawSeconds - raw.copySeconds).toFixed(1)} s; PostgreSQL CPU ${cpu(pgCpuBaselineStart, pgCpuBaselineEnd)}); ` +
+        `(COPY ${raw.copySeconds.toFixed(1)} s with PostgreSQL CPU ${cpu(pgCpuBaselineStart, raw.copyPgCpu)}, ` +
+        `indexes and attach ${(rawSeconds - raw.copySeconds).toFixed(1)} s with PostgreSQL CPU ${cpu(raw.copyPgCpu, pgCpuBaselineEnd)}); ` +
         `raw COPY providers/s: ${Math.round(options.providers / rawSeconds)}`,
     );
     for (const { workers, measured } of imports) {
@@ -365,8 +378,8 @@ async function main(): Promise<void> {
 }
 
 if (process.argv[2] === '--child-import') {
-  const [, , , databaseUrl, indexPath, jsonParser, workers] = process.argv;
-  measureImport(databaseUrl, indexPath, jsonParser as 'fast' | 'stream-json', workers === 'default' ? undefined : Number(workers)).then(
+  const [, , , databaseUrl, dataDir, indexPath, jsonParser, workers] = process.argv;
+  measureImport(databaseUrl, dataDir || null, indexPath, jsonParser as 'fast' | 'stream-json', workers === 'default' ? undefined : Number(workers)).then(
     (measurement) => process.send!(measurement, () => process.exit(0)),
     (error) => {
       console.error(error instanceof Error ? error.stack : error);

@@ -16,6 +16,8 @@ export interface CopyTarget {
 
 /** Rows are gathered into strings of about this size before a write: few, large socket writes. */
 const CHUNK_CHARS = 128 * 1024;
+/** Encoded rows are handed to a COPY stream in pieces of at least this much. */
+const ENCODED_WRITE_BYTES = 1024 * 1024;
 /** Bytes a COPY stream buffers before asking the producer to wait (backpressure). */
 const STREAM_HIGH_WATER_MARK = 1024 * 1024;
 
@@ -26,6 +28,8 @@ const STREAM_HIGH_WATER_MARK = 1024 * 1024;
  */
 export class CopyTableWriter {
   private pending = '';
+  private pendingEncoded: Buffer[] = [];
+  private pendingEncodedBytes = 0;
   private failure: Error | null = null;
   rows = 0;
 
@@ -49,7 +53,18 @@ export class CopyTableWriter {
     this.flush();
     this.throwIfFailed();
     this.rows += rows;
-    if (bytes.byteLength) this.leastBackedUp().write(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength));
+    if (!bytes.byteLength) return;
+    this.pendingEncoded.push(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength));
+    this.pendingEncodedBytes += bytes.byteLength;
+    if (this.pendingEncodedBytes >= ENCODED_WRITE_BYTES) this.flushEncoded();
+  }
+
+  private flushEncoded(): void {
+    if (!this.pendingEncoded.length || this.failure) return;
+    const lane = this.leastBackedUp();
+    for (const piece of this.pendingEncoded) lane.write(piece);
+    this.pendingEncoded = [];
+    this.pendingEncodedBytes = 0;
   }
 
   private leastBackedUp(): CopyStreamQuery {
@@ -80,6 +95,7 @@ export class CopyTableWriter {
   /** Ends the COPY statements and resolves once PostgreSQL has committed them. */
   async finish(): Promise<void> {
     this.flush();
+    this.flushEncoded();
     this.throwIfFailed();
     await Promise.all(
       this.lanes.map((lane) => {
@@ -94,6 +110,7 @@ export class CopyTableWriter {
   /** Sends CopyFail: PostgreSQL discards every row of these COPY statements. */
   destroy(reason: Error): void {
     this.pending = '';
+    this.pendingEncoded = [];
     for (const lane of this.lanes) if (!lane.destroyed) lane.destroy(reason);
   }
 }
