@@ -43,8 +43,17 @@ interface IndexBuild {
   sql: string;
   /** The parent's primary key: turned into the partition's PRIMARY KEY constraint once built. */
   primaryKey: { constraint: string } | null;
-  /** Rough cost, to start the expensive builds first. */
+  /** Rough cost, to start the expensive builds first (and not be left with one long build at the end). */
   weight: number;
+}
+
+/**
+ * Relative build cost per row, from timing each build of a 1M-provider load alone: sorted btree and
+ * GiST builds 0.3-1.5 µs per row, GIN of trigrams 2.6 µs, GIN of short arrays 0.25 µs.
+ */
+function buildCostPerRow(method: string, definition: string): number {
+  if (method !== 'gin') return 1;
+  return definition.includes('gin_trgm_ops') ? 2 : 0.5;
 }
 
 const INDEX_DEF = /^CREATE (UNIQUE )?INDEX (\S+) ON ONLY (\S+) (USING .*)$/;
@@ -79,7 +88,7 @@ async function plannedIndexBuilds(client: PoolClient, versionId: number): Promis
     if (!match) throw new Error(`unexpected index definition on ${row.table}: ${row.def}`);
     const [, unique = '', name, , rest] = match;
     const sql = `CREATE ${unique}INDEX ${name}_v${versionId} ON public.${versionTableName(row.table, versionId)} ${rest}`;
-    const perRow = row.method === 'btree' ? 1 : 4;
+    const perRow = buildCostPerRow(row.method, row.def);
     return {
       table: row.table,
       sql,
@@ -89,33 +98,18 @@ async function plannedIndexBuilds(client: PoolClient, versionId: number): Promis
   });
 }
 
-/**
- * Builds the indexes of the version's tables, all builds queued over at most `connections` pooled sessions,
- * one per core (CREATE INDEX takes a SHARE lock, so builds on one table run concurrently too), then makes each
- * table a partition: PRIMARY KEY USING its unique index, then ATTACH PARTITION, which adopts the matching
- * indexes instead of building them and skips its validation scan thanks to the CHECK (version_id = V).
- */
-export async function indexAndAttachVersionTables(pool: Pool, connections: number, versionId: number, signal?: AbortSignal): Promise<void> {
-  const first = await pool.connect();
-  let builds: IndexBuild[];
-  try {
-    // Fresh statistics: the planner sees the loaded tables' sizes at once (a standalone table is not yet in the parent's).
-    await first.query(`ANALYZE ${PARTITIONED_TABLES.map((t) => versionTableName(t, versionId)).join(', ')}`);
-    builds = await plannedIndexBuilds(first, versionId);
-  } finally {
-    first.release();
-  }
-  builds.sort((a, b) => b.weight - a.weight);
-  const queue = [...builds];
-  const worker = async (): Promise<void> => {
+/** Runs the statements in order over `sessions` pooled sessions at once, each taking the next when done with one. */
+async function runQueued(pool: Pool, sessions: number, statements: readonly string[], signal?: AbortSignal): Promise<void> {
+  const queue = [...statements];
+  const session = async (): Promise<void> => {
     const client = await pool.connect();
     let healthy = false;
     try {
       await client.query(`SET maintenance_work_mem = '${MAINTENANCE_WORK_MEM}'`);
       await client.query('SET synchronous_commit = off');
-      for (let build = queue.shift(); build; build = queue.shift()) {
+      for (let sql = queue.shift(); sql; sql = queue.shift()) {
         signal?.throwIfAborted();
-        await client.query(build.sql);
+        await client.query(sql);
       }
       await client.query('RESET maintenance_work_mem');
       await client.query('RESET synchronous_commit');
@@ -124,7 +118,28 @@ export async function indexAndAttachVersionTables(pool: Pool, connections: numbe
       client.release(!healthy);
     }
   };
-  await Promise.all(Array.from({ length: Math.max(1, Math.min(connections, CONCURRENT_INDEX_BUILDS, builds.length)) }, worker));
+  await Promise.all(Array.from({ length: Math.min(sessions, queue.length) }, session));
+}
+
+/**
+ * Builds the indexes of the version's tables, all builds queued over at most `connections` pooled sessions,
+ * one per core (CREATE INDEX takes a SHARE lock, so builds on one table run concurrently too), then makes each
+ * table a partition: PRIMARY KEY USING its unique index, then ATTACH PARTITION, which adopts the matching
+ * indexes instead of building them and skips its validation scan thanks to the CHECK (version_id = V).
+ */
+export async function indexAndAttachVersionTables(pool: Pool, connections: number, versionId: number, signal?: AbortSignal): Promise<void> {
+  const sessions = Math.max(1, Math.min(connections, CONCURRENT_INDEX_BUILDS));
+  // Fresh statistics: the planner sees the loaded tables' sizes at once (a standalone table is not yet in the parent's).
+  await runQueued(pool, sessions, PARTITIONED_TABLES.map((table) => `ANALYZE ${versionTableName(table, versionId)}`), signal);
+  const client = await pool.connect();
+  let builds: IndexBuild[];
+  try {
+    builds = await plannedIndexBuilds(client, versionId);
+  } finally {
+    client.release();
+  }
+  builds.sort((a, b) => b.weight - a.weight);
+  await runQueued(pool, sessions, builds.map((build) => build.sql), signal);
   signal?.throwIfAborted();
 
   for (const table of PARTITIONED_TABLES) {
