@@ -11,8 +11,9 @@ export const WORKER_MIN_FILE_BYTES = 16 * 1024 * 1024;
 
 /**
  * Default number of worker threads: one per core but one, which the importing thread and PostgreSQL's
- * COPY backends share. On 2 cores one worker loads 1M providers as fast as two (bench:ingest
- * --workers 2,1,0: 73.7 s, 73.6 s, 84.5 s) with less CPU and memory (peak RSS 410 MB vs 494 MB).
+ * COPY backends share. On 2 cores one worker loads 1M providers about as fast as two (bench:ingest
+ * --workers 1,2: 25.2 s, 24.5 s; --workers 1,2,0: 26.3 s, 22.6 s, 27.7 s) with less CPU and memory
+ * (peak RSS 331-354 MB vs 389-413 MB).
  */
 export function defaultParseWorkers(): number {
   return Math.max(1, Math.min(8, availableParallelism() - 1));
