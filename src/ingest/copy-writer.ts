@@ -16,7 +16,7 @@ export interface CopyTarget {
 
 /** Rows are gathered into strings of about this size before a write: few, large socket writes. */
 const CHUNK_CHARS = 128 * 1024;
-/** Encoded rows are handed to a COPY stream in pieces of at least this much. */
+/** Encoded rows are handed to a COPY stream in writes of at least this much (see writeEncodedRows). */
 const ENCODED_WRITE_BYTES = 1024 * 1024;
 /** Bytes a COPY stream buffers before asking the producer to wait (backpressure). */
 const STREAM_HIGH_WATER_MARK = 1024 * 1024;
@@ -48,9 +48,13 @@ export class CopyTableWriter {
     if (this.pending.length >= CHUNK_CHARS) this.flush();
   }
 
-  /** Many COPY text rows at once as UTF-8, each ending in '\n' (a batch rendered by a worker thread). */
+  /**
+   * Many COPY text rows at once as UTF-8, each ending in '\n' (a batch rendered by a worker thread).
+   * They are gathered into writes of ENCODED_WRITE_BYTES: fed 50-170 KB at a time, PostgreSQL's COPY
+   * backends kept sleeping and waking (1M providers: 8.8 s of their CPU, against 5.5-6.8 s).
+   */
   writeEncodedRows(bytes: Uint8Array, rows: number): void {
-    this.flush();
+    if (this.pending) this.flush(); // rows stay in the order they were written
     this.throwIfFailed();
     this.rows += rows;
     if (!bytes.byteLength) return;
@@ -73,7 +77,9 @@ export class CopyTableWriter {
     return target;
   }
 
+  /** Writes what is gathered: encoded rows first, as text rows are never older than them. */
   private flush(): void {
+    this.flushEncoded();
     if (!this.pending || this.failure) return;
     this.leastBackedUp().write(this.pending);
     this.pending = '';
@@ -95,7 +101,6 @@ export class CopyTableWriter {
   /** Ends the COPY statements and resolves once PostgreSQL has committed them. */
   async finish(): Promise<void> {
     this.flush();
-    this.flushEncoded();
     this.throwIfFailed();
     await Promise.all(
       this.lanes.map((lane) => {
