@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ImportProgress, ImportResult } from '../../src/ingest/import-contract';
 import { cleanUpAbandonedLoads, QhpImporter } from '../../src/ingest/qhp-importer';
+import { findVersionTables } from '../../src/ingest/version-partitions';
 import { startTestApp, TestApp } from '../helpers/test-app';
 import {
   ALICE, AMLODIPINE, answerFor, ATORVASTATIN, BOB, currentVersionId, drugCoverage, ESSENTIAL, failedImport, fixture, GOLD,
@@ -263,6 +264,8 @@ describe('QHP import (real importer, answers over GraphQL)', () => {
         'TRUNCATED_JSON', /^providers-truncated\.json is truncated: it ends at byte 3000 inside record 2 \(which starts at byte \d+\)$/],
       ['a truncated providers file (stream-json engine)', () => request({ jsonParser: 'stream-json', files: [plansFile, { path: fixture('bad/providers-truncated.json'), kind: 'providers' }] }),
         'TRUNCATED_JSON', /^providers-truncated\.json is truncated: it ends at byte 3000 after 2 complete records/],
+      ['a truncated drugs file, after the providers were copied', () => request({ files: [plansFile, { path: fixture('good/providers.json'), kind: 'providers' }, { path: fixture('bad/drugs-truncated.json'), kind: 'drugs' }] }),
+        'TRUNCATED_JSON', /^drugs-truncated\.json is truncated: it ends at byte 1000 after 2 records, without the closing ']' of the array$/],
       ['plans of another issuer', () => request({ files: [{ path: fixture('bad/plans-wrong-issuer.json'), kind: 'plans' }, { path: fixture('good/providers.json'), kind: 'providers' }] }),
         'WRONG_ISSUER', /^plans-wrong-issuer\.json: none of the 3 plans belongs to issuer 55555; they belong to issuer 66666$/],
       ['an empty plans list', () => request({ files: [{ path: fixture('bad/plans-empty.json'), kind: 'plans' }, { path: fixture('good/providers.json'), kind: 'providers' }] }),
@@ -286,6 +289,7 @@ describe('QHP import (real importer, answers over GraphQL)', () => {
       expect(failed.error).toBe(error.message);
       expect(failed.published_at).toBeNull();
       expect(await rowsOfVersion(app.db, error.versionId!)).toEqual(NO_ROWS);
+      expect((await findVersionTables(app.db)).get(error.versionId!)).toBeUndefined();
       expect(await publishedAnswers()).toEqual(before);
     });
 
