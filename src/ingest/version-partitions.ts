@@ -3,7 +3,10 @@ import type { Pool, PoolClient } from 'pg';
 import { DataSource } from 'typeorm';
 
 /** The tables LIST-partitioned by version_id (migration 1700000000400); the plan tables are not. */
-export const PARTITIONED_TABLES = ['provider', 'provider_address', 'network_membership', 'drug', 'formulary_entry'] as const;
+export const PROVIDER_PARTITIONED_TABLES = ['provider', 'provider_address', 'network_membership'] as const;
+export const DRUG_PARTITIONED_TABLES = ['drug', 'formulary_entry'] as const;
+export const PARTITIONED_TABLES = [...PROVIDER_PARTITIONED_TABLES, ...DRUG_PARTITIONED_TABLES] as const;
+type PartitionedTable = (typeof PARTITIONED_TABLES)[number];
 
 /**
  * A load's rows of the big tables (provider, provider_address, network_membership, drug,
@@ -38,11 +41,8 @@ export async function createVersionTables(db: Pool, versionId: number): Promise<
 }
 
 interface IndexBuild {
-  table: string;
   /** The statement building it on the version's table. */
   sql: string;
-  /** The parent's primary key: turned into the partition's PRIMARY KEY constraint once built. */
-  primaryKey: { constraint: string } | null;
   /** Rough cost, to start the expensive builds first (and not be left with one long build at the end). */
   weight: number;
 }
@@ -63,20 +63,18 @@ const INDEX_DEF = /^CREATE (UNIQUE )?INDEX (\S+) ON ONLY (\S+) (USING .*)$/;
  * (pg_get_indexdef of each parent index, `ON ONLY public.<t>` → the version's table, name + `_v<V>`),
  * so a migration adding an index to a parent needs no change here.
  */
-async function plannedIndexBuilds(client: PoolClient, versionId: number): Promise<IndexBuild[]> {
-  const { rows } = await client.query<{ table: string; def: string; primary: boolean; constraint: string | null; method: string; rows: string }>(
-    `SELECT t.relname AS table, pg_get_indexdef(i.indexrelid) AS def, i.indisprimary AS primary,
-            con.conname AS constraint, am.amname AS method, t.reltuples::bigint AS rows
+async function plannedIndexBuilds(client: PoolClient, versionId: number, tables: readonly PartitionedTable[]): Promise<IndexBuild[]> {
+  const { rows } = await client.query<{ table: string; def: string; method: string }>(
+    `SELECT t.relname AS table, pg_get_indexdef(i.indexrelid) AS def, am.amname AS method
        FROM pg_index i
        JOIN pg_class t ON t.oid = i.indrelid
        JOIN pg_class ix ON ix.oid = i.indexrelid
        JOIN pg_am am ON am.oid = ix.relam
-       LEFT JOIN pg_constraint con ON con.conindid = i.indexrelid AND con.conrelid = i.indrelid
       WHERE t.relnamespace = 'public'::regnamespace AND t.relname = ANY($1) AND t.relkind = 'p'`,
-    [PARTITIONED_TABLES],
+    [tables],
   );
   const sizes = new Map<string, number>();
-  for (const table of PARTITIONED_TABLES) {
+  for (const table of tables) {
     const { rows: [stats] } = await client.query<{ n: string }>(
       `SELECT GREATEST(c.reltuples, 0)::bigint AS n FROM pg_class c WHERE c.oid = $1::regclass`,
       [versionTableName(table, versionId)],
@@ -89,12 +87,7 @@ async function plannedIndexBuilds(client: PoolClient, versionId: number): Promis
     const [, unique = '', name, , rest] = match;
     const sql = `CREATE ${unique}INDEX ${name}_v${versionId} ON public.${versionTableName(row.table, versionId)} ${rest}`;
     const perRow = buildCostPerRow(row.method, row.def);
-    return {
-      table: row.table,
-      sql,
-      primaryKey: row.primary ? { constraint: row.constraint ?? name } : null,
-      weight: (sizes.get(row.table) ?? 0) * perRow + 1,
-    };
+    return { sql, weight: (sizes.get(row.table) ?? 0) * perRow + 1 };
   });
 }
 
@@ -122,35 +115,59 @@ async function runQueued(pool: Pool, sessions: number, statements: readonly stri
 }
 
 /**
- * Builds the indexes of the version's tables, all builds queued over at most `connections` pooled sessions,
- * one per core (CREATE INDEX takes a SHARE lock, so builds on one table run concurrently too), then makes each
- * table a partition: PRIMARY KEY USING its unique index, then ATTACH PARTITION, which adopts the matching
- * indexes instead of building them and skips its validation scan thanks to the CHECK (version_id = V).
+ * Builds the indexes of the version's `tables`, all builds queued over at most `connections` pooled
+ * sessions, one per core (CREATE INDEX takes a SHARE lock, so builds on one table run concurrently too).
  */
-export async function indexAndAttachVersionTables(pool: Pool, connections: number, versionId: number, signal?: AbortSignal): Promise<void> {
+export async function indexVersionTables(
+  pool: Pool,
+  connections: number,
+  versionId: number,
+  tables: readonly PartitionedTable[],
+  signal?: AbortSignal,
+): Promise<void> {
   const sessions = Math.max(1, Math.min(connections, CONCURRENT_INDEX_BUILDS));
   // Fresh statistics: the planner sees the loaded tables' sizes at once (a standalone table is not yet in the parent's).
-  await runQueued(pool, sessions, PARTITIONED_TABLES.map((table) => `ANALYZE ${versionTableName(table, versionId)}`), signal);
+  await runQueued(pool, sessions, tables.map((table) => `ANALYZE ${versionTableName(table, versionId)}`), signal);
   const client = await pool.connect();
   let builds: IndexBuild[];
   try {
-    builds = await plannedIndexBuilds(client, versionId);
+    builds = await plannedIndexBuilds(client, versionId, tables);
   } finally {
     client.release();
   }
   builds.sort((a, b) => b.weight - a.weight);
   await runQueued(pool, sessions, builds.map((build) => build.sql), signal);
   signal?.throwIfAborted();
+}
 
+/**
+ * Makes each indexed version table a partition: PRIMARY KEY USING its unique index, then ATTACH PARTITION,
+ * which adopts the matching indexes instead of building them and skips its validation scan thanks to the
+ * CHECK (version_id = V).
+ */
+export async function attachVersionTables(pool: Pool, versionId: number): Promise<void> {
+  const { rows: primaryKeys } = await pool.query<{ table: string; constraint: string }>(
+    `SELECT t.relname AS table, con.conname AS constraint
+       FROM pg_constraint con JOIN pg_class t ON t.oid = con.conrelid
+      WHERE con.contype = 'p' AND t.relnamespace = 'public'::regnamespace AND t.relname = ANY($1) AND t.relkind = 'p'`,
+    [PARTITIONED_TABLES],
+  );
   for (const table of PARTITIONED_TABLES) {
     const versionTable = versionTableName(table, versionId);
-    const pk = builds.find((b) => b.table === table && b.primaryKey);
+    const pk = primaryKeys.find((key) => key.table === table);
     if (pk) {
-      const name = `${pk.primaryKey!.constraint}_v${versionId}`;
+      // The parent's primary key index shares the constraint's name; the version's copy has `_v<V>` appended.
+      const name = `${pk.constraint}_v${versionId}`;
       await pool.query(`ALTER TABLE ${versionTable} ADD CONSTRAINT ${name} PRIMARY KEY USING INDEX ${name}`);
     }
     await pool.query(`ALTER TABLE ${table} ATTACH PARTITION ${versionTable} FOR VALUES IN (${versionId})`);
   }
+}
+
+/** Every version table indexed, then attached (the raw-COPY baseline of bench:ingest). */
+export async function indexAndAttachVersionTables(pool: Pool, connections: number, versionId: number, signal?: AbortSignal): Promise<void> {
+  await indexVersionTables(pool, connections, versionId, PARTITIONED_TABLES, signal);
+  await attachVersionTables(pool, versionId);
 }
 
 /** The version tables present (attached partitions and not-yet-attached standalone tables), by version. */
