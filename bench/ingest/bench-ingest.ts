@@ -1,6 +1,6 @@
 import { fork } from 'node:child_process';
 import { once } from 'node:events';
-import { createReadStream, existsSync, readdirSync, readFileSync } from 'node:fs';
+import { createReadStream, existsSync, readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -14,6 +14,7 @@ import { defaultParseWorkers } from '../../src/ingest/provider-worker-pool';
 import { QhpImporter } from '../../src/ingest/qhp-importer';
 import { copyPlan, PLAN_TABLES } from '../../src/ingest/table-rows';
 import { createVersionTables, dropVersionTables, indexAndAttachVersionTables, PARTITIONED_TABLES, versionTableName } from '../../src/ingest/version-partitions';
+import { threadCpuSeconds, treeCpuSeconds } from '../lib/proc-cpu';
 import { BenchData, writeBenchData } from './qhp-bench-data';
 
 /**
@@ -98,32 +99,8 @@ class RssSampler {
 /** CPU seconds used so far by the embedded server (postmaster and backends), from /proc; null elsewhere. */
 function postgresCpuSeconds(dataDir: string | null): number | null {
   const pidFile = dataDir ? join(dataDir, 'postmaster.pid') : '';
-  if (!dataDir || !existsSync(pidFile) || !existsSync('/proc')) return null;
-  const postmaster = readFileSync(pidFile, 'utf8').split('\n')[0].trim();
-  const ticksPerSecond = 100; // USER_HZ on Linux
-  let ticks = 0;
-  for (const pid of readdirSync('/proc').filter((name) => /^\d+$/.test(name))) {
-    try {
-      // Fields after the ")" of the command start at proc(5)'s field 3: state, ppid, ... utime (14), stime (15),
-      // cutime (16), cstime (17). Backends that ended were reaped by the postmaster: their CPU is in its cutime/cstime.
-      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      if (pid === postmaster) ticks += Number(fields[11]) + Number(fields[12]) + Number(fields[13]) + Number(fields[14]);
-      else if (fields[1] === postmaster) ticks += Number(fields[11]) + Number(fields[12]);
-    } catch {
-      // the process ended meanwhile
-    }
-  }
-  return ticks / ticksPerSecond;
-}
-
-/** CPU seconds of this process's main thread (Linux /proc), null elsewhere: the rest of the process's CPU is its worker threads'. */
-function mainThreadCpuSeconds(): number | null {
-  const path = `/proc/self/task/${process.pid}/stat`;
-  if (!existsSync(path)) return null;
-  const stat = readFileSync(path, 'utf8');
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  return (Number(fields[11]) + Number(fields[12])) / 100; // utime + stime, in USER_HZ ticks
+  if (!dataDir || !existsSync(pidFile)) return null;
+  return treeCpuSeconds(Number(readFileSync(pidFile, 'utf8').split('\n')[0].trim()));
 }
 
 interface ImportMeasurement {
@@ -151,7 +128,7 @@ async function measureImport(
   try {
     const clock = phaseClock(dataDir);
     const cpuBefore = process.cpuUsage();
-    const mainCpuBefore = mainThreadCpuSeconds();
+    const mainCpuBefore = threadCpuSeconds(process.pid);
     const started = process.hrtime.bigint();
     const result = await new QhpImporter(db).import({
       issuerId: ISSUER_ID,
@@ -165,7 +142,7 @@ async function measureImport(
     });
     const seconds = Number(process.hrtime.bigint() - started) / 1e9;
     const cpu = process.cpuUsage(cpuBefore);
-    const mainCpuAfter = mainThreadCpuSeconds();
+    const mainCpuAfter = threadCpuSeconds(process.pid);
     return {
       seconds,
       cpuSeconds: (cpu.user + cpu.system) / 1e6,

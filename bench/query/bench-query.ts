@@ -17,11 +17,12 @@ import 'reflect-metadata';
 import { ChildProcess, fork } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import cluster from 'node:cluster';
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer, IncomingMessage, ServerResponse } from 'node:http';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Pool } from 'pg';
+import { treeCpuSeconds } from '../lib/proc-cpu';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const autocannon = require('autocannon');
@@ -246,36 +247,6 @@ interface Run {
   cpuSeconds?: number;
   /** CPU time of PostgreSQL during the run, when it runs on this machine. */
   postgresCpuSeconds?: number;
-}
-
-/**
- * CPU seconds (user + system) used so far by a process and its descendants (node:cluster workers), read
- * from /proc; null where there is no /proc. Load on the machine stretches latency, not this.
- */
-function treeCpuSeconds(rootPid: number): number | null {
-  let stats: Array<{ pid: number; ppid: number; ticks: number }>;
-  try {
-    stats = readdirSync('/proc').filter((d) => /^\d+$/.test(d)).flatMap((d) => {
-      try {
-        // Fields after the command name "(...)": state ppid ... utime(14) stime(15) cutime(16) cstime(17), 1-based
-        // from pid. cutime/cstime hold the CPU of children that ended (PostgreSQL backends, autovacuum workers).
-        const text = readFileSync(`/proc/${d}/stat`, 'utf8');
-        const f = text.slice(text.lastIndexOf(')') + 2).split(' ');
-        return [{ pid: Number(d), ppid: Number(f[1]), ticks: Number(f[11]) + Number(f[12]) + Number(f[13]) + Number(f[14]) }];
-      } catch {
-        return [];
-      }
-    });
-  } catch {
-    return null;
-  }
-  const wanted = new Set([rootPid]);
-  for (let grown = true; grown; ) {
-    grown = false;
-    for (const s of stats) if (wanted.has(s.ppid) && !wanted.has(s.pid)) wanted.add(s.pid), (grown = true);
-  }
-  const CLOCK_TICKS_PER_SECOND = 100;
-  return stats.filter((s) => wanted.has(s.pid)).reduce((t, s) => t + s.ticks, 0) / CLOCK_TICKS_PER_SECOND;
 }
 
 /** The postmaster's process id, when PostgreSQL runs on this machine (its data directory is readable here). */
