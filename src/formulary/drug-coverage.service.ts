@@ -62,16 +62,14 @@ export class DrugCoverageService {
     const uniquePlans = [...new Set(planIds)];
     // One round trip (see readQuery), in the published versions only, so PostgreSQL reads just their
     // partitions (see versionParameters); PublishedVersions checks they were still the published ones.
-    const [plans, entries, drugs, tiers] = await this.versions.consistently(async (snapshot) => {
+    const [plans, entries, drugs, tiers] = await this.versions.consistently((snapshot) => {
       const planVersions = snapshot.ofPlans(uniquePlans);
-      const [plans, entries, drugs, tiers, published] = await Promise.all([
+      return Promise.all([
         this.plans.findPublishedPlansWithSources(uniquePlans),
         this.findEntries(uniqueDrugs, uniquePlans, planVersions),
         this.findDrugs(uniqueDrugs, snapshot.ids),
         this.plans.findPublishedTiersOfDrugs(uniqueDrugs, uniquePlans, planVersions),
-        this.versions.read(),
       ]);
-      return [[plans, entries, drugs, tiers] as const, published];
     });
     const planById = new Map(plans.map((p) => [p.planId, p]));
     const drugById = new Map(drugs.map((d) => [d.rxnormId, d]));

@@ -233,7 +233,8 @@ export class VersionLoader {
     const signal = this.request.signal ? AbortSignal.any([this.request.signal, stopBuilds.signal]) : stopBuilds.signal;
     // One connection stays free for the heartbeat and other queries, and the drug files need theirs for COPY.
     const spare = this.poolSize - 1;
-    const providerIndexes = indexVersionTables(this.pool, spare - this.copies.drugs.length, this.versionId, PROVIDER_PARTITIONED_TABLES, signal);
+    const drugCopyConnections = this.copies.drugs.reduce((sum, target) => sum + target.lanes, 0);
+    const providerIndexes = indexVersionTables(this.pool, spare - drugCopyConnections, this.versionId, PROVIDER_PARTITIONED_TABLES, signal);
     providerIndexes.catch(() => undefined); // awaited below; this only keeps an early failure from going unhandled
     try {
       if (drugFiles.length) await this.loadDrugs(drugFiles);

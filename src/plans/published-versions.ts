@@ -36,8 +36,8 @@ export class PublishedVersions {
 
   constructor(@InjectDataSource() private readonly db: DataSource) {}
 
-  /** The published versions now: run it beside the lookups (consistently() compares). */
-  async read(): Promise<VersionSnapshot> {
+  /** The published versions now. */
+  private async read(): Promise<VersionSnapshot> {
     // The parameter only makes readQuery prepare the statement (it prepares parameterized ones).
     const rows: Array<{ issuerId: string; versionId: number }> = await readQuery(this.db,
       `SELECT issuer_id AS "issuerId", current_version_id::int AS "versionId" FROM issuer WHERE current_version_id > $1`,
@@ -49,11 +49,13 @@ export class PublishedVersions {
   /**
    * Runs `lookups` with the kept snapshot until the published versions read beside them are that snapshot's
    * (at most three times: under a storm of publishes the last answer stands, consistent within its versions).
+   * `lookups` must send its statements before it first awaits: the read of the published versions is sent
+   * right after them, so readQuery batches it into the same round trip.
    */
-  async consistently<T>(lookups: (snapshot: VersionSnapshot) => Promise<[T, VersionSnapshot]>): Promise<T> {
+  async consistently<T>(lookups: (snapshot: VersionSnapshot) => Promise<T>): Promise<T> {
     for (let attempt = 1; ; attempt++) {
       const used = this.snapshot;
-      const [result, published] = await lookups(used);
+      const [result, published] = await Promise.all([lookups(used), this.read()]);
       const consistent = used.matches(published);
       if (!consistent) this.snapshot = published;
       if (consistent || attempt === 3) return result;

@@ -69,15 +69,13 @@ export class NetworkService {
     const uniquePlans = [...new Set(planIds)];
     // One round trip (see readQuery), in the published versions only, so PostgreSQL reads just their
     // partitions (see versionParameters); PublishedVersions checks they were still the published ones.
-    const [plans, memberships, listings] = await this.versions.consistently(async (snapshot) => {
-      const [plans, memberships, listings, published] = await Promise.all([
+    const [plans, memberships, listings] = await this.versions.consistently((snapshot) =>
+      Promise.all([
         this.plans.findPublishedPlansWithSources(uniquePlans),
         this.findMemberships(uniqueNpis, uniquePlans, snapshot.ofPlans(uniquePlans)),
         this.listings.findPublishedByNpis(uniqueNpis, snapshot.ids),
-        this.versions.read(),
-      ]);
-      return [[plans, memberships, listings] as const, published];
-    });
+      ]),
+    );
 
     const planById = new Map(plans.map((plan) => [plan.planId, plan]));
     const listingsByNpi = new Map<string, ProviderListingModel[]>();
@@ -175,9 +173,9 @@ export class NetworkService {
   /** A provider by NPI with every published listing and the plan networks that include it. */
   async findProvider(npi: string): Promise<ProviderModel | null> {
     // In the published versions only, like checkNetwork.
-    const [listings, plans] = await this.versions.consistently(async (snapshot) => {
+    const [listings, plans] = await this.versions.consistently((snapshot) => {
       const version = versionParameters(snapshot.ids, 2);
-      const [listings, plans, published] = await Promise.all([
+      return Promise.all([
         this.listings.findPublishedByNpis([npi], snapshot.ids),
         readQuery<ProviderPlanNetworkModel[]>(this.db,
           `SELECT m.plan_id AS "planId", m.network_tier AS "networkTier", m.years
@@ -186,9 +184,7 @@ export class NetworkService {
             ORDER BY m.plan_id, m.network_tier`,
           [npi, ...version.params],
         ),
-        this.versions.read(),
       ]);
-      return [[listings, plans] as const, published];
     });
     if (!listings.length) return null;
     const [freshest] = listings;
