@@ -76,6 +76,30 @@ describe('JSON array reading', () => {
     }
   });
 
+  it('parses a large chunk in pieces: same records, and a malformed record in a later piece is located exactly', () => {
+    // ~370 KB: several 64 KB pieces, multi-byte text at their edges and one record larger than a piece.
+    const records: unknown[] = Array.from({ length: 2400 }, (_, i) => ({ n: i, name: `Zoë ${'é€😀'.repeat(i % 7)} ${i}`, plans: [i, i + 1] }));
+    records[700] = { n: 700, note: 'x'.repeat(100 * 1024) };
+    const text = JSON.stringify(records);
+    expect(Buffer.byteLength(text)).toBeGreaterThan(4 * 64 * 1024);
+    const splitter = new JsonArraySplitter('big.json');
+    expect(splitter.push(Buffer.from(text))).toEqual(records);
+    splitter.end();
+
+    const broken = text.replace('{"n":1000,', '{"n":1000 ');
+    const start = Buffer.byteLength(broken.slice(0, broken.indexOf('{"n":1000 ')));
+    let thrown: unknown;
+    try {
+      new JsonArraySplitter('big.json').push(Buffer.from(broken));
+    } catch (error) {
+      thrown = error;
+    }
+    expect(thrown).toMatchObject({
+      code: 'INVALID_JSON',
+      message: expect.stringMatching(new RegExp(`^big\\.json is not valid JSON: record 1000 \\(from byte ${start}\\) is malformed near byte ${start + 10}: `)),
+    });
+  });
+
   it.each([
     ['', 'NOT_JSON', 'file.json is not JSON: the file is empty'],
     ['\uFEFF {"a": 1}', 'NOT_AN_ARRAY', "file.json: expected a JSON array ('[') at the top level, found an object ('{') at byte 4"],

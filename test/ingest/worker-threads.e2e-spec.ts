@@ -16,10 +16,15 @@ import { currentVersionId, failedImport, fixture, NO_ROWS, removeIssuers, rowsOf
  */
 const ISSUER = '55503';
 const GOLD = `${ISSUER}OH0010001`;
+const SILVER = `${ISSUER}OH0010002`;
 const RECORDS = 6000;
 
-/** Mostly valid providers; every 50th has a bad check digit, every 97th a ZIP+4, every 200th an undefined tier. */
+/**
+ * Mostly valid providers; every 50th has a bad check digit, every 97th a ZIP+4, every 200th an undefined
+ * tier; every third (but those) lists Silver before Gold.
+ */
 function providersFile(records = RECORDS): string {
+  const entry = (planId: string, tier = 'PREFERRED') => ({ plan_id_type: 'HIOS-PLAN-ID', plan_id: planId, network_tier: tier, years: [2025] });
   const providers = Array.from({ length: records }, (_, i) => ({
     npi: i % 50 === 7 ? '1234567890' : withNpiCheckDigit(100_000_000 + i),
     type: 'INDIVIDUAL',
@@ -27,7 +32,7 @@ function providersFile(records = RECORDS): string {
     speciality: ['Family Medicine'],
     accepting: 'accepting',
     addresses: [{ address: `${i} Long Rd`, city: 'Columbus', state: 'OH', zip: i % 97 === 3 ? '43215-1234' : '43215', phone: '6145550000' }],
-    plans: [{ plan_id_type: 'HIOS-PLAN-ID', plan_id: GOLD, network_tier: i % 200 === 11 ? 'GOLD-TIER' : 'PREFERRED', years: [2025] }],
+    plans: i % 200 === 11 ? [entry(GOLD, 'GOLD-TIER')] : i % 3 === 0 ? [entry(SILVER), entry(GOLD)] : [entry(GOLD)],
   }));
   return JSON.stringify(providers, null, 2);
 }
@@ -85,6 +90,17 @@ describe('QHP import through worker threads', () => {
     const workerRows = await digestOfRows(app, inWorkers.versionId);
     expect(workerRows).toEqual(await digestOfRows(app, inThread.versionId));
     expect(workerRows.provider).toMatch(/^5850:/);
+  });
+
+  it('writes network memberships in primary-key order, so the index build finds them presorted', async () => {
+    for (const load of [inThread, inWorkers]) {
+      const rows: Array<{ record_no: number; plan_id: string; network_tier: string }> = await app.db.query(
+        `SELECT record_no, plan_id, network_tier FROM network_membership_v${Number(load.versionId)} ORDER BY ctid`,
+      );
+      const key = (r: (typeof rows)[number]) => [String(r.record_no).padStart(10, '0'), r.plan_id, r.network_tier].join('|');
+      expect(rows.filter((r) => r.plan_id === SILVER)).toHaveLength(1950);
+      expect(rows.map(key)).toEqual(rows.map(key).sort());
+    }
   });
 
   it('reports the same rejections and warnings, with the first samples in file order', () => {
