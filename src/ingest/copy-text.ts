@@ -71,22 +71,3 @@ export class ListLiterals {
     return literal;
   }
 }
-
-/**
- * copyNumber for a column whose values repeat: addresses geocoded by ZIP share their centroid's
- * coordinates, and formatting a double (shortest round trip) costs more than a lookup.
- */
-export class NumberLiterals {
-  private readonly seen = new Map<number, string>();
-
-  of(value: number | null | undefined): string {
-    if (value == null) return COPY_NULL;
-    let literal = this.seen.get(value);
-    if (literal === undefined) {
-      if (this.seen.size === MAX_REMEMBERED_VALUES) this.seen.clear();
-      literal = String(value);
-      this.seen.set(value, literal);
-    }
-    return literal;
-  }
-}

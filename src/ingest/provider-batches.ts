@@ -1,5 +1,6 @@
+import { isAscii } from 'node:buffer';
 import { ValidationReport } from './import-contract';
-import { parseSplitBatch, SplitBatch } from './json-array-reader';
+import { parseSplitBatchPieces, SplitBatch } from './json-array-reader';
 import { CatalogPlanData, PlanCatalog } from './qhp-records';
 import { validateProvider } from './qhp-validator';
 import { RowRenderer, RowSink } from './table-rows';
@@ -60,9 +61,15 @@ class TextRows implements RowSink {
     if (this.chars >= ENCODE_PIECE_CHARS) this.encodePiece();
   }
 
-  /** The lines so far as one UTF-8 piece (one join: a flat string, unlike `+=`, which the encoder would first flatten). */
+  /**
+   * The lines so far as one UTF-8 piece (one join: a flat string, unlike `+=`, which the encoder would
+   * first flatten). Rows are mostly ASCII, where Latin-1 bytes are the UTF-8 bytes and cost a copy: the
+   * UTF-8 encoder runs only for a piece that turns out not to be ASCII.
+   */
   private encodePiece(): void {
-    const piece = utf8.encode(this.lines.join(''));
+    const text = this.lines.join('');
+    const latin1 = Buffer.from(text, 'latin1');
+    const piece = isAscii(latin1) ? latin1 : utf8.encode(text);
     this.pieces.push(piece);
     this.bytes += piece.length;
     this.lines = [];
@@ -98,18 +105,21 @@ export class ProviderBatchRenderer {
   }
 
   render({ fileName, batch, recordNoBase }: ProviderBatchTask): RenderedProviderBatch {
-    const records = parseSplitBatch(batch, fileName);
     const report = new ReportCollector();
     const ctx = { issues: new IssueSink(fileName, report), issuerId: this.setup.issuerId, catalog: this.catalog, geocoder: this.geocoder };
     const providers = new TextRows();
     const addresses = new TextRows();
     const networks = new TextRows();
-    for (let i = 0; i < records.length; i++) {
-      const index = batch.firstIndex + i;
-      const provider = validateProvider(records[i], new JsonRecordLocation(index), ctx);
-      if (provider) this.renderer.writeProvider(recordNoBase + index, provider, fileName, providers, addresses, networks);
+    let count = 0;
+    for (const { first, records } of parseSplitBatchPieces(batch, fileName)) {
+      for (let i = 0; i < records.length; i++) {
+        const index = batch.firstIndex + first + i;
+        const provider = validateProvider(records[i], new JsonRecordLocation(index), ctx);
+        if (provider) this.renderer.writeProvider(recordNoBase + index, provider, fileName, providers, addresses, networks);
+      }
+      count += records.length;
     }
-    return { records: records.length, providers: providers.encoded(), addresses: addresses.encoded(), networks: networks.encoded(), report: report.toReport() };
+    return { records: count, providers: providers.encoded(), addresses: addresses.encoded(), networks: networks.encoded(), report: report.toReport() };
   }
 }
 

@@ -1,4 +1,4 @@
-import { copyBoolean, copyIntArray, copyNumber, copyText, copyTextArray, ListLiterals, NumberLiterals } from './copy-text';
+import { copyBoolean, copyIntArray, copyNumber, copyText, copyTextArray, ListLiterals } from './copy-text';
 import { CopyTarget, TableLayout } from './copy-writer';
 import { DrugRecord, PlanRecord, ProviderRecord } from './qhp-records';
 
@@ -85,7 +85,6 @@ export class RowRenderer {
   private readonly specialties = new ListLiterals();
   private readonly specialtyKeys = new ListLiterals((specialty) => specialty.toLowerCase());
   private readonly languages = new ListLiterals();
-  private readonly coordinates = new NumberLiterals();
 
   constructor(versionId: number) {
     this.version = `${versionId}\t`;
@@ -132,7 +131,7 @@ export class RowRenderer {
       const a = provider.addresses[i];
       addresses.writeRow(
         `${key}${i}\t${copyText(a.address)}\t${copyText(a.address2)}\t${copyText(a.city)}\t${a.state}\t${a.zip}\t${copyText(a.phone)}\t` +
-          `${this.coordinates.of(a.latitude)}\t${this.coordinates.of(a.longitude)}\n`,
+          `${copyNumber(a.latitude)}\t${copyNumber(a.longitude)}\n`,
       );
     }
     for (const n of provider.networks) {
