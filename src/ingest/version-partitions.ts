@@ -102,8 +102,11 @@ async function plannedIndexBuilds(client: PoolClient, versionId: number, tables:
   });
 }
 
+/** Told of each statement of the index phase when it is done, with its duration (bench:ingest prints them). */
+export type StatementDone = (sql: string, seconds: number) => void;
+
 /** Runs the statements in order over `sessions` pooled sessions at once, each taking the next when done with one. */
-async function runQueued(pool: Pool, sessions: number, statements: readonly string[], signal?: AbortSignal): Promise<void> {
+async function runQueued(pool: Pool, sessions: number, statements: readonly string[], signal?: AbortSignal, onDone?: StatementDone): Promise<void> {
   const queue = [...statements];
   const local = serverSharesOurCores(pool);
   const session = async (): Promise<void> => {
@@ -115,7 +118,9 @@ async function runQueued(pool: Pool, sessions: number, statements: readonly stri
       if (local) await client.query('SET max_parallel_maintenance_workers = 0');
       for (let sql = queue.shift(); sql; sql = queue.shift()) {
         signal?.throwIfAborted();
+        const started = process.hrtime.bigint();
         await client.query(sql);
+        onDone?.(sql, Number(process.hrtime.bigint() - started) / 1e9);
       }
       await client.query('RESET maintenance_work_mem');
       await client.query('RESET synchronous_commit');
@@ -138,10 +143,11 @@ export async function indexVersionTables(
   versionId: number,
   tables: readonly PartitionedTable[],
   signal?: AbortSignal,
+  onDone?: StatementDone,
 ): Promise<void> {
   const sessions = Math.max(1, Math.min(connections, CONCURRENT_INDEX_BUILDS));
   // Fresh statistics: the planner sees the loaded tables' sizes at once (a standalone table is not yet in the parent's).
-  await runQueued(pool, sessions, tables.map((table) => `ANALYZE ${versionTableName(table, versionId)}`), signal);
+  await runQueued(pool, sessions, tables.map((table) => `ANALYZE ${versionTableName(table, versionId)}`), signal, onDone);
   const client = await pool.connect();
   let builds: IndexBuild[];
   try {
@@ -150,7 +156,7 @@ export async function indexVersionTables(
     client.release();
   }
   builds.sort((a, b) => b.weight - a.weight);
-  await runQueued(pool, sessions, builds.map((build) => build.sql), signal);
+  await runQueued(pool, sessions, builds.map((build) => build.sql), signal, onDone);
   signal?.throwIfAborted();
 }
 
@@ -179,8 +185,8 @@ export async function attachVersionTables(pool: Pool, versionId: number): Promis
 }
 
 /** Every version table indexed, then attached (the raw-COPY baseline of bench:ingest). */
-export async function indexAndAttachVersionTables(pool: Pool, connections: number, versionId: number, signal?: AbortSignal): Promise<void> {
-  await indexVersionTables(pool, connections, versionId, PARTITIONED_TABLES, signal);
+export async function indexAndAttachVersionTables(pool: Pool, connections: number, versionId: number, onDone?: StatementDone): Promise<void> {
+  await indexVersionTables(pool, connections, versionId, PARTITIONED_TABLES, undefined, onDone);
   await attachVersionTables(pool, versionId);
 }
 
