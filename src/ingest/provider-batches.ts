@@ -1,4 +1,3 @@
-import { isAscii } from 'node:buffer';
 import { ValidationReport } from './import-contract';
 import { parseSplitBatchPieces, SplitBatch } from './json-array-reader';
 import { CatalogPlanData, PlanCatalog } from './qhp-records';
@@ -63,13 +62,13 @@ class TextRows implements RowSink {
 
   /**
    * The lines so far as one UTF-8 piece (one join: a flat string, unlike `+=`, which the encoder would
-   * first flatten). Rows are mostly ASCII, where Latin-1 bytes are the UTF-8 bytes and cost a copy: the
-   * UTF-8 encoder runs only for a piece that turns out not to be ASCII.
+   * first flatten). Rows are mostly ASCII, whose UTF-8 bytes are their Latin-1 bytes, a copy: a text is
+   * ASCII exactly when its UTF-8 length equals its length (Latin-1 writing alone would keep only the low
+   * byte of characters past U+00FF, and some of those look like ASCII).
    */
   private encodePiece(): void {
     const text = this.lines.join('');
-    const latin1 = Buffer.from(text, 'latin1');
-    const piece = isAscii(latin1) ? latin1 : utf8.encode(text);
+    const piece = Buffer.byteLength(text, 'utf8') === text.length ? Buffer.from(text, 'latin1') : utf8.encode(text);
     this.pieces.push(piece);
     this.bytes += piece.length;
     this.lines = [];

@@ -28,7 +28,8 @@ function providersFile(records = RECORDS): string {
   const providers = Array.from({ length: records }, (_, i) => ({
     npi: i % 50 === 7 ? '1234567890' : withNpiCheckDigit(100_000_000 + i),
     type: 'INDIVIDUAL',
-    name: { first: `First${i}`, last: `Last${i}` },
+    // Record 4242's name is past Latin-1: 'Ł' (U+0141) and '😀' (a surrogate pair) end in bytes that look like ASCII.
+    name: i === 4242 ? { first: 'Łukasz', last: 'Żak😀' } : { first: `First${i}`, last: `Last${i}` },
     speciality: ['Family Medicine'],
     accepting: 'accepting',
     addresses: [{ address: `${i} Long Rd`, city: 'Columbus', state: 'OH', zip: i % 97 === 3 ? '43215-1234' : '43215', phone: '6145550000' }],
@@ -90,6 +91,13 @@ describe('QHP import through worker threads', () => {
     const workerRows = await digestOfRows(app, inWorkers.versionId);
     expect(workerRows).toEqual(await digestOfRows(app, inThread.versionId));
     expect(workerRows.provider).toMatch(/^5850:/);
+  });
+
+  it('keeps names past Latin-1 intact in the rows the workers encode', async () => {
+    for (const load of [inThread, inWorkers]) {
+      const [row] = await app.db.query(`SELECT display_name FROM provider WHERE version_id = $1 AND record_no = 4242`, [load.versionId]);
+      expect(row).toEqual({ display_name: 'Łukasz Żak😀' });
+    }
   });
 
   it('writes network memberships in primary-key order, so the index build finds them presorted', async () => {
