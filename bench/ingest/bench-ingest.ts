@@ -29,7 +29,7 @@ import { BenchData, writeBenchData } from './qhp-bench-data';
  * --workers: the importer's parse worker threads (default: its own choice, one per core but one; 0 = none);
  * a list (--workers 0,2) imports once per setting, each into a fresh state, all against one baseline.
  * --data-dir: generate the files into DIR and keep them; a later run with the same options and the same
- * generating code (src/ingest, the generator) reuses them instead of generating again (~50 s at 1M).
+ * generating code (GENERATOR_SOURCES) reuses them instead of generating again (~50 s at 1M).
  * Uses DATABASE_URL when set, else a throwaway embedded PostgreSQL (fsync off).
  */
 
