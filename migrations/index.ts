@@ -5,6 +5,7 @@ import { TrustworthyAnswers1700000000300 } from './1700000000300-TrustworthyAnsw
 import { PartitionByVersion1700000000400 } from './1700000000400-PartitionByVersion';
 import { SealedContactEmails1700000000500 } from './1700000000500-SealedContactEmails';
 import { CheaperLoadIndexes1700000000600 } from './1700000000600-CheaperLoadIndexes';
+import { MembershipsByListing1700000000700 } from './1700000000700-MembershipsByListing';
 
 /** Every migration, in order. Listed explicitly so ts-node, jest and compiled builds load the same set. */
-export const MIGRATIONS = [InitialSchema1700000000000, ImportJobs1700000000100, SearchIndexes1700000000200, TrustworthyAnswers1700000000300, PartitionByVersion1700000000400, SealedContactEmails1700000000500, CheaperLoadIndexes1700000000600];
+export const MIGRATIONS = [InitialSchema1700000000000, ImportJobs1700000000100, SearchIndexes1700000000200, TrustworthyAnswers1700000000300, PartitionByVersion1700000000400, SealedContactEmails1700000000500, CheaperLoadIndexes1700000000600, MembershipsByListing1700000000700];

@@ -89,8 +89,9 @@ const DRUG_QUERY = `query Drug($rxnormIds: [String!]!, $planIds: [String!]!) {
 const NETWORK_SQL = `
   SELECT q.plan_id AS "planId", p.marketing_name AS "marketingName",
          COALESCE((SELECT array_agg(DISTINCT m.network_tier)
-                     FROM network_membership m JOIN issuer mi ON mi.current_version_id = m.version_id
-                    WHERE m.npi = $1 AND m.plan_id = q.plan_id), '{}') AS "networkTiers",
+                     FROM provider mp JOIN issuer mi ON mi.current_version_id = mp.version_id
+                     JOIN network_membership m ON m.version_id = mp.version_id AND m.record_no = mp.record_no
+                    WHERE mp.npi = $1 AND m.plan_id = q.plan_id), '{}') AS "networkTiers",
          (SELECT pr.accepting FROM provider pr JOIN issuer pi ON pi.current_version_id = pr.version_id
            WHERE pr.npi = $1 ORDER BY pr.last_updated_on DESC NULLS LAST LIMIT 1) AS accepting
     FROM unnest($2::char(14)[]) AS q(plan_id)
@@ -346,12 +347,13 @@ async function sampleLookups(databaseUrl: string, samples: number): Promise<{ lo
     const plans: string[] = (await pool.query(`SELECT p.plan_id FROM plan p JOIN issuer i ON i.current_version_id = p.version_id ORDER BY 1`)).rows.map((r) => r.plan_id);
     const npis: Array<{ npi: string; plans: string[] }> = (
       await pool.query(
-        `SELECT m.npi, array_agg(DISTINCT m.plan_id) AS plans
+        `SELECT s.npi, array_agg(DISTINCT m.plan_id) AS plans
            FROM (SELECT p.npi FROM provider p JOIN issuer i ON i.current_version_id = p.version_id
                   WHERE p.npi IS NOT NULL ORDER BY random() LIMIT $1) s
-           JOIN network_membership m ON m.npi = s.npi
-           JOIN issuer mi ON mi.current_version_id = m.version_id
-          GROUP BY m.npi`,
+           JOIN provider mp ON mp.npi = s.npi
+           JOIN issuer mi ON mi.current_version_id = mp.version_id
+           JOIN network_membership m ON m.version_id = mp.version_id AND m.record_no = mp.record_no
+          GROUP BY s.npi`,
         [samples],
       )
     ).rows;

@@ -157,15 +157,20 @@ export class NetworkService {
   }
 
 
-  /** Memberships of these NPIs in these plans, in the plans' published versions. */
+  /**
+   * Memberships of these NPIs in these plans, in the plans' published versions: the NPIs' listings
+   * (provider_npi_idx), then their entries for these plans (network_membership's primary key).
+   */
   private async findMemberships(npis: string[], planIds: string[], versions: number[]): Promise<MembershipRow[]> {
     if (!npis.length || !versions.length) return [];
     const version = versionParameters(versions, 3);
     return readQuery(this.db,
-      `SELECT m.npi, m.plan_id AS "planId", m.network_tier AS "networkTier", m.years,
+      `SELECT p.npi, m.plan_id AS "planId", m.network_tier AS "networkTier", m.years,
               m.version_id AS "versionId", m.record_no AS "recordNo"
-         FROM network_membership m
-        WHERE m.npi = ANY($1::char(10)[]) AND m.plan_id = ANY($2::char(14)[]) AND ${version.in('m.version_id')}`,
+         FROM provider p
+         JOIN network_membership m ON m.version_id = p.version_id AND m.record_no = p.record_no
+        WHERE p.npi = ANY($1::char(10)[]) AND ${version.in('p.version_id')}
+          AND m.plan_id = ANY($2::char(14)[]) AND ${version.in('m.version_id')}`,
       [npis, planIds, ...version.params],
     );
   }
@@ -179,8 +184,9 @@ export class NetworkService {
         this.listings.findPublishedByNpis([npi], snapshot.ids),
         readQuery<ProviderPlanNetworkModel[]>(this.db,
           `SELECT m.plan_id AS "planId", m.network_tier AS "networkTier", m.years
-             FROM network_membership m
-            WHERE m.npi = $1 AND ${version.in('m.version_id')}
+             FROM provider p
+             JOIN network_membership m ON m.version_id = p.version_id AND m.record_no = p.record_no
+            WHERE p.npi = $1 AND ${version.in('p.version_id')} AND ${version.in('m.version_id')}
             ORDER BY m.plan_id, m.network_tier`,
           [npi, ...version.params],
         ),

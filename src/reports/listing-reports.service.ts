@@ -108,8 +108,10 @@ export class ListingReportsService implements OnApplicationBootstrap {
       const [member]: ReportedListing[] = await readQuery(
         this.db,
         `SELECT i.issuer_id AS "issuerId", m.version_id AS "versionId"
-           FROM network_membership m JOIN issuer i ON i.current_version_id = m.version_id
-          WHERE m.npi = $1 AND m.plan_id = $2
+           FROM provider p
+           JOIN issuer i ON i.current_version_id = p.version_id
+           JOIN network_membership m ON m.version_id = p.version_id AND m.record_no = p.record_no
+          WHERE p.npi = $1 AND m.plan_id = $2
           LIMIT 1`,
         [npi, planId],
       );

@@ -20,6 +20,9 @@ async function partitionsScanned(db: DataSource, { sql, parameters }: Sent): Pro
   }
 }
 
+/** The network check's statement for memberships: listings by NPI joined to their plan entries. */
+const MEMBERSHIPS_BY_NPI = /JOIN network_membership m ON/;
+
 describe('lookups read only the published versions they answer from (partition pruning)', () => {
   let t: TestApp;
   const sent: Sent[] = [];
@@ -77,8 +80,9 @@ describe('lookups read only the published versions they answer from (partition p
     // every published version, and nothing else.
     const published: number[] = (await t.db.query(`SELECT current_version_id::int AS v FROM issuer WHERE current_version_id IS NOT NULL`)).map((r: { v: number }) => r.v);
     for (const version of versions) expect(published).toContain(version);
-    const membershipPartitions = await partitionsScanned(t.db, lookups.find(({ sql }) => /FROM network_membership m/.test(sql))!);
-    expect(membershipPartitions).toEqual([`network_membership_v${currentVersion}`]);
+    // The memberships of the NPIs' listings: both sides in the plan's version only, not the other issuer's.
+    const membershipPartitions = await partitionsScanned(t.db, lookups.find(({ sql }) => MEMBERSHIPS_BY_NPI.test(sql))!);
+    expect(membershipPartitions).toEqual([`network_membership_v${currentVersion}`, `provider_v${currentVersion}`]);
     expect(membershipPartitions).not.toContain(`network_membership_v${otherVersion}`);
   });
   it('a version published after the API read the published versions is answered from at once', async () => {
@@ -94,8 +98,8 @@ describe('lookups read only the published versions they answer from (partition p
     expect(res.errors).toBeUndefined();
     expect(res.data.networkCoverage).toEqual([{ npi: dropped, status: 'IN_NETWORK' }]);
     // The lookups ran again with the versions read afresh: the last memberships statement reads the newest partition.
-    const memberships = sent.filter(({ sql }) => /FROM network_membership m/.test(sql));
+    const memberships = sent.filter(({ sql }) => MEMBERSHIPS_BY_NPI.test(sql));
     expect(memberships.length).toBeGreaterThanOrEqual(2);
-    expect(await partitionsScanned(t.db, memberships[memberships.length - 1])).toEqual([`network_membership_v${newest}`]);
+    expect(await partitionsScanned(t.db, memberships[memberships.length - 1])).toEqual([`network_membership_v${newest}`, `provider_v${newest}`]);
   });
 });
