@@ -71,3 +71,47 @@ export class ListLiterals {
     return literal;
   }
 }
+
+/**
+ * copyNumber for a column whose values repeat: the coordinates of addresses located at their ZIP's
+ * centroid (QHP addresses carry no coordinates), a few thousand distinct values for a whole directory.
+ * Formatting a double (shortest round-trip digits) costs several times a Map lookup.
+ */
+export class NumberTexts {
+  private readonly texts = new Map<number, string>();
+
+  of(value: number | null): string {
+    if (value == null) return COPY_NULL;
+    let text = this.texts.get(value);
+    if (text === undefined) {
+      if (this.texts.size === MAX_REMEMBERED_VALUES) this.texts.clear();
+      text = String(value);
+      this.texts.set(value, text);
+    }
+    return text;
+  }
+}
+
+/**
+ * copyIntArray for year lists: nearly every plan entry of a file states the same one or two years.
+ * Lists of one or two years in 0–65535 are remembered under one number; others are formatted each time.
+ */
+export class YearListLiterals {
+  private readonly literals = new Map<number, string>();
+
+  of(years: readonly number[]): string {
+    if (years.length === 0) return '{}';
+    if (years.length > 2) return copyIntArray(years);
+    const [first, second = 0] = years;
+    if (!(first >= 0 && first < 0x10000 && second >= 0 && second < 0x10000)) return copyIntArray(years);
+    // length disambiguates [y] from [y, 0]
+    const key = (first * 0x10000 + second) * 2 + (years.length - 1);
+    let literal = this.literals.get(key);
+    if (literal === undefined) {
+      if (this.literals.size === MAX_REMEMBERED_VALUES) this.literals.clear();
+      literal = copyIntArray(years);
+      this.literals.set(key, literal);
+    }
+    return literal;
+  }
+}

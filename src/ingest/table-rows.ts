@@ -1,4 +1,4 @@
-import { copyBoolean, copyIntArray, copyNumber, copyText, copyTextArray, ListLiterals } from './copy-text';
+import { copyBoolean, copyIntArray, copyNumber, copyText, copyTextArray, ListLiterals, NumberTexts, YearListLiterals } from './copy-text';
 import { CopyTarget, TableLayout } from './copy-writer';
 import { DrugRecord, PlanRecord, ProviderRecord } from './qhp-records';
 
@@ -85,6 +85,9 @@ export class RowRenderer {
   private readonly specialties = new ListLiterals();
   private readonly specialtyKeys = new ListLiterals((specialty) => specialty.toLowerCase());
   private readonly languages = new ListLiterals();
+  private readonly latitudes = new NumberTexts();
+  private readonly longitudes = new NumberTexts();
+  private readonly years = new YearListLiterals();
 
   constructor(versionId: number) {
     this.version = `${versionId}\t`;
@@ -131,11 +134,11 @@ export class RowRenderer {
       const a = provider.addresses[i];
       addresses.writeRow(
         `${key}${i}\t${copyText(a.address)}\t${copyText(a.address2)}\t${copyText(a.city)}\t${a.state}\t${a.zip}\t${copyText(a.phone)}\t` +
-          `${copyNumber(a.latitude)}\t${copyNumber(a.longitude)}\n`,
+          `${this.latitudes.of(a.latitude)}\t${this.longitudes.of(a.longitude)}\n`,
       );
     }
     for (const n of provider.networks) {
-      networks.writeRow(`${key}${n.planId}\t${copyText(n.networkTier)}\t${npi}\t${copyIntArray(n.years)}\n`);
+      networks.writeRow(`${key}${n.planId}\t${copyText(n.networkTier)}\t${npi}\t${this.years.of(n.years)}\n`);
     }
   }
 
@@ -146,7 +149,7 @@ export class RowRenderer {
     for (const e of drug.entries) {
       entries.writeRow(
         `${this.version}${e.planId}\t${drug.rxnormId}\t${copyText(e.drugTier)}\t${copyBoolean(e.priorAuthorization)}\t` +
-          `${copyBoolean(e.stepTherapy)}\t${copyBoolean(e.quantityLimit)}\t${copyIntArray(e.years)}\n`,
+          `${copyBoolean(e.stepTherapy)}\t${copyBoolean(e.quantityLimit)}\t${this.years.of(e.years)}\n`,
       );
     }
   }

@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { Client } from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
-import { copyIntArray, copyNumber, copyText, copyTextArray, ListLiterals } from '../../src/ingest/copy-text';
+import { copyIntArray, copyNumber, copyText, copyTextArray, ListLiterals, NumberTexts, YearListLiterals } from '../../src/ingest/copy-text';
 import { FieldReader } from '../../src/ingest/field-rules';
 import { ImportError } from '../../src/ingest/import-contract';
 import { JsonArraySplitter, JsonEngine, readJsonArray } from '../../src/ingest/json-array-reader';
@@ -140,6 +140,16 @@ describe('COPY text encoding', () => {
     for (const list of [['Family Medicine'], ['Say "Ah"\\'], ['Family Medicine'], [], ['A', 'B'], ['Tab\there'], ['Say "Ah"\\']]) {
       expect(plain.of(list)).toBe(copyTextArray(list));
       expect(lower.of(list)).toBe(copyTextArray(list.map((value) => value.toLowerCase())));
+    }
+  });
+
+  it('remembers year lists and coordinates without mixing up lists or values that share a key part', () => {
+    const years = new YearListLiterals();
+    const lists = [[2025], [2025, 2026], [2026], [], [2025, 2026, 2027], [2025], [2026, 2025], [2025, 2026], [70000]];
+    for (let round = 0; round < 2; round++) for (const list of lists) expect(years.of(list)).toBe(copyIntArray(list));
+    const numbers = new NumberTexts();
+    for (const value of [39.9671, -83.0044, 39.9671, 0, -0, null, 1e21, 39.96710000000001, -83.0044]) {
+      expect(numbers.of(value)).toBe(copyNumber(value));
     }
   });
 
