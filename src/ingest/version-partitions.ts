@@ -1,4 +1,4 @@
-import { availableParallelism } from 'node:os';
+import { availableParallelism, totalmem } from 'node:os';
 import type { Pool, PoolClient } from 'pg';
 import { DataSource } from 'typeorm';
 
@@ -26,8 +26,26 @@ const VERSION_TABLE_PATTERN = new RegExp(`^(${PARTITIONED_TABLES.join('|')})_v([
  */
 const CONCURRENT_INDEX_BUILDS = availableParallelism();
 
-/** Per index-building session: in-memory sorts for the builds (PostgreSQL's default is 64 MB). */
-const MAINTENANCE_WORK_MEM = '256MB';
+/** Per index-building session at least: in-memory sorts for the builds (PostgreSQL's default is 64 MB). */
+const MIN_MAINTENANCE_WORK_MEM_MB = 256;
+/**
+ * A btree build sorts ~105 bytes per row (tuple, sort slot, allocation overhead: 314 MB for the 3M rows
+ * of network_membership's primary key); 128 leaves a margin. A sort that does not fit spills to disk and
+ * merges, and a presorted input is then no longer spotted: at 3M providers (9M memberships) the
+ * primary key took ~10 s with 256 MB.
+ */
+const SORT_BYTES_PER_ROW = 128;
+
+/**
+ * maintenance_work_mem for building an index on a table of `rows` rows: enough for an in-memory sort,
+ * within a cap. A server on this machine gets up to 1/16 of its memory per session (1 GB at most);
+ * a remote server, whose memory is unknown here, keeps the floor.
+ */
+export function maintenanceWorkMemMb(rows: number, local: boolean): number {
+  const cap = local ? Math.min(1024, Math.floor(totalmem() / 16 / 2 ** 20)) : MIN_MAINTENANCE_WORK_MEM_MB;
+  const needed = Math.ceil((rows * SORT_BYTES_PER_ROW) / 2 ** 20);
+  return Math.max(MIN_MAINTENANCE_WORK_MEM_MB, Math.min(cap, needed));
+}
 
 /**
  * Whether the server runs on this machine (the embedded one, or localhost): its index builds, one per
@@ -51,9 +69,13 @@ export async function createVersionTables(db: Pool, versionId: number): Promise<
   }
 }
 
-interface IndexBuild {
-  /** The statement building it on the version's table. */
+/** A statement of the index phase, and the rows of the table it reads (for its sort memory). */
+interface IndexPhaseStatement {
   sql: string;
+  rows: number;
+}
+
+interface IndexBuild extends IndexPhaseStatement {
   /** Rough cost, to start the expensive builds first (and not be left with one long build at the end). */
   weight: number;
 }
@@ -97,8 +119,8 @@ async function plannedIndexBuilds(client: PoolClient, versionId: number, tables:
     if (!match) throw new Error(`unexpected index definition on ${row.table}: ${row.def}`);
     const [, unique = '', name, , rest] = match;
     const sql = `CREATE ${unique}INDEX ${name}_v${versionId} ON public.${versionTableName(row.table, versionId)} ${rest}`;
-    const perRow = buildCostPerRow(row.method, row.def);
-    return { sql, weight: (sizes.get(row.table) ?? 0) * perRow + 1 };
+    const rows = sizes.get(row.table) ?? 0;
+    return { sql, rows, weight: rows * buildCostPerRow(row.method, row.def) + 1 };
   });
 }
 
@@ -106,21 +128,26 @@ async function plannedIndexBuilds(client: PoolClient, versionId: number, tables:
 export type StatementDone = (sql: string, seconds: number) => void;
 
 /** Runs the statements in order over `sessions` pooled sessions at once, each taking the next when done with one. */
-async function runQueued(pool: Pool, sessions: number, statements: readonly string[], signal?: AbortSignal, onDone?: StatementDone): Promise<void> {
+async function runQueued(pool: Pool, sessions: number, statements: readonly IndexPhaseStatement[], signal?: AbortSignal, onDone?: StatementDone): Promise<void> {
   const queue = [...statements];
   const local = serverSharesOurCores(pool);
   const session = async (): Promise<void> => {
     const client = await pool.connect();
     let healthy = false;
     try {
-      await client.query(`SET maintenance_work_mem = '${MAINTENANCE_WORK_MEM}'`);
+      let memoryMb = 0;
       await client.query('SET synchronous_commit = off');
       if (local) await client.query('SET max_parallel_maintenance_workers = 0');
-      for (let sql = queue.shift(); sql; sql = queue.shift()) {
+      for (let statement = queue.shift(); statement; statement = queue.shift()) {
         signal?.throwIfAborted();
+        const neededMb = maintenanceWorkMemMb(statement.rows, local);
+        if (neededMb !== memoryMb) {
+          await client.query(`SET maintenance_work_mem = '${neededMb}MB'`);
+          memoryMb = neededMb;
+        }
         const started = process.hrtime.bigint();
-        await client.query(sql);
-        onDone?.(sql, Number(process.hrtime.bigint() - started) / 1e9);
+        await client.query(statement.sql);
+        onDone?.(statement.sql, Number(process.hrtime.bigint() - started) / 1e9);
       }
       await client.query('RESET maintenance_work_mem');
       await client.query('RESET synchronous_commit');
@@ -147,7 +174,7 @@ export async function indexVersionTables(
 ): Promise<void> {
   const sessions = Math.max(1, Math.min(connections, CONCURRENT_INDEX_BUILDS));
   // Fresh statistics: the planner sees the loaded tables' sizes at once (a standalone table is not yet in the parent's).
-  await runQueued(pool, sessions, tables.map((table) => `ANALYZE ${versionTableName(table, versionId)}`), signal, onDone);
+  await runQueued(pool, sessions, tables.map((table) => ({ sql: `ANALYZE ${versionTableName(table, versionId)}`, rows: 0 })), signal, onDone);
   const client = await pool.connect();
   let builds: IndexBuild[];
   try {
@@ -156,7 +183,7 @@ export async function indexVersionTables(
     client.release();
   }
   builds.sort((a, b) => b.weight - a.weight);
-  await runQueued(pool, sessions, builds.map((build) => build.sql), signal, onDone);
+  await runQueued(pool, sessions, builds, signal, onDone);
   signal?.throwIfAborted();
 }
 

@@ -1,4 +1,5 @@
 import { readdirSync, readFileSync } from 'node:fs';
+import { totalmem } from 'node:os';
 import { Client } from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import { copyIntArray, copyNumber, copyText, copyTextArray, ListLiterals, NumberTexts, YearListLiterals } from '../../src/ingest/copy-text';
@@ -6,6 +7,7 @@ import { FieldReader } from '../../src/ingest/field-rules';
 import { ImportError } from '../../src/ingest/import-contract';
 import { JsonArraySplitter, JsonEngine, readJsonArray } from '../../src/ingest/json-array-reader';
 import { IssueSink, JsonRecordLocation, ReportCollector } from '../../src/ingest/validation-report';
+import { maintenanceWorkMemMb } from '../../src/ingest/version-partitions';
 import { testDatabaseUrl } from '../helpers/test-app';
 import { fixture } from './ingest-helpers';
 
@@ -198,5 +200,14 @@ describe('field normalization', () => {
     expect(read.date('2025-02-30', ['last_updated_on'])).toBeNull();
     expect(read.date('2025-03-01T08:00:00Z', ['last_updated_on'])).toBe('2025-03-01');
     expect(report.toReport().warningsByReason).toEqual({ INVALID_DATE: 2 });
+  });
+});
+
+describe('index build memory', () => {
+  it('gives a build enough maintenance_work_mem to sort its table in memory, within a cap', () => {
+    expect(maintenanceWorkMemMb(0, true)).toBe(256); // the floor
+    expect(maintenanceWorkMemMb(3_000_000, true)).toBe(Math.min(367, Math.max(256, Math.floor(totalmem() / 16 / 2 ** 20)))); // 3M rows × 128 bytes
+    expect(maintenanceWorkMemMb(3_000_000, false)).toBe(256); // a remote server's memory is unknown: the floor
+    expect(maintenanceWorkMemMb(1e9, true)).toBe(Math.max(256, Math.min(1024, Math.floor(totalmem() / 16 / 2 ** 20))));
   });
 });
