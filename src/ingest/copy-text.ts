@@ -47,8 +47,23 @@ export function copyTextArray(values: readonly string[]): string {
   return copyEscape(`${literal}}`);
 }
 
-/** Distinct single values remembered per ListLiterals before it starts over (bounds its memory). */
+/** Distinct values a RememberedTexts holds before it starts over (bounds its memory). */
 const MAX_REMEMBERED_VALUES = 10_000;
+
+/** COPY texts of repeating values, by key, forgotten all at once when MAX_REMEMBERED_VALUES is reached. */
+class RememberedTexts<K> {
+  private readonly texts = new Map<K, string>();
+
+  get(key: K): string | undefined {
+    return this.texts.get(key);
+  }
+
+  add(key: K, text: string): string {
+    if (this.texts.size === MAX_REMEMBERED_VALUES) this.texts.clear();
+    this.texts.set(key, text);
+    return text;
+  }
+}
 
 /**
  * copyTextArray for the lists of one column, with one-value lists remembered: specialties and
@@ -56,19 +71,14 @@ const MAX_REMEMBERED_VALUES = 10_000;
  * (say lower-casing) before it is written.
  */
 export class ListLiterals {
-  private readonly single = new Map<string, string>();
+  private readonly single = new RememberedTexts<string>();
 
   constructor(private readonly transform?: (value: string) => string) {}
 
   of(values: readonly string[]): string {
     if (values.length !== 1) return copyTextArray(this.transform ? values.map(this.transform) : values);
-    let literal = this.single.get(values[0]);
-    if (literal === undefined) {
-      if (this.single.size === MAX_REMEMBERED_VALUES) this.single.clear();
-      literal = copyTextArray([this.transform ? this.transform(values[0]) : values[0]]);
-      this.single.set(values[0], literal);
-    }
-    return literal;
+    const [value] = values;
+    return this.single.get(value) ?? this.single.add(value, copyTextArray([this.transform ? this.transform(value) : value]));
   }
 }
 
@@ -78,17 +88,11 @@ export class ListLiterals {
  * Formatting a double (shortest round-trip digits) costs several times a Map lookup.
  */
 export class NumberTexts {
-  private readonly texts = new Map<number, string>();
+  private readonly texts = new RememberedTexts<number>();
 
   of(value: number | null): string {
     if (value == null) return COPY_NULL;
-    let text = this.texts.get(value);
-    if (text === undefined) {
-      if (this.texts.size === MAX_REMEMBERED_VALUES) this.texts.clear();
-      text = String(value);
-      this.texts.set(value, text);
-    }
-    return text;
+    return this.texts.get(value) ?? this.texts.add(value, String(value));
   }
 }
 
@@ -97,21 +101,15 @@ export class NumberTexts {
  * Lists of one or two years in 0–65535 are remembered under one number; others are formatted each time.
  */
 export class YearListLiterals {
-  private readonly literals = new Map<number, string>();
+  private readonly literals = new RememberedTexts<number>();
 
   of(years: readonly number[]): string {
     if (years.length === 0) return '{}';
     if (years.length > 2) return copyIntArray(years);
     const [first, second = 0] = years;
     if (!(first >= 0 && first < 0x10000 && second >= 0 && second < 0x10000)) return copyIntArray(years);
-    // length disambiguates [y] from [y, 0]
+    // The length tells [y] from [y, 0].
     const key = (first * 0x10000 + second) * 2 + (years.length - 1);
-    let literal = this.literals.get(key);
-    if (literal === undefined) {
-      if (this.literals.size === MAX_REMEMBERED_VALUES) this.literals.clear();
-      literal = copyIntArray(years);
-      this.literals.set(key, literal);
-    }
-    return literal;
+    return this.literals.get(key) ?? this.literals.add(key, copyIntArray(years));
   }
 }
