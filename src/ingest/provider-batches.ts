@@ -108,11 +108,12 @@ export class ProviderBatchRenderer {
   render({ fileName, batch, recordNoBase }: ProviderBatchTask): RenderedProviderBatch {
     const report = new ReportCollector();
     const ctx = { issues: new IssueSink(fileName, report), issuerId: this.setup.issuerId, catalog: this.catalog, geocoder: this.geocoder };
-    // Rows take about as many bytes as their JSON (1M providers: 446 MB of rows from 693 MB of JSON).
-    const initialBytes = batch.bytes.length + ENCODE_PIECE_CHARS * MAX_UTF8_BYTES_PER_CHAR;
-    const providers = new TextRows(initialBytes >> 1);
-    const addresses = new TextRows(initialBytes >> 1);
-    const networks = new TextRows(initialBytes >> 1);
+    // A table's rows take well under half of the batch's JSON (1M providers: 446 MB of rows in all from
+    // 693 MB of JSON), plus room for the last piece at its worst-case UTF-8 size: buffers rarely grow.
+    const initialBytes = (batch.bytes.length >> 1) + ENCODE_PIECE_CHARS * MAX_UTF8_BYTES_PER_CHAR;
+    const providers = new TextRows(initialBytes);
+    const addresses = new TextRows(initialBytes);
+    const networks = new TextRows(initialBytes);
     let count = 0;
     for (const { first, records } of parseSplitBatchPieces(batch, fileName)) {
       for (let i = 0; i < records.length; i++) {
