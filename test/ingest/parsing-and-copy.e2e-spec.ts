@@ -6,10 +6,12 @@ import { copyIntArray, copyNumber, copyText, copyTextArray, ListLiterals, Number
 import { FieldReader } from '../../src/ingest/field-rules';
 import { ImportError } from '../../src/ingest/import-contract';
 import { JsonArraySplitter, JsonEngine, readJsonArray } from '../../src/ingest/json-array-reader';
+import { ProviderBatchRenderer, RenderedProviderBatch } from '../../src/ingest/provider-batches';
 import { IssueSink, JsonRecordLocation, ReportCollector } from '../../src/ingest/validation-report';
 import { maintenanceWorkMemMb } from '../../src/ingest/version-partitions';
+import { sharedZipCentroids } from '../../src/ingest/zip-geocoder';
 import { testDatabaseUrl } from '../helpers/test-app';
-import { fixture } from './ingest-helpers';
+import { ALICE, BOB, fixture, GOLD, GOOD_ISSUER } from './ingest-helpers';
 
 /** Every record of a file, or the ImportError code, read by one engine in chunks of `chunkBytes`. */
 async function readAll(bytes: Buffer, engine: JsonEngine, chunkBytes: number): Promise<{ records: unknown[] } | { code: string }> {
@@ -209,5 +211,38 @@ describe('index build memory', () => {
     expect(maintenanceWorkMemMb(3_000_000, true)).toBe(Math.min(367, Math.max(256, Math.floor(totalmem() / 16 / 2 ** 20)))); // 3M rows × 128 bytes
     expect(maintenanceWorkMemMb(3_000_000, false)).toBe(256); // a remote server's memory is unknown: the floor
     expect(maintenanceWorkMemMb(1e9, true)).toBe(Math.max(256, Math.min(1024, Math.floor(totalmem() / 16 / 2 ** 20))));
+  });
+});
+
+describe('provider batch rendering', () => {
+  const setup = () => ({
+    issuerId: GOOD_ISSUER,
+    versionId: 7,
+    plans: [{ planId: GOLD, networkTiers: ['PREFERRED'], drugTiers: [] }],
+    zipCentroids: sharedZipCentroids(),
+  });
+  const provider = (npi: string, first: string) =>
+    JSON.stringify({
+      npi, type: 'INDIVIDUAL', name: { first, last: 'Doe' },
+      addresses: [{ address: '1 Main St', city: 'Columbus', state: 'OH', zip: '43215' }],
+      plans: [{ plan_id_type: 'HIOS-PLAN-ID', plan_id: GOLD, network_tier: 'PREFERRED', years: [2025] }],
+    });
+  const render = (renderer: ProviderBatchRenderer, records: string[]): RenderedProviderBatch => {
+    const batch = new JsonArraySplitter('providers.json').split(Buffer.from(`[${records.join(',\n')}]`), true)!;
+    return renderer.render({ fileName: 'providers.json', batch, recordNoBase: 0 });
+  };
+  const text = (batch: RenderedProviderBatch) => [batch.providers, batch.addresses, batch.networks].map((rows) => Buffer.from(rows.bytes).toString('utf8'));
+
+  it('renders a batch with nothing left over from one that failed half way', () => {
+    // Well over one 64 KB parse piece of good records, then a malformed one: the first piece is rendered before the error.
+    const failing = [...Array.from({ length: 400 }, (_, i) => provider(ALICE, `Alice${i}`)), '{"npi": tru}'];
+    const reused = new ProviderBatchRenderer(setup());
+    expect(() => render(reused, failing)).toThrow(/not valid JSON/);
+    const good = [provider(BOB, 'Bob')];
+    const expected = render(new ProviderBatchRenderer(setup()), good);
+    const after = render(reused, good);
+    expect(text(after)).toEqual(text(expected));
+    expect(after.providers.rows).toBe(1);
+    expect(text(after)[0]).toContain('\tBob Doe\t');
   });
 });
