@@ -348,6 +348,16 @@ export function parseSplitBatch(batch: SplitBatch, fileName: string): unknown[] 
   return all;
 }
 
+/** Element `k` of a batch, parsed on its own (a malformed one fails as parseSplitBatchPieces does). */
+export function parseSplitElement(batch: SplitBatch, bytes: Buffer, k: number, fileName: string): unknown {
+  const batchStart = batch.bounds[0];
+  try {
+    return JSON.parse(bytes.toString('utf8', batch.bounds[2 * k] - batchStart, batch.bounds[2 * k + 1] - batchStart));
+  } catch {
+    throw locateMalformed(bytes, batch, fileName);
+  }
+}
+
 /** Finds the first element of a failed batch that does not parse, for a precise message. */
 function locateMalformed(bytes: Buffer, { bounds, firstIndex }: SplitBatch, fileName: string): ImportError {
   const batchStart = bounds[0];

@@ -1,5 +1,6 @@
 import { ValidationReport } from './import-contract';
-import { parseSplitBatchPieces, SplitBatch } from './json-array-reader';
+import { parseSplitBatchPieces, parseSplitElement, SplitBatch } from './json-array-reader';
+import { ByteRowSink, ProviderBytesRenderer } from './provider-bytes';
 import { CatalogPlanData, PlanCatalog } from './qhp-records';
 import { validateProvider } from './qhp-validator';
 import { RowRenderer, RowSink } from './table-rows';
@@ -54,7 +55,7 @@ const MAX_UTF8_BYTES_PER_CHAR = 3;
  * the scratch buffer itself (sized for the worst case) tripled the external memory each batch allocates,
  * and V8 collects garbage by external memory too (the importing thread's GC: ~3 s for 1M providers).
  */
-class TextRows implements RowSink {
+class TextRows implements RowSink, ByteRowSink {
   private lines: string[] = [];
   private chars = 0;
   private scratch = Buffer.allocUnsafeSlow(256 * 1024);
@@ -70,15 +71,33 @@ class TextRows implements RowSink {
 
   private encodePiece(): void {
     const text = this.lines.join('');
-    const needed = this.bytes + text.length * MAX_UTF8_BYTES_PER_CHAR;
-    if (needed > this.scratch.length) {
-      const grown = Buffer.allocUnsafeSlow(Math.max(needed, 2 * this.scratch.length));
-      this.scratch.copy(grown, 0, 0, this.bytes);
-      this.scratch = grown;
-    }
+    this.ensure(this.bytes + text.length * MAX_UTF8_BYTES_PER_CHAR);
     this.bytes += this.scratch.write(text, this.bytes, 'utf8');
     this.lines = [];
     this.chars = 0;
+  }
+
+  get byteLength(): number {
+    return this.bytes;
+  }
+
+  /** Room for rows written in place (ProviderBytesRenderer), after the string rows so far. */
+  reserve(bytes: number): Uint8Array {
+    if (this.lines.length) this.encodePiece();
+    this.ensure(this.bytes + bytes);
+    return this.scratch;
+  }
+
+  commit(byteLength: number, rows: number): void {
+    this.bytes = byteLength;
+    this.rows += rows;
+  }
+
+  private ensure(needed: number): void {
+    if (needed <= this.scratch.length) return;
+    const grown = Buffer.allocUnsafeSlow(Math.max(needed, 2 * this.scratch.length));
+    this.scratch.copy(grown, 0, 0, this.bytes);
+    this.scratch = grown;
   }
 
   /** The batch's rows as a Uint8Array with an ArrayBuffer of its own (to be transferred). */
@@ -106,12 +125,20 @@ export class ProviderBatchRenderer {
   private readonly catalog: PlanCatalog;
   private readonly renderer: RowRenderer;
   private readonly geocoder: ZipGeocoder;
+  private readonly fromBytes: ProviderBytesRenderer | null;
   private readonly rows = { providers: new TextRows(), addresses: new TextRows(), networks: new TextRows() };
+  /** Records rendered straight from their bytes so far (the others were parsed). */
+  recordsFromBytes = 0;
 
-  constructor(private readonly setup: ProviderBatchSetup) {
+  /** `fromBytes: false` parses every record (the general path alone: for comparison in tests). */
+  constructor(
+    private readonly setup: ProviderBatchSetup,
+    { fromBytes = true }: { fromBytes?: boolean } = {},
+  ) {
     this.catalog = PlanCatalog.fromData(setup.plans);
     this.renderer = new RowRenderer(setup.versionId);
     this.geocoder = new ZipGeocoder(setup.zipCentroids);
+    this.fromBytes = fromBytes ? new ProviderBytesRenderer(setup.versionId, this.catalog, this.geocoder) : null;
   }
 
   render({ fileName, batch, recordNoBase }: ProviderBatchTask): RenderedProviderBatch {
@@ -119,14 +146,25 @@ export class ProviderBatchRenderer {
     const ctx = { issues: new IssueSink(fileName, report), issuerId: this.setup.issuerId, catalog: this.catalog, geocoder: this.geocoder };
     const { providers, addresses, networks } = this.rows;
     for (const rows of [providers, addresses, networks]) rows.clear();
-    let count = 0;
-    for (const { first, records } of parseSplitBatchPieces(batch, fileName)) {
-      for (let i = 0; i < records.length; i++) {
-        const index = batch.firstIndex + first + i;
-        const provider = validateProvider(records[i], new JsonRecordLocation(index), ctx);
-        if (provider) this.renderer.writeProvider(recordNoBase + index, provider, fileName, providers, addresses, networks);
+    const generally = (raw: unknown, index: number): void => {
+      const provider = validateProvider(raw, new JsonRecordLocation(index), ctx);
+      if (provider) this.renderer.writeProvider(recordNoBase + index, provider, fileName, providers, addresses, networks);
+    };
+    const { bounds, firstIndex } = batch;
+    const count = bounds.length / 2;
+    if (!this.fromBytes) {
+      for (const { first, records } of parseSplitBatchPieces(batch, fileName)) {
+        for (let i = 0; i < records.length; i++) generally(records[i], firstIndex + first + i);
       }
-      count += records.length;
+    } else {
+      const bytes = Buffer.from(batch.bytes.buffer, batch.bytes.byteOffset, batch.bytes.byteLength);
+      const batchStart = bounds[0];
+      for (let k = 0; k < count; k++) {
+        const index = firstIndex + k;
+        const [start, end] = [bounds[2 * k] - batchStart, bounds[2 * k + 1] - batchStart];
+        if (this.fromBytes.render(bytes, start, end, recordNoBase + index, fileName, ctx.issues, providers, addresses, networks)) this.recordsFromBytes++;
+        else generally(parseSplitElement(batch, bytes, k, fileName), index);
+      }
     }
     return { records: count, providers: providers.take(), addresses: addresses.take(), networks: networks.take(), report: report.toReport() };
   }

@@ -1,0 +1,789 @@
+import { npiCheckDigit } from '../common/identifiers';
+import { copyText } from './copy-text';
+import { MAX_PLAN_YEAR, MIN_PLAN_YEAR } from './field-rules';
+import { CatalogPlan, PlanCatalog } from './qhp-records';
+import { IssueSink } from './validation-report';
+import { ZipGeocoder } from './zip-geocoder';
+
+/**
+ * Provider records rendered as COPY rows straight from their JSON bytes, without JSON.parse and the
+ * objects and strings it makes (on 1M providers, JSON.parse, the validation walk over its objects, the
+ * UTF-8 encoding of the rows and the garbage they leave took ~3/4 of a parse worker's CPU).
+ *
+ * Only records in the shape carriers nearly always publish are taken: every string plain ASCII without
+ * escapes or padding, every value already canonical (exact enumeration spellings, 5-digit ZIPs, ISO
+ * dates, increasing integer years), every plan entry valid, no key twice. Such a record has nothing
+ * to report: its rows are what validateProvider + RowRenderer.writeProvider would write, byte for byte
+ * (test/ingest/provider-bytes.e2e-spec.ts checks this against them). Any other record, including one
+ * that is not valid JSON, is declined (`render` returns false, nothing written) and takes the general
+ * path, which parses, normalizes, reports and fails exactly as before.
+ */
+
+/** A destination for COPY rows written in place as bytes. */
+export interface ByteRowSink {
+  /** The buffer to write into, with room for `bytes` more from `byteLength`. */
+  reserve(bytes: number): Uint8Array;
+  readonly byteLength: number;
+  /** The rows written up to `byteLength` are complete. */
+  commit(byteLength: number, rows: number): void;
+}
+
+/** Thrown (never escapes `render`) when the record is not in the shape taken here. */
+const DECLINED = { declined: true };
+
+const enum Byte {
+  Tab = 0x09, Newline = 0x0a, Return = 0x0d, Space = 0x20, Quote = 0x22, Comma = 0x2c, Minus = 0x2d, Plus = 0x2b, Dot = 0x2e,
+  Slash = 0x2f, Zero = 0x30, Nine = 0x39, Colon = 0x3a, UpperA = 0x41, UpperE = 0x45, UpperZ = 0x5a, OpenBracket = 0x5b,
+  Backslash = 0x5c, CloseBracket = 0x5d, LowerA = 0x61, LowerE = 0x65, LowerZ = 0x7a, OpenBrace = 0x7b, CloseBrace = 0x7d,
+}
+
+const ascii = (text: string): Uint8Array => Uint8Array.from(text, (c) => c.charCodeAt(0));
+
+/** Keys of one kind of object, matched on their bytes; a key's id is its position. */
+class Keys {
+  private readonly keys: Uint8Array[];
+  constructor(names: readonly string[]) {
+    this.keys = names.map(ascii);
+  }
+  /** The id of the key at src[start, end), -1 for any other key. */
+  find(src: Uint8Array, start: number, end: number): number {
+    const length = end - start;
+    for (let id = 0; id < this.keys.length; id++) {
+      const key = this.keys[id];
+      if (key.length !== length) continue;
+      let i = 0;
+      while (i < length && key[i] === src[start + i]) i++;
+      if (i === length) return id;
+    }
+    return -1;
+  }
+}
+
+const enum Field { Npi, Type, Name, FacilityName, Speciality, Specialty, FacilityType, Languages, Accepting, Gender, LastUpdatedOn, Addresses, Plans }
+const PROVIDER_KEYS = new Keys([
+  'npi', 'type', 'name', 'facility_name', 'speciality', 'specialty', 'facility_type', 'languages', 'accepting', 'gender', 'last_updated_on', 'addresses', 'plans',
+]);
+const enum NameField { First, Middle, Last, Prefix, Suffix }
+const NAME_KEYS = new Keys(['first', 'middle', 'last', 'prefix', 'suffix']);
+const enum AddressField { Address, Address2, City, State, Zip, Phone, Latitude, Longitude }
+const ADDRESS_KEYS = new Keys(['address', 'address_2', 'city', 'state', 'zip', 'phone', 'latitude', 'longitude']);
+/** Text fields of an address kept as byte ranges: address .. phone. */
+const ADDRESS_TEXTS = 6;
+const enum PlanField { PlanId, NetworkTier, Years }
+const PLAN_KEYS = new Keys(['plan_id', 'network_tier', 'years']);
+
+const PROVIDER_TYPES = ['INDIVIDUAL', 'FACILITY', 'GROUP'] as const;
+const ACCEPTING = ['accepting', 'not accepting', 'accepting in some locations'];
+const GENDERS = ['Male', 'Female', 'Other'];
+const TYPE_CHOICES = new Keys(PROVIDER_TYPES);
+const ACCEPTING_CHOICES = new Keys(ACCEPTING);
+const GENDER_CHOICES = new Keys(GENDERS);
+const INDIVIDUAL = 0;
+/** More addresses than this (the schema allows 32,767) go the general path, which bounds them. */
+const MAX_ADDRESSES = 1_000;
+
+/** A plan of the catalog with its network tiers as bytes. */
+interface PlanTiers {
+  plan: CatalogPlan;
+  planId: Uint8Array;
+  tiers: Uint8Array[];
+  tierNames: string[];
+}
+
+/** Appends bytes to a buffer whose room was reserved beforehand. */
+class Writer {
+  buf = new Uint8Array(0);
+  at = 0;
+
+  start(sink: ByteRowSink, room: number): void {
+    this.buf = sink.reserve(room);
+    this.at = sink.byteLength;
+  }
+  copy(src: Uint8Array, start: number, end: number): void {
+    const buf = this.buf;
+    let at = this.at;
+    for (let i = start; i < end; i++) buf[at++] = src[i];
+    this.at = at;
+  }
+  bytes(bytes: Uint8Array): void {
+    this.copy(bytes, 0, bytes.length);
+  }
+  byte(b: number): void {
+    this.buf[this.at++] = b;
+  }
+  text(text: string): void {
+    const buf = this.buf;
+    let at = this.at;
+    for (let i = 0; i < text.length; i++) buf[at++] = text.charCodeAt(i);
+    this.at = at;
+  }
+  /** A text column from src[start, end), or \N when start < 0; then a tab. */
+  column(src: Uint8Array, start: number, end: number): void {
+    if (start < 0) this.null();
+    else this.copy(src, start, end);
+    this.byte(Byte.Tab);
+  }
+  null(): void {
+    this.byte(Byte.Backslash);
+    this.byte(0x4e); // N
+  }
+  /** A text[] literal of the ranges in `list` (pairs), each quoted, optionally lower-cased. */
+  list(src: Uint8Array, list: number[], lower: boolean): void {
+    this.byte(0x7b);
+    for (let i = 0; i < list.length; i += 2) {
+      if (i) this.byte(Byte.Comma);
+      this.byte(Byte.Quote);
+      if (lower) {
+        for (let k = list[i]; k < list[i + 1]; k++) {
+          const b = src[k];
+          this.buf[this.at++] = b >= Byte.UpperA && b <= Byte.UpperZ ? b + 32 : b;
+        }
+      } else {
+        this.copy(src, list[i], list[i + 1]);
+      }
+      this.byte(Byte.Quote);
+    }
+    this.byte(Byte.CloseBrace);
+  }
+}
+
+/** Renders canonical provider records from bytes (see the top of this file); one per thread. */
+export class ProviderBytesRenderer {
+  private readonly version: Uint8Array;
+  private readonly plans = new Map<string, PlanTiers>();
+  private sourceFile = '';
+  private encodedSourceFile = new Uint8Array(0);
+  /** "latitude\tlongitude" of each ZIP's centroid (or \N\t\N), by ZIP number, filled on first use. */
+  private readonly zipCoordinates: Array<string | undefined> = new Array(100_000);
+  private readonly out = new Writer();
+
+  // The record being read: byte ranges as [start, end) pairs, -1 when absent.
+  private src = Buffer.alloc(0);
+  private pos = 0;
+  private end = 0;
+  /** End of the string just read; whether it is plain (ASCII without escapes). */
+  private stringEnd = 0;
+  private plain = false;
+  private readonly fields = new Int32Array(2 * 13);
+  private readonly names = new Int32Array(2 * 5);
+  private typeId = -1;
+  private acceptingId = -1;
+  private genderId = -1;
+  /** 0: absent or null, 1: an object, 2: something else. */
+  private nameShape = 0;
+  private readonly specialties: number[] = [];
+  private readonly facilityTypes: number[] = [];
+  private readonly languages: number[] = [];
+  /** ADDRESS_TEXTS ranges per address. */
+  private readonly addresses: number[] = [];
+  private readonly coordinates: number[] = [];
+  private readonly zips: number[] = [];
+  private readonly networkPlans: PlanTiers[] = [];
+  private readonly networkTiers: number[] = [];
+  /** Per network entry, the [start, end) of its year tokens in `yearTokens`. */
+  private readonly networkYears: number[] = [];
+  private readonly yearTokens: number[] = [];
+  private readonly order: number[] = [];
+  private lastDate = new Uint8Array(10);
+  private lastDateValid = false;
+
+  constructor(versionId: number, catalog: PlanCatalog, private readonly geocoder: ZipGeocoder) {
+    this.version = ascii(`${versionId}\t`);
+    for (const data of catalog.toData()) {
+      const plan = catalog.get(data.planId)!;
+      this.plans.set(data.planId, { plan, planId: Buffer.from(data.planId), tiers: data.networkTiers.map((t) => Buffer.from(t)), tierNames: data.networkTiers });
+    }
+  }
+
+  /**
+   * Writes the rows of the record at src[start, end) and counts them in `issues`; false (nothing
+   * written, nothing counted) when the record is not one this renderer takes.
+   */
+  render(src: Buffer, start: number, end: number, recordNo: number, fileName: string, issues: IssueSink, providers: ByteRowSink, addresses: ByteRowSink, networks: ByteRowSink): boolean {
+    this.src = src;
+    this.pos = start;
+    this.end = end;
+    try {
+      this.readRecord();
+    } catch (error) {
+      if (error === DECLINED) return false;
+      throw error;
+    }
+    if (fileName !== this.sourceFile) {
+      this.sourceFile = fileName;
+      this.encodedSourceFile = Buffer.from(copyText(fileName));
+    }
+    const key = `${recordNo}\t`;
+    const addressCount = this.zips.length;
+    const networkCount = this.networkPlans.length;
+    const room = 4 * (end - start) + (addressCount + networkCount + 1) * (this.version.length + key.length + 96) + this.encodedSourceFile.length;
+    this.writeProvider(key, providers, room);
+    this.writeAddresses(key, addresses, room);
+    this.writeNetworks(key, networks, room);
+    issues.countLoaded('providers');
+    issues.countLoaded('addresses', addressCount);
+    issues.countLoaded('networkMemberships', networkCount);
+    return true;
+  }
+
+  // ------------------------------------------------------------------ reading
+
+  private decline(): never {
+    throw DECLINED;
+  }
+
+  private space(): void {
+    const src = this.src;
+    let pos = this.pos;
+    const end = this.end;
+    while (pos < end) {
+      const b = src[pos];
+      if (b !== Byte.Space && b !== Byte.Newline && b !== Byte.Return && b !== Byte.Tab) break;
+      pos++;
+    }
+    this.pos = pos;
+  }
+
+  /** Skips white space, then expects `byte`. */
+  private expect(byte: number): void {
+    this.space();
+    if (this.pos >= this.end || this.src[this.pos] !== byte) this.decline();
+    this.pos++;
+  }
+
+  /** After white space: true (and consumed) when the next byte is `byte`. */
+  private next(byte: number): boolean {
+    this.space();
+    if (this.pos < this.end && this.src[this.pos] === byte) {
+      this.pos++;
+      return true;
+    }
+    return false;
+  }
+
+  /** A string at pos: returns its content's start; its end is stringEnd, `plain` tells if it is plain ASCII. */
+  private string(): number {
+    const src = this.src;
+    const end = this.end;
+    if (src[this.pos] !== Byte.Quote) this.decline();
+    const start = ++this.pos;
+    let pos = start;
+    let plain = true;
+    for (;;) {
+      if (pos >= end) this.decline();
+      const b = src[pos];
+      if (b === Byte.Quote) break;
+      if (b < Byte.Space) this.decline(); // not valid JSON: the general path reports it
+      if (b === Byte.Backslash) {
+        plain = false;
+        pos = this.escape(pos + 1);
+        continue;
+      }
+      if (b >= 0x80) plain = false;
+      pos++;
+    }
+    this.stringEnd = pos;
+    this.pos = pos + 1;
+    this.plain = plain;
+    return start;
+  }
+
+  /** Checks the escape after a backslash (only valid JSON is ever taken); returns the position after it. */
+  private escape(pos: number): number {
+    const b = this.src[pos];
+    if (b === Byte.Quote || b === Byte.Backslash || b === Byte.Slash || b === 0x62 || b === 0x66 || b === 0x6e || b === 0x72 || b === 0x74) return pos + 1;
+    if (b !== 0x75) this.decline();
+    for (let i = 1; i <= 4; i++) {
+      const h = this.src[pos + i];
+      if (!((h >= Byte.Zero && h <= Byte.Nine) || (h >= Byte.UpperA && h <= 0x46) || (h >= Byte.LowerA && h <= 0x66))) this.decline();
+    }
+    return pos + 5;
+  }
+
+  /**
+   * A text value as the general path keeps it: a plain string with no padding; returns its start
+   * (end: stringEnd), or -1 for null or "" (which the general path treats as absent).
+   */
+  private text(): number {
+    this.space();
+    if (this.literal(0x6e, 'null')) return -1;
+    const start = this.string();
+    const end = this.stringEnd;
+    if (!this.plain) this.decline();
+    if (start === end) return -1;
+    if (this.src[start] === Byte.Space || this.src[end - 1] === Byte.Space) this.decline();
+    return start;
+  }
+
+  /** true (consumed) when `word` (starting with byte `first`) is at pos. */
+  private literal(first: number, word: string): boolean {
+    if (this.src[this.pos] !== first) return false;
+    if (this.pos + word.length > this.end) this.decline();
+    for (let i = 1; i < word.length; i++) if (this.src[this.pos + i] !== word.charCodeAt(i)) this.decline();
+    this.pos += word.length;
+    return true;
+  }
+
+  /** A JSON number at pos; returns true when it is a plain non-negative integer (digits only). */
+  private number(): boolean {
+    const src = this.src;
+    let pos = this.pos;
+    let integer = true;
+    if (src[pos] === Byte.Minus) {
+      integer = false;
+      pos++;
+    }
+    if (src[pos] === Byte.Zero) pos++;
+    else if (src[pos] > Byte.Zero && src[pos] <= Byte.Nine) while (src[pos] >= Byte.Zero && src[pos] <= Byte.Nine) pos++;
+    else this.decline();
+    if (src[pos] === Byte.Dot) {
+      integer = false;
+      if (!(src[++pos] >= Byte.Zero && src[pos] <= Byte.Nine)) this.decline();
+      while (src[pos] >= Byte.Zero && src[pos] <= Byte.Nine) pos++;
+    }
+    if (src[pos] === Byte.LowerE || src[pos] === Byte.UpperE) {
+      integer = false;
+      pos++;
+      if (src[pos] === Byte.Plus || src[pos] === Byte.Minus) pos++;
+      if (!(src[pos] >= Byte.Zero && src[pos] <= Byte.Nine)) this.decline();
+      while (src[pos] >= Byte.Zero && src[pos] <= Byte.Nine) pos++;
+    }
+    if (pos > this.end) this.decline();
+    this.pos = pos;
+    return integer;
+  }
+
+  /** Any JSON value (of a key not read here), checked, not kept. */
+  private skipValue(): void {
+    this.space();
+    const b = this.src[this.pos];
+    if (b === Byte.Quote) this.string();
+    else if (b === Byte.OpenBrace) {
+      this.pos++;
+      if (this.next(Byte.CloseBrace)) return;
+      do {
+        this.space();
+        this.string();
+        this.expect(Byte.Colon);
+        this.skipValue();
+      } while (this.next(Byte.Comma));
+      this.expect(Byte.CloseBrace);
+    } else if (b === Byte.OpenBracket) {
+      this.pos++;
+      if (this.next(Byte.CloseBracket)) return;
+      do this.skipValue();
+      while (this.next(Byte.Comma));
+      this.expect(Byte.CloseBracket);
+    } else if (!this.literal(0x74, 'true') && !this.literal(0x66, 'false') && !this.literal(0x6e, 'null')) {
+      this.number();
+    }
+  }
+
+  /**
+   * Reads the members of an object at pos, calling `member(id)` with pos at each value of a key of
+   * `keys` (each at most once) and skipping the others.
+   */
+  private members(keys: Keys, member: (id: number) => void): void {
+    this.expect(Byte.OpenBrace);
+    if (this.next(Byte.CloseBrace)) return;
+    let seen = 0;
+    do {
+      this.space();
+      const start = this.string();
+      // An escaped key may spell a known one once decoded ("n\u0070i"): the general path decides.
+      if (!this.plain) this.decline();
+      const id = keys.find(this.src, start, this.stringEnd);
+      this.expect(Byte.Colon);
+      if (id < 0) {
+        this.skipValue();
+        continue;
+      }
+      if (seen & (1 << id)) this.decline(); // JSON.parse keeps the last one: the general path decides
+      seen |= 1 << id;
+      this.space();
+      member(id);
+    } while (this.next(Byte.Comma));
+    this.expect(Byte.CloseBrace);
+  }
+
+  /** The elements of an array at pos, `element()` called with pos at each; returns their count. */
+  private elements(element: () => void): number {
+    this.expect(Byte.OpenBracket);
+    if (this.next(Byte.CloseBracket)) return 0;
+    let count = 0;
+    do {
+      this.space();
+      element();
+      count++;
+    } while (this.next(Byte.Comma));
+    this.expect(Byte.CloseBracket);
+    return count;
+  }
+
+  /** One of `choices` spelled exactly; -1 for null or "". */
+  private choice(choices: Keys): number {
+    const start = this.text();
+    if (start < 0) return -1;
+    const id = choices.find(this.src, start, this.stringEnd);
+    if (id < 0) this.decline();
+    return id;
+  }
+
+  /** A free-text list (textList): null, one string or an array of strings; "" dropped, repeats dropped. */
+  private textList(into: number[]): void {
+    const add = (): void => {
+      const start = this.text();
+      if (start < 0) return;
+      const end = this.stringEnd;
+      for (let i = 0; i < into.length; i += 2) if (this.sameBytes(into[i], into[i + 1], start, end)) return;
+      into.push(start, end);
+    };
+    if (this.src[this.pos] === Byte.OpenBracket) this.elements(add);
+    else add();
+  }
+
+  private sameBytes(aStart: number, aEnd: number, bStart: number, bEnd: number): boolean {
+    if (aEnd - aStart !== bEnd - bStart) return false;
+    for (let i = 0; i < aEnd - aStart; i++) if (this.src[aStart + i] !== this.src[bStart + i]) return false;
+    return true;
+  }
+
+  private setRange(ranges: Int32Array, id: number, start: number): void {
+    ranges[2 * id] = start;
+    ranges[2 * id + 1] = start < 0 ? -1 : this.stringEnd;
+  }
+
+  private readRecord(): void {
+    this.fields.fill(-1);
+    this.names.fill(-1);
+    this.typeId = this.acceptingId = this.genderId = -1;
+    this.nameShape = 0;
+    this.specialties.length = this.facilityTypes.length = this.languages.length = 0;
+    this.addresses.length = this.coordinates.length = this.zips.length = 0;
+    this.networkPlans.length = this.networkTiers.length = this.networkYears.length = this.yearTokens.length = 0;
+    let specialityKeys = 0;
+
+    this.members(PROVIDER_KEYS, (id) => {
+      switch (id) {
+        case Field.Npi:
+          this.setRange(this.fields, Field.Npi, this.npi());
+          break;
+        case Field.Type:
+          this.typeId = this.choice(TYPE_CHOICES);
+          if (this.typeId < 0) this.decline();
+          break;
+        case Field.Name:
+          if (this.src[this.pos] === Byte.OpenBrace) {
+            this.nameShape = 1;
+            this.members(NAME_KEYS, (nameId) => this.setRange(this.names, nameId, this.text()));
+          } else if (!this.literal(0x6e, 'null')) {
+            this.nameShape = 2;
+            this.skipValue();
+          }
+          break;
+        case Field.FacilityName:
+          // Only FACILITY and GROUP records read it (checked once the type is known).
+          if (this.src[this.pos] === Byte.Quote) this.setRange(this.fields, Field.FacilityName, this.text());
+          else this.skipValue();
+          break;
+        case Field.Speciality:
+        case Field.Specialty:
+          // speciality ?? specialty: a record with both goes the general path.
+          if (++specialityKeys > 1) this.decline();
+          this.textList(this.specialties);
+          break;
+        case Field.FacilityType:
+          this.textList(this.facilityTypes);
+          break;
+        case Field.Languages:
+          this.textList(this.languages);
+          break;
+        case Field.Accepting:
+          this.acceptingId = this.choice(ACCEPTING_CHOICES);
+          break;
+        case Field.Gender:
+          this.genderId = this.choice(GENDER_CHOICES);
+          break;
+        case Field.LastUpdatedOn:
+          this.setRange(this.fields, Field.LastUpdatedOn, this.date());
+          break;
+        case Field.Addresses:
+          if (this.elements(() => this.address()) === 0) this.decline();
+          break;
+        case Field.Plans:
+          if (this.elements(() => this.networkEntry()) === 0) this.decline();
+          break;
+      }
+    });
+    this.space();
+    if (this.pos !== this.end) this.decline();
+
+    if (this.fields[2 * Field.Npi] < 0 || this.typeId < 0 || !this.zips.length || !this.networkPlans.length) this.decline();
+    if (this.typeId === INDIVIDUAL) {
+      if (this.nameShape !== 1 || this.names[2 * NameField.First] < 0 || this.names[2 * NameField.Last] < 0) this.decline();
+    } else if (this.fields[2 * Field.FacilityName] < 0) {
+      this.decline();
+    }
+  }
+
+  /** A 10-digit NPI string with its check digit right. */
+  private npi(): number {
+    const start = this.text();
+    if (start < 0 || this.stringEnd - start !== 10) this.decline();
+    const src = this.src;
+    let first9 = '';
+    for (let i = 0; i < 10; i++) {
+      const b = src[start + i];
+      if (b < Byte.Zero || b > Byte.Nine) this.decline();
+      if (i < 9) first9 += String.fromCharCode(b);
+    }
+    if (npiCheckDigit(first9) !== src[start + 9] - Byte.Zero) this.decline();
+    return start;
+  }
+
+  /** A YYYY-MM-DD calendar date; -1 for null or "". */
+  private date(): number {
+    const start = this.text();
+    if (start < 0) return -1;
+    const src = this.src;
+    if (this.stringEnd - start !== 10) this.decline();
+    let same = this.lastDateValid;
+    for (let i = 0; same && i < 10; i++) same = this.lastDate[i] === src[start + i];
+    if (same) return start;
+    const digits = (from: number, count: number): number => {
+      let value = 0;
+      for (let i = from; i < from + count; i++) {
+        const b = src[start + i];
+        if (b < Byte.Zero || b > Byte.Nine) this.decline();
+        value = value * 10 + b - Byte.Zero;
+      }
+      return value;
+    };
+    if (src[start + 4] !== Byte.Minus || src[start + 7] !== Byte.Minus) this.decline();
+    const [year, month, day] = [digits(0, 4), digits(5, 2), digits(8, 2)];
+    if (month < 1 || month > 12 || day < 1 || day > new Date(Date.UTC(year, month, 0)).getUTCDate()) this.decline();
+    this.lastDate.set(src.subarray(start, start + 10));
+    this.lastDateValid = true;
+    return start;
+  }
+
+  private address(): void {
+    if (this.zips.length === MAX_ADDRESSES) this.decline();
+    const at = this.addresses.length;
+    for (let i = 0; i < 2 * ADDRESS_TEXTS; i++) this.addresses.push(-1);
+    let latitude: number | null = null;
+    let longitude: number | null = null;
+    this.members(ADDRESS_KEYS, (id) => {
+      if (id === AddressField.Latitude || id === AddressField.Longitude) {
+        const value = this.coordinate(id === AddressField.Latitude ? 90 : 180);
+        if (id === AddressField.Latitude) latitude = value;
+        else longitude = value;
+        return;
+      }
+      const start = this.text();
+      this.addresses[at + 2 * id] = start;
+      this.addresses[at + 2 * id + 1] = start < 0 ? -1 : this.stringEnd;
+    });
+    const a = this.addresses;
+    if (a[at + 2 * AddressField.Address] < 0 || a[at + 2 * AddressField.City] < 0) this.decline();
+    const stateAt = a[at + 2 * AddressField.State];
+    if (stateAt < 0 || a[at + 2 * AddressField.State + 1] - stateAt !== 2 || !isLetter(this.src[stateAt]) || !isLetter(this.src[stateAt + 1])) this.decline();
+    const zipAt = a[at + 2 * AddressField.Zip];
+    if (zipAt < 0 || a[at + 2 * AddressField.Zip + 1] - zipAt !== 5) this.decline();
+    let zip = 0;
+    for (let i = zipAt; i < zipAt + 5; i++) {
+      const b = this.src[i];
+      if (b < Byte.Zero || b > Byte.Nine) this.decline();
+      zip = zip * 10 + b - Byte.Zero;
+    }
+    this.zips.push(zip);
+    this.coordinates.push(latitude ?? NaN, longitude ?? NaN);
+  }
+
+  /** A coordinate given as a JSON number within ±limit, else null (the ZIP centroid is used); strings go the general path. */
+  private coordinate(limit: number): number | null {
+    if (this.literal(0x6e, 'null')) return null;
+    const start = this.pos;
+    this.number();
+    const value = Number(this.src.toString('latin1', start, this.pos));
+    return Number.isFinite(value) && Math.abs(value) <= limit ? value : null;
+  }
+
+  private networkEntry(): void {
+    let plan: PlanTiers | undefined;
+    let tierStart = -1;
+    let tierEnd = -1;
+    const yearsFrom = this.yearTokens.length;
+    this.members(PLAN_KEYS, (id) => {
+      if (id === PlanField.PlanId) {
+        const start = this.text();
+        if (start < 0 || this.stringEnd - start !== 14) this.decline();
+        plan = this.plans.get(this.src.toString('latin1', start, this.stringEnd));
+        if (!plan) this.decline();
+      } else if (id === PlanField.NetworkTier) {
+        tierStart = this.text();
+        tierEnd = this.stringEnd;
+      } else if (!this.literal(0x6e, 'null')) {
+        this.years();
+      }
+    });
+    if (!plan || tierStart < 0) this.decline();
+    let tier = -1;
+    for (let t = 0; t < plan.tiers.length && tier < 0; t++) {
+      const bytes = plan.tiers[t];
+      if (bytes.length !== tierEnd - tierStart) continue;
+      let i = 0;
+      while (i < bytes.length && bytes[i] === this.src[tierStart + i]) i++;
+      if (i === bytes.length) tier = t;
+    }
+    if (tier < 0) this.decline();
+    // Repeated (plan, tier) entries are merged by the general path.
+    for (let i = 0; i < this.networkPlans.length; i++) if (this.networkPlans[i] === plan && this.networkTiers[i] === tier) this.decline();
+    this.networkPlans.push(plan);
+    this.networkTiers.push(tier);
+    this.networkYears.push(yearsFrom, this.yearTokens.length);
+  }
+
+  /** Plan years as files almost always hold them: integers 2014..2100, increasing. */
+  private years(): void {
+    let previous = MIN_PLAN_YEAR - 1;
+    this.elements(() => {
+      const start = this.pos;
+      if (!this.number() || this.pos - start !== 4) this.decline();
+      let year = 0;
+      for (let i = start; i < this.pos; i++) year = year * 10 + this.src[i] - Byte.Zero;
+      if (year <= previous || year > MAX_PLAN_YEAR) this.decline();
+      previous = year;
+      this.yearTokens.push(start);
+    });
+  }
+
+  // ------------------------------------------------------------------ writing (RowRenderer.writeProvider's rows)
+
+  private key(out: Writer, key: string): void {
+    out.bytes(this.version);
+    out.text(key);
+  }
+
+  private writeProvider(key: string, sink: ByteRowSink, room: number): void {
+    const { out, src, fields, names } = this;
+    out.start(sink, room);
+    this.key(out, key);
+    out.column(src, fields[2 * Field.Npi], fields[2 * Field.Npi + 1]);
+    out.text(PROVIDER_TYPES[this.typeId]);
+    out.byte(Byte.Tab);
+    if (this.typeId === INDIVIDUAL) {
+      for (const id of [NameField.Prefix, NameField.First, NameField.Middle, NameField.Last, NameField.Suffix]) out.column(src, names[2 * id], names[2 * id + 1]);
+      out.column(src, -1, -1);
+      // personDisplayName: "first [middle] last [suffix]"
+      out.copy(src, names[2 * NameField.First], names[2 * NameField.First + 1]);
+      for (const id of [NameField.Middle, NameField.Last, NameField.Suffix]) {
+        if (names[2 * id] < 0) continue;
+        out.byte(Byte.Space);
+        out.copy(src, names[2 * id], names[2 * id + 1]);
+      }
+      out.byte(Byte.Tab);
+    } else {
+      for (let i = 0; i < 5; i++) out.column(src, -1, -1);
+      out.column(src, fields[2 * Field.FacilityName], fields[2 * Field.FacilityName + 1]);
+      out.column(src, fields[2 * Field.FacilityName], fields[2 * Field.FacilityName + 1]);
+    }
+    out.list(src, this.specialties, false);
+    out.byte(Byte.Tab);
+    out.list(src, this.facilityTypes, false);
+    out.byte(Byte.Tab);
+    if (this.acceptingId < 0) out.null();
+    else out.text(ACCEPTING[this.acceptingId]);
+    out.byte(Byte.Tab);
+    if (this.genderId < 0) out.null();
+    else out.text(GENDERS[this.genderId]);
+    out.byte(Byte.Tab);
+    out.list(src, this.languages, false);
+    out.byte(Byte.Tab);
+    out.column(src, fields[2 * Field.LastUpdatedOn], fields[2 * Field.LastUpdatedOn + 1]);
+    out.bytes(this.encodedSourceFile);
+    out.byte(Byte.Tab);
+    out.list(src, this.specialties, true);
+    out.byte(Byte.Newline);
+    sink.commit(out.at, 1);
+  }
+
+  private writeAddresses(key: string, sink: ByteRowSink, room: number): void {
+    const { out, src, addresses: a } = this;
+    out.start(sink, room);
+    for (let n = 0; n < this.zips.length; n++) {
+      const at = n * 2 * ADDRESS_TEXTS;
+      this.key(out, key);
+      out.text(String(n));
+      out.byte(Byte.Tab);
+      out.column(src, a[at], a[at + 1]);
+      out.column(src, a[at + 2], a[at + 3]);
+      out.column(src, a[at + 4], a[at + 5]);
+      const state = a[at + 6];
+      out.byte(upper(src[state]));
+      out.byte(upper(src[state + 1]));
+      out.byte(Byte.Tab);
+      out.column(src, a[at + 8], a[at + 9]);
+      out.column(src, a[at + 10], a[at + 11]);
+      const latitude = this.coordinates[2 * n];
+      const longitude = this.coordinates[2 * n + 1];
+      out.text(Number.isNaN(latitude) || Number.isNaN(longitude) ? this.zipCoordinatesOf(n) : `${latitude}\t${longitude}`);
+      out.byte(Byte.Newline);
+    }
+    sink.commit(out.at, this.zips.length);
+  }
+
+  private zipCoordinatesOf(address: number): string {
+    const zip = this.zips[address];
+    const known = this.zipCoordinates[zip];
+    if (known !== undefined) return known;
+    const centroid = this.geocoder.locate(String(zip).padStart(5, '0'));
+    return (this.zipCoordinates[zip] = centroid ? `${centroid.latitude}\t${centroid.longitude}` : '\\N\t\\N');
+  }
+
+  private writeNetworks(key: string, sink: ByteRowSink, room: number): void {
+    const { out, src, fields, networkPlans: plans, networkTiers: tiers } = this;
+    // network_membership's key order: plan id, then tier (byPlanAndTier).
+    const order = this.order;
+    order.length = 0;
+    for (let i = 0; i < plans.length; i++) {
+      let k = order.length;
+      while (k > 0 && compareEntries(plans[order[k - 1]], tiers[order[k - 1]], plans[i], tiers[i]) > 0) k--;
+      order.splice(k, 0, i);
+    }
+    out.start(sink, room);
+    for (const i of order) {
+      const plan = plans[i];
+      this.key(out, key);
+      out.bytes(plan.planId);
+      out.byte(Byte.Tab);
+      out.bytes(plan.tiers[tiers[i]]);
+      out.byte(Byte.Tab);
+      out.copy(src, fields[2 * Field.Npi], fields[2 * Field.Npi + 1]);
+      out.byte(Byte.Tab);
+      out.byte(Byte.OpenBrace);
+      for (let y = this.networkYears[2 * i]; y < this.networkYears[2 * i + 1]; y++) {
+        if (y > this.networkYears[2 * i]) out.byte(Byte.Comma);
+        out.copy(src, this.yearTokens[y], this.yearTokens[y] + 4);
+      }
+      out.byte(Byte.CloseBrace);
+      out.byte(Byte.Newline);
+    }
+    sink.commit(out.at, plans.length);
+  }
+}
+
+function isLetter(b: number): boolean {
+  return (b >= Byte.UpperA && b <= Byte.UpperZ) || (b >= Byte.LowerA && b <= Byte.LowerZ);
+}
+
+function upper(b: number): number {
+  return b >= Byte.LowerA && b <= Byte.LowerZ ? b - 32 : b;
+}
+
+function compareEntries(a: PlanTiers, aTier: number, b: PlanTiers, bTier: number): number {
+  const [aId, bId] = [a.plan.planId, b.plan.planId];
+  if (aId !== bId) return aId < bId ? -1 : 1;
+  const [x, y] = [a.tierNames[aTier], b.tierNames[bTier]];
+  return x < y ? -1 : x > y ? 1 : 0;
+}
