@@ -37,6 +37,12 @@ const enum Byte {
   Backslash = 0x5c, CloseBracket = 0x5d, LowerA = 0x61, LowerE = 0x65, LowerZ = 0x7a, OpenBrace = 0x7b, CloseBrace = 0x7d,
 }
 
+const enum StringByte { Plain, Quote, Backslash, NonAscii, Control }
+/** What each byte is inside a JSON string. */
+const STRING_BYTES = Uint8Array.from({ length: 256 }, (_, b) =>
+  b === Byte.Quote ? StringByte.Quote : b === Byte.Backslash ? StringByte.Backslash : b >= 0x80 ? StringByte.NonAscii : b < Byte.Space ? StringByte.Control : StringByte.Plain,
+);
+
 const ascii = (text: string): Uint8Array => Uint8Array.from(text, (c) => c.charCodeAt(0));
 
 /** Keys of one kind of object, matched on their bytes; a key's id is its position. */
@@ -65,12 +71,17 @@ const PROVIDER_KEYS = new Keys([
 ]);
 const enum NameField { First, Middle, Last, Prefix, Suffix }
 const NAME_KEYS = new Keys(['first', 'middle', 'last', 'prefix', 'suffix']);
+/** provider's name columns, in table order. */
+const NAME_COLUMNS = [NameField.Prefix, NameField.First, NameField.Middle, NameField.Last, NameField.Suffix];
+/** personDisplayName: "first [middle] last [suffix]". */
+const DISPLAY_NAME_TAIL = [NameField.Middle, NameField.Last, NameField.Suffix];
 const enum AddressField { Address, Address2, City, State, Zip, Phone, Latitude, Longitude }
 const ADDRESS_KEYS = new Keys(['address', 'address_2', 'city', 'state', 'zip', 'phone', 'latitude', 'longitude']);
 /** Text fields of an address kept as byte ranges: address .. phone. */
 const ADDRESS_TEXTS = 6;
 const enum PlanField { PlanId, NetworkTier, Years }
 const PLAN_KEYS = new Keys(['plan_id', 'network_tier', 'years']);
+const NO_KEYS = new Keys([]);
 
 const PROVIDER_TYPES = ['INDIVIDUAL', 'FACILITY', 'GROUP'] as const;
 const ACCEPTING = ['accepting', 'not accepting', 'accepting in some locations'];
@@ -81,6 +92,22 @@ const GENDER_CHOICES = new Keys(GENDERS);
 const INDIVIDUAL = 0;
 /** More addresses than this (the schema allows 32,767) go the general path, which bounds them. */
 const MAX_ADDRESSES = 1_000;
+const ADDRESS_NUMBERS = Array.from({ length: 64 }, (_, n) => `${n}\t`);
+
+/** Numbers reused record after record: resetting a JS array's length would free its storage each time. */
+class Ints {
+  items = new Int32Array(64);
+  length = 0;
+
+  push(value: number): void {
+    if (this.length === this.items.length) {
+      const grown = new Int32Array(2 * this.items.length);
+      grown.set(this.items);
+      this.items = grown;
+    }
+    this.items[this.length++] = value;
+  }
+}
 
 /** A plan of the catalog with its network tiers as bytes. */
 interface PlanTiers {
@@ -128,9 +155,10 @@ class Writer {
     this.byte(0x4e); // N
   }
   /** A text[] literal of the ranges in `list` (pairs), each quoted, optionally lower-cased. */
-  list(src: Uint8Array, list: number[], lower: boolean): void {
+  list(src: Uint8Array, ranges: Ints, lower: boolean): void {
+    const list = ranges.items;
     this.byte(0x7b);
-    for (let i = 0; i < list.length; i += 2) {
+    for (let i = 0; i < ranges.length; i += 2) {
       if (i) this.byte(Byte.Comma);
       this.byte(Byte.Quote);
       if (lower) {
@@ -151,11 +179,14 @@ class Writer {
 export class ProviderBytesRenderer {
   private readonly version: Uint8Array;
   private readonly plans = new Map<string, PlanTiers>();
+  /** The same plans by a hash of their id's bytes (one plan per hash; any other is found by `plans`). */
+  private readonly plansByHash = new Map<number, PlanTiers>();
   private sourceFile = '';
   private encodedSourceFile = new Uint8Array(0);
   /** "latitude\tlongitude" of each ZIP's centroid (or \N\t\N), by ZIP number, filled on first use. */
   private readonly zipCoordinates: Array<string | undefined> = new Array(100_000);
   private readonly out = new Writer();
+  private readonly keyBytes: Uint8Array;
 
   // The record being read: byte ranges as [start, end) pairs, -1 when absent.
   private src = Buffer.alloc(0);
@@ -171,27 +202,36 @@ export class ProviderBytesRenderer {
   private genderId = -1;
   /** 0: absent or null, 1: an object, 2: something else. */
   private nameShape = 0;
-  private readonly specialties: number[] = [];
-  private readonly facilityTypes: number[] = [];
-  private readonly languages: number[] = [];
+  private readonly specialties = new Ints();
+  private readonly facilityTypes = new Ints();
+  private readonly languages = new Ints();
+  private addressCount = 0;
   /** ADDRESS_TEXTS ranges per address. */
-  private readonly addresses: number[] = [];
-  private readonly coordinates: number[] = [];
-  private readonly zips: number[] = [];
+  private readonly addresses = new Int32Array(2 * ADDRESS_TEXTS * MAX_ADDRESSES);
+  /** Latitude and longitude per address, NaN when not given. */
+  private readonly coordinates = new Float64Array(2 * MAX_ADDRESSES);
+  private readonly zips = new Int32Array(MAX_ADDRESSES);
+  private networkCount = 0;
   private readonly networkPlans: PlanTiers[] = [];
-  private readonly networkTiers: number[] = [];
+  private readonly networkTiers = new Ints();
   /** Per network entry, the [start, end) of its year tokens in `yearTokens`. */
-  private readonly networkYears: number[] = [];
-  private readonly yearTokens: number[] = [];
-  private readonly order: number[] = [];
+  private readonly networkYears = new Ints();
+  private readonly yearTokens = new Ints();
+  private readonly order = new Ints();
   private lastDate = new Uint8Array(10);
   private lastDateValid = false;
 
   constructor(versionId: number, catalog: PlanCatalog, private readonly geocoder: ZipGeocoder) {
     this.version = ascii(`${versionId}\t`);
+    this.keyBytes = new Uint8Array(this.version.length + 24);
+    this.keyBytes.set(this.version);
     for (const data of catalog.toData()) {
       const plan = catalog.get(data.planId)!;
-      this.plans.set(data.planId, { plan, planId: Buffer.from(data.planId), tiers: data.networkTiers.map((t) => Buffer.from(t)), tierNames: data.networkTiers });
+      const tiers: PlanTiers = { plan, planId: Buffer.from(data.planId), tiers: data.networkTiers.map((t) => Buffer.from(t)), tierNames: data.networkTiers };
+      this.plans.set(data.planId, tiers);
+      let hash = 0;
+      for (const b of tiers.planId) hash = (Math.imul(hash, 31) + b) | 0;
+      if (tiers.planId.length === 14 && !this.plansByHash.has(hash)) this.plansByHash.set(hash, tiers);
     }
   }
 
@@ -213,10 +253,9 @@ export class ProviderBytesRenderer {
       this.sourceFile = fileName;
       this.encodedSourceFile = Buffer.from(copyText(fileName));
     }
-    const key = `${recordNo}\t`;
-    const addressCount = this.zips.length;
-    const networkCount = this.networkPlans.length;
-    const room = 4 * (end - start) + (addressCount + networkCount + 1) * (this.version.length + key.length + 96) + this.encodedSourceFile.length;
+    const key = this.recordKey(recordNo);
+    const { addressCount, networkCount } = this;
+    const room = 4 * (end - start) + (addressCount + networkCount + 1) * (key.length + 96) + this.encodedSourceFile.length;
     this.writeProvider(key, providers, room);
     this.writeAddresses(key, addresses, room);
     this.writeNetworks(key, networks, room);
@@ -271,16 +310,20 @@ export class ProviderBytesRenderer {
     let plain = true;
     for (;;) {
       if (pos >= end) this.decline();
-      const b = src[pos];
-      if (b === Byte.Quote) break;
-      if (b < Byte.Space) this.decline(); // not valid JSON: the general path reports it
-      if (b === Byte.Backslash) {
+      const kind = STRING_BYTES[src[pos]];
+      if (kind === StringByte.Plain) {
+        pos++;
+      } else if (kind === StringByte.Quote) {
+        break;
+      } else if (kind === StringByte.Backslash) {
         plain = false;
         pos = this.escape(pos + 1);
-        continue;
+      } else if (kind === StringByte.NonAscii) {
+        plain = false;
+        pos++;
+      } else {
+        this.decline(); // a control character: not valid JSON, the general path reports it
       }
-      if (b >= 0x80) plain = false;
-      pos++;
     }
     this.stringEnd = pos;
     this.pos = pos + 1;
@@ -359,65 +402,69 @@ export class ProviderBytesRenderer {
     const b = this.src[this.pos];
     if (b === Byte.Quote) this.string();
     else if (b === Byte.OpenBrace) {
-      this.pos++;
-      if (this.next(Byte.CloseBrace)) return;
-      do {
-        this.space();
-        this.string();
-        this.expect(Byte.Colon);
-        this.skipValue();
-      } while (this.next(Byte.Comma));
-      this.expect(Byte.CloseBrace);
+      for (let id = this.firstMember(NO_KEYS); id >= 0; id = this.nextMember(NO_KEYS));
     } else if (b === Byte.OpenBracket) {
-      this.pos++;
-      if (this.next(Byte.CloseBracket)) return;
-      do this.skipValue();
-      while (this.next(Byte.Comma));
-      this.expect(Byte.CloseBracket);
+      for (let more = this.firstElement(); more; more = this.nextElement()) this.skipValue();
     } else if (!this.literal(0x74, 'true') && !this.literal(0x66, 'false') && !this.literal(0x6e, 'null')) {
       this.number();
     }
   }
 
-  /**
-   * Reads the members of an object at pos, calling `member(id)` with pos at each value of a key of
-   * `keys` (each at most once) and skipping the others.
-   */
-  private members(keys: Keys, member: (id: number) => void): void {
+  /** Opens an object at pos: the id of its first member's key of `keys` (pos at the value), -1 when none. */
+  private firstMember(keys: Keys): number {
     this.expect(Byte.OpenBrace);
-    if (this.next(Byte.CloseBrace)) return;
-    let seen = 0;
-    do {
+    return this.next(Byte.CloseBrace) ? -1 : this.member(keys);
+  }
+
+  /** After a member's value: the id of the next member's key (pos at its value), -1 at the object's end. */
+  private nextMember(keys: Keys): number {
+    if (this.next(Byte.Comma)) return this.member(keys);
+    this.expect(Byte.CloseBrace);
+    return -1;
+  }
+
+  /** Reads a key and its colon; the members of other keys are checked and skipped. */
+  private member(keys: Keys): number {
+    for (;;) {
       this.space();
       const start = this.string();
       // An escaped key may spell a known one once decoded ("n\u0070i"): the general path decides.
       if (!this.plain) this.decline();
       const id = keys.find(this.src, start, this.stringEnd);
       this.expect(Byte.Colon);
-      if (id < 0) {
-        this.skipValue();
-        continue;
-      }
-      if (seen & (1 << id)) this.decline(); // JSON.parse keeps the last one: the general path decides
-      seen |= 1 << id;
       this.space();
-      member(id);
-    } while (this.next(Byte.Comma));
-    this.expect(Byte.CloseBrace);
+      if (id >= 0) return id;
+      this.skipValue();
+      if (!this.next(Byte.Comma)) {
+        this.expect(Byte.CloseBrace);
+        return -1;
+      }
+    }
   }
 
-  /** The elements of an array at pos, `element()` called with pos at each; returns their count. */
-  private elements(element: () => void): number {
+  /** Adds key `id` to the keys seen in an object (a bit each); a key seen twice declines the record. */
+  private once(seen: number, id: number): number {
+    // JSON.parse keeps the last value of a repeated key: the general path decides.
+    if (seen & (1 << id)) this.decline();
+    return seen | (1 << id);
+  }
+
+  /** Opens an array at pos: true (pos at its first element) unless it is empty. */
+  private firstElement(): boolean {
     this.expect(Byte.OpenBracket);
-    if (this.next(Byte.CloseBracket)) return 0;
-    let count = 0;
-    do {
+    if (this.next(Byte.CloseBracket)) return false;
+    this.space();
+    return true;
+  }
+
+  /** After an element: true (pos at the next one) unless the array ends. */
+  private nextElement(): boolean {
+    if (this.next(Byte.Comma)) {
       this.space();
-      element();
-      count++;
-    } while (this.next(Byte.Comma));
+      return true;
+    }
     this.expect(Byte.CloseBracket);
-    return count;
+    return false;
   }
 
   /** One of `choices` spelled exactly; -1 for null or "". */
@@ -430,16 +477,18 @@ export class ProviderBytesRenderer {
   }
 
   /** A free-text list (textList): null, one string or an array of strings; "" dropped, repeats dropped. */
-  private textList(into: number[]): void {
-    const add = (): void => {
-      const start = this.text();
-      if (start < 0) return;
-      const end = this.stringEnd;
-      for (let i = 0; i < into.length; i += 2) if (this.sameBytes(into[i], into[i + 1], start, end)) return;
-      into.push(start, end);
-    };
-    if (this.src[this.pos] === Byte.OpenBracket) this.elements(add);
-    else add();
+  private textList(into: Ints): void {
+    if (this.src[this.pos] !== Byte.OpenBracket) this.listItem(into);
+    else for (let more = this.firstElement(); more; more = this.nextElement()) this.listItem(into);
+  }
+
+  private listItem(into: Ints): void {
+    const start = this.text();
+    if (start < 0) return;
+    const end = this.stringEnd;
+    for (let i = 0; i < into.length; i += 2) if (this.sameBytes(into.items[i], into.items[i + 1], start, end)) return;
+    into.push(start);
+    into.push(end);
   }
 
   private sameBytes(aStart: number, aEnd: number, bStart: number, bEnd: number): boolean {
@@ -459,11 +508,11 @@ export class ProviderBytesRenderer {
     this.typeId = this.acceptingId = this.genderId = -1;
     this.nameShape = 0;
     this.specialties.length = this.facilityTypes.length = this.languages.length = 0;
-    this.addresses.length = this.coordinates.length = this.zips.length = 0;
-    this.networkPlans.length = this.networkTiers.length = this.networkYears.length = this.yearTokens.length = 0;
-    let specialityKeys = 0;
-
-    this.members(PROVIDER_KEYS, (id) => {
+    this.addressCount = this.networkCount = 0;
+    this.networkTiers.length = this.networkYears.length = this.yearTokens.length = 0;
+    let seen = 0;
+    for (let id = this.firstMember(PROVIDER_KEYS); id >= 0; id = this.nextMember(PROVIDER_KEYS)) {
+      seen = this.once(seen, id);
       switch (id) {
         case Field.Npi:
           this.setRange(this.fields, Field.Npi, this.npi());
@@ -475,7 +524,11 @@ export class ProviderBytesRenderer {
         case Field.Name:
           if (this.src[this.pos] === Byte.OpenBrace) {
             this.nameShape = 1;
-            this.members(NAME_KEYS, (nameId) => this.setRange(this.names, nameId, this.text()));
+            let seenNames = 0;
+            for (let nameId = this.firstMember(NAME_KEYS); nameId >= 0; nameId = this.nextMember(NAME_KEYS)) {
+              seenNames = this.once(seenNames, nameId);
+              this.setRange(this.names, nameId, this.text());
+            }
           } else if (!this.literal(0x6e, 'null')) {
             this.nameShape = 2;
             this.skipValue();
@@ -489,7 +542,7 @@ export class ProviderBytesRenderer {
         case Field.Speciality:
         case Field.Specialty:
           // speciality ?? specialty: a record with both goes the general path.
-          if (++specialityKeys > 1) this.decline();
+          if (seen & (1 << Field.Speciality) && seen & (1 << Field.Specialty)) this.decline();
           this.textList(this.specialties);
           break;
         case Field.FacilityType:
@@ -508,17 +561,21 @@ export class ProviderBytesRenderer {
           this.setRange(this.fields, Field.LastUpdatedOn, this.date());
           break;
         case Field.Addresses:
-          if (this.elements(() => this.address()) === 0) this.decline();
+          if (!this.firstElement()) this.decline();
+          do this.address();
+          while (this.nextElement());
           break;
         case Field.Plans:
-          if (this.elements(() => this.networkEntry()) === 0) this.decline();
+          if (!this.firstElement()) this.decline();
+          do this.networkEntry();
+          while (this.nextElement());
           break;
       }
-    });
+    }
     this.space();
     if (this.pos !== this.end) this.decline();
 
-    if (this.fields[2 * Field.Npi] < 0 || this.typeId < 0 || !this.zips.length || !this.networkPlans.length) this.decline();
+    if (this.fields[2 * Field.Npi] < 0 || this.typeId < 0 || !this.addressCount || !this.networkCount) this.decline();
     if (this.typeId === INDIVIDUAL) {
       if (this.nameShape !== 1 || this.names[2 * NameField.First] < 0 || this.names[2 * NameField.Last] < 0) this.decline();
     } else if (this.fields[2 * Field.FacilityName] < 0) {
@@ -568,22 +625,22 @@ export class ProviderBytesRenderer {
   }
 
   private address(): void {
-    if (this.zips.length === MAX_ADDRESSES) this.decline();
-    const at = this.addresses.length;
-    for (let i = 0; i < 2 * ADDRESS_TEXTS; i++) this.addresses.push(-1);
+    if (this.addressCount === MAX_ADDRESSES) this.decline();
+    const at = 2 * ADDRESS_TEXTS * this.addressCount;
+    this.addresses.fill(-1, at, at + 2 * ADDRESS_TEXTS);
     let latitude: number | null = null;
     let longitude: number | null = null;
-    this.members(ADDRESS_KEYS, (id) => {
-      if (id === AddressField.Latitude || id === AddressField.Longitude) {
-        const value = this.coordinate(id === AddressField.Latitude ? 90 : 180);
-        if (id === AddressField.Latitude) latitude = value;
-        else longitude = value;
-        return;
+    let seen = 0;
+    for (let id = this.firstMember(ADDRESS_KEYS); id >= 0; id = this.nextMember(ADDRESS_KEYS)) {
+      seen = this.once(seen, id);
+      if (id === AddressField.Latitude) latitude = this.coordinate(90);
+      else if (id === AddressField.Longitude) longitude = this.coordinate(180);
+      else {
+        const start = this.text();
+        this.addresses[at + 2 * id] = start;
+        this.addresses[at + 2 * id + 1] = start < 0 ? -1 : this.stringEnd;
       }
-      const start = this.text();
-      this.addresses[at + 2 * id] = start;
-      this.addresses[at + 2 * id + 1] = start < 0 ? -1 : this.stringEnd;
-    });
+    }
     const a = this.addresses;
     if (a[at + 2 * AddressField.Address] < 0 || a[at + 2 * AddressField.City] < 0) this.decline();
     const stateAt = a[at + 2 * AddressField.State];
@@ -596,8 +653,10 @@ export class ProviderBytesRenderer {
       if (b < Byte.Zero || b > Byte.Nine) this.decline();
       zip = zip * 10 + b - Byte.Zero;
     }
-    this.zips.push(zip);
-    this.coordinates.push(latitude ?? NaN, longitude ?? NaN);
+    const n = this.addressCount++;
+    this.zips[n] = zip;
+    this.coordinates[2 * n] = latitude ?? NaN;
+    this.coordinates[2 * n + 1] = longitude ?? NaN;
   }
 
   /** A coordinate given as a JSON number within ±limit, else null (the ZIP centroid is used); strings go the general path. */
@@ -614,19 +673,18 @@ export class ProviderBytesRenderer {
     let tierStart = -1;
     let tierEnd = -1;
     const yearsFrom = this.yearTokens.length;
-    this.members(PLAN_KEYS, (id) => {
+    let seen = 0;
+    for (let id = this.firstMember(PLAN_KEYS); id >= 0; id = this.nextMember(PLAN_KEYS)) {
+      seen = this.once(seen, id);
       if (id === PlanField.PlanId) {
-        const start = this.text();
-        if (start < 0 || this.stringEnd - start !== 14) this.decline();
-        plan = this.plans.get(this.src.toString('latin1', start, this.stringEnd));
-        if (!plan) this.decline();
+        plan = this.plan(this.text());
       } else if (id === PlanField.NetworkTier) {
         tierStart = this.text();
         tierEnd = this.stringEnd;
       } else if (!this.literal(0x6e, 'null')) {
         this.years();
       }
-    });
+    }
     if (!plan || tierStart < 0) this.decline();
     let tier = -1;
     for (let t = 0; t < plan.tiers.length && tier < 0; t++) {
@@ -638,16 +696,17 @@ export class ProviderBytesRenderer {
     }
     if (tier < 0) this.decline();
     // Repeated (plan, tier) entries are merged by the general path.
-    for (let i = 0; i < this.networkPlans.length; i++) if (this.networkPlans[i] === plan && this.networkTiers[i] === tier) this.decline();
-    this.networkPlans.push(plan);
+    for (let i = 0; i < this.networkCount; i++) if (this.networkPlans[i] === plan && this.networkTiers.items[i] === tier) this.decline();
+    this.networkPlans[this.networkCount++] = plan;
     this.networkTiers.push(tier);
-    this.networkYears.push(yearsFrom, this.yearTokens.length);
+    this.networkYears.push(yearsFrom);
+    this.networkYears.push(this.yearTokens.length);
   }
 
   /** Plan years as files almost always hold them: integers 2014..2100, increasing. */
   private years(): void {
     let previous = MIN_PLAN_YEAR - 1;
-    this.elements(() => {
+    for (let more = this.firstElement(); more; more = this.nextElement()) {
       const start = this.pos;
       if (!this.number() || this.pos - start !== 4) this.decline();
       let year = 0;
@@ -655,29 +714,48 @@ export class ProviderBytesRenderer {
       if (year <= previous || year > MAX_PLAN_YEAR) this.decline();
       previous = year;
       this.yearTokens.push(start);
-    });
+    }
+  }
+
+  /** The catalog plan whose id is the string at `start` (to stringEnd), found by a hash of its bytes. */
+  private plan(start: number): PlanTiers {
+    if (start < 0 || this.stringEnd - start !== 14) this.decline();
+    const src = this.src;
+    let hash = 0;
+    for (let i = start; i < start + 14; i++) hash = (Math.imul(hash, 31) + src[i]) | 0;
+    const candidate = this.plansByHash.get(hash);
+    if (candidate) {
+      let i = 0;
+      while (i < 14 && candidate.planId[i] === src[start + i]) i++;
+      if (i === 14) return candidate;
+    }
+    return this.plans.get(src.toString('latin1', start, start + 14)) ?? this.decline();
   }
 
   // ------------------------------------------------------------------ writing (RowRenderer.writeProvider's rows)
 
-  private key(out: Writer, key: string): void {
-    out.bytes(this.version);
-    out.text(key);
+  /** "version\trecordNo\t", the start of every row of the record. */
+  private recordKey(recordNo: number): Uint8Array {
+    const digits = String(recordNo);
+    const key = this.keyBytes.subarray(0, this.version.length + digits.length + 1);
+    let at = this.version.length;
+    for (let i = 0; i < digits.length; i++) key[at++] = digits.charCodeAt(i);
+    key[at] = Byte.Tab;
+    return key;
   }
 
-  private writeProvider(key: string, sink: ByteRowSink, room: number): void {
+  private writeProvider(key: Uint8Array, sink: ByteRowSink, room: number): void {
     const { out, src, fields, names } = this;
     out.start(sink, room);
-    this.key(out, key);
+    out.bytes(key);
     out.column(src, fields[2 * Field.Npi], fields[2 * Field.Npi + 1]);
     out.text(PROVIDER_TYPES[this.typeId]);
     out.byte(Byte.Tab);
     if (this.typeId === INDIVIDUAL) {
-      for (const id of [NameField.Prefix, NameField.First, NameField.Middle, NameField.Last, NameField.Suffix]) out.column(src, names[2 * id], names[2 * id + 1]);
+      for (const id of NAME_COLUMNS) out.column(src, names[2 * id], names[2 * id + 1]);
       out.column(src, -1, -1);
-      // personDisplayName: "first [middle] last [suffix]"
       out.copy(src, names[2 * NameField.First], names[2 * NameField.First + 1]);
-      for (const id of [NameField.Middle, NameField.Last, NameField.Suffix]) {
+      for (const id of DISPLAY_NAME_TAIL) {
         if (names[2 * id] < 0) continue;
         out.byte(Byte.Space);
         out.copy(src, names[2 * id], names[2 * id + 1]);
@@ -708,14 +786,13 @@ export class ProviderBytesRenderer {
     sink.commit(out.at, 1);
   }
 
-  private writeAddresses(key: string, sink: ByteRowSink, room: number): void {
+  private writeAddresses(key: Uint8Array, sink: ByteRowSink, room: number): void {
     const { out, src, addresses: a } = this;
     out.start(sink, room);
-    for (let n = 0; n < this.zips.length; n++) {
+    for (let n = 0; n < this.addressCount; n++) {
       const at = n * 2 * ADDRESS_TEXTS;
-      this.key(out, key);
-      out.text(String(n));
-      out.byte(Byte.Tab);
+      out.bytes(key);
+      out.text(n < ADDRESS_NUMBERS.length ? ADDRESS_NUMBERS[n] : `${n}\t`);
       out.column(src, a[at], a[at + 1]);
       out.column(src, a[at + 2], a[at + 3]);
       out.column(src, a[at + 4], a[at + 5]);
@@ -730,7 +807,7 @@ export class ProviderBytesRenderer {
       out.text(Number.isNaN(latitude) || Number.isNaN(longitude) ? this.zipCoordinatesOf(n) : `${latitude}\t${longitude}`);
       out.byte(Byte.Newline);
     }
-    sink.commit(out.at, this.zips.length);
+    sink.commit(out.at, this.addressCount);
   }
 
   private zipCoordinatesOf(address: number): string {
@@ -741,20 +818,28 @@ export class ProviderBytesRenderer {
     return (this.zipCoordinates[zip] = centroid ? `${centroid.latitude}\t${centroid.longitude}` : '\\N\t\\N');
   }
 
-  private writeNetworks(key: string, sink: ByteRowSink, room: number): void {
-    const { out, src, fields, networkPlans: plans, networkTiers: tiers } = this;
+  private writeNetworks(key: Uint8Array, sink: ByteRowSink, room: number): void {
+    const { out, src, fields, networkPlans: plans, networkCount: count } = this;
+    const tiers = this.networkTiers.items;
+    const years = this.networkYears.items;
+    const yearTokens = this.yearTokens.items;
     // network_membership's key order: plan id, then tier (byPlanAndTier).
-    const order = this.order;
-    order.length = 0;
-    for (let i = 0; i < plans.length; i++) {
-      let k = order.length;
-      while (k > 0 && compareEntries(plans[order[k - 1]], tiers[order[k - 1]], plans[i], tiers[i]) > 0) k--;
-      order.splice(k, 0, i);
+    this.order.length = 0;
+    for (let i = 0; i < count; i++) this.order.push(i);
+    const order = this.order.items;
+    for (let i = 0; i < count; i++) {
+      let k = i;
+      while (k > 0 && compareEntries(plans[order[k - 1]], tiers[order[k - 1]], plans[i], tiers[i]) > 0) {
+        order[k] = order[k - 1];
+        k--;
+      }
+      order[k] = i;
     }
     out.start(sink, room);
-    for (const i of order) {
+    for (let k = 0; k < count; k++) {
+      const i = order[k];
       const plan = plans[i];
-      this.key(out, key);
+      out.bytes(key);
       out.bytes(plan.planId);
       out.byte(Byte.Tab);
       out.bytes(plan.tiers[tiers[i]]);
@@ -762,14 +847,14 @@ export class ProviderBytesRenderer {
       out.copy(src, fields[2 * Field.Npi], fields[2 * Field.Npi + 1]);
       out.byte(Byte.Tab);
       out.byte(Byte.OpenBrace);
-      for (let y = this.networkYears[2 * i]; y < this.networkYears[2 * i + 1]; y++) {
-        if (y > this.networkYears[2 * i]) out.byte(Byte.Comma);
-        out.copy(src, this.yearTokens[y], this.yearTokens[y] + 4);
+      for (let y = years[2 * i]; y < years[2 * i + 1]; y++) {
+        if (y > years[2 * i]) out.byte(Byte.Comma);
+        out.copy(src, yearTokens[y], yearTokens[y] + 4);
       }
       out.byte(Byte.CloseBrace);
       out.byte(Byte.Newline);
     }
-    sink.commit(out.at, plans.length);
+    sink.commit(out.at, count);
   }
 }
 
