@@ -1,5 +1,5 @@
 import { fork } from 'node:child_process';
-import { once } from 'node:events';
+import { pipeline } from 'node:stream/promises';
 import { createHash } from 'node:crypto';
 import { createReadStream, existsSync, readFileSync } from 'node:fs';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
@@ -10,10 +10,11 @@ import { from as copyFrom } from 'pg-copy-streams';
 import { DataSource } from 'typeorm';
 import { buildDataSourceOptions, runMigrations } from '../../src/database/data-source-options';
 import { startEmbeddedPostgres } from '../../src/database/embedded-postgres';
+import { freshTableCopy } from '../../src/ingest/copy-writer';
 import { ImportProgress } from '../../src/ingest/import-contract';
 import { defaultParseWorkers } from '../../src/ingest/provider-worker-pool';
 import { QhpImporter } from '../../src/ingest/qhp-importer';
-import { copyPlan, PLAN_TABLES } from '../../src/ingest/table-rows';
+import { COPY_PLAN, PLAN_TABLES } from '../../src/ingest/table-rows';
 import { createVersionTables, dropVersionTables, indexAndAttachVersionTables, PARTITIONED_TABLES, versionTableName } from '../../src/ingest/version-partitions';
 import { threadCpuSeconds, treeCpuSeconds } from '../lib/proc-cpu';
 import { BenchData, writeBenchData } from './qhp-bench-data';
@@ -230,31 +231,21 @@ async function createBaselineTables(db: DataSource): Promise<number> {
   return Number(row.id);
 }
 
-/** COPYs one pre-rendered file through `lanes` COPY statements, whole lines to the least backed-up one. */
-async function copyFileInLanes(pool: Pool, path: string, table: string, columns: readonly string[], lanes: number): Promise<void> {
-  const clients = await Promise.all(Array.from({ length: lanes }, () => pool.connect()));
+/** COPYs one pre-rendered file into `table`, a version table as the importer loads it (fresh: truncated in the COPY's transaction, frozen). */
+async function copyFile(pool: Pool, path: string, table: string, columns: readonly string[], freshTable: boolean): Promise<void> {
+  const client = await pool.connect();
   try {
-    const streams = await Promise.all(
-      clients.map(async (client) => {
-        await client.query('SET synchronous_commit = off');
-        return client.query(copyFrom(`COPY ${table} (${columns.join(', ')}) FROM STDIN`, { highWaterMark: 1 << 20 }));
-      }),
-    );
-    const finished = streams.map((stream) => new Promise((resolve, reject) => stream.on('finish', resolve).on('error', reject)));
-    let carry: Buffer = Buffer.alloc(0);
-    for await (const chunk of createReadStream(path, { highWaterMark: 1 << 20 }) as AsyncIterable<Buffer>) {
-      const data = carry.length ? Buffer.concat([carry, chunk]) : chunk;
-      const cut = data.lastIndexOf(0x0a) + 1;
-      carry = data.subarray(cut);
-      if (!cut) continue;
-      const target = streams.reduce((least, stream) => (stream.writableLength < least.writableLength ? stream : least));
-      if (!target.write(data.subarray(0, cut))) await once(target, 'drain');
+    await client.query('SET synchronous_commit = off');
+    let sql = `COPY ${table} (${columns.join(', ')}) FROM STDIN`;
+    if (freshTable) {
+      const fresh = freshTableCopy(table, columns);
+      for (const statement of fresh.before) await client.query(statement);
+      sql = fresh.copy;
     }
-    if (carry.length) streams[0].write(carry);
-    for (const stream of streams) stream.end();
-    await Promise.all(finished);
+    await pipeline(createReadStream(path, { highWaterMark: 1 << 20 }), client.query(copyFrom(sql, { highWaterMark: 1 << 20 })));
+    if (freshTable) await client.query('COMMIT');
   } finally {
-    for (const client of clients) client.release();
+    client.release();
   }
 }
 
@@ -270,16 +261,16 @@ async function rawCopy(
   versionId: number,
   dataDir: string | null,
 ): Promise<{ seconds: number; copySeconds: number; copyPgCpu: number | null; statements: Array<{ sql: string; seconds: number }> }> {
-  const plan = copyPlan(poolSize);
   const partitioned = new Set<string>(PARTITIONED_TABLES);
   const started = process.hrtime.bigint();
   await createVersionTables(pool, versionId);
-  for (const phase of [plan.plans, plan.providers, plan.drugs]) {
+  for (const phase of [COPY_PLAN.plans, COPY_PLAN.providers, COPY_PLAN.drugs]) {
     await Promise.all(
-      phase.map(({ layout, lanes }) => {
+      phase.map(({ layout }) => {
         const file = data.baselineFiles.find((f) => f.table === layout.table)!;
-        const target = partitioned.has(layout.table) ? versionTableName(layout.table, versionId) : `${BASELINE_SCHEMA}.${layout.table}`;
-        return copyFileInLanes(pool, file.path, target, layout.columns, lanes);
+        const versioned = partitioned.has(layout.table);
+        const target = versioned ? versionTableName(layout.table, versionId) : `${BASELINE_SCHEMA}.${layout.table}`;
+        return copyFile(pool, file.path, target, layout.columns, versioned);
       }),
     );
   }

@@ -8,10 +8,25 @@ export interface TableLayout {
   columns: readonly string[];
 }
 
-/** A table to COPY into through `lanes` concurrent COPY statements (each on its own connection). */
+/** A table to COPY into, through one COPY statement on a connection of its own. */
 export interface CopyTarget {
   layout: TableLayout;
-  lanes: number;
+  /**
+   * The table is new and empty, and this COPY is its only writer: it is TRUNCATEd in the COPY's
+   * transaction and loaded WITH (FREEZE) (see freshTableCopy).
+   */
+  freshTable?: boolean;
+}
+
+/**
+ * The statements before a COPY into a fresh table, in the transaction the caller commits after it.
+ * A table truncated in the loading transaction is PostgreSQL's bulk-load case: under wal_level=minimal
+ * (the embedded server's) its rows write no WAL, and FREEZE writes them already frozen and all-visible,
+ * so the index builds that read them next set no hint bits (no page is dirtied and written again).
+ * If the load fails, the rollback leaves the table as it was: empty.
+ */
+export function freshTableCopy(table: string, columns: readonly string[]): { before: string[]; copy: string } {
+  return { before: ['BEGIN', `TRUNCATE ${table}`], copy: `COPY ${table} (${columns.join(', ')}) FROM STDIN WITH (FREEZE)` };
 }
 
 /** Rows are gathered into strings of about this size before a write: few, large socket writes. */
@@ -21,11 +36,7 @@ const ENCODED_WRITE_BYTES = 1024 * 1024;
 /** Bytes a COPY stream buffers before asking the producer to wait (backpressure). */
 const STREAM_HIGH_WATER_MARK = 1024 * 1024;
 
-/**
- * Streams COPY text rows into one table. With several lanes (COPY statements on separate
- * connections), each chunk goes to the least backed-up lane, so an expensive table (say one with a
- * GiST index) is indexed by several PostgreSQL backends at once.
- */
+/** Streams COPY text rows into one table. */
 export class CopyTableWriter {
   private pending = '';
   private pendingEncoded: Buffer[] = [];
@@ -35,10 +46,10 @@ export class CopyTableWriter {
 
   constructor(
     readonly layout: TableLayout,
-    private readonly lanes: CopyStreamQuery[],
+    private readonly stream: CopyStreamQuery,
   ) {
     // Keep the first error; it is rethrown by the next drained()/finish() (no unhandled 'error').
-    for (const lane of lanes) lane.on('error', (error) => (this.failure ??= error));
+    stream.on('error', (error) => (this.failure ??= error));
   }
 
   /** `line` is one COPY text row ending in '\n'. */
@@ -65,23 +76,16 @@ export class CopyTableWriter {
 
   private flushEncoded(): void {
     if (!this.pendingEncoded.length || this.failure) return;
-    const lane = this.leastBackedUp();
-    for (const piece of this.pendingEncoded) lane.write(piece);
+    for (const piece of this.pendingEncoded) this.stream.write(piece);
     this.pendingEncoded = [];
     this.pendingEncodedBytes = 0;
-  }
-
-  private leastBackedUp(): CopyStreamQuery {
-    let target = this.lanes[0];
-    for (const lane of this.lanes) if (lane.writableLength < target.writableLength) target = lane;
-    return target;
   }
 
   /** Writes what is gathered: encoded rows first, as text rows are never older than them. */
   private flush(): void {
     this.flushEncoded();
     if (!this.pending || this.failure) return;
-    this.leastBackedUp().write(this.pending);
+    this.stream.write(this.pending);
     this.pending = '';
   }
 
@@ -89,64 +93,65 @@ export class CopyTableWriter {
     if (this.failure) throw new Error(`COPY into ${this.layout.table} failed: ${this.failure.message}`);
   }
 
-  /** Resolves once PostgreSQL has caught up enough (some lane has room) for the producer to continue. */
+  /** Resolves once PostgreSQL has caught up enough for the producer to continue. */
   async drained(): Promise<void> {
     this.throwIfFailed();
-    if (!this.lanes.every((lane) => lane.writableNeedDrain)) return;
-    // An 'error' while waiting rejects these; it is reported below with the table's name.
-    await Promise.race(this.lanes.map((lane) => once(lane, 'drain').catch(() => undefined)));
+    if (!this.stream.writableNeedDrain) return;
+    // An 'error' while waiting rejects this; it is reported below with the table's name.
+    await once(this.stream, 'drain').catch(() => undefined);
     this.throwIfFailed();
   }
 
-  /** Ends the COPY statements and resolves once PostgreSQL has committed them. */
+  /** Ends the COPY statement and resolves once PostgreSQL has taken every row. */
   async finish(): Promise<void> {
     this.flush();
     this.throwIfFailed();
-    await Promise.all(
-      this.lanes.map((lane) => {
-        const finished = once(lane, 'finish').catch(() => undefined);
-        lane.end();
-        return finished;
-      }),
-    );
+    const finished = once(this.stream, 'finish').catch(() => undefined);
+    this.stream.end();
+    await finished;
     this.throwIfFailed();
   }
 
-  /** Sends CopyFail: PostgreSQL discards every row of these COPY statements. */
+  /** Sends CopyFail: PostgreSQL discards every row of this COPY statement. */
   destroy(reason: Error): void {
     this.pending = '';
     this.pendingEncoded = [];
-    for (const lane of this.lanes) if (!lane.destroyed) lane.destroy(reason);
+    if (!this.stream.destroyed) this.stream.destroy(reason);
   }
 }
 
 /**
- * One COPY per table (or per lane), each on its own pooled connection so the tables load
- * concurrently (PostgreSQL parses and indexes each on its own backend).
+ * One COPY per table, each on its own pooled connection so the tables load concurrently
+ * (PostgreSQL parses each on its own backend).
  */
 export class CopyWriterGroup {
   private constructor(
     private readonly clients: PoolClient[],
     readonly writers: CopyTableWriter[],
+    /** The connections whose COPY runs in a transaction of its own (fresh tables), committed by finish(). */
+    private readonly inTransaction: Set<PoolClient>,
   ) {}
 
   static async open(pool: Pool, targets: readonly CopyTarget[]): Promise<CopyWriterGroup> {
     const clients: PoolClient[] = [];
+    const inTransaction = new Set<PoolClient>();
     try {
       const writers: CopyTableWriter[] = [];
-      for (const { layout, lanes } of targets) {
-        const streams: CopyStreamQuery[] = [];
-        for (let lane = 0; lane < lanes; lane++) {
-          const client = await pool.connect();
-          clients.push(client);
-          // Rows are invisible until published and a crash is cleaned up by version: a commit need not wait for the WAL flush.
-          await client.query('SET synchronous_commit = off');
-          const sql = `COPY ${layout.table} (${layout.columns.join(', ')}) FROM STDIN`;
-          streams.push(client.query(copyFrom(sql, { highWaterMark: STREAM_HIGH_WATER_MARK })));
+      for (const { layout, freshTable } of targets) {
+        const client = await pool.connect();
+        clients.push(client);
+        // Rows are invisible until published and a crash is cleaned up by version: a commit need not wait for the WAL flush.
+        await client.query('SET synchronous_commit = off');
+        let sql = `COPY ${layout.table} (${layout.columns.join(', ')}) FROM STDIN`;
+        if (freshTable) {
+          const fresh = freshTableCopy(layout.table, layout.columns);
+          for (const statement of fresh.before) await client.query(statement);
+          inTransaction.add(client);
+          sql = fresh.copy;
         }
-        writers.push(new CopyTableWriter(layout, streams));
+        writers.push(new CopyTableWriter(layout, client.query(copyFrom(sql, { highWaterMark: STREAM_HIGH_WATER_MARK }))));
       }
-      return new CopyWriterGroup(clients, writers);
+      return new CopyWriterGroup(clients, writers, inTransaction);
     } catch (error) {
       for (const client of clients) client.release(true);
       throw error;
@@ -157,10 +162,11 @@ export class CopyWriterGroup {
     for (const writer of this.writers) await writer.drained();
   }
 
-  /** Finishes every COPY and returns the connections to the pool. */
+  /** Finishes every COPY (committing the fresh tables' transactions) and returns the connections to the pool. */
   async finish(): Promise<void> {
     try {
       await Promise.all(this.writers.map((w) => w.finish()));
+      await Promise.all([...this.inTransaction].map((client) => client.query('COMMIT')));
     } catch (error) {
       this.abort(error as Error);
       throw error;
@@ -170,7 +176,7 @@ export class CopyWriterGroup {
     this.clients.length = 0;
   }
 
-  /** Cancels every COPY; the connections are discarded rather than reused in an unknown state. */
+  /** Cancels every COPY; the connections are discarded rather than reused in an unknown state (open transactions roll back). */
   abort(reason: Error): void {
     for (const writer of this.writers) writer.destroy(reason);
     for (const client of this.clients) client.release(true);

@@ -44,30 +44,22 @@ export const DRUG_TABLES = [DRUG_TABLE, FORMULARY_ENTRY_TABLE] as const;
 /** Every table holding rows of a version (deleted when a load fails or a version is pruned). */
 export const VERSIONED_TABLES = [...PLAN_TABLES, ...PROVIDER_TABLES, ...DRUG_TABLES].map((t) => t.table);
 
-/**
- * A second lane (backend) shares provider_address's COPY when the pool has room. It dates from when the
- * address GiST index was maintained during COPY; with indexes built after it (version-partitions.ts) one
- * lane or two measure alike (bench:ingest, 1M providers: 24.1 s with one, 25.2 s with two, a run each).
- */
-const MAX_ADDRESS_LANES = 2;
-
 export interface CopyPlan {
   plans: CopyTarget[];
   providers: CopyTarget[];
   drugs: CopyTarget[];
 }
 
-/** The COPY statements of each load phase, within `poolSize` connections (one stays free for other queries). */
-export function copyPlan(poolSize: number): CopyPlan {
-  const spare = poolSize - 1 - PROVIDER_TABLES.length;
-  const addressLanes = Math.max(1, Math.min(MAX_ADDRESS_LANES, 1 + spare));
-  const single = (layout: TableLayout): CopyTarget => ({ layout, lanes: 1 });
-  return {
-    plans: PLAN_TABLES.map(single),
-    providers: PROVIDER_TABLES.map((layout) => ({ layout, lanes: layout === PROVIDER_ADDRESS_TABLE ? addressLanes : 1 })),
-    drugs: DRUG_TABLES.map(single),
-  };
-}
+/**
+ * The COPY statements of each load phase, one per table. (provider_address once had a second COPY
+ * sharing its rows, from when its GiST index was maintained during COPY; with indexes built after it,
+ * one or two measured alike, and a table loaded by one COPY can be loaded fresh: copy-writer.ts.)
+ */
+export const COPY_PLAN: CopyPlan = {
+  plans: PLAN_TABLES.map((layout) => ({ layout })),
+  providers: PROVIDER_TABLES.map((layout) => ({ layout })),
+  drugs: DRUG_TABLES.map((layout) => ({ layout })),
+};
 
 /** A sink for COPY text rows of one table. */
 export interface RowSink {

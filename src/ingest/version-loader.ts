@@ -11,7 +11,7 @@ import { defaultParseWorkers, ProviderWorkerPool, WORKER_MIN_FILE_BYTES } from '
 import { PlanCatalog, PlanRecord } from './qhp-records';
 import { DrugRegistry, foreignIssuersOnly, validateDrug, validatePlan, validateProvider } from './qhp-validator';
 import { LoadFailure } from './reasons';
-import { CopyPlan, copyPlan, RowRenderer } from './table-rows';
+import { COPY_PLAN, CopyPlan, RowRenderer } from './table-rows';
 import { IssueSink, JsonRecordLocation, RecordLocation, ReportCollector } from './validation-report';
 import {
   attachVersionTables, createVersionTables, DRUG_PARTITIONED_TABLES, indexVersionTables, PARTITIONED_TABLES, PROVIDER_PARTITIONED_TABLES, versionTableName,
@@ -66,10 +66,12 @@ export class VersionLoader {
     this.renderer = new RowRenderer(versionId);
     // The partitioned tables' rows go to the version's own standalone tables (attached once indexed).
     const partitioned = new Set<string>(PARTITIONED_TABLES);
+    // Created empty by run() and written by its COPY alone, a version table is loaded fresh (no WAL, frozen).
     const toVersionTable = (target: CopyTarget): CopyTarget =>
-      partitioned.has(target.layout.table) ? { ...target, layout: { ...target.layout, table: versionTableName(target.layout.table, versionId) } } : target;
-    const plan = copyPlan(poolSize);
-    this.copies = { plans: plan.plans.map(toVersionTable), providers: plan.providers.map(toVersionTable), drugs: plan.drugs.map(toVersionTable) };
+      partitioned.has(target.layout.table)
+        ? { layout: { ...target.layout, table: versionTableName(target.layout.table, versionId) }, freshTable: true }
+        : target;
+    this.copies = { plans: COPY_PLAN.plans.map(toVersionTable), providers: COPY_PLAN.providers.map(toVersionTable), drugs: COPY_PLAN.drugs.map(toVersionTable) };
     this.bytesTotal = files.reduce((sum, file) => sum + file.bytes, 0);
   }
 
@@ -233,7 +235,7 @@ export class VersionLoader {
     const signal = this.request.signal ? AbortSignal.any([this.request.signal, stopBuilds.signal]) : stopBuilds.signal;
     // One connection stays free for the heartbeat and other queries, and the drug files need theirs for COPY.
     const spare = this.poolSize - 1;
-    const drugCopyConnections = this.copies.drugs.reduce((sum, target) => sum + target.lanes, 0);
+    const drugCopyConnections = this.copies.drugs.length;
     const providerIndexes = indexVersionTables(this.pool, spare - drugCopyConnections, this.versionId, PROVIDER_PARTITIONED_TABLES, signal);
     providerIndexes.catch(() => undefined); // awaited below; this only keeps an early failure from going unhandled
     try {

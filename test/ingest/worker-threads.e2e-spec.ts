@@ -111,6 +111,25 @@ describe('QHP import through worker threads', () => {
     }
   });
 
+  it('loads each version table frozen, in the transaction that truncated it (no WAL under wal_level=minimal)', async () => {
+    await app.db.query('CREATE EXTENSION IF NOT EXISTS pageinspect');
+    for (const load of [inThread, inWorkers]) {
+      for (const table of ['provider', 'provider_address', 'network_membership']) {
+        const name = `${table}_v${Number(load.versionId)}`;
+        // t_infomask HEAP_XMIN_FROZEN (0x0300): set by COPY ... WITH (FREEZE), never by a vacuum of rows this young.
+        const [pages] = await app.db.query(
+          `SELECT count(*)::int AS tuples, count(*) FILTER (WHERE t_infomask & 768 = 768)::int AS frozen
+             FROM generate_series(0, pg_relation_size($1::regclass) / current_setting('block_size')::int - 1) AS page,
+                  LATERAL heap_page_items(get_raw_page($1::text, page::int))
+            WHERE lp_flags = 1`,
+          [name],
+        );
+        expect({ name, ...pages }).toEqual({ name, tuples: expect.any(Number), frozen: pages.tuples });
+        expect(pages.tuples).toBeGreaterThan(1000);
+      }
+    }
+  });
+
   it('reports the same rejections and warnings, with the first samples in file order', () => {
     expect(inWorkers.report).toEqual(inThread.report);
     const { report } = inWorkers;
