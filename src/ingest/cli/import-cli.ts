@@ -18,8 +18,11 @@ const USAGE =
   'usage: npm run import -- <cms-data-index.json | plans.json providers*.json drugs*.json | *.csv ...> --issuer <5-digit id> ' +
   '[--issuer-name "Name"] [--max-file-size 2GB] [--json-parser fast|stream-json] [--workers N]';
 const SAMPLES_SHOWN = 3;
-/** One COPY per provider table, a second lane for provider_address, and one for other queries (see copyPlan). */
-const IMPORT_POOL_SIZE = 6;
+/**
+ * One COPY per provider table and one connection for other queries (table-rows.ts COPY_PLAN); while the
+ * drug tables COPY, two more build the provider tables' indexes (version-loader.ts).
+ */
+const IMPORT_POOL_SIZE = 5;
 /** Loads of other processes beat every 5 s; one silent this long has died (e.g. an interrupted CLI run). */
 const ABANDONED_AFTER_MS = 2 * 60_000;
 
