@@ -4,6 +4,7 @@ import { withNpiCheckDigit } from '../../src/common/identifiers';
 import { JsonArraySplitter } from '../../src/ingest/json-array-reader';
 import { ProviderBatchRenderer, ProviderBatchSetup, RenderedProviderBatch } from '../../src/ingest/provider-batches';
 import { sharedZipCentroids } from '../../src/ingest/zip-geocoder';
+import { fixture } from './ingest-helpers';
 
 /**
  * Provider records rendered straight from their bytes (provider-bytes.ts) must give exactly the rows and
@@ -259,7 +260,7 @@ describe('provider records rendered from bytes', () => {
   });
 
   it('renders the official QHP example providers as the general path does', () => {
-    const dir = join(__dirname, '../../../shared/qhp-examples');
+    const dir = fixture('official'); // the CMS example files, as published
     const plans = JSON.parse(readFileSync(join(dir, 'plans.json'), 'utf8')) as Array<{ plan_id: string; network: Array<{ network_tier: string }> }>;
     const official: ProviderBatchSetup = {
       issuerId: '12345',
