@@ -1,3 +1,5 @@
+import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { zipcodes } from '../common/zipcodes';
 
 export interface Coordinates {
@@ -7,21 +9,73 @@ export interface Coordinates {
 
 let sharedCentroids: Float64Array | null = null;
 
-/**
- * Every US ZIP centroid of the `zipcodes` package as one flat table: ZIP n's latitude and longitude
- * at [2n] and [2n + 1], NaN when unknown. 1.6 MB in a SharedArrayBuffer, so worker threads look ZIPs
- * up without loading the package (~90 MB in each thread).
- */
-export function sharedZipCentroids(): Float64Array {
-  if (sharedCentroids) return sharedCentroids;
-  const table = new Float64Array(new SharedArrayBuffer(100_000 * 2 * Float64Array.BYTES_PER_ELEMENT)).fill(NaN);
+/** ZIPs 00000–99999, a latitude and a longitude each. */
+const CENTROID_TABLE_BYTES = 100_000 * 2 * Float64Array.BYTES_PER_ELEMENT;
+
+/** The table filled from the `zipcodes` package: NaN where a ZIP has no (finite) centroid. */
+export function fillZipCentroids(table: Float64Array): void {
+  table.fill(NaN);
   for (const place of Object.values(zipcodes().codes)) {
     if (!/^[0-9]{5}$/.test(place.zip) || !Number.isFinite(place.latitude) || !Number.isFinite(place.longitude)) continue;
     const at = 2 * Number(place.zip);
     table[at] = place.latitude;
     table[at + 1] = place.longitude;
   }
-  return (sharedCentroids = table);
+}
+
+/**
+ * Where the table is kept between processes: under node_modules/.cache, named by the package's version
+ * (an upgrade makes a new file). Loading the package takes ~0.5 s of CPU and ~90 MB, in every process that
+ * imports (each CLI import); reading the 1.6 MB file takes milliseconds.
+ */
+export function zipCentroidCachePath(): string {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { version } = require('zipcodes/package.json') as { version: string };
+  const nodeModules = dirname(dirname(require.resolve('zipcodes/package.json')));
+  return join(nodeModules, '.cache', 'coverage-transparency-api', `zip-centroids-${version}.f64`);
+}
+
+/** The cached table into `table`; false when there is none (or it is not exactly a table's size). */
+function readCachedCentroids(path: string, table: Float64Array): boolean {
+  try {
+    const bytes = readFileSync(path);
+    if (bytes.length !== CENTROID_TABLE_BYTES) return false;
+    new Uint8Array(table.buffer, table.byteOffset, table.byteLength).set(bytes);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function writeCachedCentroids(path: string, table: Float64Array): void {
+  try {
+    // Written aside and renamed: a concurrent process never reads a half-written table.
+    mkdirSync(dirname(path), { recursive: true });
+    const partial = `${path}.${process.pid}.partial`;
+    writeFileSync(partial, new Uint8Array(table.buffer, table.byteOffset, table.byteLength));
+    renameSync(partial, path);
+  } catch {
+    // A read-only node_modules: every process builds the table from the package.
+  }
+}
+
+/**
+ * Every US ZIP centroid of the `zipcodes` package as one flat table: ZIP n's latitude and longitude
+ * at [2n] and [2n + 1], NaN when unknown. 1.6 MB in a SharedArrayBuffer, so worker threads look ZIPs
+ * up without loading the package (~90 MB in each thread). Read from the cache file when there is one.
+ */
+export function sharedZipCentroids(): Float64Array {
+  return (sharedCentroids ??= loadZipCentroids(zipCentroidCachePath()));
+}
+
+/** A new shared table: read from the cache file at `path`, or filled from the package and then cached there. */
+export function loadZipCentroids(path: string): Float64Array {
+  const table = new Float64Array(new SharedArrayBuffer(CENTROID_TABLE_BYTES));
+  if (!readCachedCentroids(path, table)) {
+    fillZipCentroids(table);
+    writeCachedCentroids(path, table);
+  }
+  return table;
 }
 
 /** Locates addresses that come without coordinates at their ZIP code's centroid. */

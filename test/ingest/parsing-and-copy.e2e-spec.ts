@@ -1,5 +1,6 @@
-import { readdirSync, readFileSync } from 'node:fs';
-import { totalmem } from 'node:os';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir, totalmem } from 'node:os';
+import { join } from 'node:path';
 import { Client } from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import { copyIntArray, copyNumber, copyText, copyTextArray, ListLiterals, NumberTexts, YearListLiterals } from '../../src/ingest/copy-text';
@@ -9,7 +10,7 @@ import { JsonArraySplitter, JsonEngine, readJsonArray } from '../../src/ingest/j
 import { ProviderBatchRenderer, RenderedProviderBatch } from '../../src/ingest/provider-batches';
 import { IssueSink, JsonRecordLocation, ReportCollector } from '../../src/ingest/validation-report';
 import { maintenanceWorkMemMb } from '../../src/ingest/version-partitions';
-import { sharedZipCentroids } from '../../src/ingest/zip-geocoder';
+import { fillZipCentroids, loadZipCentroids, sharedZipCentroids } from '../../src/ingest/zip-geocoder';
 import { testDatabaseUrl } from '../helpers/test-app';
 import { ALICE, BOB, fixture, GOLD, GOOD_ISSUER } from './ingest-helpers';
 
@@ -211,6 +212,46 @@ describe('index build memory', () => {
     expect(maintenanceWorkMemMb(3_000_000, true)).toBe(Math.min(367, Math.max(256, Math.floor(totalmem() / 16 / 2 ** 20)))); // 3M rows × 128 bytes
     expect(maintenanceWorkMemMb(3_000_000, false)).toBe(256); // a remote server's memory is unknown: the floor
     expect(maintenanceWorkMemMb(1e9, true)).toBe(Math.max(256, Math.min(1024, Math.floor(totalmem() / 16 / 2 ** 20))));
+  });
+});
+
+describe('ZIP centroid table', () => {
+  const bytes = (table: Float64Array) => Buffer.from(table.buffer, table.byteOffset, table.byteLength);
+  const fromPackage = () => {
+    const table = new Float64Array(100_000 * 2);
+    fillZipCentroids(table);
+    return table;
+  };
+
+  it('is cached in a file that later processes read instead of loading the zipcodes package', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'zip-centroids-'));
+    try {
+      const path = join(dir, 'zip-centroids.f64');
+      const built = loadZipCentroids(path);
+      expect(bytes(built).equals(bytes(fromPackage()))).toBe(true);
+      expect([built[2 * 43215], built[2 * 43215 + 1]]).toEqual([expect.closeTo(39.96, 1), expect.closeTo(-83.0, 0)]); // Columbus, OH
+      expect(Number.isNaN(built[2 * 99999])).toBe(true);
+      expect(statSync(path).size).toBe(1_600_000);
+
+      // Read back, not rebuilt: a value changed in the file shows.
+      const edited = new Float64Array(readFileSync(path).buffer.slice(0));
+      edited[2 * 43215] = 12.5;
+      writeFileSync(path, Buffer.from(edited.buffer));
+      const read = loadZipCentroids(path);
+      expect(read[2 * 43215]).toBe(12.5);
+      expect(read.buffer).toBeInstanceOf(SharedArrayBuffer);
+
+      // A file cut short is not a table: rebuilt from the package and rewritten whole.
+      writeFileSync(path, readFileSync(path).subarray(0, 1000));
+      expect(bytes(loadZipCentroids(path)).equals(bytes(fromPackage()))).toBe(true);
+      expect(statSync(path).size).toBe(1_600_000);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('shared by the importer, holds what the package holds', () => {
+    expect(bytes(sharedZipCentroids()).equals(bytes(fromPackage()))).toBe(true);
   });
 });
 
