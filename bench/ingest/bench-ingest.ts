@@ -308,10 +308,13 @@ function phaseClock(dataDir: string | null): { onProgress: (p: ImportProgress) =
 
 /**
  * The ingest modules the generator validates and renders with (qhp-bench-data.ts and what it imports from
- * src/ingest, transitively): a change to any other module, the importer's own, keeps the files reusable.
+ * src/ingest, transitively), and the seeds' NPI and random number modules: a change to any other module,
+ * the importer's own, keeps the files reusable.
  */
 const GENERATOR_SOURCES = [
   'qhp-bench-data.ts',
+  '../../seeds/lib/npi.ts',
+  '../../seeds/lib/prng.ts',
   ...['table-rows', 'copy-text', 'copy-writer', 'qhp-records', 'qhp-validator', 'field-rules', 'reasons', 'validation-report', 'import-contract', 'zip-geocoder'].map(
     (module) => `../../src/ingest/${module}.ts`,
   ),

@@ -1,5 +1,5 @@
-import { withNpiCheckDigit } from '../../src/common/identifiers';
 import { zipcodes } from '../../src/common/zipcodes';
+import { individualNpi, organizationNpi } from '../../seeds/lib/npi';
 import { mulberry32 } from '../../seeds/lib/prng';
 import { once } from 'node:events';
 import { createWriteStream, WriteStream } from 'node:fs';
@@ -127,7 +127,9 @@ function makeProvider(i: number, next: () => number, options: BenchDataOptions, 
     network_tier: next() < 0.8 ? 'PREFERRED' : 'NON-PREFERRED',
     years: [2025, 2026],
   }));
-  const common = { npi: withNpiCheckDigit(100000000 + i), addresses, plans, last_updated_on: '2025-01-01' };
+  // NPIs in no particular order, as in carriers' files (in file order, provider_npi_idx's sort found them presorted).
+  const npi = i % 10 === 9 ? organizationNpi(i) : individualNpi(i);
+  const common = { npi, addresses, plans, last_updated_on: '2025-01-01' };
   if (i % 10 === 9) return { ...common, type: 'FACILITY', facility_name: `${pick(places)[0]} Medical Center ${i}`, facility_type: ['Hospital'] };
   return {
     ...common,
