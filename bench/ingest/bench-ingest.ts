@@ -6,11 +6,10 @@ import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Pool } from 'pg';
-import { from as copyFrom } from 'pg-copy-streams';
 import { DataSource } from 'typeorm';
 import { buildDataSourceOptions, runMigrations } from '../../src/database/data-source-options';
 import { startEmbeddedPostgres } from '../../src/database/embedded-postgres';
-import { freshTableCopy } from '../../src/ingest/copy-writer';
+import { startCopy, TableLayout } from '../../src/ingest/copy-writer';
 import { ImportProgress } from '../../src/ingest/import-contract';
 import { defaultParseWorkers } from '../../src/ingest/provider-worker-pool';
 import { QhpImporter } from '../../src/ingest/qhp-importer';
@@ -231,21 +230,16 @@ async function createBaselineTables(db: DataSource): Promise<number> {
   return Number(row.id);
 }
 
-/** COPYs one pre-rendered file into `table`, a version table as the importer loads it (fresh: truncated in the COPY's transaction, frozen). */
-async function copyFile(pool: Pool, path: string, table: string, columns: readonly string[], freshTable: boolean): Promise<void> {
+/** COPYs one pre-rendered file into `table`; a version table as the importer loads it (fresh: truncated in the COPY's transaction, frozen). */
+async function copyFile(pool: Pool, path: string, layout: TableLayout, freshTable: boolean): Promise<void> {
   const client = await pool.connect();
+  let healthy = false;
   try {
-    await client.query('SET synchronous_commit = off');
-    let sql = `COPY ${table} (${columns.join(', ')}) FROM STDIN`;
-    if (freshTable) {
-      const fresh = freshTableCopy(table, columns);
-      for (const statement of fresh.before) await client.query(statement);
-      sql = fresh.copy;
-    }
-    await pipeline(createReadStream(path, { highWaterMark: 1 << 20 }), client.query(copyFrom(sql, { highWaterMark: 1 << 20 })));
+    await pipeline(createReadStream(path, { highWaterMark: 1 << 20 }), await startCopy(client, layout, freshTable));
     if (freshTable) await client.query('COMMIT');
+    healthy = true;
   } finally {
-    client.release();
+    client.release(!healthy);
   }
 }
 
@@ -270,7 +264,7 @@ async function rawCopy(
         const file = data.baselineFiles.find((f) => f.table === layout.table)!;
         const versioned = partitioned.has(layout.table);
         const target = versioned ? versionTableName(layout.table, versionId) : `${BASELINE_SCHEMA}.${layout.table}`;
-        return copyFile(pool, file.path, target, layout.columns, versioned);
+        return copyFile(pool, file.path, { table: target, columns: layout.columns }, versioned);
       }),
     );
   }

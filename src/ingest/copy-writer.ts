@@ -13,20 +13,9 @@ export interface CopyTarget {
   layout: TableLayout;
   /**
    * The table is new and empty, and this COPY is its only writer: it is TRUNCATEd in the COPY's
-   * transaction and loaded WITH (FREEZE) (see freshTableCopy).
+   * transaction and loaded WITH (FREEZE) (see startCopy).
    */
   freshTable?: boolean;
-}
-
-/**
- * The statements before a COPY into a fresh table, in the transaction the caller commits after it.
- * A table truncated in the loading transaction is PostgreSQL's bulk-load case: under wal_level=minimal
- * (the embedded server's) its rows write no WAL, and FREEZE writes them already frozen and all-visible,
- * so the index builds that read them next set no hint bits (no page is dirtied and written again).
- * If the load fails, the rollback leaves the table as it was: empty.
- */
-export function freshTableCopy(table: string, columns: readonly string[]): { before: string[]; copy: string } {
-  return { before: ['BEGIN', `TRUNCATE ${table}`], copy: `COPY ${table} (${columns.join(', ')}) FROM STDIN WITH (FREEZE)` };
 }
 
 /** Rows are gathered into strings of about this size before a write: few, large socket writes. */
@@ -35,6 +24,25 @@ const CHUNK_CHARS = 128 * 1024;
 const ENCODED_WRITE_BYTES = 1024 * 1024;
 /** Bytes a COPY stream buffers before asking the producer to wait (backpressure). */
 const STREAM_HIGH_WATER_MARK = 1024 * 1024;
+
+/**
+ * Starts `COPY <table> FROM STDIN` on `client`. A fresh table is TRUNCATEd first, in a transaction the
+ * caller COMMITs once the COPY has finished, and loaded WITH (FREEZE): a table truncated in the loading
+ * transaction is PostgreSQL's bulk-load case. Under wal_level=minimal (the embedded server's) its rows write
+ * no WAL, and FREEZE writes them already frozen and all-visible, so the index builds that read them next set
+ * no hint bits (no page is dirtied and written again). If the load fails, the rollback leaves the table as
+ * it was: empty.
+ */
+export async function startCopy(client: PoolClient, { table, columns }: TableLayout, freshTable: boolean): Promise<CopyStreamQuery> {
+  // Rows are invisible until published and a crash is cleaned up by version: a commit need not wait for the WAL flush.
+  await client.query('SET synchronous_commit = off');
+  if (freshTable) {
+    await client.query('BEGIN');
+    await client.query(`TRUNCATE ${table}`);
+  }
+  const sql = `COPY ${table} (${columns.join(', ')}) FROM STDIN${freshTable ? ' WITH (FREEZE)' : ''}`;
+  return client.query(copyFrom(sql, { highWaterMark: STREAM_HIGH_WATER_MARK }));
+}
 
 /** Streams COPY text rows into one table. */
 export class CopyTableWriter {
@@ -137,19 +145,11 @@ export class CopyWriterGroup {
     const inTransaction = new Set<PoolClient>();
     try {
       const writers: CopyTableWriter[] = [];
-      for (const { layout, freshTable } of targets) {
+      for (const { layout, freshTable = false } of targets) {
         const client = await pool.connect();
         clients.push(client);
-        // Rows are invisible until published and a crash is cleaned up by version: a commit need not wait for the WAL flush.
-        await client.query('SET synchronous_commit = off');
-        let sql = `COPY ${layout.table} (${layout.columns.join(', ')}) FROM STDIN`;
-        if (freshTable) {
-          const fresh = freshTableCopy(layout.table, layout.columns);
-          for (const statement of fresh.before) await client.query(statement);
-          inTransaction.add(client);
-          sql = fresh.copy;
-        }
-        writers.push(new CopyTableWriter(layout, client.query(copyFrom(sql, { highWaterMark: STREAM_HIGH_WATER_MARK }))));
+        if (freshTable) inTransaction.add(client);
+        writers.push(new CopyTableWriter(layout, await startCopy(client, layout, freshTable)));
       }
       return new CopyWriterGroup(clients, writers, inTransaction);
     } catch (error) {
