@@ -1,8 +1,9 @@
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
-import { extname, join, resolve } from 'node:path';
+import { extname, join } from 'node:path';
 import { Worker } from 'node:worker_threads';
+import { localCachePath, writeFileAtomically } from '../common/local-cache';
 import { ImportError } from './import-contract';
 import { ProviderBatchSetup, ProviderBatchTask, RenderedProviderBatch } from './provider-batches';
 
@@ -49,15 +50,8 @@ function workerEntry(): string {
     target: 'node20',
     write: false,
   }).outputFiles[0].contents;
-  const dir = resolve(__dirname, '../../node_modules/.cache/coverage-transparency-api');
-  const path = join(dir, `provider-worker-${createHash('sha256').update(built).digest('hex').slice(0, 16)}.js`);
-  if (!existsSync(path)) {
-    // Written aside and renamed: concurrent processes never load a half-written script.
-    mkdirSync(dir, { recursive: true });
-    const partial = `${path}.${process.pid}.partial`;
-    writeFileSync(partial, built);
-    renameSync(partial, path);
-  }
+  const path = localCachePath(`provider-worker-${createHash('sha256').update(built).digest('hex').slice(0, 16)}.js`);
+  if (!existsSync(path)) writeFileAtomically(path, built);
   return (bundledEntry = path);
 }
 

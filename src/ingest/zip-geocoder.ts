@@ -1,5 +1,5 @@
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { localCachePath, writeFileAtomically } from '../common/local-cache';
 import { zipcodes } from '../common/zipcodes';
 
 export interface Coordinates {
@@ -24,15 +24,14 @@ export function fillZipCentroids(table: Float64Array): void {
 }
 
 /**
- * Where the table is kept between processes: under node_modules/.cache, named by the package's version
- * (an upgrade makes a new file). Loading the package takes ~0.5 s of CPU and ~90 MB, in every process that
- * imports (each CLI import); reading the 1.6 MB file takes milliseconds.
+ * Where the table is kept between processes, named by the package's version (an upgrade makes a new file).
+ * Loading the package takes ~0.5 s of CPU and ~90 MB, in every process that imports (each CLI import);
+ * reading the 1.6 MB file takes milliseconds.
  */
 export function zipCentroidCachePath(): string {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const { version } = require('zipcodes/package.json') as { version: string };
-  const nodeModules = dirname(dirname(require.resolve('zipcodes/package.json')));
-  return join(nodeModules, '.cache', 'coverage-transparency-api', `zip-centroids-${version}.f64`);
+  return localCachePath(`zip-centroids-${version}.f64`);
 }
 
 /** The cached table into `table`; false when there is none (or it is not exactly a table's size). */
@@ -49,11 +48,7 @@ function readCachedCentroids(path: string, table: Float64Array): boolean {
 
 function writeCachedCentroids(path: string, table: Float64Array): void {
   try {
-    // Written aside and renamed: a concurrent process never reads a half-written table.
-    mkdirSync(dirname(path), { recursive: true });
-    const partial = `${path}.${process.pid}.partial`;
-    writeFileSync(partial, new Uint8Array(table.buffer, table.byteOffset, table.byteLength));
-    renameSync(partial, path);
+    writeFileAtomically(path, new Uint8Array(table.buffer, table.byteOffset, table.byteLength));
   } catch {
     // A read-only node_modules: every process builds the table from the package.
   }
