@@ -29,7 +29,7 @@ import { BenchData, writeBenchData } from './qhp-bench-data';
  * --workers: the importer's parse worker threads (default: its own choice, one per core but one; 0 = none);
  * a list (--workers 0,2) imports once per setting, each into a fresh state, all against one baseline.
  * --data-dir: generate the files into DIR and keep them; a later run with the same options and the same
- * generating code (GENERATOR_SOURCES) reuses them instead of generating again (~50 s at 1M).
+ * generating code (GENERATOR_SOURCES) reuses them instead of generating again (slow at 1M providers).
  * Uses DATABASE_URL when set, else a throwaway embedded PostgreSQL (fsync off).
  */
 
@@ -205,7 +205,7 @@ const WAL_BYTES_PER_PROVIDER = 1600;
 /**
  * Writes about a load's worth of WAL once, then checkpoints: every measured load then reuses WAL files
  * the way a running server does. On a fresh cluster the first load alone created them, and PostgreSQL
- * spent 8.1-8.8 s of CPU on reading 1M providers in the first import of a run against 5.5-6.6 s in later ones.
+ * spent clearly more CPU reading the first import of a run than later ones.
  */
 async function warmUpWal(db: DataSource, providers: number): Promise<void> {
   const rows = Math.round(Math.min(providers * WAL_BYTES_PER_PROVIDER, 3.5 * 1024 ** 3) / 250);

@@ -17,7 +17,8 @@ export interface ZipcodesPackage {
 
 /**
  * The `zipcodes` package (US ZIP centroids), typed here once because it ships no declarations.
- * Loaded on first use: its table costs ~90 MB and ~0.2 s.
+ * Loaded on first use: building its table takes noticeable memory and time, which a process that never
+ * geocodes should not pay.
  */
 export function zipcodes(): ZipcodesPackage {
   // eslint-disable-next-line @typescript-eslint/no-require-imports

@@ -72,7 +72,7 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
     '-c', 'max_wal_senders=0',
   ];
   // A throwaway cluster: no crash safety, and new WAL files are not zero-filled first (a fresh cluster's
-  // first big load otherwise writes every one of them twice: bench:ingest's first import paid ~3 s of it).
+  // first big load otherwise writes every one of them twice).
   if (options.durable === false) tuning.push('-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off', '-c', 'wal_init_zero=off');
 
   const server = new EmbeddedPostgres({

@@ -2,8 +2,8 @@
  * Session default for every pooled connection: prepared statements (readQuery's lookups) run their generic
  * plan instead of being planned again on each execution. Left to PostgreSQL's `auto` mode, a lookup such as
  * `npi = ANY($1) AND plan_id = ANY($2)` over the version partitions keeps getting a custom plan (a plan for
- * one NPI always looks cheaper than one for any array), and planning it costs more than running it:
- * `npm run bench:query` measured PostgreSQL CPU per answer at 3.9 ms with `auto`, 1.3 ms with this.
+ * one NPI always looks cheaper than one for any array), and planning it costs more than running it
+ * (bench:query shows PostgreSQL's CPU per answer; figures in bench/RESULTS.md).
  * Behind PgBouncer, allow the `options` startup parameter (ignore_startup_parameters) or set it with
  * ALTER ROLE ... SET plan_cache_mode.
  */

@@ -69,8 +69,8 @@ export class CopyTableWriter {
 
   /**
    * Many COPY text rows at once as UTF-8, each ending in '\n' (a batch rendered by a worker thread).
-   * They are gathered into writes of ENCODED_WRITE_BYTES: fed 50-170 KB at a time, PostgreSQL's COPY
-   * backends kept sleeping and waking (1M providers: 8.8 s of their CPU, against 5.5-6.8 s).
+   * They are gathered into writes of ENCODED_WRITE_BYTES: fed a batch at a time, PostgreSQL's COPY
+   * backends kept sleeping and waking, and spent more CPU on the same rows.
    */
   writeEncodedRows(bytes: Uint8Array, rows: number): void {
     if (this.pending) this.flush(); // rows stay in the order they were written

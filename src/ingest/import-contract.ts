@@ -31,7 +31,7 @@ export interface ImportRequest {
   maxFileBytes?: number;
   /**
    * JSON engine: 'fast' (default) splits the top-level array itself and JSON.parses one record at a time;
-   * 'stream-json' uses the stream-json tokenizer (about 3x slower; kept as the reference implementation).
+   * 'stream-json' uses the stream-json tokenizer (slower; kept as the reference implementation).
    */
   jsonParser?: 'fast' | 'stream-json';
   /**

@@ -53,7 +53,7 @@ const MAX_UTF8_BYTES_PER_CHAR = 3;
  * the encoder would first flatten) and each piece is written in place (Buffer#write: no buffer per piece).
  * A batch's rows then leave as one exact-size copy, transferred to the importing thread: handing over
  * the scratch buffer itself (sized for the worst case) tripled the external memory each batch allocates,
- * and V8 collects garbage by external memory too (the importing thread's GC: ~3 s for 1M providers).
+ * and V8 collects garbage by external memory too, so the importing thread kept collecting.
  */
 class TextRows implements RowSink, ByteRowSink {
   private lines: string[] = [];

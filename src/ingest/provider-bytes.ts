@@ -8,7 +8,7 @@ import { ZipGeocoder } from './zip-geocoder';
 /**
  * Provider records rendered as COPY rows straight from their JSON bytes, without JSON.parse and the
  * objects and strings it makes (on 1M providers, JSON.parse, the validation walk over its objects, the
- * UTF-8 encoding of the rows and the garbage they leave took ~3/4 of a parse worker's CPU).
+ * UTF-8 encoding of the rows and the garbage they leave took most of a parse worker's CPU).
  *
  * Only records in the shape carriers nearly always publish are taken: every string plain ASCII without
  * escapes or padding, every value already canonical (exact enumeration spellings, 5-digit ZIPs, ISO

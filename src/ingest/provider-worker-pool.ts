@@ -12,9 +12,8 @@ export const WORKER_MIN_FILE_BYTES = 16 * 1024 * 1024;
 
 /**
  * Default number of worker threads: one per core but one, which the importing thread and PostgreSQL's
- * COPY backends share. On 2 cores one worker loads 1M providers about as fast as two (bench:ingest
- * --workers 1,2: 25.2 s, 24.5 s; --workers 1,2,0: 26.3 s, 22.6 s, 27.7 s) with less CPU and memory
- * (peak RSS 331-354 MB vs 389-413 MB).
+ * COPY backends share. On 2 cores one worker loads providers about as fast as two (bench:ingest
+ * --workers 1,2 compares them) with less CPU and memory.
  */
 export function defaultParseWorkers(): number {
   return Math.max(1, Math.min(8, availableParallelism() - 1));
@@ -34,7 +33,7 @@ let bundledEntry: string | null = null;
  * The worker's script. Compiled (dist/), the JavaScript file next to this one. Run from TypeScript
  * (ts-node, ts-jest), the worker's modules are bundled by esbuild into one script (node_modules
  * stay external) written under node_modules/.cache: loading ts-node and the TypeScript compiler in
- * every worker would cost each about 2 s of CPU and 150 MB.
+ * every worker would cost each of them seconds of CPU and a large share of its memory.
  */
 function workerEntry(): string {
   if (extname(__filename) !== '.ts') return join(__dirname, 'provider-worker.js');
@@ -58,8 +57,7 @@ function workerEntry(): string {
 /**
  * The process's Node flags minus preloaded TypeScript hooks (`-r ts-node/register`, as the benchmarks and
  * `node -r` runs use): the worker script is JavaScript, and a worker inheriting the hook would still load
- * ts-node and the TypeScript compiler (bench:ingest's import at 1M providers, run with `-r ts-node/register`:
- * peak RSS 426 MB with the hook in the worker, 304 MB without).
+ * ts-node and the TypeScript compiler, raising the import's peak memory for nothing.
  */
 export function workerExecArgv(execArgv: readonly string[] = process.execArgv): string[] {
   const kept: string[] = [];
@@ -74,7 +72,7 @@ export function workerExecArgv(execArgv: readonly string[] = process.execArgv): 
 function spawn(setup: ProviderBatchSetup): Worker {
   const options = {
     workerData: setup,
-    // A larger young generation: the batch's parsed records die young, so fewer scavenges (~10% of the CPU).
+    // A larger young generation: the batch's parsed records die young, so fewer scavenges.
     resourceLimits: { maxYoungGenerationSizeMb: 48 },
   };
   const execArgv = workerExecArgv();

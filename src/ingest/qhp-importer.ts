@@ -48,7 +48,7 @@ function asImportError(error: unknown, signal: AbortSignal | undefined): ImportE
 
 /**
  * Idempotent re-loads, decided before parsing anything: when every file has the kind and size of
- * the published version's files (a cheap stat), the files are hashed in a quick pre-pass (~1 GB/s)
+ * the published version's files (a cheap stat), the files are hashed in a quick pre-pass (far cheaper than parsing)
  * and compared with its content hash. Changed loads, the common case, are hashed while streaming
  * instead, so their files are read once.
  */

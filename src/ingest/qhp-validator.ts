@@ -233,7 +233,7 @@ function byPlanAndTier(a: NetworkEntryRecord, b: NetworkEntryRecord): number {
 /**
  * Valid plan entries, one per (plan, tier): repeats are merged, their years combined. They come in
  * (plan, tier) order, so the rows of a file reach network_membership in primary-key order and its
- * index build finds them presorted (one pass instead of a sort: 1M providers, 3M rows, 4.3 s → 3.0 s).
+ * index build finds them presorted (one pass instead of a sort).
  */
 function readNetworkEntries(reader: FieldReader, raw: unknown[], ctx: ValidationContext): NetworkEntryRecord[] {
   const entries: NetworkEntryRecord[] = [];

@@ -21,8 +21,8 @@ const VERSION_TABLE_PATTERN = new RegExp(`^(${PARTITIONED_TABLES.join('|')})_v([
 
 /**
  * Index builds run at once: one per core. Builds are CPU-bound sorts; more of them than cores only
- * contend (1M providers on 2 cores: 7 at once took 10.7–12.1 s, 2 at once 9.1–10.1 s, 1 at a time
- * 12.8–13.4 s). Against a larger remote server each build still gets its parallel maintenance workers.
+ * contend, and fewer leave cores idle. Against a larger remote server each build still gets its parallel
+ * maintenance workers.
  */
 const CONCURRENT_INDEX_BUILDS = availableParallelism();
 
@@ -32,7 +32,7 @@ const MIN_MAINTENANCE_WORK_MEM_MB = 256;
  * A btree build sorts ~105 bytes per row (tuple, sort slot, allocation overhead: 314 MB for the 3M rows
  * of network_membership's primary key); 128 leaves a margin. A sort that does not fit spills to disk and
  * merges, and a presorted input is then no longer spotted: at 3M providers (9M memberships) the
- * primary key took ~10 s with 256 MB.
+ * primary key spilled with 256 MB and lost its presorted pass.
  */
 const SORT_BYTES_PER_ROW = 128;
 
@@ -49,8 +49,8 @@ export function maintenanceWorkMemMb(rows: number, local: boolean): number {
 
 /**
  * Whether the server runs on this machine (the embedded one, or localhost): its index builds, one per
- * core, then already take every core, and parallel maintenance workers on top of them only contend (3
- * builds at once on 2 cores: 6.5 s without, 8.6–9.8 s with). A remote server keeps its own setting.
+ * core, then already take every core, and parallel maintenance workers on top of them only contend and
+ * slow the builds down. A remote server keeps its own setting.
  */
 function serverSharesOurCores(pool: Pool): boolean {
   const { host, connectionString } = pool.options;
@@ -81,8 +81,8 @@ interface IndexBuild extends IndexPhaseStatement {
 }
 
 /**
- * Relative build cost per row, from timing each build of a 1M-provider load alone: sorted btree and
- * GiST builds 0.3-1.5 µs per row, GIN of trigrams 2.6 µs, GIN of short arrays 0.25 µs.
+ * Relative build cost per row, from timing each build of a 1M-provider load alone: a GIN of trigrams
+ * costs a few times a sorted btree or GiST build per row, a GIN of short arrays less than either.
  */
 function buildCostPerRow(method: string, definition: string): number {
   if (method !== 'gin') return 1;

@@ -25,8 +25,8 @@ export function fillZipCentroids(table: Float64Array): void {
 
 /**
  * Where the table is kept between processes, named by the package's version (an upgrade makes a new file).
- * Loading the package takes ~0.5 s of CPU and ~90 MB, in every process that imports (each CLI import);
- * reading the 1.6 MB file takes milliseconds.
+ * Loading the package costs CPU time and memory in every process that imports (each CLI import);
+ * reading the cached file back is nearly free.
  */
 export function zipCentroidCachePath(): string {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -57,7 +57,7 @@ function writeCachedCentroids(path: string, table: Float64Array): void {
 /**
  * Every US ZIP centroid of the `zipcodes` package as one flat table: ZIP n's latitude and longitude
  * at [2n] and [2n + 1], NaN when unknown. 1.6 MB in a SharedArrayBuffer, so worker threads look ZIPs
- * up without loading the package (~90 MB in each thread). Read from the cache file when there is one.
+ * up without loading the package (its table again in each thread). Read from the cache file when there is one.
  */
 export function sharedZipCentroids(): Float64Array {
   return (sharedCentroids ??= loadZipCentroids(zipCentroidCachePath()));
