@@ -6,7 +6,7 @@ import { LoadFailure, Warning } from './reasons';
 import { FieldPath, IssueSink, RecordLocation } from './validation-report';
 
 /**
- * CSV files for carriers without JSON (see CSV-LAYOUT.md). Rows are grouped back into QHP-shaped
+ * CSV files for carriers without JSON (see docs/csv-layout.md). Rows are grouped back into QHP-shaped
  * records, so they go through exactly the validation of JSON records; only paths differ
  * ("row 14 column zip": rows count records as a spreadsheet does, the header being row 1).
  */
@@ -142,7 +142,7 @@ function readHeader(header: string[], kind: CsvKind, fileName: string, issues: I
   if (missing.length) {
     throw new ImportError(
       LoadFailure.INVALID_CSV,
-      `${fileName}: the header (row 1) lacks the column(s) ${missing.join(', ')}; see CSV-LAYOUT.md for the expected columns`,
+      `${fileName}: the header (row 1) lacks the column(s) ${missing.join(', ')}; see docs/csv-layout.md for the expected columns`,
       fileName,
     );
   }
@@ -209,7 +209,7 @@ async function* csvRecords(chunks: AsyncIterable<Buffer>, kind: CsvKind, fileNam
   if (batch.records.length) yield batch;
 }
 
-/** providers.csv as QHP provider records: one row per provider × plan (see CSV-LAYOUT.md). */
+/** providers.csv as QHP provider records: one row per provider × plan (see docs/csv-layout.md). */
 export function readProviderCsv(chunks: AsyncIterable<Buffer>, fileName: string, issues: IssueSink): AsyncGenerator<RecordBatch> {
   return csvRecords(chunks, PROVIDERS, fileName, issues);
 }

@@ -1,7 +1,7 @@
 import { parse } from 'csv-parse/sync';
 import { RXCUI_PATTERN } from '../common/identifiers';
 
-/** One row of the ingredient/strength crosswalk CSV (see CSV-FORMATS.md). */
+/** One row of the ingredient/strength crosswalk CSV (see docs/pricing-csv.md). */
 export interface CrosswalkRow {
   rxnormId: string;
   drugName: string;
@@ -11,7 +11,7 @@ export interface CrosswalkRow {
   isBrand: boolean;
 }
 
-/** One row of the drug price CSV (see CSV-FORMATS.md). */
+/** One row of the drug price CSV (see docs/pricing-csv.md). */
 export interface PriceRow {
   rxnormId: string;
   pricePer30Days: number;

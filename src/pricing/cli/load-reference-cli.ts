@@ -7,7 +7,7 @@ const USAGE = `Usage:
   ts-node --transpile-only src/pricing/cli/load-reference-cli.ts [--crosswalk drug-ingredients.csv] [--prices drug-prices.csv]
 
 Loads the ingredient/strength crosswalk (generic equivalents) and/or list prices (out-of-pocket estimates)
-into the database named by DATABASE_URL, or the embedded one of \`npm start\`. Formats: src/pricing/CSV-FORMATS.md.
+into the database named by DATABASE_URL, or the embedded one of \`npm start\`. Formats: docs/pricing-csv.md.
 A file with any bad line loads nothing; rows for an RXCUI already loaded are replaced.`;
 
 export class CliUsageError extends Error {}
