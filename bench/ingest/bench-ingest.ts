@@ -9,12 +9,12 @@ import type { Pool } from 'pg';
 import { DataSource } from 'typeorm';
 import { buildDataSourceOptions, runMigrations } from '../../src/database/data-source-options';
 import { startEmbeddedPostgres } from '../../src/database/embedded-postgres';
-import { startCopy, TableLayout } from '../../src/ingest/copy-writer';
+import { startCopy, TableLayout } from '../../src/ingest/store/copy-writer';
 import { ImportProgress } from '../../src/ingest/import-contract';
-import { defaultParseWorkers } from '../../src/ingest/provider-worker-pool';
+import { defaultParseWorkers } from '../../src/ingest/render/provider-worker-pool';
 import { QhpImporter } from '../../src/ingest/qhp-importer';
-import { COPY_PLAN, PLAN_TABLES } from '../../src/ingest/table-rows';
-import { createVersionTables, dropVersionTables, indexAndAttachVersionTables, PARTITIONED_TABLES, versionTableName } from '../../src/ingest/version-partitions';
+import { COPY_PLAN, PLAN_TABLES } from '../../src/ingest/render/table-rows';
+import { createVersionTables, dropVersionTables, indexAndAttachVersionTables, PARTITIONED_TABLES, versionTableName } from '../../src/ingest/store/version-partitions';
 import { threadCpuSeconds, treeCpuSeconds } from '../lib/proc-cpu';
 import { BenchData, writeBenchData } from './qhp-bench-data';
 
@@ -309,9 +309,10 @@ const GENERATOR_SOURCES = [
   'qhp-bench-data.ts',
   '../../seeds/lib/npi.ts',
   '../../seeds/lib/prng.ts',
-  ...['table-rows', 'copy-text', 'copy-writer', 'qhp-records', 'qhp-validator', 'field-rules', 'reasons', 'validation-report', 'import-contract', 'zip-geocoder'].map(
-    (module) => `../../src/ingest/${module}.ts`,
-  ),
+  ...[
+    'render/table-rows', 'render/copy-text', 'store/copy-writer', 'validate/qhp-records', 'validate/qhp-validator', 'validate/field-rules',
+    'validate/reasons', 'validate/validation-report', 'import-contract', 'validate/zip-geocoder',
+  ].map((module) => `../../src/ingest/${module}.ts`),
 ];
 
 /** Whatever decides the generated files: the options, the baseline's version and the code that writes and renders them. */

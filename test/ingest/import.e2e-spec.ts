@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ImportProgress, ImportResult } from '../../src/ingest/import-contract';
 import { cleanUpAbandonedLoads, QhpImporter } from '../../src/ingest/qhp-importer';
-import { findVersionTables } from '../../src/ingest/version-partitions';
+import { findVersionTables } from '../../src/ingest/store/version-partitions';
 import { startTestApp, TestApp } from '../helpers/test-app';
 import {
   ALICE, AMLODIPINE, answerFor, ATORVASTATIN, BOB, currentVersionId, drugCoverage, ESSENTIAL, failedImport, fixture, GOLD,

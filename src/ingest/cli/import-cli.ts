@@ -2,7 +2,7 @@ import 'reflect-metadata';
 import { SingleBar } from 'cli-progress';
 import { withCliDatabase } from '../../database/cli-database';
 import { ImportError, ImportProgress, ImportResult, RejectionSample } from '../import-contract';
-import { formatBytes } from '../metered-file';
+import { formatBytes } from '../read/metered-file';
 import { cleanUpAbandonedLoads, QhpImporter } from '../qhp-importer';
 
 /**

@@ -1,5 +1,5 @@
-import { issuerIdOfPlan, isValidNpi, npiProblem, planIdProblem, rxcuiProblem, RXCUI_PATTERN, stateOfPlan } from '../common/identifiers';
-import { COST_SHARING_OPTS, PHARMACY_TYPES } from '../formulary/cost-sharing-text';
+import { issuerIdOfPlan, isValidNpi, npiProblem, planIdProblem, rxcuiProblem, RXCUI_PATTERN, stateOfPlan } from '../../common/identifiers';
+import { COST_SHARING_OPTS, PHARMACY_TYPES } from '../../formulary/cost-sharing-text';
 import { asList, choices, describeValue, FieldReader, isJsonObject, JsonObject } from './field-rules';
 import {
   AddressRecord, CatalogPlan, CostSharingRecord, DrugRecord, DrugTierRecord, FormularyEntryRecord, NetworkEntryRecord,

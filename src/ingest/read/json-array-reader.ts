@@ -1,9 +1,9 @@
 import { pipeline, Readable } from 'node:stream';
 import { parser } from 'stream-json';
 import { streamArray } from 'stream-json/streamers/StreamArray';
-import { ImportError } from './import-contract';
-import { LoadFailure } from './reasons';
-import { RecordLocation } from './validation-report';
+import { ImportError } from '../import-contract';
+import { LoadFailure } from '../validate/reasons';
+import { RecordLocation } from '../validate/validation-report';
 
 /** Records of one file in file order; `firstIndex` is the array index of records[0]. */
 export interface RecordBatch {

@@ -1,6 +1,6 @@
 import { copyBoolean, copyIntArray, copyNumber, copyText, copyTextArray, ListLiterals, NumberTexts, YearListLiterals } from './copy-text';
-import { CopyTarget, TableLayout } from './copy-writer';
-import { DrugRecord, PlanRecord, ProviderRecord } from './qhp-records';
+import { CopyTarget, TableLayout } from '../store/copy-writer';
+import { DrugRecord, PlanRecord, ProviderRecord } from '../validate/qhp-records';
 
 /** The carrier-data tables, every one keyed by version_id first. */
 export const PLAN_TABLE: TableLayout = {

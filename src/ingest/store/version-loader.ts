@@ -1,23 +1,23 @@
 import { createHash } from 'node:crypto';
 import type { Pool } from 'pg';
 import { CopyTarget, CopyWriterGroup } from './copy-writer';
-import { readDrugCsv, readProviderCsv } from './csv-layout';
-import { ImportError, ImportProgress, ImportRequest } from './import-contract';
-import { isDrugKind, isProviderKind, SourceFile } from './input-resolver';
-import { JsonArraySplitter, JsonEngine, readJsonArray, RecordBatch } from './json-array-reader';
-import { FileMeter, meteredChunks } from './metered-file';
-import { ProviderBatchRenderer, ProviderBatchSetup, RenderedProviderBatch } from './provider-batches';
-import { defaultParseWorkers, ProviderWorkerPool, WORKER_MIN_FILE_BYTES } from './provider-worker-pool';
-import { PlanCatalog, PlanRecord } from './qhp-records';
-import { DrugRegistry, foreignIssuersOnly, validateDrug, validatePlan, validateProvider } from './qhp-validator';
-import { LoadFailure } from './reasons';
-import { COPY_PLAN, CopyPlan, RowRenderer } from './table-rows';
-import { IssueSink, JsonRecordLocation, RecordLocation, ReportCollector } from './validation-report';
+import { readDrugCsv, readProviderCsv } from '../read/csv-layout';
+import { ImportError, ImportProgress, ImportRequest } from '../import-contract';
+import { isDrugKind, isProviderKind, SourceFile } from '../read/input-resolver';
+import { JsonArraySplitter, JsonEngine, readJsonArray, RecordBatch } from '../read/json-array-reader';
+import { FileMeter, meteredChunks } from '../read/metered-file';
+import { ProviderBatchRenderer, ProviderBatchSetup, RenderedProviderBatch } from '../render/provider-batches';
+import { defaultParseWorkers, ProviderWorkerPool, WORKER_MIN_FILE_BYTES } from '../render/provider-worker-pool';
+import { PlanCatalog, PlanRecord } from '../validate/qhp-records';
+import { DrugRegistry, foreignIssuersOnly, validateDrug, validatePlan, validateProvider } from '../validate/qhp-validator';
+import { LoadFailure } from '../validate/reasons';
+import { COPY_PLAN, CopyPlan, RowRenderer } from '../render/table-rows';
+import { IssueSink, JsonRecordLocation, RecordLocation, ReportCollector } from '../validate/validation-report';
 import {
   attachVersionTables, createVersionTables, DRUG_PARTITIONED_TABLES, indexVersionTables, PARTITIONED_TABLES, PROVIDER_PARTITIONED_TABLES, versionTableName,
 } from './version-partitions';
 import { LoadOutcome, SourceFileDigest } from './version-publisher';
-import { sharedZipCentroids, ZipGeocoder } from './zip-geocoder';
+import { sharedZipCentroids, ZipGeocoder } from '../validate/zip-geocoder';
 
 /** One hash over the kinds and contents of the data files, in load order: equal hashes mean identical loads. */
 export function contentHashOf(files: ReadonlyArray<Pick<SourceFileDigest, 'kind' | 'sha256'>>): string {

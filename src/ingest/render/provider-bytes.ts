@@ -1,9 +1,9 @@
-import { npiCheckDigit } from '../common/identifiers';
+import { npiCheckDigit } from '../../common/identifiers';
 import { copyText } from './copy-text';
-import { MAX_PLAN_YEAR, MIN_PLAN_YEAR } from './field-rules';
-import { CatalogPlan, PlanCatalog } from './qhp-records';
-import { IssueSink } from './validation-report';
-import { ZipGeocoder } from './zip-geocoder';
+import { MAX_PLAN_YEAR, MIN_PLAN_YEAR } from '../validate/field-rules';
+import { CatalogPlan, PlanCatalog } from '../validate/qhp-records';
+import { IssueSink } from '../validate/validation-report';
+import { ZipGeocoder } from '../validate/zip-geocoder';
 
 /**
  * Provider records rendered as COPY rows straight from their JSON bytes, without JSON.parse and the

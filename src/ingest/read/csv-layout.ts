@@ -1,9 +1,9 @@
 import { parse } from 'csv-parse';
 import { Readable } from 'node:stream';
-import { ImportError } from './import-contract';
+import { ImportError } from '../import-contract';
 import { RecordBatch } from './json-array-reader';
-import { LoadFailure, Warning } from './reasons';
-import { FieldPath, IssueSink, RecordLocation } from './validation-report';
+import { LoadFailure, Warning } from '../validate/reasons';
+import { FieldPath, IssueSink, RecordLocation } from '../validate/validation-report';
 
 /**
  * CSV files for carriers without JSON (see CSV-LAYOUT.md). Rows are grouped back into QHP-shaped
