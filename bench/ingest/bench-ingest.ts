@@ -9,12 +9,12 @@ import type { Pool } from 'pg';
 import { DataSource } from 'typeorm';
 import { buildDataSourceOptions, runMigrations } from '../../src/database/data-source-options';
 import { startEmbeddedPostgres } from '../../src/database/embedded-postgres';
-import { startCopy, TableLayout } from '../../src/ingest/store/copy-writer';
+import { COPY_PLAN, startCopy } from '../../src/ingest/store/copy-writer';
 import { ImportProgress } from '../../src/ingest/import-contract';
 import { defaultParseWorkers } from '../../src/ingest/render/provider-worker-pool';
 import { QhpImporter } from '../../src/ingest/qhp-importer';
-import { COPY_PLAN, PLAN_TABLES } from '../../src/ingest/render/table-rows';
-import { createVersionTables, dropVersionTables, indexAndAttachVersionTables, PARTITIONED_TABLES, versionTableName } from '../../src/ingest/store/version-partitions';
+import { createVersionTables, dropVersionTables, indexAndAttachVersionTables, versionTableName } from '../../src/ingest/store/version-partitions';
+import { PARTITIONED_TABLES, PLAN_TABLES, TableLayout } from '../../src/qhp/version-tables';
 import { threadCpuSeconds, treeCpuSeconds } from '../lib/proc-cpu';
 import { BenchData, writeBenchData } from './qhp-bench-data';
 
@@ -310,7 +310,7 @@ const GENERATOR_SOURCES = [
   '../../seeds/lib/npi.ts',
   '../../seeds/lib/prng.ts',
   ...[
-    'render/table-rows', 'render/copy-text', 'store/copy-writer', 'validate/qhp-records', 'validate/qhp-validator', 'validate/field-rules',
+    'render/table-rows', 'render/copy-text', '../qhp/version-tables', '../qhp/vocabulary', 'validate/qhp-records', 'validate/qhp-validator', 'validate/field-rules',
     'validate/reasons', 'validate/validation-report', 'import-contract', 'validate/zip-geocoder',
   ].map((module) => `../../src/ingest/${module}.ts`),
 ];

@@ -7,7 +7,8 @@ import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { PlanCatalog } from '../../src/ingest/validate/qhp-records';
 import { DrugRegistry, validateDrug, validatePlan, validateProvider } from '../../src/ingest/validate/qhp-validator';
-import { DRUG_TABLES, PLAN_TABLES, PROVIDER_TABLES, RowRenderer, RowSink } from '../../src/ingest/render/table-rows';
+import { RowRenderer, RowSink } from '../../src/ingest/render/table-rows';
+import { DRUG_TABLES, PLAN_TABLES, PROVIDER_TABLES } from '../../src/qhp/version-tables';
 import { IssueSink, JsonRecordLocation, ReportCollector } from '../../src/ingest/validate/validation-report';
 import { ZipGeocoder } from '../../src/ingest/validate/zip-geocoder';
 

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { Pool } from 'pg';
-import { CopyTarget, CopyWriterGroup } from './copy-writer';
+import { DRUG_PARTITIONED_TABLES, PARTITIONED_TABLES, PROVIDER_PARTITIONED_TABLES } from '../../qhp/version-tables';
+import { COPY_PLAN, CopyPlan, CopyTarget, CopyWriterGroup } from './copy-writer';
 import { readDrugCsv, readProviderCsv } from '../read/csv-layout';
 import { ImportError, ImportProgress, ImportRequest } from '../import-contract';
 import { isDrugKind, isProviderKind, SourceFile } from '../read/input-resolver';
@@ -11,10 +12,10 @@ import { defaultParseWorkers, ProviderWorkerPool, WORKER_MIN_FILE_BYTES } from '
 import { PlanCatalog, PlanRecord } from '../validate/qhp-records';
 import { DrugRegistry, foreignIssuersOnly, validateDrug, validatePlan, validateProvider } from '../validate/qhp-validator';
 import { LoadFailure } from '../validate/reasons';
-import { COPY_PLAN, CopyPlan, RowRenderer } from '../render/table-rows';
+import { RowRenderer } from '../render/table-rows';
 import { IssueSink, JsonRecordLocation, RecordLocation, ReportCollector } from '../validate/validation-report';
 import {
-  attachVersionTables, createVersionTables, DRUG_PARTITIONED_TABLES, indexVersionTables, PARTITIONED_TABLES, PROVIDER_PARTITIONED_TABLES, versionTableName,
+  attachVersionTables, createVersionTables, indexVersionTables, versionTableName,
 } from './version-partitions';
 import { LoadOutcome, SourceFileDigest } from './version-publisher';
 import { sharedZipCentroids, ZipGeocoder } from '../validate/zip-geocoder';
@@ -65,10 +66,9 @@ export class VersionLoader {
   ) {
     this.renderer = new RowRenderer(versionId);
     // The partitioned tables' rows go to the version's own standalone tables (attached once indexed).
-    const partitioned = new Set<string>(PARTITIONED_TABLES);
     // Created empty by run() and written by its COPY alone, a version table is loaded fresh (no WAL, frozen).
     const toVersionTable = (target: CopyTarget): CopyTarget =>
-      partitioned.has(target.layout.table)
+      PARTITIONED_TABLES.includes(target.layout.table)
         ? { layout: { ...target.layout, table: versionTableName(target.layout.table, versionId) }, freshTable: true }
         : target;
     this.copies = { plans: COPY_PLAN.plans.map(toVersionTable), providers: COPY_PLAN.providers.map(toVersionTable), drugs: COPY_PLAN.drugs.map(toVersionTable) };
