@@ -4,6 +4,15 @@
  * here, so a spelling lives in one place.
  */
 
+/** "A, B or C": the words a field takes, as descriptions and messages list them. */
+export function oneOf(words: readonly string[]): string {
+  return words.length < 2 ? words.join('') : `${words.slice(0, -1).join(', ')} or ${words[words.length - 1]}`;
+}
+
+/** Plan years (`years` of plans, network and formulary entries): the marketplaces opened for 2014; later than 2100 is a typo. */
+export const MIN_PLAN_YEAR = 2014;
+export const MAX_PLAN_YEAR = 2100;
+
 /** plan_id_type: the only identifier scheme the format defines. */
 export const PLAN_ID_TYPE = 'HIOS-PLAN-ID';
 export type PlanIdType = typeof PLAN_ID_TYPE;

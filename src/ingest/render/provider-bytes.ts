@@ -1,7 +1,6 @@
 import { npiCheckDigit } from '../../common/identifiers';
-import { ACCEPTING_WORDS, GENDERS, PROVIDER_TYPES, ProviderType } from '../../qhp/vocabulary';
+import { ACCEPTING_WORDS, GENDERS, MAX_PLAN_YEAR, MIN_PLAN_YEAR, PROVIDER_TYPES, ProviderType } from '../../qhp/vocabulary';
 import { copyText } from './copy-text';
-import { MAX_PLAN_YEAR, MIN_PLAN_YEAR } from '../validate/field-rules';
 import { CatalogPlan, PlanCatalog } from '../validate/qhp-records';
 import { IssueSink } from '../validate/validation-report';
 import { ZipGeocoder } from '../validate/zip-geocoder';

@@ -1,5 +1,5 @@
 import { issuerIdOfPlan, isValidNpi, npiProblem, planIdProblem, rxcuiProblem, RXCUI_PATTERN, stateOfPlan } from '../../common/identifiers';
-import { ACCEPTING_WORDS, COST_SHARING_OPTS, GENDERS, PHARMACY_TYPES, PLAN_ID_TYPE, PROVIDER_TYPES, ProviderType } from '../../qhp/vocabulary';
+import { ACCEPTING_WORDS, COST_SHARING_OPTS, GENDERS, oneOf, PHARMACY_TYPES, PLAN_ID_TYPE, PROVIDER_TYPES, ProviderType } from '../../qhp/vocabulary';
 import { asList, choices, describeValue, FieldReader, isJsonObject, JsonObject } from './field-rules';
 import {
   AddressRecord, CatalogPlan, CostSharingRecord, DrugRecord, DrugTierRecord, FormularyEntryRecord, NetworkEntryRecord,
@@ -334,7 +334,7 @@ export function validateProvider(raw: unknown, at: RecordLocation, ctx: Provider
     return null;
   }
   const type = typeof raw.type === 'string' ? (PROVIDER_TYPE_CHOICES.get(raw.type.trim().toLowerCase()) as ProviderType | undefined) : undefined;
-  if (!type) return rejectRecord(reader, 'providers', ['type'], Rejection.INVALID_TYPE, `type ${describeValue(raw.type)} must be ${PROVIDER_TYPES.slice(0, -1).join(', ')} or ${PROVIDER_TYPES.at(-1)}`);
+  if (!type) return rejectRecord(reader, 'providers', ['type'], Rejection.INVALID_TYPE, `type ${describeValue(raw.type)} must be ${oneOf(PROVIDER_TYPES)}`);
   const names = readNames(reader, raw, type);
   if (!names) {
     ctx.issues.countRejected('providers');
