@@ -9,12 +9,12 @@ import type { Pool } from 'pg';
 import { DataSource } from 'typeorm';
 import { buildDataSourceOptions, runMigrations } from '../../src/database/data-source-options';
 import { startEmbeddedPostgres } from '../../src/database/embedded-postgres';
-import { startCopy, TableLayout } from '../../src/ingest/copy-writer';
+import { COPY_PLAN, startCopy } from '../../src/ingest/store/copy-writer';
 import { ImportProgress } from '../../src/ingest/import-contract';
-import { defaultParseWorkers } from '../../src/ingest/provider-worker-pool';
+import { defaultParseWorkers } from '../../src/ingest/render/provider-worker-pool';
 import { QhpImporter } from '../../src/ingest/qhp-importer';
-import { COPY_PLAN, PLAN_TABLES } from '../../src/ingest/table-rows';
-import { createVersionTables, dropVersionTables, indexAndAttachVersionTables, PARTITIONED_TABLES, versionTableName } from '../../src/ingest/version-partitions';
+import { createVersionTables, dropVersionTables, indexAndAttachVersionTables, versionTableName } from '../../src/ingest/store/version-partitions';
+import { PARTITIONED_TABLES, PLAN_TABLES, TableLayout } from '../../src/qhp/version-tables';
 import { threadCpuSeconds, treeCpuSeconds } from '../lib/proc-cpu';
 import { BenchData, writeBenchData } from './qhp-bench-data';
 
@@ -25,7 +25,7 @@ import { BenchData, writeBenchData } from './qhp-bench-data';
  * tables (empty copies of the plan tables for those), builds the same indexes and attaches the partitions.
  *
  *   npm run bench:ingest -- [--providers 1000000] [--plans 30] [--drugs 5000] [--pretty]
- *                           [--json-parser fast|stream-json] [--workers N[,M...]] [--keep] [--data-dir DIR]
+ *                           [--workers N[,M...]] [--keep] [--data-dir DIR]
  * --workers: the importer's parse worker threads (default: its own choice, one per core but one; 0 = none);
  * a list (--workers 0,2) imports once per setting, each into a fresh state, all against one baseline.
  * --data-dir: generate the files into DIR and keep them; a later run with the same options and the same
@@ -43,7 +43,6 @@ interface Options {
   plans: number;
   drugs: number;
   pretty: boolean;
-  jsonParser: 'fast' | 'stream-json';
   /** One import per setting; undefined: the importer's default. */
   workers: Array<number | undefined>;
   keep: boolean;
@@ -61,14 +60,11 @@ function parseOptions(argv: string[]): Options {
     if (!Number.isInteger(parsed) || parsed < 1) throw new Error(`${name} must be a positive whole number (got ${raw})`);
     return parsed;
   };
-  const jsonParser = value('--json-parser') ?? 'fast';
-  if (jsonParser !== 'fast' && jsonParser !== 'stream-json') throw new Error('--json-parser must be fast or stream-json');
   return {
     providers: count('--providers', 1_000_000),
     plans: count('--plans', 30),
     drugs: count('--drugs', 5_000),
     pretty: argv.includes('--pretty'),
-    jsonParser,
     workers: value('--workers')?.split(',').map((n) => {
       if (!/^\d+$/.test(n)) throw new Error(`--workers takes whole numbers (got ${n})`);
       return Number(n);
@@ -124,7 +120,6 @@ async function measureImport(
   databaseUrl: string,
   dataDir: string | null,
   indexPath: string,
-  jsonParser: 'fast' | 'stream-json',
   parseWorkers: number | undefined,
 ): Promise<ImportMeasurement> {
   const memory = new RssSampler();
@@ -141,7 +136,6 @@ async function measureImport(
       paths: [indexPath],
       source: 'bench',
       loadedBy: 'bench-ingest',
-      jsonParser,
       parseWorkers,
       onProgress: clock.onProgress,
     });
@@ -163,9 +157,9 @@ async function measureImport(
 }
 
 /** Runs measureImport in a fresh Node process and returns what it measured. */
-function importInChildProcess(database: BenchDatabase, indexPath: string, jsonParser: string, workers: number | undefined): Promise<ImportMeasurement> {
+function importInChildProcess(database: BenchDatabase, indexPath: string, workers: number | undefined): Promise<ImportMeasurement> {
   return new Promise((resolve, reject) => {
-    const child = fork(__filename, ['--child-import', database.url, database.dataDir ?? '', indexPath, jsonParser, workers === undefined ? 'default' : String(workers)], {
+    const child = fork(__filename, ['--child-import', database.url, database.dataDir ?? '', indexPath, workers === undefined ? 'default' : String(workers)], {
       execArgv: ['-r', 'ts-node/register/transpile-only'],
     });
     let measurement: ImportMeasurement | null = null;
@@ -309,9 +303,10 @@ const GENERATOR_SOURCES = [
   'qhp-bench-data.ts',
   '../../seeds/lib/npi.ts',
   '../../seeds/lib/prng.ts',
-  ...['table-rows', 'copy-text', 'copy-writer', 'qhp-records', 'qhp-validator', 'field-rules', 'reasons', 'validation-report', 'import-contract', 'zip-geocoder'].map(
-    (module) => `../../src/ingest/${module}.ts`,
-  ),
+  ...[
+    'render/table-rows', 'render/copy-text', '../qhp/version-tables', '../qhp/vocabulary', 'validate/qhp-records', 'validate/qhp-validator', 'validate/field-rules',
+    'validate/reasons', 'validate/validation-report', 'import-contract', 'validate/zip-geocoder',
+  ].map((module) => `../../src/ingest/${module}.ts`),
 ];
 
 /** Whatever decides the generated files: the options, the baseline's version and the code that writes and renders them. */
@@ -362,13 +357,13 @@ async function main(): Promise<void> {
       await db.query('CHECKPOINT');
       const loadBefore = loadavg()[0];
       const pgCpuBefore = postgresCpuSeconds(database.dataDir);
-      const measured = await importInChildProcess(database, data.indexPath, options.jsonParser, workers);
+      const measured = await importInChildProcess(database, data.indexPath, workers);
       const pgCpu = cpu(pgCpuBefore, postgresCpuSeconds(database.dataDir));
       const providers = measured.counts.providers ?? 0;
       if (providers !== options.providers) throw new Error(`expected ${options.providers} providers loaded, got ${providers}: ${JSON.stringify(measured.rejectedByReason)}`);
       const label = workers === undefined ? `default (${defaultParseWorkers()})` : String(workers);
       imports.push({ workers: label, measured, pgCpu });
-      console.log(`\nimport with parse worker threads: ${label}; json parser: ${options.jsonParser}${options.pretty ? ' (pretty-printed files)' : ''}`);
+      console.log(`\nimport with parse worker threads: ${label}${options.pretty ? ' (pretty-printed files)' : ''}`);
       console.log(`load average (1 min) before the import: ${loadBefore.toFixed(2)} on ${cpus().length} cores`);
       console.log(`import phases: ${measured.phases}`);
       console.log(`rows loaded: ${JSON.stringify(measured.counts)}`);
@@ -413,8 +408,8 @@ async function main(): Promise<void> {
 }
 
 if (process.argv[2] === '--child-import') {
-  const [, , , databaseUrl, dataDir, indexPath, jsonParser, workers] = process.argv;
-  measureImport(databaseUrl, dataDir || null, indexPath, jsonParser as 'fast' | 'stream-json', workers === 'default' ? undefined : Number(workers)).then(
+  const [, , , databaseUrl, dataDir, indexPath, workers] = process.argv;
+  measureImport(databaseUrl, dataDir || null, indexPath, workers === 'default' ? undefined : Number(workers)).then(
     (measurement) => process.send!(measurement, () => process.exit(0)),
     (error) => {
       console.error(error instanceof Error ? error.stack : error);

@@ -5,11 +5,12 @@ import { once } from 'node:events';
 import { createWriteStream, WriteStream } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { PlanCatalog } from '../../src/ingest/qhp-records';
-import { DrugRegistry, validateDrug, validatePlan, validateProvider } from '../../src/ingest/qhp-validator';
-import { DRUG_TABLES, PLAN_TABLES, PROVIDER_TABLES, RowRenderer, RowSink } from '../../src/ingest/table-rows';
-import { IssueSink, JsonRecordLocation, ReportCollector } from '../../src/ingest/validation-report';
-import { ZipGeocoder } from '../../src/ingest/zip-geocoder';
+import { PlanCatalog } from '../../src/ingest/validate/qhp-records';
+import { DrugRegistry, validateDrug, validatePlan, validateProvider } from '../../src/ingest/validate/qhp-validator';
+import { RowRenderer, RowSink } from '../../src/ingest/render/table-rows';
+import { DRUG_TABLES, PLAN_TABLES, PROVIDER_TABLES } from '../../src/qhp/version-tables';
+import { IssueSink, JsonRecordLocation, ReportCollector } from '../../src/ingest/validate/validation-report';
+import { ZipGeocoder } from '../../src/ingest/validate/zip-geocoder';
 
 /**
  * Deterministic QHP files for the ingest benchmark, plus the same rows pre-rendered as COPY text

@@ -1,39 +1,13 @@
 /** Shapes of the CMS QHP machine-readable files, as the demo generator writes them. */
 
-export type PlanIdType = 'HIOS-PLAN-ID';
+import type { Accepting, CostSharingOption, DrugTier, Gender, PharmacyType, PlanIdType } from '../../src/qhp/vocabulary';
 
-export type PharmacyType =
-  | '1-MONTH-IN-RETAIL'
-  | '1-MONTH-OUT-RETAIL'
-  | '1-MONTH-IN-MAIL'
-  | '1-MONTH-OUT-MAIL'
-  | '3-MONTH-IN-RETAIL'
-  | '3-MONTH-OUT-RETAIL'
-  | '3-MONTH-IN-MAIL'
-  | '3-MONTH-OUT-MAIL';
+export type { Accepting, DrugTier, Gender, PharmacyType, PlanIdType };
+export { PHARMACY_TYPES } from '../../src/qhp/vocabulary';
 
-export const PHARMACY_TYPES: readonly PharmacyType[] = [
-  '1-MONTH-IN-RETAIL',
-  '1-MONTH-OUT-RETAIL',
-  '1-MONTH-IN-MAIL',
-  '1-MONTH-OUT-MAIL',
-  '3-MONTH-IN-RETAIL',
-  '3-MONTH-OUT-RETAIL',
-  '3-MONTH-IN-MAIL',
-  '3-MONTH-OUT-MAIL',
-];
-
-export type CopayOption = 'AFTER-DEDUCTIBLE' | 'BEFORE-DEDUCTIBLE' | 'NO-CHARGE' | 'NO-CHARGE-AFTER-DEDUCTIBLE';
+export type CopayOption = CostSharingOption;
 /** The schema documents the first three; the official example also uses BEFORE-DEDUCTIBLE and null. */
-export type CoinsuranceOption = 'AFTER-DEDUCTIBLE' | 'BEFORE-DEDUCTIBLE' | 'NO-CHARGE' | 'NO-CHARGE-AFTER-DEDUCTIBLE' | null;
-
-export type DrugTier =
-  | 'PREFERRED-GENERIC'
-  | 'GENERIC'
-  | 'PREFERRED-BRAND'
-  | 'NON-PREFERRED-BRAND'
-  | 'SPECIALTY'
-  | 'ZERO-COST-SHARE-PREVENTIVE';
+export type CoinsuranceOption = CostSharingOption | null;
 
 export type NetworkTier = 'PREFERRED' | 'NON-PREFERRED';
 
@@ -81,9 +55,6 @@ export interface QhpAddress {
   zip: string;
   phone?: string;
 }
-
-export type Accepting = 'accepting' | 'not accepting' | 'accepting in some locations';
-export type Gender = 'Male' | 'Female' | 'Other';
 
 export interface QhpPersonName {
   prefix?: string;

@@ -1,5 +1,5 @@
 import { PlanModel } from '../plans/models/plan.model';
-import { RETAIL_30_DAY } from '../search/retail-cost';
+import { ProviderType, RETAIL_30_DAY } from '../qhp/vocabulary';
 import { BuiltQuery, SqlParams } from '../search/sql-params';
 
 /** The plan's in-network listings (record numbers), read through network_membership_plan_idx. */
@@ -43,15 +43,15 @@ export function networkJsonQuery(plan: PlanModel): BuiltQuery {
     SELECT json_strip_nulls(json_build_object(
              'npi', p.npi,
              'type', p.type,
-             'name', CASE WHEN p.type = 'INDIVIDUAL' THEN json_build_object(
+             'name', CASE WHEN p.type = '${ProviderType.INDIVIDUAL}' THEN json_build_object(
                        'prefix', p.prefix, 'first', p.first_name, 'middle', p.middle_name, 'last', p.last_name, 'suffix', p.suffix) END,
-             'facility_name', CASE WHEN p.type <> 'INDIVIDUAL' THEN p.facility_name END,
-             'facility_type', CASE WHEN p.type <> 'INDIVIDUAL' THEN to_json(p.facility_types) END,
+             'facility_name', CASE WHEN p.type <> '${ProviderType.INDIVIDUAL}' THEN p.facility_name END,
+             'facility_type', CASE WHEN p.type <> '${ProviderType.INDIVIDUAL}' THEN to_json(p.facility_types) END,
              'addresses', (SELECT json_agg(json_build_object(
                              'address', a.address, 'address_2', a.address_2, 'city', a.city, 'state', a.state, 'zip', a.zip,
                              'phone', a.phone) ORDER BY a.address_no)
                              FROM provider_address a WHERE a.version_id = p.version_id AND a.record_no = p.record_no),
-             'specialty', CASE WHEN p.type <> 'FACILITY' THEN to_json(p.specialties) END,
+             'specialty', CASE WHEN p.type <> '${ProviderType.FACILITY}' THEN to_json(p.specialties) END,
              'accepting', p.accepting,
              'gender', p.gender,
              'languages', CASE WHEN cardinality(p.languages) > 0 THEN to_json(p.languages) END,

@@ -7,6 +7,8 @@ import { DrugTierModel } from '../plans/models/plan.model';
 import { PlansService, PublishedPlanWithSources } from '../plans/plans.service';
 import { PublishedVersions } from '../plans/published-versions';
 import { coversYear } from '../providers/network.service';
+import { summaryCostSharing } from '../qhp/cost-sharing-text';
+import { restrictionWords } from '../qhp/vocabulary';
 import { AnswerOutcome } from '../quality/models/answer-outcome';
 import { ProvenanceModel, ProvenanceRecordType } from '../quality/models/provenance.model';
 import { CoverageStatus, DrugCoverageModel, DrugModel } from './models/drug.model';
@@ -24,13 +26,6 @@ interface EntryRow {
   /** The drugs file that listed this drug in the plan's version. */
   drugSourceFile: string | null;
   versionId: number;
-}
-
-const PREFERRED_SUMMARY_TYPE = '1-MONTH-IN-RETAIL';
-
-/** The cost-sharing line shoppers see first: 30-day in-network retail, else the first one stated. */
-export function summaryCostSharing<T extends { pharmacyType: string }>(costSharing: readonly T[]): T | undefined {
-  return costSharing.find((c) => c.pharmacyType === PREFERRED_SUMMARY_TYPE) ?? costSharing[0];
 }
 
 /**
@@ -125,11 +120,7 @@ export class DrugCoverageService {
     const tier = planTiers.find((t) => t.drugTier === entry.drugTier) ?? null;
     const costSharing = tier?.costSharing ?? [];
     const summaryRule = summaryCostSharing(costSharing);
-    const restrictions = [
-      entry.priorAuthorization && 'prior authorization',
-      entry.stepTherapy && 'step therapy',
-      entry.quantityLimit && 'a quantity limit',
-    ].filter(Boolean);
+    const restrictions = restrictionWords(entry);
     return {
       ...base,
       status: CoverageStatus.COVERED,

@@ -3,7 +3,7 @@ import { PlansService } from '../plans/plans.service';
 import { BrandOnPlanKey, DrugReferenceService } from '../pricing/drug-reference.service';
 import { GenericCoveredModel } from '../pricing/models/generic-covered.model';
 import { coversYear } from '../providers/network.service';
-import { summaryCostSharing } from './drug-coverage.service';
+import { summaryCostSharing } from '../qhp/cost-sharing-text';
 
 export interface GenericQuestion extends BrandOnPlanKey {
   year: number | null;

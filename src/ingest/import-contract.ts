@@ -30,12 +30,7 @@ export interface ImportRequest {
   /** Refuse files whose size exceeds this (bytes). */
   maxFileBytes?: number;
   /**
-   * JSON engine: 'fast' (default) splits the top-level array itself and JSON.parses one record at a time;
-   * 'stream-json' uses the stream-json tokenizer (slower; kept as the reference implementation).
-   */
-  jsonParser?: 'fast' | 'stream-json';
-  /**
-   * Worker threads that parse, validate and render providers.json files (fast JSON engine); 0 keeps
+   * Worker threads that parse, validate and render providers.json files; 0 keeps
    * all work in the importing thread. Default: one per core but one (at least one) for files of 16 MB or more, else 0.
    */
   parseWorkers?: number;

@@ -2,11 +2,11 @@ import type { Pool } from 'pg';
 import { DataSource } from 'typeorm';
 import { ISSUER_ID_PATTERN } from '../common/identifiers';
 import { ImportError, ImportRequest, ImportResult, ValidationReport } from './import-contract';
-import { resolveSourceFiles, SourceFile } from './input-resolver';
-import { sha256OfFile } from './metered-file';
-import { LoadFailure } from './reasons';
-import { contentHashOf, VersionLoader } from './version-loader';
-import { cleanUpAbandonedLoads, pruneOldVersions, PublishedVersion, VersionStore } from './version-publisher';
+import { resolveSourceFiles, SourceFile } from './read/input-resolver';
+import { sha256OfFile } from './read/metered-file';
+import { LoadFailure } from './validate/reasons';
+import { contentHashOf, VersionLoader } from './store/version-loader';
+import { cleanUpAbandonedLoads, pruneOldVersions, PublishedVersion, VersionStore } from './store/version-publisher';
 
 export { cleanUpAbandonedLoads, pruneOldVersions };
 

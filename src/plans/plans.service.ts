@@ -4,7 +4,7 @@ import { DataSource } from 'typeorm';
 import { readQuery } from '../database/read-query';
 import { versionParameters } from '../database/version-pruning';
 import { decodeCursor, pageSize, toConnection } from '../common/pagination';
-import { describeCostSharing } from '../formulary/cost-sharing-text';
+import { describeCostSharing } from '../qhp/cost-sharing-text';
 import { CostSharingModel, DrugTierModel, IssuerModel, PlanModel } from './models/plan.model';
 
 export interface PlanFilter {

@@ -1,4 +1,5 @@
-import type { CostSharingRule } from '../formulary/cost-sharing-text';
+import type { CostSharingRule } from '../qhp/cost-sharing-text';
+import { AFTER_DEDUCTIBLE_OPTS, NO_CHARGE_OPTS } from '../qhp/vocabulary';
 import { MonthlyCostEstimateModel } from './models/monthly-cost-estimate.model';
 
 export interface DrugPrice {
@@ -10,9 +11,6 @@ export interface DrugPrice {
 
 export const NO_PRICE_ASSUMPTION = 'no price on file for this drug';
 export const AFTER_DEDUCTIBLE_ASSUMPTION = 'after the deductible is met; before it, you may pay up to the full price';
-
-const NO_CHARGE_OPTS = new Set(['NO-CHARGE', 'NO-CHARGE-AFTER-DEDUCTIBLE']);
-const AFTER_DEDUCTIBLE_OPTS = new Set(['AFTER-DEDUCTIBLE', 'NO-CHARGE-AFTER-DEDUCTIBLE']);
 
 /** "$550.00": estimates always show cents, unlike plan-language amounts. */
 export function formatCents(amount: number): string {

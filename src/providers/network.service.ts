@@ -5,6 +5,7 @@ import { readQuery } from '../database/read-query';
 import { versionParameters } from '../database/version-pruning';
 import { PlansService, PublishedPlanWithSources } from '../plans/plans.service';
 import { PublishedVersions } from '../plans/published-versions';
+import { ACCEPTING, NOT_ACCEPTING } from '../qhp/vocabulary';
 import { AnswerOutcome } from '../quality/models/answer-outcome';
 import { ProvenanceModel, ProvenanceRecordType } from '../quality/models/provenance.model';
 import { NetworkCheckModel, NetworkStatus, ProviderListingModel, ProviderModel, ProviderPlanNetworkModel } from './models/provider.model';
@@ -49,8 +50,8 @@ function planProvenance(plan: PublishedPlan): ProvenanceModel {
 }
 
 export function acceptingNewPatients(accepting: string | null): boolean | null {
-  if (accepting === 'accepting') return true;
-  if (accepting === 'not accepting') return false;
+  if (accepting === ACCEPTING) return true;
+  if (accepting === NOT_ACCEPTING) return false;
   return null;
 }
 

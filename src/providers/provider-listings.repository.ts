@@ -3,6 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { readQuery } from '../database/read-query';
 import { versionParameters } from '../database/version-pruning';
+import { ProviderType } from '../qhp/vocabulary';
 import { ProviderListingModel } from './models/provider.model';
 
 interface ListingRow extends Omit<ProviderListingModel, 'name'> {
@@ -31,7 +32,7 @@ export const LISTING_COLUMNS = listingColumns();
 
 export function toListing(row: ListingRow): ProviderListingModel {
   const { prefix, firstName, middleName, lastName, suffix, ...rest } = row;
-  const isPerson = row.type === 'INDIVIDUAL';
+  const isPerson = row.type === ProviderType.INDIVIDUAL;
   return {
     ...rest,
     name: isPerson ? { prefix, first: firstName, middle: middleName, last: lastName, suffix } : null,

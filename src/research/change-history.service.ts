@@ -6,7 +6,7 @@ import { issuerIdOfPlan } from '../common/identifiers';
 import { decodeCursor, pageSize, toConnection } from '../common/pagination';
 import { DrugTierModel } from '../plans/models/plan.model';
 import { PlansService } from '../plans/plans.service';
-import { tierCostSummary } from '../search/retail-cost';
+import { tierCostSummary } from '../qhp/cost-sharing-text';
 import { BuiltQuery, SqlParams } from '../search/sql-params';
 import { userInputError } from '../search/user-input-error';
 import {

@@ -6,7 +6,7 @@ import { decodeCursor, pageSize, toConnection } from '../common/pagination';
 import { DrugCoverageService } from '../formulary/drug-coverage.service';
 import { PlanModel } from '../plans/models/plan.model';
 import { PlansService } from '../plans/plans.service';
-import { tierCostSummary } from '../search/retail-cost';
+import { tierCostSummary } from '../qhp/cost-sharing-text';
 import { yearsCoverSql } from '../search/sql-fragments';
 import { BuiltQuery, SqlParams } from '../search/sql-params';
 import { userInputError } from '../search/user-input-error';

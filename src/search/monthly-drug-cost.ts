@@ -1,10 +1,7 @@
 import { formatDollars } from '../common/money';
 import { CoverageStatus, DrugCoverageModel } from '../formulary/models/drug.model';
 import { CostSharingModel } from '../plans/models/plan.model';
-import { RETAIL_30_DAY } from './retail-cost';
-
-
-const NO_CHARGE_OPTS = new Set(['NO-CHARGE', 'NO-CHARGE-AFTER-DEDUCTIBLE']);
+import { NO_CHARGE_OPTS, RETAIL_30_DAY } from '../qhp/vocabulary';
 
 export interface MonthlyDrugCost {
   drugsTotal: number;

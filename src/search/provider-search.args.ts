@@ -3,6 +3,7 @@ import { Type } from 'class-transformer';
 import { IsBoolean, IsEnum, IsInt, IsNumber, IsOptional, IsString, Max, MaxLength, Min, ValidateNested } from 'class-validator';
 import { PageArgs } from '../common/pagination';
 import { IsPlanId } from '../common/validators';
+import { ACCEPTING, GENDERS, NOT_ACCEPTING, oneOf } from '../qhp/vocabulary';
 import { ProviderKind, ProviderSearchOrder } from './provider-search.model';
 
 @InputType('ProviderSearchFilter', { description: 'At least one of name, zip, planId or specialty is required' })
@@ -35,11 +36,11 @@ export class ProviderSearchFilter {
   @IsOptional() @IsString() @MaxLength(100)
   language?: string | null;
 
-  @Field(() => String, { nullable: true, description: 'Male, Female or Other' })
+  @Field(() => String, { nullable: true, description: oneOf(GENDERS) })
   @IsOptional() @IsString() @MaxLength(20)
   gender?: string | null;
 
-  @Field(() => Boolean, { nullable: true, description: 'true: listed as "accepting"; false: "not accepting"' })
+  @Field(() => Boolean, { nullable: true, description: `true: listed as "${ACCEPTING}"; false: "${NOT_ACCEPTING}"` })
   @IsOptional() @IsBoolean()
   acceptingNewPatients?: boolean | null;
 

@@ -1,5 +1,6 @@
 import { Field, Float, ObjectType, registerEnumType } from '@nestjs/graphql';
 import { ConnectionType } from '../common/pagination';
+import { ProviderType } from '../qhp/vocabulary';
 import { ProviderAddressModel, ProviderListingModel } from '../providers/models/provider.model';
 
 export enum ProviderSearchOrder {
@@ -14,11 +15,9 @@ registerEnumType(ProviderSearchOrder, {
   description: 'RELEVANCE needs a name and DISTANCE a zip. Default: RELEVANCE with a name, else DISTANCE with a zip, else NAME',
 });
 
-export enum ProviderKind {
-  INDIVIDUAL = 'INDIVIDUAL',
-  FACILITY = 'FACILITY',
-  GROUP = 'GROUP',
-}
+/** GraphQL's name for the QHP provider `type`. */
+export const ProviderKind = ProviderType;
+export type ProviderKind = ProviderType;
 registerEnumType(ProviderKind, { name: 'ProviderKind', description: 'The QHP provider `type`' });
 
 @ObjectType('ProviderSearchResult', { description: 'One published provider listing that matches the search' })

@@ -5,6 +5,7 @@ import { searchQuery } from './search-query';
 import { Connection, pageSize, toConnection } from '../common/pagination';
 import { ProviderAddressModel } from '../providers/models/provider.model';
 import { LISTING_COLUMNS, toListing } from '../providers/provider-listings.repository';
+import { ACCEPTING, NOT_ACCEPTING } from '../qhp/vocabulary';
 import { decodeTaggedCursor } from './cursor-keys';
 import { ProviderSearchFilter } from './provider-search.args';
 import { ProviderSearchOrder, ProviderSearchResultModel } from './provider-search.model';
@@ -182,7 +183,7 @@ export function buildProviderSearchQuery(
   if (filter.type) conditions.push(`p.type = ${params.add(filter.type, 'text')}`);
   if (filter.gender) conditions.push(`lower(p.gender) = lower(${params.add(filter.gender.trim(), 'text')})`);
   if (filter.acceptingNewPatients != null) {
-    conditions.push(`p.accepting = ${params.add(filter.acceptingNewPatients ? 'accepting' : 'not accepting', 'text')}`);
+    conditions.push(`p.accepting = ${params.add(filter.acceptingNewPatients ? ACCEPTING : NOT_ACCEPTING, 'text')}`);
   }
   if (filter.planId || filter.year != null) {
     // The listing's own plans entry: same version and record, so it is published with the listing.

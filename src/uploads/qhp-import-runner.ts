@@ -1,6 +1,6 @@
 import { DataSource } from 'typeorm';
 import type { ImportRequest, ImportResult } from '../ingest/import-contract';
-import { resolveSourceFiles } from '../ingest/input-resolver';
+import { resolveSourceFiles } from '../ingest/read/input-resolver';
 import { cleanUpAbandonedLoads, QhpImporter } from '../ingest/qhp-importer';
 
 export const QHP_IMPORT_RUNNER = Symbol('QHP_IMPORT_RUNNER');

@@ -3,7 +3,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DataSource } from 'typeorm';
 import { ImportError, ImportRequest } from '../../src/ingest/import-contract';
-import { VERSIONED_TABLES } from '../../src/ingest/table-rows';
+import { VERSIONED_TABLES } from '../../src/qhp/version-tables';
 import { TestApp } from '../helpers/test-app';
 
 export const FIXTURES = join(__dirname, '../fixtures/qhp');

@@ -1,27 +1,29 @@
-import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { createReadStream, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { Client } from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
-import { copyIntArray, copyNumber, copyText, copyTextArray, ListLiterals, NumberTexts, YearListLiterals } from '../../src/ingest/copy-text';
-import { FieldReader } from '../../src/ingest/field-rules';
+import { copyIntArray, copyNumber, copyText, copyTextArray, ListLiterals, NumberTexts, YearListLiterals } from '../../src/ingest/render/copy-text';
+import { FieldReader } from '../../src/ingest/validate/field-rules';
 import { ImportError } from '../../src/ingest/import-contract';
-import { JsonArraySplitter, JsonEngine, readJsonArray } from '../../src/ingest/json-array-reader';
-import { ProviderBatchRenderer, RenderedProviderBatch } from '../../src/ingest/provider-batches';
-import { IssueSink, JsonRecordLocation, ReportCollector } from '../../src/ingest/validation-report';
-import { maintenanceWorkMemMb } from '../../src/ingest/version-partitions';
-import { fillZipCentroids, loadZipCentroids, sharedZipCentroids } from '../../src/ingest/zip-geocoder';
+import { JsonArraySplitter, readJsonArray } from '../../src/ingest/read/json-array-reader';
+import { ProviderBatchRenderer, RenderedProviderBatch } from '../../src/ingest/render/provider-batches';
+import { IssueSink, JsonRecordLocation, ReportCollector } from '../../src/ingest/validate/validation-report';
+import { maintenanceWorkMemMb } from '../../src/ingest/store/version-partitions';
+import { fillZipCentroids, loadZipCentroids, sharedZipCentroids } from '../../src/ingest/validate/zip-geocoder';
 import { testDatabaseUrl } from '../helpers/test-app';
 import { ALICE, BOB, fixture, GOLD, GOOD_ISSUER } from './ingest-helpers';
+import { streamJsonBatches } from './stream-json-oracle';
 
-/** Every record of a file, or the ImportError code, read by one engine in chunks of `chunkBytes`. */
-async function readAll(bytes: Buffer, engine: JsonEngine, chunkBytes: number): Promise<{ records: unknown[] } | { code: string }> {
+/** Every record of a file, or the ImportError code, read by the importer's reader or by stream-json (the oracle) in chunks of `chunkBytes`. */
+async function readAll(bytes: Buffer, reader: 'importer' | 'stream-json', chunkBytes: number): Promise<{ records: unknown[] } | { code: string }> {
   async function* chunks(): AsyncGenerator<Buffer> {
     for (let i = 0; i < bytes.length; i += chunkBytes) yield bytes.subarray(i, i + chunkBytes);
   }
   const records: unknown[] = [];
   try {
-    for await (const batch of readJsonArray(chunks(), 'file.json', engine, () => 0)) {
+    const batches = reader === 'stream-json' ? streamJsonBatches(chunks(), 'file.json', () => 0) : readJsonArray(chunks(), 'file.json');
+    for await (const batch of batches) {
       expect(batch.firstIndex).toBe(records.length);
       records.push(...batch.records);
     }
@@ -49,7 +51,22 @@ describe('JSON array reading', () => {
   it.each(jsonFixtures)('the fast splitter and stream-json read %s alike', async (name) => {
     const bytes = readFileSync(fixture(name));
     const reference = await readAll(bytes, 'stream-json', 64 * 1024);
-    for (const chunkBytes of [1, 7, 64 * 1024]) expect(await readAll(bytes, 'fast', chunkBytes)).toEqual(reference);
+    for (const chunkBytes of [1, 7, 64 * 1024]) expect(await readAll(bytes, 'importer', chunkBytes)).toEqual(reference);
+  });
+
+  it('the stream-json oracle sees a truncated providers file as truncated after its complete records', async () => {
+    const path = fixture('bad/providers-truncated.json');
+    const error = await (async () => {
+      try {
+        const chunks = createReadStream(path) as AsyncIterable<Buffer>;
+        for await (const batch of streamJsonBatches(chunks, 'providers-truncated.json', () => statSync(path).size)) expect(batch.records.length).toBeGreaterThan(0);
+      } catch (caught) {
+        return caught as ImportError;
+      }
+      throw new Error('expected the truncated file to fail');
+    })();
+    expect(error.code).toBe('TRUNCATED_JSON');
+    expect(error.message).toMatch(/^providers-truncated\.json is truncated: it ends at byte 3000 after 2 complete records/);
   });
 
   it('reads back random arrays with escapes, multi-byte characters and any chunk boundaries', async () => {

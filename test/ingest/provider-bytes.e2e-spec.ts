@@ -1,9 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { withNpiCheckDigit } from '../../src/common/identifiers';
-import { JsonArraySplitter } from '../../src/ingest/json-array-reader';
-import { ProviderBatchRenderer, ProviderBatchSetup, RenderedProviderBatch } from '../../src/ingest/provider-batches';
-import { sharedZipCentroids } from '../../src/ingest/zip-geocoder';
+import { JsonArraySplitter } from '../../src/ingest/read/json-array-reader';
+import { ProviderBatchRenderer, ProviderBatchSetup, RenderedProviderBatch } from '../../src/ingest/render/provider-batches';
+import { sharedZipCentroids } from '../../src/ingest/validate/zip-geocoder';
 import { fixture } from './ingest-helpers';
 
 /**

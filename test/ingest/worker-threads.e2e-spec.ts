@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { withNpiCheckDigit } from '../../src/common/identifiers';
 import { ImportRequest, ImportResult } from '../../src/ingest/import-contract';
-import { workerExecArgv } from '../../src/ingest/provider-worker-pool';
+import { workerExecArgv } from '../../src/ingest/render/provider-worker-pool';
 import { cleanUpAbandonedLoads, QhpImporter } from '../../src/ingest/qhp-importer';
 import { startTestApp, TestApp } from '../helpers/test-app';
 import { currentVersionId, failedImport, fixture, NO_ROWS, removeIssuers, rowsOfVersion, versionRow } from './ingest-helpers';

@@ -2,12 +2,12 @@ import 'reflect-metadata';
 import { SingleBar } from 'cli-progress';
 import { withCliDatabase } from '../../database/cli-database';
 import { ImportError, ImportProgress, ImportResult, RejectionSample } from '../import-contract';
-import { formatBytes } from '../metered-file';
+import { formatBytes } from '../read/metered-file';
 import { cleanUpAbandonedLoads, QhpImporter } from '../qhp-importer';
 
 /**
  * npm run import -- <cms-data-index.json | plans.json providers.json drugs.json ...> --issuer 12345
- *                   [--issuer-name "Vandelay Insurance"] [--max-file-size 2GB] [--json-parser fast|stream-json]
+ *                   [--issuer-name "Vandelay Insurance"] [--max-file-size 2GB]
  *                   [--workers N]   (threads parsing providers.json; default one per core but one for files >= 16 MB, 0 = none)
  *
  * Uses DATABASE_URL when set; otherwise the embedded PostgreSQL of `npm start` (.data/pg): the one the
@@ -16,10 +16,10 @@ import { cleanUpAbandonedLoads, QhpImporter } from '../qhp-importer';
 
 const USAGE =
   'usage: npm run import -- <cms-data-index.json | plans.json providers*.json drugs*.json | *.csv ...> --issuer <5-digit id> ' +
-  '[--issuer-name "Name"] [--max-file-size 2GB] [--json-parser fast|stream-json] [--workers N]';
+  '[--issuer-name "Name"] [--max-file-size 2GB] [--workers N]';
 const SAMPLES_SHOWN = 3;
 /**
- * One COPY per provider table and one connection for other queries (table-rows.ts COPY_PLAN); while the
+ * One COPY per provider table and one connection for other queries (copy-writer.ts COPY_PLAN); while the
  * drug tables COPY, two more build the provider tables' indexes (version-loader.ts).
  */
 const IMPORT_POOL_SIZE = 5;
@@ -31,7 +31,6 @@ interface CliOptions {
   issuerId: string;
   issuerName?: string;
   maxFileBytes?: number;
-  jsonParser?: 'fast' | 'stream-json';
   parseWorkers?: number;
 }
 
@@ -59,13 +58,11 @@ function parseArguments(argv: string[]): CliOptions {
     if (value === undefined) throw new UsageError(`--${name} needs a value\n${USAGE}`);
     flags[name] = value;
   }
-  const known = ['issuer', 'issuer-name', 'max-file-size', 'json-parser', 'workers'];
+  const known = ['issuer', 'issuer-name', 'max-file-size', 'workers'];
   const unknown = Object.keys(flags).filter((name) => !known.includes(name));
   if (unknown.length) throw new UsageError(`unknown option --${unknown[0]}\n${USAGE}`);
   if (!flags.issuer) throw new UsageError(`--issuer is required (the 5-digit HIOS issuer id)\n${USAGE}`);
   if (!paths.length) throw new UsageError(`no files given\n${USAGE}`);
-  const jsonParser = flags['json-parser'];
-  if (jsonParser !== undefined && jsonParser !== 'fast' && jsonParser !== 'stream-json') throw new UsageError('--json-parser must be fast or stream-json');
   const workers = flags.workers === undefined ? undefined : Number(flags.workers);
   if (workers !== undefined && !(Number.isInteger(workers) && workers >= 0 && workers <= 64)) throw new UsageError('--workers must be a whole number from 0 to 64');
   return {
@@ -74,7 +71,6 @@ function parseArguments(argv: string[]): CliOptions {
     issuerId: flags.issuer,
     issuerName: flags['issuer-name'],
     maxFileBytes: flags['max-file-size'] ? parseSize(flags['max-file-size']) : undefined,
-    jsonParser,
   };
 }
 
@@ -159,7 +155,6 @@ async function main(): Promise<number> {
           source: 'cli',
           loadedBy: process.env.USER ?? 'cli',
           maxFileBytes: options.maxFileBytes,
-          jsonParser: options.jsonParser,
           parseWorkers: options.parseWorkers,
           signal: abort.signal,
           onProgress: (progress) => bar.update(progress),

@@ -1,4 +1,5 @@
 import { Field, Int, ObjectType } from '@nestjs/graphql';
+import { COST_SHARING_OPTS } from '../../qhp/vocabulary';
 
 @ObjectType('Issuer', { description: 'A carrier, by its 5-digit HIOS issuer id' })
 export class IssuerModel {
@@ -14,7 +15,7 @@ export class CostSharingModel {
   @Field({ description: '1-MONTH-IN-RETAIL, 3-MONTH-IN-MAIL, ... (IN/OUT = in or out of network pharmacy)' })
   pharmacyType: string;
   @Field(() => Number, { nullable: true, description: 'Dollars' }) copayAmount: number | null;
-  @Field(() => String, { nullable: true, description: 'AFTER-DEDUCTIBLE, BEFORE-DEDUCTIBLE, NO-CHARGE, NO-CHARGE-AFTER-DEDUCTIBLE' })
+  @Field(() => String, { nullable: true, description: COST_SHARING_OPTS.join(', ') })
   copayOpt: string | null;
   @Field(() => Number, { nullable: true, description: '0.0 to 1.0' }) coinsuranceRate: number | null;
   @Field(() => String, { nullable: true }) coinsuranceOpt: string | null;

@@ -1,5 +1,6 @@
 import { Field, Float, Int, ObjectType, registerEnumType } from '@nestjs/graphql';
 import { PlanModel } from '../../plans/models/plan.model';
+import { ACCEPTING_WORDS, oneOf, PROVIDER_TYPES } from '../../qhp/vocabulary';
 import { AnswerOutcome } from '../../quality/models/answer-outcome';
 import { ProvenanceModel } from '../../quality/models/provenance.model';
 
@@ -27,13 +28,13 @@ export class ProviderNameModel {
 @ObjectType('ProviderListing', { description: "One issuer's directory entry for a provider" })
 export class ProviderListingModel {
   @Field(() => String, { nullable: true }) npi: string | null;
-  @Field({ description: 'INDIVIDUAL, FACILITY or GROUP' }) type: string;
+  @Field({ description: oneOf(PROVIDER_TYPES) }) type: string;
   @Field(() => ProviderNameModel, { nullable: true }) name: ProviderNameModel | null;
   @Field(() => String, { nullable: true }) facilityName: string | null;
   @Field({ description: 'Full name or facility name' }) displayName: string;
   @Field(() => [String]) specialties: string[];
   @Field(() => [String]) facilityTypes: string[];
-  @Field(() => String, { nullable: true, description: 'accepting, not accepting or accepting in some locations' })
+  @Field(() => String, { nullable: true, description: oneOf(ACCEPTING_WORDS) })
   accepting: string | null;
   @Field(() => String, { nullable: true }) gender: string | null;
   @Field(() => [String]) languages: string[];

@@ -1,5 +1,5 @@
 import { parentPort, workerData } from 'node:worker_threads';
-import { ImportError } from './import-contract';
+import { ImportError } from '../import-contract';
 import { ProviderBatchRenderer, ProviderBatchSetup, ProviderBatchTask, transferablesOf } from './provider-batches';
 
 /** Worker thread entry (see ProviderWorkerPool): renders the provider batches it is sent, in order. */

@@ -1,8 +1,7 @@
+import { MAX_PLAN_YEAR, MIN_PLAN_YEAR } from '../../qhp/vocabulary';
 import { Rejection, Warning } from './reasons';
 import { FieldPath, IssueSink, RecordLocation } from './validation-report';
 
-export const MIN_PLAN_YEAR = 2014;
-export const MAX_PLAN_YEAR = 2100;
 /** numeric(12, 2) holds up to 9,999,999,999.99. */
 const MAX_AMOUNT = 9_999_999_999.99;
 

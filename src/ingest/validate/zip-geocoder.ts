@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
-import { localCachePath, writeFileAtomically } from '../common/local-cache';
-import { zipcodes } from '../common/zipcodes';
+import { localCachePath, writeFileAtomically } from '../../common/local-cache';
+import { zipcodes } from '../../common/zipcodes';
 
 export interface Coordinates {
   latitude: number;

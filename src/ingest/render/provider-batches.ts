@@ -1,11 +1,11 @@
-import { ValidationReport } from './import-contract';
-import { parseSplitBatchPieces, parseSplitElement, SplitBatch } from './json-array-reader';
+import { ValidationReport } from '../import-contract';
+import { parseSplitBatchPieces, parseSplitElement, SplitBatch } from '../read/json-array-reader';
 import { ByteRowSink, ProviderBytesRenderer } from './provider-bytes';
-import { CatalogPlanData, PlanCatalog } from './qhp-records';
-import { validateProvider } from './qhp-validator';
+import { CatalogPlanData, PlanCatalog } from '../validate/qhp-records';
+import { validateProvider } from '../validate/qhp-validator';
 import { RowRenderer, RowSink } from './table-rows';
-import { IssueSink, JsonRecordLocation, ReportCollector } from './validation-report';
-import { ZipGeocoder } from './zip-geocoder';
+import { IssueSink, JsonRecordLocation, ReportCollector } from '../validate/validation-report';
+import { ZipGeocoder } from '../validate/zip-geocoder';
 
 /** What a provider-batch renderer needs to know of its load (plain data, sent to worker threads). */
 export interface ProviderBatchSetup {

@@ -1,9 +1,6 @@
-import { pipeline, Readable } from 'node:stream';
-import { parser } from 'stream-json';
-import { streamArray } from 'stream-json/streamers/StreamArray';
-import { ImportError } from './import-contract';
-import { LoadFailure } from './reasons';
-import { RecordLocation } from './validation-report';
+import { ImportError } from '../import-contract';
+import { LoadFailure } from '../validate/reasons';
+import { RecordLocation } from '../validate/validation-report';
 
 /** Records of one file in file order; `firstIndex` is the array index of records[0]. */
 export interface RecordBatch {
@@ -13,12 +10,8 @@ export interface RecordBatch {
   locations?: RecordLocation[];
 }
 
-export type JsonEngine = 'fast' | 'stream-json';
-
 /** One record larger than this is refused, so a broken file (say an unclosed string) cannot fill memory. */
 export const MAX_RECORD_BYTES = 64 * 1024 * 1024;
-/** stream-json yields records one by one; they are handed on in batches of this many. */
-const STREAM_JSON_BATCH = 512;
 
 const SPACE = 0x20, TAB = 0x09, LF = 0x0a, CR = 0x0d;
 const QUOTE = 0x22, BACKSLASH = 0x5c, COMMA = 0x2c;
@@ -377,7 +370,12 @@ function locateMalformed(bytes: Buffer, { bounds, firstIndex }: SplitBatch, file
   return invalidJson(fileName, `records ${firstIndex} to ${firstIndex + count - 1} (from byte ${batchStart}) are malformed`);
 }
 
-async function* fastBatches(chunks: AsyncIterable<Buffer>, fileName: string): AsyncGenerator<RecordBatch> {
+/**
+ * The elements of a file holding one top-level JSON array, in batches (split, then JSON.parse'd).
+ * Whole-file problems (not JSON, not an array, truncated, malformed) end the iteration with an
+ * ImportError naming the file and byte.
+ */
+export async function* readJsonArray(chunks: AsyncIterable<Buffer>, fileName: string): AsyncGenerator<RecordBatch> {
   const splitter = new JsonArraySplitter(fileName);
   for await (const chunk of chunks) {
     const firstIndex = splitter.index;
@@ -385,67 +383,4 @@ async function* fastBatches(chunks: AsyncIterable<Buffer>, fileName: string): As
     if (records.length) yield { records, firstIndex };
   }
   splitter.end();
-}
-
-/** Checks the first significant byte (stream-json's own messages do not say where or what). */
-async function* leadingArrayCheck(chunks: AsyncIterable<Buffer>, fileName: string): AsyncGenerator<Buffer> {
-  let checked = false;
-  let offset = 0;
-  for await (const chunk of chunks) {
-    if (!checked) {
-      for (let i = 0; i < chunk.length && !checked; i++) {
-        const byte = chunk[i];
-        if (isSpace(byte) || (offset + i < 3 && byte === UTF8_BOM[offset + i])) continue;
-        if (byte === OPEN_BRACE) throw notAnArray(fileName, "an object ('{')", offset + i);
-        if (byte !== OPEN_BRACKET) throw notJson(fileName, `unexpected ${showByte(byte)} at byte ${offset + i} (expected '[')`);
-        checked = true;
-      }
-      offset += chunk.length;
-    }
-    yield chunk;
-  }
-  if (!checked) throw notJson(fileName, offset === 0 ? 'the file is empty' : 'the file holds only white space');
-}
-
-function streamJsonError(error: Error, fileName: string, bytesRead: number, records: number): Error {
-  if (error instanceof ImportError || error.name === 'AbortError') return error;
-  if (/^Parser has expected/.test(error.message)) {
-    return new ImportError(LoadFailure.TRUNCATED_JSON, `${fileName} is truncated: it ends at byte ${bytesRead} after ${records} complete records (${error.message})`, fileName);
-  }
-  return new ImportError(LoadFailure.INVALID_JSON, `${fileName} is not valid JSON: ${error.message} in record ${records}, at or before byte ${bytesRead}`, fileName);
-}
-
-/** The stream-json engine: its tokenizer and StreamArray assemble one record at a time. */
-async function* streamJsonBatches(chunks: AsyncIterable<Buffer>, fileName: string, bytesRead: () => number): AsyncGenerator<RecordBatch> {
-  const records = pipeline(
-    Readable.from(leadingArrayCheck(chunks, fileName)),
-    parser({ packValues: true, streamValues: false }),
-    streamArray(),
-    () => undefined, // errors surface through the iteration below
-  );
-  let batch: unknown[] = [];
-  let firstIndex = 0;
-  try {
-    for await (const { key, value } of records as AsyncIterable<{ key: number; value: unknown }>) {
-      if (!batch.length) firstIndex = key;
-      batch.push(value);
-      if (batch.length === STREAM_JSON_BATCH) {
-        yield { records: batch, firstIndex };
-        batch = [];
-      }
-    }
-  } catch (error) {
-    throw streamJsonError(error as Error, fileName, bytesRead(), firstIndex + batch.length);
-  } finally {
-    records.destroy();
-  }
-  if (batch.length) yield { records: batch, firstIndex };
-}
-
-/**
- * The elements of a file holding one top-level JSON array, in batches. Whole-file problems (not JSON,
- * not an array, truncated, malformed) end the iteration with an ImportError naming the file and byte.
- */
-export function readJsonArray(chunks: AsyncIterable<Buffer>, fileName: string, engine: JsonEngine, bytesRead: () => number): AsyncGenerator<RecordBatch> {
-  return engine === 'stream-json' ? streamJsonBatches(chunks, fileName, bytesRead) : fastBatches(chunks, fileName);
 }

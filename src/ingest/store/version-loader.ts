@@ -1,23 +1,24 @@
 import { createHash } from 'node:crypto';
 import type { Pool } from 'pg';
-import { CopyTarget, CopyWriterGroup } from './copy-writer';
-import { readDrugCsv, readProviderCsv } from './csv-layout';
-import { ImportError, ImportProgress, ImportRequest } from './import-contract';
-import { isDrugKind, isProviderKind, SourceFile } from './input-resolver';
-import { JsonArraySplitter, JsonEngine, readJsonArray, RecordBatch } from './json-array-reader';
-import { FileMeter, meteredChunks } from './metered-file';
-import { ProviderBatchRenderer, ProviderBatchSetup, RenderedProviderBatch } from './provider-batches';
-import { defaultParseWorkers, ProviderWorkerPool, WORKER_MIN_FILE_BYTES } from './provider-worker-pool';
-import { PlanCatalog, PlanRecord } from './qhp-records';
-import { DrugRegistry, foreignIssuersOnly, validateDrug, validatePlan, validateProvider } from './qhp-validator';
-import { LoadFailure } from './reasons';
-import { COPY_PLAN, CopyPlan, RowRenderer } from './table-rows';
-import { IssueSink, JsonRecordLocation, RecordLocation, ReportCollector } from './validation-report';
+import { DRUG_PARTITIONED_TABLES, PARTITIONED_TABLES, PROVIDER_PARTITIONED_TABLES } from '../../qhp/version-tables';
+import { COPY_PLAN, CopyPlan, CopyTarget, CopyWriterGroup } from './copy-writer';
+import { readDrugCsv, readProviderCsv } from '../read/csv-layout';
+import { ImportError, ImportProgress, ImportRequest } from '../import-contract';
+import { isDrugKind, isProviderKind, SourceFile } from '../read/input-resolver';
+import { JsonArraySplitter, readJsonArray, RecordBatch } from '../read/json-array-reader';
+import { FileMeter, meteredChunks } from '../read/metered-file';
+import { ProviderBatchRenderer, ProviderBatchSetup, RenderedProviderBatch } from '../render/provider-batches';
+import { defaultParseWorkers, ProviderWorkerPool, WORKER_MIN_FILE_BYTES } from '../render/provider-worker-pool';
+import { PlanCatalog, PlanRecord } from '../validate/qhp-records';
+import { DrugRegistry, foreignIssuersOnly, validateDrug, validatePlan, validateProvider } from '../validate/qhp-validator';
+import { LoadFailure } from '../validate/reasons';
+import { RowRenderer } from '../render/table-rows';
+import { IssueSink, JsonRecordLocation, RecordLocation, ReportCollector } from '../validate/validation-report';
 import {
-  attachVersionTables, createVersionTables, DRUG_PARTITIONED_TABLES, indexVersionTables, PARTITIONED_TABLES, PROVIDER_PARTITIONED_TABLES, versionTableName,
+  attachVersionTables, createVersionTables, indexVersionTables, versionTableName,
 } from './version-partitions';
 import { LoadOutcome, SourceFileDigest } from './version-publisher';
-import { sharedZipCentroids, ZipGeocoder } from './zip-geocoder';
+import { sharedZipCentroids, ZipGeocoder } from '../validate/zip-geocoder';
 
 /** One hash over the kinds and contents of the data files, in load order: equal hashes mean identical loads. */
 export function contentHashOf(files: ReadonlyArray<Pick<SourceFileDigest, 'kind' | 'sha256'>>): string {
@@ -33,9 +34,12 @@ const WORKER_BATCH_BYTES = 256 * 1024;
 /** Batches queued or being rendered per worker thread: keeps them busy, memory flat. */
 const BATCHES_IN_FLIGHT_PER_WORKER = 3;
 
-/** The worker threads of a load, and the renderer this thread uses while they start. */
+/**
+ * Who renders a load's providers.json batches: this thread's renderer, and the worker threads when the
+ * file is large enough for them (this thread renders while they start).
+ */
 interface ProviderThreads {
-  pool: ProviderWorkerPool;
+  pool: ProviderWorkerPool | null;
   inThread: ProviderBatchRenderer;
 }
 
@@ -65,10 +69,9 @@ export class VersionLoader {
   ) {
     this.renderer = new RowRenderer(versionId);
     // The partitioned tables' rows go to the version's own standalone tables (attached once indexed).
-    const partitioned = new Set<string>(PARTITIONED_TABLES);
     // Created empty by run() and written by its COPY alone, a version table is loaded fresh (no WAL, frozen).
     const toVersionTable = (target: CopyTarget): CopyTarget =>
-      partitioned.has(target.layout.table)
+      PARTITIONED_TABLES.includes(target.layout.table)
         ? { layout: { ...target.layout, table: versionTableName(target.layout.table, versionId) }, freshTable: true }
         : target;
     this.copies = { plans: COPY_PLAN.plans.map(toVersionTable), providers: COPY_PLAN.providers.map(toVersionTable), drugs: COPY_PLAN.drugs.map(toVersionTable) };
@@ -133,22 +136,22 @@ export class VersionLoader {
 
   /**
    * A provider's record_no is its file's base plus its index in the file (unique in the version,
-   * whichever thread renders it); the next file's base follows the last index.
+   * whichever thread renders it); the next file's base follows the last index. providers.json files go
+   * through one reader, the splitter and the provider-batch renderer (byte renderer, else the general
+   * path), in worker threads or in this one; CSV files through the CSV reader and the general path.
    */
   private async loadProviders(files: SourceFile[]): Promise<void> {
-    let workerThreads: ProviderThreads | null = null;
+    const setup = this.workerSetup();
+    const threads: ProviderThreads = { pool: null, inThread: new ProviderBatchRenderer(setup) };
     try {
       await this.copy(this.copies.providers, async (group) => {
         const [providers, addresses, networks] = group.writers;
         for (const file of files) {
           const base = this.nextRecordNo;
-          const workers = this.parseWorkersFor(file);
-          if (workers > 0) {
-            if (!workerThreads) {
-              const setup = this.workerSetup();
-              workerThreads = { pool: new ProviderWorkerPool(workers, setup), inThread: new ProviderBatchRenderer(setup) };
-            }
-            this.nextRecordNo = base + (await this.streamProvidersThroughWorkers(file, workerThreads, workers, base, group));
+          if (file.kind === 'providers') {
+            const workers = this.parseWorkersFor(file);
+            if (workers > 0 && !threads.pool) threads.pool = new ProviderWorkerPool(workers, setup);
+            this.nextRecordNo = base + (await this.streamProvidersJson(file, threads, workers, base, group));
             continue;
           }
           const ctx = { issues: new IssueSink(file.name, this.report), issuerId: this.request.issuerId, catalog: this.catalog, geocoder: this.geocoder };
@@ -161,8 +164,7 @@ export class VersionLoader {
         }
       });
     } finally {
-      // (Assigned in the callback above: TypeScript cannot see that, hence the cast.)
-      await (workerThreads as ProviderThreads | null)?.pool.close();
+      await threads.pool?.close();
     }
   }
 
@@ -170,19 +172,19 @@ export class VersionLoader {
     return { issuerId: this.request.issuerId, versionId: this.versionId, plans: this.catalog.toData(), zipCentroids: sharedZipCentroids() };
   }
 
-  /** Worker threads for this file: JSON read by the fast engine, large enough to pay for starting them. */
+  /** Worker threads for this providers.json file: 0 (this thread renders it) unless it is large enough to pay for starting them. */
   private parseWorkersFor(file: SourceFile): number {
-    if (file.kind !== 'providers' || (this.request.jsonParser ?? 'fast') !== 'fast') return 0;
     if (this.request.parseWorkers !== undefined) return this.request.parseWorkers;
     return file.bytes >= WORKER_MIN_FILE_BYTES ? defaultParseWorkers() : 0;
   }
 
   /**
-   * This thread reads, hashes and splits the file; the workers parse, validate and render the
-   * batches; their rows and reports are taken in file order (same report, same rows as in-thread).
-   * At most a few batches per worker are in flight, so memory stays flat. Returns the records read.
+   * This thread reads, hashes and splits the file; the batches are parsed, validated and rendered by
+   * the worker threads (`workers` > 0) or by this thread; their rows and reports are taken in file order
+   * (same report, same rows either way). At most a few batches per worker are in flight, so memory
+   * stays flat. Returns the records read.
    */
-  private async streamProvidersThroughWorkers(
+  private async streamProvidersJson(
     file: SourceFile,
     { pool, inThread }: ProviderThreads,
     workers: number,
@@ -190,7 +192,8 @@ export class VersionLoader {
     group: CopyWriterGroup,
   ): Promise<number> {
     const [providers, addresses, networks] = group.writers;
-    const { meter, chunks } = this.openFile(file, WORKER_BATCH_BYTES);
+    const { meter, chunks } = this.openFile(file, workers > 0 ? WORKER_BATCH_BYTES : undefined);
+    const maxInFlight = workers > 0 ? workers * BATCHES_IN_FLIGHT_PER_WORKER : 1;
     const splitter = new JsonArraySplitter(file.name);
     const inFlight: Array<Promise<RenderedProviderBatch>> = [];
     const takeOldest = async (): Promise<void> => {
@@ -209,11 +212,11 @@ export class VersionLoader {
         if (batch) {
           const task = { fileName: file.name, batch, recordNoBase: base };
           // While the workers start, this thread renders the batches itself (same renderer, same rows).
-          const rendered = pool.started ? pool.run(task) : Promise.resolve().then(() => inThread.render(task));
+          const rendered = workers > 0 && pool?.started ? pool.run(task) : Promise.resolve().then(() => inThread.render(task));
           rendered.catch(() => undefined); // rejections surface when the batch's turn comes (takeOldest)
           inFlight.push(rendered);
         }
-        while (inFlight.length >= workers * BATCHES_IN_FLIGHT_PER_WORKER) await takeOldest();
+        while (inFlight.length >= maxInFlight) await takeOldest();
         this.request.signal?.throwIfAborted();
       }
       splitter.end();
@@ -297,17 +300,16 @@ export class VersionLoader {
     this.current = null;
   }
 
-  private batchesOf(file: SourceFile, chunks: AsyncGenerator<Buffer>, meter: FileMeter): AsyncGenerator<RecordBatch> {
+  private batchesOf(file: SourceFile, chunks: AsyncGenerator<Buffer>): AsyncGenerator<RecordBatch> {
     if (file.kind === 'providers-csv') return readProviderCsv(chunks, file.name, new IssueSink(file.name, this.report));
     if (file.kind === 'drugs-csv') return readDrugCsv(chunks, file.name, new IssueSink(file.name, this.report));
-    const engine: JsonEngine = this.request.jsonParser ?? 'fast';
-    return readJsonArray(chunks, file.name, engine, () => meter.bytesRead);
+    return readJsonArray(chunks, file.name);
   }
 
   /** Feeds every record of the file to `handle`, waiting on `drained` (COPY backpressure) between batches. */
   private async streamFile(file: SourceFile, handle: RecordHandler, drained?: () => Promise<void>): Promise<void> {
     const { meter, chunks } = this.openFile(file);
-    for await (const batch of this.batchesOf(file, chunks, meter)) {
+    for await (const batch of this.batchesOf(file, chunks)) {
       const { records, firstIndex, locations } = batch;
       for (let i = 0; i < records.length; i++) handle(records[i], locations?.[i] ?? new JsonRecordLocation(firstIndex + i));
       this.recordsRead += records.length;

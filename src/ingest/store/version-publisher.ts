@@ -1,7 +1,7 @@
 import { DataSource } from 'typeorm';
-import { ImportError, ImportRequest, ValidationReport } from './import-contract';
-import { LoadFailure } from './reasons';
-import { PLAN_TABLES } from './table-rows';
+import { ImportError, ImportRequest, ValidationReport } from '../import-contract';
+import { LoadFailure } from '../validate/reasons';
+import { PLAN_TABLES } from '../../qhp/version-tables';
 import { dropVersionTables, findVersionTables } from './version-partitions';
 
 /** A load proves it is alive this often; cleanUpAbandonedLoads treats a much older heartbeat as a dead process. */

@@ -1,9 +1,9 @@
 import { readFile, stat } from 'node:fs/promises';
 import { basename, dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { ImportError, ImportRequest, QhpFileKind } from './import-contract';
+import { ImportError, ImportRequest, QhpFileKind } from '../import-contract';
 import { tooLargeError } from './metered-file';
-import { LoadFailure } from './reasons';
+import { LoadFailure } from '../validate/reasons';
 
 export type DataFileKind = Exclude<QhpFileKind, 'index'>;
 

@@ -1,9 +1,9 @@
-import { npiCheckDigit } from '../common/identifiers';
+import { npiCheckDigit } from '../../common/identifiers';
+import { ACCEPTING_WORDS, GENDERS, MAX_PLAN_YEAR, MIN_PLAN_YEAR, PROVIDER_TYPES, ProviderType } from '../../qhp/vocabulary';
 import { copyText } from './copy-text';
-import { MAX_PLAN_YEAR, MIN_PLAN_YEAR } from './field-rules';
-import { CatalogPlan, PlanCatalog } from './qhp-records';
-import { IssueSink } from './validation-report';
-import { ZipGeocoder } from './zip-geocoder';
+import { CatalogPlan, PlanCatalog } from '../validate/qhp-records';
+import { IssueSink } from '../validate/validation-report';
+import { ZipGeocoder } from '../validate/zip-geocoder';
 
 /**
  * Provider records rendered as COPY rows straight from their JSON bytes, without JSON.parse and the
@@ -13,8 +13,9 @@ import { ZipGeocoder } from './zip-geocoder';
  * Only records in the shape carriers nearly always publish are taken: every string plain ASCII without
  * escapes or padding, every value already canonical (exact enumeration spellings, 5-digit ZIPs, ISO
  * dates, increasing integer years), every plan entry valid, no key twice. Such a record has nothing
- * to report: its rows are what validateProvider + RowRenderer.writeProvider would write, byte for byte
- * (test/ingest/provider-bytes.e2e-spec.ts checks this against them). Any other record, including one
+ * to report: its rows, in the provider tables' column order (qhp/version-tables.ts), are what
+ * validateProvider + RowRenderer.writeProvider would write, byte for byte (test/ingest/provider-bytes.e2e-spec.ts
+ * and provider-bytes.spec.ts check this against them). Any other record, including one
  * that is not valid JSON, is declined (`render` returns false, nothing written) and takes the general
  * path, which parses, normalizes, reports and fails exactly as before.
  */
@@ -83,13 +84,10 @@ const enum PlanField { PlanId, NetworkTier, Years }
 const PLAN_KEYS = new Keys(['plan_id', 'network_tier', 'years']);
 const NO_KEYS = new Keys([]);
 
-const PROVIDER_TYPES = ['INDIVIDUAL', 'FACILITY', 'GROUP'] as const;
-const ACCEPTING = ['accepting', 'not accepting', 'accepting in some locations'];
-const GENDERS = ['Male', 'Female', 'Other'];
 const TYPE_CHOICES = new Keys(PROVIDER_TYPES);
-const ACCEPTING_CHOICES = new Keys(ACCEPTING);
+const ACCEPTING_CHOICES = new Keys(ACCEPTING_WORDS);
 const GENDER_CHOICES = new Keys(GENDERS);
-const INDIVIDUAL = 0;
+const INDIVIDUAL = PROVIDER_TYPES.indexOf(ProviderType.INDIVIDUAL);
 /** More addresses than this (the schema allows 32,767) go the general path, which bounds them. */
 const MAX_ADDRESSES = 1_000;
 const ADDRESS_NUMBERS = Array.from({ length: 64 }, (_, n) => `${n}\t`);
@@ -771,7 +769,7 @@ export class ProviderBytesRenderer {
     out.list(src, this.facilityTypes, false);
     out.byte(Byte.Tab);
     if (this.acceptingId < 0) out.null();
-    else out.text(ACCEPTING[this.acceptingId]);
+    else out.text(ACCEPTING_WORDS[this.acceptingId]);
     out.byte(Byte.Tab);
     if (this.genderId < 0) out.null();
     else out.text(GENDERS[this.genderId]);

@@ -1,4 +1,5 @@
 import { formatDollars, formatPercent } from '../common/money';
+import { RETAIL_30_DAY } from './vocabulary';
 
 export interface CostSharingRule {
   pharmacyType: string;
@@ -7,13 +8,6 @@ export interface CostSharingRule {
   coinsuranceRate: number | null;
   coinsuranceOpt: string | null;
 }
-
-export const PHARMACY_TYPES = [
-  '1-MONTH-IN-RETAIL', '1-MONTH-OUT-RETAIL', '1-MONTH-IN-MAIL', '1-MONTH-OUT-MAIL',
-  '3-MONTH-IN-RETAIL', '3-MONTH-OUT-RETAIL', '3-MONTH-IN-MAIL', '3-MONTH-OUT-MAIL',
-] as const;
-
-export const COST_SHARING_OPTS = ['AFTER-DEDUCTIBLE', 'BEFORE-DEDUCTIBLE', 'NO-CHARGE', 'NO-CHARGE-AFTER-DEDUCTIBLE'] as const;
 
 /** "30-day retail", "90-day mail order, out-of-network pharmacy". */
 export function describePharmacyType(pharmacyType: string): string {
@@ -52,4 +46,27 @@ export function describeCostSharing(rule: CostSharingRule): string {
   const parts = [...new Set([copayPart(rule), coinsurancePart(rule)].filter((p): p is string => p !== null))];
   const what = parts.length ? parts.join(' plus ') : 'no charge';
   return `${what[0].toUpperCase()}${what.slice(1)}, ${describePharmacyType(rule.pharmacyType)}`;
+}
+
+/** The cost-sharing line shoppers see first: 30-day in-network retail, else the first one stated. */
+export function summaryCostSharing<T extends { pharmacyType: string }>(costSharing: readonly T[]): T | undefined {
+  return costSharing.find((c) => c.pharmacyType === RETAIL_30_DAY) ?? costSharing[0];
+}
+
+/** A described cost-sharing line, as the answers carry it. */
+interface DescribedCostSharing {
+  pharmacyType: string;
+  description: string;
+}
+
+/**
+ * A tier's cost in words (drugCoverage's costSummary for a drug on that tier): the summary line of the
+ * tier's cost sharing, or null when the drug has no tier or the tier states no cost sharing.
+ */
+export function tierCostSummary(
+  tiers: readonly { drugTier: string; costSharing: readonly DescribedCostSharing[] }[] | undefined,
+  drugTier: string | null,
+): string | null {
+  if (!drugTier) return null;
+  return summaryCostSharing(tiers?.find((t) => t.drugTier === drugTier)?.costSharing ?? [])?.description ?? null;
 }

@@ -2,11 +2,10 @@ import { availableParallelism, totalmem } from 'node:os';
 import type { Pool, PoolClient } from 'pg';
 import { DataSource } from 'typeorm';
 
-/** The tables LIST-partitioned by version_id (migration 1700000000400); the plan tables are not. */
-export const PROVIDER_PARTITIONED_TABLES = ['provider', 'provider_address', 'network_membership'] as const;
-export const DRUG_PARTITIONED_TABLES = ['drug', 'formulary_entry'] as const;
-export const PARTITIONED_TABLES = [...PROVIDER_PARTITIONED_TABLES, ...DRUG_PARTITIONED_TABLES] as const;
-type PartitionedTable = (typeof PARTITIONED_TABLES)[number];
+import { PARTITIONED_TABLES } from '../../qhp/version-tables';
+
+/** A table LIST-partitioned by version_id (migration 1700000000400): one of PARTITIONED_TABLES. */
+type PartitionedTable = string;
 
 /**
  * A load's rows of the big tables (provider, provider_address, network_membership, drug,

@@ -1,23 +1,22 @@
-import { issuerIdOfPlan, isValidNpi, npiProblem, planIdProblem, rxcuiProblem, RXCUI_PATTERN, stateOfPlan } from '../common/identifiers';
-import { COST_SHARING_OPTS, PHARMACY_TYPES } from '../formulary/cost-sharing-text';
+import { issuerIdOfPlan, isValidNpi, npiProblem, planIdProblem, rxcuiProblem, RXCUI_PATTERN, stateOfPlan } from '../../common/identifiers';
+import { ACCEPTING_WORDS, COST_SHARING_OPTS, GENDERS, oneOf, PHARMACY_TYPES, PLAN_ID_TYPE, PROVIDER_TYPES, ProviderType } from '../../qhp/vocabulary';
 import { asList, choices, describeValue, FieldReader, isJsonObject, JsonObject } from './field-rules';
 import {
   AddressRecord, CatalogPlan, CostSharingRecord, DrugRecord, DrugTierRecord, FormularyEntryRecord, NetworkEntryRecord,
-  PlanCatalog, PlanRecord, ProviderRecord, ProviderType,
+  PlanCatalog, PlanRecord, ProviderRecord,
 } from './qhp-records';
 import { Rejection, Warning } from './reasons';
 import { FieldPath, IssueSink, RecordLocation } from './validation-report';
 import { ZipGeocoder } from './zip-geocoder';
 
-const PROVIDER_TYPES = choices(['INDIVIDUAL', 'FACILITY', 'GROUP']);
-const ACCEPTING = choices(['accepting', 'not accepting', 'accepting in some locations']);
-const GENDERS = choices(['Male', 'Female', 'Other']);
+const PROVIDER_TYPE_CHOICES = choices(PROVIDER_TYPES);
+const ACCEPTING_CHOICES = choices(ACCEPTING_WORDS);
+const GENDER_CHOICES = choices(GENDERS);
 const PHARMACY_TYPE_CHOICES = choices(PHARMACY_TYPES);
 const COST_SHARING_OPT_CHOICES = choices(COST_SHARING_OPTS);
 const METAL_LEVEL = /\b(bronze|silver|gold|platinum|catastrophic)\b/i;
 /** provider_address.address_no is a smallint. */
 const MAX_ADDRESSES = 32_767;
-const DEFAULT_PLAN_ID_TYPE = 'HIOS-PLAN-ID';
 
 /** What validating records of one file needs: where to report, and the plans of the load. */
 export interface ValidationContext {
@@ -162,7 +161,7 @@ export function validatePlan(raw: unknown, at: RecordLocation, ctx: ValidationCo
     planId,
     issuerId: ctx.issuerId,
     state: stateOfPlan(planId),
-    planIdType: reader.text(raw.plan_id_type, ['plan_id_type']) ?? DEFAULT_PLAN_ID_TYPE,
+    planIdType: reader.text(raw.plan_id_type, ['plan_id_type']) ?? PLAN_ID_TYPE,
     marketingName,
     metalLevel: metalLevelOf(marketingName),
     summaryUrl: reader.text(raw.summary_url, ['summary_url']),
@@ -295,7 +294,7 @@ function readAddresses(reader: FieldReader, raw: unknown[], geocoder: ZipGeocode
 type ProviderNames = Pick<ProviderRecord, 'prefix' | 'firstName' | 'middleName' | 'lastName' | 'suffix' | 'facilityName' | 'displayName'>;
 
 function readNames(reader: FieldReader, raw: JsonObject, type: ProviderType): ProviderNames | undefined {
-  if (type === 'INDIVIDUAL') {
+  if (type === ProviderType.INDIVIDUAL) {
     const name = isJsonObject(raw.name) ? raw.name : {};
     const firstName = reader.requiredText(name.first, ['name', 'first'], 'name.first');
     const lastName = reader.requiredText(name.last, ['name', 'last'], 'name.last');
@@ -334,8 +333,8 @@ export function validateProvider(raw: unknown, at: RecordLocation, ctx: Provider
     ctx.issues.countRejected('providers');
     return null;
   }
-  const type = typeof raw.type === 'string' ? (PROVIDER_TYPES.get(raw.type.trim().toLowerCase()) as ProviderType | undefined) : undefined;
-  if (!type) return rejectRecord(reader, 'providers', ['type'], Rejection.INVALID_TYPE, `type ${describeValue(raw.type)} must be INDIVIDUAL, FACILITY or GROUP`);
+  const type = typeof raw.type === 'string' ? (PROVIDER_TYPE_CHOICES.get(raw.type.trim().toLowerCase()) as ProviderType | undefined) : undefined;
+  if (!type) return rejectRecord(reader, 'providers', ['type'], Rejection.INVALID_TYPE, `type ${describeValue(raw.type)} must be ${oneOf(PROVIDER_TYPES)}`);
   const names = readNames(reader, raw, type);
   if (!names) {
     ctx.issues.countRejected('providers');
@@ -365,8 +364,8 @@ export function validateProvider(raw: unknown, at: RecordLocation, ctx: Provider
     // The schema spells it `speciality`; the official example data uses `specialty`.
     specialties: reader.textList(raw.speciality ?? raw.specialty, [raw.speciality != null ? 'speciality' : 'specialty']),
     facilityTypes: reader.textList(raw.facility_type, ['facility_type']),
-    accepting: reader.choice(raw.accepting, ACCEPTING, ['accepting'], 'warn') ?? null,
-    gender: reader.choice(raw.gender, GENDERS, ['gender'], 'warn') ?? null,
+    accepting: reader.choice(raw.accepting, ACCEPTING_CHOICES, ['accepting'], 'warn') ?? null,
+    gender: reader.choice(raw.gender, GENDER_CHOICES, ['gender'], 'warn') ?? null,
     languages: reader.textList(raw.languages, ['languages']),
     lastUpdatedOn: reader.date(raw.last_updated_on, ['last_updated_on']),
     addresses,

@@ -1,4 +1,4 @@
-import { RejectionSample, ValidationReport } from './import-contract';
+import { RejectionSample, ValidationReport } from '../import-contract';
 
 /** Samples kept per reason: enough to fix a file, bounded for files with millions of bad records. */
 export const SAMPLES_PER_REASON = 20;

@@ -1,3 +1,5 @@
+import { ProviderType } from '../../qhp/vocabulary';
+
 /** Records as validated and normalized from the QHP files, ready to be written as table rows. */
 
 export interface CostSharingRecord {
@@ -51,8 +53,6 @@ export interface NetworkEntryRecord {
   networkTier: string;
   years: number[];
 }
-
-export type ProviderType = 'INDIVIDUAL' | 'FACILITY' | 'GROUP';
 
 export interface ProviderRecord {
   npi: string | null;

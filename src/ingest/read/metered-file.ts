@@ -1,7 +1,7 @@
 import { createHash, Hash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-import { ImportError } from './import-contract';
-import { LoadFailure } from './reasons';
+import { ImportError } from '../import-contract';
+import { LoadFailure } from '../validate/reasons';
 
 /**
  * Each read becomes one batch of records. 64 KB batches (~100 providers) are parsed, validated and

@@ -1,65 +1,5 @@
 import { copyBoolean, copyIntArray, copyNumber, copyText, copyTextArray, ListLiterals, NumberTexts, YearListLiterals } from './copy-text';
-import { CopyTarget, TableLayout } from './copy-writer';
-import { DrugRecord, PlanRecord, ProviderRecord } from './qhp-records';
-
-/** The carrier-data tables, every one keyed by version_id first. */
-export const PLAN_TABLE: TableLayout = {
-  table: 'plan',
-  columns: [
-    'version_id', 'plan_id', 'issuer_id', 'state', 'plan_id_type', 'marketing_name', 'metal_level', 'summary_url',
-    'marketing_url', 'formulary_url', 'plan_contact', 'years', 'network_tiers', 'benefits', 'last_updated_on',
-    'source_file', 'record_index',
-  ],
-};
-export const PLAN_DRUG_TIER_TABLE: TableLayout = { table: 'plan_drug_tier', columns: ['version_id', 'plan_id', 'drug_tier', 'mail_order'] };
-export const TIER_COST_SHARING_TABLE: TableLayout = {
-  table: 'tier_cost_sharing',
-  columns: ['version_id', 'plan_id', 'drug_tier', 'pharmacy_type', 'copay_amount', 'copay_opt', 'coinsurance_rate', 'coinsurance_opt'],
-};
-export const PROVIDER_TABLE: TableLayout = {
-  table: 'provider',
-  columns: [
-    'version_id', 'record_no', 'npi', 'type', 'prefix', 'first_name', 'middle_name', 'last_name', 'suffix',
-    'facility_name', 'display_name', 'specialties', 'facility_types', 'accepting', 'gender', 'languages',
-    'last_updated_on', 'source_file', 'specialty_keys',
-  ],
-};
-export const PROVIDER_ADDRESS_TABLE: TableLayout = {
-  table: 'provider_address',
-  columns: ['version_id', 'record_no', 'address_no', 'address', 'address_2', 'city', 'state', 'zip', 'phone', 'latitude', 'longitude'],
-};
-export const NETWORK_MEMBERSHIP_TABLE: TableLayout = {
-  table: 'network_membership',
-  columns: ['version_id', 'record_no', 'plan_id', 'network_tier', 'npi', 'years'],
-};
-export const DRUG_TABLE: TableLayout = { table: 'drug', columns: ['version_id', 'rxnorm_id', 'drug_name', 'source_file', 'record_index'] };
-export const FORMULARY_ENTRY_TABLE: TableLayout = {
-  table: 'formulary_entry',
-  columns: ['version_id', 'plan_id', 'rxnorm_id', 'drug_tier', 'prior_authorization', 'step_therapy', 'quantity_limit', 'years'],
-};
-
-export const PLAN_TABLES = [PLAN_TABLE, PLAN_DRUG_TIER_TABLE, TIER_COST_SHARING_TABLE] as const;
-export const PROVIDER_TABLES = [PROVIDER_TABLE, PROVIDER_ADDRESS_TABLE, NETWORK_MEMBERSHIP_TABLE] as const;
-export const DRUG_TABLES = [DRUG_TABLE, FORMULARY_ENTRY_TABLE] as const;
-/** Every table holding rows of a version (deleted when a load fails or a version is pruned). */
-export const VERSIONED_TABLES = [...PLAN_TABLES, ...PROVIDER_TABLES, ...DRUG_TABLES].map((t) => t.table);
-
-export interface CopyPlan {
-  plans: CopyTarget[];
-  providers: CopyTarget[];
-  drugs: CopyTarget[];
-}
-
-/**
- * The COPY statements of each load phase, one per table. (provider_address once had a second COPY
- * sharing its rows, from when its GiST index was maintained during COPY; with indexes built after it,
- * one or two measured alike, and a table loaded by one COPY can be loaded fresh: copy-writer.ts.)
- */
-export const COPY_PLAN: CopyPlan = {
-  plans: PLAN_TABLES.map((layout) => ({ layout })),
-  providers: PROVIDER_TABLES.map((layout) => ({ layout })),
-  drugs: DRUG_TABLES.map((layout) => ({ layout })),
-};
+import { DrugRecord, PlanRecord, ProviderRecord } from '../validate/qhp-records';
 
 /** A sink for COPY text rows of one table. */
 export interface RowSink {
@@ -67,8 +7,9 @@ export interface RowSink {
 }
 
 /**
- * Renders records as COPY text rows. `versionId` and file names repeat on every row, so their
- * encoded forms are computed once.
+ * Renders records as COPY text rows, in the column order of the tables in qhp/version-tables.ts (the
+ * general path; provider-bytes.ts renders the same rows from a record's bytes). `versionId` and file
+ * names repeat on every row, so their encoded forms are computed once.
  */
 export class RowRenderer {
   private readonly version: string;

@@ -1,12 +1,9 @@
 import { once } from 'node:events';
 import type { Pool, PoolClient } from 'pg';
 import { from as copyFrom, CopyStreamQuery } from 'pg-copy-streams';
+import { DRUG_TABLES, PLAN_TABLES, PROVIDER_TABLES, TableLayout } from '../../qhp/version-tables';
 
-/** A table as the COPY statement names it. */
-export interface TableLayout {
-  table: string;
-  columns: readonly string[];
-}
+export type { TableLayout };
 
 /** A table to COPY into, through one COPY statement on a connection of its own. */
 export interface CopyTarget {
@@ -183,3 +180,20 @@ export class CopyWriterGroup {
     this.clients.length = 0;
   }
 }
+
+export interface CopyPlan {
+  plans: CopyTarget[];
+  providers: CopyTarget[];
+  drugs: CopyTarget[];
+}
+
+/**
+ * The COPY statements of each load phase, one per table. (provider_address once had a second COPY
+ * sharing its rows, from when its GiST index was maintained during COPY; with indexes built after it,
+ * one or two measured alike, and a table loaded by one COPY can be loaded fresh: see startCopy.)
+ */
+export const COPY_PLAN: CopyPlan = {
+  plans: PLAN_TABLES.map((layout) => ({ layout })),
+  providers: PROVIDER_TABLES.map((layout) => ({ layout })),
+  drugs: DRUG_TABLES.map((layout) => ({ layout })),
+};

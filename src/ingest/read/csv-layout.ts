@@ -1,9 +1,10 @@
 import { parse } from 'csv-parse';
 import { Readable } from 'node:stream';
-import { ImportError } from './import-contract';
+import { PLAN_ID_TYPE } from '../../qhp/vocabulary';
+import { ImportError } from '../import-contract';
 import { RecordBatch } from './json-array-reader';
-import { LoadFailure, Warning } from './reasons';
-import { FieldPath, IssueSink, RecordLocation } from './validation-report';
+import { LoadFailure, Warning } from '../validate/reasons';
+import { FieldPath, IssueSink, RecordLocation } from '../validate/validation-report';
 
 /**
  * CSV files for carriers without JSON (see docs/csv-layout.md). Rows are grouped back into QHP-shaped
@@ -106,7 +107,7 @@ const PROVIDERS: CsvKind = {
       }
     }
     if (row.plan_id !== undefined || row.network_tier !== undefined) {
-      group.plans.push({ plan_id_type: 'HIOS-PLAN-ID', plan_id: row.plan_id, network_tier: row.network_tier, years: list(row.years) });
+      group.plans.push({ plan_id_type: PLAN_ID_TYPE, plan_id: row.plan_id, network_tier: row.network_tier, years: list(row.years) });
       group.planRows.push(rowNumber);
     }
   },
@@ -119,7 +120,7 @@ const DRUGS: CsvKind = {
   startRecord: (row) => ({ rxnorm_id: row.rxnorm_id, drug_name: row.drug_name }),
   addRow(group, row, rowNumber) {
     group.plans.push({
-      plan_id_type: 'HIOS-PLAN-ID',
+      plan_id_type: PLAN_ID_TYPE,
       plan_id: row.plan_id,
       drug_tier: row.drug_tier,
       prior_authorization: row.prior_authorization,

@@ -3,8 +3,8 @@ import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { extname, join } from 'node:path';
 import { Worker } from 'node:worker_threads';
-import { localCachePath, writeFileAtomically } from '../common/local-cache';
-import { ImportError } from './import-contract';
+import { localCachePath, writeFileAtomically } from '../../common/local-cache';
+import { ImportError } from '../import-contract';
 import { ProviderBatchSetup, ProviderBatchTask, RenderedProviderBatch } from './provider-batches';
 
 /** Provider files smaller than this are parsed in the importing thread: starting workers would cost more. */

@@ -1,0 +1,106 @@
+import { withNpiCheckDigit } from '../../common/identifiers';
+import { NETWORK_MEMBERSHIP_TABLE, PROVIDER_ADDRESS_TABLE, PROVIDER_TABLE } from '../../qhp/version-tables';
+import { JsonArraySplitter } from '../read/json-array-reader';
+import { sharedZipCentroids } from '../validate/zip-geocoder';
+import { ProviderBatchRenderer, ProviderBatchSetup, RenderedProviderBatch } from './provider-batches';
+
+/**
+ * The byte renderer (provider-bytes.ts) against the general path (JSON.parse + validateProvider +
+ * RowRenderer) on a few records: the same rows and report, byte for byte. The full differential, with
+ * the records it declines and the load failures, is test/ingest/provider-bytes.e2e-spec.ts.
+ */
+const ISSUER = '70001';
+const GOLD = `${ISSUER}OH0000001`;
+const SILVER = `${ISSUER}OH0000002`;
+
+const setup = (): ProviderBatchSetup => ({
+  issuerId: ISSUER,
+  versionId: 7,
+  plans: [
+    { planId: GOLD, networkTiers: ['PREFERRED', 'NON-PREFERRED'], drugTiers: [] },
+    { planId: SILVER, networkTiers: ['PREFERRED'], drugTiers: [] },
+  ],
+  zipCentroids: sharedZipCentroids(),
+});
+
+const person = {
+  npi: withNpiCheckDigit(100_000_001),
+  type: 'INDIVIDUAL',
+  name: { prefix: 'Dr', first: 'Ann', middle: 'B', last: 'Lee', suffix: 'Jr.' },
+  addresses: [
+    { address: '1 Main St', address_2: 'Suite 2', city: 'Columbus', state: 'OH', zip: '43215', phone: '6145550000' },
+    { address: '9 Elm St', city: 'Akron', state: 'OH', zip: '44308', latitude: 41.08, longitude: -81.52 },
+  ],
+  plans: [
+    { plan_id_type: 'HIOS-PLAN-ID', plan_id: GOLD, network_tier: 'PREFERRED', years: [2025, 2026] },
+    { plan_id: SILVER, network_tier: 'PREFERRED' },
+  ],
+  specialty: ['Cardiology', 'cardiology'],
+  accepting: 'accepting in some locations',
+  gender: 'Female',
+  languages: ['English', 'Spanish'],
+  last_updated_on: '2025-01-01',
+};
+const facility = {
+  npi: withNpiCheckDigit(200_000_002),
+  type: 'FACILITY',
+  facility_name: 'General Hospital',
+  facility_type: ['Hospital'],
+  addresses: [{ address: '5 Hospital Way', city: 'New York', state: 'NY', zip: '10003' }],
+  plans: [{ plan_id: GOLD, network_tier: 'NON-PREFERRED', years: [2026] }],
+};
+/** Valid, but not in the byte renderer's shape (a non-ASCII name): declined, so the general path writes it. */
+const declined = { ...person, npi: withNpiCheckDigit(100_000_003), name: { first: 'Zoë', last: 'Ångström' } };
+/** Rejected (unknown plan) and warned (unknown gender): the report must match too. */
+const rejected = { ...person, npi: withNpiCheckDigit(100_000_004), plans: [{ plan_id: `${ISSUER}OH0000099`, network_tier: 'PREFERRED' }] };
+const warned = { ...person, npi: withNpiCheckDigit(100_000_005), gender: 'Unknown' };
+
+function render(renderer: ProviderBatchRenderer, records: object[]): RenderedProviderBatch {
+  const batch = new JsonArraySplitter('providers.json').split(Buffer.from(JSON.stringify(records)), true)!;
+  return renderer.render({ fileName: 'providers.json', batch, recordNoBase: 100 });
+}
+
+const text = (rows: { bytes: Uint8Array }): string => Buffer.from(rows.bytes).toString('utf8');
+
+function bothWays(records: object[]): { viaBytes: RenderedProviderBatch; viaParse: RenderedProviderBatch; fromBytes: number } {
+  const bytesRenderer = new ProviderBatchRenderer(setup());
+  const viaBytes = render(bytesRenderer, records);
+  const viaParse = render(new ProviderBatchRenderer(setup(), { fromBytes: false }), records);
+  return { viaBytes, viaParse, fromBytes: bytesRenderer.recordsFromBytes };
+}
+
+describe('byte renderer vs general path', () => {
+  it('renders canonical records from their bytes, as the general path does', () => {
+    const { viaBytes, viaParse, fromBytes } = bothWays([person, facility]);
+    expect(fromBytes).toBe(2);
+    for (const table of ['providers', 'addresses', 'networks'] as const) {
+      expect(text(viaBytes[table])).toBe(text(viaParse[table]));
+      expect(viaBytes[table].rows).toBe(viaParse[table].rows);
+    }
+    expect(viaBytes.report).toEqual(viaParse.report);
+    expect([viaBytes.providers.rows, viaBytes.addresses.rows, viaBytes.networks.rows]).toEqual([2, 3, 3]);
+  });
+
+  it('writes every column of the tables described in qhp/version-tables.ts, in order', () => {
+    const { viaBytes } = bothWays([person]);
+    const fields = (rows: { bytes: Uint8Array }) => text(rows).split('\n')[0].split('\t');
+    const provider = fields(viaBytes.providers);
+    expect(provider).toHaveLength(PROVIDER_TABLE.columns.length);
+    const column = (name: string) => provider[PROVIDER_TABLE.columns.indexOf(name)];
+    expect([column('version_id'), column('record_no'), column('npi'), column('type')]).toEqual(['7', '100', person.npi, 'INDIVIDUAL']);
+    expect([column('display_name'), column('accepting'), column('gender')]).toEqual(['Ann B Lee Jr.', 'accepting in some locations', 'Female']);
+    expect(fields(viaBytes.addresses)).toHaveLength(PROVIDER_ADDRESS_TABLE.columns.length);
+    expect(fields(viaBytes.networks)).toHaveLength(NETWORK_MEMBERSHIP_TABLE.columns.length);
+  });
+
+  it('leaves declined, rejected and warned records to the general path, with the same rows and report', () => {
+    const records = [person, declined, rejected, warned, facility];
+    const { viaBytes, viaParse, fromBytes } = bothWays(records);
+    expect(fromBytes).toBe(2);
+    for (const table of ['providers', 'addresses', 'networks'] as const) expect(text(viaBytes[table])).toBe(text(viaParse[table]));
+    expect(viaBytes.providers.rows).toBe(4);
+    expect(viaBytes.report).toEqual(viaParse.report);
+    expect(viaBytes.report.rejectedByReason).toEqual({ UNKNOWN_PLAN: 1, NO_VALID_PLAN_ENTRIES: 1 });
+    expect(viaBytes.report.warningsByReason).toEqual({ INVALID_ENUM: 1 });
+  });
+});
