@@ -184,10 +184,13 @@ export class ProviderPlanDto {
   @ApiProperty({ type: [Number], description: 'Plan years stated (empty: not stated)' }) years: number[];
 }
 
+export class ProviderDetailsDto {
+  @ApiProperty({ type: [ProviderPlanDto], description: 'The plans whose networks include the provider' }) plans: ProviderPlanDto[];
+}
+
 export class ProviderResponseDto {
   @ApiProperty({ type: ProviderDto }) provider: ProviderDto;
-  @ApiPropertyOptional({ description: 'Only with details=true: the plans whose networks include the provider', type: [ProviderPlanDto] })
-  details?: { plans: ProviderPlanDto[] };
+  @ApiPropertyOptional({ type: ProviderDetailsDto, description: 'Only with details=true' }) details?: ProviderDetailsDto;
 }
 
 export class CoverageStatsDto {
