@@ -6,6 +6,7 @@ import { AppModule } from './app.module';
 import { applyHttpSecurity } from './common/http-security';
 import { AppConfig, loadConfig } from './config/app-config';
 import { readBatchScope } from './database/read-query';
+import { setupMarketplaceDocs } from './marketplace/openapi';
 
 export interface CreateAppOptions {
   /** false: no log output at all (tests). */
@@ -41,5 +42,6 @@ export async function createApp(config: CreateAppConfig, databaseUrl: string, op
   // Lookups a request starts together share one database round trip (see readQuery).
   app.use((_req: unknown, _res: unknown, next: () => void) => readBatchScope(next));
   applyHttpSecurity(app, { corsOrigins: settings.corsOrigins, bodyLimitBytes: settings.bodyLimitBytes, trustProxy: settings.trustProxy });
+  setupMarketplaceDocs(app);
   return app;
 }

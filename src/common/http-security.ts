@@ -23,6 +23,12 @@ export function isExplorerPage(req: Request): boolean {
   return path === '/explorer' || path === '/graphql';
 }
 
+/** Swagger UI of the REST API (/api/v1/docs and its assets, served from node_modules/swagger-ui-dist). */
+export function isSwaggerUiPage(req: Request): boolean {
+  if (req.method !== 'GET' && req.method !== 'HEAD') return false;
+  return req.path === '/api/v1/docs' || req.path.startsWith('/api/v1/docs/');
+}
+
 const strictHeaders = helmet({
   // An API read by plan-shopping sites from other origins (CORS decides who may read with credentials-free fetch).
   crossOriginResourcePolicy: { policy: 'cross-origin' },
@@ -55,6 +61,28 @@ const explorerHeaders = helmet({
       frameAncestors: ["'none'"],
       baseUri: ["'self'"],
       // Would rewrite the explorer's /explorer/assets URLs to https:// on plain-HTTP deployments (localhost, internal).
+      upgradeInsecureRequests: null,
+    },
+  },
+});
+
+/**
+ * Same headers for Swagger UI: its scripts are files of this origin (no inline script), but it styles
+ * elements inline and draws icons from data: URIs.
+ */
+const swaggerUiHeaders = helmet({
+  crossOriginResourcePolicy: { policy: 'cross-origin' },
+  contentSecurityPolicy: {
+    directives: {
+      defaultSrc: ["'self'"],
+      scriptSrc: ["'self'"],
+      styleSrc: ["'self'", "'unsafe-inline'"],
+      imgSrc: ["'self'", 'data:'],
+      fontSrc: ["'self'", 'data:'],
+      connectSrc: ["'self'"],
+      objectSrc: ["'none'"],
+      frameAncestors: ["'none'"],
+      baseUri: ["'self'"],
       upgradeInsecureRequests: null,
     },
   },
@@ -111,7 +139,9 @@ export function applyHttpSecurity(app: INestApplication, settings: HttpSecurityS
   instance.set('etag', false);
   if (settings.trustProxy !== undefined && settings.trustProxy !== false) instance.set('trust proxy', settings.trustProxy);
 
-  app.use((req: Request, res: Response, next: NextFunction) => (isExplorerPage(req) ? explorerHeaders : strictHeaders)(req, res, next));
+  app.use((req: Request, res: Response, next: NextFunction) =>
+    (isExplorerPage(req) ? explorerHeaders : isSwaggerUiPage(req) ? swaggerUiHeaders : strictHeaders)(req, res, next),
+  );
   // CORS only concerns browsers, which always send Origin on the requests it governs; server-to-server
   // callers (most plan-shopping backends) skip the work.
   const cors = corsMiddleware(corsOptions(settings.corsOrigins));

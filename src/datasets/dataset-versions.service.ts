@@ -41,6 +41,15 @@ function toModel(row: DatasetVersionRow): DatasetVersionModel {
   };
 }
 
+export interface PublishedTotals {
+  issuers: number;
+  providers: number;
+  drugs: number;
+  networkMemberships: number;
+  formularyEntries: number;
+  lastPublishedAt: Date | null;
+}
+
 /** An issuer's load history, for carriers checking their uploads and shoppers checking freshness. */
 @Injectable()
 export class DatasetVersionsService {
@@ -61,6 +70,30 @@ export class DatasetVersionsService {
       this.db.query(`SELECT count(*)::int AS total FROM dataset_version WHERE issuer_id = $1`, [issuerId]),
     ]);
     return toConnection(rows.map(toModel), limit, (version) => version.id, total);
+  }
+
+  /**
+   * Totals over the published version of every issuer, from the counts each load recorded: issuers,
+   * provider and drug records, network memberships and formulary entries, and the latest publication.
+   */
+  async publishedTotals(): Promise<PublishedTotals> {
+    const [row] = await this.db.query(
+      `SELECT count(*)::int AS issuers,
+              COALESCE(sum((v.counts->>'providers')::bigint), 0)::bigint AS providers,
+              COALESCE(sum((v.counts->>'drugs')::bigint), 0)::bigint AS drugs,
+              COALESCE(sum((v.counts->>'networkMemberships')::bigint), 0)::bigint AS "networkMemberships",
+              COALESCE(sum((v.counts->>'formularyEntries')::bigint), 0)::bigint AS "formularyEntries",
+              max(v.published_at) AS "lastPublishedAt"
+         FROM issuer i JOIN dataset_version v ON v.id = i.current_version_id`,
+    );
+    return {
+      issuers: row.issuers,
+      providers: Number(row.providers),
+      drugs: Number(row.drugs),
+      networkMemberships: Number(row.networkMemberships),
+      formularyEntries: Number(row.formularyEntries),
+      lastPublishedAt: row.lastPublishedAt ?? null,
+    };
   }
 
   async findVersions(ids: readonly number[]): Promise<DatasetVersionModel[]> {

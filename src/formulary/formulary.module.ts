@@ -8,6 +8,6 @@ import { GenericEquivalentsService } from './generic-equivalents.service';
 @Module({
   imports: [PlansModule, PricingModule],
   providers: [DrugCoverageService, GenericEquivalentsService, FormularyResolver, DrugCoverageFieldsResolver],
-  exports: [DrugCoverageService],
+  exports: [DrugCoverageService, GenericEquivalentsService],
 })
 export class FormularyModule {}

@@ -22,6 +22,16 @@ export interface CoveredGenericRow {
   years: number[];
 }
 
+/** What the ingredient crosswalk says about one RXCUI. */
+export interface DrugIngredientRow {
+  rxnormId: string;
+  drugName: string;
+  ingredient: string;
+  strength: string;
+  doseForm: string;
+  isBrand: boolean;
+}
+
 /** Reads the crosswalk and price reference tables (loaded from CSV, not from carrier files). */
 @Injectable()
 export class DrugReferenceService {
@@ -38,6 +48,17 @@ export class DrugReferenceService {
     );
     const byId = new Map(rows.map((row) => [row.rxnormId, row]));
     return rxnormIds.map((id) => byId.get(id) ?? null);
+  }
+
+  /** Crosswalk rows of these RXCUIs (strength, dose form, brand or generic); RXCUIs it lacks are absent. */
+  async findIngredients(rxnormIds: readonly string[]): Promise<DrugIngredientRow[]> {
+    if (!rxnormIds.length) return [];
+    return readQuery(
+      this.db,
+      `SELECT rxnorm_id AS "rxnormId", drug_name AS "drugName", ingredient, strength, dose_form AS "doseForm", is_brand AS "isBrand"
+         FROM drug_ingredient WHERE rxnorm_id = ANY($1::text[])`,
+      [rxnormIds],
+    );
   }
 
   /**

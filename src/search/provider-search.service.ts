@@ -8,7 +8,7 @@ import { LISTING_COLUMNS, toListing } from '../providers/provider-listings.repos
 import { ACCEPTING, NOT_ACCEPTING } from '../qhp/vocabulary';
 import { decodeTaggedCursor } from './cursor-keys';
 import { ProviderSearchFilter } from './provider-search.args';
-import { ProviderSearchOrder, ProviderSearchResultModel } from './provider-search.model';
+import { ProviderKind, ProviderSearchOrder, ProviderSearchResultModel } from './provider-search.model';
 import { arrayHasValueSql, hasSpecialtySql, membershipCoversYearSql } from './sql-fragments';
 import { BuiltQuery, SqlParams } from './sql-params';
 import { userInputError } from './user-input-error';
@@ -30,6 +30,9 @@ export interface ProviderSearchQuery extends BuiltQuery {
   wordSimilarityThreshold: number | null;
 }
 
+/** The GraphQL filter, plus several provider types at once (the Marketplace REST API's comma-separated `type`). */
+export type ProviderSearchCriteria = ProviderSearchFilter & { types?: readonly ProviderKind[] | null };
+
 type SortKey = [key: number | string, versionId: number, recordNo: number];
 
 type ListingRow = Parameters<typeof toListing>[0];
@@ -47,7 +50,7 @@ export class ProviderSearchService {
   constructor(@InjectDataSource() private readonly db: DataSource) {}
 
   async search(
-    filter: ProviderSearchFilter,
+    filter: ProviderSearchCriteria,
     orderBy: ProviderSearchOrder | null | undefined,
     first: number | null | undefined,
     after: string | null | undefined,
@@ -133,7 +136,7 @@ export function latLonBox(latitude: number, longitude: number, meters: number): 
 }
 
 export function buildProviderSearchQuery(
-  filter: ProviderSearchFilter,
+  filter: ProviderSearchCriteria,
   requestedOrder: ProviderSearchOrder | null | undefined,
   limit: number,
   after: string | null | undefined,
@@ -181,6 +184,7 @@ export function buildProviderSearchQuery(
   if (filter.facilityType) conditions.push(arrayHasValueSql('p.facility_types', params.add(filter.facilityType.trim(), 'text')));
   if (filter.language) conditions.push(arrayHasValueSql('p.languages', params.add(filter.language.trim(), 'text')));
   if (filter.type) conditions.push(`p.type = ${params.add(filter.type, 'text')}`);
+  if (filter.types?.length) conditions.push(`p.type = ANY(${params.add(filter.types, 'text[]')})`);
   if (filter.gender) conditions.push(`lower(p.gender) = lower(${params.add(filter.gender.trim(), 'text')})`);
   if (filter.acceptingNewPatients != null) {
     conditions.push(`p.accepting = ${params.add(filter.acceptingNewPatients ? ACCEPTING : NOT_ACCEPTING, 'text')}`);
