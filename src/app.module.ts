@@ -6,6 +6,7 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { createValidationPipe } from './common/validation';
 import { DatasetsModule } from './datasets/datasets.module';
 import { buildDataSourceOptions, DatabaseSettings } from './database/data-source-options';
+import { DatabaseModule } from './database/database.module';
 import { ExplorerController } from './explorer/explorer';
 import { FormularyModule } from './formulary/formulary.module';
 import { graphqlOptions } from './graphql/graphql-options';
@@ -32,7 +33,8 @@ export class AppModule {
     return {
       module: AppModule,
       imports: [
-        TypeOrmModule.forRoot(buildDataSourceOptions(options.database)),
+        TypeOrmModule.forRoot({ ...buildDataSourceOptions(options.database), autoLoadEntities: true }),
+        DatabaseModule,
         GraphQLModule.forRoot<ApolloDriverConfig>({ driver: ApolloDriver, ...graphqlOptions(hardening.graphql) }),
         HardeningModule.forRoot(hardening),
         PlansModule,

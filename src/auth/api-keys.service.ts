@@ -1,7 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
+import { Database } from '../database/database';
 import { randomUUID } from 'node:crypto';
-import { DataSource } from 'typeorm';
 import { ISSUER_ID_PATTERN } from '../common/identifiers';
 import { ApiKeyPrincipal } from './api-key-principal';
 import { API_KEY_PREFIX, generateApiKey, hashApiKey } from './api-key-secret';
@@ -38,7 +37,7 @@ const SUMMARY_COLUMNS = `id, label, key_prefix AS "keyPrefix", issuer_ids AS "is
 
 @Injectable()
 export class ApiKeysService {
-  constructor(@InjectDataSource() private readonly db: DataSource) {}
+  constructor(private readonly db: Database) {}
 
   async create(input: CreateApiKeyInput): Promise<CreatedApiKey> {
     const label = input.label.trim();

@@ -3,6 +3,7 @@ import { resolve } from 'node:path';
 import { Client } from 'pg';
 import { DataSource } from 'typeorm';
 import { buildDataSourceOptions, runMigrations } from './data-source-options';
+import { Database } from './database';
 import { startEmbeddedPostgres } from './embedded-postgres';
 
 /** The database a command-line tool works on, and how to let go of it. */
@@ -11,6 +12,8 @@ export interface CliDatabase {
   /** How the database was found, for one log line: "DATABASE_URL", "running embedded server", ... */
   origin: string;
   dataSource: DataSource;
+  /** The handle over `dataSource` (see Database). */
+  database: Database;
   close(): Promise<void>;
 }
 
@@ -90,6 +93,7 @@ export async function openCliDatabase(options: CliDatabaseOptions = {}): Promise
       url,
       origin,
       dataSource,
+      database: new Database(dataSource),
       close: async () => {
         await dataSource.destroy().catch(() => undefined);
         await stopServer();

@@ -16,7 +16,7 @@ export interface DatabaseSettings {
   poolSize?: number;
   /**
    * Read replicas. With replicas, TypeORM keeps one pool per server: repository/query-builder reads and
-   * `readQuery()` go to a replica, writes, transactions, migrations and plain `DataSource.query()` to `url`.
+   * `Database.read()` go to a replica, writes, transactions, migrations and plain `DataSource.query()` to `url`.
    */
   replicaUrls?: string[];
 }

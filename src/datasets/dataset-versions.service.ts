@@ -1,6 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
+import { Database } from '../database/database';
 import type { ValidationReport } from '../ingest/import-contract';
 import { Connection, decodeCursor, pageSize, toConnection } from '../common/pagination';
 import { DatasetSourceFile } from './dataset-version.entity';
@@ -44,7 +43,7 @@ function toModel(row: DatasetVersionRow): DatasetVersionModel {
 /** An issuer's load history, for carriers checking their uploads and shoppers checking freshness. */
 @Injectable()
 export class DatasetVersionsService {
-  constructor(@InjectDataSource() private readonly db: DataSource) {}
+  constructor(private readonly db: Database) {}
 
   /** Versions of one issuer, newest first. */
   async listVersions(issuerId: string, first?: number | null, after?: string | null): Promise<Connection<DatasetVersionModel>> {

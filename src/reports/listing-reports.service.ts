@@ -1,8 +1,6 @@
 import { Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
 import { GraphQLError } from 'graphql';
-import { DataSource } from 'typeorm';
-import { readQuery } from '../database/read-query';
+import { Database } from '../database/database';
 import { ApiKeyPrincipal, mayLoadIssuer } from '../auth/api-key-principal';
 import { issuerIdOfPlan } from '../common/identifiers';
 import { Connection, decodeCursor, pageSize, toConnection } from '../common/pagination';
@@ -54,7 +52,7 @@ export class ListingReportsService implements OnApplicationBootstrap {
   private readonly logger = new Logger('ListingReports');
 
   constructor(
-    @InjectDataSource() private readonly db: DataSource,
+    private readonly db: Database,
     private readonly emails: ContactEmailCipher,
   ) {}
 
@@ -105,8 +103,7 @@ export class ListingReportsService implements OnApplicationBootstrap {
       if (issuerId && issuerId !== planIssuer) {
         throw badInput(`plan ${planId} belongs to issuer ${planIssuer}, not ${issuerId}`, 'issuerId');
       }
-      const [member]: ReportedListing[] = await readQuery(
-        this.db,
+      const [member]: ReportedListing[] = await this.db.read(
         `SELECT i.issuer_id AS "issuerId", m.version_id AS "versionId"
            FROM provider p
            JOIN issuer i ON i.current_version_id = p.version_id
@@ -118,8 +115,7 @@ export class ListingReportsService implements OnApplicationBootstrap {
       if (!member) throw badInput(`NPI ${npi} is not listed in the published directory of plan ${planId}: there is no listing to report`, 'npi');
       return member;
     }
-    const listers: ReportedListing[] = await readQuery(
-      this.db,
+    const listers: ReportedListing[] = await this.db.read(
       `SELECT DISTINCT i.issuer_id AS "issuerId", p.version_id AS "versionId"
          FROM provider p JOIN issuer i ON i.current_version_id = p.version_id
         WHERE p.npi = $1 AND ($2::char(5) IS NULL OR i.issuer_id = $2)
@@ -194,8 +190,7 @@ export class ListingReportsService implements OnApplicationBootstrap {
   counts(issuerId?: string | null, planId?: string | null): Promise<ListingReportCountModel[]> {
     // A plan id starts with its issuer id: filtering on both lets listing_report_counts_idx serve plan queries.
     const issuerFilter = issuerId ?? (planId ? issuerIdOfPlan(planId) : null);
-    return readQuery(
-      this.db,
+    return this.db.read(
       `SELECT r.issuer_id AS "issuerId", r.plan_id AS "planId", r.kind, r.status, count(*)::int AS count
          FROM listing_report r
         WHERE ($1::char(5) IS NULL OR r.issuer_id = $1) AND ($2::char(14) IS NULL OR r.plan_id = $2)

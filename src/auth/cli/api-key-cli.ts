@@ -79,7 +79,7 @@ async function main(): Promise<void> {
   }
   await withCliDatabase(async (db: CliDatabase) => {
     console.error(`using ${db.origin}`);
-    await runApiKeyCommand(command, new ApiKeysService(db.dataSource), (line) => console.log(line));
+    await runApiKeyCommand(command, new ApiKeysService(db.database), (line) => console.log(line));
   });
 }
 
