@@ -2,7 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { Client } from 'pg';
 import { DataSource } from 'typeorm';
-import { buildDataSourceOptions, runMigrations } from './data-source-options';
+import { buildDataSourceOptions, DatabaseSettings, runMigrations } from './data-source-options';
 import { Database } from './database';
 import { startEmbeddedPostgres } from './embedded-postgres';
 
@@ -25,6 +25,8 @@ export interface CliDatabaseOptions {
   /** Connections of the DataSource (default 4: queries; an import COPYs through more at once). */
   poolSize?: number;
   log?: (line: string) => void;
+  /** Entities the command's repositories use (the application registers its own per feature module). */
+  entities?: DatabaseSettings['entities'];
 }
 
 /**
@@ -87,7 +89,7 @@ export async function openCliDatabase(options: CliDatabaseOptions = {}): Promise
 
   try {
     if (options.migrate !== false) await runMigrations(url, log);
-    const dataSource = new DataSource(buildDataSourceOptions({ url, poolSize: options.poolSize ?? 4 }));
+    const dataSource = new DataSource(buildDataSourceOptions({ url, poolSize: options.poolSize ?? 4, entities: options.entities }));
     await dataSource.initialize();
     return {
       url,

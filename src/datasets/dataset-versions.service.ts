@@ -1,8 +1,9 @@
 import { Injectable } from '@nestjs/common';
-import { Database } from '../database/database';
+import { InjectRepository } from '@nestjs/typeorm';
+import { FindOptionsSelect, In, LessThan, Repository } from 'typeorm';
 import type { ValidationReport } from '../ingest/import-contract';
 import { Connection, decodeCursor, pageSize, toConnection } from '../common/pagination';
-import { DatasetSourceFile } from './dataset-version.entity';
+import { DatasetSourceFile, DatasetVersionEntity } from './dataset-version.entity';
 import { DatasetVersionModel, DatasetVersionStatus } from './models/dataset-version.model';
 import { rejectedCountOf, toImportReportModel, toNamedCounts } from './models/import-report.model';
 
@@ -21,11 +22,13 @@ interface DatasetVersionRow {
   error: string | null;
 }
 
-const VERSION_COLUMNS = `id, issuer_id AS "issuerId", status, source, loaded_by AS "loadedBy",
-  started_at AS "startedAt", published_at AS "publishedAt", finished_at AS "finishedAt",
-  counts, source_files AS "sourceFiles", report, error`;
+const VERSION_COLUMNS: FindOptionsSelect<DatasetVersionEntity> = {
+  id: true, issuerId: true, status: true, source: true, loadedBy: true, startedAt: true, publishedAt: true, finishedAt: true,
+  counts: true, sourceFiles: true, report: true, error: true,
+};
 
-function toModel(row: DatasetVersionRow): DatasetVersionModel {
+function toModel(version: DatasetVersionEntity): DatasetVersionModel {
+  const row = version as DatasetVersionRow;
   return {
     ...row,
     counts: toNamedCounts(row.counts),
@@ -43,28 +46,27 @@ function toModel(row: DatasetVersionRow): DatasetVersionModel {
 /** An issuer's load history, for carriers checking their uploads and shoppers checking freshness. */
 @Injectable()
 export class DatasetVersionsService {
-  constructor(private readonly db: Database) {}
+  constructor(@InjectRepository(DatasetVersionEntity) private readonly versions: Repository<DatasetVersionEntity>) {}
 
   /** Versions of one issuer, newest first. */
   async listVersions(issuerId: string, first?: number | null, after?: string | null): Promise<Connection<DatasetVersionModel>> {
     const limit = pageSize(first);
     const beforeId = decodeCursor<number>(after);
-    const [rows, [{ total }]]: [DatasetVersionRow[], Array<{ total: number }>] = await Promise.all([
-      this.db.query(
-        `SELECT ${VERSION_COLUMNS} FROM dataset_version
-          WHERE issuer_id = $1 AND ($2::bigint IS NULL OR id < $2)
-          ORDER BY id DESC
-          LIMIT $3`,
-        [issuerId, beforeId, limit + 1],
-      ),
-      this.db.query(`SELECT count(*)::int AS total FROM dataset_version WHERE issuer_id = $1`, [issuerId]),
+    const [rows, total] = await Promise.all([
+      this.versions.find({
+        select: VERSION_COLUMNS,
+        where: { issuerId, ...(beforeId != null ? { id: LessThan(beforeId) } : {}) },
+        order: { id: 'DESC' },
+        take: limit + 1,
+      }),
+      this.versions.countBy({ issuerId }),
     ]);
     return toConnection(rows.map(toModel), limit, (version) => version.id, total);
   }
 
   async findVersions(ids: readonly number[]): Promise<DatasetVersionModel[]> {
     if (!ids.length) return [];
-    const rows: DatasetVersionRow[] = await this.db.query(`SELECT ${VERSION_COLUMNS} FROM dataset_version WHERE id = ANY($1::bigint[])`, [ids]);
+    const rows = await this.versions.find({ select: VERSION_COLUMNS, where: { id: In([...ids]) } });
     return rows.map(toModel);
   }
 }

@@ -1,5 +1,7 @@
 import { Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
 import { GraphQLError } from 'graphql';
+import { Raw, Repository } from 'typeorm';
 import { Database } from '../database/database';
 import { ApiKeyPrincipal, mayLoadIssuer } from '../auth/api-key-principal';
 import { issuerIdOfPlan } from '../common/identifiers';
@@ -12,6 +14,7 @@ import {
   ListingReportStatus,
 } from './models/listing-report.model';
 import { ContactEmailCipher } from './contact-email-cipher';
+import { ListingReportEntity } from './listing-report.entity';
 import { ReportListingInput } from './reports.args';
 
 /** The published listing a report is about. */
@@ -53,18 +56,19 @@ export class ListingReportsService implements OnApplicationBootstrap {
 
   constructor(
     private readonly db: Database,
+    @InjectRepository(ListingReportEntity) private readonly reports: Repository<ListingReportEntity>,
     private readonly emails: ContactEmailCipher,
   ) {}
 
   /** Seals contact emails stored before they were sealed (in plain text by earlier versions). */
   async onApplicationBootstrap(): Promise<void> {
-    const plain: Array<{ id: string; email: string }> = await this.db.query(
-      `SELECT id, contact_email AS email FROM listing_report WHERE contact_email IS NOT NULL AND NOT starts_with(contact_email, $1)`,
-      [ContactEmailCipher.SEALED_PREFIX],
-    );
-    for (const { id, email } of plain) {
+    const plain = await this.reports.find({
+      select: { id: true, contactEmail: true },
+      where: { contactEmail: Raw((column) => `${column} IS NOT NULL AND NOT starts_with(${column}, :prefix)`, { prefix: ContactEmailCipher.SEALED_PREFIX }) },
+    });
+    for (const { id, contactEmail: email } of plain) {
       // Compare-and-set: a concurrent instance sealing the same row leaves it sealed once.
-      await this.db.query(`UPDATE listing_report SET contact_email = $2 WHERE id = $1 AND contact_email = $3`, [id, this.emails.seal(email), email]);
+      await this.reports.update({ id, contactEmail: email! }, { contactEmail: this.emails.seal(email!) });
     }
     if (plain.length) this.logger.log(`sealed ${plain.length} contact email(s) stored in plain text`);
   }
@@ -169,10 +173,7 @@ export class ListingReportsService implements OnApplicationBootstrap {
 
   /** Closes (or re-closes) a report of the key's issuer, recording which key did it. */
   async resolve(key: ApiKeyPrincipal, id: string, resolution: ListingReportResolution, note?: string | null): Promise<ListingReportModel> {
-    const [report]: Array<{ issuerId: string }> = await this.db.query(
-      `SELECT issuer_id AS "issuerId" FROM listing_report WHERE id = $1`,
-      [id],
-    );
+    const report = await this.reports.findOne({ select: { issuerId: true }, where: { id } });
     if (!report) throw new GraphQLError(`No listing report has the id ${id}`, { extensions: { code: 'NOT_FOUND' } });
     if (!mayLoadIssuer(key, report.issuerId)) throw forbidden(key, report.issuerId);
     // TypeORM returns [rows, affected count] for UPDATE ... RETURNING.
