@@ -4,7 +4,7 @@ import { rm } from 'node:fs/promises';
 import { isAbsolute, relative, resolve } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 import { InjectRepository } from '@nestjs/typeorm';
-import { Repository } from 'typeorm';
+import { In, Repository } from 'typeorm';
 import { ApiKeyPrincipal, mayLoadIssuer } from '../auth/api-key-principal';
 import { Database } from '../database/database';
 import { ImportError, ImportProgress, ImportResult } from '../ingest/import-contract';
@@ -18,6 +18,8 @@ export const INTERRUPTED_BY_SHUTDOWN = 'interrupted by shutdown';
 const ABANDONED_BY_DEAD_PROCESS = 'interrupted: the server running this job stopped before it finished; upload the files again';
 /** How long shutdown waits for aborted imports to roll back before marking them failed anyway. */
 const SHUTDOWN_GRACE_MS = 10_000;
+/** A job in one of these states is held by the process that queued it. */
+const UNFINISHED: ImportJobState[] = ['queued', 'running'];
 
 export interface NewImportJob {
   issuerId: string;
@@ -87,12 +89,8 @@ export class ImportJobsService implements OnApplicationBootstrap, OnApplicationS
 
     const unfinished = [...queued.map((job) => job.id), ...this.running.keys()];
     if (unfinished.length) {
-      await this.db
-        .query(
-          `UPDATE import_job SET status = 'failed', error = $2, finished_at = now()
-            WHERE id = ANY($1::uuid[]) AND status IN ('queued', 'running')`,
-          [unfinished, INTERRUPTED_BY_SHUTDOWN],
-        )
+      await this.jobs
+        .update({ id: In(unfinished), status: In(UNFINISHED) }, { status: 'failed', error: INTERRUPTED_BY_SHUTDOWN, finishedAt: () => 'now()' })
         .catch((error: Error) => this.logger.error(`could not mark interrupted import jobs failed: ${error.message}`));
     }
     await Promise.all(queued.map((job) => this.removeSpool(job.tempDir)));
@@ -142,7 +140,7 @@ export class ImportJobsService implements OnApplicationBootstrap, OnApplicationS
     const progress = new ProgressRecorder((report) => this.saveProgress(job.id, report));
     let outcome: Outcome;
     try {
-      await this.db.query(`UPDATE import_job SET status = 'running', started_at = now(), heartbeat_at = now() WHERE id = $1`, [job.id]);
+      await this.jobs.update(job.id, { status: 'running', startedAt: () => 'now()', heartbeatAt: () => 'now()' });
       const result = await this.importer.import({
         issuerId: job.issuerId,
         issuerName: job.issuerName,
@@ -168,10 +166,7 @@ export class ImportJobsService implements OnApplicationBootstrap, OnApplicationS
   }
 
   private async saveProgress(id: string, progress: ImportProgress): Promise<void> {
-    await this.db.query(
-      `UPDATE import_job SET progress = $2, heartbeat_at = now() WHERE id = $1 AND status = 'running'`,
-      [id, JSON.stringify(progress)],
-    );
+    await this.jobs.update({ id, status: 'running' }, { progress, heartbeatAt: () => 'now()' });
   }
 
   private async finish(id: string, outcome: Outcome): Promise<void> {
@@ -198,8 +193,8 @@ export class ImportJobsService implements OnApplicationBootstrap, OnApplicationS
   private async beat(): Promise<void> {
     const ids = [...this.queue.map((job) => job.id), ...this.running.keys()];
     if (!ids.length) return;
-    await this.db
-      .query(`UPDATE import_job SET heartbeat_at = now() WHERE id = ANY($1::uuid[]) AND status IN ('queued', 'running')`, [ids])
+    await this.jobs
+      .update({ id: In(ids), status: In(UNFINISHED) }, { heartbeatAt: () => 'now()' })
       .catch((error: Error) => this.logger.warn(`import job heartbeat failed: ${error.message}`));
   }
 
