@@ -47,8 +47,9 @@ export class Database implements Reader {
   /**
    * Runs `lookups` with a batch: every statement read through `batch` before `lookups` first awaits goes
    * to PostgreSQL in one round trip (when the statements qualify: see isBatchable), answered as separate
-   * `read`s would be. A statement read through the batch after it was sent is rejected, so an await added
-   * before a lookup fails loudly instead of quietly costing a round trip (or a consistent answer).
+   * `read`s would be (within an HTTP request, in the request's round trip). A statement read through the
+   * batch after it was sent is rejected, so an await added before a lookup fails loudly instead of quietly
+   * costing a round trip (or a consistent answer).
    */
   readTogether<T>(lookups: (batch: Reader) => Promise<T>): Promise<T> {
     const batch = new ExplicitBatch(this.dataSource, (first, sql, parameters) => this.readVia(first, sql, parameters));
@@ -423,6 +424,7 @@ async function asQueryFailure<T>(rows: Promise<unknown[]>, sql: string, paramete
 /** The statements of one `Database.readTogether`, sent together once its callback has issued them. */
 class ExplicitBatch implements Reader {
   private readonly queues = new Map<Mode, Pending[]>();
+  private readonly scope = scopes.getStore();
   private sent = false;
 
   constructor(
@@ -435,6 +437,9 @@ class ExplicitBatch implements Reader {
       return Promise.reject(new Error(`a statement was read through a batch that was already sent (an await before it?): ${sql.trim().slice(0, 80)}`));
     }
     return this.readVia((mode) => {
+      // Within a request, the batch joins the request's own (sent after this tick, so with every statement
+      // of the batch), where lookups of other fields started in the same tick may join it too.
+      if (this.scope) return asQueryFailure<T>(enqueue(this.scope, this.db, mode, sql, parameters), sql, parameters);
       let items = this.queues.get(mode);
       if (!items) this.queues.set(mode, (items = []));
       const queued = new Promise<unknown[]>((resolve, reject) => items!.push({ sql, parameters, resolve, reject }));

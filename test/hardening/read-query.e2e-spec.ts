@@ -85,6 +85,14 @@ describe('Database.read', () => {
     const together = await database.readTogether((batch) => Promise.all([batch.read(TYPED, [7]), batch.read(ORDERED, [30])]));
     expect(acquisitions).toBe(1);
     expect(together).toEqual(expected);
+
+    // Within a request, the batch shares the request's round trip with the lookups started beside it.
+    acquisitions = 0;
+    const [inRequest, beside] = await inScope(() =>
+      Promise.all([database.readTogether((batch) => Promise.all([batch.read(TYPED, [7]), batch.read(ORDERED, [30])])), database.read(ORDERED, [30])]),
+    );
+    expect(acquisitions).toBe(1);
+    expect([inRequest, beside]).toEqual([expected, expected[1]]);
   });
 
   it('readTogether rejects a statement read through the batch after it was sent', async () => {
