@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DataSource } from 'typeorm';
 import { buildDataSourceOptions } from '../src/database/data-source-options';
+import { Database } from '../src/database/database';
 import { QhpImporter } from '../src/ingest/qhp-importer';
 import { writeQhpFiles } from './write-qhp-files';
 import { loadDemoReferenceData } from '../src/pricing/demo-reference-data';
@@ -28,7 +29,7 @@ export async function seedDemoData(databaseUrl: string, providers: number, log: 
       });
       log(`seeded issuer ${issuer.issuerId}: ${JSON.stringify(result.counts)}`);
     }
-    await loadDemoReferenceData(db, log);
+    await loadDemoReferenceData(new Database(db), log);
   } finally {
     await rm(dir, { recursive: true, force: true });
     await db.destroy();

@@ -2,10 +2,10 @@ import { ApolloDriver, ApolloDriverConfig } from '@nestjs/apollo';
 import { DynamicModule, Module } from '@nestjs/common';
 import { APP_PIPE } from '@nestjs/core';
 import { GraphQLModule } from '@nestjs/graphql';
-import { TypeOrmModule } from '@nestjs/typeorm';
 import { createValidationPipe } from './common/validation';
 import { DatasetsModule } from './datasets/datasets.module';
-import { buildDataSourceOptions, DatabaseSettings } from './database/data-source-options';
+import { DatabaseSettings } from './database/data-source-options';
+import { DatabaseModule } from './database/database.module';
 import { ExplorerController } from './explorer/explorer';
 import { FormularyModule } from './formulary/formulary.module';
 import { graphqlOptions } from './graphql/graphql-options';
@@ -33,7 +33,7 @@ export class AppModule {
     return {
       module: AppModule,
       imports: [
-        TypeOrmModule.forRoot(buildDataSourceOptions(options.database)),
+        DatabaseModule.forRoot(options.database),
         GraphQLModule.forRoot<ApolloDriverConfig>({ driver: ApolloDriver, ...graphqlOptions(hardening.graphql) }),
         HardeningModule.forRoot(hardening),
         PlansModule,

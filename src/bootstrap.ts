@@ -5,7 +5,7 @@ import type { DestinationStream } from 'pino';
 import { AppModule } from './app.module';
 import { applyHttpSecurity } from './common/http-security';
 import { AppConfig, loadConfig } from './config/app-config';
-import { readBatchScope } from './database/read-query';
+import { Database } from './database/database';
 import { setupMarketplaceDocs } from './marketplace/openapi';
 
 export interface CreateAppOptions {
@@ -39,8 +39,8 @@ export async function createApp(config: CreateAppConfig, databaseUrl: string, op
     },
   );
   if (!quiet) app.useLogger(app.get(PinoLogger));
-  // Lookups a request starts together share one database round trip (see readQuery).
-  app.use((_req: unknown, _res: unknown, next: () => void) => readBatchScope(next));
+  // Lookups a request starts together share one database round trip (see Database.read).
+  app.use((_req: unknown, _res: unknown, next: () => void) => Database.scope(next));
   applyHttpSecurity(app, { corsOrigins: settings.corsOrigins, bodyLimitBytes: settings.bodyLimitBytes, trustProxy: settings.trustProxy });
   setupMarketplaceDocs(app);
   return app;

@@ -24,6 +24,7 @@ import { SearchIndexes1700000000200 } from '../../migrations/1700000000200-Searc
 import { createApp } from '../../src/bootstrap';
 import { buildDataSourceOptions, runMigrations } from '../../src/database/data-source-options';
 import { DatabaseHandle, startEmbeddedPostgres } from '../../src/database/embedded-postgres';
+import { applySearchSettings, RESEARCH_QUERY, SearchOptions } from '../../src/database/database';
 import { explainPreparedLookup } from '../../src/database/explain-lookup';
 import { DrugCoverageService } from '../../src/formulary/drug-coverage.service';
 import { QhpImporter } from '../../src/ingest/qhp-importer';
@@ -34,7 +35,6 @@ import { NetworkBreadthService } from '../../src/research/network-breadth.servic
 import { buildDrugSearchQuery, buildPlansCoveringQuery } from '../../src/search/drug-search.service';
 import { ProviderSearchOrder } from '../../src/search/provider-search.model';
 import { buildProviderSearchQuery } from '../../src/search/provider-search.service';
-import { applySearchSettings, RESEARCH_QUERY, SearchQueryOptions } from '../../src/search/search-query';
 import { BuiltQuery } from '../../src/search/sql-params';
 import { writeQhpFiles } from '../../seeds/write-qhp-files';
 
@@ -72,7 +72,7 @@ function parseArgs(argv: string[]): Options {
 const seconds = (since: bigint) => Number(process.hrtime.bigint() - since) / 1e9;
 
 /**
- * Records every statement the application's services send: TypeORM's query runners and readQuery() both
+ * Records every statement the application's services send: TypeORM's query runners and Database.read() both
  * report each statement to the DataSource's logger, so its logQuery is wrapped.
  */
 function recordStatements(db: DataSource, log: BuiltQuery[]): void {
@@ -152,11 +152,11 @@ interface Explained {
 }
 
 /**
- * How the API runs a statement: 'search' statements (searchQuery) with a custom plan and their settings;
- * 'lookup' statements (readQuery) prepared, with their generic plan (see src/database/plan-cache.ts), so
+ * How the API runs a statement: 'search' statements (Database.search) with a custom plan and their settings;
+ * 'lookup' statements (Database.read) prepared, with their generic plan (see src/database/plan-cache.ts), so
  * what is explained is the plan the API executes, with no planning on each execution.
  */
-type ExplainMode = { kind: 'search'; settings: SearchQueryOptions } | { kind: 'lookup' };
+type ExplainMode = { kind: 'search'; settings: SearchOptions } | { kind: 'lookup' };
 
 async function explain(db: DataSource, name: string, queries: BuiltQuery[], mode: ExplainMode): Promise<Explained> {
   const result: Explained = { name, statements: 0, planningMs: 0, executionMs: 0, seqScans: [] };
@@ -243,7 +243,7 @@ async function main(): Promise<void> {
     const fuzzyDrug = input.drugs[1].drug_name.split(' ')[0];
     const drugTypo = buildDrugSearchQuery(`${fuzzyDrug.slice(0, -2)}${fuzzyDrug.slice(-1)}`, 21, null);
 
-    const hotQueries: Array<[string, () => Promise<{ queries: BuiltQuery[]; settings: SearchQueryOptions; lookup?: boolean }>]> = [
+    const hotQueries: Array<[string, () => Promise<{ queries: BuiltQuery[]; settings: SearchOptions; lookup?: boolean }>]> = [
       ['network check: 10 NPIs × 5 plans (NetworkService.checkNetwork)', async () =>
         ({ queries: await recordedBy(() => network.checkNetwork(input.npis, planIds, input.year)), settings: {}, lookup: true })],
       ['drug check: 10 RXCUIs × 5 plans (DrugCoverageService.checkDrugs)', async () =>

@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import type { Pool } from 'pg';
 import { DataSource } from 'typeorm';
 import { buildDataSourceOptions, runMigrations } from '../../src/database/data-source-options';
+import { Database } from '../../src/database/database';
 import { startEmbeddedPostgres } from '../../src/database/embedded-postgres';
 import { COPY_PLAN, startCopy } from '../../src/ingest/store/copy-writer';
 import { ImportProgress } from '../../src/ingest/import-contract';
@@ -376,7 +377,7 @@ async function main(): Promise<void> {
 
     await db.query('CHECKPOINT');
     const pgCpuBaselineStart = postgresCpuSeconds(database.dataDir);
-    const raw = await rawCopy((db.driver as unknown as { master: Pool }).master, POOL_SIZE, data, baselineVersionId, database.dataDir);
+    const raw = await rawCopy(new Database(db).primaryPool().pool, POOL_SIZE, data, baselineVersionId, database.dataDir);
     const rawSeconds = raw.seconds;
     const pgCpuBaselineEnd = postgresCpuSeconds(database.dataDir);
     console.log(

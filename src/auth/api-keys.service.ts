@@ -1,8 +1,9 @@
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
+import { InjectRepository } from '@nestjs/typeorm';
 import { randomUUID } from 'node:crypto';
-import { DataSource } from 'typeorm';
+import { FindOptionsSelect, IsNull, Raw, Repository } from 'typeorm';
 import { ISSUER_ID_PATTERN } from '../common/identifiers';
+import { ApiKeyEntity } from './api-key.entity';
 import { ApiKeyPrincipal } from './api-key-principal';
 import { API_KEY_PREFIX, generateApiKey, hashApiKey } from './api-key-secret';
 
@@ -33,12 +34,14 @@ const MAX_KEY_LENGTH = 128;
 /** last_used_at is a hint for operators, not an audit log: write it at most this often per key. */
 const LAST_USED_RESOLUTION_MS = 60_000;
 
-const SUMMARY_COLUMNS = `id, label, key_prefix AS "keyPrefix", issuer_ids AS "issuerIds", is_admin AS "isAdmin",
-  created_at AS "createdAt", revoked_at AS "revokedAt", last_used_at AS "lastUsedAt"`;
+/** Everything but the hash. */
+const SUMMARY_COLUMNS: FindOptionsSelect<ApiKeyEntity> = {
+  id: true, label: true, keyPrefix: true, issuerIds: true, isAdmin: true, createdAt: true, revokedAt: true, lastUsedAt: true,
+};
 
 @Injectable()
 export class ApiKeysService {
-  constructor(@InjectDataSource() private readonly db: DataSource) {}
+  constructor(@InjectRepository(ApiKeyEntity) private readonly keys: Repository<ApiKeyEntity>) {}
 
   async create(input: CreateApiKeyInput): Promise<CreatedApiKey> {
     const label = input.label.trim();
@@ -49,57 +52,49 @@ export class ApiKeysService {
     if (!issuerIds.length && !input.isAdmin) throw new ApiKeyInputError('a key needs at least one issuer id (or admin rights)');
 
     const { plainKey, keyPrefix, keyHash } = generateApiKey();
-    const [apiKey]: ApiKeySummary[] = await this.db.query(
-      `INSERT INTO api_key (id, label, key_prefix, key_hash, issuer_ids, is_admin)
-       VALUES ($1, $2, $3, $4, $5, $6)
-       RETURNING ${SUMMARY_COLUMNS}`,
-      [randomUUID(), label, keyPrefix, keyHash, issuerIds, input.isAdmin ?? false],
-    );
-    return { apiKey, plainKey };
+    const id = randomUUID();
+    await this.keys.insert({ id, label, keyPrefix, keyHash, issuerIds, isAdmin: input.isAdmin ?? false });
+    return { apiKey: await this.keys.findOneOrFail({ select: SUMMARY_COLUMNS, where: { id } }), plainKey };
   }
 
   async list(): Promise<ApiKeySummary[]> {
-    return this.db.query(`SELECT ${SUMMARY_COLUMNS} FROM api_key ORDER BY created_at, id`);
+    return this.keys.find({ select: SUMMARY_COLUMNS, order: { createdAt: 'ASC', id: 'ASC' } });
   }
 
   /** Revokes the key with this id or visible prefix (e.g. "cov_AbCd1234"); revoking twice is harmless. */
   async revoke(idOrPrefix: string): Promise<ApiKeySummary> {
     const key = await this.findOne(idOrPrefix.trim().replace(/…$/, ''));
-    // TypeORM answers an UPDATE with [rows, affected count].
-    const [[revoked]]: [ApiKeySummary[], number] = await this.db.query(
-      `UPDATE api_key SET revoked_at = COALESCE(revoked_at, now()) WHERE id = $1 RETURNING ${SUMMARY_COLUMNS}`,
-      [key.id],
-    );
-    return revoked;
+    // Only a key not yet revoked gets a revocation time: revoking twice keeps the first.
+    await this.keys.update({ id: key.id, revokedAt: IsNull() }, { revokedAt: () => 'now()' });
+    return this.keys.findOneOrFail({ select: SUMMARY_COLUMNS, where: { id: key.id } });
   }
 
   /** The active key matching `plainKey`, or null when it is unknown or revoked. */
   async verify(plainKey: string): Promise<ApiKeyPrincipal | null> {
     if (!plainKey.startsWith(API_KEY_PREFIX) || plainKey.length > MAX_KEY_LENGTH) return null;
     // Looking up by hash leaks nothing through timing: the attacker cannot steer which hash is compared.
-    const [row]: Array<ApiKeyPrincipal & { lastUsedAt: Date | null }> = await this.db.query(
-      `SELECT id, label, key_prefix AS "keyPrefix", issuer_ids AS "issuerIds", is_admin AS "isAdmin", last_used_at AS "lastUsedAt"
-         FROM api_key WHERE key_hash = $1 AND revoked_at IS NULL`,
-      [hashApiKey(plainKey)],
-    );
+    const row = await this.keys.findOne({
+      select: { id: true, label: true, keyPrefix: true, issuerIds: true, isAdmin: true, lastUsedAt: true },
+      where: { keyHash: hashApiKey(plainKey), revokedAt: IsNull() },
+    });
     if (!row) return null;
     if (!row.lastUsedAt || Date.now() - row.lastUsedAt.getTime() > LAST_USED_RESOLUTION_MS) {
-      await this.db.query(`UPDATE api_key SET last_used_at = now() WHERE id = $1`, [row.id]);
+      await this.keys.update(row.id, { lastUsedAt: () => 'now()' });
     }
-    const { lastUsedAt, ...principal } = row;
-    void lastUsedAt;
-    return principal;
+    return { id: row.id, label: row.label, keyPrefix: row.keyPrefix, issuerIds: row.issuerIds, isAdmin: row.isAdmin };
   }
 
   private async findOne(idOrPrefix: string): Promise<ApiKeySummary> {
     if (!idOrPrefix) throw new ApiKeyInputError('name the key to revoke by its id or its prefix (see `list`)');
     const isUuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(idOrPrefix);
     const matches: ApiKeySummary[] = isUuid
-      ? await this.db.query(`SELECT ${SUMMARY_COLUMNS} FROM api_key WHERE id = $1`, [idOrPrefix])
-      : await this.db.query(
-          `SELECT ${SUMMARY_COLUMNS} FROM api_key WHERE starts_with(key_prefix, $1) ORDER BY created_at LIMIT 10`,
-          [idOrPrefix],
-        );
+      ? await this.keys.find({ select: SUMMARY_COLUMNS, where: { id: idOrPrefix } })
+      : await this.keys.find({
+          select: SUMMARY_COLUMNS,
+          where: { keyPrefix: Raw((column) => `starts_with(${column}, :prefix)`, { prefix: idOrPrefix }) },
+          order: { createdAt: 'ASC' },
+          take: 10,
+        });
     if (!matches.length) throw new ApiKeyInputError(`no API key has the id or prefix "${idOrPrefix}"`);
     if (matches.length > 1) {
       throw new ApiKeyInputError(

@@ -2,7 +2,8 @@ import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { Client } from 'pg';
 import { DataSource } from 'typeorm';
-import { buildDataSourceOptions, runMigrations } from './data-source-options';
+import { buildDataSourceOptions, DatabaseSettings, runMigrations } from './data-source-options';
+import { Database } from './database';
 import { startEmbeddedPostgres } from './embedded-postgres';
 
 /** The database a command-line tool works on, and how to let go of it. */
@@ -11,6 +12,8 @@ export interface CliDatabase {
   /** How the database was found, for one log line: "DATABASE_URL", "running embedded server", ... */
   origin: string;
   dataSource: DataSource;
+  /** The handle over `dataSource` (see Database). */
+  database: Database;
   close(): Promise<void>;
 }
 
@@ -22,6 +25,8 @@ export interface CliDatabaseOptions {
   /** Connections of the DataSource (default 4: queries; an import COPYs through more at once). */
   poolSize?: number;
   log?: (line: string) => void;
+  /** Entities the command's repositories use (the application registers its own per feature module). */
+  entities?: DatabaseSettings['entities'];
 }
 
 /**
@@ -84,12 +89,13 @@ export async function openCliDatabase(options: CliDatabaseOptions = {}): Promise
 
   try {
     if (options.migrate !== false) await runMigrations(url, log);
-    const dataSource = new DataSource(buildDataSourceOptions({ url, poolSize: options.poolSize ?? 4 }));
+    const dataSource = new DataSource(buildDataSourceOptions({ url, poolSize: options.poolSize ?? 4, entities: options.entities }));
     await dataSource.initialize();
     return {
       url,
       origin,
       dataSource,
+      database: new Database(dataSource),
       close: async () => {
         await dataSource.destroy().catch(() => undefined);
         await stopServer();

@@ -1,7 +1,6 @@
 import { types } from 'pg';
 import { DataSource, DataSourceOptions } from 'typeorm';
 import { MIGRATIONS } from '../../migrations';
-import { ENTITIES } from './entities';
 import { POOLED_PLAN_CACHE_MODE } from './plan-cache';
 
 // numeric and bigint arrive as strings by default; our values (dollars, rates, version ids) fit in doubles.
@@ -15,18 +14,28 @@ export interface DatabaseSettings {
   /** Connection pool size per instance (and per replica). */
   poolSize?: number;
   /**
-   * Read replicas. With replicas, TypeORM keeps one pool per server: repository/query-builder reads and
-   * `readQuery()` go to a replica, writes, transactions, migrations and plain `DataSource.query()` to `url`.
+   * Read replicas. With replicas, TypeORM keeps one pool per server: `Database.read()` and `Database.search()`
+   * go to a replica; writes, transactions, migrations, repositories and plain `DataSource.query()` to `url`.
    */
   replicaUrls?: string[];
+  /** Entities for repositories used outside Nest (a command-line tool's). */
+  entities?: DataSourceOptions['entities'];
 }
 
 export function buildDataSourceOptions(settings: DatabaseSettings): DataSourceOptions {
   const replicas = settings.replicaUrls ?? [];
   return {
     type: 'postgres',
-    ...(replicas.length ? { replication: { master: { url: settings.url }, slaves: replicas.map((url) => ({ url })) } } : { url: settings.url }),
-    entities: ENTITIES,
+    ...(replicas.length
+      ? {
+          // Repositories serve the small write-side tables (API keys, import jobs, reports...), whose reads
+          // must see the write made just before: on the primary. Lookups choose replicas through Database.
+          replication: { master: { url: settings.url }, slaves: replicas.map((url) => ({ url })), defaultMode: 'master' as const },
+        }
+      : { url: settings.url }),
+    // Entities come from the feature modules that use them (TypeOrmModule.forFeature, autoLoadEntities);
+    // a plain DataSource (command-line tools) lists the few its repositories need.
+    entities: settings.entities ?? [],
     migrations: MIGRATIONS,
     migrationsTableName: 'schema_migrations',
     // Schema changes only ever come from migrations/.

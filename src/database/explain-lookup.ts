@@ -7,10 +7,10 @@ const { escapeLiteral, prepareValue } = require('pg/lib/utils') as { escapeLiter
 const STATEMENT = 'explained_lookup';
 
 /**
- * EXPLAIN of a lookup as readQuery runs it: prepared, with its generic plan (see plan-cache.ts), once warm.
+ * EXPLAIN of a lookup as Database.read runs it: prepared, with its generic plan (see plan-cache.ts), once warm.
  * For diagnostics (bench:explain, tests). EXECUTE takes no bind parameters, so the values go in as literals,
  * typed by the prepared statement. Only this statement is deallocated afterwards: the pooled connection's
- * own prepared statements (readQuery's) stay, as node-postgres expects.
+ * own prepared statements (Database.read's) stay, as node-postgres expects.
  */
 export async function explainPreparedLookup(runner: QueryRunner, sql: string, params: readonly unknown[], explainOptions = 'ANALYZE, BUFFERS'): Promise<string> {
   const args = params.map((value) => (value === null ? 'NULL' : escapeLiteral(String(prepareValue(value))))).join(', ');

@@ -1,5 +1,5 @@
 /**
- * Session default for every pooled connection: prepared statements (readQuery's lookups) run their generic
+ * Session default for every pooled connection: prepared statements (Database.read's lookups) run their generic
  * plan instead of being planned again on each execution. Left to PostgreSQL's `auto` mode, a lookup such as
  * `npi = ANY($1) AND plan_id = ANY($2)` over the version partitions keeps getting a custom plan (a plan for
  * one NPI always looks cheaper than one for any array), and planning it costs more than running it

@@ -1,9 +1,10 @@
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
+import { InjectRepository } from '@nestjs/typeorm';
+import { FindOptionsSelect, In, LessThan, Repository } from 'typeorm';
 import type { ValidationReport } from '../ingest/import-contract';
+import { Database } from '../database/database';
 import { Connection, decodeCursor, pageSize, toConnection } from '../common/pagination';
-import { DatasetSourceFile } from './dataset-version.entity';
+import { DatasetSourceFile, DatasetVersionEntity } from './dataset-version.entity';
 import { DatasetVersionModel, DatasetVersionStatus } from './models/dataset-version.model';
 import { rejectedCountOf, toImportReportModel, toNamedCounts } from './models/import-report.model';
 
@@ -22,11 +23,13 @@ interface DatasetVersionRow {
   error: string | null;
 }
 
-const VERSION_COLUMNS = `id, issuer_id AS "issuerId", status, source, loaded_by AS "loadedBy",
-  started_at AS "startedAt", published_at AS "publishedAt", finished_at AS "finishedAt",
-  counts, source_files AS "sourceFiles", report, error`;
+const VERSION_COLUMNS: FindOptionsSelect<DatasetVersionEntity> = {
+  id: true, issuerId: true, status: true, source: true, loadedBy: true, startedAt: true, publishedAt: true, finishedAt: true,
+  counts: true, sourceFiles: true, report: true, error: true,
+};
 
-function toModel(row: DatasetVersionRow): DatasetVersionModel {
+function toModel(version: DatasetVersionEntity): DatasetVersionModel {
+  const row = version as DatasetVersionRow;
   return {
     ...row,
     counts: toNamedCounts(row.counts),
@@ -53,21 +56,23 @@ export interface PublishedTotals {
 /** An issuer's load history, for carriers checking their uploads and shoppers checking freshness. */
 @Injectable()
 export class DatasetVersionsService {
-  constructor(@InjectDataSource() private readonly db: DataSource) {}
+  constructor(
+    @InjectRepository(DatasetVersionEntity) private readonly versions: Repository<DatasetVersionEntity>,
+    private readonly db: Database,
+  ) {}
 
   /** Versions of one issuer, newest first. */
   async listVersions(issuerId: string, first?: number | null, after?: string | null): Promise<Connection<DatasetVersionModel>> {
     const limit = pageSize(first);
     const beforeId = decodeCursor<number>(after);
-    const [rows, [{ total }]]: [DatasetVersionRow[], Array<{ total: number }>] = await Promise.all([
-      this.db.query(
-        `SELECT ${VERSION_COLUMNS} FROM dataset_version
-          WHERE issuer_id = $1 AND ($2::bigint IS NULL OR id < $2)
-          ORDER BY id DESC
-          LIMIT $3`,
-        [issuerId, beforeId, limit + 1],
-      ),
-      this.db.query(`SELECT count(*)::int AS total FROM dataset_version WHERE issuer_id = $1`, [issuerId]),
+    const [rows, total] = await Promise.all([
+      this.versions.find({
+        select: VERSION_COLUMNS,
+        where: { issuerId, ...(beforeId != null ? { id: LessThan(beforeId) } : {}) },
+        order: { id: 'DESC' },
+        take: limit + 1,
+      }),
+      this.versions.countBy({ issuerId }),
     ]);
     return toConnection(rows.map(toModel), limit, (version) => version.id, total);
   }
@@ -77,7 +82,7 @@ export class DatasetVersionsService {
    * provider and drug records, network memberships and formulary entries, and the latest publication.
    */
   async publishedTotals(): Promise<PublishedTotals> {
-    const [row] = await this.db.query(
+    const [row] = await this.db.read(
       `SELECT count(*)::int AS issuers,
               COALESCE(sum((v.counts->>'providers')::bigint), 0)::bigint AS providers,
               COALESCE(sum((v.counts->>'drugs')::bigint), 0)::bigint AS drugs,
@@ -98,7 +103,7 @@ export class DatasetVersionsService {
 
   async findVersions(ids: readonly number[]): Promise<DatasetVersionModel[]> {
     if (!ids.length) return [];
-    const rows: DatasetVersionRow[] = await this.db.query(`SELECT ${VERSION_COLUMNS} FROM dataset_version WHERE id = ANY($1::bigint[])`, [ids]);
+    const rows = await this.versions.find({ select: VERSION_COLUMNS, where: { id: In([...ids]) } });
     return rows.map(toModel);
   }
 }

@@ -1,10 +1,12 @@
 import { Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
 import { PlansModule } from '../plans/plans.module';
 import { DatasetVersionsResolver, IssuerVersionsResolver } from './datasets.resolver';
+import { DatasetVersionEntity } from './dataset-version.entity';
 import { DatasetVersionsService } from './dataset-versions.service';
 
 @Module({
-  imports: [PlansModule],
+  imports: [PlansModule, TypeOrmModule.forFeature([DatasetVersionEntity])],
   providers: [DatasetVersionsService, DatasetVersionsResolver, IssuerVersionsResolver],
   exports: [DatasetVersionsService],
 })

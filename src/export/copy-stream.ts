@@ -1,4 +1,4 @@
-import { escapeLiteral, Pool } from 'pg';
+import { escapeLiteral, PoolClient } from 'pg';
 import { to as copyTo } from 'pg-copy-streams';
 import { Transform, Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -76,11 +76,12 @@ export function jsonLinesToArray(): Transform {
 }
 
 /**
- * Streams `COPY ... TO STDOUT` into `destination` on a dedicated pooled connection: memory stays at a few
- * chunks whatever the row count, and a slow client applies back-pressure to PostgreSQL.
+ * Streams `COPY ... TO STDOUT` into `destination` on a dedicated pooled connection (see
+ * Database.connectForCopy): memory stays at a few chunks whatever the row count, and a slow client applies
+ * back-pressure to PostgreSQL.
  */
-export async function streamCopy(pool: Pool, copySql: string, destination: Writable, transform?: Transform): Promise<void> {
-  const client = await pool.connect();
+export async function streamCopy(connect: () => Promise<PoolClient>, copySql: string, destination: Writable, transform?: Transform): Promise<void> {
+  const client = await connect();
   try {
     const source = client.query(copyTo(copySql));
     await (transform ? pipeline(source, transform, destination) : pipeline(source, destination));

@@ -1,10 +1,7 @@
 import { BadRequestException, Controller, Get, NotFoundException, Param, Query, Res } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
 import type { Response } from 'express';
-import { Pool } from 'pg';
-import { DataSource } from 'typeorm';
-import { PostgresDriver } from 'typeorm/driver/postgres/PostgresDriver';
 import { planIdProblem } from '../common/identifiers';
+import { Database } from '../database/database';
 import { PlanModel } from '../plans/models/plan.model';
 import { PlansService } from '../plans/plans.service';
 import { ChangeHistoryService } from '../research/change-history.service';
@@ -32,7 +29,7 @@ export class ExportController {
   private readonly research: ResearchServices;
 
   constructor(
-    @InjectDataSource() private readonly db: DataSource,
+    private readonly db: Database,
     private readonly plans: PlansService,
     breadth: NetworkBreadthService,
     stats: FormularyStatsService,
@@ -91,11 +88,10 @@ export class ExportController {
     res.setHeader('Content-Disposition', `attachment; filename="${filename}"`);
     res.setHeader('Cache-Control', 'no-store');
     // Exports are long reads: a replica takes them when there are any.
-    const driver = this.db.driver as PostgresDriver;
-    const pool = (driver.slaves.length ? driver.slaves[Math.floor(Math.random() * driver.slaves.length)] : driver.master) as Pool;
+    const connect = () => this.db.connectForCopy('replica');
     try {
-      if (format === 'csv') await streamCopy(pool, csvCopySql(query), res);
-      else await streamCopy(pool, jsonLinesCopySql(query), res, jsonLinesToArray());
+      if (format === 'csv') await streamCopy(connect, csvCopySql(query), res);
+      else await streamCopy(connect, jsonLinesCopySql(query), res, jsonLinesToArray());
     } catch {
       // Headers (and maybe rows) are gone already; cutting the response tells the client the file is incomplete.
       if (!res.destroyed) res.destroy();

@@ -1,7 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
-import { readQuery } from '../database/read-query';
+import { Database, Reader } from '../database/database';
 import { versionParameters } from '../database/version-pruning';
 import { DrugTierModel } from '../plans/models/plan.model';
 import { PlansService, PublishedPlanWithSources } from '../plans/plans.service';
@@ -47,7 +45,7 @@ function drugProvenance(plan: PublishedPlan, entry: EntryRow | null): Provenance
 @Injectable()
 export class DrugCoverageService {
   constructor(
-    @InjectDataSource() private readonly db: DataSource,
+    private readonly db: Database,
     private readonly plans: PlansService,
     private readonly versions: PublishedVersions,
   ) {}
@@ -55,15 +53,15 @@ export class DrugCoverageService {
   async checkDrugs(rxcuis: string[], planIds: string[], year?: number | null): Promise<DrugCoverageModel[]> {
     const uniqueDrugs = [...new Set(rxcuis)];
     const uniquePlans = [...new Set(planIds)];
-    // One round trip (see readQuery), in the published versions only, so PostgreSQL reads just their
+    // One round trip (the batch), in the published versions only, so PostgreSQL reads just their
     // partitions (see versionParameters); PublishedVersions checks they were still the published ones.
-    const [plans, entries, drugs, tiers] = await this.versions.consistently((snapshot) => {
+    const [plans, entries, drugs, tiers] = await this.versions.consistently((snapshot, batch) => {
       const planVersions = snapshot.ofPlans(uniquePlans);
       return Promise.all([
-        this.plans.findPublishedPlansWithSources(uniquePlans),
-        this.findEntries(uniqueDrugs, uniquePlans, planVersions),
-        this.findDrugs(uniqueDrugs, snapshot.ids),
-        this.plans.findPublishedTiersOfDrugs(uniqueDrugs, uniquePlans, planVersions),
+        this.plans.findPublishedPlansWithSources(uniquePlans, batch),
+        this.findEntries(uniqueDrugs, uniquePlans, planVersions, batch),
+        this.findDrugs(uniqueDrugs, snapshot.ids, batch),
+        this.plans.findPublishedTiersOfDrugs(uniqueDrugs, uniquePlans, planVersions, batch),
       ]);
     });
     const planById = new Map(plans.map((p) => [p.planId, p]));
@@ -144,10 +142,10 @@ export class DrugCoverageService {
 
 
   /** Formulary entries of these drugs in these plans, in the plans' published versions. */
-  private async findEntries(rxcuis: string[], planIds: string[], versions: number[]): Promise<EntryRow[]> {
+  private async findEntries(rxcuis: string[], planIds: string[], versions: number[], reader: Reader): Promise<EntryRow[]> {
     if (!rxcuis.length || !versions.length) return [];
     const version = versionParameters(versions, 3);
-    return readQuery(this.db,
+    return reader.read(
       `SELECT f.plan_id AS "planId", f.rxnorm_id AS "rxnormId", f.drug_tier AS "drugTier",
               f.prior_authorization AS "priorAuthorization", f.step_therapy AS "stepTherapy",
               f.quantity_limit AS "quantityLimit", f.years, d.source_file AS "drugSourceFile", f.version_id AS "versionId"
@@ -162,10 +160,10 @@ export class DrugCoverageService {
    * Drug names across published formularies; issuers sometimes name one RXCUI differently. With the
    * published versions (a PublishedVersions snapshot), only their partitions are read.
    */
-  async findDrugs(rxcuis: readonly string[], publishedVersions?: readonly number[]): Promise<DrugModel[]> {
+  async findDrugs(rxcuis: readonly string[], publishedVersions?: readonly number[], reader: Reader = this.db): Promise<DrugModel[]> {
     if (!rxcuis.length) return [];
     const published = publishedVersions ? versionParameters(publishedVersions, 2) : null;
-    const rows: Array<{ rxnormId: string; names: string[] }> = await readQuery(this.db,
+    const rows: Array<{ rxnormId: string; names: string[] }> = await reader.read(
       `SELECT d.rxnorm_id AS "rxnormId", array_agg(DISTINCT d.drug_name ORDER BY d.drug_name) AS names
          FROM drug d ${published ? '' : 'JOIN issuer i ON i.current_version_id = d.version_id'}
         WHERE d.rxnorm_id = ANY($1::text[]) ${published ? `AND ${published.in('d.version_id')}` : ''}

@@ -1,9 +1,7 @@
 import { Controller, Get } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
 import { HealthCheck, HealthCheckService, HealthIndicatorResult, HealthIndicatorService, TypeOrmHealthIndicator } from '@nestjs/terminus';
 import { SkipThrottle } from '@nestjs/throttler';
-import { DataSource } from 'typeorm';
-import { hasReplicas } from '../database/read-query';
+import { Database } from '../database/database';
 
 /** How long readiness waits for PostgreSQL before declaring the instance not ready. */
 export const READY_DB_TIMEOUT_MS = 1_500;
@@ -26,7 +24,7 @@ export class HealthController {
     private readonly health: HealthCheckService,
     private readonly typeOrm: TypeOrmHealthIndicator,
     private readonly indicators: HealthIndicatorService,
-    @InjectDataSource() private readonly db: DataSource,
+    private readonly db: Database,
   ) {}
 
   /** Liveness: the process serves HTTP. Does not touch the database (a database outage must not restart every instance). */
@@ -41,17 +39,16 @@ export class HealthController {
   @HealthCheck()
   ready() {
     return this.health.check([
-      () => this.typeOrm.pingCheck('database', { connection: this.db, timeout: READY_DB_TIMEOUT_MS }),
-      ...(hasReplicas(this.db) ? [() => this.replicas()] : []),
+      () => this.typeOrm.pingCheck('database', { connection: this.db.dataSource, timeout: READY_DB_TIMEOUT_MS }),
+      ...(this.db.hasReplicas ? [() => this.replicas()] : []),
     ]);
   }
 
   private async replicas(): Promise<HealthIndicatorResult<'replicas'>> {
     const check = this.indicators.check('replicas');
-    const pools: Array<{ query(sql: string): Promise<unknown> }> = (this.db.driver as unknown as { slaves: any[] }).slaves ?? [];
-    const results = await Promise.allSettled(pools.map((pool) => withTimeout(pool.query('SELECT 1'), READY_DB_TIMEOUT_MS, 'replica')));
+    const results = await this.db.pingReplicas((probe) => withTimeout(probe, READY_DB_TIMEOUT_MS, 'replica'));
     const down = results.flatMap((r, i) => (r.status === 'rejected' ? [`replica ${i + 1}: ${(r.reason as Error).message}`] : []));
-    // readQuery() retries on the primary when a replica is unreachable: the instance still serves, degraded.
-    return check.up({ replicas: pools.length, up: pools.length - down.length, ...(down.length ? { errors: down } : {}) });
+    // Database.read retries on the primary when a replica is unreachable: the instance still serves, degraded.
+    return check.up({ replicas: results.length, up: results.length - down.length, ...(down.length ? { errors: down } : {}) });
   }
 }

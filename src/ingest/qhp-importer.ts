@@ -1,6 +1,7 @@
 import type { Pool } from 'pg';
 import { DataSource } from 'typeorm';
 import { ISSUER_ID_PATTERN } from '../common/identifiers';
+import { Database } from '../database/database';
 import { ImportError, ImportRequest, ImportResult, ValidationReport } from './import-contract';
 import { resolveSourceFiles, SourceFile } from './read/input-resolver';
 import { sha256OfFile } from './read/metered-file';
@@ -15,11 +16,9 @@ const MIN_POOL_SIZE = 4;
 
 const EMPTY_REPORT: ValidationReport = { loaded: {}, rejected: {}, rejectedByReason: {}, samples: {}, warnings: [], warningsByReason: {} };
 
-/** TypeORM's pg.Pool (COPY needs raw pg clients) and its size. */
+/** The primary's pg.Pool (COPY needs raw pg clients) and its size. */
 function poolOf(db: DataSource): { pool: Pool; size: number } {
-  const pool = (db.driver as unknown as { master?: Pool }).master;
-  if (!pool) throw new Error('QhpImporter needs an initialized PostgreSQL DataSource');
-  const size = (pool as unknown as { options?: { max?: number } }).options?.max ?? MIN_POOL_SIZE;
+  const { pool, size } = new Database(db).primaryPool();
   if (size < MIN_POOL_SIZE) {
     throw new ImportError(LoadFailure.POOL_TOO_SMALL, `the database pool has ${size} connections; an import needs at least ${MIN_POOL_SIZE} (parallel COPY per table)`);
   }

@@ -1,7 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
-import { readQuery } from '../database/read-query';
+import { Database, Reader } from '../database/database';
 import { versionParameters } from '../database/version-pruning';
 import { decodeCursor, pageSize, toConnection } from '../common/pagination';
 import { describeCostSharing } from '../qhp/cost-sharing-text';
@@ -30,12 +28,12 @@ export interface PublishedPlanWithSources extends PlanModel {
 /** Plans as published: every read goes through issuer.current_version_id. */
 @Injectable()
 export class PlansService {
-  constructor(@InjectDataSource() private readonly db: DataSource) {}
+  constructor(private readonly db: Database) {}
 
   /** Published plans among `planIds`, in no particular order; unknown ids are simply absent. */
   async findPublishedPlans(planIds: readonly string[]): Promise<PlanModel[]> {
     if (!planIds.length) return [];
-    return readQuery(this.db,
+    return this.db.read(
       `SELECT ${PLAN_COLUMNS}
          FROM plan p JOIN issuer i ON i.current_version_id = p.version_id
         WHERE p.plan_id = ANY($1::char(14)[])`,
@@ -44,9 +42,9 @@ export class PlansService {
   }
 
   /** Like findPublishedPlans, plus whether the version loaded provider and drug files, and the plan's file. */
-  async findPublishedPlansWithSources(planIds: readonly string[]): Promise<PublishedPlanWithSources[]> {
+  async findPublishedPlansWithSources(planIds: readonly string[], reader: Reader = this.db): Promise<PublishedPlanWithSources[]> {
     if (!planIds.length) return [];
-    return readQuery(this.db,
+    return reader.read(
       `SELECT ${PLAN_COLUMNS}, v.has_provider_files AS "hasProviderFiles",
               v.has_formulary_files AS "hasFormularyFiles", p.source_file AS "sourceFile"
          FROM plan p
@@ -65,7 +63,7 @@ export class PlansService {
   async listPlans(filter: PlanFilter, first?: number | null, after?: string | null) {
     const limit = pageSize(first);
     const afterPlanId = decodeCursor<string>(after);
-    const rows: PlanModel[] = await readQuery(this.db,
+    const rows: PlanModel[] = await this.db.read(
       `SELECT ${PLAN_COLUMNS}
          FROM plan p JOIN issuer i ON i.current_version_id = p.version_id
         WHERE ($1::text IS NULL OR p.issuer_id = $1)
@@ -81,7 +79,7 @@ export class PlansService {
   }
 
   async findIssuers(issuerIds: readonly string[]): Promise<IssuerModel[]> {
-    return readQuery(this.db,
+    return this.db.read(
       `SELECT issuer_id AS "issuerId", name, state, current_version_id AS "currentVersionId"
          FROM issuer WHERE issuer_id = ANY($1::char(5)[])`,
       [issuerIds],
@@ -102,7 +100,12 @@ export class PlansService {
    * The tiers that formulary entries of these drugs in these plans' published versions are on, keyed
    * "version:plan" (each tier once, however many of the drugs are on it).
    */
-  async findPublishedTiersOfDrugs(rxcuis: readonly string[], planIds: readonly string[], versions: readonly number[]): Promise<Map<string, DrugTierModel[]>> {
+  async findPublishedTiersOfDrugs(
+    rxcuis: readonly string[],
+    planIds: readonly string[],
+    versions: readonly number[],
+    reader: Reader = this.db,
+  ): Promise<Map<string, DrugTierModel[]>> {
     if (!rxcuis.length || !versions.length) return new Map();
     const version = versionParameters(versions, 3);
     return this.readDrugTiers(
@@ -112,13 +115,14 @@ export class PlansService {
                        WHERE f.version_id = t.version_id AND f.plan_id = t.plan_id AND f.drug_tier = t.drug_tier
                          AND f.rxnorm_id = ANY($1::text[]) AND ${version.in('f.version_id')})`,
       [rxcuis, planIds, ...version.params],
+      reader,
     );
   }
 
   /** Tiers `t` (plan_drug_tier) selected by `joins` and `where`, with their cost sharing, keyed "version:plan". */
-  private async readDrugTiers(joins: string, where: string, parameters: unknown[]): Promise<Map<string, DrugTierModel[]>> {
+  private async readDrugTiers(joins: string, where: string, parameters: unknown[], reader: Reader = this.db): Promise<Map<string, DrugTierModel[]>> {
     const rows: Array<{ versionId: number; planId: string; drugTier: string; mailOrder: boolean; costSharing: Omit<CostSharingModel, 'description'>[] }> =
-      await readQuery(this.db,
+      await reader.read(
         `SELECT t.version_id AS "versionId", t.plan_id AS "planId", t.drug_tier AS "drugTier", t.mail_order AS "mailOrder",
                 COALESCE(json_agg(json_build_object(
                   'pharmacyType', c.pharmacy_type, 'copayAmount', c.copay_amount, 'copayOpt', c.copay_opt,

@@ -1,8 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
 import { issuerIdOfPlan } from '../common/identifiers';
-import { readQuery } from '../database/read-query';
+import { Database, Reader } from '../database/database';
 
 /** Every issuer's published dataset version, as read at one moment. */
 export class VersionSnapshot {
@@ -34,12 +32,12 @@ export class VersionSnapshot {
 export class PublishedVersions {
   private snapshot = new VersionSnapshot(new Map());
 
-  constructor(@InjectDataSource() private readonly db: DataSource) {}
+  constructor(private readonly db: Database) {}
 
   /** The published versions now. */
-  private async read(): Promise<VersionSnapshot> {
-    // The parameter only makes readQuery prepare the statement (it prepares parameterized ones).
-    const rows: Array<{ issuerId: string; versionId: number }> = await readQuery(this.db,
+  private async read(reader: Reader): Promise<VersionSnapshot> {
+    // The parameter only makes the read prepare the statement (it prepares parameterized ones).
+    const rows: Array<{ issuerId: string; versionId: number }> = await reader.read(
       `SELECT issuer_id AS "issuerId", current_version_id::int AS "versionId" FROM issuer WHERE current_version_id > $1`,
       [0],
     );
@@ -49,13 +47,13 @@ export class PublishedVersions {
   /**
    * Runs `lookups` with the kept snapshot until the published versions read beside them are that snapshot's
    * (at most three times: under a storm of publishes the last answer stands, consistent within its versions).
-   * `lookups` must send its statements before it first awaits: the read of the published versions is sent
-   * right after them, so readQuery batches it into the same round trip.
+   * `lookups` reads through `batch`, before it first awaits: the read of the published versions joins the
+   * same batch, one round trip (a statement read through the batch after that is rejected).
    */
-  async consistently<T>(lookups: (snapshot: VersionSnapshot) => Promise<T>): Promise<T> {
+  async consistently<T>(lookups: (snapshot: VersionSnapshot, batch: Reader) => Promise<T>): Promise<T> {
     for (let attempt = 1; ; attempt++) {
       const used = this.snapshot;
-      const [result, published] = await Promise.all([lookups(used), this.read()]);
+      const [result, published] = await this.db.readTogether((batch) => Promise.all([lookups(used, batch), this.read(batch)]));
       const consistent = used.matches(published);
       if (!consistent) this.snapshot = published;
       if (consistent || attempt === 3) return result;

@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { DataSource } from 'typeorm';
+import { Database } from '../database/database';
 import { loadDrugCrosswalk, loadDrugPrices } from './reference-data.loader';
 
 export const DEMO_CROSSWALK_CSV = 'drug-ingredients.csv';
@@ -16,7 +16,7 @@ export function demoReferenceDir(): string {
 }
 
 /** Loads the demo crosswalk and prices shipped in seeds/reference (generic equivalents and estimates). */
-export async function loadDemoReferenceData(db: DataSource, log: (line: string) => void = () => undefined): Promise<void> {
+export async function loadDemoReferenceData(db: Database, log: (line: string) => void = () => undefined): Promise<void> {
   const dir = demoReferenceDir();
   const crosswalk = await loadDrugCrosswalk(db, join(dir, DEMO_CROSSWALK_CSV));
   const prices = await loadDrugPrices(db, join(dir, DEMO_PRICES_CSV));

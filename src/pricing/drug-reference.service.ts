@@ -1,7 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
-import { readQuery } from '../database/read-query';
+import { Database } from '../database/database';
 import { DrugPrice } from './out-of-pocket-estimate';
 
 /** A brand on a plan's published formulary version: the question "is a generic of it covered there?". */
@@ -35,13 +33,12 @@ export interface DrugIngredientRow {
 /** Reads the crosswalk and price reference tables (loaded from CSV, not from carrier files). */
 @Injectable()
 export class DrugReferenceService {
-  constructor(@InjectDataSource() private readonly db: DataSource) {}
+  constructor(private readonly db: Database) {}
 
   /** Prices in `rxnormIds` order (null where none is on file). */
   async findPrices(rxnormIds: readonly string[]): Promise<Array<DrugPrice | null>> {
     if (!rxnormIds.length) return [];
-    const rows: DrugPrice[] = await readQuery(
-      this.db,
+    const rows: DrugPrice[] = await this.db.read(
       `SELECT rxnorm_id AS "rxnormId", price_per_30_days AS "pricePer30Days", source, as_of AS "asOf"
          FROM drug_price WHERE rxnorm_id = ANY($1::text[])`,
       [rxnormIds],
@@ -53,8 +50,7 @@ export class DrugReferenceService {
   /** Crosswalk rows of these RXCUIs (strength, dose form, brand or generic); RXCUIs it lacks are absent. */
   async findIngredients(rxnormIds: readonly string[]): Promise<DrugIngredientRow[]> {
     if (!rxnormIds.length) return [];
-    return readQuery(
-      this.db,
+    return this.db.read(
       `SELECT rxnorm_id AS "rxnormId", drug_name AS "drugName", ingredient, strength, dose_form AS "doseForm", is_brand AS "isBrand"
          FROM drug_ingredient WHERE rxnorm_id = ANY($1::text[])`,
       [rxnormIds],
@@ -69,8 +65,7 @@ export class DrugReferenceService {
    */
   async findCoveredGenerics(keys: readonly BrandOnPlanKey[]): Promise<CoveredGenericRow[]> {
     if (!keys.length) return [];
-    return readQuery(
-      this.db,
+    return this.db.read(
       `SELECT k.brand_rxnorm_id AS "brandRxnormId", k.plan_id AS "planId", k.version_id AS "versionId",
               g.rxnorm_id AS "rxnormId", COALESCE(d.drug_name, g.drug_name) AS "drugName",
               f.drug_tier AS "drugTier", f.years

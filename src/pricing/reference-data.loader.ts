@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { basename } from 'node:path';
-import { DataSource, EntityManager } from 'typeorm';
+import { EntityManager } from 'typeorm';
+import { Database } from '../database/database';
 import { CrosswalkRow, parseCrosswalkCsv, parsePriceCsv, PriceRow } from './reference-csv';
 
 export interface ReferenceLoadResult {
@@ -51,14 +52,14 @@ async function upsertPrices(tx: EntityManager, rows: PriceRow[]): Promise<void> 
 }
 
 /** Loads an ingredient/strength crosswalk CSV (all or nothing: a bad line loads none of the file). */
-export async function loadDrugCrosswalk(db: DataSource, path: string): Promise<ReferenceLoadResult> {
+export async function loadDrugCrosswalk(db: Database, path: string): Promise<ReferenceLoadResult> {
   const rows = parseCrosswalkCsv(basename(path), await readFile(path, 'utf8'));
   await db.transaction((tx) => upsertCrosswalk(tx, rows));
   return { file: path, rows: rows.length };
 }
 
 /** Loads a drug price CSV (all or nothing). */
-export async function loadDrugPrices(db: DataSource, path: string): Promise<ReferenceLoadResult> {
+export async function loadDrugPrices(db: Database, path: string): Promise<ReferenceLoadResult> {
   const rows = parsePriceCsv(basename(path), await readFile(path, 'utf8'));
   await db.transaction((tx) => upsertPrices(tx, rows));
   return { file: path, rows: rows.length };

@@ -1,7 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
-import { readQuery } from '../database/read-query';
+import { Database, Reader } from '../database/database';
 import { versionParameters } from '../database/version-pruning';
 import { PlansService, PublishedPlanWithSources } from '../plans/plans.service';
 import { PublishedVersions } from '../plans/published-versions';
@@ -59,7 +57,7 @@ export function acceptingNewPatients(accepting: string | null): boolean | null {
 @Injectable()
 export class NetworkService {
   constructor(
-    @InjectDataSource() private readonly db: DataSource,
+    private readonly db: Database,
     private readonly listings: ProviderListingsRepository,
     private readonly plans: PlansService,
     private readonly versions: PublishedVersions,
@@ -68,13 +66,13 @@ export class NetworkService {
   async checkNetwork(npis: string[], planIds: string[], year?: number | null): Promise<NetworkCheckModel[]> {
     const uniqueNpis = [...new Set(npis)];
     const uniquePlans = [...new Set(planIds)];
-    // One round trip (see readQuery), in the published versions only, so PostgreSQL reads just their
+    // One round trip (the batch), in the published versions only, so PostgreSQL reads just their
     // partitions (see versionParameters); PublishedVersions checks they were still the published ones.
-    const [plans, memberships, listings] = await this.versions.consistently((snapshot) =>
+    const [plans, memberships, listings] = await this.versions.consistently((snapshot, batch) =>
       Promise.all([
-        this.plans.findPublishedPlansWithSources(uniquePlans),
-        this.findMemberships(uniqueNpis, uniquePlans, snapshot.ofPlans(uniquePlans)),
-        this.listings.findPublishedByNpis(uniqueNpis, snapshot.ids),
+        this.plans.findPublishedPlansWithSources(uniquePlans, batch),
+        this.findMemberships(uniqueNpis, uniquePlans, snapshot.ofPlans(uniquePlans), batch),
+        this.listings.findPublishedByNpis(uniqueNpis, snapshot.ids, batch),
       ]),
     );
 
@@ -162,10 +160,10 @@ export class NetworkService {
    * Memberships of these NPIs in these plans, in the plans' published versions: the NPIs' listings
    * (provider_npi_idx), then their entries for these plans (network_membership's primary key).
    */
-  private async findMemberships(npis: string[], planIds: string[], versions: number[]): Promise<MembershipRow[]> {
+  private async findMemberships(npis: string[], planIds: string[], versions: number[], reader: Reader): Promise<MembershipRow[]> {
     if (!npis.length || !versions.length) return [];
     const version = versionParameters(versions, 3);
-    return readQuery(this.db,
+    return reader.read(
       `SELECT p.npi, m.plan_id AS "planId", m.network_tier AS "networkTier", m.years,
               m.version_id AS "versionId", m.record_no AS "recordNo"
          FROM provider p
@@ -179,11 +177,11 @@ export class NetworkService {
   /** A provider by NPI with every published listing and the plan networks that include it. */
   async findProvider(npi: string): Promise<ProviderModel | null> {
     // In the published versions only, like checkNetwork.
-    const [listings, plans] = await this.versions.consistently((snapshot) => {
+    const [listings, plans] = await this.versions.consistently((snapshot, batch) => {
       const version = versionParameters(snapshot.ids, 2);
       return Promise.all([
-        this.listings.findPublishedByNpis([npi], snapshot.ids),
-        readQuery<ProviderPlanNetworkModel[]>(this.db,
+        this.listings.findPublishedByNpis([npi], snapshot.ids, batch),
+        batch.read<ProviderPlanNetworkModel[]>(
           `SELECT m.plan_id AS "planId", m.network_tier AS "networkTier", m.years
              FROM provider p
              JOIN network_membership m ON m.version_id = p.version_id AND m.record_no = p.record_no

@@ -1,7 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
-import { readQuery } from '../database/read-query';
+import { Database, Reader } from '../database/database';
 import { versionParameters } from '../database/version-pruning';
 import { ProviderType } from '../qhp/vocabulary';
 import { ProviderListingModel } from './models/provider.model';
@@ -41,16 +39,16 @@ export function toListing(row: ListingRow): ProviderListingModel {
 
 @Injectable()
 export class ProviderListingsRepository {
-  constructor(@InjectDataSource() private readonly db: DataSource) {}
+  constructor(private readonly db: Database) {}
 
   /**
    * Every listing of these NPIs in these published versions (a PublishedVersions snapshot), across
    * issuers: only their partitions are read. `i` is each listing's dataset_version, which names its issuer.
    */
-  async findPublishedByNpis(npis: readonly string[], publishedVersions: readonly number[]): Promise<ProviderListingModel[]> {
+  async findPublishedByNpis(npis: readonly string[], publishedVersions: readonly number[], reader: Reader = this.db): Promise<ProviderListingModel[]> {
     if (!npis.length) return [];
     const version = versionParameters(publishedVersions, 2);
-    const rows: ListingRow[] = await readQuery(this.db,
+    const rows: ListingRow[] = await reader.read(
       `SELECT ${listingColumns(version.in('a.version_id'))}
          FROM provider p JOIN dataset_version i ON i.id = p.version_id
         WHERE p.npi = ANY($1::char(10)[]) AND ${version.in('p.version_id')}

@@ -1,8 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
 import { planForOwnValues } from '../database/plan-cache';
-import { readQuery } from '../database/read-query';
+import { Database } from '../database/database';
 import { daysSince, share } from './days-since';
 import { IssuerDataQualityModel, PlanDataQualityModel } from './models/data-quality.model';
 
@@ -77,13 +75,12 @@ const QUALITY_COLUMNS = `
  */
 @Injectable()
 export class DataQualityService {
-  constructor(@InjectDataSource() private readonly db: DataSource) {}
+  constructor(private readonly db: Database) {}
 
   /** Quality of each issuer's currently published version, in `issuerIds` order (null: nothing published). */
   async forIssuers(issuerIds: readonly string[]): Promise<Array<IssuerDataQualityModel | null>> {
     if (!issuerIds.length) return [];
-    const current: Array<{ issuerId: string; versionId: number }> = await readQuery(
-      this.db,
+    const current: Array<{ issuerId: string; versionId: number }> = await this.db.read(
       `SELECT issuer_id AS "issuerId", current_version_id AS "versionId"
          FROM issuer WHERE issuer_id = ANY($1::char(5)[]) AND current_version_id IS NOT NULL`,
       [issuerIds],
@@ -95,8 +92,7 @@ export class DataQualityService {
 
   /** Quality of the published version that holds `planId` (null: plan not published). */
   async forPublishedPlan(planId: string): Promise<PlanDataQualityModel | null> {
-    const [plan]: PlanVersionKey[] = await readQuery(
-      this.db,
+    const [plan]: PlanVersionKey[] = await this.db.read(
       `SELECT p.version_id AS "versionId", p.plan_id AS "planId"
          FROM plan p JOIN issuer i ON i.current_version_id = p.version_id
         WHERE p.plan_id = $1`,

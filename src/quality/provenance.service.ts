@@ -1,7 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
-import { readQuery } from '../database/read-query';
+import { Database } from '../database/database';
 
 /** What every answer read from a dataset version shares: whose load it was and when it happened. */
 export interface VersionSummary {
@@ -13,13 +11,12 @@ export interface VersionSummary {
 
 @Injectable()
 export class ProvenanceService {
-  constructor(@InjectDataSource() private readonly db: DataSource) {}
+  constructor(private readonly db: Database) {}
 
   /** One summary per version id, in `versionIds` order (null for an unknown id). Primary-key lookups. */
   async findVersionSummaries(versionIds: readonly number[]): Promise<Array<VersionSummary | null>> {
     if (!versionIds.length) return [];
-    const rows: VersionSummary[] = await readQuery(
-      this.db,
+    const rows: VersionSummary[] = await this.db.read(
       `SELECT v.id AS "versionId", v.issuer_id AS "issuerId", i.name AS "issuerName",
               COALESCE(v.published_at, v.started_at) AS "loadedAt"
          FROM dataset_version v JOIN issuer i ON i.issuer_id = v.issuer_id

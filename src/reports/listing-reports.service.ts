@@ -1,8 +1,8 @@
 import { Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
+import { InjectRepository } from '@nestjs/typeorm';
 import { GraphQLError } from 'graphql';
-import { DataSource } from 'typeorm';
-import { readQuery } from '../database/read-query';
+import { Raw, Repository } from 'typeorm';
+import { Database } from '../database/database';
 import { ApiKeyPrincipal, mayLoadIssuer } from '../auth/api-key-principal';
 import { issuerIdOfPlan } from '../common/identifiers';
 import { Connection, decodeCursor, pageSize, toConnection } from '../common/pagination';
@@ -14,6 +14,7 @@ import {
   ListingReportStatus,
 } from './models/listing-report.model';
 import { ContactEmailCipher } from './contact-email-cipher';
+import { ListingReportEntity } from './listing-report.entity';
 import { ReportListingInput } from './reports.args';
 
 /** The published listing a report is about. */
@@ -54,19 +55,20 @@ export class ListingReportsService implements OnApplicationBootstrap {
   private readonly logger = new Logger('ListingReports');
 
   constructor(
-    @InjectDataSource() private readonly db: DataSource,
+    private readonly db: Database,
+    @InjectRepository(ListingReportEntity) private readonly reports: Repository<ListingReportEntity>,
     private readonly emails: ContactEmailCipher,
   ) {}
 
   /** Seals contact emails stored before they were sealed (in plain text by earlier versions). */
   async onApplicationBootstrap(): Promise<void> {
-    const plain: Array<{ id: string; email: string }> = await this.db.query(
-      `SELECT id, contact_email AS email FROM listing_report WHERE contact_email IS NOT NULL AND NOT starts_with(contact_email, $1)`,
-      [ContactEmailCipher.SEALED_PREFIX],
-    );
-    for (const { id, email } of plain) {
+    const plain = await this.reports.find({
+      select: { id: true, contactEmail: true },
+      where: { contactEmail: Raw((column) => `${column} IS NOT NULL AND NOT starts_with(${column}, :prefix)`, { prefix: ContactEmailCipher.SEALED_PREFIX }) },
+    });
+    for (const { id, contactEmail: email } of plain) {
       // Compare-and-set: a concurrent instance sealing the same row leaves it sealed once.
-      await this.db.query(`UPDATE listing_report SET contact_email = $2 WHERE id = $1 AND contact_email = $3`, [id, this.emails.seal(email), email]);
+      await this.reports.update({ id, contactEmail: email! }, { contactEmail: this.emails.seal(email!) });
     }
     if (plain.length) this.logger.log(`sealed ${plain.length} contact email(s) stored in plain text`);
   }
@@ -105,8 +107,7 @@ export class ListingReportsService implements OnApplicationBootstrap {
       if (issuerId && issuerId !== planIssuer) {
         throw badInput(`plan ${planId} belongs to issuer ${planIssuer}, not ${issuerId}`, 'issuerId');
       }
-      const [member]: ReportedListing[] = await readQuery(
-        this.db,
+      const [member]: ReportedListing[] = await this.db.read(
         `SELECT i.issuer_id AS "issuerId", m.version_id AS "versionId"
            FROM provider p
            JOIN issuer i ON i.current_version_id = p.version_id
@@ -118,8 +119,7 @@ export class ListingReportsService implements OnApplicationBootstrap {
       if (!member) throw badInput(`NPI ${npi} is not listed in the published directory of plan ${planId}: there is no listing to report`, 'npi');
       return member;
     }
-    const listers: ReportedListing[] = await readQuery(
-      this.db,
+    const listers: ReportedListing[] = await this.db.read(
       `SELECT DISTINCT i.issuer_id AS "issuerId", p.version_id AS "versionId"
          FROM provider p JOIN issuer i ON i.current_version_id = p.version_id
         WHERE p.npi = $1 AND ($2::char(5) IS NULL OR i.issuer_id = $2)
@@ -173,10 +173,7 @@ export class ListingReportsService implements OnApplicationBootstrap {
 
   /** Closes (or re-closes) a report of the key's issuer, recording which key did it. */
   async resolve(key: ApiKeyPrincipal, id: string, resolution: ListingReportResolution, note?: string | null): Promise<ListingReportModel> {
-    const [report]: Array<{ issuerId: string }> = await this.db.query(
-      `SELECT issuer_id AS "issuerId" FROM listing_report WHERE id = $1`,
-      [id],
-    );
+    const report = await this.reports.findOne({ select: { issuerId: true }, where: { id } });
     if (!report) throw new GraphQLError(`No listing report has the id ${id}`, { extensions: { code: 'NOT_FOUND' } });
     if (!mayLoadIssuer(key, report.issuerId)) throw forbidden(key, report.issuerId);
     // TypeORM returns [rows, affected count] for UPDATE ... RETURNING.
@@ -194,8 +191,7 @@ export class ListingReportsService implements OnApplicationBootstrap {
   counts(issuerId?: string | null, planId?: string | null): Promise<ListingReportCountModel[]> {
     // A plan id starts with its issuer id: filtering on both lets listing_report_counts_idx serve plan queries.
     const issuerFilter = issuerId ?? (planId ? issuerIdOfPlan(planId) : null);
-    return readQuery(
-      this.db,
+    return this.db.read(
       `SELECT r.issuer_id AS "issuerId", r.plan_id AS "planId", r.kind, r.status, count(*)::int AS count
          FROM listing_report r
         WHERE ($1::char(5) IS NULL OR r.issuer_id = $1) AND ($2::char(14) IS NULL OR r.plan_id = $2)

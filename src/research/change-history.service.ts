@@ -1,7 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
-import { RESEARCH_QUERY, searchQuery } from '../search/search-query';
+import { Database, RESEARCH_QUERY } from '../database/database';
 import { issuerIdOfPlan } from '../common/identifiers';
 import { decodeCursor, pageSize, toConnection } from '../common/pagination';
 import { DrugTierModel } from '../plans/models/plan.model';
@@ -91,7 +89,7 @@ function describeRange(planId: string, range: ResolvedRange) {
 @Injectable()
 export class ChangeHistoryService {
   constructor(
-    @InjectDataSource() private readonly db: DataSource,
+    private readonly db: Database,
     private readonly plans: PlansService,
   ) {}
 
@@ -102,8 +100,8 @@ export class ChangeHistoryService {
   async resolveRange(planId: string, range: VersionRange, needs: 'provider' | 'formulary'): Promise<ResolvedRange> {
     if (range.sinceVersionId != null && range.since) throw userInputError('Pass sinceVersionId or since, not both', 'since');
     const issuerId = issuerIdOfPlan(planId);
-    const [issuer] = await searchQuery(this.db, `SELECT current_version_id AS "currentVersionId" FROM issuer WHERE issuer_id = $1`, [issuerId]);
-    const versions: LoadedVersion[] = await searchQuery(this.db,
+    const [issuer] = await this.db.search(`SELECT current_version_id AS "currentVersionId" FROM issuer WHERE issuer_id = $1`, [issuerId]);
+    const versions: LoadedVersion[] = await this.db.search(
       `SELECT id AS "versionId", status, published_at AS "publishedAt",
               has_provider_files AS "hasProviderFiles", has_formulary_files AS "hasFormularyFiles"
          FROM dataset_version
@@ -192,8 +190,8 @@ export class ChangeHistoryService {
     const countParams = new SqlParams();
     const countSql = `${this.networkChangesCte(resolved, countParams)} SELECT change, count(*)::int AS providers FROM changes GROUP BY change`;
     const [rows, counts] = await Promise.all([
-      searchQuery(this.db, page.sql, page.params, RESEARCH_QUERY) as Promise<NetworkChangeRow[]>,
-      searchQuery(this.db, countSql, countParams.values, RESEARCH_QUERY) as Promise<Array<{ change: string; providers: number }>>,
+      this.db.search(page.sql, page.params, RESEARCH_QUERY) as Promise<NetworkChangeRow[]>,
+      this.db.search(countSql, countParams.values, RESEARCH_QUERY) as Promise<Array<{ change: string; providers: number }>>,
     ]);
     const count = (kind: NetworkChangeKind) => counts.find((c) => c.change === kind)?.providers ?? 0;
     return {
@@ -275,8 +273,8 @@ export class ChangeHistoryService {
     const fromKey = { versionId: resolved.from.versionId, planId };
     const toKey = { versionId: resolved.to.versionId, planId };
     const [rows, [counts], tiers] = await Promise.all([
-      searchQuery(this.db, page.sql, page.params, RESEARCH_QUERY) as Promise<FormularyChangeRow[]>,
-      searchQuery(this.db, countSql, countParams.values, RESEARCH_QUERY),
+      this.db.search(page.sql, page.params, RESEARCH_QUERY) as Promise<FormularyChangeRow[]>,
+      this.db.search(countSql, countParams.values, RESEARCH_QUERY),
       this.plans.findDrugTiers([fromKey, toKey]),
     ]);
     const tiersBefore = tiers.get(`${fromKey.versionId}:${planId}`) ?? [];

@@ -1,7 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
-import { RESEARCH_QUERY, searchQuery } from '../search/search-query';
+import { Database, RESEARCH_QUERY } from '../database/database';
 import { decodeCursor, pageSize, toConnection } from '../common/pagination';
 import { DrugCoverageService } from '../formulary/drug-coverage.service';
 import { PlanModel } from '../plans/models/plan.model';
@@ -66,7 +64,7 @@ function tierList(counts: Map<string, number>): TierCountModel[] {
 @Injectable()
 export class FormularyStatsService {
   constructor(
-    @InjectDataSource() private readonly db: DataSource,
+    private readonly db: Database,
     private readonly plans: PlansService,
     private readonly drugCoverage: DrugCoverageService,
   ) {}
@@ -102,7 +100,7 @@ export class FormularyStatsService {
   async drugCoverageStats(rxnormId: string, year?: number | null): Promise<DrugCoverageStatsModel> {
     const query = this.drugCoverageStatsQuery(rxnormId, year);
     const [rows, [drug]] = await Promise.all([
-      searchQuery(this.db, query.sql, query.params, RESEARCH_QUERY) as Promise<CoverageRow[]>,
+      this.db.search(query.sql, query.params, RESEARCH_QUERY) as Promise<CoverageRow[]>,
       this.drugCoverage.findDrugs([rxnormId]),
     ]);
     const byIssuer = new Map<string, IssuerDrugCoverageModel & { tierCounts: Map<string, number> }>();
@@ -197,8 +195,8 @@ export class FormularyStatsService {
     const countParams = new SqlParams();
     const countSql = `${this.differencesCte(a, b, countParams)} SELECT difference, count(*)::int AS drugs FROM compared GROUP BY difference`;
     const [rows, counts, tiers] = await Promise.all([
-      searchQuery(this.db, page.sql, page.params, RESEARCH_QUERY) as Promise<DifferenceRow[]>,
-      searchQuery(this.db, countSql, countParams.values, RESEARCH_QUERY) as Promise<Array<{ difference: string; drugs: number }>>,
+      this.db.search(page.sql, page.params, RESEARCH_QUERY) as Promise<DifferenceRow[]>,
+      this.db.search(countSql, countParams.values, RESEARCH_QUERY) as Promise<Array<{ difference: string; drugs: number }>>,
       this.plans.findDrugTiers([a, b]),
     ]);
     const count = (kind: string) => counts.find((c) => c.difference === kind)?.drugs ?? 0;
@@ -251,7 +249,7 @@ export class FormularyStatsService {
 
   async priorAuthorizationRates(state: string): Promise<PriorAuthorizationRateModel[]> {
     const query = this.priorAuthorizationRatesQuery(state);
-    const rows: PriorAuthorizationRow[] = await searchQuery(this.db, query.sql, query.params, RESEARCH_QUERY);
+    const rows: PriorAuthorizationRow[] = await this.db.search(query.sql, query.params, RESEARCH_QUERY);
     return rows.map((row) => ({
       issuerId: row.issuer_id,
       issuerName: row.issuer_name,

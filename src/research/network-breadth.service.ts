@@ -1,7 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
-import { RESEARCH_QUERY, searchQuery } from '../search/search-query';
+import { Database, RESEARCH_QUERY } from '../database/database';
 import { pageSize } from '../common/pagination';
 import { PlansService } from '../plans/plans.service';
 import { PlanSelection, SelectedPlans, selectPlans } from '../search/plan-selection';
@@ -49,7 +47,7 @@ const GROUP_SOURCES: Record<BreadthGroupBy, { key: string; join: (versions: stri
 @Injectable()
 export class NetworkBreadthService {
   constructor(
-    @InjectDataSource() private readonly db: DataSource,
+    private readonly db: Database,
     private readonly plans: PlansService,
   ) {}
 
@@ -108,7 +106,7 @@ export class NetworkBreadthService {
   async networkBreadth(request: NetworkBreadthRequest): Promise<NetworkBreadthModel[]> {
     const selection = await selectPlans(this.plans, request, 'planIds');
     const query = this.buildBreadthQuery(selection, request);
-    const rows: BreadthRow[] = await searchQuery(this.db, query.sql, query.params, RESEARCH_QUERY);
+    const rows: BreadthRow[] = await this.db.search(query.sql, query.params, RESEARCH_QUERY);
     const planById = new Map(selection.published.map((plan) => [plan.planId, plan]));
     return selection.planIds.map((planId) => {
       const own = rows.filter((row) => row.plan_id === planId);
@@ -164,7 +162,7 @@ export class NetworkBreadthService {
 
   async rankPlansByBreadth(request: Omit<RankPlansRequest, 'limit'>, first?: number | null): Promise<PlanBreadthRankModel[]> {
     const query = this.rankPlansQuery({ ...request, limit: pageSize(first) });
-    const rows: Array<{ rank: number; plan_id: string; providers: number }> = await searchQuery(this.db, query.sql, query.params, RESEARCH_QUERY);
+    const rows: Array<{ rank: number; plan_id: string; providers: number }> = await this.db.search(query.sql, query.params, RESEARCH_QUERY);
     const plans = await this.plans.findPublishedPlans(rows.map((row) => row.plan_id));
     const planById = new Map(plans.map((plan) => [plan.planId, plan]));
     return rows.map((row) => ({ rank: row.rank, planId: row.plan_id, plan: planById.get(row.plan_id)!, providers: row.providers }));

@@ -1,7 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
-import { searchQuery } from './search-query';
+import { Database } from '../database/database';
 import { RXCUI_PATTERN } from '../common/identifiers';
 import { Connection, decodeCursor, pageSize, toConnection } from '../common/pagination';
 import { DrugCoverageService } from '../formulary/drug-coverage.service';
@@ -99,14 +97,14 @@ export function buildPlansCoveringQuery(rxnormId: string, state: string | null, 
 @Injectable()
 export class DrugSearchService {
   constructor(
-    @InjectDataSource() private readonly db: DataSource,
+    private readonly db: Database,
     private readonly drugCoverage: DrugCoverageService,
   ) {}
 
   async searchDrugs(query: string, first?: number | null, after?: string | null): Promise<Connection<DrugModel>> {
     const limit = pageSize(first);
     const built = buildDrugSearchQuery(query, limit + 1, after);
-    const rows: Array<{ rxnormId: string; score: number; names: string[] }> = await searchQuery(this.db, built.sql, built.params, {
+    const rows: Array<{ rxnormId: string; score: number; names: string[] }> = await this.db.search(built.sql, built.params, {
       wordSimilarityThreshold: built.wordSimilarityThreshold,
     });
     // Same naming rule as the drug query: the first name alphabetically, the others as otherNames.
@@ -130,7 +128,7 @@ export class DrugSearchService {
   ): Promise<Connection<DrugCoverageModel>> {
     const limit = pageSize(first);
     const built = buildPlansCoveringQuery(rxnormId, state ?? null, year ?? null, limit + 1, decodeCursor<string>(after));
-    const rows: Array<{ planId: string }> = await searchQuery(this.db, built.sql, built.params);
+    const rows: Array<{ planId: string }> = await this.db.search(built.sql, built.params);
     const connection = toConnection(rows, limit, (row) => row.planId);
     const planIds = connection.edges.map((edge) => edge.node.planId);
     // One answer per plan, in planIds order (a single drug).

@@ -1,7 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
-import { searchQuery } from './search-query';
+import { Database } from '../database/database';
 import { Connection, pageSize, toConnection } from '../common/pagination';
 import { ProviderAddressModel } from '../providers/models/provider.model';
 import { LISTING_COLUMNS, toListing } from '../providers/provider-listings.repository';
@@ -47,7 +45,7 @@ interface SearchRow extends ListingRow {
 /** Shoppers' provider search: published listings by name, place, specialty and plan network. */
 @Injectable()
 export class ProviderSearchService {
-  constructor(@InjectDataSource() private readonly db: DataSource) {}
+  constructor(private readonly db: Database) {}
 
   async search(
     filter: ProviderSearchCriteria,
@@ -57,7 +55,7 @@ export class ProviderSearchService {
   ): Promise<Connection<ProviderSearchResultModel>> {
     const limit = pageSize(first);
     const query = buildProviderSearchQuery(filter, orderBy, limit + 1, after);
-    const rows: SearchRow[] = await searchQuery(this.db, query.sql, query.params, {
+    const rows: SearchRow[] = await this.db.search(query.sql, query.params, {
       wordSimilarityThreshold: query.wordSimilarityThreshold,
     });
     const results = rows.map((row) => {

@@ -1,11 +1,12 @@
 import { ForbiddenException, Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown, ServiceUnavailableException } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
 import { randomUUID } from 'node:crypto';
 import { rm } from 'node:fs/promises';
 import { isAbsolute, relative, resolve } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
-import { DataSource } from 'typeorm';
+import { InjectRepository } from '@nestjs/typeorm';
+import { In, Repository } from 'typeorm';
 import { ApiKeyPrincipal, mayLoadIssuer } from '../auth/api-key-principal';
+import { Database } from '../database/database';
 import { ImportError, ImportProgress, ImportResult } from '../ingest/import-contract';
 import { ImportJobEntity, ImportJobState } from './import-job.entity';
 import { SpooledFile } from './multipart-spool';
@@ -17,6 +18,8 @@ export const INTERRUPTED_BY_SHUTDOWN = 'interrupted by shutdown';
 const ABANDONED_BY_DEAD_PROCESS = 'interrupted: the server running this job stopped before it finished; upload the files again';
 /** How long shutdown waits for aborted imports to roll back before marking them failed anyway. */
 const SHUTDOWN_GRACE_MS = 10_000;
+/** A job in one of these states is held by the process that queued it. */
+const UNFINISHED: ImportJobState[] = ['queued', 'running'];
 
 export interface NewImportJob {
   issuerId: string;
@@ -61,7 +64,8 @@ export class ImportJobsService implements OnApplicationBootstrap, OnApplicationS
   private shuttingDown = false;
 
   constructor(
-    @InjectDataSource() private readonly db: DataSource,
+    private readonly db: Database,
+    @InjectRepository(ImportJobEntity) private readonly jobs: Repository<ImportJobEntity>,
     @Inject(UPLOADS_CONFIG) private readonly config: UploadsConfig,
     @Inject(QHP_IMPORT_RUNNER) private readonly importer: QhpImportRunner,
   ) {}
@@ -85,13 +89,9 @@ export class ImportJobsService implements OnApplicationBootstrap, OnApplicationS
 
     const unfinished = [...queued.map((job) => job.id), ...this.running.keys()];
     if (unfinished.length) {
-      await this.db
-        .query(
-          `UPDATE import_job SET status = 'failed', error = $2, finished_at = now()
-            WHERE id = ANY($1::uuid[]) AND status IN ('queued', 'running')`,
-          [unfinished, INTERRUPTED_BY_SHUTDOWN],
-        )
-        .catch((error) => this.logger.error(`could not mark interrupted import jobs failed: ${error.message}`));
+      await this.jobs
+        .update({ id: In(unfinished), status: In(UNFINISHED) }, { status: 'failed', error: INTERRUPTED_BY_SHUTDOWN, finishedAt: () => 'now()' })
+        .catch((error: Error) => this.logger.error(`could not mark interrupted import jobs failed: ${error.message}`));
     }
     await Promise.all(queued.map((job) => this.removeSpool(job.tempDir)));
   }
@@ -100,7 +100,7 @@ export class ImportJobsService implements OnApplicationBootstrap, OnApplicationS
   async enqueue(job: NewImportJob): Promise<ImportJobEntity> {
     if (this.shuttingDown) throw new ServiceUnavailableException('the server is shutting down: upload again in a moment');
     const id = randomUUID();
-    await this.db.getRepository(ImportJobEntity).insert({
+    await this.jobs.insert({
       id,
       issuerId: job.issuerId,
       status: 'queued',
@@ -112,12 +112,12 @@ export class ImportJobsService implements OnApplicationBootstrap, OnApplicationS
     });
     this.queue.push({ ...job, id });
     this.startQueuedJobs();
-    return this.db.getRepository(ImportJobEntity).findOneByOrFail({ id });
+    return this.jobs.findOneByOrFail({ id });
   }
 
   /** The job, if `apiKey` may see it (a key of the job's issuer, or an admin key); null when there is none. */
   async findForKey(id: string, apiKey: ApiKeyPrincipal): Promise<ImportJobEntity | null> {
-    const job = await this.db.getRepository(ImportJobEntity).findOneBy({ id });
+    const job = await this.jobs.findOneBy({ id });
     if (job && !mayLoadIssuer(apiKey, job.issuerId)) {
       throw new ForbiddenException(`API key ${apiKey.keyPrefix}… may see jobs of issuers ${apiKey.issuerIds.join(', ') || 'none'}, not of ${job.issuerId}`);
     }
@@ -140,7 +140,7 @@ export class ImportJobsService implements OnApplicationBootstrap, OnApplicationS
     const progress = new ProgressRecorder((report) => this.saveProgress(job.id, report));
     let outcome: Outcome;
     try {
-      await this.db.query(`UPDATE import_job SET status = 'running', started_at = now(), heartbeat_at = now() WHERE id = $1`, [job.id]);
+      await this.jobs.update(job.id, { status: 'running', startedAt: () => 'now()', heartbeatAt: () => 'now()' });
       const result = await this.importer.import({
         issuerId: job.issuerId,
         issuerName: job.issuerName,
@@ -166,10 +166,7 @@ export class ImportJobsService implements OnApplicationBootstrap, OnApplicationS
   }
 
   private async saveProgress(id: string, progress: ImportProgress): Promise<void> {
-    await this.db.query(
-      `UPDATE import_job SET progress = $2, heartbeat_at = now() WHERE id = $1 AND status = 'running'`,
-      [id, JSON.stringify(progress)],
-    );
+    await this.jobs.update({ id, status: 'running' }, { progress, heartbeatAt: () => 'now()' });
   }
 
   private async finish(id: string, outcome: Outcome): Promise<void> {
@@ -189,16 +186,16 @@ export class ImportJobsService implements OnApplicationBootstrap, OnApplicationS
           outcome.report ? JSON.stringify(outcome.report) : null,
         ],
       )
-      .catch((error) => this.logger.error(`could not record the end of import job ${id}: ${error.message}`));
+      .catch((error: Error) => this.logger.error(`could not record the end of import job ${id}: ${error.message}`));
   }
 
   /** Proves this instance is alive for every job it holds. */
   private async beat(): Promise<void> {
     const ids = [...this.queue.map((job) => job.id), ...this.running.keys()];
     if (!ids.length) return;
-    await this.db
-      .query(`UPDATE import_job SET heartbeat_at = now() WHERE id = ANY($1::uuid[]) AND status IN ('queued', 'running')`, [ids])
-      .catch((error) => this.logger.warn(`import job heartbeat failed: ${error.message}`));
+    await this.jobs
+      .update({ id: In(ids), status: In(UNFINISHED) }, { heartbeatAt: () => 'now()' })
+      .catch((error: Error) => this.logger.warn(`import job heartbeat failed: ${error.message}`));
   }
 
   /** Fails jobs left queued/running by a process that died, and lets the importer drop their half-loaded rows. */
@@ -234,6 +231,6 @@ export class ImportJobsService implements OnApplicationBootstrap, OnApplicationS
       this.logger.warn(`not removing ${dir}: outside the upload directory ${this.config.tempRoot}`);
       return;
     }
-    await rm(dir, { recursive: true, force: true }).catch((error) => this.logger.warn(`could not remove ${dir}: ${error.message}`));
+    await rm(dir, { recursive: true, force: true }).catch((error: Error) => this.logger.warn(`could not remove ${dir}: ${error.message}`));
   }
 }

@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
-import { getDataSourceToken } from '@nestjs/typeorm';
+import { getDataSourceToken, TypeOrmModule } from '@nestjs/typeorm';
 import { AuthModule } from '../auth/auth.module';
+import { ImportJobEntity } from './import-job.entity';
 import { ImportJobsResolver } from './import-jobs.resolver';
 import { ImportJobsService } from './import-jobs.service';
 import { createQhpImportRunner, QHP_IMPORT_RUNNER } from './qhp-import-runner';
@@ -9,7 +10,7 @@ import { loadUploadsConfig, UPLOADS_CONFIG } from './uploads.config';
 import { UploadsService } from './uploads.service';
 
 @Module({
-  imports: [AuthModule],
+  imports: [AuthModule, TypeOrmModule.forFeature([ImportJobEntity])],
   controllers: [UploadsController],
   providers: [
     { provide: UPLOADS_CONFIG, useFactory: () => loadUploadsConfig() },

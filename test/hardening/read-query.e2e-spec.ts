@@ -1,11 +1,11 @@
 /**
- * readQuery(): prepared, replica-aware lookups; within a request, the statements started together travel
- * as one round trip and come back exactly as separate queries would have.
+ * Database.read(): prepared, replica-aware lookups; within a request, the statements started together travel
+ * as one round trip and come back exactly as separate queries would have (and so do the statements of a
+ * Database.readTogether batch).
  */
 import { DataSource, QueryFailedError } from 'typeorm';
 import { buildDataSourceOptions } from '../../src/database/data-source-options';
-import { readBatchScope, readQuery, resetReadQueryState } from '../../src/database/read-query';
-import { RESEARCH_QUERY, searchQuery } from '../../src/search/search-query';
+import { Database, RESEARCH_QUERY } from '../../src/database/database';
 import { testDatabaseUrl } from '../helpers/test-app';
 
 const TYPED = `SELECT $1::int AS n, 9007199254740::bigint AS big, 12.50::numeric AS amount, 0.25::float8 AS rate,
@@ -16,13 +16,15 @@ const ORDERED = `SELECT g AS i, md5(g::text) AS h FROM generate_series(1, $1::in
 const NOT_JSON_SAFE = `SELECT now() AS at, $1::text AS label`;
 const DIVIDE = `SELECT 10 / $1::int AS quotient`;
 
-describe('readQuery', () => {
+describe('Database.read', () => {
   let db: DataSource;
+  let database: Database;
   let acquisitions = 0;
 
   beforeAll(async () => {
     db = new DataSource(buildDataSourceOptions({ url: testDatabaseUrl(), poolSize: 4 }));
     await db.initialize();
+    database = new Database(db);
     const driver = db.driver as unknown as { obtainMasterConnection(): Promise<unknown> };
     const original = driver.obtainMasterConnection.bind(driver);
     driver.obtainMasterConnection = () => {
@@ -31,9 +33,9 @@ describe('readQuery', () => {
     };
   });
   afterAll(() => db?.destroy());
-  beforeEach(() => resetReadQueryState());
+  beforeEach(() => Database.resetLearnedStatements());
 
-  const inScope = <T>(fn: () => Promise<T>) => new Promise<T>((resolve, reject) => readBatchScope(() => void fn().then(resolve, reject)));
+  const inScope = <T>(fn: () => Promise<T>) => new Promise<T>((resolve, reject) => Database.scope(() => void fn().then(resolve, reject)));
 
   it('returns what DataSource.query returns, typed the same, batched or not', async () => {
     const expected = await db.query(TYPED, [7]);
@@ -42,13 +44,13 @@ describe('readQuery', () => {
 
     // Plain runs first: each statement learns whether it may be batched (its result types, and that its
     // fastest run is quick; several runs, so one slow first execution on a busy machine does not decide it).
-    for (let i = 0; i < 5; i++) await Promise.all([readQuery(db, TYPED, [7]), readQuery(db, ORDERED, [30])]);
+    for (let i = 0; i < 5; i++) await Promise.all([database.read(TYPED, [7]), database.read(ORDERED, [30])]);
     for (let i = 0; i < 3; i++) {
-      expect(await inScope(() => Promise.all([readQuery(db, TYPED, [7]), readQuery(db, ORDERED, [30])]))).toEqual([expected, expectedOrdered]);
+      expect(await inScope(() => Promise.all([database.read(TYPED, [7]), database.read(ORDERED, [30])]))).toEqual([expected, expectedOrdered]);
     }
 
     acquisitions = 0;
-    const [typed, ordered] = await inScope(() => Promise.all([readQuery(db, TYPED, [7]), readQuery(db, ORDERED, [30])]));
+    const [typed, ordered] = await inScope(() => Promise.all([database.read(TYPED, [7]), database.read(ORDERED, [30])]));
     expect(acquisitions).toBe(1); // one connection, one statement for both
     expect(typed).toEqual(expected);
     expect(ordered).toEqual(expectedOrdered);
@@ -56,9 +58,9 @@ describe('readQuery', () => {
   });
 
   it('does not batch statements whose results would change type through JSON (timestamps)', async () => {
-    for (let i = 0; i < 3; i++) await inScope(() => Promise.all([readQuery(db, NOT_JSON_SAFE, ['a']), readQuery(db, ORDERED, [3])]));
+    for (let i = 0; i < 3; i++) await inScope(() => Promise.all([database.read(NOT_JSON_SAFE, ['a']), database.read(ORDERED, [3])]));
     acquisitions = 0;
-    const [[stamped], ordered] = await inScope(() => Promise.all([readQuery(db, NOT_JSON_SAFE, ['b']), readQuery(db, ORDERED, [3])]));
+    const [[stamped], ordered] = await inScope(() => Promise.all([database.read(NOT_JSON_SAFE, ['b']), database.read(ORDERED, [3])]));
     expect(stamped.at).toBeInstanceOf(Date);
     expect(stamped.label).toBe('b');
     expect(ordered).toHaveLength(3);
@@ -66,8 +68,8 @@ describe('readQuery', () => {
   });
 
   it('a failing statement in a batch fails alone, with its own QueryFailedError', async () => {
-    for (let i = 0; i < 3; i++) await inScope(() => Promise.all([readQuery(db, DIVIDE, [2]), readQuery(db, ORDERED, [2])]));
-    const [divided, ordered] = await inScope(() => Promise.allSettled([readQuery(db, DIVIDE, [0]), readQuery(db, ORDERED, [2])]));
+    for (let i = 0; i < 3; i++) await inScope(() => Promise.all([database.read(DIVIDE, [2]), database.read(ORDERED, [2])]));
+    const [divided, ordered] = await inScope(() => Promise.allSettled([database.read(DIVIDE, [0]), database.read(ORDERED, [2])]));
     expect(divided.status).toBe('rejected');
     const error = (divided as PromiseRejectedResult).reason;
     expect(error).toBeInstanceOf(QueryFailedError);
@@ -76,10 +78,35 @@ describe('readQuery', () => {
     expect(ordered).toEqual({ status: 'fulfilled', value: expect.arrayContaining([expect.objectContaining({ i: 1 })]) });
   });
 
-  it('outside a request scope every statement runs on its own', async () => {
-    await readQuery(db, ORDERED, [1]);
+  it('readTogether sends the statements read through its batch in one round trip, outside a request too', async () => {
+    for (let i = 0; i < 5; i++) await Promise.all([database.read(TYPED, [7]), database.read(ORDERED, [30])]);
+    const expected = [await db.query(TYPED, [7]), await db.query(ORDERED, [30])];
     acquisitions = 0;
-    await Promise.all([readQuery(db, ORDERED, [1]), readQuery(db, ORDERED, [2])]);
+    const together = await database.readTogether((batch) => Promise.all([batch.read(TYPED, [7]), batch.read(ORDERED, [30])]));
+    expect(acquisitions).toBe(1);
+    expect(together).toEqual(expected);
+
+    // Within a request, the batch shares the request's round trip with the lookups started beside it.
+    acquisitions = 0;
+    const [inRequest, beside] = await inScope(() =>
+      Promise.all([database.readTogether((batch) => Promise.all([batch.read(TYPED, [7]), batch.read(ORDERED, [30])])), database.read(ORDERED, [30])]),
+    );
+    expect(acquisitions).toBe(1);
+    expect([inRequest, beside]).toEqual([expected, expected[1]]);
+  });
+
+  it('readTogether rejects a statement read through the batch after it was sent', async () => {
+    const late = database.readTogether(async (batch) => {
+      const first = await batch.read(ORDERED, [1]);
+      return [first, await batch.read(ORDERED, [2])];
+    });
+    await expect(late).rejects.toThrow(/already sent/);
+  });
+
+  it('outside a request scope every statement runs on its own', async () => {
+    await database.read(ORDERED, [1]);
+    acquisitions = 0;
+    await Promise.all([database.read(ORDERED, [1]), database.read(ORDERED, [2])]);
     expect(acquisitions).toBe(2);
   });
 });
@@ -90,18 +117,20 @@ describe('readQuery', () => {
  */
 describe('plan cache mode', () => {
   let db: DataSource;
+  let database: Database;
 
   beforeAll(async () => {
     // One connection: the prepared statement and pg_prepared_statements are that session's.
     db = new DataSource(buildDataSourceOptions({ url: testDatabaseUrl(), poolSize: 1 }));
     await db.initialize();
+    database = new Database(db);
   });
   afterAll(() => db?.destroy());
-  beforeEach(() => resetReadQueryState());
+  beforeEach(() => Database.resetLearnedStatements());
 
   it('a prepared lookup is never planned again after its first execution', async () => {
     const lookup = `SELECT count(*)::int AS n FROM generate_series(1, 100) g WHERE g = ANY($1::int[])`;
-    for (let i = 1; i <= 8; i++) expect(await readQuery(db, lookup, [[i, 50, 500]])).toEqual([{ n: 2 }]);
+    for (let i = 1; i <= 8; i++) expect(await database.read(lookup, [[i, 50, 500]])).toEqual([{ n: 2 }]);
     const [statement] = await db.query(`SELECT generic_plans, custom_plans FROM pg_prepared_statements WHERE statement = $1`, [lookup]);
     // PostgreSQL's default (auto) would have made at least 5 custom plans before considering the generic one.
     expect(statement).toEqual({ generic_plans: 8, custom_plans: 0 });
@@ -109,8 +138,8 @@ describe('plan cache mode', () => {
 
   it('search and research statements are planned for their own values, in a transaction that leaves the session as it was', async () => {
     const mode = `SELECT current_setting('plan_cache_mode') AS mode, $1::text AS label`;
-    expect(await searchQuery(db, mode, ['search'])).toEqual([{ mode: 'force_custom_plan', label: 'search' }]);
-    expect(await searchQuery(db, mode, ['research'], RESEARCH_QUERY)).toEqual([{ mode: 'force_custom_plan', label: 'research' }]);
+    expect(await database.search(mode, ['search'])).toEqual([{ mode: 'force_custom_plan', label: 'search' }]);
+    expect(await database.search(mode, ['research'], RESEARCH_QUERY)).toEqual([{ mode: 'force_custom_plan', label: 'research' }]);
     expect(await db.query(`SELECT current_setting('plan_cache_mode') AS mode`)).toEqual([{ mode: 'force_generic_plan' }]);
   });
 });

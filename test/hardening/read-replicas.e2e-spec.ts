@@ -11,7 +11,7 @@ import { DataSource } from 'typeorm';
 import { createApp } from '../../src/bootstrap';
 import { loadConfig } from '../../src/config/app-config';
 import { buildDataSourceOptions, runMigrations } from '../../src/database/data-source-options';
-import { readQuery } from '../../src/database/read-query';
+import { Database } from '../../src/database/database';
 import { testDatabaseUrl } from '../helpers/test-app';
 import { Fixture, loadFixture } from './fixtures/qhp-fixture';
 
@@ -87,7 +87,7 @@ describe('read replicas (DATABASE_REPLICA_URLS)', () => {
       const db = app.get(DataSource);
       const [primaryRow] = await db.query('SELECT current_database() AS name');
       expect(primaryRow.name).toBe(new URL(primaryUrl).pathname.slice(1));
-      const [replicaRow] = await readQuery(db, 'SELECT current_database() AS name');
+      const [replicaRow] = await app.get(Database).read('SELECT current_database() AS name');
       expect(replicaRow.name).toBe('hardening_replica');
     });
 

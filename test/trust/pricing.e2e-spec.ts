@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DrugReferenceService } from '../../src/pricing/drug-reference.service';
 import { ReferenceCsvError } from '../../src/pricing/reference-csv';
+import { Database } from '../../src/database/database';
 import { loadDrugPrices } from '../../src/pricing/reference-data.loader';
 import { startTestApp, TestApp } from '../helpers/test-app';
 import { loadTrustFixtures, PLAN, RXCUI } from './trust-fixtures';
@@ -150,7 +151,7 @@ describe('generic equivalents and out-of-pocket estimates (GraphQL over HTTP)', 
         ['rxnorm_id,price_per_30_days,source,as_of', `${RXCUI.eliquis5},1.00,Overwrite attempt,2026-02-01`, 'abc,$5,,2026-02-30'].join('\n'),
       );
       try {
-        const error: ReferenceCsvError = await loadDrugPrices(t.db, file).then(
+        const error: ReferenceCsvError = await loadDrugPrices(t.app.get(Database), file).then(
           () => { throw new Error('expected the file to be refused'); },
           (e) => e,
         );

@@ -1,5 +1,6 @@
 import { join } from 'node:path';
 import { DataSource } from 'typeorm';
+import { Database } from '../../src/database/database';
 import { QhpImporter } from '../../src/ingest/qhp-importer';
 import { loadDrugCrosswalk, loadDrugPrices } from '../../src/pricing/reference-data.loader';
 
@@ -57,8 +58,8 @@ export async function loadTrustFixtures(db: DataSource): Promise<LoadedTrustFixt
     if (result.status === 'failed') throw new Error(`fixture load of ${issuerId} failed: ${JSON.stringify(result.report)}`);
     versionIds[issuerId] = result.versionId;
   }
-  await loadDrugCrosswalk(db, join(FIXTURES, 'drug-ingredients.csv'));
-  await loadDrugPrices(db, join(FIXTURES, 'drug-prices.csv'));
+  await loadDrugCrosswalk(new Database(db), join(FIXTURES, 'drug-ingredients.csv'));
+  await loadDrugPrices(new Database(db), join(FIXTURES, 'drug-prices.csv'));
   return { versionIds };
 }
 

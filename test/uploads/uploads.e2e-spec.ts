@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseApiKeyCommand, runApiKeyCommand } from '../../src/auth/cli/api-key-cli';
 import { ApiKeysService } from '../../src/auth/api-keys.service';
+import { Database } from '../../src/database/database';
 import { isValidNpi } from '../../src/common/identifiers';
 import { startTestApp, TestApp } from '../helpers/test-app';
 import { eventually, FIXTURES, leftovers, postUpload, UploadPart, waitForJob } from './upload-helpers';
@@ -217,8 +218,8 @@ describe('carrier uploads over HTTP', () => {
     upload.destroy();
 
     await eventually(() => leftovers(tempRoot).length === 0);
-    const pool = (t.db.driver as any).master;
-    await eventually(() => pool.idleCount === pool.totalCount);
+    const database = t.app.get(Database);
+    await eventually(() => database.poolStats().every((pool) => pool.idle === pool.total));
     expect(await count('import_job')).toBe(jobsBefore);
     expect(await count('dataset_version')).toBe(versionsBefore);
     expect(await coverage([DR_ORTIZ], [GOLD])).toEqual({ [`${DR_ORTIZ}@${GOLD}`]: 'IN_NETWORK' });

@@ -1,5 +1,6 @@
 import 'reflect-metadata';
 import { CliDatabase, withCliDatabase } from '../../database/cli-database';
+import { ApiKeyEntity } from '../api-key.entity';
 import { ApiKeyInputError, ApiKeysService, ApiKeySummary } from '../api-keys.service';
 
 const USAGE = `Usage:
@@ -79,8 +80,8 @@ async function main(): Promise<void> {
   }
   await withCliDatabase(async (db: CliDatabase) => {
     console.error(`using ${db.origin}`);
-    await runApiKeyCommand(command, new ApiKeysService(db.dataSource), (line) => console.log(line));
-  });
+    await runApiKeyCommand(command, new ApiKeysService(db.dataSource.getRepository(ApiKeyEntity)), (line) => console.log(line));
+  }, { entities: [ApiKeyEntity] });
 }
 
 if (require.main === module) {

@@ -36,11 +36,11 @@ export function parseLoadReferenceCommand(argv: string[]): LoadReferenceCommand 
 /** Loads the named files (crosswalk first); `print` receives one line per file. */
 export async function runLoadReference(command: LoadReferenceCommand, db: CliDatabase, print: (line: string) => void): Promise<void> {
   if (command.crosswalk) {
-    const result = await loadDrugCrosswalk(db.dataSource, command.crosswalk);
+    const result = await loadDrugCrosswalk(db.database, command.crosswalk);
     print(`crosswalk: ${result.rows} rows loaded from ${result.file}`);
   }
   if (command.prices) {
-    const result = await loadDrugPrices(db.dataSource, command.prices);
+    const result = await loadDrugPrices(db.database, command.prices);
     print(`prices: ${result.rows} rows loaded from ${result.file}`);
   }
 }
