@@ -1,6 +1,6 @@
 import { Module } from '@nestjs/common';
+import { ConfigService } from '@nestjs/config';
 import { AuthModule } from '../auth/auth.module';
-import { loadConfig } from '../config/app-config';
 import { ContactEmailCipher } from './contact-email-cipher';
 import { ListingReportsResolver } from './listing-reports.resolver';
 import { ListingReportsService } from './listing-reports.service';
@@ -13,7 +13,12 @@ import { ReportRateLimitGuard } from './report-rate-limit.guard';
     ListingReportsService,
     ListingReportsResolver,
     ReportRateLimitGuard,
-    { provide: ContactEmailCipher, useFactory: () => ContactEmailCipher.fromConfig(loadConfig()) },
+    {
+      provide: ContactEmailCipher,
+      useFactory: (config: ConfigService) =>
+        ContactEmailCipher.fromConfig({ personalDataKey: config.get('personalDataKey') ?? null, embeddedDataDir: config.getOrThrow('embeddedDataDir') }),
+      inject: [ConfigService],
+    },
   ],
 })
 export class ReportsModule {}

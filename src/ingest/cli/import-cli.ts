@@ -1,5 +1,6 @@
 import 'reflect-metadata';
 import { SingleBar } from 'cli-progress';
+import { loadCliConfig } from '../../config/app-config';
 import { withCliDatabase } from '../../database/cli-database';
 import { ImportError, ImportProgress, ImportResult, RejectionSample } from '../import-contract';
 import { formatBytes } from '../metered-file';
@@ -157,7 +158,7 @@ async function main(): Promise<number> {
           issuerName: options.issuerName,
           paths: options.paths,
           source: 'cli',
-          loadedBy: process.env.USER ?? 'cli',
+          loadedBy: loadCliConfig().cliUser,
           maxFileBytes: options.maxFileBytes,
           jsonParser: options.jsonParser,
           parseWorkers: options.parseWorkers,
