@@ -67,7 +67,8 @@ async function startServer(beforeListen?: BeforeListen): Promise<void> {
     // The application (Nest, TypeORM...) loads only once configuration and database are known to be good.
     const [bootstrap, { runMigrations }] = await Promise.all([import('./bootstrap'), import('./database/data-source-options')]);
     createApp = bootstrap.createApp;
-    if (config.databaseReplicaUrls.length) logger.log(`reads go to ${config.databaseReplicaUrls.length} replica(s): ${config.databaseReplicaUrls.map(redactUrl).join(', ')}`);
+    if (config.databaseReplicaUrls.length)
+      logger.log(`reads go to ${config.databaseReplicaUrls.length} replica(s): ${config.databaseReplicaUrls.map(redactUrl).join(', ')}`);
     await runMigrations(database.url, (line) => logger.log(line));
     if (beforeListen) await beforeListen(database.url, config, (line) => logger.log(line));
   } catch (error) {

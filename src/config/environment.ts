@@ -126,7 +126,9 @@ export function parseByteSize(raw: string): number {
 
 const byteSize: Check = (raw, name) => {
   const bytes = parseByteSize(raw);
-  return Number.isSafeInteger(bytes) && bytes >= 1024 && bytes <= 64 * 1024 * 1024 ? null : `${name}=${raw.trim()} is invalid: expected a size from 1kb to 64mb, e.g. 100kb`;
+  return Number.isSafeInteger(bytes) && bytes >= 1024 && bytes <= 64 * 1024 * 1024
+    ? null
+    : `${name}=${raw.trim()} is invalid: expected a size from 1kb to 64mb, e.g. 100kb`;
 };
 
 const logLevel: Check = (raw, name) =>
