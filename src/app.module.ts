@@ -1,15 +1,17 @@
 import { ApolloDriver, ApolloDriverConfig } from '@nestjs/apollo';
 import { DynamicModule, Module } from '@nestjs/common';
+import { ConfigModule } from '@nestjs/config';
 import { APP_PIPE } from '@nestjs/core';
 import { GraphQLModule } from '@nestjs/graphql';
 import { createValidationPipe } from './common/validation';
+import type { AppConfig } from './config/app-config';
 import { DatasetsModule } from './datasets/datasets.module';
 import { DatabaseSettings } from './database/data-source-options';
 import { DatabaseModule } from './database/database.module';
 import { ExplorerController } from './explorer/explorer';
 import { FormularyModule } from './formulary/formulary.module';
 import { graphqlOptions } from './graphql/graphql-options';
-import { HardeningModule, HardeningSettings, hardeningFromEnv } from './observability/hardening.module';
+import { HardeningModule, HardeningSettings, hardeningSettings } from './observability/hardening.module';
 import { PlansModule } from './plans/plans.module';
 import { ProvidersModule } from './providers/providers.module';
 import { SearchModule } from './search/search.module';
@@ -22,19 +24,23 @@ import { MarketplaceModule } from './marketplace/marketplace.module';
 
 export interface AppModuleOptions {
   database: DatabaseSettings;
-  /** Logging, rate limits, query limits; from the environment when omitted. */
+  /** The validated settings (loadConfig, with createApp's overrides), served to every module by ConfigService. */
+  config: AppConfig;
+  /** Logging, rate limits, query limits; from `config` when omitted. */
   hardening?: HardeningSettings;
 }
 
 @Module({})
 export class AppModule {
   static forRoot(options: AppModuleOptions): DynamicModule {
-    const hardening = options.hardening ?? hardeningFromEnv();
+    const hardening = options.hardening ?? hardeningSettings(options.config);
     return {
       module: AppModule,
       imports: [
+        // The settings were validated once by loadConfig; ConfigService serves them and nothing else.
+        ConfigModule.forRoot({ isGlobal: true, ignoreEnvFile: true, ignoreEnvVars: true, skipProcessEnv: true, load: [() => options.config] }),
         DatabaseModule.forRoot(options.database),
-        GraphQLModule.forRoot<ApolloDriverConfig>({ driver: ApolloDriver, ...graphqlOptions(hardening.graphql) }),
+        GraphQLModule.forRoot<ApolloDriverConfig>({ driver: ApolloDriver, ...graphqlOptions(hardening.graphql, options.config.production) }),
         HardeningModule.forRoot(hardening),
         PlansModule,
         ProvidersModule,

@@ -15,7 +15,7 @@ export interface CreateAppOptions {
   logDestination?: DestinationStream;
 }
 
-/** Settings createApp needs; anything not given comes from the environment (loadConfig) and its defaults. */
+/** Settings createApp needs; anything not given comes from the environment (loadConfig) and its defaults. Given values win. */
 export type CreateAppConfig = Pick<AppConfig, 'dbPoolSize'> & Partial<AppConfig>;
 
 /** Builds the Nest application (without listening), shared by `npm start`, tests and benchmarks. */
@@ -24,6 +24,7 @@ export async function createApp(config: CreateAppConfig, databaseUrl: string, op
   const quiet = options.logger === false;
   const app = await NestFactory.create(
     AppModule.forRoot({
+      config: settings,
       database: { url: databaseUrl, poolSize: settings.dbPoolSize, replicaUrls: settings.databaseReplicaUrls },
       hardening: {
         logging: { level: quiet && !options.logDestination ? 'silent' : settings.logLevel, pretty: settings.logPretty, destination: options.logDestination },

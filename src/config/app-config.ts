@@ -1,8 +1,26 @@
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import {
+  ConfigError,
+  Environment,
+  invalidPersonalDataKey,
+  LOG_LEVELS,
+  MISSING_PERSONAL_DATA_KEY,
+  parseBoolean,
+  parseByteSize,
+  personalDataKeyBytes,
+  processEnvironment,
+  splitList,
+  validateEnvironment,
+} from './environment';
+
 /**
  * Settings from the environment, validated once at start so a typo gives one clear line, not a stack trace.
+ * The schema (every variable, its default and its message) is in environment.ts.
  */
-export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
-const LOG_LEVELS: LogLevel[] = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
+export type LogLevel = (typeof LOG_LEVELS)[number];
+
+export { ConfigError, MISSING_PERSONAL_DATA_KEY };
 
 export interface RateLimitConfig {
   /** Length of the rate-limit window, in seconds. */
@@ -13,7 +31,24 @@ export interface RateLimitConfig {
   perApiKey: number;
 }
 
+export interface UploadsConfig {
+  /** Largest file accepted in an upload (UPLOAD_MAX_FILE_BYTES, default 5 GiB). */
+  maxFileBytes: number;
+  /** Most files in one upload (an issuer may split providers into many files). */
+  maxFilesPerUpload: number;
+  /** Where uploads are spooled before the import reads them (UPLOAD_TMP_DIR). */
+  tempRoot: string;
+  /** Imports run at once per instance; more wait QUEUED (IMPORT_MAX_CONCURRENT_JOBS). */
+  maxConcurrentJobs: number;
+  /** How often a running instance proves its jobs are alive. */
+  heartbeatMs: number;
+  /** A queued/running job whose heartbeat is older than this belongs to a dead process. */
+  staleAfterMs: number;
+}
+
 export interface AppConfig {
+  /** NODE_ENV=production: internal error messages are hidden and PERSONAL_DATA_KEY is required. */
+  production: boolean;
   port: number;
   databaseUrl: string | null;
   /** Read replicas (DATABASE_REPLICA_URLS): GraphQL reads go there, writes and imports to DATABASE_URL. */
@@ -21,7 +56,7 @@ export interface AppConfig {
   dbPoolSize: number;
   /** Where `npm start` keeps the embedded PostgreSQL cluster. */
   embeddedDataDir: string;
-  /** Demo providers seeded into an empty database at start (0 disables seeding). */
+  /** Demo providers seeded into an empty database by `npm start` (0 disables seeding). */
   seedProviders: number;
   logLevel: LogLevel;
   /** Human-readable logs (pino-pretty) instead of JSON lines; development only. */
@@ -41,168 +76,101 @@ export interface AppConfig {
   shutdownGraceMs: number;
   /** AES-256 key sealing reporters' contact emails (PERSONAL_DATA_KEY); required in production. */
   personalDataKey: Buffer | null;
+  /** Listing reports one client IP may file per minute (REPORT_RATE_LIMIT_PER_MINUTE; 0 turns the limit off). */
+  reportsPerMinute: number;
+  uploads: UploadsConfig;
+  /** Who loaded a dataset from the import command line (USER). */
+  cliUser: string;
 }
-
-export class ConfigError extends Error {}
 
 /** A problem at start that is fully explained by its message (no stack trace needed). */
 export class StartupError extends Error {}
 
-function integer(env: NodeJS.ProcessEnv, name: string, fallback: number, min: number, max: number): number {
-  const raw = env[name];
-  if (raw === undefined || raw === '') return fallback;
-  const value = Number(raw);
-  if (!Number.isInteger(value) || value < min || value > max) {
-    throw new ConfigError(`${name}=${raw} is invalid: expected a whole number from ${min} to ${max}`);
-  }
-  return value;
+export const DEFAULT_REPORTS_PER_MINUTE = 5;
+
+function text(raw: string | undefined): string | undefined {
+  const value = raw?.trim();
+  return value ? value : undefined;
 }
 
-function postgresUrl(name: string, raw: string): string {
-  let url: URL;
-  try {
-    url = new URL(raw);
-  } catch {
-    throw new ConfigError(`${name} is not a URL: expected postgres://user[:password]@host[:port]/database`);
-  }
-  if (url.protocol !== 'postgres:' && url.protocol !== 'postgresql:') {
-    throw new ConfigError(`${name} must start with postgres:// or postgresql:// (got ${url.protocol}//)`);
-  }
-  if (!url.pathname || url.pathname === '/') throw new ConfigError(`${name} must name a database, e.g. postgres://postgres@127.0.0.1:5432/coverage`);
-  return raw;
+function integer(raw: string | undefined, fallback: number): number {
+  const value = text(raw);
+  return value === undefined ? fallback : Number(value);
 }
 
-function databaseUrl(env: NodeJS.ProcessEnv): string | null {
-  const raw = env.DATABASE_URL;
-  if (!raw) return null;
-  return postgresUrl('DATABASE_URL', raw);
-}
-
-function replicaUrls(env: NodeJS.ProcessEnv): string[] {
-  const raw = env.DATABASE_REPLICA_URLS?.trim();
-  if (!raw) return [];
-  if (!env.DATABASE_URL) throw new ConfigError('DATABASE_REPLICA_URLS needs DATABASE_URL (the primary) to be set as well');
-  return raw
-    .split(',')
-    .map((url) => url.trim())
-    .filter(Boolean)
-    .map((url, i) => postgresUrl(`DATABASE_REPLICA_URLS[${i}]`, url));
-}
-
-function redisUrl(env: NodeJS.ProcessEnv): string | null {
-  const raw = env.REDIS_URL?.trim();
-  if (!raw) return null;
-  let url: URL;
-  try {
-    url = new URL(raw);
-  } catch {
-    throw new ConfigError('REDIS_URL is not a URL: expected redis://[:password@]host[:port][/db]');
-  }
-  if (url.protocol !== 'redis:' && url.protocol !== 'rediss:') {
-    throw new ConfigError(`REDIS_URL must start with redis:// or rediss:// (got ${url.protocol}//)`);
-  }
-  return raw;
-}
-
-function corsOrigins(env: NodeJS.ProcessEnv): string[] | '*' {
-  const raw = env.CORS_ORIGINS?.trim();
-  if (!raw || raw === '*') return '*';
-  const origins = raw.split(',').map((o) => o.trim()).filter(Boolean);
-  for (const origin of origins) {
-    let url: URL;
-    try {
-      url = new URL(origin);
-    } catch {
-      throw new ConfigError(`CORS_ORIGINS entry "${origin}" is not an origin: expected e.g. https://shop.example.com`);
-    }
-    if (url.origin !== origin.replace(/\/$/, '')) {
-      throw new ConfigError(`CORS_ORIGINS entry "${origin}" is not an origin (scheme://host[:port], no path): use ${url.origin}`);
-    }
-  }
-  return origins.map((o) => o.replace(/\/$/, ''));
-}
-
-const SIZE_UNITS: Record<string, number> = { b: 1, kb: 1024, mb: 1024 * 1024 };
-
-function byteSize(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
-  const raw = env[name]?.trim();
-  if (!raw) return fallback;
-  const match = /^(\d+)\s*(b|kb|mb)?$/i.exec(raw);
-  const bytes = match ? Number(match[1]) * SIZE_UNITS[(match[2] ?? 'b').toLowerCase()] : NaN;
-  if (!Number.isSafeInteger(bytes) || bytes < 1024 || bytes > 64 * 1024 * 1024) {
-    throw new ConfigError(`${name}=${raw} is invalid: expected a size from 1kb to 64mb, e.g. 100kb`);
-  }
-  return bytes;
-}
-
-function logLevel(env: NodeJS.ProcessEnv): LogLevel {
-  const raw = (env.LOG_LEVEL ?? '').trim().toLowerCase();
-  if (!raw) return 'info';
-  if (!LOG_LEVELS.includes(raw as LogLevel)) throw new ConfigError(`LOG_LEVEL=${env.LOG_LEVEL} is invalid: expected one of ${LOG_LEVELS.join(', ')}`);
-  return raw as LogLevel;
-}
-
-function boolean(env: NodeJS.ProcessEnv, name: string, fallback: boolean): boolean {
-  const raw = env[name]?.trim().toLowerCase();
-  if (!raw) return fallback;
-  if (['1', 'true', 'yes', 'on'].includes(raw)) return true;
-  if (['0', 'false', 'no', 'off'].includes(raw)) return false;
-  throw new ConfigError(`${name}=${env[name]} is invalid: expected true or false`);
-}
-
-function trustProxy(env: NodeJS.ProcessEnv): boolean | number | string {
-  const raw = env.TRUST_PROXY?.trim();
-  if (!raw || raw === 'false') return false;
-  if (raw === 'true') return true;
-  if (/^\d+$/.test(raw)) return Number(raw);
-  return raw; // e.g. "loopback, 10.0.0.0/8" (express trust proxy syntax)
+function trustProxy(raw: string | undefined): boolean | number | string {
+  const value = text(raw);
+  if (!value || value === 'false') return false;
+  if (value === 'true') return true;
+  if (/^\d+$/.test(value)) return Number(value);
+  return value; // e.g. "loopback, 10.0.0.0/8" (express trust proxy syntax)
 }
 
 /** A 32-byte key given in base64 (or 64 hex digits); `source` names where it came from in the error. */
 export function decodePersonalDataKey(raw: string, source = 'PERSONAL_DATA_KEY'): Buffer {
-  const key = /^[0-9a-f]{64}$/i.test(raw) ? Buffer.from(raw, 'hex') : /^[A-Za-z0-9+/_-]+={0,2}$/.test(raw) ? Buffer.from(raw, 'base64') : null;
-  if (!key || key.length !== 32) {
-    throw new ConfigError(`${source} is invalid: expected 32 random bytes in base64 (44 characters, e.g. from \`openssl rand -base64 32\`) or 64 hex digits`);
-  }
+  const key = personalDataKeyBytes(raw);
+  if (!key) throw new ConfigError(invalidPersonalDataKey(source));
   return key;
 }
 
-export const MISSING_PERSONAL_DATA_KEY =
-  'PERSONAL_DATA_KEY is required in production (NODE_ENV=production): 32 random bytes in base64, e.g. from `openssl rand -base64 32`. ' +
-  "It seals reporters' contact emails: keep it in your secret store";
-
-/** Outside production an absent key is fine: a development key is generated next to the embedded database. */
-function personalDataKey(env: NodeJS.ProcessEnv): Buffer | null {
-  const raw = env.PERSONAL_DATA_KEY?.trim();
-  if (raw) return decodePersonalDataKey(raw);
-  if (env.NODE_ENV === 'production') throw new ConfigError(MISSING_PERSONAL_DATA_KEY);
-  return null;
+function corsOrigins(raw: string | undefined): string[] | '*' {
+  const value = text(raw);
+  if (!value || value === '*') return '*';
+  return splitList(value).map((o) => o.replace(/\/$/, ''));
 }
 
-export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
+function uploads(env: Environment): UploadsConfig {
+  const heartbeatMs = integer(env.IMPORT_JOB_HEARTBEAT_MS, 10_000);
   return {
-    port: integer(env, 'PORT', 3000, 0, 65535),
-    databaseUrl: databaseUrl(env),
-    databaseReplicaUrls: replicaUrls(env),
-    dbPoolSize: integer(env, 'DB_POOL_SIZE', 20, 1, 500),
-    embeddedDataDir: env.EMBEDDED_PG_DIR || '.data/pg',
-    seedProviders: integer(env, 'SEED_PROVIDERS', 2000, 0, 10_000_000),
-    logLevel: logLevel(env),
-    logPretty: boolean(env, 'LOG_PRETTY', false),
-    rateLimit: {
-      windowSeconds: integer(env, 'RATE_LIMIT_WINDOW_SECONDS', 60, 1, 86_400),
-      perIp: integer(env, 'RATE_LIMIT_PER_MINUTE', 1000, 0, 100_000_000),
-      perApiKey: integer(env, 'RATE_LIMIT_PER_API_KEY', 1000, 0, 100_000_000),
-    },
-    redisUrl: redisUrl(env),
-    corsOrigins: corsOrigins(env),
-    bodyLimitBytes: byteSize(env, 'BODY_LIMIT', 100 * 1024),
-    graphqlMaxDepth: integer(env, 'GRAPHQL_MAX_DEPTH', 8, 2, 100),
-    graphqlMaxComplexity: integer(env, 'GRAPHQL_MAX_COMPLEXITY', 50_000, 10, 100_000_000),
-    trustProxy: trustProxy(env),
-    shutdownGraceMs: integer(env, 'SHUTDOWN_GRACE_MS', 25_000, 1_000, 600_000),
-    personalDataKey: personalDataKey(env),
+    maxFileBytes: integer(env.UPLOAD_MAX_FILE_BYTES, 5 * 1024 ** 3),
+    maxFilesPerUpload: integer(env.UPLOAD_MAX_FILES, 500),
+    tempRoot: env.UPLOAD_TMP_DIR || join(tmpdir(), 'coverage-uploads'),
+    maxConcurrentJobs: integer(env.IMPORT_MAX_CONCURRENT_JOBS, 2),
+    heartbeatMs,
+    staleAfterMs: integer(env.IMPORT_JOB_STALE_AFTER_MS, Math.max(6 * heartbeatMs, 60_000)),
   };
+}
+
+/** Validates the environment against the schema and returns typed settings; a bad value throws ConfigError. */
+export function loadConfig(env: Record<string, string | undefined> = processEnvironment()): AppConfig {
+  const e = validateEnvironment(env);
+  const key = text(e.PERSONAL_DATA_KEY);
+  return {
+    production: e.NODE_ENV === 'production',
+    port: integer(e.PORT, 3000),
+    databaseUrl: e.DATABASE_URL || null,
+    databaseReplicaUrls: splitList(e.DATABASE_REPLICA_URLS),
+    dbPoolSize: integer(e.DB_POOL_SIZE, 20),
+    embeddedDataDir: e.EMBEDDED_PG_DIR || '.data/pg',
+    seedProviders: integer(e.SEED_PROVIDERS, 2000),
+    logLevel: (text(e.LOG_LEVEL)?.toLowerCase() ?? 'info') as LogLevel,
+    logPretty: text(e.LOG_PRETTY) ? parseBoolean(e.LOG_PRETTY!)! : false,
+    rateLimit: {
+      windowSeconds: integer(e.RATE_LIMIT_WINDOW_SECONDS, 60),
+      perIp: integer(e.RATE_LIMIT_PER_MINUTE, 1000),
+      perApiKey: integer(e.RATE_LIMIT_PER_API_KEY, 1000),
+    },
+    redisUrl: text(e.REDIS_URL) ?? null,
+    corsOrigins: corsOrigins(e.CORS_ORIGINS),
+    bodyLimitBytes: text(e.BODY_LIMIT) ? parseByteSize(e.BODY_LIMIT!) : 100 * 1024,
+    graphqlMaxDepth: integer(e.GRAPHQL_MAX_DEPTH, 8),
+    graphqlMaxComplexity: integer(e.GRAPHQL_MAX_COMPLEXITY, 50_000),
+    trustProxy: trustProxy(e.TRUST_PROXY),
+    shutdownGraceMs: integer(e.SHUTDOWN_GRACE_MS, 25_000),
+    personalDataKey: key ? decodePersonalDataKey(key) : null,
+    reportsPerMinute: integer(e.REPORT_RATE_LIMIT_PER_MINUTE, DEFAULT_REPORTS_PER_MINUTE),
+    uploads: uploads(e),
+    cliUser: e.USER || 'cli',
+  };
+}
+
+/** What the command line tools (import, migrations, API keys) read: where the database is, and who runs them. */
+export type CliConfig = Pick<AppConfig, 'databaseUrl' | 'embeddedDataDir' | 'cliUser'>;
+
+/** Like loadConfig, checking only the variables the command line tools read. */
+export function loadCliConfig(env: Record<string, string | undefined> = processEnvironment()): CliConfig {
+  const e = validateEnvironment(env, ['DATABASE_URL', 'EMBEDDED_PG_DIR', 'USER']);
+  return { databaseUrl: e.DATABASE_URL || null, embeddedDataDir: e.EMBEDDED_PG_DIR || '.data/pg', cliUser: e.USER || 'cli' };
 }
 
 /** A database (or Redis) URL with its password masked, safe for logs. */

@@ -2,6 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { Client } from 'pg';
 import { DataSource } from 'typeorm';
+import { loadCliConfig } from '../config/app-config';
 import { buildDataSourceOptions, DatabaseSettings, runMigrations } from './data-source-options';
 import { Database } from './database';
 import { startEmbeddedPostgres } from './embedded-postgres';
@@ -67,15 +68,16 @@ async function accepts(url: string): Promise<boolean> {
  * directory) or starting one for the duration of the command.
  */
 export async function openCliDatabase(options: CliDatabaseOptions = {}): Promise<CliDatabase> {
-  const dataDir = options.dataDir ?? process.env.EMBEDDED_PG_DIR ?? '.data/pg';
+  const config = loadCliConfig();
+  const dataDir = options.dataDir ?? config.embeddedDataDir;
   const log = options.log ?? (() => undefined);
   let url: string;
   let origin: string;
   let stopServer = async (): Promise<void> => undefined;
 
-  const runningPort = process.env.DATABASE_URL ? null : runningEmbeddedPort(dataDir);
-  if (process.env.DATABASE_URL) {
-    url = process.env.DATABASE_URL;
+  const runningPort = config.databaseUrl ? null : runningEmbeddedPort(dataDir);
+  if (config.databaseUrl) {
+    url = config.databaseUrl;
     origin = 'DATABASE_URL';
   } else if (runningPort !== null && (await accepts(`postgres://postgres@127.0.0.1:${runningPort}/postgres`))) {
     url = `postgres://postgres@127.0.0.1:${runningPort}/postgres`;

@@ -127,9 +127,12 @@ function allowServerToReach(dataDir: string): void {
   if ((mode & 0o001) === 0) chmodSync(parent, mode | 0o011);
 }
 
-/** DATABASE_URL when set, otherwise an embedded PostgreSQL kept under `dataDir`. */
-export async function resolveDatabase(dataDir: string, log?: (line: string) => void): Promise<DatabaseHandle> {
-  const url = process.env.DATABASE_URL;
+/** DATABASE_URL when set, otherwise an embedded PostgreSQL kept under EMBEDDED_PG_DIR. */
+export async function resolveDatabase(
+  config: { databaseUrl: string | null; embeddedDataDir: string },
+  log?: (line: string) => void,
+): Promise<DatabaseHandle> {
+  const url = config.databaseUrl;
   if (url) return { url, embedded: false, stop: async () => undefined };
-  return startEmbeddedPostgres({ dataDir, persistent: true, log });
+  return startEmbeddedPostgres({ dataDir: config.embeddedDataDir, persistent: true, log });
 }

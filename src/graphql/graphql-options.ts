@@ -11,8 +11,11 @@ import { complexityLimitPlugin, DEFAULT_MAX_COMPLEXITY, DEFAULT_MAX_DEPTH, depth
 /** Seconds a client should wait before retrying while the database is unreachable. */
 const DATABASE_RETRY_AFTER_SECONDS = 5;
 
-/** Errors a client can act on keep their message; anything unexpected is reported without internals. */
-export function formatError(formatted: GraphQLFormattedError, error?: unknown): GraphQLFormattedError {
+/**
+ * Errors a client can act on keep their message; anything unexpected is reported without internals
+ * (in production, its message too).
+ */
+export function formatError(formatted: GraphQLFormattedError, error: unknown, production: boolean): GraphQLFormattedError {
   if (error !== undefined && isDatabaseUnavailableError(unwrapResolverError(error))) {
     return {
       message: DATABASE_UNAVAILABLE_MESSAGE,
@@ -22,7 +25,7 @@ export function formatError(formatted: GraphQLFormattedError, error?: unknown): 
     };
   }
   const code = formatted.extensions?.code;
-  if (code === 'INTERNAL_SERVER_ERROR' && process.env.NODE_ENV === 'production') {
+  if (code === 'INTERNAL_SERVER_ERROR' && production) {
     return { message: 'Internal server error', extensions: { code }, path: formatted.path, locations: formatted.locations };
   }
   const { stacktrace, ...extensions } = (formatted.extensions ?? {}) as Record<string, unknown>;
@@ -69,7 +72,8 @@ export function noStorePlugin(): ApolloServerPlugin {
   };
 }
 
-export function graphqlOptions(limits: QueryLimits = {}): Omit<ApolloDriverConfig, 'driver'> {
+/** `production` (NODE_ENV=production) hides the message of unexpected errors. */
+export function graphqlOptions(limits: QueryLimits = {}, production = false): Omit<ApolloDriverConfig, 'driver'> {
   return {
     path: '/graphql',
     autoSchemaFile: true,
@@ -78,7 +82,7 @@ export function graphqlOptions(limits: QueryLimits = {}): Omit<ApolloDriverConfi
     introspection: true,
     includeStacktraceInErrorResponses: false,
     context: createGraphQLContext,
-    formatError,
+    formatError: (formatted, error) => formatError(formatted, error, production),
     // Statuses are set by retryableStatusPlugin (Nest's plugin would reset every execution error to 200).
     preserveHttpStatusForExecutionErrors: false,
     validationRules: [depthLimitRule(limits.maxDepth ?? DEFAULT_MAX_DEPTH)],

@@ -1,6 +1,6 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { RateLimitModule, RateLimitSettings } from '../common/rate-limit';
-import { loadConfig } from '../config/app-config';
+import type { AppConfig } from '../config/app-config';
 import type { QueryLimits } from '../graphql/query-limits';
 import { HealthModule } from '../health/health.module';
 import { LoggingModule, LoggingSettings } from './logging.module';
@@ -12,9 +12,8 @@ export interface HardeningSettings {
   graphql?: QueryLimits;
 }
 
-/** Settings from the environment, for callers of AppModule.forRoot that do not pass any. */
-export function hardeningFromEnv(env: NodeJS.ProcessEnv = process.env): HardeningSettings {
-  const config = loadConfig(env);
+/** The hardening part of the application's settings. */
+export function hardeningSettings(config: AppConfig): HardeningSettings {
   return {
     logging: { level: config.logLevel, pretty: config.logPretty },
     rateLimit: { ...config.rateLimit, redisUrl: config.redisUrl },
@@ -24,7 +23,7 @@ export function hardeningFromEnv(env: NodeJS.ProcessEnv = process.env): Hardenin
 
 @Module({})
 export class HardeningModule {
-  static forRoot(settings: HardeningSettings = hardeningFromEnv()): DynamicModule {
+  static forRoot(settings: HardeningSettings): DynamicModule {
     return {
       module: HardeningModule,
       imports: [LoggingModule.forRoot(settings.logging), RateLimitModule.forRoot(settings.rateLimit), HealthModule],

@@ -1,23 +1,12 @@
 import { CanActivate, ExecutionContext, Inject, Injectable, OnApplicationShutdown, Optional } from '@nestjs/common';
+import { ConfigService } from '@nestjs/config';
 import { GqlExecutionContext } from '@nestjs/graphql';
 import { ThrottlerStorage, ThrottlerStorageService } from '@nestjs/throttler';
 import type { Request } from 'express';
 import { GraphQLError } from 'graphql';
 import { RATE_LIMITED } from '../common/rate-limit';
 
-export const DEFAULT_REPORTS_PER_MINUTE = 5;
 const WINDOW_MS = 60_000;
-
-/** REPORT_RATE_LIMIT_PER_MINUTE: reports one client IP may file per minute (0 turns this limit off). */
-export function reportsPerMinute(env: NodeJS.ProcessEnv = process.env): number {
-  const raw = env.REPORT_RATE_LIMIT_PER_MINUTE?.trim();
-  if (!raw) return DEFAULT_REPORTS_PER_MINUTE;
-  const value = Number(raw);
-  if (!Number.isInteger(value) || value < 0) {
-    throw new Error(`REPORT_RATE_LIMIT_PER_MINUTE=${raw} is invalid: expected a whole number, 0 to disable`);
-  }
-  return value;
-}
 
 /**
  * A strict per-IP limit on the public reportListing mutation, far below the API-wide limit: filing a
@@ -32,11 +21,13 @@ export function reportsPerMinute(env: NodeJS.ProcessEnv = process.env): number {
  */
 @Injectable()
 export class ReportRateLimitGuard implements CanActivate, OnApplicationShutdown {
-  private readonly limit = reportsPerMinute();
+  /** REPORT_RATE_LIMIT_PER_MINUTE: reports one client IP may file per minute (0 turns this limit off). */
+  private readonly limit: number;
   private readonly ownStorage: ThrottlerStorageService | null;
   private readonly storage: ThrottlerStorage;
 
-  constructor(@Optional() @Inject(ThrottlerStorage) sharedStorage?: ThrottlerStorage) {
+  constructor(config: ConfigService, @Optional() @Inject(ThrottlerStorage) sharedStorage?: ThrottlerStorage) {
+    this.limit = config.getOrThrow<number>('reportsPerMinute');
     this.ownStorage = sharedStorage ? null : new ThrottlerStorageService();
     this.storage = sharedStorage ?? this.ownStorage!;
   }

@@ -1,7 +1,7 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import { ConfigService } from '@nestjs/config';
 import { AuthModule } from '../auth/auth.module';
-import { loadConfig } from '../config/app-config';
 import { ContactEmailCipher } from './contact-email-cipher';
 import { ListingReportEntity } from './listing-report.entity';
 import { ListingReportsResolver } from './listing-reports.resolver';
@@ -15,7 +15,12 @@ import { ReportRateLimitGuard } from './report-rate-limit.guard';
     ListingReportsService,
     ListingReportsResolver,
     ReportRateLimitGuard,
-    { provide: ContactEmailCipher, useFactory: () => ContactEmailCipher.fromConfig(loadConfig()) },
+    {
+      provide: ContactEmailCipher,
+      useFactory: (config: ConfigService) =>
+        ContactEmailCipher.fromConfig({ personalDataKey: config.get('personalDataKey') ?? null, embeddedDataDir: config.getOrThrow('embeddedDataDir') }),
+      inject: [ConfigService],
+    },
   ],
 })
 export class ReportsModule {}

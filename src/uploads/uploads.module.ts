@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { ConfigService } from '@nestjs/config';
 import { getDataSourceToken, TypeOrmModule } from '@nestjs/typeorm';
 import { AuthModule } from '../auth/auth.module';
 import { ImportJobEntity } from './import-job.entity';
@@ -6,14 +7,14 @@ import { ImportJobsResolver } from './import-jobs.resolver';
 import { ImportJobsService } from './import-jobs.service';
 import { createQhpImportRunner, QHP_IMPORT_RUNNER } from './qhp-import-runner';
 import { UploadsController } from './uploads.controller';
-import { loadUploadsConfig, UPLOADS_CONFIG } from './uploads.config';
+import { UPLOADS_CONFIG } from './uploads.config';
 import { UploadsService } from './uploads.service';
 
 @Module({
   imports: [AuthModule, TypeOrmModule.forFeature([ImportJobEntity])],
   controllers: [UploadsController],
   providers: [
-    { provide: UPLOADS_CONFIG, useFactory: () => loadUploadsConfig() },
+    { provide: UPLOADS_CONFIG, useFactory: (config: ConfigService) => config.getOrThrow('uploads'), inject: [ConfigService] },
     { provide: QHP_IMPORT_RUNNER, useFactory: createQhpImportRunner, inject: [getDataSourceToken()] },
     UploadsService,
     ImportJobsService,

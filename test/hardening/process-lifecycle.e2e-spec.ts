@@ -1,5 +1,5 @@
 /**
- * The real entry point (src/main.ts, as `npm start` runs it): one-line errors at start, and a graceful
+ * The real entry point (src/main.ts, which `npm start` runs with demo seeding): one-line errors at start, and a graceful
  * stop on SIGTERM/SIGINT that lets an in-flight request finish and stops the embedded PostgreSQL.
  */
 import { ChildProcess, spawn } from 'node:child_process';

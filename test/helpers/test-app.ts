@@ -1,7 +1,7 @@
 import { INestApplication } from '@nestjs/common';
 import request from 'supertest';
 import { DataSource } from 'typeorm';
-import { createApp } from '../../src/bootstrap';
+import { createApp, CreateAppConfig } from '../../src/bootstrap';
 
 export interface GraphQLResponse<T = any> {
   status: number;
@@ -24,8 +24,9 @@ export function testDatabaseUrl(): string {
   return url;
 }
 
-export async function startTestApp(): Promise<TestApp> {
-  const app = await createApp({ dbPoolSize: 10 }, testDatabaseUrl(), { logger: false });
+/** `overrides` are settings given to createApp, which win over the environment. */
+export async function startTestApp(overrides: Partial<CreateAppConfig> = {}): Promise<TestApp> {
+  const app = await createApp({ dbPoolSize: 10, ...overrides }, testDatabaseUrl(), { logger: false });
   await app.init();
   const server = app.getHttpServer();
   return {

@@ -269,3 +269,25 @@ describe('wrong-listing reports: rate limit per IP', () => {
     expect(read.errors).toBeUndefined();
   });
 });
+
+describe('wrong-listing reports: the limit given to createApp wins over the environment', () => {
+  let t: TestApp;
+
+  beforeAll(async () => {
+    process.env.REPORT_RATE_LIMIT_PER_MINUTE = '50';
+    t = await startTestApp({ reportsPerMinute: 1 });
+    await loadTrustFixtures(t.db);
+  });
+  afterAll(async () => {
+    delete process.env.REPORT_RATE_LIMIT_PER_MINUTE;
+    await t.close();
+  });
+
+  it('refuses the second report in a minute', async () => {
+    const input = { npi: NPI.clinic, planId: PLAN.silver, kind: 'WRONG_ADDRESS', details: 'Moved across town.' };
+    expect((await t.gql(REPORT, { input })).errors).toBeUndefined();
+    const over = await t.gql(REPORT, { input });
+    expect(over.status).toBe(429);
+    expect(over.errors?.[0].message).toMatch(/^Too many listing reports from your address: at most 1 per minute\./);
+  });
+});

@@ -1,5 +1,6 @@
 import 'reflect-metadata';
 import { SingleBar } from 'cli-progress';
+import { loadCliConfig } from '../../config/app-config';
 import { withCliDatabase } from '../../database/cli-database';
 import { ImportError, ImportProgress, ImportResult, RejectionSample } from '../import-contract';
 import { formatBytes } from '../read/metered-file';
@@ -153,7 +154,7 @@ async function main(): Promise<number> {
           issuerName: options.issuerName,
           paths: options.paths,
           source: 'cli',
-          loadedBy: process.env.USER ?? 'cli',
+          loadedBy: loadCliConfig().cliUser,
           maxFileBytes: options.maxFileBytes,
           parseWorkers: options.parseWorkers,
           signal: abort.signal,
