@@ -195,8 +195,15 @@ export class InitialSchema1700000000000 implements MigrationInterface {
 
   public async down(q: QueryRunner): Promise<void> {
     for (const table of [
-      'api_key', 'formulary_entry', 'drug', 'network_membership', 'provider_address', 'provider',
-      'tier_cost_sharing', 'plan_drug_tier', 'plan',
+      'api_key',
+      'formulary_entry',
+      'drug',
+      'network_membership',
+      'provider_address',
+      'provider',
+      'tier_cost_sharing',
+      'plan_drug_tier',
+      'plan',
     ]) {
       await q.query(`DROP TABLE IF EXISTS ${table}`);
     }

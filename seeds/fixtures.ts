@@ -42,7 +42,12 @@ const PLATINUM_PLANS = plansWith('0020002');
 /** The 20 plans that publish an array formulary (all but Platinum). */
 const ARRAY_FORMULARY_PLANS = [...BRONZE_PLANS, ...SILVER_AND_GOLD_PLANS];
 
-const retail = (copay_amount: number, copay_opt: QhpCostSharing['copay_opt'], coinsurance_rate: number, coinsurance_opt: QhpCostSharing['coinsurance_opt']): QhpCostSharing => ({
+const retail = (
+  copay_amount: number,
+  copay_opt: QhpCostSharing['copay_opt'],
+  coinsurance_rate: number,
+  coinsurance_opt: QhpCostSharing['coinsurance_opt'],
+): QhpCostSharing => ({
   pharmacy_type: '1-MONTH-IN-RETAIL',
   copay_amount,
   copay_opt,
@@ -55,7 +60,8 @@ export const DEMO_FIXTURES = {
   issuers: ISSUERS,
   plans: PLANS,
   conventions: {
-    planIdPattern: 'issuerId(5) + state(2) + product(3) + component(4): Bronze 001-0001, Expanded Bronze 001-0002, Silver 001-0003, Gold 002-0001, Platinum 002-0002',
+    planIdPattern:
+      'issuerId(5) + state(2) + product(3) + component(4): Bronze 001-0001, Expanded Bronze 001-0002, Silver 001-0003, Gold 002-0001, Platinum 002-0002',
     platinumPlans: PLATINUM_PLANS,
     platinumFormulary:
       'Platinum plans publish the single-object formulary form, which defines only the GENERIC tier ($5 copay before deductible); they therefore cover generic-tier drugs only.',
@@ -232,7 +238,13 @@ export const DEMO_FIXTURES = {
   },
   /** Out-of-network pharmacies: coinsurance after the deductible (40% on PPO Gold/Platinum, 50% on HMOs). */
   outOfNetworkRetail: {
-    [PLANS.buckeyeGold]: { pharmacy_type: '1-MONTH-OUT-RETAIL', copay_amount: 0, copay_opt: 'NO-CHARGE', coinsurance_rate: 0.4, coinsurance_opt: 'AFTER-DEDUCTIBLE' },
+    [PLANS.buckeyeGold]: {
+      pharmacy_type: '1-MONTH-OUT-RETAIL',
+      copay_amount: 0,
+      copay_opt: 'NO-CHARGE',
+      coinsurance_rate: 0.4,
+      coinsurance_opt: 'AFTER-DEDUCTIBLE',
+    },
   },
 } as const;
 

@@ -74,7 +74,9 @@ function providerCounts(total: number, fixtureCounts: number[]): number[] {
   const exact = ISSUERS.map((issuer) => remaining * issuer.providerWeight);
   const counts = exact.map(Math.floor);
   let leftover = remaining - counts.reduce((sum, count) => sum + count, 0);
-  const byRemainder = exact.map((value, index) => ({ index, fraction: value - Math.floor(value) })).sort((a, b) => b.fraction - a.fraction || a.index - b.index);
+  const byRemainder = exact
+    .map((value, index) => ({ index, fraction: value - Math.floor(value) }))
+    .sort((a, b) => b.fraction - a.fraction || a.index - b.index);
   for (const { index } of byRemainder) {
     if (leftover-- <= 0) break;
     counts[index] = (counts[index] as number) + 1;

@@ -108,7 +108,9 @@ describe('the two questions on the demo data (GraphQL over HTTP)', () => {
     });
 
     it('looks a provider up by NPI with the plans it is in', async () => {
-      const res = await t.gql(`{ provider(npi: "${JOHN_SMITH}") { npi type displayName specialties plans { planId networkTier plan { marketingName issuer { issuerId name } } } } }`);
+      const res = await t.gql(
+        `{ provider(npi: "${JOHN_SMITH}") { npi type displayName specialties plans { planId networkTier plan { marketingName issuer { issuerId name } } } } }`,
+      );
       expect(res.errors).toBeUndefined();
       const provider = res.data.provider;
       expect(provider).toMatchObject({ npi: JOHN_SMITH, type: 'INDIVIDUAL', displayName: 'John Smith', specialties: ['Family Medicine'] });
@@ -162,7 +164,10 @@ describe('the two questions on the demo data (GraphQL over HTTP)', () => {
       const res = await t.gql(DRUG_QUERY, { rxnormIds: [LIPITOR_20, PHENTERMINE], planIds: [BUCKEYE_BRONZE, UNLOADED_PLAN] });
       expect(res.errors).toBeUndefined();
       expect(cell(res.data.drugCoverage, LIPITOR_20, BUCKEYE_BRONZE)).toMatchObject({
-        status: 'NOT_COVERED', reason: 'NOT_ON_FORMULARY', drugTier: null, costSharing: [],
+        status: 'NOT_COVERED',
+        reason: 'NOT_ON_FORMULARY',
+        drugTier: null,
+        costSharing: [],
       });
       expect(cell(res.data.drugCoverage, PHENTERMINE, BUCKEYE_BRONZE)).toMatchObject({ status: 'NOT_COVERED', reason: 'NOT_ON_FORMULARY' });
       expect(cell(res.data.drugCoverage, LIPITOR_20, UNLOADED_PLAN)).toMatchObject({ status: 'UNKNOWN', reason: 'PLAN_NOT_LOADED' });
@@ -181,7 +186,11 @@ describe('the two questions on the demo data (GraphQL over HTTP)', () => {
         drugTiers { drugTier mailOrder costSharing { pharmacyType description } } } }`);
       expect(res.errors).toBeUndefined();
       expect(res.data.plan).toMatchObject({
-        planId: BUCKEYE_GOLD, state: 'OH', metalLevel: 'Gold', years: [2026], networkTiers: ['PREFERRED', 'NON-PREFERRED'],
+        planId: BUCKEYE_GOLD,
+        state: 'OH',
+        metalLevel: 'Gold',
+        years: [2026],
+        networkTiers: ['PREFERRED', 'NON-PREFERRED'],
         issuer: { issuerId: '10001', state: 'OH' },
       });
       const generic = res.data.plan.drugTiers.find((tier: any) => tier.drugTier === 'GENERIC');
@@ -190,8 +199,11 @@ describe('the two questions on the demo data (GraphQL over HTTP)', () => {
 
     it('pages through plans filtered by issuer, state and year with stable cursors', async () => {
       const page = (after?: string) =>
-        t.gql(`query($after: String) { plans(issuerId: "10001", state: "OH", year: 2026, first: 2, after: $after) {
-          edges { cursor node { planId } } pageInfo { hasNextPage endCursor } } }`, { after });
+        t.gql(
+          `query($after: String) { plans(issuerId: "10001", state: "OH", year: 2026, first: 2, after: $after) {
+          edges { cursor node { planId } } pageInfo { hasNextPage endCursor } } }`,
+          { after },
+        );
       const first = await page();
       const second = await page(first.data.plans.pageInfo.endCursor);
       const third = await page(second.data.plans.pageInfo.endCursor);

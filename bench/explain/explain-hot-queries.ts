@@ -102,12 +102,20 @@ async function seed(db: DataSource, options: Options): Promise<void> {
     const importer = new QhpImporter(db);
     for (const issuer of issuers) {
       const issuerStarted = process.hrtime.bigint();
-      const result = await importer.import({ issuerId: issuer.issuerId, issuerName: issuer.issuerName, paths: [issuer.indexPath], source: 'bench', loadedBy: 'explain' });
+      const result = await importer.import({
+        issuerId: issuer.issuerId,
+        issuerName: issuer.issuerName,
+        paths: [issuer.indexPath],
+        source: 'bench',
+        loadedBy: 'explain',
+      });
       console.log(`  imported ${issuer.issuerId}: ${result.counts.providers ?? 0} providers in ${seconds(issuerStarted).toFixed(1)} s (${result.status})`);
     }
     const importSeconds = seconds(started);
-    console.log(`import of ${options.providers} providers (search indexes ${options.searchIndexes === 'during' ? 'maintained during the load' : 'absent'}): ` +
-      `${importSeconds.toFixed(1)} s, ${Math.round(options.providers / importSeconds)} providers/s`);
+    console.log(
+      `import of ${options.providers} providers (search indexes ${options.searchIndexes === 'during' ? 'maintained during the load' : 'absent'}): ` +
+        `${importSeconds.toFixed(1)} s, ${Math.round(options.providers / importSeconds)} providers/s`,
+    );
     if (options.searchIndexes === 'after') {
       started = process.hrtime.bigint();
       await searchIndexes.up(runner);
@@ -125,18 +133,25 @@ async function sampleInputs(db: DataSource) {
   const published = 'JOIN issuer i ON i.current_version_id = p.version_id';
   const { state } = await one<{ state: string }>(`SELECT p.state FROM plan p ${published} GROUP BY p.state ORDER BY count(*) DESC LIMIT 1`);
   const plans: Array<{ plan_id: string; year: number | null }> = await db.query(
-    `SELECT p.plan_id, p.years[1] AS year FROM plan p ${published} WHERE p.state = $1 ORDER BY p.plan_id LIMIT 5`, [state]);
-  const npis: string[] = (await db.query(
-    `SELECT p.npi FROM provider p ${published} WHERE p.npi IS NOT NULL AND p.record_no % 997 = 0 LIMIT 10`)).map((r: { npi: string }) => r.npi);
+    `SELECT p.plan_id, p.years[1] AS year FROM plan p ${published} WHERE p.state = $1 ORDER BY p.plan_id LIMIT 5`,
+    [state],
+  );
+  const npis: string[] = (await db.query(`SELECT p.npi FROM provider p ${published} WHERE p.npi IS NOT NULL AND p.record_no % 997 = 0 LIMIT 10`)).map(
+    (r: { npi: string }) => r.npi,
+  );
   const person = await one<{ display_name: string; first_name: string; last_name: string }>(
     `SELECT p.display_name, p.first_name, p.last_name FROM provider p ${published}
-      WHERE p.type = 'INDIVIDUAL' AND length(p.first_name) > 3 AND length(p.last_name) > 3 ORDER BY p.record_no OFFSET 4242 LIMIT 1`);
+      WHERE p.type = 'INDIVIDUAL' AND length(p.first_name) > 3 AND length(p.last_name) > 3 ORDER BY p.record_no OFFSET 4242 LIMIT 1`,
+  );
   const { zip } = await one<{ zip: string }>(`SELECT zip FROM provider_address WHERE state = $1 GROUP BY zip ORDER BY count(*) DESC LIMIT 1`, [state]);
   const { specialty } = await one<{ specialty: string }>(
-    `SELECT s AS specialty FROM (SELECT unnest(specialties) AS s FROM provider TABLESAMPLE SYSTEM (5)) x GROUP BY s ORDER BY count(*) DESC LIMIT 1`);
+    `SELECT s AS specialty FROM (SELECT unnest(specialties) AS s FROM provider TABLESAMPLE SYSTEM (5)) x GROUP BY s ORDER BY count(*) DESC LIMIT 1`,
+  );
   const drugs: Array<{ rxnorm_id: string; drug_name: string }> = await db.query(
     `SELECT f.rxnorm_id, min(d.drug_name) AS drug_name FROM formulary_entry f JOIN drug d USING (version_id, rxnorm_id)
-      WHERE f.plan_id = $1 GROUP BY f.rxnorm_id ORDER BY count(*) DESC, f.rxnorm_id LIMIT 10`, [plans[0].plan_id]);
+      WHERE f.plan_id = $1 GROUP BY f.rxnorm_id ORDER BY count(*) DESC, f.rxnorm_id LIMIT 10`,
+    [plans[0].plan_id],
+  );
   // A typo a shopper makes: two letters of the first name swapped, one letter of the last name dropped.
   const { first_name: first, last_name: last } = person;
   const typo = `${first[0]}${first[2]}${first[1]}${first.slice(3)} ${last.slice(0, -2)}${last.slice(-1)}`.toLowerCase();
@@ -210,7 +225,9 @@ async function main(): Promise<void> {
     console.log(`ANALYZE: ${seconds(started).toFixed(1)} s`);
     const sizes = await db.query(
       `SELECT relname AS table, reltuples::bigint AS rows, pg_size_pretty(pg_total_relation_size(oid)) AS size
-         FROM pg_class WHERE relname = ANY($1) ORDER BY relname`, [[...WATCHED_TABLES, 'drug', 'plan']]);
+         FROM pg_class WHERE relname = ANY($1) ORDER BY relname`,
+      [[...WATCHED_TABLES, 'drug', 'plan']],
+    );
     console.table(sizes);
 
     const input = await sampleInputs(db);
@@ -244,29 +261,55 @@ async function main(): Promise<void> {
     const drugTypo = buildDrugSearchQuery(`${fuzzyDrug.slice(0, -2)}${fuzzyDrug.slice(-1)}`, 21, null);
 
     const hotQueries: Array<[string, () => Promise<{ queries: BuiltQuery[]; settings: SearchOptions; lookup?: boolean }>]> = [
-      ['network check: 10 NPIs × 5 plans (NetworkService.checkNetwork)', async () =>
-        ({ queries: await recordedBy(() => network.checkNetwork(input.npis, planIds, input.year)), settings: {}, lookup: true })],
-      ['drug check: 10 RXCUIs × 5 plans (DrugCoverageService.checkDrugs)', async () =>
-        ({ queries: await recordedBy(() => drugCoverage.checkDrugs(rxcuis, planIds, input.year)), settings: {}, lookup: true })],
+      [
+        'network check: 10 NPIs × 5 plans (NetworkService.checkNetwork)',
+        async () => ({ queries: await recordedBy(() => network.checkNetwork(input.npis, planIds, input.year)), settings: {}, lookup: true }),
+      ],
+      [
+        'drug check: 10 RXCUIs × 5 plans (DrugCoverageService.checkDrugs)',
+        async () => ({ queries: await recordedBy(() => drugCoverage.checkDrugs(rxcuis, planIds, input.year)), settings: {}, lookup: true }),
+      ],
       [`name search, typo "${input.typo}" for "${input.name}"`, async () => search({ name: input.typo })],
       [`name search in one plan's network`, async () => search({ name: input.typo, planId: planIds[0] })],
       [`radius search: 10 miles around ${input.zip}, nearest first`, async () => search({ zip: input.zip, radiusMiles: 10 })],
-      [`radius search: ${input.specialty} within 25 miles of ${input.zip}`, async () => search({ zip: input.zip, radiusMiles: 25, specialty: input.specialty })],
+      [
+        `radius search: ${input.specialty} within 25 miles of ${input.zip}`,
+        async () => search({ zip: input.zip, radiusMiles: 25, specialty: input.specialty }),
+      ],
       [`plan filter: ${planIds[0]}'s network by name`, async () => search({ planId: planIds[0] }, ProviderSearchOrder.NAME)],
-      [`plan filter: ${input.specialty} in ${planIds[0]}, 25 miles of ${input.zip}`, async () =>
-        search({ planId: planIds[0], specialty: input.specialty, zip: input.zip, radiusMiles: 25 })],
+      [
+        `plan filter: ${input.specialty} in ${planIds[0]}, 25 miles of ${input.zip}`,
+        async () => search({ planId: planIds[0], specialty: input.specialty, zip: input.zip, radiusMiles: 25 }),
+      ],
       [`specialty search: every ${input.specialty} by name`, async () => search({ specialty: input.specialty }, ProviderSearchOrder.NAME)],
-      [`drug autocomplete "${input.drugs[0].drug_name.slice(0, 5)}"`, async () => ({ queries: [drugSearch], settings: { wordSimilarityThreshold: drugSearch.wordSimilarityThreshold } })],
-      [`drug autocomplete with a typo "${fuzzyDrug.slice(0, -2)}${fuzzyDrug.slice(-1)}"`, async () => ({ queries: [drugTypo], settings: { wordSimilarityThreshold: drugTypo.wordSimilarityThreshold } })],
-      [`plansCovering ${rxcuis[0]} in ${input.state}`, async () =>
-        ({ queries: [buildPlansCoveringQuery(rxcuis[0], input.state, input.year ?? null, 21, null)], settings: {} })],
-      [`network breadth: 5 plans by ZIP3`, async () =>
-        ({ queries: [await breadth.networkBreadthQuery({ planIds, groupBy: BreadthGroupBy.ZIP3 })], settings: RESEARCH_QUERY })],
-      [`rank ${input.state} plans by in-network ${input.specialty}`, async () =>
-        ({ queries: [breadth.rankPlansQuery({ state: input.state, specialty: input.specialty, year: input.year, order: SortDirection.ASC, limit: 20 })], settings: RESEARCH_QUERY })],
+      [
+        `drug autocomplete "${input.drugs[0].drug_name.slice(0, 5)}"`,
+        async () => ({ queries: [drugSearch], settings: { wordSimilarityThreshold: drugSearch.wordSimilarityThreshold } }),
+      ],
+      [
+        `drug autocomplete with a typo "${fuzzyDrug.slice(0, -2)}${fuzzyDrug.slice(-1)}"`,
+        async () => ({ queries: [drugTypo], settings: { wordSimilarityThreshold: drugTypo.wordSimilarityThreshold } }),
+      ],
+      [
+        `plansCovering ${rxcuis[0]} in ${input.state}`,
+        async () => ({ queries: [buildPlansCoveringQuery(rxcuis[0], input.state, input.year ?? null, 21, null)], settings: {} }),
+      ],
+      [
+        `network breadth: 5 plans by ZIP3`,
+        async () => ({ queries: [await breadth.networkBreadthQuery({ planIds, groupBy: BreadthGroupBy.ZIP3 })], settings: RESEARCH_QUERY }),
+      ],
+      [
+        `rank ${input.state} plans by in-network ${input.specialty}`,
+        async () => ({
+          queries: [breadth.rankPlansQuery({ state: input.state, specialty: input.specialty, year: input.year, order: SortDirection.ASC, limit: 20 })],
+          settings: RESEARCH_QUERY,
+        }),
+      ],
       [`drugCoverageStats ${rxcuis[0]}`, async () => ({ queries: [stats.drugCoverageStatsQuery(rxcuis[0])], settings: RESEARCH_QUERY })],
-      [`compareFormularies ${planIds[0]} vs ${planIds[1]}`, async () =>
-        ({ queries: [await stats.formularyDifferencesQuery(planIds[0], planIds[1], 21, null)], settings: RESEARCH_QUERY })],
+      [
+        `compareFormularies ${planIds[0]} vs ${planIds[1]}`,
+        async () => ({ queries: [await stats.formularyDifferencesQuery(planIds[0], planIds[1], 21, null)], settings: RESEARCH_QUERY }),
+      ],
       [`priorAuthorizationRates ${input.state}`, async () => ({ queries: [stats.priorAuthorizationRatesQuery(input.state)], settings: RESEARCH_QUERY })],
     ];
 
@@ -277,13 +320,15 @@ async function main(): Promise<void> {
     }
 
     console.log('\n=== summary (EXPLAIN ANALYZE, warm cache; times summed over the statements of each query)');
-    console.table(results.map((r) => ({
-      query: r.name.length > 70 ? `${r.name.slice(0, 67)}…` : r.name,
-      statements: r.statements,
-      'planning ms': r.planningMs.toFixed(2),
-      'execution ms': r.executionMs.toFixed(2),
-      'seq scans of big tables': r.seqScans.length ? [...new Set(r.seqScans)].join(', ') : '-',
-    })));
+    console.table(
+      results.map((r) => ({
+        query: r.name.length > 70 ? `${r.name.slice(0, 67)}…` : r.name,
+        statements: r.statements,
+        'planning ms': r.planningMs.toFixed(2),
+        'execution ms': r.executionMs.toFixed(2),
+        'seq scans of big tables': r.seqScans.length ? [...new Set(r.seqScans)].join(', ') : '-',
+      })),
+    );
     const flagged = results.filter((r) => r.seqScans.length);
     if (flagged.length) {
       // Research aggregates that read most of a table are expected here; a shopper query is not.

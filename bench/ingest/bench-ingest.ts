@@ -66,10 +66,12 @@ function parseOptions(argv: string[]): Options {
     plans: count('--plans', 30),
     drugs: count('--drugs', 5_000),
     pretty: argv.includes('--pretty'),
-    workers: value('--workers')?.split(',').map((n) => {
-      if (!/^\d+$/.test(n)) throw new Error(`--workers takes whole numbers (got ${n})`);
-      return Number(n);
-    }) ?? [undefined],
+    workers: value('--workers')
+      ?.split(',')
+      .map((n) => {
+        if (!/^\d+$/.test(n)) throw new Error(`--workers takes whole numbers (got ${n})`);
+        return Number(n);
+      }) ?? [undefined],
     keep: argv.includes('--keep'),
     dataDir: value('--data-dir'),
   };
@@ -117,12 +119,7 @@ interface ImportMeasurement {
 }
 
 /** Child process side: one import, measured. */
-async function measureImport(
-  databaseUrl: string,
-  dataDir: string | null,
-  indexPath: string,
-  parseWorkers: number | undefined,
-): Promise<ImportMeasurement> {
+async function measureImport(databaseUrl: string, dataDir: string | null, indexPath: string, parseWorkers: number | undefined): Promise<ImportMeasurement> {
   const memory = new RssSampler();
   const db = new DataSource(buildDataSourceOptions({ url: databaseUrl, poolSize: POOL_SIZE }));
   await db.initialize();
@@ -221,7 +218,9 @@ async function createBaselineTables(db: DataSource): Promise<number> {
     await db.query(`ALTER TABLE ${BASELINE_SCHEMA}.${table} ADD FOREIGN KEY (version_id) REFERENCES public.dataset_version(id) ON DELETE CASCADE`);
   }
   await db.query(`INSERT INTO issuer (issuer_id, name) VALUES ($1, 'Bench issuer') ON CONFLICT DO NOTHING`, [ISSUER_ID]);
-  const [row] = await db.query(`INSERT INTO dataset_version (issuer_id, status, source, loaded_by) VALUES ($1, 'failed', 'bench', 'baseline') RETURNING id`, [ISSUER_ID]);
+  const [row] = await db.query(`INSERT INTO dataset_version (issuer_id, status, source, loaded_by) VALUES ($1, 'failed', 'bench', 'baseline') RETURNING id`, [
+    ISSUER_ID,
+  ]);
   return Number(row.id);
 }
 
@@ -274,7 +273,10 @@ async function rawCopy(
 async function removeImportedVersions(db: DataSource): Promise<void> {
   const versions: Array<{ id: string }> = await db.query(`SELECT id FROM dataset_version WHERE issuer_id = $1 AND loaded_by <> 'baseline'`, [ISSUER_ID]);
   await db.query(`UPDATE issuer SET current_version_id = NULL WHERE issuer_id = $1`, [ISSUER_ID]);
-  await dropVersionTables(db, versions.map((v) => Number(v.id)));
+  await dropVersionTables(
+    db,
+    versions.map((v) => Number(v.id)),
+  );
   await db.query(`DELETE FROM dataset_version WHERE id = ANY($1)`, [versions.map((v) => Number(v.id))]);
 }
 
@@ -305,15 +307,33 @@ const GENERATOR_SOURCES = [
   '../../seeds/lib/npi.ts',
   '../../seeds/lib/prng.ts',
   ...[
-    'render/table-rows', 'render/copy-text', '../qhp/version-tables', '../qhp/vocabulary', 'validate/qhp-records', 'validate/qhp-validator', 'validate/field-rules',
-    'validate/reasons', 'validate/validation-report', 'import-contract', 'validate/zip-geocoder',
+    'render/table-rows',
+    'render/copy-text',
+    '../qhp/version-tables',
+    '../qhp/vocabulary',
+    'validate/qhp-records',
+    'validate/qhp-validator',
+    'validate/field-rules',
+    'validate/reasons',
+    'validate/validation-report',
+    'import-contract',
+    'validate/zip-geocoder',
   ].map((module) => `../../src/ingest/${module}.ts`),
 ];
 
 /** Whatever decides the generated files: the options, the baseline's version and the code that writes and renders them. */
 function benchDataKey(options: Options, baselineVersionId: number): string {
   const hash = createHash('sha256');
-  hash.update(JSON.stringify({ issuerId: ISSUER_ID, providers: options.providers, plans: options.plans, drugs: options.drugs, pretty: options.pretty, baselineVersionId }));
+  hash.update(
+    JSON.stringify({
+      issuerId: ISSUER_ID,
+      providers: options.providers,
+      plans: options.plans,
+      drugs: options.drugs,
+      pretty: options.pretty,
+      baselineVersionId,
+    }),
+  );
   for (const file of GENERATOR_SOURCES) hash.update(readFileSync(join(__dirname, file)));
   return hash.digest('hex');
 }
@@ -333,7 +353,9 @@ async function benchData(dir: string, options: Options, baselineVersionId: numbe
   console.log(`generating ${options.providers} providers, ${options.plans} plans, ${options.drugs} drugs in ${dir} ...`);
   const generated = Date.now();
   const data = await writeBenchData({ dir, issuerId: ISSUER_ID, ...options, baselineVersionId });
-  console.log(`generated ${(data.jsonBytes / 1024 / 1024).toFixed(0)} MB of JSON in ${((Date.now() - generated) / 1000).toFixed(1)} s; rows: ${JSON.stringify(data.rows)}`);
+  console.log(
+    `generated ${(data.jsonBytes / 1024 / 1024).toFixed(0)} MB of JSON in ${((Date.now() - generated) / 1000).toFixed(1)} s; rows: ${JSON.stringify(data.rows)}`,
+  );
   if (options.dataDir) await writeFile(manifest, JSON.stringify({ key, data }));
   return data;
 }
@@ -361,18 +383,24 @@ async function main(): Promise<void> {
       const measured = await importInChildProcess(database, data.indexPath, workers);
       const pgCpu = cpu(pgCpuBefore, postgresCpuSeconds(database.dataDir));
       const providers = measured.counts.providers ?? 0;
-      if (providers !== options.providers) throw new Error(`expected ${options.providers} providers loaded, got ${providers}: ${JSON.stringify(measured.rejectedByReason)}`);
+      if (providers !== options.providers)
+        throw new Error(`expected ${options.providers} providers loaded, got ${providers}: ${JSON.stringify(measured.rejectedByReason)}`);
       const label = workers === undefined ? `default (${defaultParseWorkers()})` : String(workers);
       imports.push({ workers: label, measured, pgCpu });
       console.log(`\nimport with parse worker threads: ${label}${options.pretty ? ' (pretty-printed files)' : ''}`);
       console.log(`load average (1 min) before the import: ${loadBefore.toFixed(2)} on ${cpus().length} cores`);
       console.log(`import phases: ${measured.phases}`);
       console.log(`rows loaded: ${JSON.stringify(measured.counts)}`);
-      const threads = measured.mainThreadCpuSeconds === null ? '' : `: main thread ${measured.mainThreadCpuSeconds.toFixed(1)} s, other threads ${(measured.cpuSeconds - measured.mainThreadCpuSeconds).toFixed(1)} s`;
+      const threads =
+        measured.mainThreadCpuSeconds === null
+          ? ''
+          : `: main thread ${measured.mainThreadCpuSeconds.toFixed(1)} s, other threads ${(measured.cpuSeconds - measured.mainThreadCpuSeconds).toFixed(1)} s`;
       console.log(`import time: ${measured.seconds.toFixed(2)} s (importer CPU ${measured.cpuSeconds.toFixed(1)} s${threads}; PostgreSQL CPU ${pgCpu})`);
       console.log(`providers/s: ${Math.round(providers / measured.seconds)}`);
       console.log(`MB/s of JSON: ${(data.jsonBytes / 1024 / 1024 / measured.seconds).toFixed(1)}`);
-      console.log(`peak RSS: ${Math.max(measured.peak.sampledMb, measured.peak.vmHwmMb ?? 0)} MB (sampled every 100 ms: ${measured.peak.sampledMb} MB, VmHWM: ${measured.peak.vmHwmMb ?? 'n/a'} MB)`);
+      console.log(
+        `peak RSS: ${Math.max(measured.peak.sampledMb, measured.peak.vmHwmMb ?? 0)} MB (sampled every 100 ms: ${measured.peak.sampledMb} MB, VmHWM: ${measured.peak.vmHwmMb ?? 'n/a'} MB)`,
+      );
     }
 
     await db.query('CHECKPOINT');
@@ -393,7 +421,9 @@ async function main(): Promise<void> {
     });
     console.log(`baseline index phase, statement by statement: ${named.join(', ')}`);
     for (const { workers, measured } of imports) {
-      console.log(`ratio vs raw COPY (parse worker threads: ${workers}): ${(measured.seconds / rawSeconds).toFixed(2)}x, ${Math.round(options.providers / measured.seconds)} providers/s`);
+      console.log(
+        `ratio vs raw COPY (parse worker threads: ${workers}): ${(measured.seconds / rawSeconds).toFixed(2)}x, ${Math.round(options.providers / measured.seconds)} providers/s`,
+      );
     }
   } finally {
     await db.query(`DROP SCHEMA IF EXISTS ${BASELINE_SCHEMA} CASCADE`).catch(() => undefined);

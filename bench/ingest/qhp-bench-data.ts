@@ -38,7 +38,22 @@ export interface BenchData {
 }
 
 const FIRST_NAMES = ['James', 'Mary', 'Robert', 'Patricia', 'John', 'Jennifer', 'Michael', 'Linda', 'David', 'Elizabeth', 'Maria', 'Wei', 'Aisha', 'Carlos'];
-const LAST_NAMES = ['Smith', 'Johnson', 'Williams', 'Brown', 'Jones', 'Garcia', 'Miller', 'Davis', 'Rodriguez', 'Martinez', 'Nguyen', "O'Brien", 'Kim', 'Patel'];
+const LAST_NAMES = [
+  'Smith',
+  'Johnson',
+  'Williams',
+  'Brown',
+  'Jones',
+  'Garcia',
+  'Miller',
+  'Davis',
+  'Rodriguez',
+  'Martinez',
+  'Nguyen',
+  "O'Brien",
+  'Kim',
+  'Patel',
+];
 const SPECIALTIES = ['Family Medicine', 'Internal Medicine', 'Pediatrics', 'Cardiology', 'Dermatology', 'Oncology', 'Ophthalmology', 'Psychiatry'];
 const STREETS = ['Main St', 'High St', 'Broad St', 'Oak Ave', 'Maple Dr', 'Park Ave', 'Lake Rd'];
 /**
@@ -46,11 +61,11 @@ const STREETS = ['Main St', 'High St', 'Broad St', 'Oak Ave', 'Maple Dr', 'Park 
  * spread like a state-wide directory's (a handful of points would distort the GiST index cost).
  */
 function ohioPlaces(): Array<readonly [string, string]> {
-  return zipcodes().lookupByState('OH').map((place) => [place.city, place.zip] as const);
+  return zipcodes()
+    .lookupByState('OH')
+    .map((place) => [place.city, place.zip] as const);
 }
 const DRUG_TIERS = ['GENERIC', 'PREFERRED-BRAND', 'NON-PREFERRED-BRAND', 'SPECIALTY'];
-
-
 
 /** Buffers text and writes it in large pieces, honouring the file stream's backpressure. */
 class BufferedFile implements RowSink {
@@ -107,7 +122,13 @@ function makePlans(options: BenchDataOptions): object[] {
       mail_order: true,
       cost_sharing: [
         { pharmacy_type: '1-MONTH-IN-RETAIL', copay_amount: 10 * (t + 1), copay_opt: 'AFTER-DEDUCTIBLE', coinsurance_rate: 0, coinsurance_opt: null },
-        { pharmacy_type: '3-MONTH-IN-MAIL', copay_amount: 25 * (t + 1), copay_opt: 'AFTER-DEDUCTIBLE', coinsurance_rate: 0.1, coinsurance_opt: 'BEFORE-DEDUCTIBLE' },
+        {
+          pharmacy_type: '3-MONTH-IN-MAIL',
+          copay_amount: 25 * (t + 1),
+          copay_opt: 'AFTER-DEDUCTIBLE',
+          coinsurance_rate: 0.1,
+          coinsurance_opt: 'BEFORE-DEDUCTIBLE',
+        },
       ],
     })),
     last_updated_on: '2025-01-15',
@@ -119,7 +140,13 @@ function makeProvider(i: number, next: () => number, options: BenchDataOptions, 
   const addressCount = next() < 0.5 ? 1 : 2;
   const addresses = Array.from({ length: addressCount }, () => {
     const [city, zip] = pick(places);
-    return { address: `${1 + Math.floor(next() * 9000)} ${pick(STREETS)}`, city, state: 'OH', zip, phone: `614555${String(Math.floor(next() * 10000)).padStart(4, '0')}` };
+    return {
+      address: `${1 + Math.floor(next() * 9000)} ${pick(STREETS)}`,
+      city,
+      state: 'OH',
+      zip,
+      phone: `614555${String(Math.floor(next() * 10000)).padStart(4, '0')}`,
+    };
   });
   const first = Math.floor(next() * options.plans);
   const plans = [0, 1, 2].map((k) => ({
@@ -206,16 +233,30 @@ export async function writeBenchData(options: BenchDataOptions): Promise<BenchDa
   const places = ohioPlaces();
   const providerCtx = { issues, issuerId: options.issuerId, catalog, geocoder: new ZipGeocoder() };
   const providerFiles = PROVIDER_TABLES.map((t) => sink(t.table));
-  const providersBytes = await writeArray(join(options.dir, 'providers.json'), options.providers, options, (i) => makeProvider(i, next, options, places), (raw, i) => {
-    const provider = validateProvider(raw, new JsonRecordLocation(i), providerCtx);
-    if (provider) renderer.writeProvider(i, provider, 'providers.json', sink('provider'), sink('provider_address'), sink('network_membership'));
-  }, providerFiles);
+  const providersBytes = await writeArray(
+    join(options.dir, 'providers.json'),
+    options.providers,
+    options,
+    (i) => makeProvider(i, next, options, places),
+    (raw, i) => {
+      const provider = validateProvider(raw, new JsonRecordLocation(i), providerCtx);
+      if (provider) renderer.writeProvider(i, provider, 'providers.json', sink('provider'), sink('provider_address'), sink('network_membership'));
+    },
+    providerFiles,
+  );
 
   const drugCtx = { issues, issuerId: options.issuerId, catalog, drugs: new DrugRegistry(catalog.size) };
-  const drugsBytes = await writeArray(join(options.dir, 'drugs.json'), options.drugs, options, (i) => makeDrug(i, options), (raw, i) => {
-    const drug = validateDrug(raw, new JsonRecordLocation(i), drugCtx);
-    if (drug) renderer.writeDrug(drug, 'drugs.json', i, sink('drug'), sink('formulary_entry'));
-  }, DRUG_TABLES.map((t) => sink(t.table)));
+  const drugsBytes = await writeArray(
+    join(options.dir, 'drugs.json'),
+    options.drugs,
+    options,
+    (i) => makeDrug(i, options),
+    (raw, i) => {
+      const drug = validateDrug(raw, new JsonRecordLocation(i), drugCtx);
+      if (drug) renderer.writeDrug(drug, 'drugs.json', i, sink('drug'), sink('formulary_entry'));
+    },
+    DRUG_TABLES.map((t) => sink(t.table)),
+  );
 
   const rejected = report.toReport().rejectedByReason;
   if (Object.keys(rejected).length) throw new Error(`the generator produced invalid records: ${JSON.stringify(rejected)}`);

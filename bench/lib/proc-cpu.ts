@@ -20,21 +20,27 @@ function statFields(path: string): string[] {
 export function treeCpuSeconds(rootPid: number): number | null {
   let stats: Array<{ pid: number; ppid: number; ticks: number }>;
   try {
-    stats = readdirSync('/proc').filter((d) => /^\d+$/.test(d)).flatMap((d) => {
-      try {
-        const f = statFields(`/proc/${d}/stat`);
-        return [{ pid: Number(d), ppid: Number(f[1]), ticks: Number(f[11]) + Number(f[12]) + Number(f[13]) + Number(f[14]) }];
-      } catch {
-        return []; // the process ended meanwhile
-      }
-    });
+    stats = readdirSync('/proc')
+      .filter((d) => /^\d+$/.test(d))
+      .flatMap((d) => {
+        try {
+          const f = statFields(`/proc/${d}/stat`);
+          return [{ pid: Number(d), ppid: Number(f[1]), ticks: Number(f[11]) + Number(f[12]) + Number(f[13]) + Number(f[14]) }];
+        } catch {
+          return []; // the process ended meanwhile
+        }
+      });
   } catch {
     return null;
   }
   const wanted = new Set([rootPid]);
-  for (let grown = true; grown; ) {
+  for (let grown = true; grown;) {
     grown = false;
-    for (const s of stats) if (wanted.has(s.ppid) && !wanted.has(s.pid)) wanted.add(s.pid), (grown = true);
+    for (const s of stats)
+      if (wanted.has(s.ppid) && !wanted.has(s.pid)) {
+        wanted.add(s.pid);
+        grown = true;
+      }
   }
   return stats.filter((s) => wanted.has(s.pid)).reduce((t, s) => t + s.ticks, 0) / TICKS_PER_SECOND;
 }

@@ -45,7 +45,19 @@ interface Options {
 }
 
 function parseArgs(argv: string[]): Options {
-  const options: Options = { providers: 1_000_000, duration: 15, warmup: 3, connections: 50, pool: 20, pgDir: null, logLevel: 'info', samples: 5000, rounds: 3, apiWorkers: 1, profileDir: null };
+  const options: Options = {
+    providers: 1_000_000,
+    duration: 15,
+    warmup: 3,
+    connections: 50,
+    pool: 20,
+    pgDir: null,
+    logLevel: 'info',
+    samples: 5000,
+    rounds: 3,
+    apiWorkers: 1,
+    profileDir: null,
+  };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
     const value = () => {
@@ -59,18 +71,41 @@ function parseArgs(argv: string[]): Options {
       return v;
     };
     switch (arg) {
-      case '--providers': options.providers = int(); break;
-      case '--duration': options.duration = int(); break;
-      case '--warmup': options.warmup = int(); break;
-      case '--connections': options.connections = int(); break;
-      case '--pool': options.pool = int(); break;
-      case '--samples': options.samples = int(); break;
-      case '--rounds': options.rounds = Math.max(1, int()); break;
-      case '--api-workers': options.apiWorkers = Math.max(1, int()); break;
-      case '--pg-dir': options.pgDir = value(); break;
-      case '--log-level': options.logLevel = value(); break;
-      case '--profile': options.profileDir = value(); break;
-      default: throw new Error(`unknown option ${arg} (see the header of bench/query/bench-query.ts)`);
+      case '--providers':
+        options.providers = int();
+        break;
+      case '--duration':
+        options.duration = int();
+        break;
+      case '--warmup':
+        options.warmup = int();
+        break;
+      case '--connections':
+        options.connections = int();
+        break;
+      case '--pool':
+        options.pool = int();
+        break;
+      case '--samples':
+        options.samples = int();
+        break;
+      case '--rounds':
+        options.rounds = Math.max(1, int());
+        break;
+      case '--api-workers':
+        options.apiWorkers = Math.max(1, int());
+        break;
+      case '--pg-dir':
+        options.pgDir = value();
+        break;
+      case '--log-level':
+        options.logLevel = value();
+        break;
+      case '--profile':
+        options.profileDir = value();
+        break;
+      default:
+        throw new Error(`unknown option ${arg} (see the header of bench/query/bench-query.ts)`);
     }
   }
   return options;
@@ -132,7 +167,15 @@ async function serveApi(databaseUrl: string, port: number, pool: number, workers
     process.send?.({ ready: true });
     process.on('message', async (message: { stop?: boolean }) => {
       if (message?.stop) {
-        await Promise.all(forked.map((worker) => new Promise((resolve) => { worker.once('exit', resolve); worker.send({ stop: true }); })));
+        await Promise.all(
+          forked.map(
+            (worker) =>
+              new Promise((resolve) => {
+                worker.once('exit', resolve);
+                worker.send({ stop: true });
+              }),
+          ),
+        );
         process.exit(0);
       }
     });
@@ -268,7 +311,14 @@ async function findPostmasterPid(databaseUrl: string): Promise<number | null> {
  * drive(), also counting the CPU time the server process (tree) spent on it, and PostgreSQL's (its
  * backends serve both servers' pools, but only the one under load is busy).
  */
-async function driveMeasured(server: ChildProcess, url: string, bodies: string[], duration: number, connections: number, postmasterPid: number | null): Promise<Run> {
+async function driveMeasured(
+  server: ChildProcess,
+  url: string,
+  bodies: string[],
+  duration: number,
+  connections: number,
+  postmasterPid: number | null,
+): Promise<Run> {
   const cpu = () => ({ server: treeCpuSeconds(server.pid!), postgres: postmasterPid ? treeCpuSeconds(postmasterPid) : null });
   const before = cpu();
   const run = await drive(url, bodies, duration, connections);
@@ -297,7 +347,14 @@ function drive(url: string, bodies: string[], duration: number, connections: num
       },
       (error: Error | null, result: any) => {
         if (error) return reject(error);
-        resolve({ requests: result.requests.total, seconds: result.duration, latencies, errors: result.errors, non2xx: result.non2xx, timeouts: result.timeouts });
+        resolve({
+          requests: result.requests.total,
+          seconds: result.duration,
+          latencies,
+          errors: result.errors,
+          non2xx: result.non2xx,
+          timeouts: result.timeouts,
+        });
       },
     );
     instance.on('response', (_client: unknown, _status: number, _bytes: number, responseTime: number) => latencies.push(responseTime));
@@ -324,7 +381,9 @@ function combine(runs: Run[]): Figures {
     non2xx: runs.reduce((n, r) => n + r.non2xx, 0),
     timeouts: runs.reduce((n, r) => n + r.timeouts, 0),
     cpuMsPerRequest: runs.every((r) => r.cpuSeconds !== undefined) ? (1000 * runs.reduce((t, r) => t + r.cpuSeconds!, 0)) / requests : NaN,
-    postgresCpuMsPerRequest: runs.every((r) => r.postgresCpuSeconds !== undefined) ? (1000 * runs.reduce((t, r) => t + r.postgresCpuSeconds!, 0)) / requests : NaN,
+    postgresCpuMsPerRequest: runs.every((r) => r.postgresCpuSeconds !== undefined)
+      ? (1000 * runs.reduce((t, r) => t + r.postgresCpuSeconds!, 0)) / requests
+      : NaN,
   };
 }
 
@@ -344,7 +403,9 @@ function line(label: string, f: Figures): string {
 async function sampleLookups(databaseUrl: string, samples: number): Promise<{ lookups: Lookup[]; counts: Record<string, number> }> {
   const pool = new Pool({ connectionString: databaseUrl, max: 2 });
   try {
-    const plans: string[] = (await pool.query(`SELECT p.plan_id FROM plan p JOIN issuer i ON i.current_version_id = p.version_id ORDER BY 1`)).rows.map((r) => r.plan_id);
+    const plans: string[] = (await pool.query(`SELECT p.plan_id FROM plan p JOIN issuer i ON i.current_version_id = p.version_id ORDER BY 1`)).rows.map(
+      (r) => r.plan_id,
+    );
     const npis: Array<{ npi: string; plans: string[] }> = (
       await pool.query(
         `SELECT s.npi, array_agg(DISTINCT m.plan_id) AS plans
@@ -402,7 +463,9 @@ async function checkAnswers(apiUrl: string, lookups: Lookup[]): Promise<string> 
     for (const answer of Object.values(body.data!)[0]) statuses[answer.status] = (statuses[answer.status] ?? 0) + 1;
   }
   if (!statuses.IN_NETWORK || !statuses.COVERED) throw new Error(`sampled answers look wrong: ${JSON.stringify(statuses)}`);
-  return Object.entries(statuses).map(([s, n]) => `${s} ${n}`).join(', ');
+  return Object.entries(statuses)
+    .map(([s, n]) => `${s} ${n}`)
+    .join(', ');
 }
 
 async function main(): Promise<void> {
@@ -434,7 +497,11 @@ async function main(): Promise<void> {
 
     const postmasterPid = await findPostmasterPid(databaseUrl);
     const { lookups, counts } = await sampleLookups(databaseUrl, options.samples);
-    log(`dataset: ${Object.entries(counts).map(([k, v]) => `${k} ${fmt(v)}`).join(', ')}`);
+    log(
+      `dataset: ${Object.entries(counts)
+        .map(([k, v]) => `${k} ${fmt(v)}`)
+        .join(', ')}`,
+    );
     if (counts.providers < options.providers * 0.9) {
       log(`note: the database holds ${fmt(counts.providers)} providers, not ${fmt(options.providers)} (already seeded; use another --pg-dir for a new size)`);
     }
@@ -485,8 +552,12 @@ async function main(): Promise<void> {
     console.log(line('API, 1 connection', apiSingle));
     console.log(line('baseline, 1 connection', baseSingle));
     console.log(`throughput ratio API/baseline: ${ratio.toFixed(2)} (target >= 0.33: ${ratioOk ? 'PASS' : 'FAIL'})`);
-    console.log(`API p99 latency at ${options.connections} connections (closed loop): ${fmt(apiFigures.p99, 1)} ms (target < 20 ms: ${p99Ok ? 'PASS' : 'FAIL'})`);
-    console.log(`machine load average (1 min) at the end: ${loadavg()[0].toFixed(2)} on ${cpus().length} cpus (API, baseline, PostgreSQL and autocannon share them)`);
+    console.log(
+      `API p99 latency at ${options.connections} connections (closed loop): ${fmt(apiFigures.p99, 1)} ms (target < 20 ms: ${p99Ok ? 'PASS' : 'FAIL'})`,
+    );
+    console.log(
+      `machine load average (1 min) at the end: ${loadavg()[0].toFixed(2)} on ${cpus().length} cpus (API, baseline, PostgreSQL and autocannon share them)`,
+    );
     if (apiFigures.errors + apiFigures.timeouts + apiFigures.non2xx > 0) console.log('WARNING: the API had errors or non-2xx answers during the run');
     process.exitCode = 0;
   } finally {

@@ -74,8 +74,7 @@ function utilizationManagement(drug: CatalogueDrug, issuer: IssuerDefinition, pl
   const stepTherapy =
     (tier === 'NON-PREFERRED-BRAND' && hasGenericEquivalent && roll(seed, issuer, drug, Salt.StepTherapy) < 60) ||
     (drug.drugClass === 'glp1' && roll(seed, issuer, drug, Salt.Glp1StepTherapy) < 50);
-  const quantityLimit =
-    QUANTITY_LIMIT_CLASSES.has(drug.drugClass) || (tier === 'SPECIALTY' && roll(seed, issuer, drug, Salt.SpecialtyQuantityLimit) < 50);
+  const quantityLimit = QUANTITY_LIMIT_CLASSES.has(drug.drugClass) || (tier === 'SPECIALTY' && roll(seed, issuer, drug, Salt.SpecialtyQuantityLimit) < 50);
   return { priorAuthorization, stepTherapy, quantityLimit };
 }
 

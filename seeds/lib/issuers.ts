@@ -61,7 +61,13 @@ export const ISSUERS: readonly IssuerDefinition[] = [
     state: 'TX',
     domain: 'lonestarhealthpartners.example',
     providerWeight: 0.24,
-    costVariant: { brandCopayDelta: 10, genericCopayDelta: 0, specialtyCoinsuranceDelta: 0.05, hasPreferredGenericTier: false, unusedCoinsuranceOpt: 'NO-CHARGE' },
+    costVariant: {
+      brandCopayDelta: 10,
+      genericCopayDelta: 0,
+      specialtyCoinsuranceDelta: 0.05,
+      hasPreferredGenericTier: false,
+      unusedCoinsuranceOpt: 'NO-CHARGE',
+    },
   },
   {
     issuerId: '10003',
@@ -88,7 +94,13 @@ export const ISSUERS: readonly IssuerDefinition[] = [
     state: 'OH',
     domain: 'lakeshorehealthplans.example',
     providerWeight: 0.12,
-    costVariant: { brandCopayDelta: 20, genericCopayDelta: 0, specialtyCoinsuranceDelta: 0.1, hasPreferredGenericTier: true, unusedCoinsuranceOpt: 'NO-CHARGE' },
+    costVariant: {
+      brandCopayDelta: 20,
+      genericCopayDelta: 0,
+      specialtyCoinsuranceDelta: 0.1,
+      hasPreferredGenericTier: true,
+      unusedCoinsuranceOpt: 'NO-CHARGE',
+    },
   },
 ];
 
@@ -263,7 +275,10 @@ export function retailCostSharing(issuer: IssuerDefinition, metal: Metal, tier: 
 // plans.json
 
 function slug(text: string): string {
-  return text.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '');
+  return text
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-|-$/g, '');
 }
 
 function buildPlan(issuer: IssuerDefinition, definition: PlanDefinition, info: DemoPlanInfo, year: number, issuerIndex: number): QhpPlan {

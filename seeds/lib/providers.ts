@@ -175,10 +175,7 @@ function facilityIdentity(rng: Rng, state: DemoState, npi: string): FacilityIden
   const { type } = rng.weighted(FACILITY_TYPES, (entry) => entry.weight);
   const places = officePlaces(rng, state, 0.1);
   const firstPlace = places[0] as Place;
-  const facilityName = rng
-    .pick(FACILITY_NAME_PATTERNS[type])
-    .replace('{anchor}', rng.pick(FACILITY_ANCHORS))
-    .replace('{city}', firstPlace.city);
+  const facilityName = rng.pick(FACILITY_NAME_PATTERNS[type]).replace('{anchor}', rng.pick(FACILITY_ANCHORS)).replace('{city}', firstPlace.city);
   const addresses = places.map((place) => addressAt(rng, place, 0.15));
   return { type: 'FACILITY', npi, facilityName, facilityType: [type], addresses };
 }
@@ -187,9 +184,7 @@ function facilityIdentity(rng: Rng, state: DemoState, npi: string): FacilityIden
 function identityAt(seed: number, layout: DirectoryLayout, state: DemoState, k: number): Identity {
   const rng = new Rng(hashInts(seed, 0x1d, layout.stateIndex, k));
   const npiIndex = layout.stateIndex * STATE_BLOCK + k;
-  return rng.chance(FACILITY_SHARE)
-    ? facilityIdentity(rng, state, organizationNpi(npiIndex))
-    : individualIdentity(rng, state, individualNpi(npiIndex));
+  return rng.chance(FACILITY_SHARE) ? facilityIdentity(rng, state, organizationNpi(npiIndex)) : individualIdentity(rng, state, individualNpi(npiIndex));
 }
 
 /**

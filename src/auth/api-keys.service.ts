@@ -36,7 +36,14 @@ const LAST_USED_RESOLUTION_MS = 60_000;
 
 /** Everything but the hash. */
 const SUMMARY_COLUMNS: FindOptionsSelect<ApiKeyEntity> = {
-  id: true, label: true, keyPrefix: true, issuerIds: true, isAdmin: true, createdAt: true, revokedAt: true, lastUsedAt: true,
+  id: true,
+  label: true,
+  keyPrefix: true,
+  issuerIds: true,
+  isAdmin: true,
+  createdAt: true,
+  revokedAt: true,
+  lastUsedAt: true,
 };
 
 @Injectable()

@@ -5,6 +5,7 @@ import type { Request, Response } from 'express';
 export interface GraphQLContext {
   req: Request;
   res?: Response;
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- loaders of different key and value types share one map
   loaders: Map<string, DataLoader<any, any>>;
 }
 

@@ -102,10 +102,25 @@ function kilobytes(bytes: number): string {
   return bytes % 1024 === 0 ? `${bytes / 1024} kB` : `${bytes} bytes`;
 }
 
+/** What body-parser attaches to the errors it raises. */
+interface BodyParserError extends Error {
+  type?: string;
+  status?: number;
+  statusCode?: number;
+  length?: number;
+}
+
 /** body-parser failures as JSON a client can read (GraphQL-shaped on /graphql), instead of an HTML page. */
 export function bodyErrorHandler(limitBytes: number) {
-  return (error: any, req: Request, res: Response, next: NextFunction) => {
-    if (!error || typeof error.type !== 'string' || !error.type.startsWith('entity.') && !['encoding.unsupported', 'charset.unsupported', 'request.aborted', 'request.size.invalid', 'stream.encoding.set', 'parameters.too.many'].includes(error.type)) {
+  return (error: BodyParserError | undefined, req: Request, res: Response, next: NextFunction) => {
+    if (
+      !error ||
+      typeof error.type !== 'string' ||
+      (!error.type.startsWith('entity.') &&
+        !['encoding.unsupported', 'charset.unsupported', 'request.aborted', 'request.size.invalid', 'stream.encoding.set', 'parameters.too.many'].includes(
+          error.type,
+        ))
+    ) {
       return next(error);
     }
     const status: number = error.status ?? error.statusCode ?? 400;

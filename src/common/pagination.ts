@@ -16,11 +16,13 @@ export class PageInfo {
 @ArgsType()
 export class PageArgs {
   @Field(() => Int, { nullable: true, description: `Page size, at most ${MAX_PAGE_SIZE}` })
-  @IsOptional() @IsInt()
+  @IsOptional()
+  @IsInt()
   first?: number | null;
 
   @Field(() => String, { nullable: true, description: 'endCursor of the previous page' })
-  @IsOptional() @IsString()
+  @IsOptional()
+  @IsString()
   after?: string | null;
 }
 

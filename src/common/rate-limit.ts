@@ -2,13 +2,7 @@ import { DynamicModule, ExecutionContext, Injectable, Logger, Module, OnApplicat
 import { APP_GUARD } from '@nestjs/core';
 import { GqlContextType, GqlExecutionContext } from '@nestjs/graphql';
 import { ThrottlerStorageRedisService } from '@nest-lab/throttler-storage-redis';
-import {
-  ThrottlerException,
-  ThrottlerGuard,
-  ThrottlerModule,
-  ThrottlerOptions,
-  ThrottlerStorage,
-} from '@nestjs/throttler';
+import { ThrottlerException, ThrottlerGuard, ThrottlerModule, ThrottlerOptions, ThrottlerStorage } from '@nestjs/throttler';
 import type { ThrottlerLimitDetail } from '@nestjs/throttler/dist/throttler.guard.interface';
 import type { ThrottlerStorageRecord } from '@nestjs/throttler/dist/throttler-storage-record.interface';
 import type { Request, Response } from 'express';
@@ -59,6 +53,7 @@ function limitMessage(detail: Pick<ThrottlerLimitDetail, 'limit' | 'ttl' | 'time
 export class RateLimitGuard extends ThrottlerGuard {
   private readonly verdicts = new WeakMap<object, Promise<boolean>>();
 
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- the signature ThrottlerGuard declares
   protected getRequestResponse(context: ExecutionContext): { req: Record<string, any>; res: Record<string, any> } {
     if (context.getType<GqlContextType>() === 'graphql') {
       const ctx = GqlExecutionContext.create(context).getContext<{ req: Request; res?: Response }>();
@@ -84,7 +79,9 @@ export class RateLimitGuard extends ThrottlerGuard {
     const { res } = this.getRequestResponse(context);
     res.setHeader?.('Retry-After', String(retryAfterSeconds));
     if (context.getType<GqlContextType>() === 'graphql') {
-      throw new GraphQLError(message, { extensions: { code: RATE_LIMITED, retryAfterSeconds, limit: detail.limit, windowSeconds: Math.round(detail.ttl / 1000) } });
+      throw new GraphQLError(message, {
+        extensions: { code: RATE_LIMITED, retryAfterSeconds, limit: detail.limit, windowSeconds: Math.round(detail.ttl / 1000) },
+      });
     }
     throw new ThrottlerException(message);
   }
@@ -191,7 +188,8 @@ export function throttlers(settings: RateLimitSettings): ThrottlerOptions[] {
       limit: settings.perApiKey,
       getTracker: (req) => apiKeyTracker(req as Request),
       skipIf: (context) => {
-        const req = context.getType<GqlContextType>() === 'graphql' ? GqlExecutionContext.create(context).getContext().req : context.switchToHttp().getRequest();
+        const req =
+          context.getType<GqlContextType>() === 'graphql' ? GqlExecutionContext.create(context).getContext().req : context.switchToHttp().getRequest();
         return !presentedApiKey((req as Request).headers);
       },
     });

@@ -5,25 +5,23 @@ type ProblemFinder = (value: unknown) => string | null;
 
 /** A class-validator decorator from a "what is wrong with this value" function; checks each element of arrays. */
 function fromProblemFinder(name: string, findProblem: ProblemFinder) {
-  return (options?: ValidationOptions) =>
-    (target: object, propertyName: string) => {
-      registerDecorator({
-        name,
-        target: target.constructor,
-        propertyName,
-        options,
-        validator: {
-          validate: (value: unknown) =>
-            Array.isArray(value) ? value.every((v) => findProblem(v) === null) : findProblem(value) === null,
-          defaultMessage: (args: ValidationArguments) => {
-            const values = Array.isArray(args.value) ? args.value : [args.value];
-            const index = values.findIndex((v) => findProblem(v) !== null);
-            const where = Array.isArray(args.value) ? `${args.property}[${index}]` : args.property;
-            return `${where}: ${findProblem(values[index])}`;
-          },
+  return (options?: ValidationOptions) => (target: object, propertyName: string) => {
+    registerDecorator({
+      name,
+      target: target.constructor,
+      propertyName,
+      options,
+      validator: {
+        validate: (value: unknown) => (Array.isArray(value) ? value.every((v) => findProblem(v) === null) : findProblem(value) === null),
+        defaultMessage: (args: ValidationArguments) => {
+          const values = Array.isArray(args.value) ? args.value : [args.value];
+          const index = values.findIndex((v) => findProblem(v) !== null);
+          const where = Array.isArray(args.value) ? `${args.property}[${index}]` : args.property;
+          return `${where}: ${findProblem(values[index])}`;
         },
-      });
-    };
+      },
+    });
+  };
 }
 
 export const IsNpi = fromProblemFinder('isNpi', npiProblem);

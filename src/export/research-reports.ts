@@ -70,7 +70,14 @@ function fromQueryString(query: Record<string, unknown>): Record<string, unknown
     Object.entries(query).map(([key, value]) => {
       const text = Array.isArray(value) ? value.join(',') : String(value);
       if (NUMBER_PARAMETERS.has(key)) return [key, text.trim() === '' ? Number.NaN : Number(text)];
-      if (LIST_PARAMETERS.has(key)) return [key, text.split(',').map((item) => item.trim()).filter(Boolean)];
+      if (LIST_PARAMETERS.has(key))
+        return [
+          key,
+          text
+            .split(',')
+            .map((item) => item.trim())
+            .filter(Boolean),
+        ];
       return [key, text];
     }),
   );

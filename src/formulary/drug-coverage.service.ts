@@ -72,7 +72,7 @@ export class DrugCoverageService {
       for (const planId of uniquePlans) {
         const plan = planById.get(planId) ?? null;
         const entry = entries.find((e) => e.rxnormId === rxnormId && e.planId === planId && coversYear(e.years, year));
-        const planTiers = entry ? tiers.get(`${entry.versionId}:${planId}`) ?? [] : [];
+        const planTiers = entry ? (tiers.get(`${entry.versionId}:${planId}`) ?? []) : [];
         answers.push(this.answer(rxnormId, planId, year ?? null, plan, entry ?? null, drugById.get(rxnormId) ?? null, planTiers));
       }
     }
@@ -90,13 +90,27 @@ export class DrugCoverageService {
   ): DrugCoverageModel {
     const drugName = drug?.drugName ?? `RXCUI ${rxnormId}`;
     const base = {
-      rxnormId, planId, year, plan, drug, drugTier: null, priorAuthorization: null, stepTherapy: null,
-      quantityLimit: null, mailOrder: null, costSharing: [], costSummary: null,
+      rxnormId,
+      planId,
+      year,
+      plan,
+      drug,
+      drugTier: null,
+      priorAuthorization: null,
+      stepTherapy: null,
+      quantityLimit: null,
+      mailOrder: null,
+      costSharing: [],
+      costSummary: null,
       provenance: plan ? drugProvenance(plan, null) : null,
     };
     // Every UNKNOWN means nothing is loaded for this plan and year: "not reported", never "not covered".
     const unknown = (reason: string, message: string): DrugCoverageModel => ({
-      ...base, status: CoverageStatus.UNKNOWN, outcome: AnswerOutcome.NOT_REPORTED, reason, message,
+      ...base,
+      status: CoverageStatus.UNKNOWN,
+      outcome: AnswerOutcome.NOT_REPORTED,
+      reason,
+      message,
     });
 
     if (!plan) return unknown('PLAN_NOT_LOADED', `Plan ${planId} is not loaded: no issuer has published it.`);
@@ -139,7 +153,6 @@ export class DrugCoverageService {
       costSummary: summaryRule?.description ?? null,
     };
   }
-
 
   /** Formulary entries of these drugs in these plans, in the plans' published versions. */
   private async findEntries(rxcuis: string[], planIds: string[], versions: number[], reader: Reader): Promise<EntryRow[]> {

@@ -6,15 +6,22 @@ import { MAX_GRID_SIDE } from '../providers/providers.args';
 @ArgsType()
 export class DrugCoverageArgs {
   @Field(() => [String], { description: 'RxNorm ids (RXCUI), at most 50' })
-  @ArrayMinSize(1) @ArrayMaxSize(MAX_GRID_SIDE) @IsRxcui()
+  @ArrayMinSize(1)
+  @ArrayMaxSize(MAX_GRID_SIDE)
+  @IsRxcui()
   rxnormIds: string[];
 
   @Field(() => [String], { description: '14-character HIOS plan ids, at most 50' })
-  @ArrayMinSize(1) @ArrayMaxSize(MAX_GRID_SIDE) @IsPlanId()
+  @ArrayMinSize(1)
+  @ArrayMaxSize(MAX_GRID_SIDE)
+  @IsPlanId()
   planIds: string[];
 
   @Field(() => Int, { nullable: true })
-  @IsOptional() @IsInt() @Min(2014) @Max(2100)
+  @IsOptional()
+  @IsInt()
+  @Min(2014)
+  @Max(2100)
   year?: number;
 }
 

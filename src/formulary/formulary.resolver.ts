@@ -55,7 +55,7 @@ export class DrugCoverageFieldsResolver {
   @ResolveField(() => [MonthlyCostEstimateModel], {
     nullable: true,
     description:
-      'Estimated monthly out-of-pocket cost per pharmacy type, from the tier\'s cost sharing and, where needed, a list ' +
+      "Estimated monthly out-of-pocket cost per pharmacy type, from the tier's cost sharing and, where needed, a list " +
       'price (coinsurance, or the full price paid before an AFTER-DEDUCTIBLE deductible is met). Null when not covered. ' +
       'Amounts are null (with the assumption "no price on file for this drug") when a needed price is missing.',
   })

@@ -20,7 +20,10 @@ const EMPTY_REPORT: ValidationReport = { loaded: {}, rejected: {}, rejectedByRea
 function poolOf(db: DataSource): { pool: Pool; size: number } {
   const { pool, size } = new Database(db).primaryPool();
   if (size < MIN_POOL_SIZE) {
-    throw new ImportError(LoadFailure.POOL_TOO_SMALL, `the database pool has ${size} connections; an import needs at least ${MIN_POOL_SIZE} (parallel COPY per table)`);
+    throw new ImportError(
+      LoadFailure.POOL_TOO_SMALL,
+      `the database pool has ${size} connections; an import needs at least ${MIN_POOL_SIZE} (parallel COPY per table)`,
+    );
   }
   return { pool, size };
 }
@@ -51,7 +54,11 @@ function asImportError(error: unknown, signal: AbortSignal | undefined): ImportE
  * and compared with its content hash. Changed loads, the common case, are hashed while streaming
  * instead, so their files are read once.
  */
-async function findIdenticalPublished(published: PublishedVersion | null, files: readonly SourceFile[], signal?: AbortSignal): Promise<PublishedVersion | null> {
+async function findIdenticalPublished(
+  published: PublishedVersion | null,
+  files: readonly SourceFile[],
+  signal?: AbortSignal,
+): Promise<PublishedVersion | null> {
   if (!published?.contentHash) return null;
   const previous = published.sourceFiles;
   const sameShape = previous.length === files.length && previous.every((file, i) => file.kind === files[i].kind && file.bytes === files[i].bytes);

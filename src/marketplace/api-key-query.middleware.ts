@@ -7,7 +7,7 @@ import { presentedApiKey } from '../common/rate-limit';
  */
 export function apiKeyFromQuery(req: Request, _res: Response, next: NextFunction): void {
   const value = req.query?.apikey;
-  const key = (Array.isArray(value) ? value[0] : value);
+  const key = Array.isArray(value) ? value[0] : value;
   if (typeof key === 'string' && key.trim() && !presentedApiKey(req.headers)) {
     req.headers['x-api-key'] = key.trim();
   }

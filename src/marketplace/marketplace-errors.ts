@@ -65,7 +65,10 @@ function marketplaceWording(text: string): string {
 
 /** "providers/covered" from "/api/v1/providers/covered?..." (for the 1003 message, as the Marketplace words it). */
 function endpointOf(url: string): string {
-  const path = url.split('?')[0].replace(/^\/api\/v1\/?/, '').replace(/\/+$/, '');
+  const path = url
+    .split('?')[0]
+    .replace(/^\/api\/v1\/?/, '')
+    .replace(/\/+$/, '');
   return path || 'api';
 }
 
@@ -111,7 +114,7 @@ export class MarketplaceExceptionFilter implements ExceptionFilter {
     if (exception instanceof HttpException && exception.getStatus() < 500) {
       return new MarketplaceError(String(exception.getStatus()), exception.getStatus(), exception.message, exception.message);
     }
-    this.logger.error(exception instanceof Error ? exception.stack ?? exception.message : String(exception));
+    this.logger.error(exception instanceof Error ? (exception.stack ?? exception.message) : String(exception));
     return new MarketplaceError(MarketplaceErrorCode.INTERNAL, HttpStatus.INTERNAL_SERVER_ERROR, 'Internal server error', 'unexpected error');
   }
 }

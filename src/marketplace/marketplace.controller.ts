@@ -71,7 +71,7 @@ export class MarketplaceController {
   @ApiOperation({
     summary: 'Whether providers are covered by plans',
     description:
-      'One answer per NPI × plan (at most 50 × 50). Covered: the plan\'s directory lists the provider; NotCovered: the ' +
+      "One answer per NPI × plan (at most 50 × 50). Covered: the plan's directory lists the provider; NotCovered: the " +
       'directory is loaded for that year and omits the provider; DataNotProvided: no directory is loaded for that plan and year.',
   })
   @ApiOkResponse({ type: ProviderCoverageResponseDto })
@@ -121,7 +121,10 @@ export class MarketplaceController {
 
   @Get('providers/search')
   @Header('Cache-Control', 'no-store')
-  @ApiOperation({ summary: 'Search providers', description: `Providers within 25 miles of the ZIP code, best name match first, in pages of ${SEARCH_PAGE_SIZE}.` })
+  @ApiOperation({
+    summary: 'Search providers',
+    description: `Providers within 25 miles of the ZIP code, best name match first, in pages of ${SEARCH_PAGE_SIZE}.`,
+  })
   @ApiOkResponse({ type: ProviderPageResponseDto })
   async providersSearch(@Query() query: ProviderSearchQuery, @Req() req: Request): Promise<ProviderPageResponseDto> {
     const page = await this.marketplace.searchProviders({
@@ -146,7 +149,10 @@ export class MarketplaceController {
 
   @Get('coverage/search')
   @Header('Cache-Control', 'no-store')
-  @ApiOperation({ summary: 'Search providers and drugs', description: `Up to ${AUTOCOMPLETE_SIZE} nearby providers and ${AUTOCOMPLETE_SIZE} drugs matching q.` })
+  @ApiOperation({
+    summary: 'Search providers and drugs',
+    description: `Up to ${AUTOCOMPLETE_SIZE} nearby providers and ${AUTOCOMPLETE_SIZE} drugs matching q.`,
+  })
   @ApiOkResponse({ type: CoverageSearchResponseDto })
   coverageSearch(@Query() query: CoverageSearchQuery) {
     return this.marketplace.coverageSearch(query.q, query.zipcode);
@@ -167,7 +173,10 @@ export class MarketplaceController {
 
   @Get('providers/:npi')
   @Header('Cache-Control', 'no-store')
-  @ApiOperation({ summary: 'Get a provider by NPI', description: 'As the published directories list it; details=true adds the plans whose networks include it.' })
+  @ApiOperation({
+    summary: 'Get a provider by NPI',
+    description: 'As the published directories list it; details=true adds the plans whose networks include it.',
+  })
   @ApiParam({ name: 'npi', description: '10-digit NPI', example: '1483666727' })
   @ApiOkResponse({ type: ProviderResponseDto })
   @ApiNotFoundResponse({ description: 'Provider not found (code 1013)', type: MarketplaceErrorDto })

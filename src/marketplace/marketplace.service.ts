@@ -222,7 +222,7 @@ export interface Page<T> {
 function pageOf<T, R>(connection: Connection<T>, map: (nodes: T[]) => R[]): Page<R> {
   return {
     items: map(connection.edges.map((edge) => edge.node)),
-    nextCursor: connection.pageInfo.hasNextPage ? connection.pageInfo.endCursor ?? null : null,
+    nextCursor: connection.pageInfo.hasNextPage ? (connection.pageInfo.endCursor ?? null) : null,
   };
 }
 
@@ -256,9 +256,7 @@ export class MarketplaceService {
     const answers = await this.drugCoverage.checkDrugs(rxcuis, planIds, year);
     const notCovered = answers.filter((a) => a.status === CoverageStatus.NOT_COVERED && a.plan);
     const generics = notCovered.length
-      ? await this.generics.findCoveredGenerics(
-          notCovered.map((a) => ({ rxnormId: a.rxnormId, planId: a.planId, versionId: a.plan!.versionId, year: a.year })),
-        )
+      ? await this.generics.findCoveredGenerics(notCovered.map((a) => ({ rxnormId: a.rxnormId, planId: a.planId, versionId: a.plan!.versionId, year: a.year })))
       : [];
     const genericOf = new Map(notCovered.map((a, i) => [a, generics[i] ?? null]));
     return { coverage: answers.map((answer) => drugCoverage(answer, genericOf.get(answer) ?? null, details)) };
@@ -315,10 +313,7 @@ export class MarketplaceService {
   }
 
   async coverageSearch(q: string, zipcode: string): Promise<CoverageSearchResponseDto> {
-    const [providers, drugs] = await Promise.all([
-      this.searchProviders({ q, zipcode, pageSize: AUTOCOMPLETE_SIZE }),
-      this.searchDrugs(q, AUTOCOMPLETE_SIZE),
-    ]);
+    const [providers, drugs] = await Promise.all([this.searchProviders({ q, zipcode, pageSize: AUTOCOMPLETE_SIZE }), this.searchDrugs(q, AUTOCOMPLETE_SIZE)]);
     return { providers: providers.items, drugs: drugs.items };
   }
 

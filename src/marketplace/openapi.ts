@@ -10,8 +10,8 @@ export function buildMarketplaceOpenApi(app: INestApplication): OpenAPIObject {
   const config = new DocumentBuilder()
     .setTitle('Coverage transparency API: Marketplace API v1 coverage endpoints')
     .setDescription(
-      'The coverage subset of HealthCare.gov\'s Marketplace API v1 (providers/covered, drugs/covered, the autocompletes and ' +
-        'searches, coverage/stats, plans/{planid}), same paths, parameters and JSON, answered from the issuers\' published ' +
+      "The coverage subset of HealthCare.gov's Marketplace API v1 (providers/covered, drugs/covered, the autocompletes and " +
+        "searches, coverage/stats, plans/{planid}), same paths, parameters and JSON, answered from the issuers' published " +
         'QHP files, for any exchange whose carriers are loaded. A client written for the federal API switches by changing ' +
         'its base URL. With `details=true` each answer adds a `details` object (tier, prior authorization, step therapy, ' +
         'quantity limit, cost sharing in plain language, network tiers, provenance); the Marketplace fields never change. ' +

@@ -71,9 +71,7 @@ export function estimateMonthlyCost(rule: CostSharingRule, price: DrugPrice | nu
   const deductibleApplies = components.length
     ? components.some((c) => AFTER_DEDUCTIBLE_OPTS.has(c.opt ?? ''))
     : AFTER_DEDUCTIBLE_OPTS.has(rule.copayOpt ?? '') || AFTER_DEDUCTIBLE_OPTS.has(rule.coinsuranceOpt ?? '');
-  const afterDeductible = components.some((c) => c.monthly === null)
-    ? null
-    : roundCents(components.reduce((sum, c) => sum + (c.monthly ?? 0), 0));
+  const afterDeductible = components.some((c) => c.monthly === null) ? null : roundCents(components.reduce((sum, c) => sum + (c.monthly ?? 0), 0));
 
   if (afterDeductible === 0) assumptions.push(deductibleApplies ? 'no charge once the deductible is met' : 'no charge at this pharmacy type');
   if (components.some((c) => c.opt === 'BEFORE-DEDUCTIBLE' && c.monthly !== 0)) {

@@ -56,7 +56,13 @@ interface ParsedRecord {
 function readRecords(file: string, content: string, required: readonly string[]): ParsedRecord[] {
   let parsed: Array<{ record: Record<string, string>; info: { lines: number } }>;
   try {
-    parsed = parse(content, { columns: (header: string[]) => header.map((h) => tidy(h).toLowerCase()), info: true, bom: true, skip_empty_lines: true, trim: true });
+    parsed = parse(content, {
+      columns: (header: string[]) => header.map((h) => tidy(h).toLowerCase()),
+      info: true,
+      bom: true,
+      skip_empty_lines: true,
+      trim: true,
+    });
   } catch (error) {
     throw new ReferenceCsvError(file, [`not a readable CSV: ${(error as Error).message}`]);
   }

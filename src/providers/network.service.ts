@@ -102,11 +102,23 @@ export class NetworkService {
     listings: ProviderListingModel[],
   ): NetworkCheckModel {
     const base = {
-      npi, planId, year, plan, networkTiers: [], accepting: null, acceptingNewPatients: null, addresses: [],
-      provider: listings[0] ?? null, provenance: plan ? planProvenance(plan) : null,
+      npi,
+      planId,
+      year,
+      plan,
+      networkTiers: [],
+      accepting: null,
+      acceptingNewPatients: null,
+      addresses: [],
+      provider: listings[0] ?? null,
+      provenance: plan ? planProvenance(plan) : null,
     };
     const unknown = (reason: string, message: string): NetworkCheckModel => ({
-      ...base, status: NetworkStatus.UNKNOWN, outcome: AnswerOutcome.NOT_REPORTED, reason, message,
+      ...base,
+      status: NetworkStatus.UNKNOWN,
+      outcome: AnswerOutcome.NOT_REPORTED,
+      reason,
+      message,
     });
     const yearText = year ? ` for ${year}` : '';
 
@@ -154,7 +166,6 @@ export class NetworkService {
       message: `${listings[0].displayName} is not in the network of ${plan.marketingName}${yearText}.`,
     };
   }
-
 
   /**
    * Memberships of these NPIs in these plans, in the plans' published versions: the NPIs' listings

@@ -23,7 +23,10 @@ describe('cost-sharing text', () => {
     [{ copayAmount: 0, copayOpt: 'NO-CHARGE', coinsuranceRate: 0.4, coinsuranceOpt: 'AFTER-DEDUCTIBLE' }, '40% coinsurance after deductible, 30-day retail'],
     [{ copayAmount: 5, copayOpt: null, coinsuranceRate: 0.1, coinsuranceOpt: null }, '$5 copay plus 10% coinsurance, 30-day retail'],
     [{ copayOpt: 'NO-CHARGE-AFTER-DEDUCTIBLE', coinsuranceOpt: 'NO-CHARGE-AFTER-DEDUCTIBLE' }, 'No charge after deductible, 30-day retail'],
-    [{ copayAmount: 0, copayOpt: 'NO-CHARGE', coinsuranceRate: 0, coinsuranceOpt: 'NO-CHARGE', pharmacyType: '3-MONTH-IN-MAIL' }, 'No charge, 90-day mail order'],
+    [
+      { copayAmount: 0, copayOpt: 'NO-CHARGE', coinsuranceRate: 0, coinsuranceOpt: 'NO-CHARGE', pharmacyType: '3-MONTH-IN-MAIL' },
+      'No charge, 90-day mail order',
+    ],
   ])('describes %j as "%s"', (overrides, text) => {
     expect(describeCostSharing(rule(overrides))).toBe(text);
   });

@@ -9,7 +9,11 @@ describe('QHP vocabulary', () => {
   });
 
   it('names the restrictions of a formulary entry in a fixed order', () => {
-    expect(restrictionWords({ priorAuthorization: true, stepTherapy: true, quantityLimit: true })).toEqual(['prior authorization', 'step therapy', 'a quantity limit']);
+    expect(restrictionWords({ priorAuthorization: true, stepTherapy: true, quantityLimit: true })).toEqual([
+      'prior authorization',
+      'step therapy',
+      'a quantity limit',
+    ]);
     expect(restrictionWords({ priorAuthorization: false, stepTherapy: false, quantityLimit: true })).toEqual(['a quantity limit']);
     expect(restrictionWords({ priorAuthorization: false, stepTherapy: false, quantityLimit: false })).toEqual([]);
   });

@@ -19,8 +19,14 @@ export type PlanIdType = typeof PLAN_ID_TYPE;
 
 /** cost_sharing.pharmacy_type: supply (1 or 3 months), network (IN/OUT) and channel (RETAIL/MAIL). */
 export const PHARMACY_TYPES = [
-  '1-MONTH-IN-RETAIL', '1-MONTH-OUT-RETAIL', '1-MONTH-IN-MAIL', '1-MONTH-OUT-MAIL',
-  '3-MONTH-IN-RETAIL', '3-MONTH-OUT-RETAIL', '3-MONTH-IN-MAIL', '3-MONTH-OUT-MAIL',
+  '1-MONTH-IN-RETAIL',
+  '1-MONTH-OUT-RETAIL',
+  '1-MONTH-IN-MAIL',
+  '1-MONTH-OUT-MAIL',
+  '3-MONTH-IN-RETAIL',
+  '3-MONTH-OUT-RETAIL',
+  '3-MONTH-IN-MAIL',
+  '3-MONTH-OUT-MAIL',
 ] as const;
 export type PharmacyType = (typeof PHARMACY_TYPES)[number];
 
@@ -36,9 +42,7 @@ export const NO_CHARGE_OPTS: ReadonlySet<string> = new Set<CostSharingOption>(['
 export const AFTER_DEDUCTIBLE_OPTS: ReadonlySet<string> = new Set<CostSharingOption>(['AFTER-DEDUCTIBLE', 'NO-CHARGE-AFTER-DEDUCTIBLE']);
 
 /** formulary.drug_tier values the schema names; a plan may define others, so the importer takes any text. */
-export const DRUG_TIERS = [
-  'PREFERRED-GENERIC', 'GENERIC', 'PREFERRED-BRAND', 'NON-PREFERRED-BRAND', 'SPECIALTY', 'ZERO-COST-SHARE-PREVENTIVE',
-] as const;
+export const DRUG_TIERS = ['PREFERRED-GENERIC', 'GENERIC', 'PREFERRED-BRAND', 'NON-PREFERRED-BRAND', 'SPECIALTY', 'ZERO-COST-SHARE-PREVENTIVE'] as const;
 export type DrugTier = (typeof DRUG_TIERS)[number];
 
 /** A formulary entry's utilization management flags, as an answer names them. */

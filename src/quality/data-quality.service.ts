@@ -87,7 +87,7 @@ export class DataQualityService {
     );
     const byIssuer = await this.forVersions(current.map((c) => c.versionId));
     const versionOf = new Map(current.map((c) => [c.issuerId, c.versionId]));
-    return issuerIds.map((id) => (versionOf.has(id) ? byIssuer.get(versionOf.get(id)!) ?? null : null));
+    return issuerIds.map((id) => (versionOf.has(id) ? (byIssuer.get(versionOf.get(id)!) ?? null) : null));
   }
 
   /** Quality of the published version that holds `planId` (null: plan not published). */

@@ -4,12 +4,7 @@ import { ApiKeyPrincipal } from '../auth/api-key-principal';
 import { ApiKeyGuard } from '../auth/api-key.guard';
 import { CurrentApiKey } from '../auth/current-api-key.decorator';
 import { ListingReportsService } from './listing-reports.service';
-import {
-  ListingReportConnection,
-  ListingReportCountModel,
-  ListingReportModel,
-  ListingReportReceiptModel,
-} from './models/listing-report.model';
+import { ListingReportConnection, ListingReportCountModel, ListingReportModel, ListingReportReceiptModel } from './models/listing-report.model';
 import { ReportRateLimitGuard } from './report-rate-limit.guard';
 import { ListingReportCountsArgs, ListingReportsArgs, ReportListingInput, ResolveListingReportArgs } from './reports.args';
 

@@ -163,12 +163,17 @@ export class ListingReportsService implements OnApplicationBootstrap {
           LIMIT $5`,
         [issuerId, status ?? null, cursor?.[0] ?? null, cursor?.[1] ?? null, limit + 1],
       ),
-      this.db.query(
-        `SELECT count(*)::int AS total FROM listing_report r WHERE r.issuer_id = $1 AND ($2::text IS NULL OR r.status = $2)`,
-        [issuerId, status ?? null],
-      ),
+      this.db.query(`SELECT count(*)::int AS total FROM listing_report r WHERE r.issuer_id = $1 AND ($2::text IS NULL OR r.status = $2)`, [
+        issuerId,
+        status ?? null,
+      ]),
     ]);
-    return toConnection(rows.map((row) => this.forCarrier(row)), limit, (row) => [row.cursorTime, row.id], total);
+    return toConnection(
+      rows.map((row) => this.forCarrier(row)),
+      limit,
+      (row) => [row.cursorTime, row.id],
+      total,
+    );
   }
 
   /** Closes (or re-closes) a report of the key's issuer, recording which key did it. */

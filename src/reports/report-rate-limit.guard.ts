@@ -39,10 +39,9 @@ export class ReportRateLimitGuard implements CanActivate, OnApplicationShutdown 
     const record = await this.storage.increment(`rl:report:${ip}`, WINDOW_MS, this.limit, WINDOW_MS, 'report');
     if (record.isBlocked) {
       const retryAfterSeconds = Math.max(1, record.timeToBlockExpire);
-      throw new GraphQLError(
-        `Too many listing reports from your address: at most ${this.limit} per minute. Try again in ${retryAfterSeconds} s.`,
-        { extensions: { code: RATE_LIMITED, retryAfterSeconds, limit: this.limit, windowSeconds: WINDOW_MS / 1000 } },
-      );
+      throw new GraphQLError(`Too many listing reports from your address: at most ${this.limit} per minute. Try again in ${retryAfterSeconds} s.`, {
+        extensions: { code: RATE_LIMITED, retryAfterSeconds, limit: this.limit, windowSeconds: WINDOW_MS / 1000 },
+      });
     }
     return true;
   }

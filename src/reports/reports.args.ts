@@ -15,11 +15,13 @@ export class ReportListingInput {
   npi: string;
 
   @Field(() => String, { nullable: true, description: 'Plan whose directory shows the listing (recommended)' })
-  @IsOptional() @IsPlanId()
+  @IsOptional()
+  @IsPlanId()
   planId?: string;
 
   @Field(() => String, { nullable: true, description: 'Issuer whose directory shows the listing, when no plan is given' })
-  @IsOptional() @IsIssuerId()
+  @IsOptional()
+  @IsIssuerId()
   issuerId?: string;
 
   @Field(() => ListingReportKind)
@@ -50,7 +52,8 @@ export class ListingReportsArgs extends PageArgs {
   issuerId: string;
 
   @Field(() => ListingReportStatus, { nullable: true })
-  @IsOptional() @IsEnum(ListingReportStatus)
+  @IsOptional()
+  @IsEnum(ListingReportStatus)
   status?: ListingReportStatus;
 }
 
@@ -65,7 +68,8 @@ export class ResolveListingReportArgs {
   resolution: ListingReportResolution;
 
   @Field(() => String, { nullable: true, description: `What was done, in at most ${MAX_DETAILS_LENGTH} characters` })
-  @IsOptional() @IsString()
+  @IsOptional()
+  @IsString()
   @MaxLength(MAX_DETAILS_LENGTH, { message: `note must be at most ${MAX_DETAILS_LENGTH} characters` })
   note?: string;
 }

@@ -12,21 +12,28 @@ export class ChangeHistoryArgs extends PageArgs {
   planId: string;
 
   @Field(() => Int, { nullable: true, description: 'Compare from this version of the issuer' })
-  @IsOptional() @IsInt() @Min(1)
+  @IsOptional()
+  @IsInt()
+  @Min(1)
   sinceVersionId?: number | null;
 
   @Field(() => Date, { nullable: true, description: 'Compare from the version published at or just before this time' })
-  @IsOptional() @Type(() => Date) @IsDate()
+  @IsOptional()
+  @Type(() => Date)
+  @IsDate()
   since?: Date | null;
 
   @Field(() => Int, { nullable: true, description: 'Compare to this version (default: the published one)' })
-  @IsOptional() @IsInt() @Min(1)
+  @IsOptional()
+  @IsInt()
+  @Min(1)
   untilVersionId?: number | null;
 }
 
 @ArgsType()
 export class NetworkChangesArgs extends ChangeHistoryArgs {
   @Field(() => NetworkChangeKind, { nullable: true, description: 'Only additions or only drops' })
-  @IsOptional() @IsEnum(NetworkChangeKind)
+  @IsOptional()
+  @IsEnum(NetworkChangeKind)
   change?: NetworkChangeKind | null;
 }

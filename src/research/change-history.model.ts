@@ -47,7 +47,7 @@ export enum FormularyChangeKind {
 }
 registerEnumType(FormularyChangeKind, { name: 'FormularyChangeKind' });
 
-@ObjectType('FormularyChange', { description: "A drug whose coverage by the plan changed between the versions" })
+@ObjectType('FormularyChange', { description: 'A drug whose coverage by the plan changed between the versions' })
 export class FormularyChangeModel {
   @Field() rxnormId: string;
   @Field(() => String, { nullable: true }) drugName: string | null;
@@ -66,7 +66,7 @@ export class FormularyChangeModel {
 
 export const FormularyChangeConnection = ConnectionType(FormularyChangeModel, 'FormularyChange');
 
-@ObjectType('TierCostSharingChange', { description: "A change to what a drug tier costs at one pharmacy type" })
+@ObjectType('TierCostSharingChange', { description: 'A change to what a drug tier costs at one pharmacy type' })
 export class TierCostSharingChangeModel {
   @Field() drugTier: string;
   @Field() pharmacyType: string;

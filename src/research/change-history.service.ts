@@ -129,16 +129,23 @@ export class ChangeHistoryService {
       if (!atOrBefore.length) note = `No version was published by ${since.toISOString()}; comparing from the first one, published ${day(from.publishedAt)}.`;
     } else {
       const earlier = versions.filter((v) => v.publishedAt.getTime() < to.publishedAt.getTime());
-      if (!earlier.length) throw userInputError(`Issuer ${issuerId} has no version published before version ${to.versionId}; its versions: ${listed}`, 'sinceVersionId');
+      if (!earlier.length)
+        throw userInputError(`Issuer ${issuerId} has no version published before version ${to.versionId}; its versions: ${listed}`, 'sinceVersionId');
       from = earlier[earlier.length - 1];
     }
     if (from.publishedAt.getTime() > to.publishedAt.getTime()) {
-      throw userInputError(`Version ${from.versionId} was published after version ${to.versionId}: compare an earlier version to a later one`, 'sinceVersionId');
+      throw userInputError(
+        `Version ${from.versionId} was published after version ${to.versionId}: compare an earlier version to a later one`,
+        'sinceVersionId',
+      );
     }
     for (const version of [from, to]) {
       const reported = needs === 'provider' ? version.hasProviderFiles : version.hasFormularyFiles;
       if (!reported) {
-        throw userInputError(`Version ${version.versionId} of issuer ${issuerId} has no ${needs === 'provider' ? 'provider directory' : 'formulary'} to compare`, 'sinceVersionId');
+        throw userInputError(
+          `Version ${version.versionId} of issuer ${issuerId} has no ${needs === 'provider' ? 'provider directory' : 'formulary'} to compare`,
+          'sinceVersionId',
+        );
       }
     }
     return { planId, issuerId, from, to, note };
@@ -168,10 +175,9 @@ export class ChangeHistoryService {
   buildNetworkChangesQuery(range: ResolvedRange, change: NetworkChangeKind | null, limit: number | null, afterNpi: string | null): BuiltQuery {
     const params = new SqlParams();
     const cte = this.networkChangesCte(range, params);
-    const conditions = [
-      change ? `c.change = ${params.add(change, 'text')}` : null,
-      afterNpi ? `c.npi > ${params.add(afterNpi, 'char(10)')}` : null,
-    ].filter(Boolean);
+    const conditions = [change ? `c.change = ${params.add(change, 'text')}` : null, afterNpi ? `c.npi > ${params.add(afterNpi, 'char(10)')}` : null].filter(
+      Boolean,
+    );
     const sql = `${cte}
       SELECT c.npi, c.change, c.network_tiers,
              (SELECT p.display_name FROM provider p
@@ -183,7 +189,13 @@ export class ChangeHistoryService {
     return { sql, params: params.values };
   }
 
-  async networkChanges(planId: string, range: VersionRange, change: NetworkChangeKind | null, first?: number | null, after?: string | null): Promise<NetworkChangesModel> {
+  async networkChanges(
+    planId: string,
+    range: VersionRange,
+    change: NetworkChangeKind | null,
+    first?: number | null,
+    after?: string | null,
+  ): Promise<NetworkChangesModel> {
     const limit = pageSize(first);
     const resolved = await this.resolveRange(planId, range, 'provider');
     const page = this.buildNetworkChangesQuery(resolved, change, limit + 1, decodeCursor<string>(after));

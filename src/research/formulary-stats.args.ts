@@ -10,7 +10,10 @@ export class DrugCoverageStatsArgs {
   rxnormId: string;
 
   @Field(() => Int, { nullable: true, description: 'Only plans and entries stated for this year (or stating none)' })
-  @IsOptional() @IsInt() @Min(2014) @Max(2100)
+  @IsOptional()
+  @IsInt()
+  @Min(2014)
+  @Max(2100)
   year?: number | null;
 }
 

@@ -20,7 +20,7 @@ export class FormularyStatsResolver {
   }
 
   @Query(() => [PriorAuthorizationRateModel], {
-    description: "Per issuer in a state: the share of its formulary entries (drug × plan) requiring prior authorization",
+    description: 'Per issuer in a state: the share of its formulary entries (drug × plan) requiring prior authorization',
   })
   priorAuthorizationRates(@Args() { state }: PriorAuthorizationRatesArgs) {
     return this.stats.priorAuthorizationRates(state);

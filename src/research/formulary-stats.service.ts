@@ -108,8 +108,15 @@ export class FormularyStatsService {
     for (const row of rows) {
       const key = `${row.issuer_id}:${row.state}`;
       const group = byIssuer.get(key) ?? {
-        issuerId: row.issuer_id, issuerName: row.issuer_name, state: row.state, plansWithFormulary: 0, plansCovering: 0,
-        coverageShare: 0, priorAuthorizationPlans: 0, tiers: [], tierCounts: new Map<string, number>(),
+        issuerId: row.issuer_id,
+        issuerName: row.issuer_name,
+        state: row.state,
+        plansWithFormulary: 0,
+        plansCovering: 0,
+        coverageShare: 0,
+        priorAuthorizationPlans: 0,
+        tiers: [],
+        tierCounts: new Map<string, number>(),
       };
       byIssuer.set(key, group);
       group.plansWithFormulary += row.plans;
@@ -131,7 +138,10 @@ export class FormularyStatsService {
       drug: drug ?? null,
       plansWithFormulary: total((g) => g.plansWithFormulary),
       plansCovering: total((g) => g.plansCovering),
-      coverageShare: share(total((g) => g.plansCovering), total((g) => g.plansWithFormulary)),
+      coverageShare: share(
+        total((g) => g.plansCovering),
+        total((g) => g.plansWithFormulary),
+      ),
       priorAuthorizationPlans: total((g) => g.priorAuthorizationPlans),
       tiers: tierList(allTiers),
       byIssuer: issuers,
@@ -151,7 +161,10 @@ export class FormularyStatsService {
   /** Both published formularies side by side (full join on RXCUI), each read by primary key prefix (version_id, plan_id). */
   private differencesCte(a: PlanModel, b: PlanModel, params: SqlParams): string {
     const [versionA, planA, versionB, planB] = [
-      params.add(a.versionId, 'bigint'), params.add(a.planId, 'char(14)'), params.add(b.versionId, 'bigint'), params.add(b.planId, 'char(14)'),
+      params.add(a.versionId, 'bigint'),
+      params.add(a.planId, 'char(14)'),
+      params.add(b.versionId, 'bigint'),
+      params.add(b.planId, 'char(14)'),
     ];
     return `
       WITH a AS (SELECT rxnorm_id, drug_tier, prior_authorization FROM formulary_entry WHERE version_id = ${versionA} AND plan_id = ${planA}),

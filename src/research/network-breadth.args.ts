@@ -7,23 +7,33 @@ import { BreadthGroupBy, SortDirection } from './network-breadth.model';
 @ArgsType()
 export class NetworkBreadthArgs {
   @Field(() => [String], { nullable: true, description: `Plans to measure, at most ${MAX_GRID_SIDE}; or give state and year` })
-  @IsOptional() @ArrayMinSize(1) @ArrayMaxSize(MAX_GRID_SIDE) @IsPlanId()
+  @IsOptional()
+  @ArrayMinSize(1)
+  @ArrayMaxSize(MAX_GRID_SIDE)
+  @IsPlanId()
   planIds?: string[] | null;
 
   @Field(() => String, { nullable: true, description: `With year: every published plan of the state (at most ${MAX_GRID_SIDE})` })
-  @IsOptional() @IsStateCode()
+  @IsOptional()
+  @IsStateCode()
   state?: string | null;
 
   @Field(() => Int, { nullable: true, description: 'Plan year: only memberships stated for it (or stating none)' })
-  @IsOptional() @IsInt() @Min(2014) @Max(2100)
+  @IsOptional()
+  @IsInt()
+  @Min(2014)
+  @Max(2100)
   year?: number | null;
 
   @Field(() => String, { nullable: true, description: 'Count only providers with this specialty (case-insensitive)' })
-  @IsOptional() @IsString() @MaxLength(200)
+  @IsOptional()
+  @IsString()
+  @MaxLength(200)
   specialty?: string | null;
 
   @Field(() => BreadthGroupBy, { nullable: true })
-  @IsOptional() @IsEnum(BreadthGroupBy)
+  @IsOptional()
+  @IsEnum(BreadthGroupBy)
   groupBy?: BreadthGroupBy | null;
 }
 
@@ -34,18 +44,25 @@ export class RankPlansByBreadthArgs {
   state: string;
 
   @Field(() => String, { nullable: true, description: 'e.g. Psychiatry (case-insensitive)' })
-  @IsOptional() @IsString() @MaxLength(200)
+  @IsOptional()
+  @IsString()
+  @MaxLength(200)
   specialty?: string | null;
 
   @Field(() => Int, { nullable: true })
-  @IsOptional() @IsInt() @Min(2014) @Max(2100)
+  @IsOptional()
+  @IsInt()
+  @Min(2014)
+  @Max(2100)
   year?: number | null;
 
   @Field(() => SortDirection, { nullable: true, description: 'ASC (default): fewest providers first' })
-  @IsOptional() @IsEnum(SortDirection)
+  @IsOptional()
+  @IsEnum(SortDirection)
   order?: SortDirection | null;
 
   @Field(() => Int, { nullable: true, description: 'How many plans, at most 100' })
-  @IsOptional() @IsInt()
+  @IsOptional()
+  @IsInt()
   first?: number | null;
 }

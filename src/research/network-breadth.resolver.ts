@@ -17,7 +17,7 @@ export class NetworkBreadthResolver {
   }
 
   @Query(() => [PlanBreadthRankModel], {
-    description: "Plans of a state ranked by in-network providers of a specialty (e.g. fewest psychiatrists first)",
+    description: 'Plans of a state ranked by in-network providers of a specialty (e.g. fewest psychiatrists first)',
   })
   rankPlansByBreadth(@Args() { state, specialty, year, order, first }: RankPlansByBreadthArgs) {
     return this.breadth.rankPlansByBreadth({ state, specialty, year, order }, first);

@@ -117,9 +117,7 @@ export class NetworkBreadthService {
         networkReported: total?.network_reported ?? false,
         providers: total?.providers ?? 0,
         hospitals: total?.hospitals ?? 0,
-        groups: own
-          .filter((row) => row.group_key !== null)
-          .map((row) => ({ key: row.group_key!, providers: row.providers, hospitals: row.hospitals })),
+        groups: own.filter((row) => row.group_key !== null).map((row) => ({ key: row.group_key!, providers: row.providers, hospitals: row.hospitals })),
       };
     });
   }

@@ -11,11 +11,7 @@ import { NetworkBreadthService } from './network-breadth.service';
 /** Journalists' and researchers' questions: network breadth, formulary statistics, change history. */
 @Module({
   imports: [PlansModule, FormularyModule],
-  providers: [
-    NetworkBreadthService, NetworkBreadthResolver,
-    FormularyStatsService, FormularyStatsResolver,
-    ChangeHistoryService, ChangeHistoryResolver,
-  ],
+  providers: [NetworkBreadthService, NetworkBreadthResolver, FormularyStatsService, FormularyStatsResolver, ChangeHistoryService, ChangeHistoryResolver],
   exports: [NetworkBreadthService, FormularyStatsService, ChangeHistoryService],
 })
 export class ResearchModule {}

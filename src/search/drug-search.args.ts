@@ -6,7 +6,8 @@ import { IsRxcui, IsStateCode } from '../common/validators';
 @ArgsType()
 export class SearchDrugsArgs extends PageArgs {
   @Field({ description: 'Start of a brand or generic name (typos tolerated), or an RXCUI (digits)' })
-  @IsString() @MaxLength(100)
+  @IsString()
+  @MaxLength(100)
   query: string;
 }
 
@@ -17,10 +18,14 @@ export class PlansCoveringArgs extends PageArgs {
   rxnormId: string;
 
   @Field(() => String, { nullable: true, description: '2-letter state of the plans' })
-  @IsOptional() @IsStateCode()
+  @IsOptional()
+  @IsStateCode()
   state?: string | null;
 
   @Field(() => Int, { nullable: true, description: 'Plan year' })
-  @IsOptional() @IsInt() @Min(2014) @Max(2100)
+  @IsOptional()
+  @IsInt()
+  @Min(2014)
+  @Max(2100)
   year?: number | null;
 }

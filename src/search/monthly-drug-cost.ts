@@ -18,7 +18,7 @@ function hasCoinsurance(rule: CostSharingModel): boolean {
 }
 
 function copayDollars(rule: CostSharingModel): number {
-  return NO_CHARGE_OPTS.has(rule.copayOpt ?? '') ? 0 : rule.copayAmount ?? 0;
+  return NO_CHARGE_OPTS.has(rule.copayOpt ?? '') ? 0 : (rule.copayAmount ?? 0);
 }
 
 function plural(count: number, one: string, many = `${one}s`): string {
@@ -46,7 +46,11 @@ export function estimateMonthlyDrugCost(answers: DrugCoverageModel[]): MonthlyDr
     }
     copayTotal += copayDollars(rule);
     if (hasCoinsurance(rule)) withCoinsurance++;
-    if (rule.copayOpt === 'AFTER-DEDUCTIBLE' || rule.copayOpt === 'NO-CHARGE-AFTER-DEDUCTIBLE' || (hasCoinsurance(rule) && rule.coinsuranceOpt === 'AFTER-DEDUCTIBLE')) {
+    if (
+      rule.copayOpt === 'AFTER-DEDUCTIBLE' ||
+      rule.copayOpt === 'NO-CHARGE-AFTER-DEDUCTIBLE' ||
+      (hasCoinsurance(rule) && rule.coinsuranceOpt === 'AFTER-DEDUCTIBLE')
+    ) {
       afterDeductible++;
     }
   }
@@ -56,7 +60,8 @@ export function estimateMonthlyDrugCost(answers: DrugCoverageModel[]): MonthlyDr
   const notes: string[] = [];
   if (!answers.length) notes.push('No drugs were asked about.');
   else notes.push(`${plural(covered.length, 'covered drug')}: ${formatDollars(monthlyCopayTotal)} in copays per 30-day in-network retail fill.`);
-  if (withCoinsurance) notes.push(`Not included: the coinsurance (a share of the drug's price) of ${plural(withCoinsurance, 'drug')}, which needs a drug price.`);
+  if (withCoinsurance)
+    notes.push(`Not included: the coinsurance (a share of the drug's price) of ${plural(withCoinsurance, 'drug')}, which needs a drug price.`);
   if (withoutRetailCost) notes.push(`Not included: ${plural(withoutRetailCost, 'drug')} on a tier stating no 30-day in-network retail cost.`);
   if (afterDeductible) notes.push(`${plural(afterDeductible, 'drug')} at full price until the deductible is met.`);
   if (notCovered) notes.push(`${plural(notCovered, 'drug')} not covered: full price.`);

@@ -16,7 +16,7 @@ export class PlanComparisonResolver {
       return 1 + Math.ceil((items / 15) * childComplexity);
     },
     description:
-      'Compare plans (planIds, or every plan of a state and year, at most 50) for a shopper\'s doctors and drugs: ' +
+      "Compare plans (planIds, or every plan of a state and year, at most 50) for a shopper's doctors and drugs: " +
       'network and drug grids plus per-plan totals and a monthly drug cost estimate',
   })
   comparePlans(@Args() { npis, rxnormIds, planIds, state, year }: ComparePlansArgs) {

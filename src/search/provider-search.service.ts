@@ -121,7 +121,7 @@ const EARTH_RADIUS_METERS = 6378168;
  * box would not (near a pole or across the antimeridian): then only the exact distance filters.
  */
 export function latLonBox(latitude: number, longitude: number, meters: number): { latMin: number; latMax: number; lonMin: number; lonMax: number } | null {
-  const degrees = ((meters / EARTH_RADIUS_METERS) * 180) / Math.PI * 1.02 + 1e-6;
+  const degrees = (((meters / EARTH_RADIUS_METERS) * 180) / Math.PI) * 1.02 + 1e-6;
   const latMin = latitude - degrees;
   const latMax = latitude + degrees;
   const widest = Math.max(Math.abs(latMin), Math.abs(latMax));
@@ -225,4 +225,3 @@ export function buildProviderSearchQuery(
      ORDER BY pg.sort_key ${direction}, pg.version_id, pg.record_no`;
   return { sql, params: params.values, order, wordSimilarityThreshold: name ? NAME_MATCH_THRESHOLD : null };
 }
-

@@ -12,11 +12,7 @@ import { ProviderSearchService } from './provider-search.service';
 /** Shoppers' search: providers, drugs, and plan comparison. */
 @Module({
   imports: [PlansModule, ProvidersModule, FormularyModule],
-  providers: [
-    ProviderSearchService, ProviderSearchResolver,
-    DrugSearchService, DrugSearchResolver,
-    PlanComparisonService, PlanComparisonResolver,
-  ],
+  providers: [ProviderSearchService, ProviderSearchResolver, DrugSearchService, DrugSearchResolver, PlanComparisonService, PlanComparisonResolver],
   exports: [ProviderSearchService, DrugSearchService],
 })
 export class SearchModule {}

@@ -18,7 +18,7 @@ export class ImportJobArgs {
 export class ImportJobsResolver {
   constructor(private readonly jobs: ImportJobsService) {}
 
-  @Query(() => ImportJobModel, { nullable: true, description: 'An upload\'s import job; needs an API key of the job\'s issuer (or an admin key)' })
+  @Query(() => ImportJobModel, { nullable: true, description: "An upload's import job; needs an API key of the job's issuer (or an admin key)" })
   @UseGuards(ApiKeyGuard)
   async importJob(@Args() { id }: ImportJobArgs, @CurrentApiKey() apiKey: ApiKeyPrincipal): Promise<ImportJobModel | null> {
     const job = await this.jobs.findForKey(id, apiKey);

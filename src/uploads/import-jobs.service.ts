@@ -202,8 +202,9 @@ export class ImportJobsService implements OnApplicationBootstrap, OnApplicationS
   private async failAbandonedJobs(): Promise<void> {
     try {
       const mine = [...this.queue.map((job) => job.id), ...this.running.keys()];
-      const abandoned: Array<{ id: string; tempDir: string | null }> = await this.db.query(
-        `WITH stale AS (
+      const abandoned: Array<{ id: string; tempDir: string | null }> = await this.db
+        .query(
+          `WITH stale AS (
            SELECT id, temp_dir FROM import_job
             WHERE status IN ('queued', 'running')
               AND heartbeat_at < now() - make_interval(secs => $1::double precision / 1000)
@@ -212,8 +213,9 @@ export class ImportJobsService implements OnApplicationBootstrap, OnApplicationS
          UPDATE import_job j SET status = 'failed', error = $3, finished_at = now(), temp_dir = NULL
            FROM stale WHERE j.id = stale.id
          RETURNING j.id, stale.temp_dir AS "tempDir"`,
-        [this.config.staleAfterMs, mine, ABANDONED_BY_DEAD_PROCESS],
-      ).then(([rows]: [Array<{ id: string; tempDir: string | null }>, number]) => rows); // UPDATE answers [rows, count]
+          [this.config.staleAfterMs, mine, ABANDONED_BY_DEAD_PROCESS],
+        )
+        .then(([rows]: [Array<{ id: string; tempDir: string | null }>, number]) => rows); // UPDATE answers [rows, count]
       for (const job of abandoned) {
         this.logger.warn(`import job ${job.id} was abandoned by a stopped process: marked failed`);
         if (job.tempDir) await this.removeSpool(job.tempDir);

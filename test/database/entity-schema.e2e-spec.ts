@@ -25,7 +25,17 @@ function describeTableColumn(c: TableColumn): string {
 }
 
 function elementTypeName(udt: string): string {
-  const names: Record<string, string> = { bpchar: 'character', varchar: 'character varying', int4: 'integer', int8: 'bigint', int2: 'smallint', text: 'text', bool: 'boolean', float8: 'double precision', numeric: 'numeric' };
+  const names: Record<string, string> = {
+    bpchar: 'character',
+    varchar: 'character varying',
+    int4: 'integer',
+    int8: 'bigint',
+    int2: 'smallint',
+    text: 'text',
+    bool: 'boolean',
+    float8: 'double precision',
+    numeric: 'numeric',
+  };
   return names[udt] ?? udt;
 }
 

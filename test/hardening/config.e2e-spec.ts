@@ -52,7 +52,10 @@ describe('loadConfig', () => {
     [{ DATABASE_URL: 'not a url' }, 'DATABASE_URL is not a URL: expected postgres://user[:password]@host[:port]/database'],
     [{ DB_POOL_SIZE: '0' }, 'DB_POOL_SIZE=0 is invalid: expected a whole number from 1 to 500'],
     [{ REDIS_URL: 'http://cache:6379' }, 'REDIS_URL must start with redis:// or rediss:// (got http://)'],
-    [{ CORS_ORIGINS: 'https://shop.example.com/path' }, 'CORS_ORIGINS entry "https://shop.example.com/path" is not an origin (scheme://host[:port], no path): use https://shop.example.com'],
+    [
+      { CORS_ORIGINS: 'https://shop.example.com/path' },
+      'CORS_ORIGINS entry "https://shop.example.com/path" is not an origin (scheme://host[:port], no path): use https://shop.example.com',
+    ],
     [{ BODY_LIMIT: 'huge' }, 'BODY_LIMIT=huge is invalid: expected a size from 1kb to 64mb, e.g. 100kb'],
     [{ LOG_LEVEL: 'loud' }, 'LOG_LEVEL=loud is invalid: expected one of fatal, error, warn, info, debug, trace, silent'],
     [{ LOG_PRETTY: 'maybe' }, 'LOG_PRETTY=maybe is invalid: expected true or false'],

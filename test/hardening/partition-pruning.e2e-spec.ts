@@ -36,7 +36,8 @@ describe('lookups read only the published versions they answer from (partition p
 
   beforeAll(async () => {
     t = await startTestApp();
-    const versionOf = async (issuerId: string) => Number((await t.db.query(`SELECT current_version_id AS v FROM issuer WHERE issuer_id = $1`, [issuerId]))[0].v);
+    const versionOf = async (issuerId: string) =>
+      Number((await t.db.query(`SELECT current_version_id AS v FROM issuer WHERE issuer_id = $1`, [issuerId]))[0].v);
     // Issuer 97101 loads twice (the first version is kept, not published); the second drops a provider.
     const first = await loadFixture(t.db, { issuerId: '97101', plans: 2, providers: 3, drugs: 3, npiBase: 197_101_000 });
     oldVersion = await versionOf('97101');
@@ -78,10 +79,15 @@ describe('lookups read only the published versions they answer from (partition p
     expect(versions).not.toContain(oldVersion); // the kept, superseded version is never opened
     // Plan-bound lookups read the plan's version only; lookups across issuers (listings, drug names) read
     // every published version, and nothing else.
-    const published: number[] = (await t.db.query(`SELECT current_version_id::int AS v FROM issuer WHERE current_version_id IS NOT NULL`)).map((r: { v: number }) => r.v);
+    const published: number[] = (await t.db.query(`SELECT current_version_id::int AS v FROM issuer WHERE current_version_id IS NOT NULL`)).map(
+      (r: { v: number }) => r.v,
+    );
     for (const version of versions) expect(published).toContain(version);
     // The memberships of the NPIs' listings: both sides in the plan's version only, not the other issuer's.
-    const membershipPartitions = await partitionsScanned(t.db, lookups.find(({ sql }) => MEMBERSHIPS_BY_NPI.test(sql))!);
+    const membershipPartitions = await partitionsScanned(
+      t.db,
+      lookups.find(({ sql }) => MEMBERSHIPS_BY_NPI.test(sql))!,
+    );
     expect(membershipPartitions).toEqual([`network_membership_v${currentVersion}`, `provider_v${currentVersion}`]);
     expect(membershipPartitions).not.toContain(`network_membership_v${otherVersion}`);
   });

@@ -41,7 +41,10 @@ async function waitFor(run: Run, pattern: RegExp, timeoutMs: number): Promise<vo
 
 describe('start-up errors are one clear line and exit 1', () => {
   it.each([
-    [{ DATABASE_URL: 'mysql://root@localhost/coverage' }, /^Configuration error: DATABASE_URL must start with postgres:\/\/ or postgresql:\/\/ \(got mysql:\/\/\)$/],
+    [
+      { DATABASE_URL: 'mysql://root@localhost/coverage' },
+      /^Configuration error: DATABASE_URL must start with postgres:\/\/ or postgresql:\/\/ \(got mysql:\/\/\)$/,
+    ],
     [{ PORT: 'eighty' }, /^Configuration error: PORT=eighty is invalid: expected a whole number from 0 to 65535$/],
     [{ RATE_LIMIT_PER_MINUTE: '-5' }, /^Configuration error: RATE_LIMIT_PER_MINUTE=-5 is invalid: expected a whole number from 0 to 100000000$/],
   ])('%j', async (env, message) => {

@@ -40,7 +40,15 @@ describe('Database.read', () => {
   it('returns what DataSource.query returns, typed the same, batched or not', async () => {
     const expected = await db.query(TYPED, [7]);
     const expectedOrdered = await db.query(ORDERED, [30]);
-    expect(expected[0]).toMatchObject({ n: 7, big: 9007199254740, amount: 12.5, day: '2026-01-31', years: [2025, 2026], padded: 'OH   ', doc: { a: [1, 'x'] } });
+    expect(expected[0]).toMatchObject({
+      n: 7,
+      big: 9007199254740,
+      amount: 12.5,
+      day: '2026-01-31',
+      years: [2025, 2026],
+      padded: 'OH   ',
+      doc: { a: [1, 'x'] },
+    });
 
     // Plain runs first: each statement learns whether it may be batched (its result types, and that its
     // fastest run is quick; several runs, so one slow first execution on a busy machine does not decide it).

@@ -56,7 +56,10 @@ describe('read replicas (DATABASE_REPLICA_URLS)', () => {
   });
 
   it('parses DATABASE_REPLICA_URLS and needs a primary', () => {
-    expect(loadConfig({ DATABASE_URL: primaryUrl, DATABASE_REPLICA_URLS: ` ${replicaUrl} , ${replicaUrl}` }).databaseReplicaUrls).toEqual([replicaUrl, replicaUrl]);
+    expect(loadConfig({ DATABASE_URL: primaryUrl, DATABASE_REPLICA_URLS: ` ${replicaUrl} , ${replicaUrl}` }).databaseReplicaUrls).toEqual([
+      replicaUrl,
+      replicaUrl,
+    ]);
     expect(() => loadConfig({ DATABASE_REPLICA_URLS: replicaUrl })).toThrow('DATABASE_REPLICA_URLS needs DATABASE_URL (the primary) to be set as well');
     expect(() => loadConfig({ DATABASE_URL: primaryUrl, DATABASE_REPLICA_URLS: 'http://x/y' })).toThrow('DATABASE_REPLICA_URLS[0] must start with postgres://');
   });
@@ -69,7 +72,10 @@ describe('read replicas (DATABASE_REPLICA_URLS)', () => {
     });
     afterAll(() => app?.close());
 
-    const planQuery = (planId: string) => request(app.getHttpServer()).post('/graphql').send({ query: `{ plan(planId: "${planId}") { planId issuer { name } } }` });
+    const planQuery = (planId: string) =>
+      request(app.getHttpServer())
+        .post('/graphql')
+        .send({ query: `{ plan(planId: "${planId}") { planId issuer { name } } }` });
 
     it('answers GraphQL reads from the replica', async () => {
       const fromReplica = await planQuery(onReplicaOnly.planIds[0]);
@@ -79,7 +85,9 @@ describe('read replicas (DATABASE_REPLICA_URLS)', () => {
 
       const coverage = await request(app.getHttpServer())
         .post('/graphql')
-        .send({ query: `{ networkCoverage(npis: ["${onReplicaOnly.npis[0]}"], planIds: ["${onReplicaOnly.planIds[0]}"]) { status } drugCoverage(rxnormIds: ["${onReplicaOnly.rxcuis[0]}"], planIds: ["${onReplicaOnly.planIds[0]}"]) { status } }` });
+        .send({
+          query: `{ networkCoverage(npis: ["${onReplicaOnly.npis[0]}"], planIds: ["${onReplicaOnly.planIds[0]}"]) { status } drugCoverage(rxnormIds: ["${onReplicaOnly.rxcuis[0]}"], planIds: ["${onReplicaOnly.planIds[0]}"]) { status } }`,
+        });
       expect(coverage.body.data).toEqual({ networkCoverage: [{ status: 'IN_NETWORK' }], drugCoverage: [{ status: 'COVERED' }] });
     });
 
@@ -119,7 +127,10 @@ describe('read replicas (DATABASE_REPLICA_URLS)', () => {
     const app = await createApp({ dbPoolSize: 2, databaseReplicaUrls: [proxiedReplica] }, primaryUrl, { logger: false });
     await app.init();
     try {
-      const planQuery = (planId: string) => request(app.getHttpServer()).post('/graphql').send({ query: `{ plan(planId: "${planId}") { planId issuer { name } } }` });
+      const planQuery = (planId: string) =>
+        request(app.getHttpServer())
+          .post('/graphql')
+          .send({ query: `{ plan(planId: "${planId}") { planId issuer { name } } }` });
       expect((await planQuery(onReplicaOnly.planIds[0])).body.data.plan.planId).toBe(onReplicaOnly.planIds[0]);
 
       // Cut the replica off: open connections die, new ones are refused.

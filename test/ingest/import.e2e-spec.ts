@@ -6,8 +6,29 @@ import { cleanUpAbandonedLoads, QhpImporter } from '../../src/ingest/qhp-importe
 import { findVersionTables } from '../../src/ingest/store/version-partitions';
 import { startTestApp, TestApp } from '../helpers/test-app';
 import {
-  ALICE, AMLODIPINE, answerFor, ATORVASTATIN, BOB, currentVersionId, drugCoverage, ESSENTIAL, failedImport, fixture, GOLD,
-  GOOD_ISSUER, HOSPITAL, networkCoverage, NO_ROWS, removeIssuers, request, rowsOfVersion, sha256, SILVER, TINA, versionRow, writeManyProviders,
+  ALICE,
+  AMLODIPINE,
+  answerFor,
+  ATORVASTATIN,
+  BOB,
+  currentVersionId,
+  drugCoverage,
+  ESSENTIAL,
+  failedImport,
+  fixture,
+  GOLD,
+  GOOD_ISSUER,
+  HOSPITAL,
+  networkCoverage,
+  NO_ROWS,
+  removeIssuers,
+  request,
+  rowsOfVersion,
+  sha256,
+  SILVER,
+  TINA,
+  versionRow,
+  writeManyProviders,
 } from './ingest-helpers';
 
 describe('QHP import (real importer, answers over GraphQL)', () => {
@@ -38,7 +59,14 @@ describe('QHP import (real importer, answers over GraphQL)', () => {
       expect(goodLoad.status).toBe('published');
       expect(goodLoad.unchanged).toBe(false);
       expect(goodLoad.counts).toEqual({
-        plans: 3, drugTiers: 4, costSharing: 5, providers: 7, addresses: 8, networkMemberships: 10, drugs: 2, formularyEntries: 4,
+        plans: 3,
+        drugTiers: 4,
+        costSharing: 5,
+        providers: 7,
+        addresses: 8,
+        networkMemberships: 10,
+        drugs: 2,
+        formularyEntries: 4,
       });
       expect(await currentVersionId(app.db, GOOD_ISSUER)).toBe(goodLoad.versionId);
       const version = await versionRow(app.db, goodLoad.versionId);
@@ -57,13 +85,22 @@ describe('QHP import (real importer, answers over GraphQL)', () => {
       const answers = await networkCoverage(app, [ALICE, BOB, HOSPITAL, TINA], [GOLD, SILVER, ESSENTIAL]);
       const at = (npi: string, planId: string) => answerFor(answers, (a) => a.npi === npi && a.planId === planId);
       expect(at(ALICE, GOLD)).toEqual({
-        npi: ALICE, planId: GOLD, status: 'IN_NETWORK', reason: null, networkTiers: ['PREFERRED'], acceptingNewPatients: true, addresses: [{ zip: '43215' }],
+        npi: ALICE,
+        planId: GOLD,
+        status: 'IN_NETWORK',
+        reason: null,
+        networkTiers: ['PREFERRED'],
+        acceptingNewPatients: true,
+        addresses: [{ zip: '43215' }],
       });
       expect(at(ALICE, SILVER)).toMatchObject({ status: 'IN_NETWORK', networkTiers: ['PREFERRED'] });
       // A plan of the 2015 shape (no years) and a plan entry without years.
       expect(at(ALICE, ESSENTIAL)).toMatchObject({ status: 'IN_NETWORK', networkTiers: ['TIER-1'] });
       expect(at(BOB, GOLD)).toMatchObject({
-        status: 'IN_NETWORK', networkTiers: ['NON-PREFERRED'], acceptingNewPatients: false, addresses: [{ zip: '43201' }, { zip: '45402' }],
+        status: 'IN_NETWORK',
+        networkTiers: ['NON-PREFERRED'],
+        acceptingNewPatients: false,
+        addresses: [{ zip: '43201' }, { zip: '45402' }],
       });
       // Bob's other plan entries were rejected (unknown tier, unknown plan, other issuer).
       expect(at(BOB, SILVER)).toMatchObject({ status: 'OUT_OF_NETWORK', networkTiers: [] });
@@ -82,7 +119,10 @@ describe('QHP import (real importer, answers over GraphQL)', () => {
       const answers = await drugCoverage(app, [AMLODIPINE, ATORVASTATIN], [GOLD, SILVER, ESSENTIAL]);
       const at = (rx: string, planId: string) => answerFor(answers, (a) => a.rxnormId === rx && a.planId === planId);
       expect(at(AMLODIPINE, GOLD)).toEqual({
-        rxnormId: AMLODIPINE, planId: GOLD, status: 'COVERED', drugTier: 'GENERIC',
+        rxnormId: AMLODIPINE,
+        planId: GOLD,
+        status: 'COVERED',
+        drugTier: 'GENERIC',
         costSummary: '$10 copay after deductible, 30-day retail',
         costSharing: [
           { pharmacyType: '1-MONTH-IN-RETAIL', description: '$10 copay after deductible, 30-day retail' },
@@ -93,7 +133,9 @@ describe('QHP import (real importer, answers over GraphQL)', () => {
       expect(at(AMLODIPINE, ESSENTIAL)).toMatchObject({ status: 'COVERED', drugTier: 'BASIC', costSummary: '$5 copay after deductible, 30-day retail' });
       // The rejected cost-sharing entry (pharmacy type "1-MONTH-RETAIL") is not there.
       expect(at(ATORVASTATIN, GOLD)).toMatchObject({
-        status: 'COVERED', drugTier: 'PREFERRED-BRAND', costSummary: '20% coinsurance before deductible, 30-day retail',
+        status: 'COVERED',
+        drugTier: 'PREFERRED-BRAND',
+        costSummary: '20% coinsurance before deductible, 30-day retail',
         costSharing: [{ pharmacyType: '1-MONTH-IN-RETAIL', description: '20% coinsurance before deductible, 30-day retail' }],
       });
       // Its Silver entry named the undefined tier BRAND: rejected, so not on the formulary.
@@ -103,16 +145,29 @@ describe('QHP import (real importer, answers over GraphQL)', () => {
     it('reports each rejected record and entry with file, record, JSON path and reason', () => {
       const { report } = goodLoad;
       expect(report.rejectedByReason).toEqual({
-        WRONG_ISSUER: 2, INVALID_ENUM: 1, UNKNOWN_NETWORK_TIER: 3, UNKNOWN_PLAN: 1, INVALID_NPI: 1, NO_VALID_PLAN_ENTRIES: 1,
-        MISSING_FIELD: 1, INVALID_ZIP: 1, NO_VALID_ADDRESSES: 1, INVALID_TYPE: 1, INVALID_YEARS: 1, UNKNOWN_DRUG_TIER: 1,
-        INVALID_RXCUI: 1, DUPLICATE_FORMULARY_ENTRY: 1,
+        WRONG_ISSUER: 2,
+        INVALID_ENUM: 1,
+        UNKNOWN_NETWORK_TIER: 3,
+        UNKNOWN_PLAN: 1,
+        INVALID_NPI: 1,
+        NO_VALID_PLAN_ENTRIES: 1,
+        MISSING_FIELD: 1,
+        INVALID_ZIP: 1,
+        NO_VALID_ADDRESSES: 1,
+        INVALID_TYPE: 1,
+        INVALID_YEARS: 1,
+        UNKNOWN_DRUG_TIER: 1,
+        INVALID_RXCUI: 1,
+        DUPLICATE_FORMULARY_ENTRY: 1,
       });
       expect(report.rejected).toEqual({ plans: 1, costSharing: 1, networkMemberships: 6, providers: 5, addresses: 1, formularyEntries: 2, drugs: 1 });
       const paths = (reason: string) => report.samples[reason].map((s) => `${s.file} #${s.recordIndex} ${s.path}`);
       expect(paths('WRONG_ISSUER')).toEqual(['plans.json #3 $[3].plan_id', 'providers.json #1 $[1].plans[3].plan_id']);
       expect(paths('INVALID_ENUM')).toEqual(['plans.json #0 $[0].formulary[1].cost_sharing[1].pharmacy_type']);
       expect(paths('UNKNOWN_NETWORK_TIER')).toEqual([
-        'providers.json #1 $[1].plans[1].network_tier', 'providers.json #6 $[6].plans[0].network_tier', 'providers.json #6 $[6].plans[1].network_tier',
+        'providers.json #1 $[1].plans[1].network_tier',
+        'providers.json #6 $[6].plans[0].network_tier',
+        'providers.json #6 $[6].plans[1].network_tier',
       ]);
       expect(paths('UNKNOWN_PLAN')).toEqual(['providers.json #1 $[1].plans[2].plan_id']);
       expect(paths('INVALID_NPI')).toEqual(['providers.json #5 $[5].npi']);
@@ -156,7 +211,11 @@ describe('QHP import (real importer, answers over GraphQL)', () => {
         ['1555550106', 'INDIVIDUAL', 'Yuri Yearly'],
       ]);
       expect(providers[0]).toMatchObject({
-        specialties: ['Cardiology', 'Internal Medicine'], accepting: 'accepting', gender: 'Female', languages: ['English', 'Spanish'], last_updated_on: '2025-01-10',
+        specialties: ['Cardiology', 'Internal Medicine'],
+        accepting: 'accepting',
+        gender: 'Female',
+        languages: ['English', 'Spanish'],
+        last_updated_on: '2025-01-10',
       });
       expect(providers[1].specialties).toEqual(['Family Medicine']);
       expect(providers[2].facility_types).toEqual(['Hospital', 'Emergency']);
@@ -175,7 +234,9 @@ describe('QHP import (real importer, answers over GraphQL)', () => {
         { npi: '1555550098', address_no: 0, address_2: null, state: 'OH', zip: '44113', latitude: 41.4822, longitude: -81.6697 },
       ]);
 
-      const plans = await app.db.query(`SELECT plan_id, metal_level, years, network_tiers, state FROM plan WHERE version_id = $1 ORDER BY plan_id`, [goodLoad.versionId]);
+      const plans = await app.db.query(`SELECT plan_id, metal_level, years, network_tiers, state FROM plan WHERE version_id = $1 ORDER BY plan_id`, [
+        goodLoad.versionId,
+      ]);
       expect(plans).toEqual([
         { plan_id: GOLD, metal_level: 'Gold', years: [2025, 2026], network_tiers: ['PREFERRED', 'NON-PREFERRED'], state: 'OH' },
         { plan_id: SILVER, metal_level: 'Silver', years: [2025], network_tiers: ['PREFERRED'], state: 'OH' },
@@ -209,7 +270,16 @@ describe('QHP import (real importer, answers over GraphQL)', () => {
 
     it('loads the valid part and reports the invalid NPIs, the undefined BRAND tier and the reused RXCUIs', () => {
       expect(official.status).toBe('published');
-      expect(official.counts).toEqual({ plans: 3, drugTiers: 4, costSharing: 8, providers: 1, addresses: 1, networkMemberships: 4, drugs: 2, formularyEntries: 5 });
+      expect(official.counts).toEqual({
+        plans: 3,
+        drugTiers: 4,
+        costSharing: 8,
+        providers: 1,
+        addresses: 1,
+        networkMemberships: 4,
+        drugs: 2,
+        formularyEntries: 5,
+      });
       const { report } = official;
       expect(report.rejectedByReason).toEqual({ INVALID_NPI: 2, UNKNOWN_DRUG_TIER: 3, NO_VALID_PLAN_ENTRIES: 2, DUPLICATE_FORMULARY_ENTRY: 2 });
       // 1234567893 has a valid check digit; 1234567892 and 1234567891 do not.
@@ -224,17 +294,33 @@ describe('QHP import (real importer, answers over GraphQL)', () => {
       ]);
       expect(report.samples.DUPLICATE_FORMULARY_ENTRY.map((s) => s.path)).toEqual(['$[1].plans[0].plan_id', '$[1].plans[1].plan_id']);
       expect(report.warnings.map((w) => [w.reason, w.file, w.path, w.message])).toEqual([
-        ['DUPLICATE_RXCUI', 'drugs-2.json', '$[0].rxnorm_id',
-          'RXCUI 209459 is named "Lialda 1.2 mg tablet" here but "Acetaminophen 500 MG Oral Tablet [Tylenol]" in drugs-1.json record 0: keeping "Acetaminophen 500 MG Oral Tablet [Tylenol]"'],
-        ['DUPLICATE_RXCUI', 'drugs-2.json', '$[1].rxnorm_id',
-          'RXCUI 248656 is named "Mesalamine 200 mg tablet" here but "Azithromycin 500 MG Oral Tablet [Zithromax]" in drugs-1.json record 1: keeping "Azithromycin 500 MG Oral Tablet [Zithromax]"'],
+        [
+          'DUPLICATE_RXCUI',
+          'drugs-2.json',
+          '$[0].rxnorm_id',
+          'RXCUI 209459 is named "Lialda 1.2 mg tablet" here but "Acetaminophen 500 MG Oral Tablet [Tylenol]" in drugs-1.json record 0: keeping "Acetaminophen 500 MG Oral Tablet [Tylenol]"',
+        ],
+        [
+          'DUPLICATE_RXCUI',
+          'drugs-2.json',
+          '$[1].rxnorm_id',
+          'RXCUI 248656 is named "Mesalamine 200 mg tablet" here but "Azithromycin 500 MG Oral Tablet [Zithromax]" in drugs-1.json record 1: keeping "Azithromycin 500 MG Oral Tablet [Zithromax]"',
+        ],
       ]);
     });
 
     it('answers both questions from the official data', async () => {
       const network = await networkCoverage(app, ['1234567893'], ['12345XX9876543', '12345XX9876541']);
       expect(network).toEqual([
-        { npi: '1234567893', planId: '12345XX9876543', status: 'IN_NETWORK', reason: null, networkTiers: ['NON-PREFERRED', 'PREFERRED'], acceptingNewPatients: false, addresses: [{ zip: '10003' }] },
+        {
+          npi: '1234567893',
+          planId: '12345XX9876543',
+          status: 'IN_NETWORK',
+          reason: null,
+          networkTiers: ['NON-PREFERRED', 'PREFERRED'],
+          acceptingNewPatients: false,
+          addresses: [{ zip: '10003' }],
+        },
         { npi: '1234567893', planId: '12345XX9876541', status: 'OUT_OF_NETWORK', reason: null, networkTiers: [], acceptingNewPatients: null, addresses: [] },
       ]);
       const drugs = await drugCoverage(app, ['209459', '248656'], ['12345XX9876541']);
@@ -256,24 +342,75 @@ describe('QHP import (real importer, answers over GraphQL)', () => {
     const plansFile = { path: fixture('good/plans.json'), kind: 'plans' as const };
 
     const cases: Array<[string, () => Parameters<QhpImporter['import']>[0], string, RegExp]> = [
-      ['a providers file that is not JSON', () => request({ files: [plansFile, { path: fixture('bad/providers-not-json.json'), name: 'providers.json', kind: 'providers' }] }),
-        'NOT_JSON', /^providers\.json is not JSON: unexpected '<' at byte 0 \(expected '\['\)$/],
-      ['an object at the top of providers.json', () => request({ files: [plansFile, { path: fixture('bad/providers-object.json'), kind: 'providers' }] }),
-        'NOT_AN_ARRAY', /^providers-object\.json: expected a JSON array \('\['\) at the top level, found an object \('\{'\) at byte 0$/],
-      ['a truncated providers file', () => request({ files: [plansFile, { path: fixture('bad/providers-truncated.json'), kind: 'providers' }] }),
-        'TRUNCATED_JSON', /^providers-truncated\.json is truncated: it ends at byte 3000 inside record 2 \(which starts at byte \d+\)$/],
-      ['a truncated drugs file, after the providers were copied', () => request({ files: [plansFile, { path: fixture('good/providers.json'), kind: 'providers' }, { path: fixture('bad/drugs-truncated.json'), kind: 'drugs' }] }),
-        'TRUNCATED_JSON', /^drugs-truncated\.json is truncated: it ends at byte 1000 after 2 records, without the closing ']' of the array$/],
-      ['plans of another issuer', () => request({ files: [{ path: fixture('bad/plans-wrong-issuer.json'), kind: 'plans' }, { path: fixture('good/providers.json'), kind: 'providers' }] }),
-        'WRONG_ISSUER', /^plans-wrong-issuer\.json: none of the 3 plans belongs to issuer 55555; they belong to issuer 66666$/],
-      ['an empty plans list', () => request({ files: [{ path: fixture('bad/plans-empty.json'), kind: 'plans' }, { path: fixture('good/providers.json'), kind: 'providers' }] }),
-        'EMPTY_PLANS', /^plans-empty\.json: the plans list is empty; a load needs at least one plan$/],
-      ['an index without provider_urls', () => request({ paths: [fixture('bad/cms-data-index-no-providers.json')] }),
-        'INVALID_INDEX', /cms-data-index-no-providers\.json: provider_urls is missing \(expected an array of file URLs\)$/],
-      ['a file over maxFileBytes', () => request({ maxFileBytes: 4096, paths: [fixture('good/cms-data-index.json')] }),
-        'FILE_TOO_LARGE', /^providers\.json is 8\.2 KB: the limit is 4\.0 KB$/],
-      ['a missing file', () => request({ files: [plansFile, { path: fixture('bad/no-such-providers.json'), kind: 'providers' }] }),
-        'FILE_NOT_FOUND', /^no-such-providers\.json: no such file/],
+      [
+        'a providers file that is not JSON',
+        () => request({ files: [plansFile, { path: fixture('bad/providers-not-json.json'), name: 'providers.json', kind: 'providers' }] }),
+        'NOT_JSON',
+        /^providers\.json is not JSON: unexpected '<' at byte 0 \(expected '\['\)$/,
+      ],
+      [
+        'an object at the top of providers.json',
+        () => request({ files: [plansFile, { path: fixture('bad/providers-object.json'), kind: 'providers' }] }),
+        'NOT_AN_ARRAY',
+        /^providers-object\.json: expected a JSON array \('\['\) at the top level, found an object \('\{'\) at byte 0$/,
+      ],
+      [
+        'a truncated providers file',
+        () => request({ files: [plansFile, { path: fixture('bad/providers-truncated.json'), kind: 'providers' }] }),
+        'TRUNCATED_JSON',
+        /^providers-truncated\.json is truncated: it ends at byte 3000 inside record 2 \(which starts at byte \d+\)$/,
+      ],
+      [
+        'a truncated drugs file, after the providers were copied',
+        () =>
+          request({
+            files: [plansFile, { path: fixture('good/providers.json'), kind: 'providers' }, { path: fixture('bad/drugs-truncated.json'), kind: 'drugs' }],
+          }),
+        'TRUNCATED_JSON',
+        /^drugs-truncated\.json is truncated: it ends at byte 1000 after 2 records, without the closing ']' of the array$/,
+      ],
+      [
+        'plans of another issuer',
+        () =>
+          request({
+            files: [
+              { path: fixture('bad/plans-wrong-issuer.json'), kind: 'plans' },
+              { path: fixture('good/providers.json'), kind: 'providers' },
+            ],
+          }),
+        'WRONG_ISSUER',
+        /^plans-wrong-issuer\.json: none of the 3 plans belongs to issuer 55555; they belong to issuer 66666$/,
+      ],
+      [
+        'an empty plans list',
+        () =>
+          request({
+            files: [
+              { path: fixture('bad/plans-empty.json'), kind: 'plans' },
+              { path: fixture('good/providers.json'), kind: 'providers' },
+            ],
+          }),
+        'EMPTY_PLANS',
+        /^plans-empty\.json: the plans list is empty; a load needs at least one plan$/,
+      ],
+      [
+        'an index without provider_urls',
+        () => request({ paths: [fixture('bad/cms-data-index-no-providers.json')] }),
+        'INVALID_INDEX',
+        /cms-data-index-no-providers\.json: provider_urls is missing \(expected an array of file URLs\)$/,
+      ],
+      [
+        'a file over maxFileBytes',
+        () => request({ maxFileBytes: 4096, paths: [fixture('good/cms-data-index.json')] }),
+        'FILE_TOO_LARGE',
+        /^providers\.json is 8\.2 KB: the limit is 4\.0 KB$/,
+      ],
+      [
+        'a missing file',
+        () => request({ files: [plansFile, { path: fixture('bad/no-such-providers.json'), kind: 'providers' }] }),
+        'FILE_NOT_FOUND',
+        /^no-such-providers\.json: no such file/,
+      ],
     ];
 
     it.each(cases)('%s', async (_name, makeRequest, code, message) => {
@@ -334,14 +471,16 @@ describe('QHP import (real importer, answers over GraphQL)', () => {
       const controller = new AbortController();
       const seen: ImportProgress[] = [];
       const error = await failedImport(
-        importer.import(request({
-          paths: [join(dir, 'plans.json'), join(dir, 'providers.json')],
-          signal: controller.signal,
-          onProgress: (progress) => {
-            seen.push(progress);
-            if (abortWhen(progress)) controller.abort();
-          },
-        })),
+        importer.import(
+          request({
+            paths: [join(dir, 'plans.json'), join(dir, 'providers.json')],
+            signal: controller.signal,
+            onProgress: (progress) => {
+              seen.push(progress);
+              if (abortWhen(progress)) controller.abort();
+            },
+          }),
+        ),
       );
       expect(error.code).toBe('ABORTED');
       expect(error.message).toBe('import aborted: nothing of it was published');
@@ -369,9 +508,12 @@ describe('QHP import (real importer, answers over GraphQL)', () => {
     let csvLoad: ImportResult;
 
     beforeAll(async () => {
-      csvLoad = await importer.import(request({
-        issuerId: '55501', paths: [fixture('csv/plans.json'), fixture('csv/providers.csv'), fixture('csv/drugs.csv')],
-      }));
+      csvLoad = await importer.import(
+        request({
+          issuerId: '55501',
+          paths: [fixture('csv/plans.json'), fixture('csv/providers.csv'), fixture('csv/drugs.csv')],
+        }),
+      );
     });
 
     it('loads providers grouped from rows, with repeated addresses and memberships merged', async () => {
@@ -379,11 +521,37 @@ describe('QHP import (real importer, answers over GraphQL)', () => {
       expect(csvLoad.counts).toMatchObject({ providers: 2, addresses: 3, networkMemberships: 3, drugs: 2, formularyEntries: 2 });
       const answers = await networkCoverage(app, ['1555010010', '1555010036', '1555010028'], ['55501OH0010001']);
       expect(answers).toEqual([
-        { npi: '1555010010', planId: '55501OH0010001', status: 'IN_NETWORK', reason: null, networkTiers: ['NON-PREFERRED', 'PREFERRED'], acceptingNewPatients: true, addresses: [{ zip: '43215' }, { zip: '45402' }] },
-        { npi: '1555010036', planId: '55501OH0010001', status: 'IN_NETWORK', reason: null, networkTiers: ['PREFERRED'], acceptingNewPatients: false, addresses: [{ zip: '44308' }] },
-        { npi: '1555010028', planId: '55501OH0010001', status: 'UNKNOWN', reason: 'PROVIDER_NOT_FOUND', networkTiers: [], acceptingNewPatients: null, addresses: [] },
+        {
+          npi: '1555010010',
+          planId: '55501OH0010001',
+          status: 'IN_NETWORK',
+          reason: null,
+          networkTiers: ['NON-PREFERRED', 'PREFERRED'],
+          acceptingNewPatients: true,
+          addresses: [{ zip: '43215' }, { zip: '45402' }],
+        },
+        {
+          npi: '1555010036',
+          planId: '55501OH0010001',
+          status: 'IN_NETWORK',
+          reason: null,
+          networkTiers: ['PREFERRED'],
+          acceptingNewPatients: false,
+          addresses: [{ zip: '44308' }],
+        },
+        {
+          npi: '1555010028',
+          planId: '55501OH0010001',
+          status: 'UNKNOWN',
+          reason: 'PROVIDER_NOT_FOUND',
+          networkTiers: [],
+          acceptingNewPatients: null,
+          addresses: [],
+        },
       ]);
-      const [carla] = await app.db.query(`SELECT display_name, specialties, languages FROM provider WHERE version_id = $1 AND npi = '1555010010'`, [csvLoad.versionId]);
+      const [carla] = await app.db.query(`SELECT display_name, specialties, languages FROM provider WHERE version_id = $1 AND npi = '1555010010'`, [
+        csvLoad.versionId,
+      ]);
       expect(carla).toEqual({ display_name: 'Carla Csv', specialties: ['Pediatrics', 'Adolescent Medicine'], languages: ['English', 'French'] });
     });
 
@@ -402,10 +570,10 @@ describe('QHP import (real importer, answers over GraphQL)', () => {
         [ATORVASTATIN, 'COVERED', 'BRAND', '30% coinsurance after deductible, 30-day retail'],
         ['617315', 'NOT_COVERED', null, null],
       ]);
-      const [entry] = await app.db.query(
-        `SELECT prior_authorization, step_therapy, years FROM formulary_entry WHERE version_id = $1 AND rxnorm_id = $2`,
-        [csvLoad.versionId, ATORVASTATIN],
-      );
+      const [entry] = await app.db.query(`SELECT prior_authorization, step_therapy, years FROM formulary_entry WHERE version_id = $1 AND rxnorm_id = $2`, [
+        csvLoad.versionId,
+        ATORVASTATIN,
+      ]);
       expect(entry).toEqual({ prior_authorization: true, step_therapy: false, years: [2025, 2026] });
     });
   });
@@ -433,10 +601,9 @@ describe('QHP import (real importer, answers over GraphQL)', () => {
         expect(result.status).toBe('published');
         published.push(result.versionId);
       }
-      const kept = await app.db.query(
-        `SELECT id FROM dataset_version WHERE issuer_id = $1 AND status IN ('published', 'superseded') ORDER BY id`,
-        [GOOD_ISSUER],
-      );
+      const kept = await app.db.query(`SELECT id FROM dataset_version WHERE issuer_id = $1 AND status IN ('published', 'superseded') ORDER BY id`, [
+        GOOD_ISSUER,
+      ]);
       expect(kept.map((row: { id: number }) => Number(row.id))).toEqual(published.slice(-5));
       for (const pruned of [published[0], goodLoad.versionId]) {
         expect(await versionRow(app.db, pruned)).toBeUndefined();
@@ -466,7 +633,10 @@ describe('QHP import (real importer, answers over GraphQL)', () => {
           [issuerId, heartbeatAgo],
         );
         const id = Number(row.id);
-        await app.db.query(`INSERT INTO plan (version_id, plan_id, issuer_id, state, plan_id_type, marketing_name) VALUES ($1, '55502OH0010001', $2, 'OH', 'HIOS-PLAN-ID', 'Half-loaded')`, [id, issuerId]);
+        await app.db.query(
+          `INSERT INTO plan (version_id, plan_id, issuer_id, state, plan_id_type, marketing_name) VALUES ($1, '55502OH0010001', $2, 'OH', 'HIOS-PLAN-ID', 'Half-loaded')`,
+          [id, issuerId],
+        );
         return id;
       };
       const dead = await insertVersion('10 minutes');
@@ -474,7 +644,10 @@ describe('QHP import (real importer, answers over GraphQL)', () => {
 
       const { failedVersionIds } = await cleanUpAbandonedLoads(app.db, 60_000);
       expect(failedVersionIds).toEqual([dead]);
-      expect(await versionRow(app.db, dead)).toMatchObject({ status: 'failed', error: expect.stringMatching(/^abandoned: the load stopped sending heartbeats/) });
+      expect(await versionRow(app.db, dead)).toMatchObject({
+        status: 'failed',
+        error: expect.stringMatching(/^abandoned: the load stopped sending heartbeats/),
+      });
       expect(await rowsOfVersion(app.db, dead)).toEqual(NO_ROWS);
       expect((await versionRow(app.db, live)).status).toBe('loading');
       expect((await rowsOfVersion(app.db, live)).plan).toBe(1);

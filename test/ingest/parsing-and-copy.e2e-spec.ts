@@ -45,7 +45,9 @@ function random(seed: number): () => number {
 
 describe('JSON array reading', () => {
   const jsonFixtures = ['official', 'good', 'bad'].flatMap((dir) =>
-    readdirSync(fixture(dir)).filter((name) => name.endsWith('.json')).map((name) => `${dir}/${name}`),
+    readdirSync(fixture(dir))
+      .filter((name) => name.endsWith('.json'))
+      .map((name) => `${dir}/${name}`),
   );
 
   it.each(jsonFixtures)('the fast splitter and stream-json read %s alike', async (name) => {
@@ -59,7 +61,8 @@ describe('JSON array reading', () => {
     const error = await (async () => {
       try {
         const chunks = createReadStream(path) as AsyncIterable<Buffer>;
-        for await (const batch of streamJsonBatches(chunks, 'providers-truncated.json', () => statSync(path).size)) expect(batch.records.length).toBeGreaterThan(0);
+        for await (const batch of streamJsonBatches(chunks, 'providers-truncated.json', () => statSync(path).size))
+          expect(batch.records.length).toBeGreaterThan(0);
       } catch (caught) {
         return caught as ImportError;
       }
@@ -84,7 +87,7 @@ describe('JSON array reading', () => {
       const bytes = Buffer.from(JSON.stringify(array, null, round % 2 ? 2 : 0));
       const splitter = new JsonArraySplitter('random.json');
       const records: unknown[] = [];
-      for (let i = 0; i < bytes.length; ) {
+      for (let i = 0; i < bytes.length;) {
         const size = 1 + Math.floor(next() * 9);
         records.push(...splitter.push(bytes.subarray(i, i + size)));
         i += size;
@@ -127,7 +130,11 @@ describe('JSON array reading', () => {
     ['\uFEFF {"a": 1}', 'NOT_AN_ARRAY', "file.json: expected a JSON array ('[') at the top level, found an object ('{') at byte 4"],
     ['[{"a": 1} {"b": 2}]', 'INVALID_JSON', "file.json is not valid JSON: expected ',' or ']' after record 0 but found '{' at byte 10"],
     ['[{"a": 1},]', 'INVALID_JSON', "file.json is not valid JSON: unexpected ']' at byte 10 (expected record 1)"],
-    ['[{"a": 1}, {"b" 2}]', 'INVALID_JSON', "file.json is not valid JSON: record 1 (from byte 11) is malformed near byte 16: Expected ':' after property name in JSON at position 5"],
+    [
+      '[{"a": 1}, {"b" 2}]',
+      'INVALID_JSON',
+      "file.json is not valid JSON: record 1 (from byte 11) is malformed near byte 16: Expected ':' after property name in JSON at position 5",
+    ],
     ['[{"a": 1}] x', 'INVALID_JSON', "file.json is not valid JSON: unexpected 'x' at byte 11 after the closing ']' of the array"],
     ['[{"a": "\\"}]', 'TRUNCATED_JSON', 'file.json is truncated: it ends at byte 12 inside record 0 (which starts at byte 1)'],
     ['[{"a": 1}', 'TRUNCATED_JSON', "file.json is truncated: it ends at byte 9 after 1 records, without the closing ']' of the array"],
@@ -183,13 +190,12 @@ describe('COPY text encoding', () => {
       await client.query('CREATE TEMP TABLE copy_probe (n int, t text, list text[], years int[])');
       const stream = client.query(copyFrom('COPY copy_probe (n, t, list, years) FROM STDIN'));
       const finished = new Promise((resolve, reject) => stream.on('finish', resolve).on('error', reject));
-      stream.end(texts.map((t, i) => `${i}\t${copyText(t)}\t${copyTextArray([t, 'x'])}\t${copyIntArray([2025])}\n`).join('') + `99\t${copyText(null)}\t{}\t{}\n`);
+      stream.end(
+        texts.map((t, i) => `${i}\t${copyText(t)}\t${copyTextArray([t, 'x'])}\t${copyIntArray([2025])}\n`).join('') + `99\t${copyText(null)}\t{}\t{}\n`,
+      );
       await finished;
       const { rows } = await client.query('SELECT n, t, list, years FROM copy_probe ORDER BY n');
-      expect(rows).toEqual([
-        ...texts.map((t, i) => ({ n: i, t, list: [t, 'x'], years: [2025] })),
-        { n: 99, t: null, list: [], years: [] },
-      ]);
+      expect(rows).toEqual([...texts.map((t, i) => ({ n: i, t, list: [t, 'x'], years: [2025] })), { n: 99, t: null, list: [], years: [] }]);
     } finally {
       await client.end();
     }
@@ -281,7 +287,9 @@ describe('provider batch rendering', () => {
   });
   const provider = (npi: string, first: string) =>
     JSON.stringify({
-      npi, type: 'INDIVIDUAL', name: { first, last: 'Doe' },
+      npi,
+      type: 'INDIVIDUAL',
+      name: { first, last: 'Doe' },
       addresses: [{ address: '1 Main St', city: 'Columbus', state: 'OH', zip: '43215' }],
       plans: [{ plan_id_type: 'HIOS-PLAN-ID', plan_id: GOLD, network_tier: 'PREFERRED', years: [2025] }],
     });

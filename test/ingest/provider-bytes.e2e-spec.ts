@@ -58,7 +58,8 @@ const facility = (n: number, extra: Json = {}): Json => ({
 });
 
 const withName = (n: number, name: Json) => individual(n, { name });
-const withAddress = (n: number, address: Json) => individual(n, { addresses: [{ address: '1 Main St', city: 'Columbus', state: 'OH', zip: '43215', ...address }] });
+const withAddress = (n: number, address: Json) =>
+  individual(n, { addresses: [{ address: '1 Main St', city: 'Columbus', state: 'OH', zip: '43215', ...address }] });
 const withEntry = (n: number, entry: Json) => individual(n, { plans: [{ plan_id: GOLD, network_tier: 'PREFERRED', years: [2025], ...entry }] });
 
 /** Records in the shape the byte renderer takes: each must be taken from bytes. */

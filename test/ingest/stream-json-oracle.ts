@@ -39,9 +39,17 @@ async function* leadingArrayCheck(chunks: AsyncIterable<Buffer>, fileName: strin
 function streamJsonError(error: Error, fileName: string, bytesRead: number, records: number): Error {
   if (error instanceof ImportError || error.name === 'AbortError') return error;
   if (/^Parser has expected/.test(error.message)) {
-    return new ImportError(LoadFailure.TRUNCATED_JSON, `${fileName} is truncated: it ends at byte ${bytesRead} after ${records} complete records (${error.message})`, fileName);
+    return new ImportError(
+      LoadFailure.TRUNCATED_JSON,
+      `${fileName} is truncated: it ends at byte ${bytesRead} after ${records} complete records (${error.message})`,
+      fileName,
+    );
   }
-  return new ImportError(LoadFailure.INVALID_JSON, `${fileName} is not valid JSON: ${error.message} in record ${records}, at or before byte ${bytesRead}`, fileName);
+  return new ImportError(
+    LoadFailure.INVALID_JSON,
+    `${fileName} is not valid JSON: ${error.message} in record ${records}, at or before byte ${bytesRead}`,
+    fileName,
+  );
 }
 
 /** The elements of the array in `chunks`, in batches; whole-file problems end the iteration with an ImportError. */

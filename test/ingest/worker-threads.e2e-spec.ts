@@ -41,7 +41,11 @@ function providersFile(records = RECORDS): string {
 /** A version's provider rows (without version_id), in record order, as one digest per table. */
 async function digestOfRows(app: TestApp, versionId: number): Promise<Record<string, string>> {
   const digests: Record<string, string> = {};
-  for (const [table, order] of [['provider', 'record_no'], ['provider_address', 'record_no, address_no'], ['network_membership', 'record_no, plan_id']]) {
+  for (const [table, order] of [
+    ['provider', 'record_no'],
+    ['provider_address', 'record_no, address_no'],
+    ['network_membership', 'record_no, plan_id'],
+  ]) {
     const [row] = await app.db.query(
       `SELECT md5(string_agg((to_jsonb(t) - 'version_id')::text, '|' ORDER BY ${order})) AS digest, count(*)::int AS n FROM ${table} t WHERE version_id = $1`,
       [versionId],
@@ -144,10 +148,13 @@ describe('QHP import through worker threads', () => {
   });
 
   it('answers from the rows the workers rendered', async () => {
-    const res = await app.gql(`query($npis: [String!]!, $plans: [String!]!) { networkCoverage(npis: $npis, planIds: $plans) { npi status reason networkTiers } }`, {
-      npis: [withNpiCheckDigit(100_000_000 + 5999), withNpiCheckDigit(100_000_000 + 11)],
-      plans: [GOLD],
-    });
+    const res = await app.gql(
+      `query($npis: [String!]!, $plans: [String!]!) { networkCoverage(npis: $npis, planIds: $plans) { npi status reason networkTiers } }`,
+      {
+        npis: [withNpiCheckDigit(100_000_000 + 5999), withNpiCheckDigit(100_000_000 + 11)],
+        plans: [GOLD],
+      },
+    );
     expect(res.errors).toBeUndefined();
     expect(res.data.networkCoverage).toEqual([
       { npi: withNpiCheckDigit(100_000_000 + 5999), status: 'IN_NETWORK', reason: null, networkTiers: ['PREFERRED'] },
@@ -194,11 +201,15 @@ describe('QHP import through worker threads', () => {
   it('an import process killed mid-file (SIGKILL, workers and all) publishes nothing; the abandoned load is cleaned up', async () => {
     const big = join(dir, 'providers-big.json');
     writeFileSync(big, providersFile(60_000));
-    const child = spawn(process.execPath, ['-r', 'ts-node/register/transpile-only', 'src/ingest/cli/import-cli.ts', plansPath, big, '--issuer', ISSUER, '--workers', '2'], {
-      cwd: resolve(__dirname, '../..'),
-      env: { ...process.env, DATABASE_URL: process.env.TEST_DATABASE_URL },
-      stdio: 'ignore',
-    });
+    const child = spawn(
+      process.execPath,
+      ['-r', 'ts-node/register/transpile-only', 'src/ingest/cli/import-cli.ts', plansPath, big, '--issuer', ISSUER, '--workers', '2'],
+      {
+        cwd: resolve(__dirname, '../..'),
+        env: { ...process.env, DATABASE_URL: process.env.TEST_DATABASE_URL },
+        stdio: 'ignore',
+      },
+    );
     const exited = new Promise((done) => child.on('exit', done));
     try {
       // Killed once PostgreSQL has received provider rows of the new version (uncommitted COPY).

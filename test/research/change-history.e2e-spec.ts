@@ -31,7 +31,9 @@ describe('change history between two loads of an issuer (GraphQL over HTTP)', ()
 
   beforeAll(async () => {
     t = await startTestApp();
-    ({ researchVersions: [v1, v2] } = await loadSearchFixtures(t.db));
+    ({
+      researchVersions: [v1, v2],
+    } = await loadSearchFixtures(t.db));
   });
   afterAll(() => t.close());
 
@@ -85,19 +87,31 @@ describe('change history between two loads of an issuer (GraphQL over HTTP)', ()
     expect([changes.fromVersion.versionId, changes.toVersion.versionId]).toEqual([v1, v2]);
     expect([changes.added, changes.removed, changes.tierChanged, changes.costSharingChanged, changes.restrictionsChanged]).toEqual([1, 1, 1, 3, 1]);
     expect(changes.tierCostSharingChanges).toEqual([
-      { drugTier: 'GENERIC', pharmacyType: '1-MONTH-IN-RETAIL', before: '$5 copay before deductible, 30-day retail', after: '$7 copay before deductible, 30-day retail' },
+      {
+        drugTier: 'GENERIC',
+        pharmacyType: '1-MONTH-IN-RETAIL',
+        before: '$5 copay before deductible, 30-day retail',
+        after: '$7 copay before deductible, 30-day retail',
+      },
     ]);
     const byRxcui = Object.fromEntries(changes.changes.edges.map((e: any) => [e.node.rxnormId, e.node]));
     expect(Object.keys(byRxcui)).toEqual([RXCUI.zentorvastatin, RXCUI.quellamol, RXCUI.varnixaban, RXCUI.humbolimab, RXCUI.metrazine, RXCUI.crestrix]);
     expect(byRxcui[RXCUI.metrazine]).toMatchObject({
-      changes: ['TIER_CHANGED', 'COST_SHARING_CHANGED'], drugTierBefore: 'GENERIC', drugTierAfter: 'PREFERRED-BRAND',
-      costBefore: '$5 copay before deductible, 30-day retail', costAfter: '$20 copay before deductible, 30-day retail',
+      changes: ['TIER_CHANGED', 'COST_SHARING_CHANGED'],
+      drugTierBefore: 'GENERIC',
+      drugTierAfter: 'PREFERRED-BRAND',
+      costBefore: '$5 copay before deductible, 30-day retail',
+      costAfter: '$20 copay before deductible, 30-day retail',
     });
     expect(byRxcui[RXCUI.zentorvastatin]).toMatchObject({ changes: ['COST_SHARING_CHANGED'], drugTierBefore: 'GENERIC', drugTierAfter: 'GENERIC' });
     expect(byRxcui[RXCUI.varnixaban]).toMatchObject({ changes: ['REMOVED'], drugTierBefore: 'PREFERRED-BRAND', drugTierAfter: null });
     expect(byRxcui[RXCUI.crestrix]).toMatchObject({ changes: ['ADDED'], drugTierBefore: null, drugTierAfter: 'PREFERRED-BRAND' });
     expect(byRxcui[RXCUI.humbolimab]).toMatchObject({
-      changes: ['RESTRICTIONS_CHANGED'], priorAuthorizationBefore: true, priorAuthorizationAfter: true, quantityLimitBefore: false, quantityLimitAfter: true,
+      changes: ['RESTRICTIONS_CHANGED'],
+      priorAuthorizationBefore: true,
+      priorAuthorizationAfter: true,
+      quantityLimitBefore: false,
+      quantityLimitAfter: true,
     });
     // Zentorvix is on Gold in both versions, unchanged.
     expect(byRxcui[RXCUI.zentorvix]).toBeUndefined();

@@ -42,10 +42,12 @@ describe('bulk export over REST (streamed with COPY)', () => {
     );
     expect(rows).toHaveLength(count);
     expect(rows).toHaveLength(10); // 9 listings, Emily Chen at two addresses
-    expect(rows[0]).toMatch(/^1666600014,INDIVIDUAL,John Smith,,John,,Smith,,,Family Medicine,"",accepting,Male,English; Spanish,PREFERRED,2031,1 Court St,,Athens,OH,45701,/);
+    expect(rows[0]).toMatch(
+      /^1666600014,INDIVIDUAL,John Smith,,John,,Smith,,,Family Medicine,"",accepting,Male,English; Spanish,PREFERRED,2031,1 Court St,,Athens,OH,45701,/,
+    );
   });
 
-  it('network.json: the plan\'s providers in the QHP providers.json shape, listing only this plan', async () => {
+  it("network.json: the plan's providers in the QHP providers.json shape, listing only this plan", async () => {
     const res = await get(`/export/plans/${PLAN.gold}/network.json`);
     expect(res.status).toBe(200);
     expect(res.headers['content-type']).toBe('application/json; charset=utf-8');
@@ -53,9 +55,12 @@ describe('bulk export over REST (streamed with COPY)', () => {
     const providers = JSON.parse(res.body);
     expect(providers.map((p: any) => p.npi)).toEqual(['1666600014', '1666700012', '1666700038', '1666700046', '1666700053']);
     expect(providers[0]).toEqual({
-      npi: '1666600014', type: 'INDIVIDUAL', name: { first: 'John', last: 'Smith' },
+      npi: '1666600014',
+      type: 'INDIVIDUAL',
+      name: { first: 'John', last: 'Smith' },
       addresses: [{ address: '1 Court St', city: 'Athens', state: 'OH', zip: '45701', phone: '7405551000' }],
-      specialty: ['Family Medicine'], accepting: 'accepting',
+      specialty: ['Family Medicine'],
+      accepting: 'accepting',
       plans: [{ plan_id_type: 'HIOS-PLAN-ID', plan_id: PLAN.gold, network_tier: 'PREFERRED', years: [2031] }],
       last_updated_on: '2030-11-01',
     });
@@ -86,8 +91,19 @@ describe('bulk export over REST (streamed with COPY)', () => {
     const drugs = JSON.parse(json.body);
     expect(drugs).toHaveLength(6);
     expect(drugs[2]).toEqual({
-      rxnorm_id: '96600004', drug_name: 'varnixaban 5 MG Oral Tablet [Varniquis]',
-      plans: [{ plan_id_type: 'HIOS-PLAN-ID', plan_id: PLAN.bronze, drug_tier: 'PREFERRED-BRAND', prior_authorization: true, step_therapy: false, quantity_limit: false, years: [2031] }],
+      rxnorm_id: '96600004',
+      drug_name: 'varnixaban 5 MG Oral Tablet [Varniquis]',
+      plans: [
+        {
+          plan_id_type: 'HIOS-PLAN-ID',
+          plan_id: PLAN.bronze,
+          drug_tier: 'PREFERRED-BRAND',
+          prior_authorization: true,
+          step_therapy: false,
+          quantity_limit: false,
+          years: [2031],
+        },
+      ],
     });
   });
 
@@ -123,7 +139,11 @@ describe('bulk export over REST (streamed with COPY)', () => {
     ]);
 
     const changes = await get(`/export/research/network-changes.csv?planId=${PLAN.gold}`);
-    expect(lines(changes.body)).toEqual(['npi,change,network_tiers,display_name', '1666700020,DROPPED,{PREFERRED},Mark Davis', '1666700053,ADDED,{PREFERRED},Nina Patel']);
+    expect(lines(changes.body)).toEqual([
+      'npi,change,network_tiers,display_name',
+      '1666700020,DROPPED,{PREFERRED},Mark Davis',
+      '1666700053,ADDED,{PREFERRED},Nina Patel',
+    ]);
   });
 
   it('rejects unknown reports and bad parameters with a clear message', async () => {

@@ -43,10 +43,26 @@ describe('formulary research queries (GraphQL over HTTP)', () => {
     const stats = res.data.drugCoverageStats;
     const mine = stats.byIssuer.filter((g: any) => g.issuerId.startsWith('6666'));
     expect(mine).toEqual([
-      { issuerId: '66666', issuerName: 'Search Test Health', state: 'OH', plansWithFormulary: 2, plansCovering: 2, coverageShare: 1,
-        priorAuthorizationPlans: 2, tiers: [{ drugTier: 'SPECIALTY', plans: 2 }] },
-      { issuerId: '66667', issuerName: 'Research Test Health', state: 'OH', plansWithFormulary: 2, plansCovering: 1, coverageShare: 0.5,
-        priorAuthorizationPlans: 1, tiers: [{ drugTier: 'SPECIALTY', plans: 1 }] },
+      {
+        issuerId: '66666',
+        issuerName: 'Search Test Health',
+        state: 'OH',
+        plansWithFormulary: 2,
+        plansCovering: 2,
+        coverageShare: 1,
+        priorAuthorizationPlans: 2,
+        tiers: [{ drugTier: 'SPECIALTY', plans: 2 }],
+      },
+      {
+        issuerId: '66667',
+        issuerName: 'Research Test Health',
+        state: 'OH',
+        plansWithFormulary: 2,
+        plansCovering: 1,
+        coverageShare: 0.5,
+        priorAuthorizationPlans: 1,
+        tiers: [{ drugTier: 'SPECIALTY', plans: 1 }],
+      },
     ]);
     expect(stats.drug.drugName).toBe('humbolimab 40 MG/0.4ML Pen Injector [Humbolix]');
 
@@ -71,19 +87,50 @@ describe('formulary research queries (GraphQL over HTTP)', () => {
     const comparison = res.data.compareFormularies;
     expect([comparison.inBoth, comparison.onlyInA, comparison.onlyInB, comparison.tierDifferences]).toEqual([5, 1, 1, 1]);
     expect(comparison.differences.edges.map((e: any) => e.node)).toEqual([
-      { rxnormId: RXCUI.zentorvix, drugName: 'Zentorvix 20 MG Oral Tablet', difference: 'ONLY_IN_A', planATier: 'PREFERRED-BRAND', planBTier: null,
-        planACost: '$40 copay before deductible, 30-day retail', planBCost: null, planAPriorAuthorization: false, planBPriorAuthorization: null },
-      { rxnormId: RXCUI.quellamol, drugName: 'quellamol 500 MG Oral Tablet [Quellanol]', difference: 'TIER_DIFFERS', planATier: 'GENERIC',
-        planBTier: 'PREFERRED-BRAND', planACost: '$10 copay before deductible, 30-day retail',
-        planBCost: '40% coinsurance after deductible, 30-day retail', planAPriorAuthorization: false, planBPriorAuthorization: false },
-      { rxnormId: RXCUI.crestrix, drugName: 'Crestrix 20 MG Oral Tablet', difference: 'ONLY_IN_B', planATier: null, planBTier: 'PREFERRED-BRAND',
-        planACost: null, planBCost: '40% coinsurance after deductible, 30-day retail', planAPriorAuthorization: null, planBPriorAuthorization: false },
+      {
+        rxnormId: RXCUI.zentorvix,
+        drugName: 'Zentorvix 20 MG Oral Tablet',
+        difference: 'ONLY_IN_A',
+        planATier: 'PREFERRED-BRAND',
+        planBTier: null,
+        planACost: '$40 copay before deductible, 30-day retail',
+        planBCost: null,
+        planAPriorAuthorization: false,
+        planBPriorAuthorization: null,
+      },
+      {
+        rxnormId: RXCUI.quellamol,
+        drugName: 'quellamol 500 MG Oral Tablet [Quellanol]',
+        difference: 'TIER_DIFFERS',
+        planATier: 'GENERIC',
+        planBTier: 'PREFERRED-BRAND',
+        planACost: '$10 copay before deductible, 30-day retail',
+        planBCost: '40% coinsurance after deductible, 30-day retail',
+        planAPriorAuthorization: false,
+        planBPriorAuthorization: false,
+      },
+      {
+        rxnormId: RXCUI.crestrix,
+        drugName: 'Crestrix 20 MG Oral Tablet',
+        difference: 'ONLY_IN_B',
+        planATier: null,
+        planBTier: 'PREFERRED-BRAND',
+        planACost: null,
+        planBCost: '40% coinsurance after deductible, 30-day retail',
+        planAPriorAuthorization: null,
+        planBPriorAuthorization: false,
+      },
     ]);
   });
 
   it('compareFormularies pages through the differences', async () => {
     const first = await t.gql(COMPARE, { planA: PLAN.silver, planB: PLAN.bronze, first: 2 });
-    const rest = await t.gql(COMPARE, { planA: PLAN.silver, planB: PLAN.bronze, first: 2, after: first.data.compareFormularies.differences.pageInfo.endCursor });
+    const rest = await t.gql(COMPARE, {
+      planA: PLAN.silver,
+      planB: PLAN.bronze,
+      first: 2,
+      after: first.data.compareFormularies.differences.pageInfo.endCursor,
+    });
     const ids = (res: any) => res.data.compareFormularies.differences.edges.map((e: any) => e.node.rxnormId);
     expect(ids(first)).toEqual([RXCUI.zentorvix, RXCUI.quellamol]);
     expect(first.data.compareFormularies.differences.pageInfo.hasNextPage).toBe(true);
@@ -101,11 +148,27 @@ describe('formulary research queries (GraphQL over HTTP)', () => {
     const rates = res.data.priorAuthorizationRates;
     const byIssuer = Object.fromEntries(rates.map((r: any) => [r.issuerId, r]));
     // 66666: 12 entries (6 per plan), 4 with PA, 1 step therapy, 1 quantity limit.
-    expect(byIssuer['66666']).toEqual({ issuerId: '66666', issuerName: 'Search Test Health', plans: 2, formularyEntries: 12,
-      priorAuthorizationEntries: 4, priorAuthorizationRate: 0.3333, stepTherapyRate: 0.0833, quantityLimitRate: 0.0833 });
+    expect(byIssuer['66666']).toEqual({
+      issuerId: '66666',
+      issuerName: 'Search Test Health',
+      plans: 2,
+      formularyEntries: 12,
+      priorAuthorizationEntries: 4,
+      priorAuthorizationRate: 0.3333,
+      stepTherapyRate: 0.0833,
+      quantityLimitRate: 0.0833,
+    });
     // 66667 v2: Gold 6 entries + Narrow 3; humbolimab on Gold has PA and (since v2) a quantity limit.
-    expect(byIssuer['66667']).toEqual({ issuerId: '66667', issuerName: 'Research Test Health', plans: 2, formularyEntries: 9,
-      priorAuthorizationEntries: 1, priorAuthorizationRate: 0.1111, stepTherapyRate: 0, quantityLimitRate: 0.1111 });
+    expect(byIssuer['66667']).toEqual({
+      issuerId: '66667',
+      issuerName: 'Research Test Health',
+      plans: 2,
+      formularyEntries: 9,
+      priorAuthorizationEntries: 1,
+      priorAuthorizationRate: 0.1111,
+      stepTherapyRate: 0,
+      quantityLimitRate: 0.1111,
+    });
     expect(byIssuer['66668']).toBeUndefined(); // no formulary published
 
     const sql: Array<{ issuer_id: string; entries: number; pa: number }> = await t.db.query(

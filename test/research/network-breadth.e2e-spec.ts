@@ -44,7 +44,13 @@ describe('networkBreadth and rankPlansByBreadth (GraphQL over HTTP)', () => {
   async function breadth(variables: Record<string, unknown>) {
     const res = await t.gql(BREADTH, variables);
     expect(res.errors).toBeUndefined();
-    return res.data.networkBreadth as Array<{ planId: string; providers: number; hospitals: number; networkReported: boolean; groups: Array<{ key: string; providers: number; hospitals: number }> }>;
+    return res.data.networkBreadth as Array<{
+      planId: string;
+      providers: number;
+      hospitals: number;
+      networkReported: boolean;
+      groups: Array<{ key: string; providers: number; hospitals: number }>;
+    }>;
   }
 
   it('counts distinct in-network NPIs and hospitals per plan, equal to a direct SQL count', async () => {
@@ -84,7 +90,12 @@ describe('networkBreadth and rankPlansByBreadth (GraphQL over HTTP)', () => {
 
   it('takes every plan of a state and year, with the same counts', async () => {
     const plans = await breadth({ state: 'OH', year: YEAR, specialty: 'Psychiatry' });
-    expect(plans.map((p) => [p.planId, p.providers])).toEqual([[PLAN.silver, 3], [PLAN.bronze, 2], [PLAN.gold, 2], [PLAN.narrow, 1]]);
+    expect(plans.map((p) => [p.planId, p.providers])).toEqual([
+      [PLAN.silver, 3],
+      [PLAN.bronze, 2],
+      [PLAN.gold, 2],
+      [PLAN.narrow, 1],
+    ]);
     const tooMany = await t.gql(BREADTH, { state: 'OH', year: 2032 });
     expect(tooMany.errors?.[0].message).toMatch(/more than 50 published plans/);
   });

@@ -43,9 +43,16 @@ describe('OpenAPI document and Swagger UI', () => {
     expect(schemas.ProviderCoverageDto.properties.accepting.enum).toEqual(['accepting', 'not accepting', 'accepting in some locations', 'unknown']);
     expect(schemas.DrugCoverageDto.properties.coverage.enum).toEqual(['Covered', 'NotCovered', 'DataNotProvided', 'GenericCovered']);
     expect(Object.keys(schemas.DrugCoverageDto.properties).sort()).toEqual(['coverage', 'details', 'generic_rxcui', 'plan_id', 'rxcui']);
-    expect(Object.keys(schemas.DrugDto.properties).sort()).toEqual(
-      ['full_name', 'id', 'name', 'route', 'rxcui', 'rxnorm_dose_form', 'rxterms_dose_form', 'strength'],
-    );
+    expect(Object.keys(schemas.DrugDto.properties).sort()).toEqual([
+      'full_name',
+      'id',
+      'name',
+      'route',
+      'rxcui',
+      'rxnorm_dose_form',
+      'rxterms_dose_form',
+      'strength',
+    ]);
     expect(Object.keys(schemas.MarketplaceErrorDto.properties).sort()).toEqual(['code', 'error', 'message', 'status']);
     expect(doc.paths['/api/v1/plans/{planid}'].get.responses['404'].content['application/json'].schema.$ref).toBe('#/components/schemas/MarketplaceErrorDto');
   });
@@ -85,7 +92,7 @@ describe('limits shared with GraphQL', () => {
 
   const rest = (apikey: string) => request(app.getHttpServer()).get(`/api/v1/plans/${PLAN.unloaded}?apikey=${apikey}`);
 
-  it('counts ?apikey= against the same per-key limit as a GraphQL client\'s key, with the Marketplace error body', async () => {
+  it("counts ?apikey= against the same per-key limit as a GraphQL client's key, with the Marketplace error body", async () => {
     expect((await rest('partner-one')).status).toBe(404);
     expect((await rest('partner-one')).status).toBe(404);
     const limited = await rest('partner-one');
@@ -98,7 +105,10 @@ describe('limits shared with GraphQL', () => {
     });
     expect(Number(limited.headers['retry-after'])).toBeGreaterThanOrEqual(1);
     // The same key through the GraphQL door is limited too: one counter per key.
-    const graphql = await request(app.getHttpServer()).post('/graphql').set('X-API-Key', 'partner-one').send({ query: '{ plan(planId: "99999OH0010001") { planId } }' });
+    const graphql = await request(app.getHttpServer())
+      .post('/graphql')
+      .set('X-API-Key', 'partner-one')
+      .send({ query: '{ plan(planId: "99999OH0010001") { planId } }' });
     expect(graphql.status).toBe(429);
     // Another key has its own counter.
     expect((await rest('partner-two')).status).toBe(404);

@@ -78,7 +78,13 @@ describe('Marketplace API v1 (REST over HTTP)', () => {
       expect(gold.addresses[0]).toMatchObject({ city: 'Columbus', state: 'OH', zipcode: '43215' });
       expect(typeof gold.addresses[0].street_1).toBe('string');
       for (const address of gold.addresses) expect(['city', 'state', 'street_1', 'street_2', 'zipcode']).toEqual(expect.arrayContaining(keys(address)));
-      expect(cell(res.body, NPI.johnSmith, PLAN.bronze)).toEqual({ npi: NPI.johnSmith, plan_id: PLAN.bronze, coverage: 'NotCovered', addresses: [], accepting: 'unknown' });
+      expect(cell(res.body, NPI.johnSmith, PLAN.bronze)).toEqual({
+        npi: NPI.johnSmith,
+        plan_id: PLAN.bronze,
+        coverage: 'NotCovered',
+        addresses: [],
+        accepting: 'unknown',
+      });
     });
 
     it('says "accepting in some locations", and "unknown" where the directory does not say', async () => {
@@ -104,7 +110,9 @@ describe('Marketplace API v1 (REST over HTTP)', () => {
     it('answers DataNotProvided for a plan whose issuer published no directory, and for a year not published', async () => {
       const noDirectory = await get(`/api/v1/providers/covered?providerids=${NPI.johnSmith}&planids=${FORMULARY_ONLY.planId}`);
       expect(noDirectory.status).toBe(200);
-      expect(noDirectory.body.coverage).toEqual([{ npi: NPI.johnSmith, plan_id: FORMULARY_ONLY.planId, coverage: 'DataNotProvided', addresses: [], accepting: 'unknown' }]);
+      expect(noDirectory.body.coverage).toEqual([
+        { npi: NPI.johnSmith, plan_id: FORMULARY_ONLY.planId, coverage: 'DataNotProvided', addresses: [], accepting: 'unknown' },
+      ]);
       // The issuer with a directory but no formulary answers for its own doctor.
       const ownDoctor = await get(`/api/v1/providers/covered?providerids=${DIRECTORY_ONLY.npi}&planids=${DIRECTORY_ONLY.planId}`);
       expect(ownDoctor.body.coverage[0]).toMatchObject({ coverage: 'Covered', accepting: 'accepting' });
@@ -121,7 +129,12 @@ describe('Marketplace API v1 (REST over HTTP)', () => {
       expect(detailed.body.coverage.map(({ details, ...rest }: any) => rest)).toEqual(plain.body.coverage);
       const gold = cell(detailed.body, NPI.johnSmith, PLAN.gold).details;
       expect(gold).toMatchObject({
-        status: 'IN_NETWORK', outcome: 'COVERED', reason: null, network_tiers: ['PREFERRED'], accepting_new_patients: true, provider_name: 'John Smith',
+        status: 'IN_NETWORK',
+        outcome: 'COVERED',
+        reason: null,
+        network_tiers: ['PREFERRED'],
+        accepting_new_patients: true,
+        provider_name: 'John Smith',
         provenance: { issuer_id: '10001', record_type: 'PROVIDER_LISTING' },
       });
       expect(gold.addresses[0]).toHaveProperty('phone');
@@ -175,11 +188,13 @@ describe('Marketplace API v1 (REST over HTTP)', () => {
   describe('GET /api/v1/drugs/covered', () => {
     const cell = (body: any, rxcui: string, planId: string) => body.coverage.find((c: any) => c.rxcui === rxcui && c.plan_id === planId);
 
-    it('answers Lipitor not covered on Bronze as GenericCovered with atorvastatin\'s RxCUI', async () => {
+    it("answers Lipitor not covered on Bronze as GenericCovered with atorvastatin's RxCUI", async () => {
       const res = await get(`/api/v1/drugs/covered?drugs=${RXCUI.lipitor20}&planids=${PLAN.bronze}&year=2026`);
       expect(res.status).toBe(200);
       expect(res.headers['cache-control']).toBe('no-store');
-      expect(res.body).toEqual({ coverage: [{ rxcui: RXCUI.lipitor20, plan_id: PLAN.bronze, coverage: 'GenericCovered', generic_rxcui: RXCUI.atorvastatin20 }] });
+      expect(res.body).toEqual({
+        coverage: [{ rxcui: RXCUI.lipitor20, plan_id: PLAN.bronze, coverage: 'GenericCovered', generic_rxcui: RXCUI.atorvastatin20 }],
+      });
     });
 
     it('answers a drugs × plans grid with the Marketplace fields and values', async () => {
@@ -226,28 +241,49 @@ describe('Marketplace API v1 (REST over HTTP)', () => {
       const detailed = await get(`${url}&details=true`);
       expect(detailed.body.coverage.map(({ details, ...rest }: any) => rest)).toEqual(plain.body.coverage);
       expect(cell(detailed.body, RXCUI.atorvastatin20, PLAN.gold).details).toMatchObject({
-        status: 'COVERED', outcome: 'COVERED', drug_tier: 'GENERIC', prior_authorization: false, step_therapy: false, quantity_limit: false,
-        cost_summary: '$10 copay before deductible, 30-day retail', generic: null,
+        status: 'COVERED',
+        outcome: 'COVERED',
+        drug_tier: 'GENERIC',
+        prior_authorization: false,
+        step_therapy: false,
+        quantity_limit: false,
+        cost_summary: '$10 copay before deductible, 30-day retail',
+        generic: null,
         provenance: { issuer_id: '10001', record_type: 'DRUG' },
       });
       const atorvastatinCosts = cell(detailed.body, RXCUI.atorvastatin20, PLAN.gold).details.cost_sharing;
       expect(atorvastatinCosts.find((c: any) => c.pharmacy_type === '3-MONTH-IN-MAIL')).toEqual({
-        pharmacy_type: '3-MONTH-IN-MAIL', copay_amount: 25, copay_opt: 'BEFORE-DEDUCTIBLE', coinsurance_rate: 0, coinsurance_opt: 'NO-CHARGE',
+        pharmacy_type: '3-MONTH-IN-MAIL',
+        copay_amount: 25,
+        copay_opt: 'BEFORE-DEDUCTIBLE',
+        coinsurance_rate: 0,
+        coinsurance_opt: 'NO-CHARGE',
         display_string: '$25 copay before deductible, 90-day mail order',
       });
       expect(cell(detailed.body, RXCUI.humira, PLAN.gold).details).toMatchObject({
-        drug_tier: 'SPECIALTY', prior_authorization: true, quantity_limit: true, cost_summary: '20% coinsurance before deductible, 30-day retail',
+        drug_tier: 'SPECIALTY',
+        prior_authorization: true,
+        quantity_limit: true,
+        cost_summary: '20% coinsurance before deductible, 30-day retail',
       });
       expect(cell(detailed.body, RXCUI.lipitor20, PLAN.gold).details).toMatchObject({ drug_tier: 'NON-PREFERRED-BRAND', step_therapy: true });
       const generic = cell(detailed.body, RXCUI.lipitor20, PLAN.bronze).details;
-      expect(generic).toMatchObject({ outcome: 'NOT_COVERED', reason: 'NOT_ON_FORMULARY', drug_tier: null, generic: { rxcui: RXCUI.atorvastatin20, drug_tier: 'GENERIC' } });
+      expect(generic).toMatchObject({
+        outcome: 'NOT_COVERED',
+        reason: 'NOT_ON_FORMULARY',
+        drug_tier: null,
+        generic: { rxcui: RXCUI.atorvastatin20, drug_tier: 'GENERIC' },
+      });
       expect(generic.generic.cost_summary).toMatch(/30-day retail$/);
     });
 
     it('refuses a bad RxCUI with 1003 naming the parameter', async () => {
       const res = await get(`/api/v1/drugs/covered?drugs=lipitor&planids=${PLAN.gold}`);
       expectError(res, 400, '1003');
-      expect(res.body).toMatchObject({ message: 'invalid drugs/covered request', error: 'drugs[0]: RXCUI "lipitor" must be 1 to 10 digits (an RxNorm concept id)' });
+      expect(res.body).toMatchObject({
+        message: 'invalid drugs/covered request',
+        error: 'drugs[0]: RXCUI "lipitor" must be 1 to 10 digits (an RxNorm concept id)',
+      });
     });
   });
 
@@ -258,8 +294,12 @@ describe('Marketplace API v1 (REST over HTTP)', () => {
       expect(keys(res.body)).toEqual(['drugs']);
       const lipitor = res.body.drugs.find((d: any) => d.rxcui === RXCUI.lipitor20);
       expect(lipitor).toEqual({
-        id: RXCUI.lipitor20, name: 'Lipitor 20 MG Oral Tablet', rxcui: RXCUI.lipitor20, strength: '20 MG',
-        full_name: 'Lipitor 20 MG Oral Tablet', rxnorm_dose_form: 'Oral Tablet',
+        id: RXCUI.lipitor20,
+        name: 'Lipitor 20 MG Oral Tablet',
+        rxcui: RXCUI.lipitor20,
+        strength: '20 MG',
+        full_name: 'Lipitor 20 MG Oral Tablet',
+        rxnorm_dose_form: 'Oral Tablet',
       });
       expect(res.body.drugs.length).toBeLessThanOrEqual(10);
     });
@@ -328,7 +368,12 @@ describe('Marketplace API v1 (REST over HTTP)', () => {
       expect(res.status).toBe(200);
       const [first] = res.body.providers;
       expect(first.provider).toMatchObject({
-        npi: NPI.johnSmith, name: 'John Smith', type: 'Individual', gender: 'Male', specialties: ['Family Medicine'], accepting: 'accepting',
+        npi: NPI.johnSmith,
+        name: 'John Smith',
+        type: 'Individual',
+        gender: 'Male',
+        specialties: ['Family Medicine'],
+        accepting: 'accepting',
       });
       expect(first.address.zipcode).toBe('43215');
       const otherSpecialty = await get('/api/v1/providers/search?q=john%20smith&zipcode=43215&specialty=Dermatology');
@@ -373,7 +418,10 @@ describe('Marketplace API v1 (REST over HTTP)', () => {
       expect(res.status).toBe(200);
       expect(keys(res.body)).toEqual(['plan']);
       expect(res.body.plan).toMatchObject({
-        id: PLAN.gold, name: expect.stringContaining('Gold'), metal_level: 'Gold', state: 'OH',
+        id: PLAN.gold,
+        name: expect.stringContaining('Gold'),
+        metal_level: 'Gold',
+        state: 'OH',
         issuer: { id: '10001', name: 'Buckeye Mutual Health', state: 'OH' },
         formulary_url: expect.stringMatching(/^https:\/\//),
       });
@@ -382,7 +430,11 @@ describe('Marketplace API v1 (REST over HTTP)', () => {
 
     it('adds years, network tiers and drug tiers with details=true', async () => {
       const res = await get(`/api/v1/plans/${PLAN.gold}?details=true`);
-      expect(res.body.plan.details).toMatchObject({ years: [2026], network_tiers: ['PREFERRED', 'NON-PREFERRED'], provenance: { issuer_id: '10001', record_type: 'PLAN' } });
+      expect(res.body.plan.details).toMatchObject({
+        years: [2026],
+        network_tiers: ['PREFERRED', 'NON-PREFERRED'],
+        provenance: { issuer_id: '10001', record_type: 'PLAN' },
+      });
       const generic = res.body.plan.details.drug_tiers.find((tier: any) => tier.drug_tier === 'GENERIC');
       expect(generic.cost_sharing.find((c: any) => c.pharmacy_type === '1-MONTH-IN-RETAIL').display_string).toBe('$10 copay before deductible, 30-day retail');
     });

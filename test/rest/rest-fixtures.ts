@@ -9,9 +9,18 @@ import { QhpImporter } from '../../src/ingest/qhp-importer';
  * - 22222 publishes its plan and a provider directory (Dr. Dora Lindqvist), but no formulary.
  * Loaded through the real importer, from the files in test/rest/fixtures.
  */
-export const FORMULARY_ONLY = { issuerId: '33333', issuerName: 'Formulary Only Health', planId: '33333WY0010001', files: ['plans.json', 'drugs.json'] } as const;
+export const FORMULARY_ONLY = {
+  issuerId: '33333',
+  issuerName: 'Formulary Only Health',
+  planId: '33333WY0010001',
+  files: ['plans.json', 'drugs.json'],
+} as const;
 export const DIRECTORY_ONLY = {
-  issuerId: '22222', issuerName: 'Directory Only Health', planId: '22222WY0010001', files: ['plans.json', 'providers.json'], npi: '1222200010',
+  issuerId: '22222',
+  issuerName: 'Directory Only Health',
+  planId: '22222WY0010001',
+  files: ['plans.json', 'providers.json'],
+  npi: '1222200010',
 } as const;
 
 export async function loadPartialIssuers(db: DataSource): Promise<void> {

@@ -13,8 +13,15 @@ import { DIRECTORY_ONLY, FORMULARY_ONLY, loadPartialIssuers } from './rest-fixtu
 const NPIS = [NPI.johnSmith, NPI.priyaRaman, NPI.riversideHospital, NPI.elenaVasquez, NPI.anaMorales, NPI.unlisted, DIRECTORY_ONLY.npi];
 const RXCUIS = [RXCUI.atorvastatin20, RXCUI.lipitor20, RXCUI.eliquis5, RXCUI.humira, RXCUI.phentermine];
 const PLANS = [
-  PLAN.bronze, PLAN.expandedBronze, PLAN.silver, PLAN.gold, PLAN.platinum, PLAN.loneStarBronze, PLAN.unloaded,
-  FORMULARY_ONLY.planId, DIRECTORY_ONLY.planId,
+  PLAN.bronze,
+  PLAN.expandedBronze,
+  PLAN.silver,
+  PLAN.gold,
+  PLAN.platinum,
+  PLAN.loneStarBronze,
+  PLAN.unloaded,
+  FORMULARY_ONLY.planId,
+  DIRECTORY_ONLY.planId,
 ];
 
 const OUTCOME_TO_COVERAGE: Record<string, string> = { COVERED: 'Covered', NOT_COVERED: 'NotCovered', NOT_REPORTED: 'DataNotProvided' };
@@ -54,7 +61,13 @@ describe('one answer, two doors: REST and GraphQL on the demo grid', () => {
           coverage,
           addresses:
             coverage === 'Covered'
-              ? answer.addresses.map((a: any) => ({ street_1: a.address, ...(a.address2 ? { street_2: a.address2 } : {}), city: a.city, state: a.state, zipcode: a.zip }))
+              ? answer.addresses.map((a: any) => ({
+                  street_1: a.address,
+                  ...(a.address2 ? { street_2: a.address2 } : {}),
+                  city: a.city,
+                  state: a.state,
+                  zipcode: a.zip,
+                }))
               : [],
           accepting: coverage === 'Covered' && ACCEPTING.has(answer.accepting) ? answer.accepting : 'unknown',
         };
@@ -90,7 +103,7 @@ describe('one answer, two doors: REST and GraphQL on the demo grid', () => {
     });
   }
 
-  it('gives the same details as GraphQL\'s answer fields', async () => {
+  it("gives the same details as GraphQL's answer fields", async () => {
     const graphql = await t.gql(
       `query ($rxnormIds: [String!]!, $planIds: [String!]!) {
          drugCoverage(rxnormIds: $rxnormIds, planIds: $planIds) {
@@ -100,10 +113,21 @@ describe('one answer, two doors: REST and GraphQL on the demo grid', () => {
       { rxnormIds: RXCUIS, planIds: [PLAN.gold, PLAN.bronze] },
     );
     const rest = await t.http().get(`/api/v1/drugs/covered?drugs=${RXCUIS.join(',')}&planids=${PLAN.gold},${PLAN.bronze}&details=true`);
-    expect(rest.body.coverage.map((c: any) => ({
-      rxnormId: c.rxcui, planId: c.plan_id, status: c.details.status, outcome: c.details.outcome, reason: c.details.reason, message: c.details.message,
-      drugTier: c.details.drug_tier, priorAuthorization: c.details.prior_authorization, stepTherapy: c.details.step_therapy,
-      quantityLimit: c.details.quantity_limit, mailOrder: c.details.mail_order, costSummary: c.details.cost_summary,
-    }))).toEqual(graphql.data.drugCoverage);
+    expect(
+      rest.body.coverage.map((c: any) => ({
+        rxnormId: c.rxcui,
+        planId: c.plan_id,
+        status: c.details.status,
+        outcome: c.details.outcome,
+        reason: c.details.reason,
+        message: c.details.message,
+        drugTier: c.details.drug_tier,
+        priorAuthorization: c.details.prior_authorization,
+        stepTherapy: c.details.step_therapy,
+        quantityLimit: c.details.quantity_limit,
+        mailOrder: c.details.mail_order,
+        costSummary: c.details.cost_summary,
+      })),
+    ).toEqual(graphql.data.drugCoverage);
   });
 });

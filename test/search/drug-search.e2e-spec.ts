@@ -73,10 +73,22 @@ describe('searchDrugs and plansCovering (GraphQL over HTTP)', () => {
     const res = await t.gql(PLANS_COVERING, { rxnormId: RXCUI.zentorvix, state: 'OH', year: YEAR });
     expect(res.errors).toBeUndefined();
     expect(res.data.plansCovering.edges.map((e: any) => e.node)).toEqual([
-      { planId: PLAN.silver, status: 'COVERED', drugTier: 'PREFERRED-BRAND', priorAuthorization: false,
-        costSummary: '$40 copay before deductible, 30-day retail', plan: { marketingName: 'Search Test Silver' } },
-      { planId: PLAN.gold, status: 'COVERED', drugTier: 'PREFERRED-BRAND', priorAuthorization: false,
-        costSummary: '$20 copay before deductible, 30-day retail', plan: { marketingName: 'Research Test Gold' } },
+      {
+        planId: PLAN.silver,
+        status: 'COVERED',
+        drugTier: 'PREFERRED-BRAND',
+        priorAuthorization: false,
+        costSummary: '$40 copay before deductible, 30-day retail',
+        plan: { marketingName: 'Search Test Silver' },
+      },
+      {
+        planId: PLAN.gold,
+        status: 'COVERED',
+        drugTier: 'PREFERRED-BRAND',
+        priorAuthorization: false,
+        costSummary: '$20 copay before deductible, 30-day retail',
+        plan: { marketingName: 'Research Test Gold' },
+      },
     ]);
   });
 
@@ -84,7 +96,13 @@ describe('searchDrugs and plansCovering (GraphQL over HTTP)', () => {
     const first = await t.gql(PLANS_COVERING, { rxnormId: RXCUI.zentorvastatin, state: 'OH', year: YEAR, first: 3 });
     expect(first.data.plansCovering.edges.map((e: any) => e.node.planId)).toEqual([PLAN.silver, PLAN.bronze, PLAN.gold]);
     expect(first.data.plansCovering.pageInfo.hasNextPage).toBe(true);
-    const rest = await t.gql(PLANS_COVERING, { rxnormId: RXCUI.zentorvastatin, state: 'OH', year: YEAR, first: 3, after: first.data.plansCovering.pageInfo.endCursor });
+    const rest = await t.gql(PLANS_COVERING, {
+      rxnormId: RXCUI.zentorvastatin,
+      state: 'OH',
+      year: YEAR,
+      first: 3,
+      after: first.data.plansCovering.pageInfo.endCursor,
+    });
     expect(rest.data.plansCovering.edges.map((e: any) => e.node.planId)).toEqual([PLAN.narrow]);
     expect(rest.data.plansCovering.edges[0].node.costSummary).toBe('$15 copay before deductible, 30-day retail');
 

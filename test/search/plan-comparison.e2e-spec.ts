@@ -37,14 +37,38 @@ describe('comparePlans (GraphQL over HTTP)', () => {
     const summary = Object.fromEntries(plans.map(({ planId, plan, costNotes, ...numbers }: any) => [planId, numbers]));
     expect(summary).toEqual({
       // John and Jane in network; GENERIC $10 + PREFERRED-BRAND $40 copays; the specialty drug is 30% coinsurance.
-      [PLAN.silver]: { doctorsInNetwork: 2, doctorsTotal: 3, doctorsUnknown: 0, drugsCovered: 3, drugsTotal: 3,
-        drugsWithCoinsurance: 1, monthlyCopayTotal: 50, estimatedMonthlyDrugCost: null },
+      [PLAN.silver]: {
+        doctorsInNetwork: 2,
+        doctorsTotal: 3,
+        doctorsUnknown: 0,
+        drugsCovered: 3,
+        drugsTotal: 3,
+        drugsWithCoinsurance: 1,
+        monthlyCopayTotal: 50,
+        estimatedMonthlyDrugCost: null,
+      },
       // John and Mary; Zentorvix not covered; GENERIC $25 after deductible; specialty 50% coinsurance.
-      [PLAN.bronze]: { doctorsInNetwork: 2, doctorsTotal: 3, doctorsUnknown: 0, drugsCovered: 2, drugsTotal: 3,
-        drugsWithCoinsurance: 1, monthlyCopayTotal: 25, estimatedMonthlyDrugCost: null },
+      [PLAN.bronze]: {
+        doctorsInNetwork: 2,
+        doctorsTotal: 3,
+        doctorsUnknown: 0,
+        drugsCovered: 2,
+        drugsTotal: 3,
+        drugsWithCoinsurance: 1,
+        monthlyCopayTotal: 25,
+        estimatedMonthlyDrugCost: null,
+      },
       // John only (66667 lists Jane in Narrow Silver only); copays $7 (v2) + $20 + $100, all known.
-      [PLAN.gold]: { doctorsInNetwork: 1, doctorsTotal: 3, doctorsUnknown: 0, drugsCovered: 3, drugsTotal: 3,
-        drugsWithCoinsurance: 0, monthlyCopayTotal: 127, estimatedMonthlyDrugCost: 127 },
+      [PLAN.gold]: {
+        doctorsInNetwork: 1,
+        doctorsTotal: 3,
+        doctorsUnknown: 0,
+        drugsCovered: 3,
+        drugsTotal: 3,
+        drugsWithCoinsurance: 0,
+        monthlyCopayTotal: 127,
+        estimatedMonthlyDrugCost: 127,
+      },
     });
     const notes = Object.fromEntries(plans.map((p: any) => [p.planId, p.costNotes]));
     expect(notes[PLAN.gold]).toBe('3 covered drugs: $127 in copays per 30-day in-network retail fill.');
@@ -71,9 +95,16 @@ describe('comparePlans (GraphQL over HTTP)', () => {
   it('answers an unloaded plan as unknown instead of failing', async () => {
     const res = await t.gql(COMPARE, { npis: [NPI.johnSmith], rxnormIds: [RXCUI.zentorvix], planIds: [PLAN.unloaded] });
     expect(res.errors).toBeUndefined();
-    expect(res.data.comparePlans.plans).toEqual([expect.objectContaining({
-      planId: PLAN.unloaded, plan: null, doctorsInNetwork: 0, doctorsUnknown: 1, drugsCovered: 0, estimatedMonthlyDrugCost: null,
-    })]);
+    expect(res.data.comparePlans.plans).toEqual([
+      expect.objectContaining({
+        planId: PLAN.unloaded,
+        plan: null,
+        doctorsInNetwork: 0,
+        doctorsUnknown: 1,
+        drugsCovered: 0,
+        estimatedMonthlyDrugCost: null,
+      }),
+    ]);
   });
 
   it('refuses more than 50 plans, however they are chosen', async () => {

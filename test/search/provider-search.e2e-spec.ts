@@ -132,9 +132,7 @@ describe('searchProviders (GraphQL over HTTP)', () => {
 
     it('keeps only the network of the plan (and year)', async () => {
       const bronze = await search({ planId: PLAN.bronze, year: YEAR }, { orderBy: 'NAME', first: 100 });
-      expect(npis(bronze)).toEqual([
-        NPI.athensHospital, NPI.davidLee, NPI.johnSmith, NPI.johnnySmithson, NPI.maryJones, NPI.robertBrown, NPI.sarahMiller,
-      ]);
+      expect(npis(bronze)).toEqual([NPI.athensHospital, NPI.davidLee, NPI.johnSmith, NPI.johnnySmithson, NPI.maryJones, NPI.robertBrown, NPI.sarahMiller]);
       const otherYear = await search({ planId: PLAN.bronze, year: YEAR + 1 });
       expect(otherYear.edges).toEqual([]);
     });

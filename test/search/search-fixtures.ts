@@ -96,8 +96,9 @@ export async function loadSearchFixtures(db: DataSource): Promise<LoadedFixtures
   for (const npi of Object.values(NPI)) if (!isValidNpi(npi)) throw new Error(`fixture NPI ${npi} is invalid`);
   const importer = new QhpImporter(db);
   const published = async (issuerId: string): Promise<number[]> =>
-    (await db.query(`SELECT id FROM dataset_version WHERE issuer_id = $1 AND published_at IS NOT NULL ORDER BY published_at, id`, [issuerId]))
-      .map((row: { id: number }) => Number(row.id));
+    (await db.query(`SELECT id FROM dataset_version WHERE issuer_id = $1 AND published_at IS NOT NULL ORDER BY published_at, id`, [issuerId])).map(
+      (row: { id: number }) => Number(row.id),
+    );
 
   if (!(await published(ISSUER.search)).length) {
     await importIssuer(importer, ISSUER.search, 'Search Test Health', join(SEARCH_FIXTURES, ISSUER.search, 'cms-data-index.json'));

@@ -44,7 +44,9 @@ describe('generic equivalents and out-of-pocket estimates (GraphQL over HTTP)', 
         );
         expect(answers).toEqual([
           {
-            rxnormId: RXCUI.lipitor20, planId: PLAN.silver, status: 'NOT_COVERED',
+            rxnormId: RXCUI.lipitor20,
+            planId: PLAN.silver,
+            status: 'NOT_COVERED',
             genericCovered: {
               rxnormId: RXCUI.atorvastatin20,
               drugName: 'atorvastatin 20 MG Oral Tablet',
@@ -82,8 +84,11 @@ describe('generic equivalents and out-of-pocket estimates (GraphQL over HTTP)', 
       expect(answer.estimate).toEqual([
         { pharmacyType: '1-MONTH-IN-RETAIL', monthlyLow: 10, monthlyHigh: 10, assumptions: ['$10.00 copay per 30-day supply', NO_DEDUCTIBLE], ...NO_PRICE },
         {
-          pharmacyType: '3-MONTH-IN-MAIL', monthlyLow: 8.33, monthlyHigh: 8.33,
-          assumptions: ['$25.00 copay per 90-day supply, shown as $8.33 a month', NO_DEDUCTIBLE], ...NO_PRICE,
+          pharmacyType: '3-MONTH-IN-MAIL',
+          monthlyLow: 8.33,
+          monthlyHigh: 8.33,
+          assumptions: ['$25.00 copay per 90-day supply, shown as $8.33 a month', NO_DEDUCTIBLE],
+          ...NO_PRICE,
         },
       ]);
     });
@@ -93,12 +98,18 @@ describe('generic equivalents and out-of-pocket estimates (GraphQL over HTTP)', 
       const priced = 'on a $550.00 list price per 30-day supply (Trust test prices, 2026-01-01)';
       expect(answer.estimate).toEqual([
         {
-          pharmacyType: '1-MONTH-IN-RETAIL', monthlyLow: 137.5, monthlyHigh: 137.5,
-          assumptions: [`25% coinsurance ${priced}`, NO_DEDUCTIBLE], ...TEST_PRICE(550),
+          pharmacyType: '1-MONTH-IN-RETAIL',
+          monthlyLow: 137.5,
+          monthlyHigh: 137.5,
+          assumptions: [`25% coinsurance ${priced}`, NO_DEDUCTIBLE],
+          ...TEST_PRICE(550),
         },
         {
-          pharmacyType: '1-MONTH-OUT-RETAIL', monthlyLow: 275, monthlyHigh: 550,
-          assumptions: [`50% coinsurance ${priced}`, AFTER_DEDUCTIBLE], ...TEST_PRICE(550),
+          pharmacyType: '1-MONTH-OUT-RETAIL',
+          monthlyLow: 275,
+          monthlyHigh: 550,
+          assumptions: [`50% coinsurance ${priced}`, AFTER_DEDUCTIBLE],
+          ...TEST_PRICE(550),
         },
       ]);
     });
@@ -107,7 +118,9 @@ describe('generic equivalents and out-of-pocket estimates (GraphQL over HTTP)', 
       const [answer] = await coverage([RXCUI.lipitor20], [PLAN.gold], ESTIMATE);
       expect(answer.estimate).toEqual([
         {
-          pharmacyType: '1-MONTH-IN-RETAIL', monthlyLow: 40, monthlyHigh: 401.25,
+          pharmacyType: '1-MONTH-IN-RETAIL',
+          monthlyLow: 40,
+          monthlyHigh: 401.25,
           assumptions: [
             '$40.00 copay per 30-day supply',
             AFTER_DEDUCTIBLE,
@@ -124,8 +137,11 @@ describe('generic equivalents and out-of-pocket estimates (GraphQL over HTTP)', 
       const [answer] = await coverage([RXCUI.ozempic], [PLAN.silver], ESTIMATE);
       expect(answer.estimate).toEqual([
         {
-          pharmacyType: '1-MONTH-IN-RETAIL', monthlyLow: null, monthlyHigh: null,
-          assumptions: ['40% coinsurance', 'no price on file for this drug', NO_DEDUCTIBLE], ...NO_PRICE,
+          pharmacyType: '1-MONTH-IN-RETAIL',
+          monthlyLow: null,
+          monthlyHigh: null,
+          assumptions: ['40% coinsurance', 'no price on file for this drug', NO_DEDUCTIBLE],
+          ...NO_PRICE,
         },
       ]);
     });
@@ -134,7 +150,9 @@ describe('generic equivalents and out-of-pocket estimates (GraphQL over HTTP)', 
       const answers = await coverage([RXCUI.metformin500, RXCUI.lipitor20], [PLAN.silver], ESTIMATE);
       expect(answers).toEqual([
         {
-          rxnormId: RXCUI.metformin500, planId: PLAN.silver, status: 'COVERED',
+          rxnormId: RXCUI.metformin500,
+          planId: PLAN.silver,
+          status: 'COVERED',
           estimate: [{ pharmacyType: '1-MONTH-IN-RETAIL', monthlyLow: 0, monthlyHigh: 0, assumptions: ['no charge at this pharmacy type'], ...NO_PRICE }],
         },
         { rxnormId: RXCUI.lipitor20, planId: PLAN.silver, status: 'NOT_COVERED', estimate: null },
@@ -152,7 +170,9 @@ describe('generic equivalents and out-of-pocket estimates (GraphQL over HTTP)', 
       );
       try {
         const error: ReferenceCsvError = await loadDrugPrices(t.app.get(Database), file).then(
-          () => { throw new Error('expected the file to be refused'); },
+          () => {
+            throw new Error('expected the file to be refused');
+          },
           (e) => e,
         );
         expect(error).toBeInstanceOf(ReferenceCsvError);

@@ -48,19 +48,31 @@ describe('trustworthy answers: outcome, provenance and freshness (GraphQL over H
       expect(res.errors).toBeUndefined();
       expect(res.data.networkCoverage).toEqual([
         {
-          npi: NPI.ada, planId: PLAN.silver, status: 'IN_NETWORK', reason: null, outcome: 'COVERED',
+          npi: NPI.ada,
+          planId: PLAN.silver,
+          status: 'IN_NETWORK',
+          reason: null,
+          outcome: 'COVERED',
           provenance: provenance(ISSUER.main, 'PROVIDER_LISTING', SOURCE_FILE.providers, '2025-11-15'),
         },
         { npi: NPI.ada, planId: PLAN.unknown, status: 'UNKNOWN', reason: 'PLAN_NOT_LOADED', outcome: 'NOT_REPORTED', provenance: null },
         {
           // The issuer lists Ben for its Gold plan only: its directory is the record that omits him from Silver.
-          npi: NPI.ben, planId: PLAN.silver, status: 'OUT_OF_NETWORK', reason: null, outcome: 'NOT_COVERED',
+          npi: NPI.ben,
+          planId: PLAN.silver,
+          status: 'OUT_OF_NETWORK',
+          reason: null,
+          outcome: 'NOT_COVERED',
           provenance: provenance(ISSUER.main, 'PROVIDER_LISTING', SOURCE_FILE.providers, '2025-10-01'),
         },
         { npi: NPI.ben, planId: PLAN.unknown, status: 'UNKNOWN', reason: 'PLAN_NOT_LOADED', outcome: 'NOT_REPORTED', provenance: null },
         {
           // Not in any directory, but Silver's directory is loaded for 2026: the plan omits this NPI.
-          npi: NPI.nobody, planId: PLAN.silver, status: 'UNKNOWN', reason: 'PROVIDER_NOT_FOUND', outcome: 'NOT_COVERED',
+          npi: NPI.nobody,
+          planId: PLAN.silver,
+          status: 'UNKNOWN',
+          reason: 'PROVIDER_NOT_FOUND',
+          outcome: 'NOT_COVERED',
           provenance: provenance(ISSUER.main, 'PLAN', SOURCE_FILE.plans, '2025-12-01'),
         },
         { npi: NPI.nobody, planId: PLAN.unknown, status: 'UNKNOWN', reason: 'PLAN_NOT_LOADED', outcome: 'NOT_REPORTED', provenance: null },
@@ -68,13 +80,13 @@ describe('trustworthy answers: outcome, provenance and freshness (GraphQL over H
     });
 
     it('answers NOT_REPORTED for a year the plan is not loaded for, citing the plan record', async () => {
-      const res = await t.gql(
-        `{ networkCoverage(npis: ["${NPI.ada}"], planIds: ["${PLAN.silver}"], year: 2027) { status reason outcome ${PROVENANCE} } }`,
-      );
+      const res = await t.gql(`{ networkCoverage(npis: ["${NPI.ada}"], planIds: ["${PLAN.silver}"], year: 2027) { status reason outcome ${PROVENANCE} } }`);
       expect(res.errors).toBeUndefined();
       expect(res.data.networkCoverage).toEqual([
         {
-          status: 'UNKNOWN', reason: 'YEAR_NOT_REPORTED', outcome: 'NOT_REPORTED',
+          status: 'UNKNOWN',
+          reason: 'YEAR_NOT_REPORTED',
+          outcome: 'NOT_REPORTED',
           provenance: provenance(ISSUER.main, 'PLAN', SOURCE_FILE.plans, '2025-12-01'),
         },
       ]);
@@ -106,10 +118,24 @@ describe('trustworthy answers: outcome, provenance and freshness (GraphQL over H
       const bronzePlan = provenance(ISSUER.second, 'PLAN', SOURCE_FILE.plans, '2025-12-10');
       expect(res.data.drugCoverage).toEqual([
         { rxnormId: RXCUI.atorvastatin20, planId: PLAN.silver, status: 'COVERED', reason: null, outcome: 'COVERED', provenance: silverDrug },
-        { rxnormId: RXCUI.atorvastatin20, planId: PLAN.bronze, status: 'UNKNOWN', reason: 'FORMULARY_NOT_REPORTED', outcome: 'NOT_REPORTED', provenance: bronzePlan },
+        {
+          rxnormId: RXCUI.atorvastatin20,
+          planId: PLAN.bronze,
+          status: 'UNKNOWN',
+          reason: 'FORMULARY_NOT_REPORTED',
+          outcome: 'NOT_REPORTED',
+          provenance: bronzePlan,
+        },
         { rxnormId: RXCUI.atorvastatin20, planId: PLAN.unknown, status: 'UNKNOWN', reason: 'PLAN_NOT_LOADED', outcome: 'NOT_REPORTED', provenance: null },
         { rxnormId: RXCUI.lipitor20, planId: PLAN.silver, status: 'NOT_COVERED', reason: 'NOT_ON_FORMULARY', outcome: 'NOT_COVERED', provenance: silverPlan },
-        { rxnormId: RXCUI.lipitor20, planId: PLAN.bronze, status: 'UNKNOWN', reason: 'FORMULARY_NOT_REPORTED', outcome: 'NOT_REPORTED', provenance: bronzePlan },
+        {
+          rxnormId: RXCUI.lipitor20,
+          planId: PLAN.bronze,
+          status: 'UNKNOWN',
+          reason: 'FORMULARY_NOT_REPORTED',
+          outcome: 'NOT_REPORTED',
+          provenance: bronzePlan,
+        },
         { rxnormId: RXCUI.lipitor20, planId: PLAN.unknown, status: 'UNKNOWN', reason: 'PLAN_NOT_LOADED', outcome: 'NOT_REPORTED', provenance: null },
       ]);
     });
@@ -204,10 +230,9 @@ describe('trustworthy answers: outcome, provenance and freshness (GraphQL over H
     });
 
     it('computes a version once and keeps it (figures only change on publish)', async () => {
-      const before: Array<{ computedAt: Date }> = await t.db.query(
-        `SELECT computed_at AS "computedAt" FROM issuer_quality WHERE version_id = $1`,
-        [versions[ISSUER.main]],
-      );
+      const before: Array<{ computedAt: Date }> = await t.db.query(`SELECT computed_at AS "computedAt" FROM issuer_quality WHERE version_id = $1`, [
+        versions[ISSUER.main],
+      ]);
       expect(before).toHaveLength(1);
       const res = await t.gql(`{ dataQuality(issuerId: "${ISSUER.main}") { computedAt } }`);
       expect(res.data.dataQuality.computedAt).toBe(before[0].computedAt.toISOString());

@@ -47,7 +47,10 @@ export interface LoadedTrustFixtures {
 export async function loadTrustFixtures(db: DataSource): Promise<LoadedTrustFixtures> {
   const importer = new QhpImporter(db);
   const versionIds: Record<string, number> = {};
-  for (const [issuerId, issuerName] of [[ISSUER.main, ISSUER_NAME.main], [ISSUER.second, ISSUER_NAME.second]]) {
+  for (const [issuerId, issuerName] of [
+    [ISSUER.main, ISSUER_NAME.main],
+    [ISSUER.second, ISSUER_NAME.second],
+  ]) {
     const result = await importer.import({
       issuerId,
       issuerName,

@@ -46,7 +46,8 @@ describe('import jobs (scripted importer)', () => {
 
   const jobRow = async (id: string) =>
     (await db.query(`SELECT status, error, version_id AS "versionId", temp_dir AS "tempDir", progress FROM import_job WHERE id = $1`, [id]))[0];
-  const upload = () => postUpload(t.app.getHttpServer(), ISSUER, [{ path: `${FIXTURES}/v1/plans.json` }, { path: `${FIXTURES}/v1/providers.json` }], { 'X-API-Key': plainKey });
+  const upload = () =>
+    postUpload(t.app.getHttpServer(), ISSUER, [{ path: `${FIXTURES}/v1/plans.json` }, { path: `${FIXTURES}/v1/providers.json` }], { 'X-API-Key': plainKey });
 
   beforeAll(async () => {
     process.env.UPLOAD_TMP_DIR = tempRoot;
@@ -98,7 +99,10 @@ describe('import jobs (scripted importer)', () => {
     expect(job).toMatchObject({ status: 'failed', error: 'plans.json is not JSON: unexpected token at byte 3', tempDir: null });
     const sent = importer.requests.at(-1)!;
     expect(sent).toMatchObject({ issuerId: ISSUER, source: 'upload', loadedBy: 'Scripted carrier', allowedIssuerIds: [ISSUER], maxFileBytes: 5 * 1024 ** 3 });
-    expect(sent.files!.map((f) => [f.name, f.kind])).toEqual([['plans.json', 'plans'], ['providers.json', 'providers']]);
+    expect(sent.files!.map((f) => [f.name, f.kind])).toEqual([
+      ['plans.json', 'plans'],
+      ['providers.json', 'providers'],
+    ]);
     expect(leftovers(tempRoot)).toEqual([]);
   });
 
@@ -106,7 +110,12 @@ describe('import jobs (scripted importer)', () => {
     await db.query(`INSERT INTO issuer (issuer_id, name) VALUES ($1, 'Scripted Health') ON CONFLICT DO NOTHING`, [ISSUER]);
     const [{ id: versionId }] = await db.query(`INSERT INTO dataset_version (issuer_id, status) VALUES ($1, 'published') RETURNING id`, [ISSUER]);
     importer.next = async (req) => ({
-      versionId, issuerId: req.issuerId, status: 'unchanged', unchanged: true, counts: { plans: 2 }, durationMs: 5,
+      versionId,
+      issuerId: req.issuerId,
+      status: 'unchanged',
+      unchanged: true,
+      counts: { plans: 2 },
+      durationMs: 5,
       report: { loaded: { plans: 2 }, rejected: {}, rejectedByReason: {}, samples: {}, warnings: [] },
     });
     const { body } = await upload().expect(202);

@@ -14,7 +14,9 @@ export interface UploadPart {
 
 /** POSTs files as multipart/form-data, as a carrier's script would. */
 export function postUpload(server: unknown, issuerId: string, parts: UploadPart[], headers: Record<string, string> = {}) {
-  let call = request(server as any).post(`/ingest/uploads?issuerId=${issuerId}`).set(headers);
+  let call = request(server as any)
+    .post(`/ingest/uploads?issuerId=${issuerId}`)
+    .set(headers);
   for (const part of parts) call = call.attach(part.field ?? 'files', part.path, part.filename ? { filename: part.filename } : undefined);
   return call;
 }

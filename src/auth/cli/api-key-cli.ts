@@ -11,9 +11,7 @@ const USAGE = `Usage:
 export class CliUsageError extends Error {}
 
 export type ApiKeyCommand =
-  | { name: 'create'; label: string; issuerIds: string[]; isAdmin: boolean }
-  | { name: 'revoke'; idOrPrefix: string }
-  | { name: 'list' };
+  { name: 'create'; label: string; issuerIds: string[]; isAdmin: boolean } | { name: 'revoke'; idOrPrefix: string } | { name: 'list' };
 
 export function parseApiKeyCommand(argv: string[]): ApiKeyCommand {
   const [name, ...rest] = argv;
@@ -78,10 +76,13 @@ async function main(): Promise<void> {
     console.error(`${error.message}\n\n${USAGE}`);
     process.exit(2);
   }
-  await withCliDatabase(async (db: CliDatabase) => {
-    console.error(`using ${db.origin}`);
-    await runApiKeyCommand(command, new ApiKeysService(db.dataSource.getRepository(ApiKeyEntity)), (line) => console.log(line));
-  }, { entities: [ApiKeyEntity] });
+  await withCliDatabase(
+    async (db: CliDatabase) => {
+      console.error(`using ${db.origin}`);
+      await runApiKeyCommand(command, new ApiKeysService(db.dataSource.getRepository(ApiKeyEntity)), (line) => console.log(line));
+    },
+    { entities: [ApiKeyEntity] },
+  );
 }
 
 if (require.main === module) {

@@ -53,7 +53,9 @@ export function toImportReportModel(report: Partial<ValidationReport> | null | u
     rejected: toNamedCounts(report.rejected),
     rejectedByReason: toNamedCounts(report.rejectedByReason),
     rejectedCount: rejectedCountOf(report),
-    samples: Object.values(report.samples ?? {}).flat().map(sample),
+    samples: Object.values(report.samples ?? {})
+      .flat()
+      .map(sample),
     warnings: (report.warnings ?? []).map(sample),
   };
 }

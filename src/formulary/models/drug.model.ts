@@ -25,7 +25,7 @@ export class DrugCoverageModel {
   @Field(() => CoverageStatus) status: CoverageStatus;
   @Field(() => AnswerOutcome, {
     description:
-      'COVERED (status COVERED); NOT_COVERED: the plan\'s published formulary for this year omits the drug (status NOT_COVERED); ' +
+      "COVERED (status COVERED); NOT_COVERED: the plan's published formulary for this year omits the drug (status NOT_COVERED); " +
       'NOT_REPORTED: no formulary is loaded for this plan and year (status UNKNOWN: PLAN_NOT_LOADED, YEAR_NOT_REPORTED, FORMULARY_NOT_REPORTED)',
   })
   outcome: AnswerOutcome;

@@ -3,7 +3,6 @@ import { SingleBar } from 'cli-progress';
 import { loadCliConfig } from '../../config/app-config';
 import { withCliDatabase } from '../../database/cli-database';
 import { ImportError, ImportProgress, ImportResult, RejectionSample } from '../import-contract';
-import { formatBytes } from '../read/metered-file';
 import { cleanUpAbandonedLoads, QhpImporter } from '../qhp-importer';
 
 /**
@@ -65,7 +64,8 @@ function parseArguments(argv: string[]): CliOptions {
   if (!flags.issuer) throw new UsageError(`--issuer is required (the 5-digit HIOS issuer id)\n${USAGE}`);
   if (!paths.length) throw new UsageError(`no files given\n${USAGE}`);
   const workers = flags.workers === undefined ? undefined : Number(flags.workers);
-  if (workers !== undefined && !(Number.isInteger(workers) && workers >= 0 && workers <= 64)) throw new UsageError('--workers must be a whole number from 0 to 64');
+  if (workers !== undefined && !(Number.isInteger(workers) && workers >= 0 && workers <= 64))
+    throw new UsageError('--workers must be a whole number from 0 to 64');
   return {
     paths,
     parseWorkers: workers,
@@ -115,7 +115,13 @@ function printResult(result: ImportResult): void {
       ? `unchanged: these files are already issuer ${result.issuerId}'s published version ${result.versionId}`
       : `published version ${result.versionId} of issuer ${result.issuerId} in ${(result.durationMs / 1000).toFixed(1)} s`,
   );
-  console.log(`loaded:   ${Object.entries(report.loaded).map(([kind, n]) => `${kind} ${n}`).join(', ') || 'nothing'}`);
+  console.log(
+    `loaded:   ${
+      Object.entries(report.loaded)
+        .map(([kind, n]) => `${kind} ${n}`)
+        .join(', ') || 'nothing'
+    }`,
+  );
   const rejected = Object.entries(report.rejected ?? {});
   if (rejected.length) console.log(`rejected: ${rejected.map(([kind, n]) => `${kind} ${n}`).join(', ')}`);
   for (const [reason, count] of Object.entries(report.rejectedByReason ?? {})) {

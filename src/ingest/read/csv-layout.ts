@@ -15,9 +15,29 @@ import { FieldPath, IssueSink, RecordLocation } from '../validate/validation-rep
 export const LIST_SEPARATOR = '|';
 
 export const PROVIDER_CSV_COLUMNS = [
-  'npi', 'type', 'prefix', 'first_name', 'middle_name', 'last_name', 'suffix', 'facility_name', 'facility_types',
-  'specialties', 'accepting', 'gender', 'languages', 'last_updated_on', 'address', 'address_2', 'city', 'state', 'zip',
-  'phone', 'plan_id', 'network_tier', 'years',
+  'npi',
+  'type',
+  'prefix',
+  'first_name',
+  'middle_name',
+  'last_name',
+  'suffix',
+  'facility_name',
+  'facility_types',
+  'specialties',
+  'accepting',
+  'gender',
+  'languages',
+  'last_updated_on',
+  'address',
+  'address_2',
+  'city',
+  'state',
+  'zip',
+  'phone',
+  'plan_id',
+  'network_tier',
+  'years',
 ] as const;
 const REQUIRED_PROVIDER_COLUMNS = ['npi', 'type', 'first_name', 'last_name', 'facility_name', 'address', 'city', 'state', 'zip', 'plan_id', 'network_tier'];
 
@@ -29,8 +49,14 @@ const KEY_SEPARATOR = '\u0001';
 
 /** QHP field name → CSV column, where they differ. */
 const COLUMN_OF_FIELD: Record<string, string> = {
-  first: 'first_name', middle: 'middle_name', last: 'last_name', facility_type: 'facility_types',
-  specialty: 'specialties', speciality: 'specialties', plans: 'plan_id', addresses: 'address',
+  first: 'first_name',
+  middle: 'middle_name',
+  last: 'last_name',
+  facility_type: 'facility_types',
+  specialty: 'specialties',
+  speciality: 'specialties',
+  plans: 'plan_id',
+  addresses: 'address',
 };
 
 /** Maps a field of a grouped record back to the CSV row and column it came from. */
@@ -56,7 +82,12 @@ export class CsvRecordLocation implements RecordLocation {
 type CsvRow = Record<string, string | undefined>;
 
 function list(value: string | undefined): string[] | undefined {
-  return value === undefined ? undefined : value.split(LIST_SEPARATOR).map((v) => v.trim()).filter(Boolean);
+  return value === undefined
+    ? undefined
+    : value
+        .split(LIST_SEPARATOR)
+        .map((v) => v.trim())
+        .filter(Boolean);
 }
 
 /** Consecutive rows of one record, gathered into its QHP shape. */

@@ -63,7 +63,11 @@ function indexUrls(index: Record<string, unknown>, key: string, indexName: strin
   const value = index[key];
   if (value == null && !required) return [];
   if (!Array.isArray(value) || value.some((url) => typeof url !== 'string' || url.trim() === '')) {
-    throw new ImportError(LoadFailure.INVALID_INDEX, `${indexName}: ${key} ${value == null ? 'is missing' : 'is not an array of URLs'} (expected an array of file URLs)`, indexName);
+    throw new ImportError(
+      LoadFailure.INVALID_INDEX,
+      `${indexName}: ${key} ${value == null ? 'is missing' : 'is not an array of URLs'} (expected an array of file URLs)`,
+      indexName,
+    );
   }
   if (required && value.length === 0) {
     throw new ImportError(LoadFailure.INVALID_INDEX, `${indexName}: ${key} is empty (at least one URL is required)`, indexName);
@@ -142,7 +146,10 @@ export async function resolveSourceFiles(request: ImportRequest): Promise<Source
     files.push({ path: file.path, name: file.name, kind: file.kind as DataFileKind, bytes });
   }
   if (!files.some((file) => file.kind === 'plans')) {
-    throw new ImportError(LoadFailure.MISSING_PLANS, 'no plans file: providers and drugs are checked against the plans of the same load, so plans.json is required');
+    throw new ImportError(
+      LoadFailure.MISSING_PLANS,
+      'no plans file: providers and drugs are checked against the plans of the same load, so plans.json is required',
+    );
   }
   // Array.prototype.sort is stable: files of one kind keep their order.
   return files.sort((a, b) => LOAD_ORDER[a.kind] - LOAD_ORDER[b.kind]);

@@ -13,9 +13,17 @@ export interface RecordBatch {
 /** One record larger than this is refused, so a broken file (say an unclosed string) cannot fill memory. */
 export const MAX_RECORD_BYTES = 64 * 1024 * 1024;
 
-const SPACE = 0x20, TAB = 0x09, LF = 0x0a, CR = 0x0d;
-const QUOTE = 0x22, BACKSLASH = 0x5c, COMMA = 0x2c;
-const OPEN_BRACE = 0x7b, CLOSE_BRACE = 0x7d, OPEN_BRACKET = 0x5b, CLOSE_BRACKET = 0x5d;
+const SPACE = 0x20,
+  TAB = 0x09,
+  LF = 0x0a,
+  CR = 0x0d;
+const QUOTE = 0x22,
+  BACKSLASH = 0x5c,
+  COMMA = 0x2c;
+const OPEN_BRACE = 0x7b,
+  CLOSE_BRACE = 0x7d,
+  OPEN_BRACKET = 0x5b,
+  CLOSE_BRACKET = 0x5d;
 const UTF8_BOM = [0xef, 0xbb, 0xbf];
 
 function isSpace(byte: number): boolean {
@@ -314,7 +322,7 @@ export function* parseSplitBatchPieces(batch: SplitBatch, fileName: string): Gen
   const { bounds } = batch;
   const count = bounds.length / 2;
   const batchStart = bounds[0];
-  for (let first = 0; first < count; ) {
+  for (let first = 0; first < count;) {
     let end = first + 1;
     while (end < count && bounds[2 * end + 1] - bounds[2 * first] <= PARSE_PIECE_BYTES) end++;
     let records: unknown;

@@ -33,15 +33,50 @@ export interface ByteRowSink {
 const DECLINED = { declined: true };
 
 const enum Byte {
-  Tab = 0x09, Newline = 0x0a, Return = 0x0d, Space = 0x20, Quote = 0x22, Comma = 0x2c, Minus = 0x2d, Plus = 0x2b, Dot = 0x2e,
-  Slash = 0x2f, Zero = 0x30, Nine = 0x39, Colon = 0x3a, UpperA = 0x41, UpperE = 0x45, UpperZ = 0x5a, OpenBracket = 0x5b,
-  Backslash = 0x5c, CloseBracket = 0x5d, LowerA = 0x61, LowerE = 0x65, LowerZ = 0x7a, OpenBrace = 0x7b, CloseBrace = 0x7d,
+  Tab = 0x09,
+  Newline = 0x0a,
+  Return = 0x0d,
+  Space = 0x20,
+  Quote = 0x22,
+  Comma = 0x2c,
+  Minus = 0x2d,
+  Plus = 0x2b,
+  Dot = 0x2e,
+  Slash = 0x2f,
+  Zero = 0x30,
+  Nine = 0x39,
+  Colon = 0x3a,
+  UpperA = 0x41,
+  UpperE = 0x45,
+  UpperZ = 0x5a,
+  OpenBracket = 0x5b,
+  Backslash = 0x5c,
+  CloseBracket = 0x5d,
+  LowerA = 0x61,
+  LowerE = 0x65,
+  LowerZ = 0x7a,
+  OpenBrace = 0x7b,
+  CloseBrace = 0x7d,
 }
 
-const enum StringByte { Plain, Quote, Backslash, NonAscii, Control }
+const enum StringByte {
+  Plain,
+  Quote,
+  Backslash,
+  NonAscii,
+  Control,
+}
 /** What each byte is inside a JSON string. */
 const STRING_BYTES = Uint8Array.from({ length: 256 }, (_, b) =>
-  b === Byte.Quote ? StringByte.Quote : b === Byte.Backslash ? StringByte.Backslash : b >= 0x80 ? StringByte.NonAscii : b < Byte.Space ? StringByte.Control : StringByte.Plain,
+  b === Byte.Quote
+    ? StringByte.Quote
+    : b === Byte.Backslash
+      ? StringByte.Backslash
+      : b >= 0x80
+        ? StringByte.NonAscii
+        : b < Byte.Space
+          ? StringByte.Control
+          : StringByte.Plain,
 );
 
 const ascii = (text: string): Uint8Array => Uint8Array.from(text, (c) => c.charCodeAt(0));
@@ -66,21 +101,66 @@ class Keys {
   }
 }
 
-const enum Field { Npi, Type, Name, FacilityName, Speciality, Specialty, FacilityType, Languages, Accepting, Gender, LastUpdatedOn, Addresses, Plans }
+const enum Field {
+  Npi,
+  Type,
+  Name,
+  FacilityName,
+  Speciality,
+  Specialty,
+  FacilityType,
+  Languages,
+  Accepting,
+  Gender,
+  LastUpdatedOn,
+  Addresses,
+  Plans,
+}
 const PROVIDER_KEYS = new Keys([
-  'npi', 'type', 'name', 'facility_name', 'speciality', 'specialty', 'facility_type', 'languages', 'accepting', 'gender', 'last_updated_on', 'addresses', 'plans',
+  'npi',
+  'type',
+  'name',
+  'facility_name',
+  'speciality',
+  'specialty',
+  'facility_type',
+  'languages',
+  'accepting',
+  'gender',
+  'last_updated_on',
+  'addresses',
+  'plans',
 ]);
-const enum NameField { First, Middle, Last, Prefix, Suffix }
+const enum NameField {
+  First,
+  Middle,
+  Last,
+  Prefix,
+  Suffix,
+}
 const NAME_KEYS = new Keys(['first', 'middle', 'last', 'prefix', 'suffix']);
 /** provider's name columns, in table order. */
 const NAME_COLUMNS = [NameField.Prefix, NameField.First, NameField.Middle, NameField.Last, NameField.Suffix];
 /** personDisplayName: "first [middle] last [suffix]". */
 const DISPLAY_NAME_TAIL = [NameField.Middle, NameField.Last, NameField.Suffix];
-const enum AddressField { Address, Address2, City, State, Zip, Phone, Latitude, Longitude }
+const enum AddressField {
+  Address,
+  Address2,
+  City,
+  State,
+  Zip,
+  Phone,
+  Latitude,
+  Longitude,
+}
 const ADDRESS_KEYS = new Keys(['address', 'address_2', 'city', 'state', 'zip', 'phone', 'latitude', 'longitude']);
 /** Text fields of an address kept as byte ranges: address .. phone. */
 const ADDRESS_TEXTS = 6;
-const enum PlanField { PlanId, NetworkTier, Years }
+const enum PlanField {
+  PlanId,
+  NetworkTier,
+  Years,
+}
 const PLAN_KEYS = new Keys(['plan_id', 'network_tier', 'years']);
 const NO_KEYS = new Keys([]);
 
@@ -219,7 +299,11 @@ export class ProviderBytesRenderer {
   private lastDate = new Uint8Array(10);
   private lastDateValid = false;
 
-  constructor(versionId: number, catalog: PlanCatalog, private readonly geocoder: ZipGeocoder) {
+  constructor(
+    versionId: number,
+    catalog: PlanCatalog,
+    private readonly geocoder: ZipGeocoder,
+  ) {
     this.version = ascii(`${versionId}\t`);
     this.keyBytes = new Uint8Array(this.version.length + 24);
     this.keyBytes.set(this.version);
@@ -237,7 +321,17 @@ export class ProviderBytesRenderer {
    * Writes the rows of the record at src[start, end) and counts them in `issues`; false (nothing
    * written, nothing counted) when the record is not one this renderer takes.
    */
-  render(src: Buffer, start: number, end: number, recordNo: number, fileName: string, issues: IssueSink, providers: ByteRowSink, addresses: ByteRowSink, networks: ByteRowSink): boolean {
+  render(
+    src: Buffer,
+    start: number,
+    end: number,
+    recordNo: number,
+    fileName: string,
+    issues: IssueSink,
+    providers: ByteRowSink,
+    addresses: ByteRowSink,
+    networks: ByteRowSink,
+  ): boolean {
     this.src = src;
     this.pos = start;
     this.end = end;

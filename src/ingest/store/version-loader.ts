@@ -14,9 +14,7 @@ import { DrugRegistry, foreignIssuersOnly, validateDrug, validatePlan, validateP
 import { LoadFailure } from '../validate/reasons';
 import { RowRenderer } from '../render/table-rows';
 import { IssueSink, JsonRecordLocation, RecordLocation, ReportCollector } from '../validate/validation-report';
-import {
-  attachVersionTables, createVersionTables, indexVersionTables, versionTableName,
-} from './version-partitions';
+import { attachVersionTables, createVersionTables, indexVersionTables, versionTableName } from './version-partitions';
 import { LoadOutcome, SourceFileDigest } from './version-publisher';
 import { sharedZipCentroids, ZipGeocoder } from '../validate/zip-geocoder';
 
@@ -74,7 +72,11 @@ export class VersionLoader {
       PARTITIONED_TABLES.includes(target.layout.table)
         ? { layout: { ...target.layout, table: versionTableName(target.layout.table, versionId) }, freshTable: true }
         : target;
-    this.copies = { plans: COPY_PLAN.plans.map(toVersionTable), providers: COPY_PLAN.providers.map(toVersionTable), drugs: COPY_PLAN.drugs.map(toVersionTable) };
+    this.copies = {
+      plans: COPY_PLAN.plans.map(toVersionTable),
+      providers: COPY_PLAN.providers.map(toVersionTable),
+      drugs: COPY_PLAN.drugs.map(toVersionTable),
+    };
     this.bytesTotal = files.reduce((sum, file) => sum + file.bytes, 0);
   }
 
@@ -105,7 +107,10 @@ export class VersionLoader {
 
     const names = files.map((f) => f.name).join(', ');
     if (!raw.length) throw new ImportError(LoadFailure.EMPTY_PLANS, `${names}: the plans list is empty; a load needs at least one plan`, files[0].name);
-    const foreign = foreignIssuersOnly(raw.map((r) => r.record), this.request.issuerId);
+    const foreign = foreignIssuersOnly(
+      raw.map((r) => r.record),
+      this.request.issuerId,
+    );
     if (foreign) {
       throw new ImportError(
         LoadFailure.WRONG_ISSUER,

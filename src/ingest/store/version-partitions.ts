@@ -107,10 +107,11 @@ async function plannedIndexBuilds(client: PoolClient, versionId: number, tables:
   );
   const sizes = new Map<string, number>();
   for (const table of tables) {
-    const { rows: [stats] } = await client.query<{ n: string }>(
-      `SELECT GREATEST(c.reltuples, 0)::bigint AS n FROM pg_class c WHERE c.oid = $1::regclass`,
-      [versionTableName(table, versionId)],
-    );
+    const {
+      rows: [stats],
+    } = await client.query<{ n: string }>(`SELECT GREATEST(c.reltuples, 0)::bigint AS n FROM pg_class c WHERE c.oid = $1::regclass`, [
+      versionTableName(table, versionId),
+    ]);
     sizes.set(table, Number(stats?.n ?? 0));
   }
   return rows.map((row) => {
@@ -127,7 +128,13 @@ async function plannedIndexBuilds(client: PoolClient, versionId: number, tables:
 export type StatementDone = (sql: string, seconds: number) => void;
 
 /** Runs the statements in order over `sessions` pooled sessions at once, each taking the next when done with one. */
-async function runQueued(pool: Pool, sessions: number, statements: readonly IndexPhaseStatement[], signal?: AbortSignal, onDone?: StatementDone): Promise<void> {
+async function runQueued(
+  pool: Pool,
+  sessions: number,
+  statements: readonly IndexPhaseStatement[],
+  signal?: AbortSignal,
+  onDone?: StatementDone,
+): Promise<void> {
   const queue = [...statements];
   const local = serverSharesOurCores(pool);
   const session = async (): Promise<void> => {
@@ -173,7 +180,13 @@ export async function indexVersionTables(
 ): Promise<void> {
   const sessions = Math.max(1, Math.min(connections, CONCURRENT_INDEX_BUILDS));
   // Fresh statistics: the planner sees the loaded tables' sizes at once (a standalone table is not yet in the parent's).
-  await runQueued(pool, sessions, tables.map((table) => ({ sql: `ANALYZE ${versionTableName(table, versionId)}`, rows: 0 })), signal, onDone);
+  await runQueued(
+    pool,
+    sessions,
+    tables.map((table) => ({ sql: `ANALYZE ${versionTableName(table, versionId)}`, rows: 0 })),
+    signal,
+    onDone,
+  );
   const client = await pool.connect();
   let builds: IndexBuild[];
   try {

@@ -59,10 +59,11 @@ export class VersionStore {
   }
 
   async createLoadingVersion(request: ImportRequest): Promise<number> {
-    const [row] = await this.db.query(
-      `INSERT INTO dataset_version (issuer_id, status, source, loaded_by) VALUES ($1, 'loading', $2, $3) RETURNING id`,
-      [request.issuerId, request.source, request.loadedBy],
-    );
+    const [row] = await this.db.query(`INSERT INTO dataset_version (issuer_id, status, source, loaded_by) VALUES ($1, 'loading', $2, $3) RETURNING id`, [
+      request.issuerId,
+      request.source,
+      request.loadedBy,
+    ]);
     return Number(row.id);
   }
 
@@ -121,10 +122,10 @@ export class VersionStore {
 
   /** Marks the load failed, then drops its rows; the issuer's published version is untouched. */
   async fail(versionId: number, error: string): Promise<void> {
-    await this.db.query(
-      `UPDATE dataset_version SET status = 'failed', error = $2, finished_at = now() WHERE id = $1 AND status = 'loading'`,
-      [versionId, error],
-    );
+    await this.db.query(`UPDATE dataset_version SET status = 'failed', error = $2, finished_at = now() WHERE id = $1 AND status = 'loading'`, [
+      versionId,
+      error,
+    ]);
     await deleteVersionRows(this.db, [versionId]);
   }
 

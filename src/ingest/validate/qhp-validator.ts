@@ -2,8 +2,16 @@ import { issuerIdOfPlan, isValidNpi, npiProblem, planIdProblem, rxcuiProblem, RX
 import { ACCEPTING_WORDS, COST_SHARING_OPTS, GENDERS, oneOf, PHARMACY_TYPES, PLAN_ID_TYPE, PROVIDER_TYPES, ProviderType } from '../../qhp/vocabulary';
 import { asList, choices, describeValue, FieldReader, isJsonObject, JsonObject } from './field-rules';
 import {
-  AddressRecord, CatalogPlan, CostSharingRecord, DrugRecord, DrugTierRecord, FormularyEntryRecord, NetworkEntryRecord,
-  PlanCatalog, PlanRecord, ProviderRecord,
+  AddressRecord,
+  CatalogPlan,
+  CostSharingRecord,
+  DrugRecord,
+  DrugTierRecord,
+  FormularyEntryRecord,
+  NetworkEntryRecord,
+  PlanCatalog,
+  PlanRecord,
+  ProviderRecord,
 } from './qhp-records';
 import { Rejection, Warning } from './reasons';
 import { FieldPath, IssueSink, RecordLocation } from './validation-report';
@@ -97,7 +105,11 @@ function readDrugTier(reader: FieldReader, raw: unknown, field: FieldPath): Drug
     if (!entry) {
       reader.issues.countRejected('costSharing');
     } else if (costSharing.some((c) => c.pharmacyType === entry.pharmacyType)) {
-      reader.reject([...entryField, 'pharmacy_type'], Rejection.DUPLICATE_COST_SHARING, `tier ${drugTier} lists ${entry.pharmacyType} twice: the first one is kept`);
+      reader.reject(
+        [...entryField, 'pharmacy_type'],
+        Rejection.DUPLICATE_COST_SHARING,
+        `tier ${drugTier} lists ${entry.pharmacyType} twice: the first one is kept`,
+      );
       reader.issues.countRejected('costSharing');
     } else {
       costSharing.push(entry);
@@ -147,9 +159,16 @@ export function validatePlan(raw: unknown, at: RecordLocation, ctx: ValidationCo
   if (idProblem) return rejectRecord(reader, 'plans', ['plan_id'], Rejection.INVALID_PLAN_ID, idProblem);
   const planId = raw.plan_id as string;
   if (issuerIdOfPlan(planId) !== ctx.issuerId) {
-    return rejectRecord(reader, 'plans', ['plan_id'], Rejection.WRONG_ISSUER, `plan ${planId} belongs to issuer ${issuerIdOfPlan(planId)}, not to issuer ${ctx.issuerId} being loaded`);
+    return rejectRecord(
+      reader,
+      'plans',
+      ['plan_id'],
+      Rejection.WRONG_ISSUER,
+      `plan ${planId} belongs to issuer ${issuerIdOfPlan(planId)}, not to issuer ${ctx.issuerId} being loaded`,
+    );
   }
-  if (ctx.catalog.has(planId)) return rejectRecord(reader, 'plans', ['plan_id'], Rejection.DUPLICATE_PLAN, `plan ${planId} is listed twice: the first one is kept`);
+  if (ctx.catalog.has(planId))
+    return rejectRecord(reader, 'plans', ['plan_id'], Rejection.DUPLICATE_PLAN, `plan ${planId} is listed twice: the first one is kept`);
 
   const marketingName = reader.requiredText(raw.marketing_name, ['marketing_name'], 'marketing_name');
   const years = reader.years(raw.years, ['years']);
@@ -178,7 +197,10 @@ export function validatePlan(raw: unknown, at: RecordLocation, ctx: ValidationCo
   };
   ctx.issues.countLoaded('plans');
   ctx.issues.countLoaded('drugTiers', plan.drugTiers.length);
-  ctx.issues.countLoaded('costSharing', plan.drugTiers.reduce((sum, tier) => sum + tier.costSharing.length, 0));
+  ctx.issues.countLoaded(
+    'costSharing',
+    plan.drugTiers.reduce((sum, tier) => sum + tier.costSharing.length, 0),
+  );
   return plan;
 }
 
@@ -303,7 +325,10 @@ function readNames(reader: FieldReader, raw: JsonObject, type: ProviderType): Pr
     const suffix = reader.text(name.suffix, ['name', 'suffix']);
     return {
       prefix: reader.text(name.prefix, ['name', 'prefix']),
-      firstName, middleName, lastName, suffix,
+      firstName,
+      middleName,
+      lastName,
+      suffix,
       facilityName: null,
       displayName: personDisplayName(firstName, middleName, lastName, suffix),
     };
@@ -341,7 +366,8 @@ export function validateProvider(raw: unknown, at: RecordLocation, ctx: Provider
     return null;
   }
 
-  if (!Array.isArray(raw.plans) || !raw.plans.length) return rejectRecord(reader, 'providers', ['plans'], Rejection.MISSING_FIELD, 'plans must list at least one plan');
+  if (!Array.isArray(raw.plans) || !raw.plans.length)
+    return rejectRecord(reader, 'providers', ['plans'], Rejection.MISSING_FIELD, 'plans must list at least one plan');
   if (!Array.isArray(raw.addresses) || !raw.addresses.length) {
     return rejectRecord(reader, 'providers', ['addresses'], Rejection.MISSING_FIELD, 'addresses must list at least one address');
   }
@@ -410,7 +436,12 @@ export class DrugRegistry {
   }
 }
 
-function readFormularyEntry(reader: FieldReader, raw: unknown, index: number, ctx: ValidationContext): { entry: FormularyEntryRecord; plan: CatalogPlan } | undefined {
+function readFormularyEntry(
+  reader: FieldReader,
+  raw: unknown,
+  index: number,
+  ctx: ValidationContext,
+): { entry: FormularyEntryRecord; plan: CatalogPlan } | undefined {
   const field = ['plans', index];
   if (!isJsonObject(raw)) return reader.reject(field, Rejection.INVALID_FIELD, `a plan entry must be an object, got ${describeValue(raw)}`);
   const plan = resolvePlan(reader, raw.plan_id, [...field, 'plan_id'], ctx);
@@ -457,7 +488,8 @@ export function validateDrug(raw: unknown, at: RecordLocation, ctx: DrugValidati
       `RXCUI ${rxnormId} is named "${drugName}" here but "${earlier.name}" in ${earlier.file} record ${earlier.recordIndex}: keeping "${earlier.name}"`,
     );
   }
-  if (!Array.isArray(raw.plans) || !raw.plans.length) return rejectRecord(reader, 'drugs', ['plans'], Rejection.MISSING_FIELD, 'plans must list at least one plan');
+  if (!Array.isArray(raw.plans) || !raw.plans.length)
+    return rejectRecord(reader, 'drugs', ['plans'], Rejection.MISSING_FIELD, 'plans must list at least one plan');
 
   const entries: FormularyEntryRecord[] = [];
   const ordinals: number[] = [];
@@ -471,7 +503,11 @@ export function validateDrug(raw: unknown, at: RecordLocation, ctx: DrugValidati
     if (sameHere && sameHere.drugTier === read.entry.drugTier) continue; // an exact repeat in one record: nothing new
     if (sameHere || (earlier && DrugRegistry.lists(earlier, read.plan.ordinal))) {
       const where = sameHere ? 'earlier in this record' : `in ${earlier!.file} record ${earlier!.recordIndex}`;
-      reader.reject(['plans', i, 'plan_id'], Rejection.DUPLICATE_FORMULARY_ENTRY, `plan ${read.entry.planId} already lists RXCUI ${rxnormId} (${where}): this entry is ignored`);
+      reader.reject(
+        ['plans', i, 'plan_id'],
+        Rejection.DUPLICATE_FORMULARY_ENTRY,
+        `plan ${read.entry.planId} already lists RXCUI ${rxnormId} (${where}): this entry is ignored`,
+      );
       ctx.issues.countRejected('formularyEntries');
       continue;
     }
@@ -479,7 +515,13 @@ export function validateDrug(raw: unknown, at: RecordLocation, ctx: DrugValidati
     ordinals.push(read.plan.ordinal);
   }
   if (!entries.length) {
-    return rejectRecord(reader, 'drugs', ['plans'], Rejection.NO_VALID_PLAN_ENTRIES, `none of the ${raw.plans.length} plan entries of RXCUI ${rxnormId} can be loaded`);
+    return rejectRecord(
+      reader,
+      'drugs',
+      ['plans'],
+      Rejection.NO_VALID_PLAN_ENTRIES,
+      `none of the ${raw.plans.length} plan entries of RXCUI ${rxnormId} can be loaded`,
+    );
   }
   const isFirstOccurrence = ctx.drugs.add(rxnormId, drugName, ctx.issues.file, at.recordIndex, ordinals);
   if (isFirstOccurrence) ctx.issues.countLoaded('drugs');

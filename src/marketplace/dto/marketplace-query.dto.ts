@@ -58,18 +58,21 @@ const LIST_NOTE = 'comma-separated, or the parameter repeated';
 /** Parameters every Marketplace call accepts. */
 export class MarketplaceBaseQuery {
   @ApiPropertyOptional({
-    description:
-      'API key. Counted against the per-key rate limit, like an `X-API-Key` header; requests without one are limited per address.',
+    description: 'API key. Counted against the per-key rate limit, like an `X-API-Key` header; requests without one are limited per address.',
     example: 'your-key',
   })
-  @IsOptional() @IsString()
+  @IsOptional()
+  @IsString()
   apikey?: string;
 }
 
 export class YearQuery extends MarketplaceBaseQuery {
-  @ApiPropertyOptional({ description: '4-digit plan year; omitted: any year the issuers\' files state', example: 2026, type: Number })
+  @ApiPropertyOptional({ description: "4-digit plan year; omitted: any year the issuers' files state", example: 2026, type: Number })
   @Transform(toYear)
-  @IsOptional() @IsInt({ message: 'year must be a 4-digit year' }) @Min(2014) @Max(2100)
+  @IsOptional()
+  @IsInt({ message: 'year must be a 4-digit year' })
+  @Min(2014)
+  @Max(2100)
   year?: number;
 }
 
@@ -82,7 +85,8 @@ export class DetailsQuery extends YearQuery {
     example: true,
   })
   @Transform(toFlag)
-  @IsOptional() @IsBoolean({ message: 'details must be true or false' })
+  @IsOptional()
+  @IsBoolean({ message: 'details must be true or false' })
   details?: boolean;
 }
 
@@ -125,64 +129,88 @@ export class DrugsCoveredQuery extends DetailsQuery {
 /** Drug autocomplete and search: a name (typos tolerated) of at least 3 characters, or an RxCUI. */
 export class DrugSearchQuery extends YearQuery {
   @ApiProperty({ description: 'Drug name (at least 3 characters, typos tolerated) or an RxCUI', example: 'lipitor' })
-  @IsDefined({ message: 'q is required' }) @IsString()
+  @IsDefined({ message: 'q is required' })
+  @IsString()
   @ValidateIf((query: DrugSearchQuery) => !/^[0-9]{1,10}$/.test(query.q?.trim() ?? ''))
-  @MinLength(3, { message: 'q needs at least 3 characters of a drug name, or an RxCUI' }) @MaxLength(100)
+  @MinLength(3, { message: 'q needs at least 3 characters of a drug name, or an RxCUI' })
+  @MaxLength(100)
   q: string;
 }
 
 export class DrugPageQuery extends DrugSearchQuery {
   @ApiPropertyOptional({ description: 'Where the next page starts: the `next` link of the previous page carries it' })
-  @IsOptional() @IsString() @MaxLength(500)
+  @IsOptional()
+  @IsString()
+  @MaxLength(500)
   cursor?: string;
 }
 
 /** Where and what kind of provider: the ZIP and the types, shared by provider autocomplete and search. */
 export class ProviderPlaceQuery extends MarketplaceBaseQuery {
   @ApiProperty({ description: '5-digit ZIP code: providers within 25 miles, nearest first', example: '43215' })
-  @IsDefined({ message: 'zipcode is required' }) @Matches(/^[0-9]{5}$/, { message: 'zipcode must be 5 digits' })
+  @IsDefined({ message: 'zipcode is required' })
+  @Matches(/^[0-9]{5}$/, { message: 'zipcode must be 5 digits' })
   zipcode: string;
 
-  @ApiPropertyOptional({ description: `Provider types (${PROVIDER_TYPES.join(', ')}), ${LIST_NOTE}; omitted: all`, example: 'Individual,Facility', type: String })
+  @ApiPropertyOptional({
+    description: `Provider types (${PROVIDER_TYPES.join(', ')}), ${LIST_NOTE}; omitted: all`,
+    example: 'Individual,Facility',
+    type: String,
+  })
   @Transform(toProviderTypes)
-  @IsOptional() @IsIn(PROVIDER_TYPES, { each: true, message: `type must be ${PROVIDER_TYPES.join(', ')} (comma-separated)` })
+  @IsOptional()
+  @IsIn(PROVIDER_TYPES, { each: true, message: `type must be ${PROVIDER_TYPES.join(', ')} (comma-separated)` })
   type?: MarketplaceProviderType[];
 }
 
 export class ProviderAutocompleteQuery extends ProviderPlaceQuery {
   @ApiProperty({ description: 'Provider or facility name, at least 3 characters (typos tolerated)', example: 'riverside' })
-  @IsDefined({ message: 'q is required' }) @IsString()
-  @MinLength(3, { message: 'q needs at least 3 characters' }) @MaxLength(100)
+  @IsDefined({ message: 'q is required' })
+  @IsString()
+  @MinLength(3, { message: 'q needs at least 3 characters' })
+  @MaxLength(100)
   q: string;
 }
 
 export class ProviderSearchQuery extends ProviderPlaceQuery {
   @ApiProperty({ description: 'Provider or facility name (typos tolerated)', example: 'john smith' })
-  @IsDefined({ message: 'q is required' }) @IsString()
-  @MinLength(2, { message: 'q needs at least 2 characters' }) @MaxLength(100)
+  @IsDefined({ message: 'q is required' })
+  @IsString()
+  @MinLength(2, { message: 'q needs at least 2 characters' })
+  @MaxLength(100)
   q: string;
 
   @ApiPropertyOptional({ description: 'A listed specialty, case-insensitive', example: 'Family Medicine' })
-  @IsOptional() @IsString() @MaxLength(200)
+  @IsOptional()
+  @IsString()
+  @MaxLength(200)
   specialty?: string;
 
   @ApiPropertyOptional({ description: 'Only providers whose network memberships state this plan year (or state none)', example: 2026, type: Number })
   @Transform(toYear)
-  @IsOptional() @IsInt({ message: 'year must be a 4-digit year' }) @Min(2014) @Max(2100)
+  @IsOptional()
+  @IsInt({ message: 'year must be a 4-digit year' })
+  @Min(2014)
+  @Max(2100)
   year?: number;
 
   @ApiPropertyOptional({ description: 'Where the next page starts: the `next` link of the previous page carries it' })
-  @IsOptional() @IsString() @MaxLength(500)
+  @IsOptional()
+  @IsString()
+  @MaxLength(500)
   cursor?: string;
 }
 
 export class CoverageSearchQuery extends MarketplaceBaseQuery {
   @ApiProperty({ description: 'Provider, facility or drug name, at least 3 characters', example: 'atorvastatin' })
-  @IsDefined({ message: 'q is required' }) @IsString()
-  @MinLength(3, { message: 'q needs at least 3 characters' }) @MaxLength(100)
+  @IsDefined({ message: 'q is required' })
+  @IsString()
+  @MinLength(3, { message: 'q needs at least 3 characters' })
+  @MaxLength(100)
   q: string;
 
   @ApiProperty({ description: '5-digit ZIP code: providers within 25 miles, nearest first', example: '43215' })
-  @IsDefined({ message: 'zipcode is required' }) @Matches(/^[0-9]{5}$/, { message: 'zipcode must be 5 digits' })
+  @IsDefined({ message: 'zipcode is required' })
+  @Matches(/^[0-9]{5}$/, { message: 'zipcode must be 5 digits' })
   zipcode: string;
 }

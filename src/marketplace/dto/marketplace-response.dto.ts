@@ -105,7 +105,12 @@ export class DrugCoverageDetailsDto {
   @ApiProperty({ nullable: true, type: Boolean }) quantity_limit: boolean | null;
   @ApiProperty({ nullable: true, type: Boolean }) mail_order: boolean | null;
   @ApiProperty({ type: [CostSharingDto], description: "Cost sharing per pharmacy type for the drug's tier" }) cost_sharing: CostSharingDto[];
-  @ApiProperty({ nullable: true, type: String, description: 'The 30-day in-network retail cost, in words', example: '$10 copay before deductible, 30-day retail' })
+  @ApiProperty({
+    nullable: true,
+    type: String,
+    description: 'The 30-day in-network retail cost, in words',
+    example: '$10 copay before deductible, 30-day retail',
+  })
   cost_summary: string | null;
   @ApiProperty({ nullable: true, type: GenericDetailsDto, description: 'With GenericCovered: the covered generic, its tier and cost' })
   generic: GenericDetailsDto | null;

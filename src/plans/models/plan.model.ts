@@ -10,7 +10,7 @@ export class IssuerModel {
   currentVersionId: number | null;
 }
 
-@ObjectType('CostSharing', { description: "One `cost_sharing` entry of a drug tier: what the member pays at one pharmacy type" })
+@ObjectType('CostSharing', { description: 'One `cost_sharing` entry of a drug tier: what the member pays at one pharmacy type' })
 export class CostSharingModel {
   @Field({ description: '1-MONTH-IN-RETAIL, 3-MONTH-IN-MAIL, ... (IN/OUT = in or out of network pharmacy)' })
   pharmacyType: string;
@@ -23,7 +23,7 @@ export class CostSharingModel {
   description: string;
 }
 
-@ObjectType('DrugTier', { description: "One `formulary` object of a plan" })
+@ObjectType('DrugTier', { description: 'One `formulary` object of a plan' })
 export class DrugTierModel {
   @Field() drugTier: string;
   @Field() mailOrder: boolean;

@@ -71,7 +71,7 @@ export enum NetworkStatus {
 }
 registerEnumType(NetworkStatus, { name: 'NetworkStatus' });
 
-@ObjectType('NetworkCheck', { description: 'Is this provider in this plan\'s network (for this year)?' })
+@ObjectType('NetworkCheck', { description: "Is this provider in this plan's network (for this year)?" })
 export class NetworkCheckModel {
   @Field() npi: string;
   @Field() planId: string;

@@ -20,8 +20,8 @@ registerEnumType(AnswerOutcome, {
     'the provider or drug (OUT_OF_NETWORK, NOT_COVERED, or PROVIDER_NOT_FOUND on a loaded plan). NOT_REPORTED: nothing ' +
     'is loaded for this plan and year (PLAN_NOT_LOADED, YEAR_NOT_REPORTED, NETWORK_NOT_REPORTED, FORMULARY_NOT_REPORTED).',
   valuesMap: {
-    COVERED: { description: 'Listed in the issuer\'s published data for this plan and year' },
-    NOT_COVERED: { description: 'The issuer\'s loaded data for this plan and year omits it' },
+    COVERED: { description: "Listed in the issuer's published data for this plan and year" },
+    NOT_COVERED: { description: "The issuer's loaded data for this plan and year omits it" },
     NOT_REPORTED: { description: 'No data loaded for this plan and year: unknown, not "no"' },
   },
 });

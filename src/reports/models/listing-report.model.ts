@@ -15,7 +15,7 @@ registerEnumType(ListingReportKind, {
     WRONG_PHONE: { description: 'The phone number does not reach the provider' },
     WRONG_ADDRESS: { description: 'The provider is not at this address' },
     NOT_ACCEPTING: { description: 'The provider is not accepting new patients, though listed as accepting' },
-    NOT_IN_NETWORK: { description: 'The provider says they are not in this plan\'s network' },
+    NOT_IN_NETWORK: { description: "The provider says they are not in this plan's network" },
     OTHER: { description: 'Anything else (say what in details)' },
   },
 });
