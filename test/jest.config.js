@@ -1,4 +1,4 @@
-/** End-to-end tests: GraphQL over HTTP against a real PostgreSQL (embedded, or DATABASE_URL when set). */
+/** End-to-end tests: GraphQL over HTTP against a real PostgreSQL (embedded, or a database of their own on the TEST_DATABASE_URL server). */
 module.exports = {
   rootDir: '..',
   testEnvironment: 'node',
