@@ -7,7 +7,7 @@ import { ISSUER_ID_PATTERN } from '../common/identifiers';
 import { ImportError } from '../ingest/import-contract';
 import { ImportJobEntity } from './import-job.entity';
 import { ImportJobsService } from './import-jobs.service';
-import { SpooledFile, spoolMultipartUpload, UploadAbortedError, UploadRejectedError } from './multipart-spool';
+import { SpooledFile, spoolMultipartUpload, storageFailure, UploadAbortedError, UploadRejectedError } from './multipart-spool';
 import { QHP_IMPORT_RUNNER, QhpImportRunner } from './qhp-import-runner';
 import { EXPECTED_NAMES } from './qhp-upload-names';
 import { UPLOADS_CONFIG, UploadsConfig } from './uploads.config';
@@ -38,8 +38,14 @@ export class UploadsService {
     // Checked before reading a byte of the body: a key of another issuer uploads nothing.
     assertMayLoadIssuers(target.apiKey, [issuerId]);
 
-    await mkdir(this.config.tempRoot, { recursive: true });
-    const tempDir = await mkdtemp(join(this.config.tempRoot, `${issuerId}-`));
+    let tempDir: string;
+    try {
+      await mkdir(this.config.tempRoot, { recursive: true });
+      tempDir = await mkdtemp(join(this.config.tempRoot, `${issuerId}-`));
+    } catch (error) {
+      const [status, message] = storageFailure('the upload', error as NodeJS.ErrnoException);
+      throw new HttpException(message, status);
+    }
     try {
       const files = await spoolMultipartUpload(request, {
         dir: tempDir,
