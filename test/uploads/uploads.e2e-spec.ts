@@ -4,6 +4,7 @@ import { request as httpRequest } from 'node:http';
 import { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import request from 'supertest';
 import { parseApiKeyCommand, runApiKeyCommand } from '../../src/auth/cli/api-key-cli';
 import { ApiKeysService } from '../../src/auth/api-keys.service';
 import { isValidNpi } from '../../src/common/identifiers';
@@ -257,6 +258,18 @@ describe('carrier uploads over HTTP', () => {
     // ...and the next upload is stored and loaded as usual.
     const again = await postUpload(server(), ISSUER, V2, bearer(carrierKey)).expect(202);
     expect((await waitForJob(t, again.body.jobId, carrierKey)).status).toBe('UNCHANGED');
+  });
+
+  it('refuses a repeated issuerId or issuerName with 400 naming the parameter', async () => {
+    const twice = await request(server()).post(`/ingest/uploads?issuerId=${ISSUER}&issuerId=${OTHER_ISSUER}`).set(bearer(carrierKey))
+      .attach('files', `${FIXTURES}/v1/plans.json`);
+    expect(twice.status).toBe(400);
+    expect(twice.body.message).toBe('issuerId must be given once (got 2 values)');
+    const names = await request(server()).post(`/ingest/uploads?issuerId=${ISSUER}&issuerName=A&issuerName=B`).set(bearer(carrierKey))
+      .attach('files', `${FIXTURES}/v1/plans.json`);
+    expect(names.status).toBe(400);
+    expect(names.body.message).toBe('issuerName must be given once (got 2 values)');
+    expect(leftovers(tempRoot)).toEqual([]);
   });
 
   it('lists the issuer versions newest first with who loaded them, their files and counts', async () => {
