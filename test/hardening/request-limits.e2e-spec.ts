@@ -115,6 +115,20 @@ describe('request limits (GraphQL over HTTP)', () => {
     expect(new Set(res.data.networkCoverage.map((a: { reason: string }) => a.reason))).toEqual(new Set(['PLAN_NOT_LOADED']));
   });
 
+  it.each([
+    ['an inline string', `{ searchDrugs(query: "ator\\u0000vastatin") { totalCount } }`, undefined, 'query'],
+    ['a variable', `query($q: String!) { searchDrugs(query: $q) { totalCount } }`, { q: 'ator\u0000vastatin' }, 'query'],
+    ['a field of an input object', `query($f: ProviderSearchFilter!) { searchProviders(filter: $f) { totalCount } }`, { f: { name: 'smi\u0000th' } }, 'filter.name'],
+    ['a list element', `{ networkCoverage(npis: ["1234567893"], planIds: ["99999ZZ9999999\\u0000"]) { status } }`, undefined, 'planIds[0]'],
+  ])('a NUL character in %s is a 400 naming the argument, not a database error', async (_what, query, variables, argument) => {
+    const res = await t.gql(query, variables);
+    expect(res.status).toBe(400);
+    expect(res.errors).toHaveLength(1);
+    expect(res.errors?.[0].extensions?.code).toBe('BAD_USER_INPUT');
+    expect(res.errors?.[0].message).toBe(`Argument ${argument} contains a NUL character (\\u0000), which text may not hold`);
+    await expectStillServing();
+  });
+
   it('51 NPIs are refused with the cap, then a normal query succeeds', async () => {
     const npis = Array.from({ length: 51 }, () => '1234567893');
     const res = await t.gql(`query($n: [String!]!) { networkCoverage(npis: $n, planIds: ["99999ZZ9999999"]) { status } }`, { n: npis });
