@@ -203,15 +203,22 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
   const port = options.port ?? (await findFreePort());
   const log = options.log ?? (() => undefined);
   const tuning = [
-    '-c', 'listen_addresses=127.0.0.1',
-    '-c', 'max_connections=200',
-    '-c', 'shared_buffers=256MB',
-    '-c', 'maintenance_work_mem=256MB',
-    '-c', 'max_wal_size=4GB',
+    '-c',
+    'listen_addresses=127.0.0.1',
+    '-c',
+    'max_connections=200',
+    '-c',
+    'shared_buffers=256MB',
+    '-c',
+    'maintenance_work_mem=256MB',
+    '-c',
+    'max_wal_size=4GB',
     // No replicas or WAL archive to feed: a table or index created and filled in one transaction then
     // writes no WAL (PostgreSQL's advice for bulk loads); each load builds its version's indexes so.
-    '-c', 'wal_level=minimal',
-    '-c', 'max_wal_senders=0',
+    '-c',
+    'wal_level=minimal',
+    '-c',
+    'max_wal_senders=0',
   ];
   // A throwaway cluster: no crash safety, and new WAL files are not zero-filled first (a fresh cluster's
   // first big load otherwise writes every one of them twice: bench:ingest's first import paid ~3 s of it).

@@ -122,7 +122,8 @@ function variablesShape(operationName: string | null | undefined, variables: Rec
   let shape = operationName ?? '';
   for (const [name, value] of Object.entries(variables ?? {})) {
     if (Array.isArray(value)) shape += `|${name}:[${value.length}]`;
-    else if (typeof value === 'number' || typeof value === 'boolean') shape += `|${name}:${value}`; // first, @include(if:)
+    else if (typeof value === 'number' || typeof value === 'boolean')
+      shape += `|${name}:${value}`; // first, @include(if:)
     else if (value !== null && typeof value === 'object') return ''; // input objects: not cached
   }
   return shape;

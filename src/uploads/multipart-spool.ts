@@ -182,7 +182,6 @@ export function spoolMultipartUpload(request: IncomingMessage, options: SpoolOpt
       );
     });
 
-
     request.on('close', onRequestClosed);
     // Errors of an aborted request are handled by 'close'; without a listener they would crash the process.
     request.on('error', () => undefined);

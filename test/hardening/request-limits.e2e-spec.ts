@@ -51,7 +51,11 @@ describe('request limits (GraphQL over HTTP)', () => {
 
   it('a body just under the limit is accepted', async () => {
     const padding = 'x'.repeat(90 * 1024);
-    const res = await t.http().post('/graphql').set('Content-Type', 'application/json').send(JSON.stringify({ query: `${NORMAL} # ${padding}` }));
+    const res = await t
+      .http()
+      .post('/graphql')
+      .set('Content-Type', 'application/json')
+      .send(JSON.stringify({ query: `${NORMAL} # ${padding}` }));
     expect(res.status).toBe(200);
     expect(res.body.data.networkCoverage[0].status).toBe('UNKNOWN');
   });
@@ -108,7 +112,10 @@ describe('request limits (GraphQL over HTTP)', () => {
   it('a single full 50×50 grid stays within the complexity limit', async () => {
     const npis = Array.from({ length: 50 }, (_, i) => makeNpi(199_000_000 + i));
     const planIds = Array.from({ length: 50 }, (_, i) => `99999ZZ99${String(i).padStart(5, '0')}`);
-    const res = await t.gql(`query($n: [String!]!, $p: [String!]!) { networkCoverage(npis: $n, planIds: $p) { npi planId status reason } }`, { n: npis, p: planIds });
+    const res = await t.gql(`query($n: [String!]!, $p: [String!]!) { networkCoverage(npis: $n, planIds: $p) { npi planId status reason } }`, {
+      n: npis,
+      p: planIds,
+    });
     expect(res.status).toBe(200);
     expect(res.errors).toBeUndefined();
     expect(res.data.networkCoverage).toHaveLength(2500);
@@ -143,7 +150,12 @@ describe('request limits (GraphQL over HTTP)', () => {
   it.each([
     ['an inline string', `{ searchDrugs(query: "ator\\u0000vastatin") { totalCount } }`, undefined, 'query'],
     ['a variable', `query($q: String!) { searchDrugs(query: $q) { totalCount } }`, { q: 'ator\u0000vastatin' }, 'query'],
-    ['a field of an input object', `query($f: ProviderSearchFilter!) { searchProviders(filter: $f) { totalCount } }`, { f: { name: 'smi\u0000th' } }, 'filter.name'],
+    [
+      'a field of an input object',
+      `query($f: ProviderSearchFilter!) { searchProviders(filter: $f) { totalCount } }`,
+      { f: { name: 'smi\u0000th' } },
+      'filter.name',
+    ],
     ['a list element', `{ networkCoverage(npis: ["1234567893"], planIds: ["99999ZZ9999999\\u0000"]) { status } }`, undefined, 'planIds[0]'],
   ])('a NUL character in %s is a 400 naming the argument, not a database error', async (_what, query, variables, argument) => {
     const res = await t.gql(query, variables);
@@ -184,11 +196,16 @@ describe('request limits (GraphQL over HTTP)', () => {
         for (const arg of field.args) {
           const required = arg.type instanceof GraphQLNonNull;
           if (arg !== listArg && !required) continue;
-          variables[arg.name] = arg === listArg ? Array.from({ length: 51 }, () => sampleValue((getNullableType(arg.type) as GraphQLList<GraphQLInputType>).ofType)) : sampleValue(arg.type);
+          variables[arg.name] =
+            arg === listArg
+              ? Array.from({ length: 51 }, () => sampleValue((getNullableType(arg.type) as GraphQLList<GraphQLInputType>).ofType))
+              : sampleValue(arg.type);
           declarations.push(`$${arg.name}: ${arg.type.toString()}`);
         }
         const selection = selectionFor(field.type);
-        const query = `query(${declarations.join(', ')}) { ${field.name}(${Object.keys(variables).map((n) => `${n}: $${n}`).join(', ')}) ${selection} }`;
+        const query = `query(${declarations.join(', ')}) { ${field.name}(${Object.keys(variables)
+          .map((n) => `${n}: $${n}`)
+          .join(', ')}) ${selection} }`;
         const res = await t.gql(query, variables);
         checked.push(`${field.name}.${listArg.name}`);
         const messages = (res.errors ?? []).map((e) => e.message).join(' | ');

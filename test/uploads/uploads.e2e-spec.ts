@@ -39,7 +39,10 @@ describe('carrier uploads over HTTP', () => {
   const server = () => t.app.getHttpServer();
   const count = async (sql: string, params: unknown[] = []) => (await t.db.query(`SELECT count(*)::int AS n FROM ${sql}`, params))[0].n as number;
   const coverage = async (npis: string[], planIds: string[]) => {
-    const response = await t.gql(`query ($npis: [String!]!, $planIds: [String!]!) { networkCoverage(npis: $npis, planIds: $planIds) { npi planId status } }`, { npis, planIds });
+    const response = await t.gql(`query ($npis: [String!]!, $planIds: [String!]!) { networkCoverage(npis: $npis, planIds: $planIds) { npi planId status } }`, {
+      npis,
+      planIds,
+    });
     expect(response.errors).toBeUndefined();
     return Object.fromEntries(response.data.networkCoverage.map((a: any) => [`${a.npi}@${a.planId}`, a.status]));
   };
@@ -144,9 +147,7 @@ describe('carrier uploads over HTTP', () => {
     v2VersionId = job.versionId;
 
     expect(job.report.rejectedCount).toBe(1);
-    expect(job.report.samples).toEqual([
-      expect.objectContaining({ file: 'providers-1.json', recordIndex: 2, message: expect.stringContaining('1777000006') }),
-    ]);
+    expect(job.report.samples).toEqual([expect.objectContaining({ file: 'providers-1.json', recordIndex: 2, message: expect.stringContaining('1777000006') })]);
     expect(job.progress).toMatchObject({ phase: 'done', percent: 100 });
 
     expect(await coverage([DR_REYES, DR_ORTIZ], [GOLD, SILVER])).toEqual({
@@ -178,7 +179,12 @@ describe('carrier uploads over HTTP', () => {
 
   it('refuses an index listing a file that is not in the upload, with 400 naming it', async () => {
     const jobsBefore = await count('import_job');
-    const response = await postUpload(server(), ISSUER, V2.filter((part) => !part.path.endsWith('drugs-1.json')), bearer(carrierKey)).expect(400);
+    const response = await postUpload(
+      server(),
+      ISSUER,
+      V2.filter((part) => !part.path.endsWith('drugs-1.json')),
+      bearer(carrierKey),
+    ).expect(400);
     expect(response.body.message).toBe('drugs-1.json: no such file (drugs-1.json)');
     expect(await count('import_job')).toBe(jobsBefore);
     expect(leftovers(tempRoot)).toEqual([]);
@@ -188,7 +194,10 @@ describe('carrier uploads over HTTP', () => {
     const json = await t.http().post(`/ingest/uploads?issuerId=${ISSUER}`).set(bearer(carrierKey)).send({ plans: [] }).expect(415);
     expect(json.body.message).toMatch(/^send the files as multipart\/form-data/);
 
-    const truncated = await t.http().post(`/ingest/uploads?issuerId=${ISSUER}`).set(bearer(carrierKey))
+    const truncated = await t
+      .http()
+      .post(`/ingest/uploads?issuerId=${ISSUER}`)
+      .set(bearer(carrierKey))
       .set('Content-Type', 'multipart/form-data; boundary=cut')
       .send('--cut\r\nContent-Disposition: form-data; name="files"; filename="plans.json"\r\n\r\n[{"plan_id": ')
       .expect(400);
@@ -240,7 +249,8 @@ describe('carrier uploads over HTTP', () => {
       const fail = (chunk: Buffer, callback: (error?: Error | null) => void) =>
         write(chunk.subarray(0, chunk.length >> 1), 'binary', () => callback(Object.assign(new Error(`${code}: write failed, write`), { code })));
       stream._write = (chunk: Buffer, _encoding: BufferEncoding, callback: (error?: Error | null) => void) => fail(chunk, callback);
-      stream._writev = (chunks: Array<{ chunk: Buffer }>, callback: (error?: Error | null) => void) => fail(Buffer.concat(chunks.map((c) => c.chunk)), callback);
+      stream._writev = (chunks: Array<{ chunk: Buffer }>, callback: (error?: Error | null) => void) =>
+        fail(Buffer.concat(chunks.map((c) => c.chunk)), callback);
       return stream;
     }) as any);
     try {
@@ -261,11 +271,15 @@ describe('carrier uploads over HTTP', () => {
   });
 
   it('refuses a repeated issuerId or issuerName with 400 naming the parameter', async () => {
-    const twice = await request(server()).post(`/ingest/uploads?issuerId=${ISSUER}&issuerId=${OTHER_ISSUER}`).set(bearer(carrierKey))
+    const twice = await request(server())
+      .post(`/ingest/uploads?issuerId=${ISSUER}&issuerId=${OTHER_ISSUER}`)
+      .set(bearer(carrierKey))
       .attach('files', `${FIXTURES}/v1/plans.json`);
     expect(twice.status).toBe(400);
     expect(twice.body.message).toBe('issuerId must be given once (got 2 values)');
-    const names = await request(server()).post(`/ingest/uploads?issuerId=${ISSUER}&issuerName=A&issuerName=B`).set(bearer(carrierKey))
+    const names = await request(server())
+      .post(`/ingest/uploads?issuerId=${ISSUER}&issuerName=A&issuerName=B`)
+      .set(bearer(carrierKey))
       .attach('files', `${FIXTURES}/v1/plans.json`);
     expect(names.status).toBe(400);
     expect(names.body.message).toBe('issuerName must be given once (got 2 values)');
