@@ -18,6 +18,7 @@ import { ExportModule } from './export/export.module';
 import { UploadsModule } from './uploads/uploads.module';
 import { QualityModule } from './quality/quality.module';
 import { ReportsModule } from './reports/reports.module';
+import { FeedsModule } from './feeds/feeds.module';
 
 export interface AppModuleOptions {
   database: DatabaseSettings;
@@ -45,6 +46,7 @@ export class AppModule {
         UploadsModule,
         QualityModule,
         ReportsModule,
+        FeedsModule,
       ],
       controllers: [ExplorerController],
       providers: [{ provide: APP_PIPE, useFactory: createValidationPipe }],

@@ -13,6 +13,27 @@ export interface RateLimitConfig {
   perApiKey: number;
 }
 
+/** Fetching carriers' published files by URL (src/feeds). */
+export interface FeedConfig {
+  /** Cron expression of the scheduled refresh of every known feed (FEED_REFRESH_CRON); null: no schedule. */
+  refreshCron: string | null;
+  /** Largest file fetched, in bytes (FEED_MAX_FILE_SIZE, e.g. 4GB). */
+  maxFileBytes: number;
+  /** Feeds fetched and loaded at once by one process (FEED_CONCURRENCY). */
+  concurrency: number;
+  /** Where downloads are spooled before loading (FEED_SPOOL_DIR); the system temp directory when null. */
+  spoolDir: string | null;
+  /** Time to open a connection, and longest silence while waiting for headers or body bytes (ms). */
+  connectTimeoutMs: number;
+  idleTimeoutMs: number;
+  /** Retries after a network error, 429 or 5xx (FEED_RETRIES), the first after about FEED_RETRY_BASE_MS, doubling. */
+  retries: number;
+  retryBaseMs: number;
+  /** Longest Retry-After honoured before giving up on a URL (ms). */
+  maxRetryAfterMs: number;
+  maxRedirects: number;
+}
+
 export interface AppConfig {
   port: number;
   databaseUrl: string | null;
@@ -41,6 +62,7 @@ export interface AppConfig {
   shutdownGraceMs: number;
   /** AES-256 key sealing reporters' contact emails (PERSONAL_DATA_KEY); required in production. */
   personalDataKey: Buffer | null;
+  feeds: FeedConfig;
 }
 
 export class ConfigError extends Error {}
@@ -179,6 +201,44 @@ function personalDataKey(env: NodeJS.ProcessEnv): Buffer | null {
   return null;
 }
 
+const BIG_SIZE_UNITS: Record<string, number> = { b: 1, kb: 1024, mb: 1024 ** 2, gb: 1024 ** 3, tb: 1024 ** 4 };
+
+function fileSize(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
+  const raw = env[name]?.trim();
+  if (!raw) return fallback;
+  const match = /^(\d+(?:\.\d+)?)\s*(b|kb|mb|gb|tb)?$/i.exec(raw);
+  const bytes = match ? Math.round(Number(match[1]) * BIG_SIZE_UNITS[(match[2] ?? 'b').toLowerCase()]) : NaN;
+  if (!Number.isSafeInteger(bytes) || bytes < 1024) throw new ConfigError(`${name}=${raw} is invalid: expected a size of at least 1kb, e.g. 4GB`);
+  return bytes;
+}
+
+/** Five or six space-separated cron fields (seconds optional), or a @-shorthand such as @daily. */
+function cronExpression(env: NodeJS.ProcessEnv, name: string): string | null {
+  const raw = env[name]?.trim();
+  if (!raw || raw === 'off') return null;
+  const fields = raw.split(/\s+/);
+  const shorthand = /^@(yearly|annually|monthly|weekly|daily|midnight|hourly)$/i.test(raw);
+  if (!shorthand && (fields.length < 5 || fields.length > 6 || fields.some((field) => !/^[\d*/,\-A-Za-z?LW#]+$/.test(field)))) {
+    throw new ConfigError(`${name}=${raw} is invalid: expected a cron expression such as "0 4 * * *" (every day at 04:00) or @daily`);
+  }
+  return raw;
+}
+
+export function loadFeedConfig(env: NodeJS.ProcessEnv = process.env): FeedConfig {
+  return {
+    refreshCron: cronExpression(env, 'FEED_REFRESH_CRON'),
+    maxFileBytes: fileSize(env, 'FEED_MAX_FILE_SIZE', 8 * 1024 ** 3),
+    concurrency: integer(env, 'FEED_CONCURRENCY', 2, 1, 64),
+    spoolDir: env.FEED_SPOOL_DIR?.trim() || null,
+    connectTimeoutMs: integer(env, 'FEED_CONNECT_TIMEOUT_MS', 15_000, 100, 600_000),
+    idleTimeoutMs: integer(env, 'FEED_IDLE_TIMEOUT_MS', 60_000, 100, 3_600_000),
+    retries: integer(env, 'FEED_RETRIES', 4, 0, 20),
+    retryBaseMs: integer(env, 'FEED_RETRY_BASE_MS', 1_000, 0, 600_000),
+    maxRetryAfterMs: integer(env, 'FEED_MAX_RETRY_AFTER_MS', 300_000, 0, 86_400_000),
+    maxRedirects: integer(env, 'FEED_MAX_REDIRECTS', 5, 0, 20),
+  };
+}
+
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   return {
     port: integer(env, 'PORT', 3000, 0, 65535),
@@ -202,6 +262,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     trustProxy: trustProxy(env),
     shutdownGraceMs: integer(env, 'SHUTDOWN_GRACE_MS', 25_000, 1_000, 600_000),
     personalDataKey: personalDataKey(env),
+    feeds: loadFeedConfig(env),
   };
 }
 

@@ -1,0 +1,23 @@
+import { Module } from '@nestjs/common';
+import { ScheduleModule } from '@nestjs/schedule';
+import { loadFeedConfig } from '../config/app-config';
+import { FeedRefreshScheduler } from './feed-refresh.scheduler';
+import { FeedsExportController } from './feeds-export.controller';
+import { FeedQualityResolver, FeedsResolver, IssuerFeedResolver } from './feeds.resolver';
+import { FEED_CONFIG, FeedsService } from './feeds.service';
+
+/** Carriers' published feeds: health in GraphQL and CSV, and the opt-in scheduled refresh. */
+@Module({
+  imports: [ScheduleModule.forRoot()],
+  controllers: [FeedsExportController],
+  providers: [
+    { provide: FEED_CONFIG, useFactory: () => loadFeedConfig() },
+    FeedsService,
+    FeedsResolver,
+    IssuerFeedResolver,
+    FeedQualityResolver,
+    FeedRefreshScheduler,
+  ],
+  exports: [FeedsService, FeedRefreshScheduler],
+})
+export class FeedsModule {}
