@@ -6,7 +6,7 @@ import type { FeedConfig } from '../config/app-config';
 import { ImportError, ImportProgress, ImportResult } from '../ingest/import-contract';
 import { QhpImporter } from '../ingest/qhp-importer';
 import { FeedFileKind, FeedFileRow, FeedRow, FeedSource, FeedStore, FileCheck } from './feed-store';
-import { checkFetchableUrl, Download, DownloadError, HttpDownloader } from './http-download';
+import { Download, DownloadError, HttpDownloader } from './http-download';
 
 /** An index is a small document; anything bigger is not one. */
 const MAX_INDEX_BYTES = 10 * 1024 * 1024;
@@ -159,17 +159,37 @@ export class FeedFetcher {
     await this.http.close();
   }
 
-  /** Registers (or re-points) the issuer's feed, then checks it. */
+  /** Downloads a URL (the PUF, say) to `dest` with the same HTTP settings; throws DownloadError. */
+  download(url: string, dest: string, signal?: AbortSignal): Promise<Download> {
+    return this.http.download({ url, dest, signal });
+  }
+
+  /** Every issuer of a Machine-Readable URL PUF, each into its own version, `concurrency` at a time. */
+  async fetchAll(sources: readonly FeedSource[], onResult?: (result: FeedRunResult) => void, signal?: AbortSignal): Promise<FeedRunResult[]> {
+    return mapBounded(sources, this.config.concurrency, async (source) => {
+      const result = await this.fetch(source, signal);
+      onResult?.(result);
+      return result;
+    });
+  }
+
+  /**
+   * Registers (or re-points) the issuer's feed, then checks it. An index URL that cannot be fetched (plain
+   * HTTP, not a URL) is registered too: its feed is then reported broken, which is what a reader needs to know.
+   */
   async fetch(source: FeedSource, signal?: AbortSignal): Promise<FeedRunResult> {
-    checkIndexUrlSyntax(source.indexUrl);
     await this.store.register(source);
     return this.check(source.issuerId, signal);
   }
 
   /** Checks every registered feed, `concurrency` at a time; one feed's failure does not stop the others. */
-  async refreshAll(signal?: AbortSignal): Promise<FeedRunResult[]> {
+  async refreshAll(signal?: AbortSignal, onResult?: (result: FeedRunResult) => void): Promise<FeedRunResult[]> {
     const feeds = await this.store.feeds();
-    return mapBounded(feeds, this.config.concurrency, (feed) => this.check(feed.issuerId, signal));
+    return mapBounded(feeds, this.config.concurrency, async (feed) => {
+      const result = await this.check(feed.issuerId, signal);
+      onResult?.(result);
+      return result;
+    });
   }
 
   async check(issuerId: string, signal?: AbortSignal): Promise<FeedRunResult> {
@@ -315,9 +335,4 @@ export class FeedFetcher {
       await this.store.annotateFile(issuerId, file.url, { recordsRejected: rejected, validationSummary: summary });
     }
   }
-}
-
-/** A feed's index URL must be one we may fetch; said before anything is registered. */
-export function checkIndexUrlSyntax(indexUrl: string): void {
-  checkFetchableUrl(indexUrl);
 }
