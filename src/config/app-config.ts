@@ -32,6 +32,16 @@ export interface FeedConfig {
   /** Longest Retry-After honoured before giving up on a URL (ms). */
   maxRetryAfterMs: number;
   maxRedirects: number;
+  /** Feed checks this instance takes from the job queue at once (FEED_JOB_WORKERS); 0: none. */
+  jobWorkers: number;
+  /** How often an idle worker looks for a job (FEED_JOB_POLL_SECONDS). */
+  jobPollSeconds: number;
+  /** A job whose check crashed or whose instance stopped is retried this many times (FEED_JOB_RETRIES)... */
+  jobRetries: number;
+  /** ...first after this delay, doubling (FEED_JOB_RETRY_DELAY_SECONDS). */
+  jobRetryDelaySeconds: number;
+  /** A running job not finished after this long (its instance died) is retried (FEED_JOB_EXPIRE_SECONDS). */
+  jobExpireSeconds: number;
 }
 
 export interface AppConfig {
@@ -236,6 +246,11 @@ export function loadFeedConfig(env: NodeJS.ProcessEnv = process.env): FeedConfig
     retryBaseMs: integer(env, 'FEED_RETRY_BASE_MS', 1_000, 0, 600_000),
     maxRetryAfterMs: integer(env, 'FEED_MAX_RETRY_AFTER_MS', 300_000, 0, 86_400_000),
     maxRedirects: integer(env, 'FEED_MAX_REDIRECTS', 5, 0, 20),
+    jobWorkers: integer(env, 'FEED_JOB_WORKERS', 1, 0, 64),
+    jobPollSeconds: integer(env, 'FEED_JOB_POLL_SECONDS', 5, 1, 3_600),
+    jobRetries: integer(env, 'FEED_JOB_RETRIES', 3, 0, 100),
+    jobRetryDelaySeconds: integer(env, 'FEED_JOB_RETRY_DELAY_SECONDS', 60, 0, 86_400),
+    jobExpireSeconds: integer(env, 'FEED_JOB_EXPIRE_SECONDS', 6 * 3_600, 10, 7 * 86_400),
   };
 }
 

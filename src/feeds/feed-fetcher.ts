@@ -44,6 +44,13 @@ interface Fetched extends ListedFile {
   download: Download;
 }
 
+/** The check was interrupted (shutdown, Ctrl-C): nothing of it is recorded as the feed's state. */
+export class FeedCheckAborted extends Error {
+  constructor(readonly issuerId: string) {
+    super(`the check of issuer ${issuerId}'s feed was interrupted`);
+  }
+}
+
 /** A whole-feed failure: the code, and the message the feed's health record shows. */
 class FeedFailure extends Error {
   constructor(
@@ -198,6 +205,8 @@ export class FeedFetcher {
     const startedAt = Date.now();
     const spool = await mkdtemp(join(this.config.spoolDir ?? tmpdir(), `feed-${issuerId}-`));
     const finish = async (outcome: FeedOutcome, fields: Partial<FeedRunResult> & { contentChanged?: boolean } = {}): Promise<FeedRunResult> => {
+      // An interrupted check says nothing about the feed: its record keeps the last finished check.
+      if (signal?.aborted) throw new FeedCheckAborted(issuerId);
       const durationMs = Date.now() - startedAt;
       const broken = outcome === 'failed';
       if (broken) await this.store.forgetValidators(issuerId);
@@ -217,6 +226,8 @@ export class FeedFetcher {
     try {
       return await this.run(feed, spool, finish, signal);
     } catch (error) {
+      if (error instanceof FeedCheckAborted) throw error;
+      if (signal?.aborted) throw new FeedCheckAborted(issuerId);
       const failure =
         error instanceof FeedFailure || error instanceof DownloadError ? error : new FeedFailure('FETCH_FAILED', (error as Error).message ?? String(error));
       return finish('failed', { errorCode: failure.code, error: failure.message });
@@ -262,7 +273,12 @@ export class FeedFetcher {
     // Every listed URL is checked, even after one fails, so the health record shows every broken link at once.
     const fetched: Array<Fetched | DownloadError> = [];
     for (const [i, file] of listed.entries()) {
-      fetched.push(await this.get(issuerId, file, join(spool, `${i}-${file.kind}.json`), validatorsOf(file.url), previous, signal).catch((error: DownloadError) => error));
+      fetched.push(
+        await this.get(issuerId, file, join(spool, `${i}-${file.kind}.json`), validatorsOf(file.url), previous, signal).catch((error: unknown) => {
+          if (error instanceof DownloadError) return error;
+          throw error;
+        }),
+      );
     }
     const failures = fetched.filter((item): item is DownloadError => item instanceof DownloadError);
     if (failures.length) {
@@ -316,6 +332,7 @@ export class FeedFetcher {
       await this.store.recordFile(issuerId, healthOf(file, download, previous.get(file.url)));
       return { ...file, path, download };
     } catch (error) {
+      if (signal?.aborted) throw new FeedCheckAborted(issuerId);
       const failure = error instanceof DownloadError ? error : new DownloadError('NETWORK', `${file.url}: ${(error as Error).message}`, file.url);
       await this.store.recordFile(issuerId, failureHealth(file, failure));
       throw failure;

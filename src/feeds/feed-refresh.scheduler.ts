@@ -3,7 +3,7 @@ import { SchedulerRegistry } from '@nestjs/schedule';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { CronJob } from 'cron';
 import { DataSource } from 'typeorm';
-import { FeedRunResult } from './feed-fetcher';
+import { FeedJobsService } from './feed-jobs.service';
 import { FeedsService } from './feeds.service';
 
 /** pg_try_advisory_lock key: one instance refreshes at a time, whichever takes it first. */
@@ -11,17 +11,18 @@ export const FEED_REFRESH_LOCK = 7_319_001;
 const JOB_NAME = 'feed-refresh';
 
 /**
- * The scheduled refresh (FEED_REFRESH_CRON, off by default): every known feed is checked, the changed
- * ones loaded. With several instances, the one holding the advisory lock runs it; the others skip that tick.
+ * The scheduled refresh (FEED_REFRESH_CRON, off by default): a check of every known feed is queued as a job
+ * (feed-jobs.service.ts), and the instances' workers check them and load the changed ones. With several
+ * instances, the one holding the advisory lock queues them; the others skip that tick.
  */
 @Injectable()
 export class FeedRefreshScheduler implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly logger = new Logger('FeedRefresh');
-  private running: Promise<FeedRunResult[] | null> | null = null;
-  private readonly abort = new AbortController();
+  private running: Promise<string[] | null> | null = null;
 
   constructor(
     private readonly feeds: FeedsService,
+    private readonly jobs: FeedJobsService,
     private readonly registry: SchedulerRegistry,
     @InjectDataSource() private readonly db: DataSource,
   ) {}
@@ -36,12 +37,11 @@ export class FeedRefreshScheduler implements OnApplicationBootstrap, OnModuleDes
   }
 
   async onModuleDestroy(): Promise<void> {
-    this.abort.abort();
     await this.running?.catch(() => undefined);
   }
 
-  /** One refresh of every feed, unless this instance is running one or another instance holds the lock. Null when skipped. */
-  refresh(): Promise<FeedRunResult[] | null> {
+  /** Queues a check of every feed, unless this instance is doing so or another holds the lock: the job ids, or null when skipped. */
+  refresh(): Promise<string[] | null> {
     if (this.running) return Promise.resolve(null);
     this.running = this.refreshLocked().finally(() => {
       this.running = null;
@@ -49,20 +49,16 @@ export class FeedRefreshScheduler implements OnApplicationBootstrap, OnModuleDes
     return this.running;
   }
 
-  private async refreshLocked(): Promise<FeedRunResult[] | null> {
+  private async refreshLocked(): Promise<string[] | null> {
     const runner = this.db.createQueryRunner();
     await runner.connect();
     try {
       const [{ locked }] = await runner.query(`SELECT pg_try_advisory_lock($1) AS locked`, [FEED_REFRESH_LOCK]);
       if (!locked) return null;
       try {
-        const results = await this.feeds.fetcher.refreshAll(this.abort.signal);
-        const broken = results.filter((result) => result.outcome === 'failed');
-        this.logger.log(
-          `feeds refreshed: ${results.length} checked, ${results.filter((r) => r.outcome === 'published').length} loaded, ${broken.length} broken` +
-            (broken.length ? ` (${broken.map((r) => r.issuerId).join(', ')})` : ''),
-        );
-        return results;
+        const jobIds = await this.jobs.enqueue();
+        this.logger.log(`feeds refresh: ${jobIds.length} checks queued`);
+        return jobIds;
       } finally {
         await runner.query(`SELECT pg_advisory_unlock($1)`, [FEED_REFRESH_LOCK]);
       }

@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { ScheduleModule } from '@nestjs/schedule';
 import { loadFeedConfig } from '../config/app-config';
+import { FeedJobsService } from './feed-jobs.service';
 import { FeedRefreshScheduler } from './feed-refresh.scheduler';
 import { FeedsExportController } from './feeds-export.controller';
 import { FeedQualityResolver, FeedsResolver, IssuerFeedResolver } from './feeds.resolver';
@@ -16,8 +17,9 @@ import { FEED_CONFIG, FeedsService } from './feeds.service';
     FeedsResolver,
     IssuerFeedResolver,
     FeedQualityResolver,
+    FeedJobsService,
     FeedRefreshScheduler,
   ],
-  exports: [FeedsService, FeedRefreshScheduler],
+  exports: [FeedsService, FeedJobsService, FeedRefreshScheduler],
 })
 export class FeedsModule {}

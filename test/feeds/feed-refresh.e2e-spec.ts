@@ -44,6 +44,7 @@ describe('scheduled refresh of every known feed (FEED_REFRESH_CRON)', () => {
       process.env.FEED_REFRESH_CRON = '* * * * * *';
       process.env.FEED_RETRY_BASE_MS = '5';
       process.env.FEED_RETRIES = '1';
+      process.env.FEED_JOB_POLL_SECONDS = '1';
       server = await startFeedServer();
       app = await startTestApp();
       await removeFeeds(app.db, [GOOD_ISSUER]);
@@ -56,7 +57,7 @@ describe('scheduled refresh of every known feed (FEED_REFRESH_CRON)', () => {
       await server.close();
     });
 
-    it('checks every known feed on schedule: a broken feed is tried again and loads once fixed', async () => {
+    it('queues a check of every known feed on schedule, which the workers run: a broken feed is tried again and loads once fixed', async () => {
       expect(app.app.get(SchedulerRegistry).getCronJob('feed-refresh')).toBeDefined();
       // Registered while its files are not there yet: broken.
       await app.db.query(`INSERT INTO feed (issuer_id, index_url, issuer_name) VALUES ($1, $2, 'Buckeye Health')`, [GOOD_ISSUER, server.url(INDEX)]);
@@ -84,8 +85,8 @@ describe('scheduled refresh of every known feed (FEED_REFRESH_CRON)', () => {
         await other.query(`SELECT pg_advisory_lock($1)`, [FEED_REFRESH_LOCK]);
         expect(await app.app.get(FeedRefreshScheduler).refresh()).toBeNull();
         await other.query(`SELECT pg_advisory_unlock($1)`, [FEED_REFRESH_LOCK]);
-        const results = await waitForRefresh(app);
-        expect(results.map((r) => r.issuerId)).toContain(GOOD_ISSUER);
+        // Its turn again: a check of every feed queued (none twice: one already waiting is kept).
+        expect(Array.isArray(await waitForRefresh(app))).toBe(true);
       } finally {
         await other.end();
       }

@@ -86,6 +86,11 @@ export function testFeedConfig(overrides: Partial<FeedConfig> = {}): FeedConfig 
     retryBaseMs: 5,
     maxRetryAfterMs: 2_000,
     maxRedirects: 5,
+    jobWorkers: 1,
+    jobPollSeconds: 1,
+    jobRetries: 2,
+    jobRetryDelaySeconds: 0,
+    jobExpireSeconds: 60,
     ...overrides,
   };
 }
