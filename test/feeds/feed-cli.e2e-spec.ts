@@ -160,6 +160,25 @@ describe('npm run fetch: an index URL, or every issuer of the Machine-Readable U
       expect(await currentVersionId(app.db, BROKEN_ISSUER)).toBeNull();
     });
 
+    it('--refresh --enqueue: the checks are queued as jobs, which the API instance\'s worker runs', async () => {
+      const before = new Date();
+      const { code, stdout } = await runFetchCli(['--refresh', '--enqueue']);
+      expect(code).toBe(0);
+      expect(stdout).toMatch(/\d+ feed checks queued \(\d+ already waiting\); the API instances' workers run them/);
+      const jobs = async () =>
+        (await app.db.query(`SELECT singleton_key AS "issuerId", state, output FROM pgboss.job WHERE name = 'feed-fetch' AND created_on >= $1 AND singleton_key = ANY($2)`, [
+          before,
+          ISSUERS,
+        ])) as Array<{ issuerId: string; state: string; output: { outcome: string } | null }>;
+      const started = Date.now();
+      while ((await jobs()).some((job) => job.state !== 'completed') || (await jobs()).length < ISSUERS.length) {
+        if (Date.now() - started > 60_000) throw new Error(`the queued checks did not all complete: ${JSON.stringify(await jobs())}`);
+        await new Promise((r) => setTimeout(r, 200));
+      }
+      const outcomes = Object.fromEntries((await jobs()).map((job) => [job.issuerId, job.output?.outcome]));
+      expect(outcomes).toMatchObject({ [GOOD_ISSUER]: 'not-modified', [OFFICIAL_ISSUER]: 'not-modified', [INSECURE_ISSUER]: 'failed' });
+    });
+
     it('usage errors exit 2 with the usage', async () => {
       const { code, stderr } = await runFetchCli(['https://carrier.example.com/cms-data-index.json']);
       expect(code).toBe(2);

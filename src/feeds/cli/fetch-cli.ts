@@ -6,6 +6,7 @@ import { ConfigError, FeedConfig, loadFeedConfig } from '../../config/app-config
 import { withCliDatabase } from '../../database/cli-database';
 import { cleanUpAbandonedLoads } from '../../ingest/qhp-importer';
 import { FeedFetcher, FeedRunResult } from '../feed-fetcher';
+import { enqueueFeedChecks, jobQueueOn } from '../feed-jobs.service';
 import { FeedSource } from '../feed-store';
 import { DownloadError } from '../http-download';
 import { PufError, readPuf } from '../puf-reader';
@@ -14,6 +15,7 @@ import { PufError, readPuf } from '../puf-reader';
  * npm run fetch -- <cms-data-index.json URL> --issuer 12345 [--issuer-name "Name"]
  * npm run fetch -- --puf <Machine-Readable URL PUF: .xlsx or .csv, a path or a URL> [--state OH] [--concurrency N]
  * npm run fetch -- --refresh          (check every known feed, load the changed ones)
+ *   --enqueue (with --puf or --refresh): queue the checks as jobs for the API instances' workers instead
  *
  * Common options: [--max-file-size 8GB] [--workers N]. Settings not given come from the FEED_* environment
  * variables. Uses DATABASE_URL when set; otherwise the embedded PostgreSQL of `npm start` (.data/pg).
@@ -23,6 +25,7 @@ const USAGE =
   'usage: npm run fetch -- <index URL> --issuer <5-digit id> [--issuer-name "Name"]\n' +
   '       npm run fetch -- --puf <file or URL (.xlsx or .csv)> [--state XX] [--concurrency N]\n' +
   '       npm run fetch -- --refresh [--concurrency N]\n' +
+  '       --enqueue (with --puf or --refresh): queue the checks for the running API instances instead\n' +
   '       common: [--max-file-size 8GB] [--workers N]';
 /** Connections per concurrent load: one COPY per provider table, the heartbeat, and index builds. */
 const CONNECTIONS_PER_LOAD = 5;
@@ -37,6 +40,7 @@ interface CliOptions {
   issuerName?: string;
   state?: string;
   parseWorkers?: number;
+  enqueue: boolean;
   config: FeedConfig;
 }
 
@@ -46,8 +50,8 @@ function parseArguments(argv: string[]): CliOptions {
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
     if (arg === '--help' || arg === '-h') throw new UsageError(USAGE);
-    if (arg === '--refresh') {
-      flags.refresh = 'true';
+    if (arg === '--refresh' || arg === '--enqueue') {
+      flags[arg.slice(2)] = 'true';
       continue;
     }
     if (!arg.startsWith('--')) {
@@ -59,7 +63,7 @@ function parseArguments(argv: string[]): CliOptions {
     if (value === undefined) throw new UsageError(`--${name} needs a value\n${USAGE}`);
     flags[name] = value;
   }
-  const known = ['issuer', 'issuer-name', 'puf', 'state', 'concurrency', 'max-file-size', 'workers', 'refresh'];
+  const known = ['issuer', 'issuer-name', 'puf', 'state', 'concurrency', 'max-file-size', 'workers', 'refresh', 'enqueue'];
   const unknown = Object.keys(flags).filter((name) => !known.includes(name));
   if (unknown.length) throw new UsageError(`unknown option --${unknown[0]}\n${USAGE}`);
 
@@ -75,7 +79,7 @@ function parseArguments(argv: string[]): CliOptions {
   }
   const workers = flags.workers === undefined ? undefined : Number(flags.workers);
   if (workers !== undefined && !(Number.isInteger(workers) && workers >= 0 && workers <= 64)) throw new UsageError('--workers must be a whole number from 0 to 64');
-  const base = { config, parseWorkers: workers };
+  const base = { config, parseWorkers: workers, enqueue: flags.enqueue === 'true' };
 
   if (flags.refresh) {
     if (positional.length || flags.puf || flags.issuer) throw new UsageError(`--refresh takes no URL, --puf or --issuer\n${USAGE}`);
@@ -85,6 +89,7 @@ function parseArguments(argv: string[]): CliOptions {
     if (positional.length || flags.issuer) throw new UsageError(`--puf takes no index URL or --issuer (the file lists them)\n${USAGE}`);
     return { ...base, mode: 'puf', target: flags.puf, state: flags.state?.toUpperCase() };
   }
+  if (base.enqueue) throw new UsageError(`--enqueue goes with --puf or --refresh\n${USAGE}`);
   if (positional.length !== 1) throw new UsageError(`give one index URL (or --puf, or --refresh)\n${USAGE}`);
   if (!flags.issuer) throw new UsageError(`--issuer is required (the 5-digit HIOS issuer id)\n${USAGE}`);
   return { ...base, mode: 'url', target: positional[0], issuerId: flags.issuer, issuerName: flags['issuer-name'] };
@@ -143,6 +148,20 @@ async function main(): Promise<number> {
       const fetcher = new FeedFetcher(dataSource, options.config, { loadedBy: process.env.USER ?? 'cli', parseWorkers: options.parseWorkers });
       try {
         let results: FeedRunResult[];
+        if (options.enqueue) {
+          const sources = options.mode === 'puf' ? await pufSources(fetcher, options.target!, options.state) : [];
+          for (const source of sources) await fetcher.store.register(source);
+          const issuerIds = options.mode === 'puf' ? sources.map((source) => source.issuerId) : (await fetcher.store.feeds()).map((feed) => feed.issuerId);
+          const boss = jobQueueOn(dataSource, { supervise: false });
+          await boss.start();
+          try {
+            const jobs = await enqueueFeedChecks(boss, issuerIds);
+            console.log(`${jobs.length} feed checks queued (${issuerIds.length - jobs.length} already waiting); the API instances' workers run them`);
+          } finally {
+            await boss.stop({ graceful: false, close: false });
+          }
+          return 0;
+        }
         if (options.mode === 'url') {
           const result = await fetcher.fetch({ issuerId: options.issuerId!, indexUrl: options.target!, issuerName: options.issuerName, source: 'cli' }, abort.signal);
           console.log(describe(result));
