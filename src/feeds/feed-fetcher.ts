@@ -6,7 +6,7 @@ import type { FeedConfig } from '../config/app-config';
 import { ImportError, ImportProgress, ImportResult } from '../ingest/import-contract';
 import { QhpImporter } from '../ingest/qhp-importer';
 import { FeedFileKind, FeedFileRow, FeedRow, FeedSource, FeedStore, FileCheck } from './feed-store';
-import { Download, DownloadError, HttpDownloader } from './http-download';
+import { Download, DownloadError, HttpDownloader, isLoopbackUrl } from './http-download';
 
 /** An index is a small document; anything bigger is not one. */
 const MAX_INDEX_BYTES = 10 * 1024 * 1024;
@@ -251,12 +251,12 @@ export class FeedFetcher {
       return conditional && row?.ok && row.sha256 ? { etag: row.etag, lastModified: row.lastModified } : undefined;
     };
 
-    let index = await this.get(issuerId, { url: indexUrl, kind: 'index' }, join(spool, 'index.json'), validatorsOf(indexUrl), previous, signal);
+    let index = await this.get(issuerId, indexUrl, { url: indexUrl, kind: 'index' }, join(spool, 'index.json'), validatorsOf(indexUrl), previous, signal);
     let listed: ListedFile[] | null = null;
     if (index.download.notModified) {
       const known = [...previous.values()].filter((row) => row.listed && row.kind !== 'index') as Array<FeedFileRow & ListedFile>;
       if (known.length) listed = known.map(({ url, kind }) => ({ url, kind }));
-      else index = await this.get(issuerId, { url: indexUrl, kind: 'index' }, join(spool, 'index.json'), undefined, previous, signal);
+      else index = await this.get(issuerId, indexUrl, { url: indexUrl, kind: 'index' }, join(spool, 'index.json'), undefined, previous, signal);
     }
     if (!listed) {
       try {
@@ -274,7 +274,7 @@ export class FeedFetcher {
     const fetched: Array<Fetched | DownloadError> = [];
     for (const [i, file] of listed.entries()) {
       fetched.push(
-        await this.get(issuerId, file, join(spool, `${i}-${file.kind}.json`), validatorsOf(file.url), previous, signal).catch((error: unknown) => {
+        await this.get(issuerId, indexUrl, file, join(spool, `${i}-${file.kind}.json`), validatorsOf(file.url), previous, signal).catch((error: unknown) => {
           if (error instanceof DownloadError) return error;
           throw error;
         }),
@@ -290,7 +290,7 @@ export class FeedFetcher {
     if (index.download.notModified && files.every((file) => file.download.notModified)) return finish('not-modified');
     // Some files changed: the load needs them all, so the ones that answered 304 are downloaded after all.
     for (const [i, file] of files.entries()) {
-      if (file.download.notModified) files[i] = await this.get(issuerId, file, file.path, undefined, previous, signal);
+      if (file.download.notModified) files[i] = await this.get(issuerId, indexUrl, file, file.path, undefined, previous, signal);
     }
     const contentChanged =
       (!index.download.notModified && index.download.sha256 !== previous.get(indexUrl)?.sha256) || files.some((file) => file.download.sha256 !== previous.get(file.url)?.sha256);
@@ -321,6 +321,7 @@ export class FeedFetcher {
   /** Downloads one URL and records its health (also when it fails: then the DownloadError is thrown). */
   private async get<F extends { url: string; kind: FeedFileKind }>(
     issuerId: string,
+    feedIndexUrl: string,
     file: F,
     path: string,
     validators: { etag: string | null; lastModified: string | null } | undefined,
@@ -328,7 +329,7 @@ export class FeedFetcher {
     signal?: AbortSignal,
   ): Promise<F & { path: string; download: Download }> {
     try {
-      const download = await this.http.download({ url: file.url, dest: path, validators, signal });
+      const download = await this.http.download({ url: file.url, dest: path, validators, signal, allowLoopback: isLoopbackUrl(feedIndexUrl) });
       await this.store.recordFile(issuerId, healthOf(file, download, previous.get(file.url)));
       return { ...file, path, download };
     } catch (error) {

@@ -1,5 +1,6 @@
 import { Args, Context, Int, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
 import { GraphQLContext, loaderFor } from '../common/graphql-context';
+import { IssuerArgs } from '../datasets/datasets.args';
 import { IssuerModel } from '../plans/models/plan.model';
 import { IssuerDataQualityModel } from '../quality/models/data-quality.model';
 import { FeedFileModel, FeedModel, FeedsArgs } from './feed.models';
@@ -16,6 +17,12 @@ export class FeedsResolver {
   @Query(() => [FeedModel], { description: "Carriers' published feeds and their health; brokenOnly: which carriers' links are broken today" })
   feeds(@Args() { brokenOnly }: FeedsArgs) {
     return this.service.feeds(brokenOnly ?? false);
+  }
+
+  @Query(() => FeedModel, { nullable: true, description: "An issuer's feed, also when nothing of it was ever loaded (null: no feed registered)" })
+  async feed(@Args() { issuerId }: IssuerArgs) {
+    const [feed] = await this.service.feedsOf([issuerId]);
+    return feed;
   }
 
   @ResolveField(() => [FeedFileModel], { description: 'The index and every file it lists (still listed first)' })

@@ -81,23 +81,36 @@ function isLoopback(hostname: string): boolean {
   return LOOPBACK_HOSTS.has(hostname.toLowerCase()) || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(hostname);
 }
 
+/** Whether a URL points at this machine (localhost, 127.0.0.0/8, ::1). */
+export function isLoopbackUrl(raw: string): boolean {
+  try {
+    return isLoopback(new URL(raw).hostname);
+  } catch {
+    return false;
+  }
+}
+
 /**
  * Carriers' files are fetched over HTTPS only: a plain-HTTP link could be altered on the way. Loopback
- * hosts are the exception (local mirrors, tests).
+ * hosts are the exception (local mirrors, tests), and only when the feed itself is on loopback
+ * (`allowLoopback`): a public index or redirect must not make the server fetch from its own machine.
  */
-export function checkFetchableUrl(raw: string): URL {
+export function checkFetchableUrl(raw: string, allowLoopback = true): URL {
   let url: URL;
   try {
     url = new URL(raw);
   } catch {
     throw new DownloadError('INVALID_URL', `${raw} is not a URL`, raw);
   }
-  if (url.protocol === 'https:') return url;
-  if (url.protocol === 'http:' && isLoopback(url.hostname)) return url;
-  if (url.protocol === 'http:') {
-    throw new DownloadError('INSECURE_URL', `${raw}: plain HTTP to ${url.host} refused; carriers' files are fetched over HTTPS only`, raw);
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') {
+    throw new DownloadError('INVALID_URL', `${raw}: only https:// URLs can be fetched (got ${url.protocol}//)`, raw);
   }
-  throw new DownloadError('INVALID_URL', `${raw}: only https:// URLs can be fetched (got ${url.protocol}//)`, raw);
+  if (isLoopback(url.hostname)) {
+    if (allowLoopback) return url;
+    throw new DownloadError('INSECURE_URL', `${raw}: refused, a public feed may not point to this machine (${url.hostname})`, raw);
+  }
+  if (url.protocol === 'https:') return url;
+  throw new DownloadError('INSECURE_URL', `${raw}: plain HTTP to ${url.host} refused; carriers' files are fetched over HTTPS only`, raw);
 }
 
 const STATUS_TEXT: Record<number, string> = {
@@ -244,6 +257,8 @@ export interface DownloadRequest {
   dest: string;
   validators?: Validators;
   signal?: AbortSignal;
+  /** Loopback hosts may be fetched (the feed itself is on loopback); default true. */
+  allowLoopback?: boolean;
 }
 
 /**
@@ -288,7 +303,7 @@ export class HttpDownloader {
     const visited = new Set<string>();
     let current = req.url;
     for (let hop = 0; ; hop++) {
-      checkFetchableUrl(current);
+      checkFetchableUrl(current, req.allowLoopback ?? true);
       visited.add(current);
       const headers: Record<string, string> = { 'user-agent': FEED_USER_AGENT, 'accept-encoding': 'gzip, deflate, br', accept: 'application/json, */*;q=0.5' };
       if (req.validators?.etag) headers['if-none-match'] = req.validators.etag;

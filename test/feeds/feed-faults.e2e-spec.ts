@@ -1,7 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync, brotliCompressSync } from 'node:zlib';
+import { tmpdir } from 'node:os';
 import { FeedFetcher, FeedRunResult } from '../../src/feeds/feed-fetcher';
+import { checkFetchableUrl, DownloadError, HttpDownloader, isLoopbackUrl } from '../../src/feeds/http-download';
 import { startTestApp, TestApp } from '../helpers/test-app';
 import {
   ALICE, AMLODIPINE, ATORVASTATIN, BOB, currentVersionId, drugCoverage, ESSENTIAL, GOLD, GOOD_ISSUER, HOSPITAL, networkCoverage, SILVER, versionRow,
@@ -350,6 +352,40 @@ describe('feeds: fetching carriers\' published files by URL, faults and feed hea
       serveGoodFeed();
       await fetcher.check(GOOD_ISSUER);
       expect(server.lastHeaders.get(PLANS)?.['if-none-match']).toBeUndefined();
+    });
+  });
+
+  describe('feeds that were never loaded, and feeds that may not reach this machine', () => {
+    const NEVER_LOADED = '55509';
+    afterAll(() => removeFeeds(app.db, [NEVER_LOADED]));
+
+    it('feed(issuerId) answers for an issuer nothing of which was ever published', async () => {
+      const result = await fetcher.fetch({ issuerId: NEVER_LOADED, indexUrl: server.url('/nowhere/cms-data-index.json'), issuerName: 'Nowhere Health', state: 'OH' });
+      expect(result).toMatchObject({ outcome: 'failed', errorCode: 'HTTP_STATUS' });
+      const res = await app.gql(`query($id: String!) { feed(issuerId: $id) { issuerId issuerName state broken error files { url httpStatus } } issuer(issuerId: $id) { issuerId } }`, { id: NEVER_LOADED });
+      expect(res.errors).toBeUndefined();
+      expect(res.data.issuer).toBeNull();
+      expect(res.data.feed).toEqual({
+        issuerId: NEVER_LOADED, issuerName: 'Nowhere Health', state: 'OH', broken: true,
+        error: `${server.url('/nowhere/cms-data-index.json')}: HTTP 404 Not Found`,
+        files: [{ url: server.url('/nowhere/cms-data-index.json'), httpStatus: 404 }],
+      });
+    });
+
+    it('a URL on this machine is refused unless the feed itself is on this machine', async () => {
+      const downloader = new HttpDownloader(testFeedConfig());
+      try {
+        const error = await downloader.download({ url: server.url(PLANS), dest: join(tmpdir(), 'never-written.json'), allowLoopback: false }).catch((e) => e);
+        expect(error).toBeInstanceOf(DownloadError);
+        expect(error).toMatchObject({ code: 'INSECURE_URL' });
+        expect(error.message).toBe(`${server.url(PLANS)}: refused, a public feed may not point to this machine (127.0.0.1)`);
+      } finally {
+        await downloader.close();
+      }
+      expect(() => checkFetchableUrl('ftp://carrier.example.com/index.json')).toThrow(/only https:\/\/ URLs can be fetched/);
+      expect(checkFetchableUrl('https://carrier.example.com/index.json', false).hostname).toBe('carrier.example.com');
+      expect(isLoopbackUrl('http://localhost:8080/x')).toBe(true);
+      expect(isLoopbackUrl('https://carrier.example.com/x')).toBe(false);
     });
   });
 
