@@ -19,7 +19,10 @@ export class FeedJobQueue1700000001100 implements MigrationInterface {
       .replace(/COMMIT;\s*$/, '');
     await q.query(plans);
     // One check queued and one running per issuer at most ('stately'): refreshes do not pile up.
-    await q.query(`SELECT ${JOB_QUEUE_SCHEMA}.create_queue($1, $2)`, ['feed-fetch', JSON.stringify({ policy: 'stately', retryLimit: 3, retryDelay: 60, retryBackoff: true, expireInSeconds: 6 * 3600 })]);
+    await q.query(`SELECT ${JOB_QUEUE_SCHEMA}.create_queue($1, $2)`, [
+      'feed-fetch',
+      JSON.stringify({ policy: 'stately', retryLimit: 3, retryDelay: 60, retryBackoff: true, expireInSeconds: 6 * 3600 }),
+    ]);
   }
 
   public async down(q: QueryRunner): Promise<void> {

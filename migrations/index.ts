@@ -11,4 +11,16 @@ import { FeedHealth1700000001000 } from './1700000001000-FeedHealth';
 import { FeedJobQueue1700000001100 } from './1700000001100-FeedJobQueue';
 
 /** Every migration, in order. Listed explicitly so ts-node, jest and compiled builds load the same set. */
-export const MIGRATIONS = [InitialSchema1700000000000, ImportJobs1700000000100, SearchIndexes1700000000200, TrustworthyAnswers1700000000300, PartitionByVersion1700000000400, SealedContactEmails1700000000500, CheaperLoadIndexes1700000000600, MembershipsByListing1700000000700, NpiSortsByBytes1700000000800, FeedHealth1700000001000, FeedJobQueue1700000001100];
+export const MIGRATIONS = [
+  InitialSchema1700000000000,
+  ImportJobs1700000000100,
+  SearchIndexes1700000000200,
+  TrustworthyAnswers1700000000300,
+  PartitionByVersion1700000000400,
+  SealedContactEmails1700000000500,
+  CheaperLoadIndexes1700000000600,
+  MembershipsByListing1700000000700,
+  NpiSortsByBytes1700000000800,
+  FeedHealth1700000001000,
+  FeedJobQueue1700000001100,
+];

@@ -139,7 +139,10 @@ function redisUrl(env: NodeJS.ProcessEnv): string | null {
 function corsOrigins(env: NodeJS.ProcessEnv): string[] | '*' {
   const raw = env.CORS_ORIGINS?.trim();
   if (!raw || raw === '*') return '*';
-  const origins = raw.split(',').map((o) => o.trim()).filter(Boolean);
+  const origins = raw
+    .split(',')
+    .map((o) => o.trim())
+    .filter(Boolean);
   for (const origin of origins) {
     let url: URL;
     try {

@@ -113,18 +113,45 @@ function locationOf(message: string): { byteOffset: number | null; jsonPath: str
 function healthOf(file: { url: string; kind: FeedFileKind }, download: Download, previous: FeedFileRow | undefined): FileCheck {
   const changed = download.notModified ? false : previous?.sha256 ? previous.sha256 !== download.sha256 : true;
   return {
-    url: file.url, kind: file.kind, httpStatus: download.status, bytes: download.notModified ? null : download.bytes,
-    contentType: download.contentType, downloadMs: download.durationMs, changed, etag: download.etag, lastModified: download.lastModified,
-    sha256: download.sha256, ok: true, errorCode: null, error: null, byteOffset: null, jsonPath: null, recordsRejected: null, validationSummary: null,
+    url: file.url,
+    kind: file.kind,
+    httpStatus: download.status,
+    bytes: download.notModified ? null : download.bytes,
+    contentType: download.contentType,
+    downloadMs: download.durationMs,
+    changed,
+    etag: download.etag,
+    lastModified: download.lastModified,
+    sha256: download.sha256,
+    ok: true,
+    errorCode: null,
+    error: null,
+    byteOffset: null,
+    jsonPath: null,
+    recordsRejected: null,
+    validationSummary: null,
   };
 }
 
 function failureHealth(file: { url: string; kind: FeedFileKind }, error: DownloadError): FileCheck {
   return {
-    url: file.url, kind: file.kind, httpStatus: error.status, bytes: error.byteOffset, contentType: null, downloadMs: null, changed: null,
-    etag: null, lastModified: null, sha256: null, ok: false, errorCode: error.code,
+    url: file.url,
+    kind: file.kind,
+    httpStatus: error.status,
+    bytes: error.byteOffset,
+    contentType: null,
+    downloadMs: null,
+    changed: null,
+    etag: null,
+    lastModified: null,
+    sha256: null,
+    ok: false,
+    errorCode: error.code,
     error: error.attempts > 1 ? `${error.message} (after ${error.attempts} attempts)` : error.message,
-    byteOffset: error.byteOffset, jsonPath: null, recordsRejected: null, validationSummary: null,
+    byteOffset: error.byteOffset,
+    jsonPath: null,
+    recordsRejected: null,
+    validationSummary: null,
   };
 }
 
@@ -219,8 +246,14 @@ export class FeedFetcher {
         checkMs: durationMs,
       });
       return {
-        issuerId, indexUrl: feed.indexUrl, outcome, versionId: fields.versionId ?? null, errorCode: fields.errorCode ?? null,
-        error: fields.error ?? null, import: fields.import ?? null, durationMs,
+        issuerId,
+        indexUrl: feed.indexUrl,
+        outcome,
+        versionId: fields.versionId ?? null,
+        errorCode: fields.errorCode ?? null,
+        error: fields.error ?? null,
+        import: fields.import ?? null,
+        durationMs,
       };
     };
     try {
@@ -260,11 +293,17 @@ export class FeedFetcher {
     }
     if (!listed) {
       try {
-        if (index.download.bytes > MAX_INDEX_BYTES) throw new FeedFailure('INVALID_INDEX', `${indexUrl}: ${index.download.bytes} bytes is too big for an index`);
+        if (index.download.bytes > MAX_INDEX_BYTES)
+          throw new FeedFailure('INVALID_INDEX', `${indexUrl}: ${index.download.bytes} bytes is too big for an index`);
         listed = filesOfIndex(await readFile(index.path, 'utf8'), indexUrl);
       } catch (error) {
         const failure = error as FeedFailure;
-        await this.store.annotateFile(issuerId, indexUrl, { ok: false, errorCode: failure.code, error: failure.message, jsonPath: locationOf(failure.message).jsonPath });
+        await this.store.annotateFile(issuerId, indexUrl, {
+          ok: false,
+          errorCode: failure.code,
+          error: failure.message,
+          jsonPath: locationOf(failure.message).jsonPath,
+        });
         throw failure;
       }
     }
@@ -293,7 +332,8 @@ export class FeedFetcher {
       if (file.download.notModified) files[i] = await this.get(issuerId, indexUrl, file, file.path, undefined, previous, signal);
     }
     const contentChanged =
-      (!index.download.notModified && index.download.sha256 !== previous.get(indexUrl)?.sha256) || files.some((file) => file.download.sha256 !== previous.get(file.url)?.sha256);
+      (!index.download.notModified && index.download.sha256 !== previous.get(indexUrl)?.sha256) ||
+      files.some((file) => file.download.sha256 !== previous.get(file.url)?.sha256);
 
     let result: ImportResult;
     try {
@@ -312,10 +352,18 @@ export class FeedFetcher {
       if (!(error instanceof ImportError)) throw error;
       const where = error.file && files.some((file) => file.url === error.file) ? error.file : null;
       if (where) await this.store.annotateFile(issuerId, where, { ok: false, errorCode: error.code, error: error.message, ...locationOf(error.message) });
-      return finish('failed', { errorCode: error.code, error: where && !error.message.includes(where) ? `${where}: ${error.message}` : error.message, versionId: null });
+      return finish('failed', {
+        errorCode: error.code,
+        error: where && !error.message.includes(where) ? `${where}: ${error.message}` : error.message,
+        versionId: null,
+      });
     }
     await this.recordValidation(issuerId, files, result);
-    return finish(result.unchanged ? 'unchanged' : 'published', { versionId: result.versionId, import: result, contentChanged: !result.unchanged && contentChanged });
+    return finish(result.unchanged ? 'unchanged' : 'published', {
+      versionId: result.versionId,
+      import: result,
+      contentChanged: !result.unchanged && contentChanged,
+    });
   }
 
   /** Downloads one URL and records its health (also when it fails: then the DownloadError is thrown). */

@@ -144,20 +144,49 @@ export class FeedStore {
          validation_summary = COALESCE(EXCLUDED.validation_summary, feed_file.validation_summary),
          content_changed_at = CASE WHEN EXCLUDED.changed THEN now() ELSE feed_file.content_changed_at END`,
       [
-        issuerId, check.url, check.kind, check.httpStatus, check.bytes, check.contentType, check.downloadMs, check.changed, check.etag,
-        check.lastModified, check.sha256, check.ok, check.errorCode, check.error, check.byteOffset, check.jsonPath, check.recordsRejected,
+        issuerId,
+        check.url,
+        check.kind,
+        check.httpStatus,
+        check.bytes,
+        check.contentType,
+        check.downloadMs,
+        check.changed,
+        check.etag,
+        check.lastModified,
+        check.sha256,
+        check.ok,
+        check.errorCode,
+        check.error,
+        check.byteOffset,
+        check.jsonPath,
+        check.recordsRejected,
         check.validationSummary,
       ],
     );
   }
 
   /** After a load: a file's parse failure, or its rejected records, on its health row. */
-  async annotateFile(issuerId: string, url: string, note: Partial<Pick<FeedFileRow, 'ok' | 'errorCode' | 'error' | 'byteOffset' | 'jsonPath' | 'recordsRejected' | 'validationSummary'>>): Promise<void> {
+  async annotateFile(
+    issuerId: string,
+    url: string,
+    note: Partial<Pick<FeedFileRow, 'ok' | 'errorCode' | 'error' | 'byteOffset' | 'jsonPath' | 'recordsRejected' | 'validationSummary'>>,
+  ): Promise<void> {
     await this.db.query(
       `UPDATE feed_file SET ok = COALESCE($3, ok), error_code = COALESCE($4, error_code), error = COALESCE($5, error),
          byte_offset = COALESCE($6, byte_offset), json_path = COALESCE($7, json_path), records_rejected = $8, validation_summary = $9
        WHERE issuer_id = $1 AND url = $2`,
-      [issuerId, url, note.ok ?? null, note.errorCode ?? null, note.error ?? null, note.byteOffset ?? null, note.jsonPath ?? null, note.recordsRejected ?? null, note.validationSummary ?? null],
+      [
+        issuerId,
+        url,
+        note.ok ?? null,
+        note.errorCode ?? null,
+        note.error ?? null,
+        note.byteOffset ?? null,
+        note.jsonPath ?? null,
+        note.recordsRejected ?? null,
+        note.validationSummary ?? null,
+      ],
     );
   }
 

@@ -17,7 +17,10 @@ export class FeedFileModel {
   @Field(() => String, { nullable: true }) etag: string | null;
   @Field(() => String, { nullable: true }) lastModified: string | null;
   @Field(() => String, { nullable: true, description: 'SHA-256 of the content last downloaded' }) sha256: string | null;
-  @Field(() => String, { nullable: true, description: 'HTTP_STATUS, TIMEOUT, TRUNCATED, BAD_ENCODING, HTML_NOT_JSON, TOO_LARGE, INSECURE_URL, REDIRECT_LOOP, TRUNCATED_JSON, ...' })
+  @Field(() => String, {
+    nullable: true,
+    description: 'HTTP_STATUS, TIMEOUT, TRUNCATED, BAD_ENCODING, HTML_NOT_JSON, TOO_LARGE, INSECURE_URL, REDIRECT_LOOP, TRUNCATED_JSON, ...',
+  })
   errorCode: string | null;
   @Field(() => String, { nullable: true, description: 'What went wrong: URL, status, byte offset or JSON path' }) error: string | null;
   @Field(() => Float, { nullable: true, description: 'Byte of the body where it broke off or failed to parse' }) byteOffset: number | null;
@@ -28,14 +31,14 @@ export class FeedFileModel {
   @Field(() => Int, { nullable: true }) daysSinceContentChanged: number | null;
 }
 
-@ObjectType('Feed', { description: "Where a carrier publishes its QHP files (its cms-data-index.json URL) and how the last check went" })
+@ObjectType('Feed', { description: 'Where a carrier publishes its QHP files (its cms-data-index.json URL) and how the last check went' })
 export class FeedModel {
   @Field() issuerId: string;
   @Field() indexUrl: string;
   @Field(() => String, { nullable: true }) issuerName: string | null;
   @Field(() => String, { nullable: true }) state: string | null;
   @Field({ description: 'new (never checked), ok or broken' }) status: string;
-  @Field({ description: "The last check failed: a link is broken, or a file could not be read or loaded" }) broken: boolean;
+  @Field({ description: 'The last check failed: a link is broken, or a file could not be read or loaded' }) broken: boolean;
   @Field(() => String, { nullable: true, description: 'published, unchanged (same content), not-modified (every URL answered 304) or failed' })
   outcome: string | null;
   @Field(() => String, { nullable: true, description: 'What broke, with the URL' }) error: string | null;

@@ -4,10 +4,35 @@ import type { Response } from 'express';
 import { FeedsService } from './feeds.service';
 
 const COLUMNS = [
-  'issuer_id', 'issuer_name', 'state', 'index_url', 'feed_status', 'feed_outcome', 'feed_error', 'last_checked_at', 'broken_since',
-  'content_changed_at', 'days_since_content_changed', 'url', 'kind', 'listed', 'ok', 'http_status', 'bytes', 'content_type',
-  'download_ms', 'changed', 'etag', 'last_modified', 'error_code', 'error', 'byte_offset', 'json_path', 'records_rejected',
-  'validation_summary', 'file_content_changed_at',
+  'issuer_id',
+  'issuer_name',
+  'state',
+  'index_url',
+  'feed_status',
+  'feed_outcome',
+  'feed_error',
+  'last_checked_at',
+  'broken_since',
+  'content_changed_at',
+  'days_since_content_changed',
+  'url',
+  'kind',
+  'listed',
+  'ok',
+  'http_status',
+  'bytes',
+  'content_type',
+  'download_ms',
+  'changed',
+  'etag',
+  'last_modified',
+  'error_code',
+  'error',
+  'byte_offset',
+  'json_path',
+  'records_rejected',
+  'validation_summary',
+  'file_content_changed_at',
 ];
 
 const iso = (date: Date | null) => (date ? date.toISOString() : '');
@@ -24,15 +49,40 @@ export class FeedsExportController {
     const rows: unknown[][] = [];
     feeds.forEach((feed, i) => {
       const head = [
-        feed.issuerId, feed.issuerName ?? '', feed.state ?? '', feed.indexUrl, feed.status, feed.outcome ?? '', feed.error ?? '',
-        iso(feed.lastCheckedAt), iso(feed.brokenSince), iso(feed.contentChangedAt), feed.daysSinceContentChanged ?? '',
+        feed.issuerId,
+        feed.issuerName ?? '',
+        feed.state ?? '',
+        feed.indexUrl,
+        feed.status,
+        feed.outcome ?? '',
+        feed.error ?? '',
+        iso(feed.lastCheckedAt),
+        iso(feed.brokenSince),
+        iso(feed.contentChangedAt),
+        feed.daysSinceContentChanged ?? '',
       ];
       if (!files[i].length) rows.push([...head, ...new Array(COLUMNS.length - head.length).fill('')]);
       for (const file of files[i]) {
         rows.push([
-          ...head, file.url, file.kind, file.listed, file.ok ?? '', file.httpStatus ?? '', file.bytes ?? '', file.contentType ?? '',
-          file.downloadMs ?? '', file.changed ?? '', file.etag ?? '', file.lastModified ?? '', file.errorCode ?? '', file.error ?? '',
-          file.byteOffset ?? '', file.jsonPath ?? '', file.recordsRejected ?? '', file.validationSummary ?? '', iso(file.contentChangedAt),
+          ...head,
+          file.url,
+          file.kind,
+          file.listed,
+          file.ok ?? '',
+          file.httpStatus ?? '',
+          file.bytes ?? '',
+          file.contentType ?? '',
+          file.downloadMs ?? '',
+          file.changed ?? '',
+          file.etag ?? '',
+          file.lastModified ?? '',
+          file.errorCode ?? '',
+          file.error ?? '',
+          file.byteOffset ?? '',
+          file.jsonPath ?? '',
+          file.recordsRejected ?? '',
+          file.validationSummary ?? '',
+          iso(file.contentChangedAt),
         ]);
       }
     });

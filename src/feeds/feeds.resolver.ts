@@ -35,7 +35,10 @@ export class FeedsResolver {
 export class IssuerFeedResolver {
   constructor(private readonly feeds: FeedsService) {}
 
-  @ResolveField(() => FeedModel, { nullable: true, description: 'Where the carrier publishes its files and how the last check went (null: no feed registered)' })
+  @ResolveField(() => FeedModel, {
+    nullable: true,
+    description: 'Where the carrier publishes its files and how the last check went (null: no feed registered)',
+  })
   feed(@Parent() issuer: IssuerModel, @Context() ctx: GraphQLContext) {
     return feedLoader(ctx, this.feeds).load(issuer.issuerId);
   }

@@ -114,8 +114,17 @@ export function checkFetchableUrl(raw: string, allowLoopback = true): URL {
 }
 
 const STATUS_TEXT: Record<number, string> = {
-  400: 'Bad Request', 401: 'Unauthorized', 403: 'Forbidden', 404: 'Not Found', 408: 'Request Timeout', 410: 'Gone',
-  429: 'Too Many Requests', 500: 'Internal Server Error', 502: 'Bad Gateway', 503: 'Service Unavailable', 504: 'Gateway Timeout',
+  400: 'Bad Request',
+  401: 'Unauthorized',
+  403: 'Forbidden',
+  404: 'Not Found',
+  408: 'Request Timeout',
+  410: 'Gone',
+  429: 'Too Many Requests',
+  500: 'Internal Server Error',
+  502: 'Bad Gateway',
+  503: 'Service Unavailable',
+  504: 'Gateway Timeout',
 };
 
 function statusLine(status: number): string {
@@ -179,7 +188,10 @@ class BodyInspector extends Transform {
 
   _transform(chunk: Buffer, _encoding: BufferEncoding, done: TransformCallback): void {
     if (!this.sniffed) {
-      const text = chunk.toString('utf8', 0, Math.min(chunk.length, 512)).replace(/^\uFEFF/, '').trimStart();
+      const text = chunk
+        .toString('utf8', 0, Math.min(chunk.length, 512))
+        .replace(/^\uFEFF/, '')
+        .trimStart();
       if (text.length) {
         this.sniffed = true;
         if (text.startsWith('<')) {
@@ -211,10 +223,28 @@ function tooLarge(url: string, status: number, maxBytes: number, what: string, o
   return new DownloadError('TOO_LARGE', `${url}: file over the size limit of ${maxBytes} bytes (${what})`, url, status, offset);
 }
 
-const NETWORK_CODES = new Set(['ECONNRESET', 'ECONNREFUSED', 'EPIPE', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'EAI_AGAIN', 'ENOTFOUND', 'UND_ERR_SOCKET', 'UND_ERR_CLOSED']);
+const NETWORK_CODES = new Set([
+  'ECONNRESET',
+  'ECONNREFUSED',
+  'EPIPE',
+  'ETIMEDOUT',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'EAI_AGAIN',
+  'ENOTFOUND',
+  'UND_ERR_SOCKET',
+  'UND_ERR_CLOSED',
+]);
 
 /** Turns an error of undici, zlib or the file system into a DownloadError saying where the body broke off. */
-function classify(error: unknown, url: string, status: number | null, received: number | null, compressedAt: number | null, expected: number | null): DownloadError {
+function classify(
+  error: unknown,
+  url: string,
+  status: number | null,
+  received: number | null,
+  compressedAt: number | null,
+  expected: number | null,
+): DownloadError {
   if (error instanceof DownloadError) return error;
   const err = error as NodeJS.ErrnoException & { code?: string };
   const code = err?.code ?? '';
@@ -331,7 +361,14 @@ export class HttpDownloader {
       }
       if (status === 304) {
         await response.body.dump();
-        return { ...base, etag: etag ?? req.validators?.etag ?? null, lastModified: lastModified ?? req.validators?.lastModified ?? null, notModified: true, bytes: 0, sha256: null };
+        return {
+          ...base,
+          etag: etag ?? req.validators?.etag ?? null,
+          lastModified: lastModified ?? req.validators?.lastModified ?? null,
+          notModified: true,
+          bytes: 0,
+          sha256: null,
+        };
       }
       if (status === 429 || status >= 500) {
         await response.body.dump().catch(() => undefined);

@@ -47,7 +47,9 @@ function columnsOf(header: string[]): Partial<Record<Column, number>> | null {
 export function entriesOfRows(rows: string[][], source: string): PufContents {
   const headerAt = rows.slice(0, 20).findIndex((row) => columnsOf(row) !== null);
   if (headerAt < 0) {
-    throw new PufError(`${source}: no header row with an issuer id and a URL column (expected headers such as "State", "Issuer ID", "Issuer Name", "URL Submitted")`);
+    throw new PufError(
+      `${source}: no header row with an issuer id and a URL column (expected headers such as "State", "Issuer ID", "Issuer Name", "URL Submitted")`,
+    );
   }
   const columns = columnsOf(rows[headerAt])!;
   const entries: PufEntry[] = [];

@@ -67,12 +67,15 @@ describe('npm run fetch: an index URL, or every issuer of the Machine-Readable U
   });
 
   describe('reading the PUF', () => {
-    it('CSV with CMS\'s column headers: issuers with their URLs; rows without an issuer id or a URL are left out, saying why', async () => {
+    it("CSV with CMS's column headers: issuers with their URLs; rows without an issuer id or a URL are left out, saying why", async () => {
       const path = join(dir, 'puf.csv');
       writeFileSync(path, `\uFEFF${pufCsv}`);
       const { entries, skipped } = await readPuf(path);
       expect(entries.map((e) => [e.state, e.issuerId, e.issuerName])).toEqual([
-        ['OH', GOOD_ISSUER, 'Buckeye Health'], ['NJ', OFFICIAL_ISSUER, 'Vandelay Insurance'], ['OH', BROKEN_ISSUER, 'Gone Health'], ['OH', INSECURE_ISSUER, 'Plain Health'],
+        ['OH', GOOD_ISSUER, 'Buckeye Health'],
+        ['NJ', OFFICIAL_ISSUER, 'Vandelay Insurance'],
+        ['OH', BROKEN_ISSUER, 'Gone Health'],
+        ['OH', INSECURE_ISSUER, 'Plain Health'],
       ]);
       expect(entries[0].indexUrl).toBe(server.url('/buckeye/cms-data-index.json'));
       expect(skipped).toEqual([
@@ -102,7 +105,9 @@ describe('npm run fetch: an index URL, or every issuer of the Machine-Readable U
     it('a file without the expected headers is refused, naming them', async () => {
       const path = join(dir, 'other.csv');
       writeFileSync(path, 'a,b,c\n1,2,3\n');
-      await expect(readPuf(path)).rejects.toThrow(/no header row with an issuer id and a URL column \(expected headers such as "State", "Issuer ID", "Issuer Name", "URL Submitted"\)/);
+      await expect(readPuf(path)).rejects.toThrow(
+        /no header row with an issuer id and a URL column \(expected headers such as "State", "Issuer ID", "Issuer Name", "URL Submitted"\)/,
+      );
     });
   });
 
@@ -131,11 +136,16 @@ describe('npm run fetch: an index URL, or every issuer of the Machine-Readable U
       const mine = broken.data.feeds.filter((f: { issuerId: string }) => ISSUERS.includes(f.issuerId));
       expect(mine).toEqual([
         {
-          issuerId: BROKEN_ISSUER, issuerName: 'Gone Health', state: 'OH', error: `${server.url('/gone/cms-data-index.json')}: HTTP 404 Not Found`,
+          issuerId: BROKEN_ISSUER,
+          issuerName: 'Gone Health',
+          state: 'OH',
+          error: `${server.url('/gone/cms-data-index.json')}: HTTP 404 Not Found`,
           files: [{ url: server.url('/gone/cms-data-index.json'), httpStatus: 404, errorCode: 'HTTP_STATUS' }],
         },
         {
-          issuerId: INSECURE_ISSUER, issuerName: 'Plain Health', state: 'OH',
+          issuerId: INSECURE_ISSUER,
+          issuerName: 'Plain Health',
+          state: 'OH',
           error: "http://plain.example.com/cms-data-index.json: plain HTTP to plain.example.com refused; carriers' files are fetched over HTTPS only",
           files: [{ url: 'http://plain.example.com/cms-data-index.json', httpStatus: null, errorCode: 'INSECURE_URL' }],
         },
@@ -160,16 +170,16 @@ describe('npm run fetch: an index URL, or every issuer of the Machine-Readable U
       expect(await currentVersionId(app.db, BROKEN_ISSUER)).toBeNull();
     });
 
-    it('--refresh --enqueue: the checks are queued as jobs, which the API instance\'s worker runs', async () => {
+    it("--refresh --enqueue: the checks are queued as jobs, which the API instance's worker runs", async () => {
       const before = new Date();
       const { code, stdout } = await runFetchCli(['--refresh', '--enqueue']);
       expect(code).toBe(0);
       expect(stdout).toMatch(/\d+ feed checks queued \(\d+ already waiting\); the API instances' workers run them/);
       const jobs = async () =>
-        (await app.db.query(`SELECT singleton_key AS "issuerId", state, output FROM pgboss.job WHERE name = 'feed-fetch' AND created_on >= $1 AND singleton_key = ANY($2)`, [
-          before,
-          ISSUERS,
-        ])) as Array<{ issuerId: string; state: string; output: { outcome: string } | null }>;
+        (await app.db.query(
+          `SELECT singleton_key AS "issuerId", state, output FROM pgboss.job WHERE name = 'feed-fetch' AND created_on >= $1 AND singleton_key = ANY($2)`,
+          [before, ISSUERS],
+        )) as Array<{ issuerId: string; state: string; output: { outcome: string } | null }>;
       const started = Date.now();
       while ((await jobs()).some((job) => job.state !== 'completed') || (await jobs()).length < ISSUERS.length) {
         if (Date.now() - started > 60_000) throw new Error(`the queued checks did not all complete: ${JSON.stringify(await jobs())}`);

@@ -6,7 +6,19 @@ import { FeedFetcher, FeedRunResult } from '../../src/feeds/feed-fetcher';
 import { checkFetchableUrl, DownloadError, HttpDownloader, isLoopbackUrl } from '../../src/feeds/http-download';
 import { startTestApp, TestApp } from '../helpers/test-app';
 import {
-  ALICE, AMLODIPINE, ATORVASTATIN, BOB, currentVersionId, drugCoverage, ESSENTIAL, GOLD, GOOD_ISSUER, HOSPITAL, networkCoverage, SILVER, versionRow,
+  ALICE,
+  AMLODIPINE,
+  ATORVASTATIN,
+  BOB,
+  currentVersionId,
+  drugCoverage,
+  ESSENTIAL,
+  GOLD,
+  GOOD_ISSUER,
+  HOSPITAL,
+  networkCoverage,
+  SILVER,
+  versionRow,
 } from '../ingest/ingest-helpers';
 import { feedOf, fileOf, removeFeeds } from './feed-helpers';
 import { FeedServer, QHP_FIXTURES, startFeedServer, testFeedConfig } from './feed-server';
@@ -18,7 +30,7 @@ const DRUGS = '/qhp/drugs.json';
 const providersBody = readFileSync(join(QHP_FIXTURES, 'good/providers.json'));
 const RELATIVE_INDEX = JSON.stringify({ plan_urls: ['plans.json'], provider_urls: ['providers.json'], formulary_urls: ['drugs.json'] });
 
-describe('feeds: fetching carriers\' published files by URL, faults and feed health', () => {
+describe("feeds: fetching carriers' published files by URL, faults and feed health", () => {
   let app: TestApp;
   let server: FeedServer;
   let fetcher: FeedFetcher;
@@ -91,16 +103,32 @@ describe('feeds: fetching carriers\' published files by URL, faults and feed hea
       expect(server.lastHeaders.get(PLANS)?.['accept-encoding']).toMatch(/gzip.*br/);
     });
 
-    it('records every URL\'s health: status, bytes, content type, hash, validators, rejected records', async () => {
+    it("records every URL's health: status, bytes, content type, hash, validators, rejected records", async () => {
       const feed = await feedOf(app, GOOD_ISSUER);
-      expect(feed).toMatchObject({ indexUrl: server.url(INDEX), status: 'ok', broken: false, outcome: 'published', lastVersionId: firstLoad.versionId, daysSinceContentChanged: 0 });
+      expect(feed).toMatchObject({
+        indexUrl: server.url(INDEX),
+        status: 'ok',
+        broken: false,
+        outcome: 'published',
+        lastVersionId: firstLoad.versionId,
+        daysSinceContentChanged: 0,
+      });
       expect(feed.files.map((f) => [f.kind, f.url])).toEqual([
-        ['index', server.url(INDEX)], ['plans', server.url(PLANS)], ['providers', server.url(PROVIDERS)], ['drugs', server.url(DRUGS)],
+        ['index', server.url(INDEX)],
+        ['plans', server.url(PLANS)],
+        ['providers', server.url(PROVIDERS)],
+        ['drugs', server.url(DRUGS)],
       ]);
       const providers = fileOf(feed, server.url(PROVIDERS));
       expect(providers).toMatchObject({
-        ok: true, httpStatus: 200, bytes: providersBody.length, contentType: 'application/json', changed: true, lastModified: 'Wed, 01 Oct 2025 00:00:00 GMT',
-        errorCode: null, error: null,
+        ok: true,
+        httpStatus: 200,
+        bytes: providersBody.length,
+        contentType: 'application/json',
+        changed: true,
+        lastModified: 'Wed, 01 Oct 2025 00:00:00 GMT',
+        errorCode: null,
+        error: null,
       });
       expect(providers.etag).toMatch(/^"/);
       expect(providers.sha256).toMatch(/^[0-9a-f]{64}$/);
@@ -277,7 +305,9 @@ describe('feeds: fetching carriers\' published files by URL, faults and feed hea
       server.on(PROVIDERS, (_req, res) => res.writeHead(302, { location: '/qhp/elsewhere.json' }).end());
       server.on('/qhp/elsewhere.json', (_req, res) => res.writeHead(301, { location: PROVIDERS }).end());
       const { feed } = await brokenCheck('REDIRECT_LOOP');
-      expect(fileOf(feed, server.url(PROVIDERS)).error).toContain(`${server.url(PROVIDERS)} -> ${server.url('/qhp/elsewhere.json')} -> ${server.url(PROVIDERS)}`);
+      expect(fileOf(feed, server.url(PROVIDERS)).error).toContain(
+        `${server.url(PROVIDERS)} -> ${server.url('/qhp/elsewhere.json')} -> ${server.url(PROVIDERS)}`,
+      );
       server.off('/qhp/elsewhere.json');
       await recovers();
     });
@@ -330,7 +360,9 @@ describe('feeds: fetching carriers\' published files by URL, faults and feed hea
     it('a file over the size cap: by its Content-Length, and while streaming when it has none', async () => {
       const capped = new FeedFetcher(app.db, testFeedConfig({ maxFileBytes: 4096 }));
       try {
-        server.on(PROVIDERS, (_req, res) => res.writeHead(200, { 'content-type': 'application/json', 'content-length': String(providersBody.length) }).end(providersBody));
+        server.on(PROVIDERS, (_req, res) =>
+          res.writeHead(200, { 'content-type': 'application/json', 'content-length': String(providersBody.length) }).end(providersBody),
+        );
         const { feed } = await brokenCheck('TOO_LARGE', () => capped.check(GOOD_ISSUER));
         expect(fileOf(feed, server.url(PROVIDERS)).error).toContain(`file over the size limit of 4096 bytes (Content-Length ${providersBody.length})`);
         server.on(PROVIDERS, (_req, res) => {
@@ -360,13 +392,24 @@ describe('feeds: fetching carriers\' published files by URL, faults and feed hea
     afterAll(() => removeFeeds(app.db, [NEVER_LOADED]));
 
     it('feed(issuerId) answers for an issuer nothing of which was ever published', async () => {
-      const result = await fetcher.fetch({ issuerId: NEVER_LOADED, indexUrl: server.url('/nowhere/cms-data-index.json'), issuerName: 'Nowhere Health', state: 'OH' });
+      const result = await fetcher.fetch({
+        issuerId: NEVER_LOADED,
+        indexUrl: server.url('/nowhere/cms-data-index.json'),
+        issuerName: 'Nowhere Health',
+        state: 'OH',
+      });
       expect(result).toMatchObject({ outcome: 'failed', errorCode: 'HTTP_STATUS' });
-      const res = await app.gql(`query($id: String!) { feed(issuerId: $id) { issuerId issuerName state broken error files { url httpStatus } } issuer(issuerId: $id) { issuerId } }`, { id: NEVER_LOADED });
+      const res = await app.gql(
+        `query($id: String!) { feed(issuerId: $id) { issuerId issuerName state broken error files { url httpStatus } } issuer(issuerId: $id) { issuerId } }`,
+        { id: NEVER_LOADED },
+      );
       expect(res.errors).toBeUndefined();
       expect(res.data.issuer).toBeNull();
       expect(res.data.feed).toEqual({
-        issuerId: NEVER_LOADED, issuerName: 'Nowhere Health', state: 'OH', broken: true,
+        issuerId: NEVER_LOADED,
+        issuerName: 'Nowhere Health',
+        state: 'OH',
+        broken: true,
         error: `${server.url('/nowhere/cms-data-index.json')}: HTTP 404 Not Found`,
         files: [{ url: server.url('/nowhere/cms-data-index.json'), httpStatus: 404 }],
       });

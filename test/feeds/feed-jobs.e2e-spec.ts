@@ -32,7 +32,13 @@ describe('feed checks as durable jobs on the PostgreSQL queue (pg-boss)', () => 
   const rawFeed = async (a: TestApp) => (await a.db.query(`SELECT status, outcome FROM feed WHERE issuer_id = $1`, [GOOD_ISSUER]))[0];
 
   beforeAll(async () => {
-    Object.assign(process.env, { FEED_JOB_POLL_SECONDS: '1', FEED_JOB_RETRY_DELAY_SECONDS: '0', FEED_RETRY_BASE_MS: '5', FEED_RETRIES: '0', FEED_IDLE_TIMEOUT_MS: '60000' });
+    Object.assign(process.env, {
+      FEED_JOB_POLL_SECONDS: '1',
+      FEED_JOB_RETRY_DELAY_SECONDS: '0',
+      FEED_RETRY_BASE_MS: '5',
+      FEED_RETRIES: '0',
+      FEED_IDLE_TIMEOUT_MS: '60000',
+    });
     server = await startFeedServer();
     serveGood();
     app = await startTestApp();
@@ -79,9 +85,13 @@ describe('feed checks as durable jobs on the PostgreSQL queue (pg-boss)', () => 
     const client = new Client({ connectionString: testDatabaseUrl() });
     await client.connect();
     try {
-      const { rows: [feed] } = await client.query(`SELECT status, outcome FROM feed WHERE issuer_id = $1`, [GOOD_ISSUER]);
+      const {
+        rows: [feed],
+      } = await client.query(`SELECT status, outcome FROM feed WHERE issuer_id = $1`, [GOOD_ISSUER]);
       expect(feed).toEqual({ status: 'ok', outcome: 'published' });
-      const { rows: [queued] } = await client.query(`SELECT state FROM pgboss.job WHERE id = $1`, [id]);
+      const {
+        rows: [queued],
+      } = await client.query(`SELECT state FROM pgboss.job WHERE id = $1`, [id]);
       expect(queued.state).toBe('retry');
     } finally {
       await client.end();

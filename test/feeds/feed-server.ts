@@ -48,7 +48,13 @@ export async function startFeedServer(): Promise<FeedServer> {
       res.writeHead(304, { etag, 'last-modified': LAST_MODIFIED }).end();
       return;
     }
-    res.writeHead(200, { 'content-type': 'application/json', 'content-length': String(served.body.length), etag, 'last-modified': LAST_MODIFIED, ...served.headers });
+    res.writeHead(200, {
+      'content-type': 'application/json',
+      'content-length': String(served.body.length),
+      etag,
+      'last-modified': LAST_MODIFIED,
+      ...served.headers,
+    });
     res.end(served.body);
   });
   const sockets = new Set<import('node:net').Socket>();

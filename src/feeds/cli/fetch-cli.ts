@@ -74,11 +74,13 @@ function parseArguments(argv: string[]): CliOptions {
   try {
     config = loadFeedConfig(env);
   } catch (error) {
-    if (error instanceof ConfigError) throw new UsageError(error.message.replace('FEED_CONCURRENCY', '--concurrency').replace('FEED_MAX_FILE_SIZE', '--max-file-size'));
+    if (error instanceof ConfigError)
+      throw new UsageError(error.message.replace('FEED_CONCURRENCY', '--concurrency').replace('FEED_MAX_FILE_SIZE', '--max-file-size'));
     throw error;
   }
   const workers = flags.workers === undefined ? undefined : Number(flags.workers);
-  if (workers !== undefined && !(Number.isInteger(workers) && workers >= 0 && workers <= 64)) throw new UsageError('--workers must be a whole number from 0 to 64');
+  if (workers !== undefined && !(Number.isInteger(workers) && workers >= 0 && workers <= 64))
+    throw new UsageError('--workers must be a whole number from 0 to 64');
   const base = { config, parseWorkers: workers, enqueue: flags.enqueue === 'true' };
 
   if (flags.refresh) {
@@ -163,7 +165,10 @@ async function main(): Promise<number> {
           return 0;
         }
         if (options.mode === 'url') {
-          const result = await fetcher.fetch({ issuerId: options.issuerId!, indexUrl: options.target!, issuerName: options.issuerName, source: 'cli' }, abort.signal);
+          const result = await fetcher.fetch(
+            { issuerId: options.issuerId!, indexUrl: options.target!, issuerName: options.issuerName, source: 'cli' },
+            abort.signal,
+          );
           console.log(describe(result));
           results = [result];
         } else {
@@ -173,7 +178,9 @@ async function main(): Promise<number> {
               ? await fetcher.fetchAll(await pufSources(fetcher, options.target!, options.state), report, abort.signal)
               : await fetcher.refreshAll(abort.signal, report);
           const failed = results.filter((result) => result.outcome === 'failed').length;
-          console.log(`${results.length} feeds: ${results.length - failed} ok, ${failed} broken (details: GraphQL feeds(brokenOnly: true) or /export/feeds.csv)`);
+          console.log(
+            `${results.length} feeds: ${results.length - failed} ok, ${failed} broken (details: GraphQL feeds(brokenOnly: true) or /export/feeds.csv)`,
+          );
         }
         return results.some((result) => result.outcome === 'failed') ? 1 : 0;
       } finally {
