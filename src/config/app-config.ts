@@ -8,6 +8,7 @@ import {
   MISSING_PERSONAL_DATA_KEY,
   parseBoolean,
   parseByteSize,
+  parseFileSize,
   personalDataKeyBytes,
   processEnvironment,
   splitList,
@@ -46,6 +47,37 @@ export interface UploadsConfig {
   staleAfterMs: number;
 }
 
+/** Fetching carriers' published files by URL (src/feeds). */
+export interface FeedConfig {
+  /** Cron expression of the scheduled refresh of every known feed (FEED_REFRESH_CRON); null: no schedule. */
+  refreshCron: string | null;
+  /** Largest file fetched, in bytes (FEED_MAX_FILE_SIZE, e.g. 4GB). */
+  maxFileBytes: number;
+  /** Feeds fetched and loaded at once by one process (FEED_CONCURRENCY). */
+  concurrency: number;
+  /** Where downloads are spooled before loading (FEED_SPOOL_DIR); the system temp directory when null. */
+  spoolDir: string | null;
+  /** Time to open a connection, and longest silence while waiting for headers or body bytes (ms). */
+  connectTimeoutMs: number;
+  idleTimeoutMs: number;
+  /** Retries after a network error, 429 or 5xx (FEED_RETRIES), the first after about FEED_RETRY_BASE_MS, doubling. */
+  retries: number;
+  retryBaseMs: number;
+  /** Longest Retry-After honoured before giving up on a URL (ms). */
+  maxRetryAfterMs: number;
+  maxRedirects: number;
+  /** Feed checks this instance takes from the job queue at once (FEED_JOB_WORKERS); 0: none. */
+  jobWorkers: number;
+  /** How often an idle worker looks for a job (FEED_JOB_POLL_SECONDS). */
+  jobPollSeconds: number;
+  /** A job whose check crashed or whose instance stopped is retried this many times (FEED_JOB_RETRIES)... */
+  jobRetries: number;
+  /** ...first after this delay, doubling (FEED_JOB_RETRY_DELAY_SECONDS). */
+  jobRetryDelaySeconds: number;
+  /** A running job not finished after this long (its instance died) is retried (FEED_JOB_EXPIRE_SECONDS). */
+  jobExpireSeconds: number;
+}
+
 export interface AppConfig {
   /** NODE_ENV=production: internal error messages are hidden and PERSONAL_DATA_KEY is required. */
   production: boolean;
@@ -81,6 +113,7 @@ export interface AppConfig {
   uploads: UploadsConfig;
   /** Who loaded a dataset from the import command line (USER). */
   cliUser: string;
+  feeds: FeedConfig;
 }
 
 /** A problem at start that is fully explained by its message (no stack trace needed). */
@@ -131,6 +164,50 @@ function uploads(env: Environment): UploadsConfig {
   };
 }
 
+const FEED_VARIABLES = [
+  'FEED_REFRESH_CRON',
+  'FEED_CONCURRENCY',
+  'FEED_MAX_FILE_SIZE',
+  'FEED_SPOOL_DIR',
+  'FEED_CONNECT_TIMEOUT_MS',
+  'FEED_IDLE_TIMEOUT_MS',
+  'FEED_RETRIES',
+  'FEED_RETRY_BASE_MS',
+  'FEED_MAX_RETRY_AFTER_MS',
+  'FEED_MAX_REDIRECTS',
+  'FEED_JOB_WORKERS',
+  'FEED_JOB_POLL_SECONDS',
+  'FEED_JOB_RETRIES',
+  'FEED_JOB_RETRY_DELAY_SECONDS',
+  'FEED_JOB_EXPIRE_SECONDS',
+] as const;
+
+function feeds(env: Environment): FeedConfig {
+  const cron = text(env.FEED_REFRESH_CRON);
+  return {
+    refreshCron: !cron || cron === 'off' ? null : cron,
+    maxFileBytes: text(env.FEED_MAX_FILE_SIZE) ? parseFileSize(env.FEED_MAX_FILE_SIZE!) : 8 * 1024 ** 3,
+    concurrency: integer(env.FEED_CONCURRENCY, 2),
+    spoolDir: text(env.FEED_SPOOL_DIR) ?? null,
+    connectTimeoutMs: integer(env.FEED_CONNECT_TIMEOUT_MS, 15_000),
+    idleTimeoutMs: integer(env.FEED_IDLE_TIMEOUT_MS, 60_000),
+    retries: integer(env.FEED_RETRIES, 4),
+    retryBaseMs: integer(env.FEED_RETRY_BASE_MS, 1_000),
+    maxRetryAfterMs: integer(env.FEED_MAX_RETRY_AFTER_MS, 300_000),
+    maxRedirects: integer(env.FEED_MAX_REDIRECTS, 5),
+    jobWorkers: integer(env.FEED_JOB_WORKERS, 1),
+    jobPollSeconds: integer(env.FEED_JOB_POLL_SECONDS, 5),
+    jobRetries: integer(env.FEED_JOB_RETRIES, 3),
+    jobRetryDelaySeconds: integer(env.FEED_JOB_RETRY_DELAY_SECONDS, 60),
+    jobExpireSeconds: integer(env.FEED_JOB_EXPIRE_SECONDS, 6 * 3_600),
+  };
+}
+
+/** Like loadConfig, checking only the feed settings (the fetch command line tool). */
+export function loadFeedConfig(env: Record<string, string | undefined> = processEnvironment()): FeedConfig {
+  return feeds(validateEnvironment(env, FEED_VARIABLES));
+}
+
 /** Validates the environment against the schema and returns typed settings; a bad value throws ConfigError. */
 export function loadConfig(env: Record<string, string | undefined> = processEnvironment()): AppConfig {
   const e = validateEnvironment(env);
@@ -161,6 +238,7 @@ export function loadConfig(env: Record<string, string | undefined> = processEnvi
     reportsPerMinute: integer(e.REPORT_RATE_LIMIT_PER_MINUTE, DEFAULT_REPORTS_PER_MINUTE),
     uploads: uploads(e),
     cliUser: e.USER || 'cli',
+    feeds: feeds(e),
   };
 }
 

@@ -159,6 +159,29 @@ const personalDataKey = (raw: string | undefined, name: string, env: Record<stri
   return personalDataKeyBytes(raw.trim()) ? null : invalidPersonalDataKey(name);
 };
 
+const BIG_SIZE_UNITS: Record<string, number> = { b: 1, kb: 1024, mb: 1024 ** 2, gb: 1024 ** 3, tb: 1024 ** 4 };
+
+/** Bytes in "4GB", "512mb" or "4096"; NaN when not a size. */
+export function parseFileSize(raw: string): number {
+  const match = /^(\d+(?:\.\d+)?)\s*(b|kb|mb|gb|tb)?$/i.exec(raw.trim());
+  return match ? Math.round(Number(match[1]) * BIG_SIZE_UNITS[(match[2] ?? 'b').toLowerCase()]) : NaN;
+}
+
+const fileSize: Check = (raw, name) => {
+  const bytes = parseFileSize(raw);
+  return Number.isSafeInteger(bytes) && bytes >= 1024 ? null : `${name}=${raw.trim()} is invalid: expected a size of at least 1kb, e.g. 4GB`;
+};
+
+/** Five or six space-separated cron fields (seconds optional), a @-shorthand such as @daily, or off. */
+const cronExpression: Check = (raw, name) => {
+  const value = raw.trim();
+  if (value === 'off') return null;
+  const fields = value.split(/\s+/);
+  const shorthand = /^@(yearly|annually|monthly|weekly|daily|midnight|hourly)$/i.test(value);
+  if (shorthand || (fields.length >= 5 && fields.length <= 6 && fields.every((field) => /^[\d*/,\-A-Za-z?LW#]+$/.test(field)))) return null;
+  return `${name}=${value} is invalid: expected a cron expression such as "0 4 * * *" (every day at 04:00) or @daily`;
+};
+
 /** The variables, as strings; each comment gives the default that applies when the variable is unset or empty. */
 export class Environment {
   /** `production` hides internal error messages and requires PERSONAL_DATA_KEY. Default: unset (development). */
@@ -244,6 +267,36 @@ export class Environment {
 
   /** Recorded as who loaded a dataset from the import command line. Default cli. */
   @IsOptional() @IsString() USER?: string;
+  /** Cron expression of the scheduled refresh of every known feed. Default: off. */
+  @Checked(cronExpression) FEED_REFRESH_CRON?: string;
+  /** Feeds fetched and loaded at once by one process. Default 2. */
+  @Checked(wholeNumber(1, 64)) FEED_CONCURRENCY?: string;
+  /** Largest file fetched. Default 8GB. */
+  @Checked(fileSize) FEED_MAX_FILE_SIZE?: string;
+  /** Where downloads are spooled before loading. Default: the system temp directory. */
+  @IsOptional() @IsString() FEED_SPOOL_DIR?: string;
+  /** Default 15000. */
+  @Checked(wholeNumber(100, 600_000)) FEED_CONNECT_TIMEOUT_MS?: string;
+  /** Longest wait for headers or between body bytes. Default 60000. */
+  @Checked(wholeNumber(100, 3_600_000)) FEED_IDLE_TIMEOUT_MS?: string;
+  /** Retries after a network error, 429 or 5xx. Default 4. */
+  @Checked(wholeNumber(0, 20)) FEED_RETRIES?: string;
+  /** First backoff, doubling and jittered. Default 1000. */
+  @Checked(wholeNumber(0, 600_000)) FEED_RETRY_BASE_MS?: string;
+  /** Longest Retry-After honoured. Default 300000. */
+  @Checked(wholeNumber(0, 86_400_000)) FEED_MAX_RETRY_AFTER_MS?: string;
+  /** Default 5. */
+  @Checked(wholeNumber(0, 20)) FEED_MAX_REDIRECTS?: string;
+  /** Feed checks this instance runs from the job queue at once (0: none). Default 1. */
+  @Checked(wholeNumber(0, 64)) FEED_JOB_WORKERS?: string;
+  /** Default 5. */
+  @Checked(wholeNumber(1, 3_600)) FEED_JOB_POLL_SECONDS?: string;
+  /** Retries of a check cut off by a shutdown or crash. Default 3. */
+  @Checked(wholeNumber(0, 100)) FEED_JOB_RETRIES?: string;
+  /** First delay before such a retry, doubling. Default 60. */
+  @Checked(wholeNumber(0, 86_400)) FEED_JOB_RETRY_DELAY_SECONDS?: string;
+  /** A running job older than this (its instance died) is retried. Default 21600. */
+  @Checked(wholeNumber(10, 7 * 86_400)) FEED_JOB_EXPIRE_SECONDS?: string;
 }
 
 export class ConfigError extends Error {}
@@ -293,6 +346,21 @@ class EnvironmentKeys implements Record<keyof Environment, undefined> {
   IMPORT_JOB_HEARTBEAT_MS = undefined;
   IMPORT_JOB_STALE_AFTER_MS = undefined;
   USER = undefined;
+  FEED_REFRESH_CRON = undefined;
+  FEED_CONCURRENCY = undefined;
+  FEED_MAX_FILE_SIZE = undefined;
+  FEED_SPOOL_DIR = undefined;
+  FEED_CONNECT_TIMEOUT_MS = undefined;
+  FEED_IDLE_TIMEOUT_MS = undefined;
+  FEED_RETRIES = undefined;
+  FEED_RETRY_BASE_MS = undefined;
+  FEED_MAX_RETRY_AFTER_MS = undefined;
+  FEED_MAX_REDIRECTS = undefined;
+  FEED_JOB_WORKERS = undefined;
+  FEED_JOB_POLL_SECONDS = undefined;
+  FEED_JOB_RETRIES = undefined;
+  FEED_JOB_RETRY_DELAY_SECONDS = undefined;
+  FEED_JOB_EXPIRE_SECONDS = undefined;
 }
 
 export const ENVIRONMENT_VARIABLES = Object.keys(new EnvironmentKeys()) as Array<keyof Environment>;

@@ -20,7 +20,7 @@ export interface ImportRequest {
   /** An index.json (cms-data-index.json) or individual files. */
   paths?: string[];
   files?: ImportFile[];
-  source: 'cli' | 'upload' | 'seed' | 'bench' | 'test';
+  source: 'cli' | 'upload' | 'seed' | 'bench' | 'test' | 'feed';
   loadedBy: string;
   /** Issuer ids the caller may load (API key scope); undefined = unrestricted (CLI/seed). */
   allowedIssuerIds?: string[];
