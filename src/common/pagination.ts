@@ -48,9 +48,12 @@ export interface ConnectionOptions {
   totalCount?: boolean;
 }
 
-/** Relay-style connection type for a node type, e.g. Connection(Plan) → PlanConnection. */
-export function ConnectionType<T>(nodeType: Type<T>, name: string, options: ConnectionOptions): Type<Connection<T>> {
-  const { noun } = options;
+/**
+ * Relay-style connection type for a node type, e.g. Connection(Plan) → PlanConnection. Without options, the
+ * descriptions name the node type and there is no totalCount.
+ */
+export function ConnectionType<T>(nodeType: Type<T>, name = nodeType.name, options: Partial<ConnectionOptions> = {}): Type<Connection<T>> {
+  const noun = options.noun ?? name;
 
   @ObjectType(`${name}Edge`, { description: `One ${noun} of a page, with the cursor that points at it` })
   class EdgeType {
