@@ -8,7 +8,7 @@ import { DatasetVersionsArgs, IssuerArgs } from './datasets.args';
 import { DatasetVersionsService } from './dataset-versions.service';
 import { DatasetVersionModel } from './models/dataset-version.model';
 
-export const DatasetVersionConnection = ConnectionType(DatasetVersionModel, 'DatasetVersion');
+export const DatasetVersionConnection = ConnectionType(DatasetVersionModel, 'DatasetVersion', { noun: 'dataset version', totalCount: true });
 
 @Resolver(() => DatasetVersionModel)
 export class DatasetVersionsResolver {

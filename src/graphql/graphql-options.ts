@@ -7,6 +7,7 @@ import { createGraphQLContext } from '../common/graphql-context';
 import { DATABASE_UNAVAILABLE_MESSAGE, isDatabaseUnavailableError } from '../database/database-errors';
 import { offlineExplorerPlugin } from '../explorer/explorer';
 import { nulCharacterPlugin } from './text-arguments';
+import { describeRootTypes } from './schema-document';
 import { complexityLimitPlugin, DEFAULT_MAX_COMPLEXITY, DEFAULT_MAX_DEPTH, depthLimitRule, QueryLimits } from './query-limits';
 
 /** Seconds a client should wait before retrying while the database is unreachable. */
@@ -79,6 +80,7 @@ export function graphqlOptions(limits: QueryLimits = {}, production = false): Om
     path: '/graphql',
     autoSchemaFile: true,
     sortSchema: true,
+    transformSchema: describeRootTypes,
     playground: false,
     introspection: true,
     includeStacktraceInErrorResponses: false,

@@ -308,11 +308,14 @@ describe('carrier uploads over HTTP', () => {
     const firstPage = await t.gql(`{ datasetVersions(issuerId: "${ISSUER}", first: 1) { ${fields} } }`);
     expect(firstPage.data.datasetVersions.edges.map((e: any) => e.node.id)).toEqual([v2VersionId]);
     expect(firstPage.data.datasetVersions.pageInfo.hasNextPage).toBe(true);
+    // totalCount counts every version of the issuer, not the page.
+    expect(firstPage.data.datasetVersions.totalCount).toBe(2);
     const secondPage = await t.gql(`query ($after: String) { datasetVersions(issuerId: "${ISSUER}", first: 1, after: $after) { ${fields} } }`, {
       after: firstPage.data.datasetVersions.pageInfo.endCursor,
     });
     expect(secondPage.data.datasetVersions.edges.map((e: any) => e.node.id)).toEqual([v1VersionId]);
     expect(secondPage.data.datasetVersions.pageInfo.hasNextPage).toBe(false);
+    expect(secondPage.data.datasetVersions.totalCount).toBe(2);
 
     const issuer = await t.gql(`{ issuer(issuerId: "${ISSUER}") { issuerId currentVersionId currentVersion { id status } } }`);
     expect(issuer.data.issuer).toEqual({ issuerId: ISSUER, currentVersionId: v2VersionId, currentVersion: { id: v2VersionId, status: 'PUBLISHED' } });

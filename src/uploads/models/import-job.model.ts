@@ -12,42 +12,51 @@ export enum ImportJobStatus {
 }
 registerEnumType(ImportJobStatus, {
   name: 'ImportJobStatus',
-  description: 'UNCHANGED: the same files were already published, nothing was loaded again',
+  description: 'Where an upload import stands',
+  valuesMap: {
+    QUEUED: { description: 'Received, waiting for an instance to load it' },
+    RUNNING: { description: 'Being loaded: see progress' },
+    SUCCEEDED: { description: 'Loaded and published: answers now come from it' },
+    FAILED: { description: 'Refused or broken off: see error and report; the previous version still answers' },
+    UNCHANGED: { description: 'The same files were already published: nothing was loaded again' },
+  },
 });
 
 @ObjectType('ImportJobFile', { description: 'A file received with the upload' })
 export class ImportJobFileModel {
-  @Field() name: string;
+  @Field({ description: 'File name as uploaded' }) name: string;
   @Field({ description: 'index, plans, providers, drugs, providers-csv or drugs-csv' }) kind: string;
-  @Field(() => Float) bytes: number;
+  @Field(() => Float, { description: 'Size in bytes' }) bytes: number;
 }
 
-@ObjectType('ImportJobProgress')
+@ObjectType('ImportJobProgress', { description: 'How far an import has got' })
 export class ImportJobProgressModel {
   @Field({ description: 'reading, validating, copying, indexing, publishing or done' }) phase: string;
   @Field(() => String, { nullable: true, description: 'File being read' }) file: string | null;
-  @Field(() => Float) recordsRead: number;
-  @Field(() => Float) recordsRejected: number;
-  @Field(() => Float) bytesRead: number;
-  @Field(() => Float) bytesTotal: number;
+  @Field(() => Float, { description: 'Records read so far' }) recordsRead: number;
+  @Field(() => Float, { description: 'Records refused by validation so far' }) recordsRejected: number;
+  @Field(() => Float, { description: 'Bytes read so far, across the files' }) bytesRead: number;
+  @Field(() => Float, { description: 'Bytes of all the files' }) bytesTotal: number;
   @Field(() => Float, { nullable: true, description: 'Share of the bytes read, 0 to 100' }) percent: number | null;
 }
 
 @ObjectType('ImportJob', { description: 'The import of one upload' })
 export class ImportJobModel {
-  @Field(() => ID) id: string;
-  @Field() issuerId: string;
-  @Field(() => ImportJobStatus) status: ImportJobStatus;
+  @Field(() => ID, { description: 'Job id, returned by the upload' }) id: string;
+  @Field({ description: '5-digit HIOS issuer id whose files were uploaded' }) issuerId: string;
+  @Field(() => ImportJobStatus, { description: 'Where the job stands' }) status: ImportJobStatus;
   @Field({ description: 'Label of the API key that uploaded the files' }) loadedBy: string;
-  @Field(() => [ImportJobFileModel]) files: ImportJobFileModel[];
-  @Field(() => ImportJobProgressModel, { nullable: true }) progress: ImportJobProgressModel | null;
+  @Field(() => [ImportJobFileModel], { description: 'The files received' }) files: ImportJobFileModel[];
+  @Field(() => ImportJobProgressModel, { nullable: true, description: 'How far the load has got; null until it starts' })
+  progress: ImportJobProgressModel | null;
   @Field(() => [NamedCountModel], { description: 'Rows loaded per kind, once the job has ended' }) counts: NamedCountModel[];
-  @Field(() => ImportReportModel, { nullable: true }) report: ImportReportModel | null;
-  @Field(() => String, { nullable: true, description: 'Why the job failed' }) error: string | null;
+  @Field(() => ImportReportModel, { nullable: true, description: 'What the load kept and refused; null until it has read the files' })
+  report: ImportReportModel | null;
+  @Field(() => String, { nullable: true, description: 'Why the job failed; null unless FAILED' }) error: string | null;
   @Field(() => Int, { nullable: true, description: 'Dataset version the job loaded (or found unchanged)' }) versionId: number | null;
-  @Field() createdAt: Date;
-  @Field(() => Date, { nullable: true }) startedAt: Date | null;
-  @Field(() => Date, { nullable: true }) finishedAt: Date | null;
+  @Field({ description: 'When the upload was received' }) createdAt: Date;
+  @Field(() => Date, { nullable: true, description: 'When loading started; null while queued' }) startedAt: Date | null;
+  @Field(() => Date, { nullable: true, description: 'When the job ended; null while queued or running' }) finishedAt: Date | null;
   @Field({ description: 'Last sign of life of the instance running the job' }) heartbeatAt: Date;
 }
 
