@@ -98,6 +98,7 @@ const CANONICAL: string[] = [
     ],
   }),
   withEntry(24, { plan_id_type: 'HIOS-PLAN-ID', extra: { a: 1 } }),
+  individual(25, { unknown: 'long text in a key no one reads '.repeat(100), specialty: ['S'.repeat(100)] }),
 ].map((r) => JSON.stringify(r));
 
 /** The same canonical records laid out differently (white space between every token). */
@@ -161,7 +162,21 @@ const NOT_TAKEN: string[] = [
     facility(87, { facility_name: '' }),
     facility(88, { facility_name: 12 }),
     facility(89, { type: 'FACILITY ' }),
+    // Text over its bound (qhp/vocabulary TEXT_LIMITS): rejected, or dropped with a warning.
+    withName(100, { first: 'Long', last: 'L'.repeat(201) }),
+    withName(101, { first: 'F'.repeat(200), middle: 'M'.repeat(200), last: 'L'.repeat(200), suffix: 'S'.repeat(5) }),
+    withName(102, { first: 'Ann', last: 'Lee', prefix: 'P'.repeat(201) }),
+    facility(103, { facility_name: 'H'.repeat(201) }),
+    withAddress(104, { phone: '6'.repeat(101) }),
+    withAddress(105, { address: 'A'.repeat(201) }),
+    withAddress(106, { address_2: 'B'.repeat(150) }),
+    individual(107, { languages: ['English', 'X'.repeat(201)], specialty: ['S'.repeat(120)] }),
+    // Nesting: shallow enough for the general path, but more than the byte renderer skips.
+    individual(109, { unknown: [[[[[[[[[[[['deep']]]]]]]]]]]] }),
   ].map((r) => JSON.stringify(r)),
+  // Nested past MAX_NESTING_DEPTH, in a key no one reads and in a read one: rejected whole, no stack overflow.
+  JSON.stringify(individual(110)).replace(/^\{/, `{"unknown": ${'['.repeat(100_000)}${']'.repeat(100_000)}, `),
+  JSON.stringify(individual(111)).replace('"languages":["English","Spanish"]', `"languages": ${'{"a":'.repeat(40)}1${'}'.repeat(40)}`),
   '"a string"',
   '42',
   '[1, 2]',

@@ -54,6 +54,11 @@ const declined = { ...person, npi: withNpiCheckDigit(100_000_003), name: { first
 /** Rejected (unknown plan) and warned (unknown gender): the report must match too. */
 const rejected = { ...person, npi: withNpiCheckDigit(100_000_004), plans: [{ plan_id: `${ISSUER}OH0000099`, network_tier: 'PREFERRED' }] };
 const warned = { ...person, npi: withNpiCheckDigit(100_000_005), gender: 'Unknown' };
+/** Over text bounds: a last name (rejected) and a phone (dropped with a warning). */
+const longName = { ...person, npi: withNpiCheckDigit(100_000_006), name: { first: 'Ann', last: 'L'.repeat(3000) } };
+const longPhone = { ...facility, npi: withNpiCheckDigit(200_000_007), addresses: [{ ...facility.addresses[0], phone: '6'.repeat(101) }] };
+/** Nested 40 deep in a key nothing reads: rejected whole. */
+const nested = { ...person, npi: withNpiCheckDigit(100_000_008), extra: JSON.parse('['.repeat(40) + ']'.repeat(40)) };
 
 function render(renderer: ProviderBatchRenderer, records: object[]): RenderedProviderBatch {
   const batch = new JsonArraySplitter('providers.json').split(Buffer.from(JSON.stringify(records)), true)!;
@@ -102,5 +107,16 @@ describe('byte renderer vs general path', () => {
     expect(viaBytes.report).toEqual(viaParse.report);
     expect(viaBytes.report.rejectedByReason).toEqual({ UNKNOWN_PLAN: 1, NO_VALID_PLAN_ENTRIES: 1 });
     expect(viaBytes.report.warningsByReason).toEqual({ INVALID_ENUM: 1 });
+  });
+
+  it('leaves text over its bound and deep nesting to the general path, which rejects or warns', () => {
+    const { viaBytes, viaParse, fromBytes } = bothWays([person, longName, longPhone, nested, facility]);
+    expect(fromBytes).toBe(2);
+    for (const table of ['providers', 'addresses', 'networks'] as const) expect(text(viaBytes[table])).toBe(text(viaParse[table]));
+    expect(viaBytes.report).toEqual(viaParse.report);
+    expect(viaBytes.providers.rows).toBe(3);
+    expect(viaBytes.report.rejectedByReason).toEqual({ TEXT_TOO_LONG: 1, TOO_DEEPLY_NESTED: 1 });
+    expect(viaBytes.report.warningsByReason).toEqual({ TEXT_TOO_LONG: 1 });
+    expect(viaBytes.report.samples.TOO_DEEPLY_NESTED[0].path).toBe(`$[3].extra${'[0]'.repeat(31)}`);
   });
 });

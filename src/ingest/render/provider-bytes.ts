@@ -1,5 +1,5 @@
 import { npiCheckDigit } from '../../common/identifiers';
-import { ACCEPTING_WORDS, GENDERS, MAX_PLAN_YEAR, MIN_PLAN_YEAR, PROVIDER_TYPES, ProviderType } from '../../qhp/vocabulary';
+import { ACCEPTING_WORDS, GENDERS, MAX_PLAN_YEAR, MIN_PLAN_YEAR, PROVIDER_TYPES, ProviderType, TEXT_LIMITS } from '../../qhp/vocabulary';
 import { copyText } from './copy-text';
 import { CatalogPlan, PlanCatalog } from '../validate/qhp-records';
 import { IssueSink } from '../validate/validation-report';
@@ -170,6 +170,14 @@ const GENDER_CHOICES = new Keys(GENDERS);
 const INDIVIDUAL = PROVIDER_TYPES.indexOf(ProviderType.INDIVIDUAL);
 /** More addresses than this (the schema allows 32,767) go the general path, which bounds them. */
 const MAX_ADDRESSES = 1_000;
+/**
+ * Text taken from bytes is at most the smallest bound of any text field (qhp/vocabulary TEXT_LIMITS), so
+ * no bound, nor a display name's, can be exceeded here; longer text goes the general path, which
+ * rejects or drops it.
+ */
+const MAX_TEXT_BYTES = Math.min(...Object.values(TEXT_LIMITS));
+/** Values of keys not read here nest at most this deep; deeper ones go the general path (which bounds nesting). */
+const MAX_SKIPPED_DEPTH = 8;
 const ADDRESS_NUMBERS = Array.from({ length: 64 }, (_, n) => `${n}\t`);
 
 /** Numbers reused record after record: resetting a JS array's length would free its storage each time. */
@@ -298,6 +306,8 @@ export class ProviderBytesRenderer {
   private readonly order = new Ints();
   private lastDate = new Uint8Array(10);
   private lastDateValid = false;
+  /** Nesting of the value being skipped (skipValue). */
+  private skipDepth = 0;
 
   constructor(
     versionId: number,
@@ -446,6 +456,7 @@ export class ProviderBytesRenderer {
     const end = this.stringEnd;
     if (!this.plain) this.decline();
     if (start === end) return -1;
+    if (end - start > MAX_TEXT_BYTES) this.decline();
     if (this.src[start] === Byte.Space || this.src[end - 1] === Byte.Space) this.decline();
     return start;
   }
@@ -490,6 +501,7 @@ export class ProviderBytesRenderer {
 
   /** Any JSON value (of a key not read here), checked, not kept. */
   private skipValue(): void {
+    if (++this.skipDepth > MAX_SKIPPED_DEPTH) this.decline();
     this.space();
     const b = this.src[this.pos];
     if (b === Byte.Quote) this.string();
@@ -500,6 +512,7 @@ export class ProviderBytesRenderer {
     } else if (!this.literal(0x74, 'true') && !this.literal(0x66, 'false') && !this.literal(0x6e, 'null')) {
       this.number();
     }
+    this.skipDepth--;
   }
 
   /** Opens an object at pos: the id of its first member's key of `keys` (pos at the value), -1 when none. */
@@ -599,6 +612,7 @@ export class ProviderBytesRenderer {
     this.names.fill(-1);
     this.typeId = this.acceptingId = this.genderId = -1;
     this.nameShape = 0;
+    this.skipDepth = 0;
     this.specialties.length = this.facilityTypes.length = this.languages.length = 0;
     this.addressCount = this.networkCount = 0;
     this.networkTiers.length = this.networkYears.length = this.yearTokens.length = 0;

@@ -10,6 +10,10 @@ export const Rejection = {
   NOT_AN_OBJECT: 'NOT_AN_OBJECT',
   MISSING_FIELD: 'MISSING_FIELD',
   INVALID_FIELD: 'INVALID_FIELD',
+  /** A required text longer than its bound (qhp/vocabulary TEXT_LIMITS). */
+  TEXT_TOO_LONG: 'TEXT_TOO_LONG',
+  /** A value nested deeper than MAX_NESTING_DEPTH: the whole record is rejected. */
+  TOO_DEEPLY_NESTED: 'TOO_DEEPLY_NESTED',
   INVALID_NPI: 'INVALID_NPI',
   INVALID_TYPE: 'INVALID_TYPE',
   INVALID_PLAN_ID: 'INVALID_PLAN_ID',
@@ -42,6 +46,8 @@ export const Warning = {
   INVALID_DATE: 'INVALID_DATE',
   INVALID_ENUM: 'INVALID_ENUM',
   INVALID_FIELD: 'INVALID_FIELD',
+  /** A descriptive text longer than its bound, dropped. */
+  TEXT_TOO_LONG: 'TEXT_TOO_LONG',
   DUPLICATE_RXCUI: 'DUPLICATE_RXCUI',
   UNKNOWN_CSV_COLUMN: 'UNKNOWN_CSV_COLUMN',
 } as const;
