@@ -99,6 +99,10 @@ const CANONICAL: string[] = [
   }),
   withEntry(24, { plan_id_type: 'HIOS-PLAN-ID', extra: { a: 1 } }),
   individual(25, { unknown: 'long text in a key no one reads '.repeat(100), specialty: ['S'.repeat(100)] }),
+  // A GROUP named the format's way, and the way some files did.
+  facility(26, { type: 'GROUP', facility_name: undefined, group_name: 'North Main Physicians Group', facility_type: undefined }),
+  facility(27, { type: 'GROUP', facility_name: undefined, group_name: 'Group 27', specialty: ['Family Medicine'] }),
+  individual(28, { group_name: 'ignored for people' }),
 ].map((r) => JSON.stringify(r));
 
 /** The same canonical records laid out differently (white space between every token). */
@@ -162,6 +166,14 @@ const NOT_TAKEN: string[] = [
     facility(87, { facility_name: '' }),
     facility(88, { facility_name: 12 }),
     facility(89, { type: 'FACILITY ' }),
+    // group_name and facility_name together, or group_name on a facility, or not a string.
+    facility(112, { type: 'GROUP', group_name: 'Both Named Group' }),
+    facility(113, { type: 'GROUP', group_name: null }),
+    facility(114, { group_name: 'Facility Named As Group', facility_name: undefined }),
+    facility(115, { type: 'GROUP', facility_name: undefined, group_name: '' }),
+    facility(116, { type: 'GROUP', facility_name: undefined, group_name: 7 }),
+    facility(117, { type: 'GROUP', facility_name: undefined }),
+    facility(118, { type: 'GROUP', facility_name: undefined, group_name: 'Grupo Médico' }),
     // Text over its bound (qhp/vocabulary TEXT_LIMITS): rejected, or dropped with a warning.
     withName(100, { first: 'Long', last: 'L'.repeat(201) }),
     withName(101, { first: 'F'.repeat(200), middle: 'M'.repeat(200), last: 'L'.repeat(200), suffix: 'S'.repeat(5) }),

@@ -49,6 +49,8 @@ const facility = {
   addresses: [{ address: '5 Hospital Way', city: 'New York', state: 'NY', zip: '10003' }],
   plans: [{ plan_id: GOLD, network_tier: 'NON-PREFERRED', years: [2026] }],
 };
+/** A group practice named by group_name, as the format names it. */
+const group = { ...facility, npi: withNpiCheckDigit(200_000_009), type: 'GROUP', facility_name: undefined, group_name: 'North Main Physicians Group' };
 /** Valid, but not in the byte renderer's shape (a non-ASCII name): declined, so the general path writes it. */
 const declined = { ...person, npi: withNpiCheckDigit(100_000_003), name: { first: 'Zoë', last: 'Ångström' } };
 /** Rejected (unknown plan) and warned (unknown gender): the report must match too. */
@@ -84,6 +86,15 @@ describe('byte renderer vs general path', () => {
     }
     expect(viaBytes.report).toEqual(viaParse.report);
     expect([viaBytes.providers.rows, viaBytes.addresses.rows, viaBytes.networks.rows]).toEqual([2, 3, 3]);
+  });
+
+  it('renders a GROUP named by group_name from its bytes, as the general path does', () => {
+    const { viaBytes, viaParse, fromBytes } = bothWays([group, { ...group, npi: withNpiCheckDigit(200_000_010), facility_name: 'Also Named' }]);
+    expect(fromBytes).toBe(1);
+    expect(text(viaBytes.providers)).toBe(text(viaParse.providers));
+    expect(viaBytes.report).toEqual(viaParse.report);
+    expect(text(viaBytes.providers).split('\n')[0]).toContain('\tNorth Main Physicians Group\tNorth Main Physicians Group\t');
+    expect(viaBytes.providers.rows).toBe(2);
   });
 
   it('writes every column of the tables described in qhp/version-tables.ts, in order', () => {

@@ -115,6 +115,7 @@ const enum Field {
   LastUpdatedOn,
   Addresses,
   Plans,
+  GroupName,
 }
 const PROVIDER_KEYS = new Keys([
   'npi',
@@ -130,6 +131,7 @@ const PROVIDER_KEYS = new Keys([
   'last_updated_on',
   'addresses',
   'plans',
+  'group_name',
 ]);
 const enum NameField {
   First,
@@ -168,6 +170,7 @@ const TYPE_CHOICES = new Keys(PROVIDER_TYPES);
 const ACCEPTING_CHOICES = new Keys(ACCEPTING_WORDS);
 const GENDER_CHOICES = new Keys(GENDERS);
 const INDIVIDUAL = PROVIDER_TYPES.indexOf(ProviderType.INDIVIDUAL);
+const GROUP = PROVIDER_TYPES.indexOf(ProviderType.GROUP);
 /** More addresses than this (the schema allows 32,767) go the general path, which bounds them. */
 const MAX_ADDRESSES = 1_000;
 /**
@@ -281,7 +284,7 @@ export class ProviderBytesRenderer {
   /** End of the string just read; whether it is plain (ASCII without escapes). */
   private stringEnd = 0;
   private plain = false;
-  private readonly fields = new Int32Array(2 * 13);
+  private readonly fields = new Int32Array(2 * 14);
   private readonly names = new Int32Array(2 * 5);
   private typeId = -1;
   private acceptingId = -1;
@@ -306,6 +309,8 @@ export class ProviderBytesRenderer {
   private readonly order = new Ints();
   private lastDate = new Uint8Array(10);
   private lastDateValid = false;
+  /** The field naming a FACILITY or GROUP: facility_name or group_name. */
+  private nameField = Field.FacilityName;
   /** Nesting of the value being skipped (skipValue). */
   private skipDepth = 0;
 
@@ -641,8 +646,9 @@ export class ProviderBytesRenderer {
           }
           break;
         case Field.FacilityName:
-          // Only FACILITY and GROUP records read it (checked once the type is known).
-          if (this.src[this.pos] === Byte.Quote) this.setRange(this.fields, Field.FacilityName, this.text());
+        case Field.GroupName:
+          // Only FACILITY and GROUP records read them (checked once the type is known).
+          if (this.src[this.pos] === Byte.Quote) this.setRange(this.fields, id, this.text());
           else this.skipValue();
           break;
         case Field.Speciality:
@@ -684,8 +690,13 @@ export class ProviderBytesRenderer {
     if (this.fields[2 * Field.Npi] < 0 || this.typeId < 0 || !this.addressCount || !this.networkCount) this.decline();
     if (this.typeId === INDIVIDUAL) {
       if (this.nameShape !== 1 || this.names[2 * NameField.First] < 0 || this.names[2 * NameField.Last] < 0) this.decline();
-    } else if (this.fields[2 * Field.FacilityName] < 0) {
-      this.decline();
+    } else {
+      // A GROUP is named by group_name, or by facility_name in files that used it; a record with both
+      // (or a FACILITY with only group_name) goes the general path, which picks or reports.
+      const group = this.typeId === GROUP && seen & (1 << Field.GroupName);
+      if (group && seen & (1 << Field.FacilityName)) this.decline();
+      this.nameField = group ? Field.GroupName : Field.FacilityName;
+      if (this.fields[2 * this.nameField] < 0) this.decline();
     }
   }
 
@@ -869,8 +880,9 @@ export class ProviderBytesRenderer {
       out.byte(Byte.Tab);
     } else {
       for (let i = 0; i < 5; i++) out.column(src, -1, -1);
-      out.column(src, fields[2 * Field.FacilityName], fields[2 * Field.FacilityName + 1]);
-      out.column(src, fields[2 * Field.FacilityName], fields[2 * Field.FacilityName + 1]);
+      const name = 2 * this.nameField;
+      out.column(src, fields[name], fields[name + 1]);
+      out.column(src, fields[name], fields[name + 1]);
     }
     out.list(src, this.specialties, false);
     out.byte(Byte.Tab);

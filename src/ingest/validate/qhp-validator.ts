@@ -357,7 +357,9 @@ function readNames(reader: FieldReader, raw: JsonObject, type: ProviderType): Pr
     }
     return { prefix, firstName, middleName, lastName, suffix, facilityName: null, displayName };
   }
-  const facilityName = reader.requiredText(raw.facility_name, ['facility_name'], 'facility_name', 'name');
+  // The format names a group practice by `group_name`; files that used `facility_name` for groups load too.
+  const key = type === ProviderType.GROUP && (raw.group_name != null || raw.facility_name == null) ? 'group_name' : 'facility_name';
+  const facilityName = reader.requiredText(raw[key], [key], key, 'name');
   if (facilityName === undefined) return undefined;
   return { prefix: null, firstName: null, middleName: null, lastName: null, suffix: null, facilityName, displayName: facilityName };
 }

@@ -30,8 +30,9 @@ export class ProviderListingModel {
   @Field(() => String, { nullable: true }) npi: string | null;
   @Field({ description: oneOf(PROVIDER_TYPES) }) type: string;
   @Field(() => ProviderNameModel, { nullable: true }) name: ProviderNameModel | null;
-  @Field(() => String, { nullable: true }) facilityName: string | null;
-  @Field({ description: 'Full name or facility name' }) displayName: string;
+  @Field(() => String, { nullable: true, description: 'FACILITY: its facility_name' }) facilityName: string | null;
+  @Field(() => String, { nullable: true, description: 'GROUP: its group_name' }) groupName: string | null;
+  @Field({ description: 'Full name, facility name or group name' }) displayName: string;
   @Field(() => [String]) specialties: string[];
   @Field(() => [String]) facilityTypes: string[];
   @Field(() => String, { nullable: true, description: oneOf(ACCEPTING_WORDS) })
