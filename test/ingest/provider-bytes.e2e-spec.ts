@@ -137,6 +137,8 @@ const NOT_TAKEN: string[] = [
     individual(63, { languages: [' English'] }),
     individual(64, { addresses: [] }),
     individual(65, { plans: [] }),
+    facility(119, { plans: [] }),
+    facility(120, { type: 'GROUP', plans: [], facility_name: undefined, group_name: 'Listed Only Group' }),
     individual(66, { addresses: undefined }),
     individual(67, { plans: 'nope' }),
     withAddress(68, { zip: '43215-1234' }),

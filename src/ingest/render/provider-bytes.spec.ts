@@ -97,6 +97,16 @@ describe('byte renderer vs general path', () => {
     expect(viaBytes.providers.rows).toBe(2);
   });
 
+  it('leaves a provider listed in no plan to the general path, which loads it with a warning', () => {
+    const listedOnly = { ...facility, npi: withNpiCheckDigit(200_000_011), plans: [] };
+    const { viaBytes, viaParse, fromBytes } = bothWays([person, listedOnly]);
+    expect(fromBytes).toBe(1);
+    for (const table of ['providers', 'addresses', 'networks'] as const) expect(text(viaBytes[table])).toBe(text(viaParse[table]));
+    expect(viaBytes.report).toEqual(viaParse.report);
+    expect([viaBytes.providers.rows, viaBytes.networks.rows]).toEqual([2, 2]);
+    expect(viaBytes.report.warningsByReason).toEqual({ NO_PLANS: 1 });
+  });
+
   it('writes every column of the tables described in qhp/version-tables.ts, in order', () => {
     const { viaBytes } = bothWays([person]);
     const fields = (rows: { bytes: Uint8Array }) => text(rows).split('\n')[0].split('\t');

@@ -393,19 +393,20 @@ export function validateProvider(raw: unknown, at: RecordLocation, ctx: Provider
     return null;
   }
 
-  if (!Array.isArray(raw.plans) || !raw.plans.length)
-    return rejectRecord(reader, 'providers', ['plans'], Rejection.MISSING_FIELD, 'plans must list at least one plan');
+  if (!Array.isArray(raw.plans)) return rejectRecord(reader, 'providers', ['plans'], Rejection.MISSING_FIELD, 'plans must be an array of plan entries');
   if (!Array.isArray(raw.addresses) || !raw.addresses.length) {
     return rejectRecord(reader, 'providers', ['addresses'], Rejection.MISSING_FIELD, 'addresses must list at least one address');
   }
   const networks = readNetworkEntries(reader, raw.plans, ctx);
   const addresses = readAddresses(reader, raw.addresses, ctx.geocoder);
-  if (!networks.length) {
+  if (raw.plans.length && !networks.length) {
     return rejectRecord(reader, 'providers', ['plans'], Rejection.NO_VALID_PLAN_ENTRIES, `none of the ${raw.plans.length} plan entries is valid`);
   }
   if (!addresses.length) {
     return rejectRecord(reader, 'providers', ['addresses'], Rejection.NO_VALID_ADDRESSES, `none of the ${raw.addresses.length} addresses is valid`);
   }
+  // Valid under the public QHP schema: listed in the issuer's directory, in none of its plans.
+  if (!raw.plans.length) reader.warn(['plans'], Warning.NO_PLANS, "plans is empty: listed in the directory, in none of the issuer's plans");
 
   ctx.issues.countLoaded('providers');
   ctx.issues.countLoaded('addresses', addresses.length);

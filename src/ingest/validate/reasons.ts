@@ -48,6 +48,8 @@ export const Warning = {
   INVALID_FIELD: 'INVALID_FIELD',
   /** A descriptive text longer than its bound, dropped. */
   TEXT_TOO_LONG: 'TEXT_TOO_LONG',
+  /** A provider whose plans array is empty: loaded as a listing in no plan. */
+  NO_PLANS: 'NO_PLANS',
   DUPLICATE_RXCUI: 'DUPLICATE_RXCUI',
   UNKNOWN_CSV_COLUMN: 'UNKNOWN_CSV_COLUMN',
 } as const;
