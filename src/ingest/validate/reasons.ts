@@ -67,6 +67,10 @@ export const LoadFailure = {
   NO_VALID_PLANS: 'NO_VALID_PLANS',
   FILE_TOO_LARGE: 'FILE_TOO_LARGE',
   NOT_JSON: 'NOT_JSON',
+  /** A UTF-16 file: QHP files are read as UTF-8. */
+  UNSUPPORTED_ENCODING: 'UNSUPPORTED_ENCODING',
+  /** A gzip file whose data is corrupt or cut short. */
+  INVALID_GZIP: 'INVALID_GZIP',
   NOT_AN_ARRAY: 'NOT_AN_ARRAY',
   TRUNCATED_JSON: 'TRUNCATED_JSON',
   INVALID_JSON: 'INVALID_JSON',
