@@ -237,6 +237,8 @@ const rowsOf = (batch: RenderedProviderBatch) => ({
   addresses: Buffer.from(batch.addresses.bytes).toString('utf8'),
   networks: Buffer.from(batch.networks.bytes).toString('utf8'),
   rows: [batch.providers.rows, batch.addresses.rows, batch.networks.rows],
+  // What duplicate detection reads: NPI, record index, row counts and fingerprint of each loaded provider.
+  listings: Array.from(batch.listings),
 });
 
 /** Renders `records` both ways: same rows, same report; returns how many were taken from bytes. */

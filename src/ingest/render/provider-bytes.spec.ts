@@ -86,6 +86,9 @@ describe('byte renderer vs general path', () => {
     }
     expect(viaBytes.report).toEqual(viaParse.report);
     expect([viaBytes.providers.rows, viaBytes.addresses.rows, viaBytes.networks.rows]).toEqual([2, 3, 3]);
+    // What duplicate detection reads of each loaded provider: NPI, record index, row counts, fingerprint.
+    expect(Array.from(viaBytes.listings)).toEqual(Array.from(viaParse.listings));
+    expect(Array.from(viaBytes.listings).filter((_, i) => i % 5 !== 4)).toEqual([Number(person.npi), 0, 2, 2, Number(facility.npi), 1, 1, 1]);
   });
 
   it('renders a GROUP named by group_name from its bytes, as the general path does', () => {
@@ -124,6 +127,7 @@ describe('byte renderer vs general path', () => {
     const { viaBytes, viaParse, fromBytes } = bothWays(records);
     expect(fromBytes).toBe(2);
     for (const table of ['providers', 'addresses', 'networks'] as const) expect(text(viaBytes[table])).toBe(text(viaParse[table]));
+    expect(Array.from(viaBytes.listings)).toEqual(Array.from(viaParse.listings));
     expect(viaBytes.providers.rows).toBe(4);
     expect(viaBytes.report).toEqual(viaParse.report);
     expect(viaBytes.report.rejectedByReason).toEqual({ UNKNOWN_PLAN: 1, NO_VALID_PLAN_ENTRIES: 1 });

@@ -372,6 +372,14 @@ export class ProviderBytesRenderer {
     return true;
   }
 
+  /** The NPI of the record `render` last took, as a number (duplicate detection keys on it). */
+  lastNpi(): number {
+    const at = this.fields[2 * Field.Npi];
+    let npi = 0;
+    for (let i = at; i < at + 10; i++) npi = npi * 10 + this.src[i] - Byte.Zero;
+    return npi;
+  }
+
   // ------------------------------------------------------------------ reading
 
   private decline(): never {

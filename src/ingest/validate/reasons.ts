@@ -50,6 +50,10 @@ export const Warning = {
   TEXT_TOO_LONG: 'TEXT_TOO_LONG',
   /** A provider whose plans array is empty: loaded as a listing in no plan. */
   NO_PLANS: 'NO_PLANS',
+  /** A provider record repeating an earlier one of its NPI exactly: left out. */
+  DUPLICATE_PROVIDER: 'DUPLICATE_PROVIDER',
+  /** An NPI listed again with different data: both listings kept. */
+  DUPLICATE_NPI: 'DUPLICATE_NPI',
   DUPLICATE_RXCUI: 'DUPLICATE_RXCUI',
   UNKNOWN_CSV_COLUMN: 'UNKNOWN_CSV_COLUMN',
 } as const;
