@@ -153,6 +153,6 @@ async function* gunzipped(chunks: AsyncGenerator<Buffer>, options: MeteredReadOp
 /** SHA-256 of a whole file (the quick pre-pass of the unchanged-files check). */
 export async function sha256OfFile(path: string, signal?: AbortSignal): Promise<string> {
   const meter = new FileMeter();
-  for await (const chunk of meteredChunks(path, meter, { name: path, signal })) void chunk;
+  for await (const chunk of rawChunks(path, meter, { name: path, signal })) void chunk;
   return meter.sha256();
 }
