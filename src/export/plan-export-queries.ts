@@ -47,7 +47,8 @@ export function networkJsonQuery(plan: PlanModel): BuiltQuery {
              'type', p.type,
              'name', CASE WHEN p.type = '${ProviderType.INDIVIDUAL}' THEN json_build_object(
                        'prefix', p.prefix, 'first', p.first_name, 'middle', p.middle_name, 'last', p.last_name, 'suffix', p.suffix) END,
-             'facility_name', CASE WHEN p.type <> '${ProviderType.INDIVIDUAL}' THEN p.facility_name END,
+             'facility_name', CASE WHEN p.type = '${ProviderType.FACILITY}' THEN p.facility_name END,
+             'group_name', CASE WHEN p.type = '${ProviderType.GROUP}' THEN p.facility_name END,
              'facility_type', CASE WHEN p.type <> '${ProviderType.INDIVIDUAL}' THEN to_json(p.facility_types) END,
              'addresses', (SELECT json_agg(json_build_object(
                              'address', a.address, 'address_2', a.address_2, 'city', a.city, 'state', a.state, 'zip', a.zip,

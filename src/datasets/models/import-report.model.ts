@@ -14,7 +14,7 @@ registerEnumType(ImportIssueReason, {
     MISSING_FIELD: { description: 'A required field is missing or empty' },
     INVALID_FIELD: { description: 'A field has the wrong type or shape (rejected when required, dropped with a warning when descriptive)' },
     INVALID_NPI: { description: 'The NPI is not 10 digits with a valid check digit' },
-    INVALID_TYPE: { description: 'The provider type is not INDIVIDUAL or FACILITY' },
+    INVALID_TYPE: { description: 'The provider type is not INDIVIDUAL, FACILITY or GROUP' },
     INVALID_PLAN_ID: { description: 'The plan id is not a 14-character HIOS plan id' },
     WRONG_ISSUER: { description: 'The plan id belongs to another issuer than the one loading' },
     UNKNOWN_PLAN: { description: "The plan id is not among the issuer's plans in plans.json" },
@@ -40,6 +40,14 @@ registerEnumType(ImportIssueReason, {
     INVALID_DATE: { description: 'Warning: a date (e.g. last_updated_on) is not YYYY-MM-DD and was dropped' },
     DUPLICATE_RXCUI: { description: 'Warning: the same RXCUI is published under another name elsewhere; the first name is kept' },
     UNKNOWN_CSV_COLUMN: { description: 'Warning: a CSV file has a column the loader does not know; it was ignored' },
+    TEXT_TOO_LONG: {
+      description:
+        'A text value is longer than the format allows for that field: the record is rejected when the field is required, the value dropped with a warning when descriptive',
+    },
+    TOO_DEEPLY_NESTED: { description: 'A value of the record is nested deeper than any QHP field is: the record is rejected' },
+    NO_PLANS: { description: "Warning: the provider's plans array is empty; it is kept as a listing in none of the issuer's plans" },
+    DUPLICATE_PROVIDER: { description: 'Warning: a byte-identical repeat of an earlier provider record; the repeat was left out' },
+    DUPLICATE_NPI: { description: 'Warning: the same NPI is listed again with different data; both listings are kept' },
   },
 });
 

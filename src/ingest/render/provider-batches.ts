@@ -31,6 +31,30 @@ export interface RenderedProviderBatch {
   addresses: RenderedRows;
   networks: RenderedRows;
   report: ValidationReport;
+  /**
+   * The loaded providers, in row order, LISTING_FIELDS numbers each (duplicate-providers.ts finds
+   * repeated NPIs across batches with them).
+   */
+  listings: Float64Array;
+}
+
+/** The numbers kept per loaded provider in RenderedProviderBatch.listings. */
+export const enum ListingField {
+  /** The NPI as a number; 0 for a provider without one. */
+  Npi,
+  RecordIndex,
+  AddressRows,
+  NetworkRows,
+  /** A hash of the record's JSON bytes: records that hash alike are exact repeats. */
+  Fingerprint,
+}
+export const LISTING_FIELDS = 5;
+
+/** FNV-1a over bytes[start, end). */
+function fingerprintOf(bytes: Uint8Array, start: number, end: number): number {
+  let hash = 0x811c9dc5;
+  for (let i = start; i < end; i++) hash = Math.imul(hash ^ bytes[i], 0x01000193);
+  return hash >>> 0;
 }
 
 /** COPY text rows as UTF-8 bytes: encoded by the worker, moved (not copied) to the importing thread. */
@@ -86,6 +110,10 @@ class TextRows implements RowSink, ByteRowSink {
     if (this.lines.length) this.encodePiece();
     this.ensure(this.bytes + bytes);
     return this.scratch;
+  }
+
+  get rowCount(): number {
+    return this.rows;
   }
 
   commit(byteLength: number, rows: number): void {
@@ -146,31 +174,58 @@ export class ProviderBatchRenderer {
     const ctx = { issues: new IssueSink(fileName, report), issuerId: this.setup.issuerId, catalog: this.catalog, geocoder: this.geocoder };
     const { providers, addresses, networks } = this.rows;
     for (const rows of [providers, addresses, networks]) rows.clear();
-    const generally = (raw: unknown, index: number): void => {
-      const provider = validateProvider(raw, new JsonRecordLocation(index), ctx);
-      if (provider) this.renderer.writeProvider(recordNoBase + index, provider, fileName, providers, addresses, networks);
-    };
     const { bounds, firstIndex } = batch;
     const count = bounds.length / 2;
+    const bytes = Buffer.from(batch.bytes.buffer, batch.bytes.byteOffset, batch.bytes.byteLength);
+    const batchStart = bounds[0];
+    const listings: number[] = [];
+    /** Notes record k when it was loaded (its rows written), with `npi`. */
+    const noteListing = (k: number, npi: number, addressRowsBefore: number, networkRowsBefore: number): void => {
+      listings.push(
+        npi,
+        firstIndex + k,
+        addresses.rowCount - addressRowsBefore,
+        networks.rowCount - networkRowsBefore,
+        fingerprintOf(bytes, bounds[2 * k] - batchStart, bounds[2 * k + 1] - batchStart),
+      );
+    };
+    const generally = (raw: unknown, k: number): void => {
+      const index = firstIndex + k;
+      const provider = validateProvider(raw, new JsonRecordLocation(index), ctx);
+      if (!provider) return;
+      const [addressRows, networkRows] = [addresses.rowCount, networks.rowCount];
+      this.renderer.writeProvider(recordNoBase + index, provider, fileName, providers, addresses, networks);
+      noteListing(k, provider.npi === null ? 0 : Number(provider.npi), addressRows, networkRows);
+    };
     if (!this.fromBytes) {
       for (const { first, records } of parseSplitBatchPieces(batch, fileName)) {
-        for (let i = 0; i < records.length; i++) generally(records[i], firstIndex + first + i);
+        for (let i = 0; i < records.length; i++) generally(records[i], first + i);
       }
     } else {
-      const bytes = Buffer.from(batch.bytes.buffer, batch.bytes.byteOffset, batch.bytes.byteLength);
-      const batchStart = bounds[0];
       for (let k = 0; k < count; k++) {
         const index = firstIndex + k;
         const [start, end] = [bounds[2 * k] - batchStart, bounds[2 * k + 1] - batchStart];
-        if (this.fromBytes.render(bytes, start, end, recordNoBase + index, fileName, ctx.issues, providers, addresses, networks)) this.recordsFromBytes++;
-        else generally(parseSplitElement(batch, bytes, k, fileName), index);
+        const [addressRows, networkRows] = [addresses.rowCount, networks.rowCount];
+        if (this.fromBytes.render(bytes, start, end, recordNoBase + index, fileName, ctx.issues, providers, addresses, networks)) {
+          this.recordsFromBytes++;
+          noteListing(k, this.fromBytes.lastNpi(), addressRows, networkRows);
+        } else {
+          generally(parseSplitElement(batch, bytes, k, fileName), k);
+        }
       }
     }
-    return { records: count, providers: providers.take(), addresses: addresses.take(), networks: networks.take(), report: report.toReport() };
+    return {
+      records: count,
+      providers: providers.take(),
+      addresses: addresses.take(),
+      networks: networks.take(),
+      report: report.toReport(),
+      listings: Float64Array.from(listings),
+    };
   }
 }
 
 /** The buffers a rendered batch can hand over without copying (postMessage transfer list). */
 export function transferablesOf(batch: RenderedProviderBatch): ArrayBuffer[] {
-  return [batch.providers.bytes.buffer, batch.addresses.bytes.buffer, batch.networks.bytes.buffer] as ArrayBuffer[];
+  return [batch.providers.bytes.buffer, batch.addresses.bytes.buffer, batch.networks.bytes.buffer, batch.listings.buffer] as ArrayBuffer[];
 }

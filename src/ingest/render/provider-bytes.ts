@@ -1,5 +1,5 @@
 import { npiCheckDigit } from '../../common/identifiers';
-import { ACCEPTING_WORDS, GENDERS, MAX_PLAN_YEAR, MIN_PLAN_YEAR, PROVIDER_TYPES, ProviderType } from '../../qhp/vocabulary';
+import { ACCEPTING_WORDS, GENDERS, MAX_PLAN_YEAR, MIN_PLAN_YEAR, PROVIDER_TYPES, ProviderType, TEXT_LIMITS } from '../../qhp/vocabulary';
 import { copyText } from './copy-text';
 import { CatalogPlan, PlanCatalog } from '../validate/qhp-records';
 import { IssueSink } from '../validate/validation-report';
@@ -115,6 +115,7 @@ const enum Field {
   LastUpdatedOn,
   Addresses,
   Plans,
+  GroupName,
 }
 const PROVIDER_KEYS = new Keys([
   'npi',
@@ -130,6 +131,7 @@ const PROVIDER_KEYS = new Keys([
   'last_updated_on',
   'addresses',
   'plans',
+  'group_name',
 ]);
 const enum NameField {
   First,
@@ -168,8 +170,17 @@ const TYPE_CHOICES = new Keys(PROVIDER_TYPES);
 const ACCEPTING_CHOICES = new Keys(ACCEPTING_WORDS);
 const GENDER_CHOICES = new Keys(GENDERS);
 const INDIVIDUAL = PROVIDER_TYPES.indexOf(ProviderType.INDIVIDUAL);
+const GROUP = PROVIDER_TYPES.indexOf(ProviderType.GROUP);
 /** More addresses than this (the schema allows 32,767) go the general path, which bounds them. */
 const MAX_ADDRESSES = 1_000;
+/**
+ * Text taken from bytes is at most the smallest bound of any text field (qhp/vocabulary TEXT_LIMITS), so
+ * no bound, nor a display name's, can be exceeded here; longer text goes the general path, which
+ * rejects or drops it.
+ */
+const MAX_TEXT_BYTES = Math.min(...Object.values(TEXT_LIMITS));
+/** Values of keys not read here nest at most this deep; deeper ones go the general path (which bounds nesting). */
+const MAX_SKIPPED_DEPTH = 8;
 const ADDRESS_NUMBERS = Array.from({ length: 64 }, (_, n) => `${n}\t`);
 
 /** Numbers reused record after record: resetting a JS array's length would free its storage each time. */
@@ -273,7 +284,7 @@ export class ProviderBytesRenderer {
   /** End of the string just read; whether it is plain (ASCII without escapes). */
   private stringEnd = 0;
   private plain = false;
-  private readonly fields = new Int32Array(2 * 13);
+  private readonly fields = new Int32Array(2 * 14);
   private readonly names = new Int32Array(2 * 5);
   private typeId = -1;
   private acceptingId = -1;
@@ -298,6 +309,10 @@ export class ProviderBytesRenderer {
   private readonly order = new Ints();
   private lastDate = new Uint8Array(10);
   private lastDateValid = false;
+  /** The field naming a FACILITY or GROUP: facility_name or group_name. */
+  private nameField = Field.FacilityName;
+  /** Nesting of the value being skipped (skipValue). */
+  private skipDepth = 0;
 
   constructor(
     versionId: number,
@@ -355,6 +370,14 @@ export class ProviderBytesRenderer {
     issues.countLoaded('addresses', addressCount);
     issues.countLoaded('networkMemberships', networkCount);
     return true;
+  }
+
+  /** The NPI of the record `render` last took, as a number (duplicate detection keys on it). */
+  lastNpi(): number {
+    const at = this.fields[2 * Field.Npi];
+    let npi = 0;
+    for (let i = at; i < at + 10; i++) npi = npi * 10 + this.src[i] - Byte.Zero;
+    return npi;
   }
 
   // ------------------------------------------------------------------ reading
@@ -446,6 +469,7 @@ export class ProviderBytesRenderer {
     const end = this.stringEnd;
     if (!this.plain) this.decline();
     if (start === end) return -1;
+    if (end - start > MAX_TEXT_BYTES) this.decline();
     if (this.src[start] === Byte.Space || this.src[end - 1] === Byte.Space) this.decline();
     return start;
   }
@@ -490,6 +514,7 @@ export class ProviderBytesRenderer {
 
   /** Any JSON value (of a key not read here), checked, not kept. */
   private skipValue(): void {
+    if (++this.skipDepth > MAX_SKIPPED_DEPTH) this.decline();
     this.space();
     const b = this.src[this.pos];
     if (b === Byte.Quote) this.string();
@@ -500,6 +525,7 @@ export class ProviderBytesRenderer {
     } else if (!this.literal(0x74, 'true') && !this.literal(0x66, 'false') && !this.literal(0x6e, 'null')) {
       this.number();
     }
+    this.skipDepth--;
   }
 
   /** Opens an object at pos: the id of its first member's key of `keys` (pos at the value), -1 when none. */
@@ -599,6 +625,7 @@ export class ProviderBytesRenderer {
     this.names.fill(-1);
     this.typeId = this.acceptingId = this.genderId = -1;
     this.nameShape = 0;
+    this.skipDepth = 0;
     this.specialties.length = this.facilityTypes.length = this.languages.length = 0;
     this.addressCount = this.networkCount = 0;
     this.networkTiers.length = this.networkYears.length = this.yearTokens.length = 0;
@@ -627,8 +654,9 @@ export class ProviderBytesRenderer {
           }
           break;
         case Field.FacilityName:
-          // Only FACILITY and GROUP records read it (checked once the type is known).
-          if (this.src[this.pos] === Byte.Quote) this.setRange(this.fields, Field.FacilityName, this.text());
+        case Field.GroupName:
+          // Only FACILITY and GROUP records read them (checked once the type is known).
+          if (this.src[this.pos] === Byte.Quote) this.setRange(this.fields, id, this.text());
           else this.skipValue();
           break;
         case Field.Speciality:
@@ -670,8 +698,13 @@ export class ProviderBytesRenderer {
     if (this.fields[2 * Field.Npi] < 0 || this.typeId < 0 || !this.addressCount || !this.networkCount) this.decline();
     if (this.typeId === INDIVIDUAL) {
       if (this.nameShape !== 1 || this.names[2 * NameField.First] < 0 || this.names[2 * NameField.Last] < 0) this.decline();
-    } else if (this.fields[2 * Field.FacilityName] < 0) {
-      this.decline();
+    } else {
+      // A GROUP is named by group_name, or by facility_name in files that used it; a record with both
+      // (or a FACILITY with only group_name) goes the general path, which picks or reports.
+      const group = this.typeId === GROUP && seen & (1 << Field.GroupName);
+      if (group && seen & (1 << Field.FacilityName)) this.decline();
+      this.nameField = group ? Field.GroupName : Field.FacilityName;
+      if (this.fields[2 * this.nameField] < 0) this.decline();
     }
   }
 
@@ -855,8 +888,9 @@ export class ProviderBytesRenderer {
       out.byte(Byte.Tab);
     } else {
       for (let i = 0; i < 5; i++) out.column(src, -1, -1);
-      out.column(src, fields[2 * Field.FacilityName], fields[2 * Field.FacilityName + 1]);
-      out.column(src, fields[2 * Field.FacilityName], fields[2 * Field.FacilityName + 1]);
+      const name = 2 * this.nameField;
+      out.column(src, fields[name], fields[name + 1]);
+      out.column(src, fields[name], fields[name + 1]);
     }
     out.list(src, this.specialties, false);
     out.byte(Byte.Tab);

@@ -8,6 +8,7 @@ import { isDrugKind, isProviderKind, SourceFile } from '../read/input-resolver';
 import { JsonArraySplitter, readJsonArray, RecordBatch } from '../read/json-array-reader';
 import { FileMeter, meteredChunks } from '../read/metered-file';
 import { ProviderBatchRenderer, ProviderBatchSetup, RenderedProviderBatch } from '../render/provider-batches';
+import { DuplicateProviders } from '../render/duplicate-providers';
 import { defaultParseWorkers, ProviderWorkerPool, WORKER_MIN_FILE_BYTES } from '../render/provider-worker-pool';
 import { PlanCatalog, PlanRecord } from '../validate/qhp-records';
 import { DrugRegistry, foreignIssuersOnly, validateDrug, validatePlan, validateProvider } from '../validate/qhp-validator';
@@ -49,6 +50,8 @@ export class VersionLoader {
   private readonly report = new ReportCollector();
   private readonly catalog = new PlanCatalog();
   private readonly geocoder = new ZipGeocoder();
+  /** Providers repeated across the load's providers.json files (exact repeats are left out). */
+  private readonly duplicateProviders = new DuplicateProviders();
   private readonly renderer: RowRenderer;
   private readonly copies: CopyPlan;
   private readonly digests: SourceFileDigest[] = [];
@@ -202,7 +205,7 @@ export class VersionLoader {
     const splitter = new JsonArraySplitter(file.name);
     const inFlight: Array<Promise<RenderedProviderBatch>> = [];
     const takeOldest = async (): Promise<void> => {
-      const rendered = await inFlight.shift()!;
+      const rendered = this.duplicateProviders.filter(await inFlight.shift()!, file.name);
       providers.writeEncodedRows(rendered.providers.bytes, rendered.providers.rows);
       addresses.writeEncodedRows(rendered.addresses.bytes, rendered.addresses.rows);
       networks.writeEncodedRows(rendered.networks.bytes, rendered.networks.rows);

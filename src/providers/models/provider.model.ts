@@ -33,11 +33,13 @@ export class ProviderListingModel {
   @Field(() => String, { nullable: true, description: 'National Provider Identifier (10 digits); null when the issuer listed the provider without one' })
   npi: string | null;
   @Field({ description: oneOf(PROVIDER_TYPES) }) type: string;
-  @Field(() => ProviderNameModel, { nullable: true, description: 'Name in parts, for individual providers; null for facilities' })
+  @Field(() => ProviderNameModel, { nullable: true, description: 'Name in parts, for individual providers; null for facilities and groups' })
   name: ProviderNameModel | null;
-  @Field(() => String, { nullable: true, description: 'Name of the hospital, clinic or group; null for individual providers' })
+  @Field(() => String, { nullable: true, description: "A FACILITY's name (the file's facility_name); null for individuals and groups" })
   facilityName: string | null;
-  @Field({ description: 'Full name or facility name' }) displayName: string;
+  @Field(() => String, { nullable: true, description: "A GROUP practice's name (the file's group_name); null for individuals and facilities" })
+  groupName: string | null;
+  @Field({ description: 'Full name, facility name or group name' }) displayName: string;
   @Field(() => [String], { description: 'Specialties as the issuer words them, e.g. Family Medicine; empty for facilities' }) specialties: string[];
   @Field(() => [String], { description: 'Kinds of facility, e.g. General Acute Care Hospital; empty for individual providers' }) facilityTypes: string[];
   @Field(() => String, { nullable: true, description: `Whether the provider takes new patients: ${oneOf(ACCEPTING_WORDS)}; null when not said` })
