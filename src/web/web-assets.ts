@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { gzipSync } from 'node:zlib';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { localCachePath, writeFileAtomically } from '../common/local-cache';
@@ -53,6 +54,7 @@ function packageVersion(name: string): string {
  */
 export class WebAssets {
   private scripts: Promise<Map<ScriptName, Buffer>> | null = null;
+  private readonly gzipped = new Map<ScriptName, Buffer>();
 
   constructor(private readonly dir = publicDir()) {}
 
@@ -66,6 +68,15 @@ export class WebAssets {
       throw error;
     });
     return this.scripts.then((scripts) => scripts.get(name) as Buffer);
+  }
+
+  /** The script gzipped (compressed once, then kept): Chart.js is most of the research desk's bytes. */
+  async gzippedScript(name: ScriptName): Promise<Buffer> {
+    const cached = this.gzipped.get(name);
+    if (cached) return cached;
+    const zipped = gzipSync(await this.script(name), { level: 9 });
+    this.gzipped.set(name, zipped);
+    return zipped;
   }
 
   private sourceHash(): string {

@@ -1,5 +1,5 @@
-import { Controller, Get, Header, NotFoundException, Param, Res } from '@nestjs/common';
-import type { Response } from 'express';
+import { Controller, Get, NotFoundException, Param, Req, Res } from '@nestjs/common';
+import type { Request, Response } from 'express';
 import { SCRIPT_ENTRIES, ScriptName, STATIC_FILES, WebAssets } from './web-assets';
 
 const JS_TYPE = 'application/javascript; charset=utf-8';
@@ -33,15 +33,14 @@ export class WebController {
   }
 
   @Get('widget.js')
-  @Header('Content-Type', JS_TYPE)
-  async widget(@Res() res: Response) {
-    res.setHeader('Cache-Control', CACHE).send(await this.assets.script('widget.js'));
+  async widget(@Req() req: Request, @Res() res: Response) {
+    await this.sendScript(req, res, 'widget.js');
   }
 
   @Get('web/:name')
-  async asset(@Param('name') name: string, @Res() res: Response) {
+  async asset(@Param('name') name: string, @Req() req: Request, @Res() res: Response) {
     if (name in SCRIPT_ENTRIES && name !== 'widget.js') {
-      res.type(JS_TYPE).setHeader('Cache-Control', CACHE).send(await this.assets.script(name as ScriptName));
+      await this.sendScript(req, res, name as ScriptName);
       return;
     }
     if (name === 'app.css') {
@@ -49,6 +48,16 @@ export class WebController {
       return;
     }
     throw new NotFoundException(`No web asset ${name}`);
+  }
+
+  /** Gzipped for browsers that say they accept it (all do): a third of the bytes on the wire. */
+  private async sendScript(req: Request, res: Response, name: ScriptName) {
+    res.type(JS_TYPE).setHeader('Cache-Control', CACHE).setHeader('Vary', 'Accept-Encoding');
+    if (/\bgzip\b/.test(String(req.headers['accept-encoding'] ?? ''))) {
+      res.setHeader('Content-Encoding', 'gzip').send(await this.assets.gzippedScript(name));
+    } else {
+      res.send(await this.assets.script(name));
+    }
   }
 
   private sendStatic(res: Response, name: string) {

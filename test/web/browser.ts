@@ -77,3 +77,16 @@ export async function textOf(page: Page, selector: string): Promise<string> {
   await page.waitForSelector(selector);
   return page.$eval(selector, (node) => ((node as HTMLElement).innerText ?? '').replace(/\s+/g, ' ').trim());
 }
+
+/** Waits until the element's text matches `pattern` (the pages update after each answer). */
+export async function waitForText(page: Page, selector: string, pattern: RegExp): Promise<string> {
+  await page.waitForFunction(
+    (sel: string, source: string, flags: string) => {
+      const node = document.querySelector(sel);
+      return !!node && new RegExp(source, flags).test(((node as HTMLElement).innerText ?? '').replace(/\s+/g, ' '));
+    },
+    {},
+    selector, pattern.source, pattern.flags,
+  );
+  return textOf(page, selector);
+}

@@ -1,7 +1,7 @@
 /// <reference lib="dom" />
 import type { HTTPRequest, Page } from 'puppeteer-core';
 import { DEMO_FIXTURES } from '../../seeds/fixtures';
-import { startWebTest, textOf, WebTestContext } from './browser';
+import { startWebTest, textOf, waitForText, WebTestContext } from './browser';
 
 const { plans: PLAN, providers } = DEMO_FIXTURES;
 const JOHN_SMITH = providers.johnSmith.npi;
@@ -11,19 +11,6 @@ const BRONZE = PLAN.buckeyeBronze;
 
 const doctorCell = (npi: string, planId: string) => `#grid td[data-npi="${npi}"][data-plan-id="${planId}"]`;
 const drugCell = (rxcui: string, planId: string) => `#grid td[data-rxcui="${rxcui}"][data-plan-id="${planId}"]`;
-
-/** Waits until the element's text matches `pattern` (the pages update after each answer). */
-async function waitForText(page: Page, selector: string, pattern: RegExp): Promise<string> {
-  await page.waitForFunction(
-    (sel: string, source: string, flags: string) => {
-      const node = document.querySelector(sel);
-      return !!node && new RegExp(source, flags).test(((node as HTMLElement).innerText ?? '').replace(/\s+/g, ' '));
-    },
-    {},
-    selector, pattern.source, pattern.flags,
-  );
-  return textOf(page, selector);
-}
 
 async function typeInto(page: Page, selector: string, text: string) {
   await page.click(selector, { count: 3 });
