@@ -78,15 +78,18 @@ export async function textOf(page: Page, selector: string): Promise<string> {
   return page.$eval(selector, (node) => ((node as HTMLElement).innerText ?? '').replace(/\s+/g, ' ').trim());
 }
 
-/** Waits until the element's text matches `pattern` (the pages update after each answer). */
-export async function waitForText(page: Page, selector: string, pattern: RegExp): Promise<string> {
-  await page.waitForFunction(
-    (sel: string, source: string, flags: string) => {
-      const node = document.querySelector(sel);
-      return !!node && new RegExp(source, flags).test(((node as HTMLElement).innerText ?? '').replace(/\s+/g, ' '));
-    },
-    {},
-    selector, pattern.source, pattern.flags,
-  );
-  return textOf(page, selector);
+/** Waits until the element's text matches `pattern` (the pages update after each answer); `>>>` reaches into shadow roots. */
+export async function waitForText(page: Page, selector: string, pattern: RegExp, timeoutMs = 10_000): Promise<string> {
+  const deadline = Date.now() + timeoutMs;
+  let last = '(no such element)';
+  for (;;) {
+    const handle = await page.$(selector);
+    if (handle) {
+      last = await handle.evaluate((node) => ((node as HTMLElement).innerText ?? '').replace(/\s+/g, ' ').trim());
+      await handle.dispose();
+      if (pattern.test(last)) return last;
+    }
+    if (Date.now() > deadline) throw new Error(`${selector} never matched ${pattern}; its text: ${last}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
 }
