@@ -41,20 +41,21 @@ describe('findPlans (GraphQL over HTTP, demo data)', () => {
     return res.errors?.[0];
   };
 
+  // Other test files add Ohio plans of their own to the shared database: the demo plans are asserted among them.
   it("ranks the plans of a ZIP's state by doctors and drugs covered, then by the monthly drug estimate", async () => {
-    const found = await find({ zip: '43215', npis: [JOHN_SMITH], rxnormIds: [LIPITOR_20] });
-    // Buckeye Mutual's five Ohio plans and Lakeshore's five.
-    expect(found).toMatchObject({ state: 'OH', plansConsidered: 10, plansCoveringAll: 2 });
-    expect(found.note).toMatch(/^10 published plans in OH for 2026; 2 cover every chosen doctor and drug\. .*service areas/);
-    expect(found.plans.slice(0, 4).map((p: any) => [p.rank, p.planId, p.coversAll, p.estimatedMonthlyDrugCost])).toEqual([
+    const found = await find({ zip: '43215', npis: [JOHN_SMITH], rxnormIds: [LIPITOR_20], first: 100 });
+    // Buckeye Mutual's five Ohio plans and Lakeshore's five, at least; only Buckeye's Gold and Silver have both.
+    expect(found).toMatchObject({ state: 'OH', plansCoveringAll: 2 });
+    expect(found.plansConsidered).toBeGreaterThanOrEqual(10);
+    expect(found.plans).toHaveLength(found.plansConsidered);
+    expect(found.note).toMatch(/^\d+ published plans in OH for 2026; 2 cover every chosen doctor and drug\. .*service areas/);
+    expect(found.plans.slice(0, 3).map((p: any) => [p.rank, p.planId, p.coversAll, p.estimatedMonthlyDrugCost])).toEqual([
       // John Smith in network and Lipitor at an $80 copay: a known monthly cost ranks before...
       [1, PLAN.buckeyeGold, true, 80],
       // ...the Silver plan, which covers both too but prices Lipitor by coinsurance (no dollar estimate).
       [2, PLAN.buckeyeSilver, true, null],
       // John Smith in network, Lipitor not on the (generic-only) Platinum formulary.
       [3, PLAN.buckeyePlatinum, false, 0],
-      // Lipitor covered, John Smith not in Lakeshore's network.
-      [4, PLAN.lakeshoreGold, false, 100],
     ]);
     const gold = found.plans[0];
     expect(gold).toMatchObject({
@@ -63,21 +64,24 @@ describe('findPlans (GraphQL over HTTP, demo data)', () => {
       monthlyCopayTotal: 80, costNotes: '1 covered drug: $80 in copays per 30-day in-network retail fill.',
     });
     expect(found.plans[2].rxnormIdsNotCovered).toEqual([LIPITOR_20]);
-    expect(found.plans[3].npisNotInNetwork).toEqual([JOHN_SMITH]);
-    // The Bronze plans miss John Smith: ranked below every plan that has him.
-    const bronze = found.plans.find((p: any) => p.planId === PLAN.buckeyeBronze);
-    expect(bronze).toMatchObject({ coversAll: false, doctorsInNetwork: 0 });
-    expect(found.plans.indexOf(bronze)).toBeGreaterThan(3);
+    const byId = (planId: string) => found.plans.find((p: any) => p.planId === planId);
+    // Lipitor covered at $100, John Smith not in Lakeshore's network: after every plan that has him.
+    expect(byId(PLAN.lakeshoreGold)).toMatchObject({ coversAll: false, estimatedMonthlyDrugCost: 100, npisNotInNetwork: [JOHN_SMITH], drugsCovered: 1 });
+    expect(byId(PLAN.lakeshoreGold).rank).toBeGreaterThan(3);
+    // Buckeye Bronze misses John Smith and prices Lipitor by coinsurance: below Lakeshore Gold's known $100.
+    expect(byId(PLAN.buckeyeBronze)).toMatchObject({ coversAll: false, doctorsInNetwork: 0 });
+    expect(found.plans.indexOf(byId(PLAN.buckeyeBronze))).toBeGreaterThan(found.plans.indexOf(byId(PLAN.lakeshoreGold)));
   });
 
   it('keeps only the plans covering everything, or some metal levels, or one issuer', async () => {
     const all = await find({ state: 'OH', npis: [JOHN_SMITH], rxnormIds: [LIPITOR_20], coveringAll: true });
     expect(all.plans.map((p: any) => p.planId)).toEqual([PLAN.buckeyeGold, PLAN.buckeyeSilver]);
-    expect(all.plansConsidered).toBe(10);
+    expect(all.plansCoveringAll).toBe(2);
 
-    const gold = await find({ countyFips: '39049', rxnormIds: [ATORVASTATIN_20], metalLevels: ['gold'] });
+    const gold = await find({ countyFips: '39049', rxnormIds: [ATORVASTATIN_20], metalLevels: ['gold'], first: 100 });
     expect(gold.state).toBe('OH');
-    expect(gold.plans.map((p: any) => p.plan.metalLevel)).toEqual(['Gold', 'Gold']);
+    expect(new Set(gold.plans.map((p: any) => p.plan.metalLevel))).toEqual(new Set(['Gold']));
+    expect(gold.plans.map((p: any) => p.planId)).toEqual(expect.arrayContaining([PLAN.buckeyeGold, PLAN.lakeshoreGold]));
 
     const buckeye = await find({ state: 'OH', issuerId: '10001', first: 2 });
     expect(buckeye.plansConsidered).toBe(5);

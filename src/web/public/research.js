@@ -250,7 +250,10 @@ function renderTable(report, columns, rows) {
 
 function renderChart(report, spec, holder) {
   const canvas = el('canvas', { role: 'img', 'aria-label': `Bar chart: ${report.title}. The table below gives the same numbers.` });
-  holder.replaceChildren(el('div', { className: 'chart-box' }, canvas));
+  const box = el('div', { className: 'chart-box' }, canvas);
+  // One readable bar per label: a long list of plans gets a taller chart rather than squeezed bars.
+  if (spec.horizontal && spec.labels.length > 12) box.style.height = `${Math.min(spec.labels.length * 1.6 + 3, 160)}rem`;
+  holder.replaceChildren(box);
   return new Chart(canvas, {
     type: 'bar',
     data: {
