@@ -248,6 +248,16 @@ function renderTable(report, columns, rows) {
       }))))));
 }
 
+/** Category labels cut short on a narrow screen (the table beneath has them whole); numbers as they are. */
+function shortLabel(isCategoryAxis) {
+  return function label(value) {
+    if (!isCategoryAxis) return value;
+    const text = String(this.getLabelForValue(value));
+    const room = Math.max(12, Math.floor(window.innerWidth / 22));
+    return text.length > room ? `${text.slice(0, room - 1)}…` : text;
+  };
+}
+
 function renderChart(report, spec, holder) {
   const canvas = el('canvas', { role: 'img', 'aria-label': `Bar chart: ${report.title}. The table below gives the same numbers.` });
   const box = el('div', { className: 'chart-box' }, canvas);
@@ -266,8 +276,8 @@ function renderChart(report, spec, holder) {
       animation: false,
       plugins: { legend: { display: spec.datasets.length > 1 }, tooltip: { callbacks: spec.unit ? { label: (ctx) => `${ctx.dataset.label}: ${ctx.formattedValue}${spec.unit}` } : {} } },
       scales: {
-        x: { stacked: !!spec.stacked, beginAtZero: true, ticks: { color: '#1b1b1f' } },
-        y: { stacked: !!spec.stacked, beginAtZero: true, ticks: { color: '#1b1b1f' } },
+        x: { stacked: !!spec.stacked, beginAtZero: true, ticks: { color: '#1b1b1f', callback: shortLabel(!spec.horizontal) } },
+        y: { stacked: !!spec.stacked, beginAtZero: true, ticks: { color: '#1b1b1f', callback: shortLabel(spec.horizontal) } },
       },
     },
   });
