@@ -12,37 +12,46 @@ export const METAL_LEVELS = ['Catastrophic', 'Bronze', 'Silver', 'Gold', 'Platin
 @ArgsType()
 export class FindPlansArgs {
   @Field(() => String, { nullable: true, description: '2-letter state of the plans; may be left out when zip or countyFips is given' })
-  @IsOptional() @IsStateCode()
+  @IsOptional()
+  @IsStateCode()
   state?: string | null;
 
   @Field(() => String, {
     nullable: true,
     description: "The shopper's 5-digit ZIP code: must be a known US ZIP (of `state`, when given); gives the state when state is left out",
   })
-  @IsOptional() @IsString()
+  @IsOptional()
+  @IsString()
   zip?: string | null;
 
   @Field(() => String, {
     nullable: true,
     description: "The shopper's 5-digit county FIPS code (e.g. 39049, Franklin County, OH): its first two digits must name `state`, when given",
   })
-  @IsOptional() @IsString() @Matches(/^[0-9]{5}$/, { message: 'countyFips must be a 5-digit county FIPS code, e.g. 39049' })
+  @IsOptional()
+  @IsString()
+  @Matches(/^[0-9]{5}$/, { message: 'countyFips must be a 5-digit county FIPS code, e.g. 39049' })
   countyFips?: string | null;
 
   @Field(() => Int, { description: 'Plan year: only plans offered that year; network and formulary answers for that year' })
-  @IsInt() @Min(2014) @Max(2100)
+  @IsInt()
+  @Min(2014)
+  @Max(2100)
   year: number;
 
   @Field(() => [String], { defaultValue: [], description: `NPIs of the doctors and facilities to keep, at most ${MAX_FIND_DOCTORS}` })
-  @ArrayMaxSize(MAX_FIND_DOCTORS) @IsNpi()
+  @ArrayMaxSize(MAX_FIND_DOCTORS)
+  @IsNpi()
   npis: string[];
 
   @Field(() => [String], { defaultValue: [], description: `RXCUIs of the drugs to price, at most ${MAX_FIND_DRUGS}` })
-  @ArrayMaxSize(MAX_FIND_DRUGS) @IsRxcui()
+  @ArrayMaxSize(MAX_FIND_DRUGS)
+  @IsRxcui()
   rxnormIds: string[];
 
   @Field(() => [String], { nullable: true, description: `Only these metal levels (${METAL_LEVELS.join(', ')}; case-insensitive); all when left out` })
-  @IsOptional() @ArrayMaxSize(METAL_LEVELS.length)
+  @IsOptional()
+  @ArrayMaxSize(METAL_LEVELS.length)
   @IsIn([...METAL_LEVELS, ...METAL_LEVELS.map((m) => m.toLowerCase()), ...METAL_LEVELS.map((m) => m.toUpperCase())], {
     each: true,
     message: `metalLevels: each must be one of ${METAL_LEVELS.join(', ')}`,
@@ -50,7 +59,8 @@ export class FindPlansArgs {
   metalLevels?: string[] | null;
 
   @Field(() => String, { nullable: true, description: "Only this issuer's plans (5-digit HIOS issuer id)" })
-  @IsOptional() @IsIssuerId()
+  @IsOptional()
+  @IsIssuerId()
   issuerId?: string | null;
 
   @Field(() => Boolean, {
@@ -60,6 +70,9 @@ export class FindPlansArgs {
   coveringAll: boolean;
 
   @Field(() => Int, { nullable: true, description: 'How many plans to return, 1 to 100 (default 20)' })
-  @IsOptional() @IsInt() @Min(1, { message: 'first must be between 1 and 100' }) @Max(100, { message: 'first must be between 1 and 100' })
+  @IsOptional()
+  @IsInt()
+  @Min(1, { message: 'first must be between 1 and 100' })
+  @Max(100, { message: 'first must be between 1 and 100' })
   first?: number | null;
 }

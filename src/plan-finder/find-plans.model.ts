@@ -27,7 +27,7 @@ export class FoundPlanModel {
   @Field({ description: 'What the estimate includes and leaves out, in words' }) costNotes: string;
 }
 
-@ObjectType('PlanSearch', { description: 'Plans found for a place, year and a shopper\'s doctors and drugs, best first' })
+@ObjectType('PlanSearch', { description: "Plans found for a place, year and a shopper's doctors and drugs, best first" })
 export class PlanSearchModel {
   @Field({ description: 'State whose plans were searched (given, or that of the ZIP or county)' }) state: string;
   @Field(() => Int, { description: 'Published plans of the state, year, metal levels and issuer that were ranked' }) plansConsidered: number;

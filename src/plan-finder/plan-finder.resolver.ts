@@ -9,7 +9,7 @@ export class PlanFinderResolver {
 
   @Query(() => PlanSearchModel, {
     description:
-      'Find plans without knowing plan ids: the published plans of a state (or a ZIP\'s or county\'s state) and year, ' +
+      "Find plans without knowing plan ids: the published plans of a state (or a ZIP's or county's state) and year, " +
       'optionally of some metal levels or one issuer, ranked by how many of the chosen doctors (npis) are in network and drugs ' +
       '(rxnormIds) covered, then by the estimated monthly drug cost',
   })

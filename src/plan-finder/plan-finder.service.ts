@@ -1,7 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
-import { readQuery } from '../database/read-query';
+import { Database } from '../database/database';
 import { CoverageStatus } from '../formulary/models/drug.model';
 import { DrugCoverageService } from '../formulary/drug-coverage.service';
 import { PlanModel } from '../plans/models/plan.model';
@@ -26,7 +24,7 @@ const DEFAULT_FIRST = 20;
 @Injectable()
 export class PlanFinderService {
   constructor(
-    @InjectDataSource() private readonly db: DataSource,
+    private readonly db: Database,
     private readonly plans: PlansService,
     private readonly network: NetworkService,
     private readonly drugCoverage: DrugCoverageService,
@@ -91,7 +89,7 @@ export class PlanFinderService {
         `${coveringAll.length} cover every chosen doctor and drug.`,
     ];
     if (args.zip || args.countyFips) {
-      notes.push('Carriers\' QHP files do not state service areas: every plan of the state is listed; check that the plan is sold in your county.');
+      notes.push("Carriers' QHP files do not state service areas: every plan of the state is listed; check that the plan is sold in your county.");
     }
     return {
       state,
@@ -122,7 +120,7 @@ export class PlanFinderService {
 
   /** Published plans of the state and year (and metal levels, issuer), in plan id order; one more than the cap tells it was passed. */
   private async candidatePlanIds(state: string, args: FindPlansArgs): Promise<string[]> {
-    const rows: Array<{ planId: string }> = await readQuery(this.db,
+    const rows: Array<{ planId: string }> = await this.db.read(
       `SELECT p.plan_id AS "planId"
          FROM plan p JOIN issuer i ON i.current_version_id = p.version_id
         WHERE p.state = $1

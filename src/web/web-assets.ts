@@ -82,8 +82,13 @@ export class WebAssets {
   private sourceHash(): string {
     const hash = createHash('sha256');
     hash.update(`esbuild ${packageVersion('esbuild')} chart.js ${packageVersion('chart.js')}\n`);
-    for (const file of readdirSync(this.dir).filter((f) => f.endsWith('.js')).sort()) {
-      hash.update(`${file}\n`).update(readFileSync(join(this.dir, file))).update('\n');
+    for (const file of readdirSync(this.dir)
+      .filter((f) => f.endsWith('.js'))
+      .sort()) {
+      hash
+        .update(`${file}\n`)
+        .update(readFileSync(join(this.dir, file)))
+        .update('\n');
     }
     return hash.digest('hex').slice(0, 16);
   }
@@ -100,22 +105,24 @@ export class WebAssets {
     if (!missing.length) return result;
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const esbuild = require('esbuild') as typeof import('esbuild');
-    await Promise.all(missing.map(async (name) => {
-      const { entry, format } = SCRIPT_ENTRIES[name];
-      const built = await esbuild.build({
-        entryPoints: [join(this.dir, entry)],
-        bundle: true,
-        minify: true,
-        format,
-        target: ['es2020'],
-        platform: 'browser',
-        legalComments: 'none',
-        write: false,
-      });
-      const contents = Buffer.from(built.outputFiles[0].contents);
-      writeFileAtomically(localCachePath(`web-${hash}-${name}`), contents);
-      result.set(name, contents);
-    }));
+    await Promise.all(
+      missing.map(async (name) => {
+        const { entry, format } = SCRIPT_ENTRIES[name];
+        const built = await esbuild.build({
+          entryPoints: [join(this.dir, entry)],
+          bundle: true,
+          minify: true,
+          format,
+          target: ['es2020'],
+          platform: 'browser',
+          legalComments: 'none',
+          write: false,
+        });
+        const contents = Buffer.from(built.outputFiles[0].contents);
+        writeFileAtomically(localCachePath(`web-${hash}-${name}`), contents);
+        result.set(name, contents);
+      }),
+    );
     return result;
   }
 }

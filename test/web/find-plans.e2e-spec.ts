@@ -60,8 +60,14 @@ describe('findPlans (GraphQL over HTTP, demo data)', () => {
     const gold = found.plans[0];
     expect(gold).toMatchObject({
       plan: { marketingName: 'Buckeye Mutual Gold PPO 1500', metalLevel: 'Gold', issuer: { name: 'Buckeye Mutual Health' } },
-      doctorsInNetwork: 1, doctorsTotal: 1, npisNotInNetwork: [], drugsCovered: 1, drugsTotal: 1, rxnormIdsNotCovered: [],
-      monthlyCopayTotal: 80, costNotes: '1 covered drug: $80 in copays per 30-day in-network retail fill.',
+      doctorsInNetwork: 1,
+      doctorsTotal: 1,
+      npisNotInNetwork: [],
+      drugsCovered: 1,
+      drugsTotal: 1,
+      rxnormIdsNotCovered: [],
+      monthlyCopayTotal: 80,
+      costNotes: '1 covered drug: $80 in copays per 30-day in-network retail fill.',
     });
     expect(found.plans[2].rxnormIdsNotCovered).toEqual([LIPITOR_20]);
     const byId = (planId: string) => found.plans.find((p: any) => p.planId === planId);
@@ -87,19 +93,25 @@ describe('findPlans (GraphQL over HTTP, demo data)', () => {
     expect(buckeye.plansConsidered).toBe(5);
     expect(buckeye.plans).toHaveLength(2);
     // Nothing asked about: every plan covers "everything", ranks tie.
-    expect(buckeye.plans.map((p: any) => [p.rank, p.coversAll])).toEqual([[1, true], [1, true]]);
+    expect(buckeye.plans.map((p: any) => [p.rank, p.coversAll])).toEqual([
+      [1, true],
+      [1, true],
+    ]);
   });
 
   it('says in words what is wrong with the place asked about', async () => {
     expect(await errorOf({ zip: '00000' })).toMatchObject({
-      message: 'Unknown ZIP code 00000: it has no known location', extensions: { code: 'BAD_USER_INPUT', field: 'zip' },
+      message: 'Unknown ZIP code 00000: it has no known location',
+      extensions: { code: 'BAD_USER_INPUT', field: 'zip' },
     });
     expect((await errorOf({ zip: '4321' })).message).toBe('zip must be a 5-digit US ZIP code (got "4321")');
     expect((await errorOf({ state: 'TX', zip: '43215' })).message).toBe('ZIP code 43215 is in OH, not TX');
     expect((await errorOf({ countyFips: '99001' })).message).toBe('Unknown county FIPS code 99001: its first two digits name no state');
     expect((await errorOf({ state: 'TX', countyFips: '39049' })).message).toBe('County 39049 is in OH, not TX');
     expect((await errorOf({})).message).toBe('Give a state, a zip or a countyFips to say where the plans are sold');
-    expect((await errorOf({ state: 'OH', metalLevels: ['Titanium'] })).message).toMatch(/metalLevels: each must be one of Catastrophic, Bronze, Silver, Gold, Platinum/);
+    expect((await errorOf({ state: 'OH', metalLevels: ['Titanium'] })).message).toMatch(
+      /metalLevels: each must be one of Catastrophic, Bronze, Silver, Gold, Platinum/,
+    );
     expect((await errorOf({ state: 'OH', npis: ['1234567890'] })).message).toMatch(/npis\[0\].*check digit/);
   });
 

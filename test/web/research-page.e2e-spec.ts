@@ -28,8 +28,13 @@ describe('research desk /research in Chromium (demo data)', () => {
   it('opens network breadth: a chart, the same numbers as the GraphQL query in its table and CSV, and the query itself', async () => {
     const expected = await web.t.gql(BREADTH, { state: 'OH', year: 2026 });
     expect(expected.errors).toBeUndefined();
-    const plans: Array<{ planId: string; providers: number; hospitals: number; networkReported: boolean; plan: { marketingName: string; issuer: { name: string } } }> =
-      expected.data.networkBreadth;
+    const plans: Array<{
+      planId: string;
+      providers: number;
+      hospitals: number;
+      networkReported: boolean;
+      plan: { marketingName: string; issuer: { name: string } };
+    }> = expected.data.networkBreadth;
     // The demo's ten Ohio plans at least (other test files add their own).
     expect(plans.length).toBeGreaterThanOrEqual(10);
 
@@ -43,8 +48,19 @@ describe('research desk /research in Chromium (demo data)', () => {
     await page.waitForSelector('#report-network-breadth table[data-report-table="network-breadth"]');
 
     const table = await page.$$eval('#report-network-breadth table tbody tr', (rows) =>
-      rows.map((row) => Array.from(row.children).map((cell) => (cell.textContent ?? '').trim())));
-    expect(table).toEqual(plans.map((p) => [p.planId, p.plan.marketingName, p.plan.issuer.name, expect.any(String), String(p.providers), String(p.hospitals), p.networkReported ? 'yes' : 'no']));
+      rows.map((row) => Array.from(row.children).map((cell) => (cell.textContent ?? '').trim())),
+    );
+    expect(table).toEqual(
+      plans.map((p) => [
+        p.planId,
+        p.plan.marketingName,
+        p.plan.issuer.name,
+        expect.any(String),
+        String(p.providers),
+        String(p.hospitals),
+        p.networkReported ? 'yes' : 'no',
+      ]),
+    );
 
     // The chart drew bars: pixels of the first series' colour (#0072B2) on the canvas.
     const barPixels = await page.$eval('#report-network-breadth canvas', (canvas) => {
@@ -56,7 +72,8 @@ describe('research desk /research in Chromium (demo data)', () => {
     });
     expect(barPixels).toBeGreaterThan(1000);
     expect(await page.$eval('#report-network-breadth canvas', (c) => c.getAttribute('aria-label'))).toBe(
-      'Bar chart: Network breadth by plan. The table below gives the same numbers.');
+      'Bar chart: Network breadth by plan. The table below gives the same numbers.',
+    );
 
     // The CSV download holds the same rows.
     const downloads = mkdtempSync(join(tmpdir(), 'research-csv-'));
@@ -69,7 +86,8 @@ describe('research desk /research in Chromium (demo data)', () => {
     const [header, ...records] = parse(csv) as string[][];
     expect(header).toEqual(['Plan id', 'Plan', 'Issuer', 'Metal level', 'Providers', 'Hospitals', 'Directory published']);
     expect(records.map((cells) => [cells[0], cells[1], cells[4], cells[5]])).toEqual(
-      plans.map((p) => [p.planId, p.plan.marketingName, String(p.providers), String(p.hospitals)]));
+      plans.map((p) => [p.planId, p.plan.marketingName, String(p.providers), String(p.hospitals)]),
+    );
     expect(await page.$eval('#report-network-breadth a.download', (a) => a.getAttribute('download'))).toBe('network-breadth.csv');
 
     // The query that produced it, as text to copy.

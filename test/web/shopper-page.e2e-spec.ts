@@ -58,9 +58,13 @@ describe('shopper page / in Chromium (demo data)', () => {
     expect(await textOf(page, addDrug)).toBe('Add Lipitor 20 MG Oral Tablet');
     await page.click(addDrug);
 
-    expect(await waitForText(page, doctorCell(JOHN_SMITH, GOLD), /In network/)).toMatch(/^In network PREFERRED tier Accepting new patients Source: Buckeye Mutual Health, providers-1\.json, updated 2025-12-01, loaded today Report a wrong listing for John Smith on Buckeye Mutual Gold PPO 1500$/);
+    expect(await waitForText(page, doctorCell(JOHN_SMITH, GOLD), /In network/)).toMatch(
+      /^In network PREFERRED tier Accepting new patients Source: Buckeye Mutual Health, providers-1\.json, updated 2025-12-01, loaded today Report a wrong listing for John Smith on Buckeye Mutual Gold PPO 1500$/,
+    );
     expect(await textOf(page, `${doctorCell(JOHN_SMITH, BRONZE)} .answer`)).toBe('Not in network');
-    expect(await textOf(page, `${doctorCell(JOHN_SMITH, BRONZE)} details.report summary`)).toBe('Report a wrong listing for John Smith on Buckeye Mutual Bronze HMO 7500');
+    expect(await textOf(page, `${doctorCell(JOHN_SMITH, BRONZE)} details.report summary`)).toBe(
+      'Report a wrong listing for John Smith on Buckeye Mutual Bronze HMO 7500',
+    );
 
     const bronzeLipitor = await waitForText(page, drugCell(LIPITOR_20, BRONZE), /Not covered/);
     expect(bronzeLipitor).toMatch(/^Not covered Covered instead: atorvastatin 20 MG Oral Tablet \(GENERIC tier\): \$20 copay after deductible, 30-day retail/);
@@ -94,12 +98,13 @@ describe('shopper page / in Chromium (demo data)', () => {
   it('is usable with the keyboard alone: skip link, labelled fields in order, add a doctor and a drug, find and tick plans', async () => {
     const page = await web.newPage();
     await page.goto(`${web.baseUrl}/`);
-    const focused = () => page.evaluate(() => {
-      const node = document.activeElement as HTMLElement | null;
-      if (!node) return '';
-      const label = node.id ? document.querySelector(`label[for="${node.id}"]`)?.textContent : null;
-      return `${node.tagName.toLowerCase()}${node.id ? `#${node.id}` : ''}|${(label ?? node.getAttribute('aria-label') ?? node.textContent ?? '').replace(/\s+/g, ' ').trim()}`;
-    });
+    const focused = () =>
+      page.evaluate(() => {
+        const node = document.activeElement as HTMLElement | null;
+        if (!node) return '';
+        const label = node.id ? document.querySelector(`label[for="${node.id}"]`)?.textContent : null;
+        return `${node.tagName.toLowerCase()}${node.id ? `#${node.id}` : ''}|${(label ?? node.getAttribute('aria-label') ?? node.textContent ?? '').replace(/\s+/g, ' ').trim()}`;
+      });
 
     await page.keyboard.press('Tab');
     expect(await focused()).toBe('a|Skip to the lookup');
@@ -120,7 +125,11 @@ describe('shopper page / in Chromium (demo data)', () => {
     expect(await page.evaluate(() => getComputedStyle(document.activeElement as Element).outlineStyle)).toBe('solid');
 
     // Back to the name field, type, and search with Enter.
-    for (let i = 0; i < 4; i++) await page.keyboard.down('Shift').then(() => page.keyboard.press('Tab')).then(() => page.keyboard.up('Shift'));
+    for (let i = 0; i < 4; i++)
+      await page.keyboard
+        .down('Shift')
+        .then(() => page.keyboard.press('Tab'))
+        .then(() => page.keyboard.up('Shift'));
     expect(await focused()).toBe('input#doctor-name|Name');
     await page.keyboard.type('jonh smth');
     await page.keyboard.press('Tab');
@@ -188,18 +197,25 @@ describe('shopper page / in Chromium (demo data)', () => {
     const intercept = (request: HTTPRequest) => {
       if (!request.url().endsWith('/graphql')) return request.continue();
       if (answer === 'down') return request.abort('connectionrefused');
-      return request.respond({ status: 429, headers: { 'Retry-After': '30', 'Access-Control-Expose-Headers': 'Retry-After' }, contentType: 'application/json', body: '{"errors":[{"message":"Too Many Requests"}]}' });
+      return request.respond({
+        status: 429,
+        headers: { 'Retry-After': '30', 'Access-Control-Expose-Headers': 'Retry-After' },
+        contentType: 'application/json',
+        body: '{"errors":[{"message":"Too Many Requests"}]}',
+      });
     };
     page.on('request', intercept);
     await typeInto(page, '#doctor-zip', '43215');
     await page.click('#doctor-form button[type="submit"]');
     expect(await waitForText(page, '#doctor-message', /reached/)).toBe(
-      'The coverage service could not be reached. Check your connection and try again. What you typed is kept.');
+      'The coverage service could not be reached. Check your connection and try again. What you typed is kept.',
+    );
     expect(await page.$eval('#doctor-name', (input) => (input as HTMLInputElement).value)).toBe('smith');
     answer = 'busy';
     await page.click('#doctor-form button[type="submit"]');
     expect(await waitForText(page, '#doctor-message', /Too many/)).toBe(
-      'Too many requests from your connection just now. Please try again in 30 seconds. What you typed is kept.');
+      'Too many requests from your connection just now. Please try again in 30 seconds. What you typed is kept.',
+    );
     expect(await page.$eval('#doctor-message', (node) => node.classList.contains('error'))).toBe(true);
     await web.screenshot(page, 'shopper-rate-limited');
     page.off('request', intercept);
@@ -208,7 +224,8 @@ describe('shopper page / in Chromium (demo data)', () => {
     // An unknown plan id in a shared link.
     await page.goto(`${web.baseUrl}/?npi=${JOHN_SMITH}&plan=99999ZZ9999999,${GOLD}`);
     expect(await waitForText(page, '#grid-message', /99999ZZ9999999/)).toBe(
-      'No insurance company has published a plan with the id 99999ZZ9999999: check the id, or find plans in step 3.');
+      'No insurance company has published a plan with the id 99999ZZ9999999: check the id, or find plans in step 3.',
+    );
     expect(await textOf(page, `${doctorCell(JOHN_SMITH, GOLD)} .answer`)).toBe('In network');
     expect(new URL(page.url()).searchParams.get('plan')).toBe(`99999ZZ9999999,${GOLD}`);
     await web.screenshot(page, 'shopper-unknown-plan');

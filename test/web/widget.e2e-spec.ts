@@ -64,7 +64,9 @@ describe('embeddable widget <coverage-check> on another site, in Chromium (demo 
     await page.click('#gold >>> button');
     const gold = `#gold >>> li[data-npi="${JOHN_SMITH}"]`;
     expect(await waitForText(page, '#gold >>> [part~="message"]', /found/)).toMatch(/^\d found\.$/);
-    expect(await textOf(page, gold)).toMatch(/^John Smith Family Medicine · Columbus, OH In network · PREFERRED tier · accepting new patients Source: Buckeye Mutual Health/);
+    expect(await textOf(page, gold)).toMatch(
+      /^John Smith Family Medicine · Columbus, OH In network · PREFERRED tier · accepting new patients Source: Buckeye Mutual Health/,
+    );
 
     await page.type('#bronze >>> input[name="name"]', 'john smith');
     await page.type('#bronze >>> input[name="zip"]', '43215');
@@ -83,7 +85,8 @@ describe('embeddable widget <coverage-check> on another site, in Chromium (demo 
 
     // A plan nobody published, and an empty search: plain words.
     expect(await waitForText(page, '#unknown >>> [part~="message"]', /99999ZZ9999999/)).toBe(
-      'No insurance company has published plan 99999ZZ9999999, so its network cannot be checked here.');
+      'No insurance company has published plan 99999ZZ9999999, so its network cannot be checked here.',
+    );
     await page.click('#gold >>> input[name="name"]', { count: 3 });
     await page.keyboard.press('Backspace');
     await page.click('#gold >>> button');

@@ -1,3 +1,4 @@
+/* global document, Node -- runs in the browser */
 // GraphQL over HTTP, as plan-shopping sites call it, with failures turned into sentences a shopper can act on.
 
 export class ApiError extends Error {

@@ -1,3 +1,4 @@
+/* global document, history, location -- runs in the browser */
 import { ApiError, dollars, el, gql, say } from './api.js';
 
 // The same queries plan-shopping sites send to POST /graphql.
@@ -52,18 +53,32 @@ let lastGridAnswer = null;
 
 function readUrl() {
   const params = new URLSearchParams(location.search);
-  const list = (key) => (params.get(key) || '').split(',').map((s) => s.trim()).filter(Boolean);
+  const list = (key) =>
+    (params.get(key) || '')
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean);
   return {
-    name: params.get('name') || '', specialty: params.get('specialty') || '', zip: params.get('zip') || '',
-    radius: params.get('radius') || '', drug: params.get('drug') || '', state: params.get('state') || '',
-    year: params.get('year') || '', issuer: params.get('issuer') || '', metal: list('metal'),
-    npis: list('npi'), rxnormIds: list('rx'), planIds: list('plan'),
+    name: params.get('name') || '',
+    specialty: params.get('specialty') || '',
+    zip: params.get('zip') || '',
+    radius: params.get('radius') || '',
+    drug: params.get('drug') || '',
+    state: params.get('state') || '',
+    year: params.get('year') || '',
+    issuer: params.get('issuer') || '',
+    metal: list('metal'),
+    npis: list('npi'),
+    rxnormIds: list('rx'),
+    planIds: list('plan'),
   };
 }
 
 function writeUrl() {
   const params = new URLSearchParams();
-  const set = (key, value) => { if (value) params.set(key, value); };
+  const set = (key, value) => {
+    if (value) params.set(key, value);
+  };
   set('name', $('doctor-name').value.trim());
   set('specialty', $('doctor-specialty').value.trim());
   set('zip', $('doctor-zip').value.trim() || $('plan-zip').value.trim());
@@ -88,7 +103,11 @@ function checkedMetals() {
 
 function showError(region, error) {
   if (error && error.name === 'AbortError') return;
-  say(region, error instanceof ApiError ? error.message : 'Something went wrong on this page. Please reload and try again; the link keeps your choices.', 'error');
+  say(
+    region,
+    error instanceof ApiError ? error.message : 'Something went wrong on this page. Please reload and try again; the link keeps your choices.',
+    'error',
+  );
   if (!(error instanceof ApiError)) console.error(error);
 }
 
@@ -132,39 +151,53 @@ async function searchDoctors(event) {
     }
     renderDoctorResults([...byNpi.values()]);
     const where = zip ? ` within ${$('doctor-radius').value} miles of ${zip}` : '';
-    say(region, byNpi.size
-      ? `${byNpi.size} found${where}.`
-      : `No doctor or hospital found${name ? ` named "${name}"` : ''}${specialty ? ` in ${specialty}` : ''}${where}. Check the spelling, or widen the distance.`);
+    say(
+      region,
+      byNpi.size
+        ? `${byNpi.size} found${where}.`
+        : `No doctor or hospital found${name ? ` named "${name}"` : ''}${specialty ? ` in ${specialty}` : ''}${where}. Check the spelling, or widen the distance.`,
+    );
   } catch (error) {
     showError(region, error);
   }
 }
 
 function renderDoctorResults(results) {
-  $('doctor-results').replaceChildren(...results.map((result) => {
-    const { listing } = result;
-    const what = listing.type === 'FACILITY' ? listing.facilityTypes.join(', ') || 'Facility' : listing.specialties.join(', ') || 'Doctor';
-    const address = result.nearestAddress || listing.addresses[0];
-    const detail = [what, describeAddress(address), result.distanceMiles != null ? `${result.distanceMiles.toFixed(1)} miles away` : null]
-      .filter(Boolean).join(' · ');
-    const button = el('button', { type: 'button', className: 'secondary', 'data-npi': listing.npi });
-    const sync = () => {
-      const isChosen = chosen.doctors.has(listing.npi);
-      button.textContent = isChosen ? `Remove ${listing.displayName}` : `Add ${listing.displayName}`;
-      button.setAttribute('aria-pressed', String(isChosen));
-    };
-    sync();
-    button.addEventListener('click', () => {
-      if (chosen.doctors.has(listing.npi)) chosen.doctors.delete(listing.npi);
-      else chosen.doctors.set(listing.npi, { npi: listing.npi, name: listing.displayName, detail: what });
+  $('doctor-results').replaceChildren(
+    ...results.map((result) => {
+      const { listing } = result;
+      const what = listing.type === 'FACILITY' ? listing.facilityTypes.join(', ') || 'Facility' : listing.specialties.join(', ') || 'Doctor';
+      const address = result.nearestAddress || listing.addresses[0];
+      const detail = [what, describeAddress(address), result.distanceMiles != null ? `${result.distanceMiles.toFixed(1)} miles away` : null]
+        .filter(Boolean)
+        .join(' · ');
+      const button = el('button', { type: 'button', className: 'secondary', 'data-npi': listing.npi });
+      const sync = () => {
+        const isChosen = chosen.doctors.has(listing.npi);
+        button.textContent = isChosen ? `Remove ${listing.displayName}` : `Add ${listing.displayName}`;
+        button.setAttribute('aria-pressed', String(isChosen));
+      };
       sync();
-      selectionChanged();
-    });
-    return el('li', { className: 'result' },
-      el('div', {}, el('strong', {}, listing.displayName), el('span', { className: 'detail' }, detail),
-        el('span', { className: 'detail' }, `NPI ${listing.npi} · listed by ${[...result.issuers].join(', ')}`)),
-      button);
-  }));
+      button.addEventListener('click', () => {
+        if (chosen.doctors.has(listing.npi)) chosen.doctors.delete(listing.npi);
+        else chosen.doctors.set(listing.npi, { npi: listing.npi, name: listing.displayName, detail: what });
+        sync();
+        selectionChanged();
+      });
+      return el(
+        'li',
+        { className: 'result' },
+        el(
+          'div',
+          {},
+          el('strong', {}, listing.displayName),
+          el('span', { className: 'detail' }, detail),
+          el('span', { className: 'detail' }, `NPI ${listing.npi} · listed by ${[...result.issuers].join(', ')}`),
+        ),
+        button,
+      );
+    }),
+  );
 }
 
 // ---- 2. Drugs ----
@@ -192,45 +225,71 @@ async function searchDrugs(event) {
     const data = await gql(SEARCH_DRUGS, { query }, { signal: drugSearch.signal });
     const drugs = data.searchDrugs.edges.map((edge) => edge.node);
     renderDrugResults(drugs);
-    say(region, drugs.length ? `${drugs.length} ${drugs.length === 1 ? 'drug matches' : 'drugs match'} "${query}".` : `No drug in the published formularies matches "${query}". Check the spelling.`);
+    say(
+      region,
+      drugs.length
+        ? `${drugs.length} ${drugs.length === 1 ? 'drug matches' : 'drugs match'} "${query}".`
+        : `No drug in the published formularies matches "${query}". Check the spelling.`,
+    );
   } catch (error) {
     showError(region, error);
   }
 }
 
 function renderDrugResults(drugs) {
-  $('drug-results').replaceChildren(...drugs.map((drug) => {
-    const button = el('button', { type: 'button', className: 'secondary', 'data-rxcui': drug.rxnormId });
-    const sync = () => {
-      const isChosen = chosen.drugs.has(drug.rxnormId);
-      button.textContent = isChosen ? `Remove ${drug.drugName}` : `Add ${drug.drugName}`;
-      button.setAttribute('aria-pressed', String(isChosen));
-    };
-    sync();
-    button.addEventListener('click', () => {
-      if (chosen.drugs.has(drug.rxnormId)) chosen.drugs.delete(drug.rxnormId);
-      else chosen.drugs.set(drug.rxnormId, { rxnormId: drug.rxnormId, name: drug.drugName });
+  $('drug-results').replaceChildren(
+    ...drugs.map((drug) => {
+      const button = el('button', { type: 'button', className: 'secondary', 'data-rxcui': drug.rxnormId });
+      const sync = () => {
+        const isChosen = chosen.drugs.has(drug.rxnormId);
+        button.textContent = isChosen ? `Remove ${drug.drugName}` : `Add ${drug.drugName}`;
+        button.setAttribute('aria-pressed', String(isChosen));
+      };
       sync();
-      selectionChanged();
-    });
-    const other = drug.otherNames.length ? `Also: ${drug.otherNames.join(', ')} · ` : '';
-    return el('li', { className: 'result' },
-      el('div', {}, el('strong', {}, drug.drugName), el('span', { className: 'detail' }, `${other}RxNorm ${drug.rxnormId}`)),
-      button);
-  }));
+      button.addEventListener('click', () => {
+        if (chosen.drugs.has(drug.rxnormId)) chosen.drugs.delete(drug.rxnormId);
+        else chosen.drugs.set(drug.rxnormId, { rxnormId: drug.rxnormId, name: drug.drugName });
+        sync();
+        selectionChanged();
+      });
+      const other = drug.otherNames.length ? `Also: ${drug.otherNames.join(', ')} · ` : '';
+      return el(
+        'li',
+        { className: 'result' },
+        el('div', {}, el('strong', {}, drug.drugName), el('span', { className: 'detail' }, `${other}RxNorm ${drug.rxnormId}`)),
+        button,
+      );
+    }),
+  );
 }
 
 // ---- Chosen lists ----
 
 function renderChosen() {
   const list = (target, items, label, remove) => {
-    target.replaceChildren(...(items.length ? items.map((item) => el('li', {},
-      el('span', {}, el('strong', {}, item.name), item.detail ? ` · ${item.detail}` : ''),
-      el('button', { type: 'button', className: 'link-button', onclick: () => remove(item) }, `Remove ${item.name}`),
-    )) : [el('li', { className: 'empty' }, label)]));
+    target.replaceChildren(
+      ...(items.length
+        ? items.map((item) =>
+            el(
+              'li',
+              {},
+              el('span', {}, el('strong', {}, item.name), item.detail ? ` · ${item.detail}` : ''),
+              el('button', { type: 'button', className: 'link-button', onclick: () => remove(item) }, `Remove ${item.name}`),
+            ),
+          )
+        : [el('li', { className: 'empty' }, label)]),
+    );
   };
-  list($('doctor-chosen'), [...chosen.doctors.values()], 'None yet.', (item) => { chosen.doctors.delete(item.npi); syncResultButtons(); selectionChanged(); });
-  list($('drug-chosen'), [...chosen.drugs.values()], 'None yet.', (item) => { chosen.drugs.delete(item.rxnormId); syncResultButtons(); selectionChanged(); });
+  list($('doctor-chosen'), [...chosen.doctors.values()], 'None yet.', (item) => {
+    chosen.doctors.delete(item.npi);
+    syncResultButtons();
+    selectionChanged();
+  });
+  list($('drug-chosen'), [...chosen.drugs.values()], 'None yet.', (item) => {
+    chosen.drugs.delete(item.rxnormId);
+    syncResultButtons();
+    selectionChanged();
+  });
 }
 
 function syncResultButtons() {
@@ -278,9 +337,13 @@ async function findPlans(event) {
   say(region, 'Looking for plans…');
   try {
     const data = await gql(FIND_PLANS, {
-      state: state || null, zip: zip || null, year,
-      npis: [...chosen.doctors.keys()], rxnormIds: [...chosen.drugs.keys()],
-      metalLevels: checkedMetals().length ? checkedMetals() : null, issuerId: $('plan-issuer').value || null,
+      state: state || null,
+      zip: zip || null,
+      year,
+      npis: [...chosen.doctors.keys()],
+      rxnormIds: [...chosen.drugs.keys()],
+      metalLevels: checkedMetals().length ? checkedMetals() : null,
+      issuerId: $('plan-issuer').value || null,
     });
     const found = data.findPlans;
     planListKey = `${[...chosen.doctors.keys()]}|${[...chosen.drugs.keys()]}`;
@@ -290,9 +353,12 @@ async function findPlans(event) {
     renderPlanResults(found.plans);
     writeUrl();
     const asked = chosen.doctors.size + chosen.drugs.size;
-    say(region, found.plans.length
-      ? `${found.plansConsidered} plans in ${found.state} for ${year}${asked ? `; ${found.plansCoveringAll} cover all your doctors and drugs` : ''}. Best matches first. ${found.note.replace(/^[^.]*\.[^.]*\.\s*/, '')}`
-      : `No published plan in ${found.state} for ${year} matches these choices.`);
+    say(
+      region,
+      found.plans.length
+        ? `${found.plansConsidered} plans in ${found.state} for ${year}${asked ? `; ${found.plansCoveringAll} cover all your doctors and drugs` : ''}. Best matches first. ${found.note.replace(/^[^.]*\.[^.]*\.\s*/, '')}`
+        : `No published plan in ${found.state} for ${year} matches these choices.`,
+    );
   } catch (error) {
     showError(region, error);
   }
@@ -301,8 +367,10 @@ async function findPlans(event) {
 function renderIssuerOptions() {
   const select = $('plan-issuer');
   const current = select.value;
-  select.replaceChildren(el('option', { value: '' }, 'Any'),
-    ...[...issuersSeen].sort((a, b) => a[1].localeCompare(b[1])).map(([id, name]) => el('option', { value: id }, name)));
+  select.replaceChildren(
+    el('option', { value: '' }, 'Any'),
+    ...[...issuersSeen].sort((a, b) => a[1].localeCompare(b[1])).map(([id, name]) => el('option', { value: id }, name)),
+  );
   select.value = issuersSeen.has(current) ? current : '';
 }
 
@@ -313,7 +381,13 @@ function renderPlanResults(plans) {
   }
   const rows = plans.map((found) => {
     const name = found.plan.marketingName;
-    const box = el('input', { type: 'checkbox', id: `plan-${found.planId}`, value: found.planId, 'data-plan-id': found.planId, 'aria-label': `Compare ${name}` });
+    const box = el('input', {
+      type: 'checkbox',
+      id: `plan-${found.planId}`,
+      value: found.planId,
+      'data-plan-id': found.planId,
+      'aria-label': `Compare ${name}`,
+    });
     box.checked = chosen.plans.has(found.planId);
     box.addEventListener('change', () => {
       if (box.checked) chosen.plans.set(found.planId, { planId: found.planId, name });
@@ -321,19 +395,39 @@ function renderPlanResults(plans) {
       selectionChanged();
     });
     const cost = found.drugsTotal === 0 ? '—' : drugCostLine(found);
-    return el('tr', {},
+    return el(
+      'tr',
+      {},
       el('td', {}, box),
       el('td', { 'data-label': 'Rank' }, String(found.rank)),
-      el('th', { scope: 'row' }, el('label', { for: `plan-${found.planId}` }, name),
-        el('span', { className: 'detail' }, `${found.plan.metalLevel || 'No metal level'} · ${found.plan.issuer.name} · ${found.planId}`)),
+      el(
+        'th',
+        { scope: 'row' },
+        el('label', { for: `plan-${found.planId}` }, name),
+        el('span', { className: 'detail' }, `${found.plan.metalLevel || 'No metal level'} · ${found.plan.issuer.name} · ${found.planId}`),
+      ),
       el('td', { 'data-label': 'Your doctors' }, found.doctorsTotal ? `${found.doctorsInNetwork} of ${found.doctorsTotal} in network` : '—'),
       el('td', { 'data-label': 'Your drugs' }, found.drugsTotal ? `${found.drugsCovered} of ${found.drugsTotal} covered` : '—'),
-      el('td', { 'data-label': 'Drug cost' }, cost, found.drugsTotal ? el('span', { className: 'detail' }, found.costNotes) : null));
+      el('td', { 'data-label': 'Drug cost' }, cost, found.drugsTotal ? el('span', { className: 'detail' }, found.costNotes) : null),
+    );
   });
-  $('plan-results').replaceChildren(el('table', { className: 'data stack', id: 'plan-table' },
-    el('caption', {}, 'Plans, best match first. Tick the plans to compare below.'),
-    el('thead', {}, el('tr', {}, ['Compare', 'Rank', 'Plan', 'Your doctors', 'Your drugs', 'Estimated monthly drug cost'].map((h) => el('th', { scope: 'col' }, h)))),
-    el('tbody', {}, rows)));
+  $('plan-results').replaceChildren(
+    el(
+      'table',
+      { className: 'data stack', id: 'plan-table' },
+      el('caption', {}, 'Plans, best match first. Tick the plans to compare below.'),
+      el(
+        'thead',
+        {},
+        el(
+          'tr',
+          {},
+          ['Compare', 'Rank', 'Plan', 'Your doctors', 'Your drugs', 'Estimated monthly drug cost'].map((h) => el('th', { scope: 'col' }, h)),
+        ),
+      ),
+      el('tbody', {}, rows),
+    ),
+  );
 }
 
 // ---- 4. The grid ----
@@ -371,9 +465,16 @@ async function loadGrid() {
   say(region, 'Comparing plans…');
   const year = Number($('plan-year').value) || null;
   try {
-    const data = await gql(COMPARE_PLANS, {
-      npis: [...chosen.doctors.keys()], rxnormIds: [...chosen.drugs.keys()], planIds, year,
-    }, { signal: gridRequest.signal });
+    const data = await gql(
+      COMPARE_PLANS,
+      {
+        npis: [...chosen.doctors.keys()],
+        rxnormIds: [...chosen.drugs.keys()],
+        planIds,
+        year,
+      },
+      { signal: gridRequest.signal },
+    );
     lastGridAnswer = data.comparePlans;
     renderGrid(lastGridAnswer, year);
   } catch (error) {
@@ -383,27 +484,41 @@ async function loadGrid() {
 
 function provenanceLine(provenance) {
   if (!provenance) return el('p', { className: 'source' }, 'Source: no file loaded for this plan.');
-  const parts = [provenance.issuerName, provenance.sourceFile, provenance.lastUpdatedOn ? `updated ${provenance.lastUpdatedOn}` : 'no update date given',
-    provenance.daysSinceLoad != null ? `loaded ${provenance.daysSinceLoad === 0 ? 'today' : `${provenance.daysSinceLoad} days ago`}` : null];
+  const parts = [
+    provenance.issuerName,
+    provenance.sourceFile,
+    provenance.lastUpdatedOn ? `updated ${provenance.lastUpdatedOn}` : 'no update date given',
+    provenance.daysSinceLoad != null ? `loaded ${provenance.daysSinceLoad === 0 ? 'today' : `${provenance.daysSinceLoad} days ago`}` : null,
+  ];
   return el('p', { className: 'source' }, `Source: ${parts.filter(Boolean).join(', ')}`);
 }
 
 function reportForm(npi, planId, doctorName, planName) {
   const id = `report-${npi}-${planId}`;
   const status = el('p', { className: 'message', role: 'status', 'aria-live': 'polite' });
-  const kind = el('select', { id: `${id}-kind`, name: 'kind' },
+  const kind = el(
+    'select',
+    { id: `${id}-kind`, name: 'kind' },
     el('option', { value: 'NOT_IN_NETWORK' }, 'Not in this network'),
     el('option', { value: 'NOT_ACCEPTING' }, 'Not accepting new patients'),
     el('option', { value: 'WRONG_ADDRESS' }, 'Wrong address'),
     el('option', { value: 'WRONG_PHONE' }, 'Wrong phone number'),
-    el('option', { value: 'OTHER' }, 'Something else'));
+    el('option', { value: 'OTHER' }, 'Something else'),
+  );
   const details = el('textarea', { id: `${id}-details`, name: 'details', rows: '3', maxlength: '2000' });
   const email = el('input', { id: `${id}-email`, name: 'email', type: 'email', autocomplete: 'email' });
-  const form = el('form', { className: 'report-form', novalidate: true },
-    el('label', { for: `${id}-kind` }, 'What is wrong'), kind,
-    el('label', { for: `${id}-details` }, 'Details'), details,
-    el('label', { for: `${id}-email` }, 'Your email ', el('span', { className: 'optional' }, '(optional, seen only by the insurance company)')), email,
-    el('button', { type: 'submit' }, 'Send report'), status);
+  const form = el(
+    'form',
+    { className: 'report-form', novalidate: true },
+    el('label', { for: `${id}-kind` }, 'What is wrong'),
+    kind,
+    el('label', { for: `${id}-details` }, 'Details'),
+    details,
+    el('label', { for: `${id}-email` }, 'Your email ', el('span', { className: 'optional' }, '(optional, seen only by the insurance company)')),
+    email,
+    el('button', { type: 'submit' }, 'Send report'),
+    status,
+  );
   form.addEventListener('submit', async (event) => {
     event.preventDefault();
     if (!details.value.trim()) {
@@ -419,8 +534,12 @@ function reportForm(npi, planId, doctorName, planName) {
       showError(status, error);
     }
   });
-  return el('details', { className: 'report' },
-    el('summary', {}, 'Report a wrong listing', el('span', { className: 'visually-hidden' }, ` for ${doctorName} on ${planName}`)), form);
+  return el(
+    'details',
+    { className: 'report' },
+    el('summary', {}, 'Report a wrong listing', el('span', { className: 'visually-hidden' }, ` for ${doctorName} on ${planName}`)),
+    form,
+  );
 }
 
 function networkCell(answer, doctorName, planName) {
@@ -432,9 +551,14 @@ function networkCell(answer, doctorName, planName) {
     else if (answer.acceptingNewPatients === false) lines.push('Not accepting new patients');
     else if (answer.accepting) lines.push(`New patients: ${answer.accepting}`);
   } else if (answer.status === 'UNKNOWN') lines.push(answer.message);
-  return el('td', { className: `cell status-${answer.status.toLowerCase().replace(/_/g, '-')}`, 'data-npi': answer.npi, 'data-plan-id': answer.planId },
-    el('strong', { className: 'answer' }, statusText), lines.map((line) => el('span', { className: 'detail' }, line)),
-    provenanceLine(answer.provenance), reportForm(answer.npi, answer.planId, doctorName, planName));
+  return el(
+    'td',
+    { className: `cell status-${answer.status.toLowerCase().replace(/_/g, '-')}`, 'data-npi': answer.npi, 'data-plan-id': answer.planId },
+    el('strong', { className: 'answer' }, statusText),
+    lines.map((line) => el('span', { className: 'detail' }, line)),
+    provenanceLine(answer.provenance),
+    reportForm(answer.npi, answer.planId, doctorName, planName),
+  );
 }
 
 function monthly(answer) {
@@ -449,19 +573,31 @@ function drugCell(answer) {
   const lines = [];
   if (answer.status === 'COVERED') {
     if (answer.drugTier) lines.push(`Tier: ${answer.drugTier}`);
-    const rules = [answer.priorAuthorization && 'prior authorization', answer.stepTherapy && 'step therapy', answer.quantityLimit && 'quantity limit'].filter(Boolean);
+    const rules = [answer.priorAuthorization && 'prior authorization', answer.stepTherapy && 'step therapy', answer.quantityLimit && 'quantity limit'].filter(
+      Boolean,
+    );
     lines.push(rules.length ? `Needs ${rules.join(', ')}` : 'No prior authorization, step therapy or quantity limit');
     if (answer.costSummary) lines.push(answer.costSummary);
     const month = monthly(answer);
     if (month) lines.push(month);
   } else if (answer.status === 'UNKNOWN') lines.push(answer.message);
   const generic = answer.genericCovered
-    ? el('p', { className: 'generic' }, el('strong', {}, 'Covered instead: '), `${answer.genericCovered.drugName} (${answer.genericCovered.drugTier} tier)`,
-      answer.genericCovered.costSummary ? `: ${answer.genericCovered.costSummary}` : '')
+    ? el(
+        'p',
+        { className: 'generic' },
+        el('strong', {}, 'Covered instead: '),
+        `${answer.genericCovered.drugName} (${answer.genericCovered.drugTier} tier)`,
+        answer.genericCovered.costSummary ? `: ${answer.genericCovered.costSummary}` : '',
+      )
     : null;
-  return el('td', { className: `cell status-${answer.status.toLowerCase().replace(/_/g, '-')}`, 'data-rxcui': answer.rxnormId, 'data-plan-id': answer.planId },
-    el('strong', { className: 'answer' }, statusText), lines.map((line) => el('span', { className: 'detail' }, line)), generic,
-    provenanceLine(answer.provenance));
+  return el(
+    'td',
+    { className: `cell status-${answer.status.toLowerCase().replace(/_/g, '-')}`, 'data-rxcui': answer.rxnormId, 'data-plan-id': answer.planId },
+    el('strong', { className: 'answer' }, statusText),
+    lines.map((line) => el('span', { className: 'detail' }, line)),
+    generic,
+    provenanceLine(answer.provenance),
+  );
 }
 
 /** The monthly drug figure of a plan in words: never a bare $0 when a drug is not covered. */
@@ -469,7 +605,9 @@ function drugCostLine(p) {
   const notCovered = p.drugsTotal - p.drugsCovered;
   const rest = notCovered ? `, plus the full price of ${notCovered} drug${notCovered === 1 ? '' : 's'} not covered` : '';
   if (p.estimatedMonthlyDrugCost != null) {
-    return notCovered ? `Covered drugs: ${dollars(p.estimatedMonthlyDrugCost)} a month${rest}` : `Estimated drugs: ${dollars(p.estimatedMonthlyDrugCost)} a month`;
+    return notCovered
+      ? `Covered drugs: ${dollars(p.estimatedMonthlyDrugCost)} a month${rest}`
+      : `Estimated drugs: ${dollars(p.estimatedMonthlyDrugCost)} a month`;
   }
   return `Copays: ${dollars(p.monthlyCopayTotal)} a month, plus coinsurance${rest}`;
 }
@@ -480,39 +618,112 @@ function renderGrid(answer, year) {
   const missing = plans.filter((p) => !p.plan).map((p) => p.planId);
   const shown = plans.filter((p) => p.plan);
   const planName = (p) => p.plan.marketingName;
-  const head = el('thead', {}, el('tr', {}, el('td', {}), shown.map((p) => el('th', { scope: 'col', 'data-plan-id': p.planId }, planName(p),
-    el('span', { className: 'detail' }, `${p.plan.metalLevel || ''} · ${p.plan.issuer.name}`)))));
-  const summary = el('tr', { className: 'summary' }, el('th', { scope: 'row' }, 'Summary'), shown.map((p) => el('td', { 'data-plan-id': p.planId },
-    p.doctorsTotal ? el('span', { className: 'detail' }, `${p.doctorsInNetwork} of ${p.doctorsTotal} doctors in network`) : null,
-    p.drugsTotal ? el('span', { className: 'detail' }, `${p.drugsCovered} of ${p.drugsTotal} drugs covered`) : null,
-    p.drugsTotal ? el('span', { className: 'detail' }, el('strong', {}, drugCostLine(p))) : null)));
-  const doctorRows = [...chosen.doctors.values()].map((doctor) => el('tr', {},
-    el('th', { scope: 'row' }, doctor.name, el('span', { className: 'detail' }, doctor.detail || `NPI ${doctor.npi}`)),
-    shown.map((p) => {
-      const cell = answer.doctors.find((d) => d.npi === doctor.npi && d.planId === p.planId);
-      return cell ? networkCell(cell, doctor.name, planName(p)) : el('td', {}, '—');
-    })));
-  const drugRows = [...chosen.drugs.values()].map((drug) => el('tr', {},
-    el('th', { scope: 'row' }, drug.name),
-    shown.map((p) => {
-      const cell = answer.drugs.find((d) => d.rxnormId === drug.rxnormId && d.planId === p.planId);
-      return cell ? drugCell(cell) : el('td', {}, '—');
-    })));
-  const table = shown.length ? el('div', { className: 'table-scroll', tabindex: '0', role: 'region', 'aria-label': 'Comparison table, scrolls sideways' },
-    el('table', { className: 'data grid', id: 'grid-table' },
-      el('caption', {}, `Your doctors and drugs on ${shown.length} plan${shown.length === 1 ? '' : 's'}${year ? ` for ${year}` : ''}`),
-      head, el('tbody', {}, summary,
-        doctorRows.length ? el('tr', { className: 'group' }, el('th', { scope: 'rowgroup', colspan: String(shown.length + 1) }, 'Doctors and hospitals')) : null,
-        doctorRows,
-        drugRows.length ? el('tr', { className: 'group' }, el('th', { scope: 'rowgroup', colspan: String(shown.length + 1) }, 'Drugs')) : null,
-        drugRows))) : null;
+  const head = el(
+    'thead',
+    {},
+    el(
+      'tr',
+      {},
+      el('td', {}),
+      shown.map((p) =>
+        el(
+          'th',
+          { scope: 'col', 'data-plan-id': p.planId },
+          planName(p),
+          el('span', { className: 'detail' }, `${p.plan.metalLevel || ''} · ${p.plan.issuer.name}`),
+        ),
+      ),
+    ),
+  );
+  const summary = el(
+    'tr',
+    { className: 'summary' },
+    el('th', { scope: 'row' }, 'Summary'),
+    shown.map((p) =>
+      el(
+        'td',
+        { 'data-plan-id': p.planId },
+        p.doctorsTotal ? el('span', { className: 'detail' }, `${p.doctorsInNetwork} of ${p.doctorsTotal} doctors in network`) : null,
+        p.drugsTotal ? el('span', { className: 'detail' }, `${p.drugsCovered} of ${p.drugsTotal} drugs covered`) : null,
+        p.drugsTotal ? el('span', { className: 'detail' }, el('strong', {}, drugCostLine(p))) : null,
+      ),
+    ),
+  );
+  const doctorRows = [...chosen.doctors.values()].map((doctor) =>
+    el(
+      'tr',
+      {},
+      el('th', { scope: 'row' }, doctor.name, el('span', { className: 'detail' }, doctor.detail || `NPI ${doctor.npi}`)),
+      shown.map((p) => {
+        const cell = answer.doctors.find((d) => d.npi === doctor.npi && d.planId === p.planId);
+        return cell ? networkCell(cell, doctor.name, planName(p)) : el('td', {}, '—');
+      }),
+    ),
+  );
+  const drugRows = [...chosen.drugs.values()].map((drug) =>
+    el(
+      'tr',
+      {},
+      el('th', { scope: 'row' }, drug.name),
+      shown.map((p) => {
+        const cell = answer.drugs.find((d) => d.rxnormId === drug.rxnormId && d.planId === p.planId);
+        return cell ? drugCell(cell) : el('td', {}, '—');
+      }),
+    ),
+  );
+  const table = shown.length
+    ? el(
+        'div',
+        { className: 'table-scroll', tabindex: '0', role: 'region', 'aria-label': 'Comparison table, scrolls sideways' },
+        el(
+          'table',
+          { className: 'data grid', id: 'grid-table' },
+          el('caption', {}, `Your doctors and drugs on ${shown.length} plan${shown.length === 1 ? '' : 's'}${year ? ` for ${year}` : ''}`),
+          head,
+          el(
+            'tbody',
+            {},
+            summary,
+            doctorRows.length
+              ? el('tr', { className: 'group' }, el('th', { scope: 'rowgroup', colspan: String(shown.length + 1) }, 'Doctors and hospitals'))
+              : null,
+            doctorRows,
+            drugRows.length ? el('tr', { className: 'group' }, el('th', { scope: 'rowgroup', colspan: String(shown.length + 1) }, 'Drugs')) : null,
+            drugRows,
+          ),
+        ),
+      )
+    : null;
   $('grid').replaceChildren(...[table].filter(Boolean));
   const notFound = missing.map((id) => `No insurance company has published a plan with the id ${id}: check the id, or find plans in step 3.`);
   say(region, notFound.length ? notFound.join(' ') : `Compared ${shown.length} plan${shown.length === 1 ? '' : 's'}.`, notFound.length ? 'error' : 'info');
   if (notFound.length) {
     // Unknown ids stay in the link (what the user asked for) and can be removed here.
-    $('grid').append(el('ul', { className: 'chosen' }, missing.map((id) => el('li', {}, `Plan ${id} `,
-      el('button', { type: 'button', className: 'link-button', onclick: () => { chosen.plans.delete(id); selectionChanged(); } }, `Remove plan ${id}`)))));
+    $('grid').append(
+      el(
+        'ul',
+        { className: 'chosen' },
+        missing.map((id) =>
+          el(
+            'li',
+            {},
+            `Plan ${id} `,
+            el(
+              'button',
+              {
+                type: 'button',
+                className: 'link-button',
+                onclick: () => {
+                  chosen.plans.delete(id);
+                  selectionChanged();
+                },
+              },
+              `Remove plan ${id}`,
+            ),
+          ),
+        ),
+      ),
+    );
   }
 }
 
@@ -546,7 +757,13 @@ async function restore() {
       const data = await gql(`query ChosenNames { ${fields.join(' ')} }`);
       ids.npis.forEach((npi, i) => {
         const p = data[`d${i}`];
-        chosen.doctors.set(npi, { npi, name: p ? p.displayName : `NPI ${npi}`, detail: p ? (p.type === 'FACILITY' ? [...new Set(p.listings.flatMap((l) => l.facilityTypes))] : p.specialties).join(', ') : 'not in any published directory' });
+        chosen.doctors.set(npi, {
+          npi,
+          name: p ? p.displayName : `NPI ${npi}`,
+          detail: p
+            ? (p.type === 'FACILITY' ? [...new Set(p.listings.flatMap((l) => l.facilityTypes))] : p.specialties).join(', ')
+            : 'not in any published directory',
+        });
       });
       ids.rx.forEach((rx, i) => {
         const d = data[`r${i}`];

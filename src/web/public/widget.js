@@ -1,3 +1,4 @@
+/* global document, location, Document, CSSStyleSheet, HTMLElement, customElements -- runs in the browser */
 // <coverage-check plan-id="…" api="https://coverage.example.org" year="2026"></coverage-check>
 // "Is my doctor in network?" for one plan, for plan-shopping sites: one script tag, styled by the host page
 // through CSS custom properties (--coverage-check-*) and ::part(), talking to the public GraphQL API.
@@ -77,21 +78,40 @@ class CoverageCheck extends HTMLElement {
     this.root = this.attachShadow({ mode: 'open' });
     styleShadow(this.root);
     this.nameInput = el('input', { id: `${id}-name`, name: 'name', type: 'search', autocomplete: 'off', spellcheck: 'false', part: 'input name-input' });
-    this.zipInput = el('input', { id: `${id}-zip`, name: 'zip', type: 'text', inputmode: 'numeric', maxlength: '5', autocomplete: 'postal-code', part: 'input zip-input' });
+    this.zipInput = el('input', {
+      id: `${id}-zip`,
+      name: 'zip',
+      type: 'text',
+      inputmode: 'numeric',
+      maxlength: '5',
+      autocomplete: 'postal-code',
+      part: 'input zip-input',
+    });
     this.planLine = el('p', { className: 'plan', part: 'plan' });
     this.message = el('p', { className: 'message', role: 'status', 'aria-live': 'polite', part: 'message' });
     this.results = el('ul', { part: 'results', 'aria-label': 'Doctors found' });
-    const form = el('form', { part: 'form', novalidate: true },
+    const form = el(
+      'form',
+      { part: 'form', novalidate: true },
       el('div', { className: 'field' }, el('label', { for: `${id}-name`, part: 'label' }, "Doctor's or hospital's name"), this.nameInput),
       el('div', { className: 'field zip' }, el('label', { for: `${id}-zip`, part: 'label' }, 'ZIP (optional)'), this.zipInput),
-      el('button', { type: 'submit', part: 'button' }, 'Check'));
+      el('button', { type: 'submit', part: 'button' }, 'Check'),
+    );
     form.addEventListener('submit', (event) => {
       event.preventDefault();
       this.check();
     });
-    this.root.append(el('section', { className: 'box', part: 'container', 'aria-labelledby': `${id}-heading` },
-      el('p', { className: 'heading', id: `${id}-heading`, part: 'heading' }, 'Is my doctor in network?'),
-      this.planLine, form, this.message, this.results));
+    this.root.append(
+      el(
+        'section',
+        { className: 'box', part: 'container', 'aria-labelledby': `${id}-heading` },
+        el('p', { className: 'heading', id: `${id}-heading`, part: 'heading' }, 'Is my doctor in network?'),
+        this.planLine,
+        form,
+        this.message,
+        this.results,
+      ),
+    );
   }
 
   get planId() {
@@ -126,7 +146,10 @@ class CoverageCheck extends HTMLElement {
     this.results.replaceChildren();
     if (!/^[0-9]{5}[A-Z]{2}[0-9]{7}$/.test(planId)) {
       this.planLine.textContent = '';
-      this.say(planId ? `"${planId}" is not a plan id: this check needs a 14-character plan id such as 10001OH0020001.` : 'This check needs a plan-id attribute.', true);
+      this.say(
+        planId ? `"${planId}" is not a plan id: this check needs a 14-character plan id such as 10001OH0020001.` : 'This check needs a plan-id attribute.',
+        true,
+      );
       return;
     }
     try {
@@ -170,24 +193,36 @@ class CoverageCheck extends HTMLElement {
       }
       const checked = await gql(CHECK, { npis: people.map((p) => p.listing.npi), planIds: [this.planId], year: this.year }, { endpoint: this.endpoint });
       const answers = new Map(checked.networkCoverage.map((a) => [a.npi, a]));
-      this.results.replaceChildren(...people.map(({ listing, nearestAddress }) => {
-        const answer = answers.get(listing.npi);
-        const kind = answer.status.toLowerCase().replace(/_/g, '-');
-        const what = listing.type === 'FACILITY' ? listing.facilityTypes.join(', ') : listing.specialties.join(', ');
-        const place = nearestAddress || listing.addresses[0];
-        const status = { IN_NETWORK: 'In network', OUT_OF_NETWORK: 'Not in network', UNKNOWN: 'Unknown' }[answer.status];
-        const details = [];
-        if (answer.status === 'IN_NETWORK') {
-          if (answer.networkTiers.length) details.push(`${answer.networkTiers.join(', ')} tier`);
-          if (answer.acceptingNewPatients === true) details.push('accepting new patients');
-          if (answer.acceptingNewPatients === false) details.push('not accepting new patients');
-        } else if (answer.status === 'UNKNOWN') details.push(answer.message);
-        return el('li', { className: kind, part: `result result-${kind}`, 'data-npi': listing.npi },
-          el('strong', {}, listing.displayName), ' ',
-          el('span', { className: 'detail' }, [what, place ? `${place.city}, ${place.state}` : null].filter(Boolean).join(' · ')),
-          el('div', {}, el('span', { className: 'status', part: 'status' }, status), details.length ? ` · ${details.join(' · ')}` : ''),
-          answer.provenance ? el('div', { className: 'source', part: 'source' }, `Source: ${answer.provenance.issuerName}${answer.provenance.lastUpdatedOn ? `, updated ${answer.provenance.lastUpdatedOn}` : ''}`) : null);
-      }));
+      this.results.replaceChildren(
+        ...people.map(({ listing, nearestAddress }) => {
+          const answer = answers.get(listing.npi);
+          const kind = answer.status.toLowerCase().replace(/_/g, '-');
+          const what = listing.type === 'FACILITY' ? listing.facilityTypes.join(', ') : listing.specialties.join(', ');
+          const place = nearestAddress || listing.addresses[0];
+          const status = { IN_NETWORK: 'In network', OUT_OF_NETWORK: 'Not in network', UNKNOWN: 'Unknown' }[answer.status];
+          const details = [];
+          if (answer.status === 'IN_NETWORK') {
+            if (answer.networkTiers.length) details.push(`${answer.networkTiers.join(', ')} tier`);
+            if (answer.acceptingNewPatients === true) details.push('accepting new patients');
+            if (answer.acceptingNewPatients === false) details.push('not accepting new patients');
+          } else if (answer.status === 'UNKNOWN') details.push(answer.message);
+          return el(
+            'li',
+            { className: kind, part: `result result-${kind}`, 'data-npi': listing.npi },
+            el('strong', {}, listing.displayName),
+            ' ',
+            el('span', { className: 'detail' }, [what, place ? `${place.city}, ${place.state}` : null].filter(Boolean).join(' · ')),
+            el('div', {}, el('span', { className: 'status', part: 'status' }, status), details.length ? ` · ${details.join(' · ')}` : ''),
+            answer.provenance
+              ? el(
+                  'div',
+                  { className: 'source', part: 'source' },
+                  `Source: ${answer.provenance.issuerName}${answer.provenance.lastUpdatedOn ? `, updated ${answer.provenance.lastUpdatedOn}` : ''}`,
+                )
+              : null,
+          );
+        }),
+      );
       this.say(`${people.length} found.`);
     } catch (error) {
       this.say(error instanceof ApiError ? error.message : 'The network check is not available right now.', true);
