@@ -115,8 +115,9 @@ describe('findPlans (GraphQL over HTTP, demo data)', () => {
     expect((await errorOf({ state: 'OH', npis: ['1234567890'] })).message).toMatch(/npis\[0\].*check digit/);
   });
 
-  it('finds nothing, without an error, where no plan is published', async () => {
-    const none = await find({ state: 'WY' });
-    expect(none).toMatchObject({ state: 'WY', plansConsidered: 0, plansCoveringAll: 0, plans: [] });
+  it('finds nothing, without an error, for a year no plan is offered', async () => {
+    const none = await find({ state: 'OH', year: 2099 });
+    expect(none).toMatchObject({ state: 'OH', plansConsidered: 0, plansCoveringAll: 0, plans: [] });
+    expect(none.note).toBe('0 published plans in OH for 2099; 0 cover every chosen doctor and drug.');
   });
 });
