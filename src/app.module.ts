@@ -22,6 +22,8 @@ import { QualityModule } from './quality/quality.module';
 import { ReportsModule } from './reports/reports.module';
 import { MarketplaceModule } from './marketplace/marketplace.module';
 import { FeedsModule } from './feeds/feeds.module';
+import { PlanFinderModule } from './plan-finder/plan-finder.module';
+import { WebModule } from './web/web.module';
 
 export interface AppModuleOptions {
   database: DatabaseSettings;
@@ -55,6 +57,8 @@ export class AppModule {
         ReportsModule,
         MarketplaceModule,
         FeedsModule,
+        PlanFinderModule,
+        WebModule,
       ],
       controllers: [ExplorerController],
       providers: [{ provide: APP_PIPE, useFactory: createValidationPipe }],
