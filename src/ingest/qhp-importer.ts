@@ -94,13 +94,16 @@ export class QhpImporter {
     const heartbeat = this.versions.startHeartbeat(versionId);
     try {
       const files = await resolveSourceFiles(request);
-      const identical = await findIdenticalPublished(await this.versions.findPublished(request.issuerId), files, request.signal);
+      const published = await this.versions.findPublished(request.issuerId);
+      // Replacing everything changes a version that carried kinds forward even when its files are the same.
+      const carriedKinds = request.replaceAll && (published?.report?.carriedForward?.length ?? 0) > 0;
+      const identical = carriedKinds ? null : await findIdenticalPublished(published, files, request.signal);
       if (identical) {
         await this.versions.discard(versionId);
         return this.unchangedResult(request, identical, startedAt);
       }
 
-      const loader = new VersionLoader(pool, poolSize, request, versionId, files);
+      const loader = new VersionLoader(pool, poolSize, request, versionId, files, published);
       const outcome = await loader.run();
       request.signal?.throwIfAborted();
       loader.progress('publishing');

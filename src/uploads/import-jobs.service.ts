@@ -28,6 +28,8 @@ export interface NewImportJob {
   /** Spool directory holding `files`; the job owns it from now on and deletes it when it ends. */
   tempDir: string;
   apiKey: ApiKeyPrincipal;
+  replaceAll?: boolean;
+  allowShrink?: boolean;
 }
 
 interface QueuedJob extends NewImportJob {
@@ -151,6 +153,10 @@ export class ImportJobsService implements OnApplicationBootstrap, OnApplicationS
         signal,
         onProgress: (report) => progress.record(report),
         maxFileBytes: this.config.maxFileBytes,
+        replaceAll: job.replaceAll,
+        allowShrink: job.allowShrink,
+        maxShrinkPercent: this.config.maxShrinkPercent,
+        versionsKept: this.config.versionsKept,
       });
       outcome = outcomeOf(result);
     } catch (error) {

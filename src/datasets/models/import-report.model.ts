@@ -1,5 +1,5 @@
-import { Field, Int, ObjectType } from '@nestjs/graphql';
-import type { RejectionSample, ValidationReport } from '../../ingest/import-contract';
+import { Field, Float, Int, ObjectType } from '@nestjs/graphql';
+import type { RejectionSample, ShrinkFigure, ValidationReport } from '../../ingest/import-contract';
 
 @ObjectType('NamedCount', { description: 'A count with what it counts, e.g. { name: "providers", count: 1200 }' })
 export class NamedCountModel {
@@ -16,6 +16,14 @@ export class RejectionSampleModel {
   @Field() message: string;
 }
 
+@ObjectType('LoadShrink', { description: 'Rows of one kind the published version had and the load has, when it has fewer' })
+export class LoadShrinkModel {
+  @Field({ description: 'providers, networkMemberships or formularyEntries' }) name: string;
+  @Field(() => Int) before: number;
+  @Field(() => Int) after: number;
+  @Field(() => Float, { description: 'Share of the published rows the load removes, 0 to 100' }) percent: number;
+}
+
 @ObjectType('ImportReport', { description: 'What a load kept and what it refused, and why' })
 export class ImportReportModel {
   @Field(() => [NamedCountModel], { description: 'Records loaded, per kind' }) loaded: NamedCountModel[];
@@ -24,6 +32,15 @@ export class ImportReportModel {
   @Field(() => Int, { description: 'All rejected records' }) rejectedCount: number;
   @Field(() => [RejectionSampleModel], { description: 'A few examples of each rejection reason' }) samples: RejectionSampleModel[];
   @Field(() => [RejectionSampleModel]) warnings: RejectionSampleModel[];
+  @Field(() => [String], { description: 'Kinds of data (plans, providers, drugs) the load brought files for: they replaced the published ones' })
+  replaced: string[];
+  @Field(() => [String], { description: 'Kinds the load brought no file for, carried forward unchanged from carriedFromVersionId' })
+  carriedForward: string[];
+  @Field(() => Int, { nullable: true }) carriedFromVersionId: number | null;
+  @Field(() => [NamedCountModel], { description: 'Carried-forward rows left out because their plan is not in the new plans file, per table' })
+  droppedWithRemovedPlans: NamedCountModel[];
+  @Field(() => [LoadShrinkModel], { description: 'Kinds of rows the load has fewer of than the published version, and by how much' })
+  shrink: LoadShrinkModel[];
 }
 
 export function toNamedCounts(counts: Record<string, number> | null | undefined): NamedCountModel[] {
@@ -57,5 +74,10 @@ export function toImportReportModel(report: Partial<ValidationReport> | null | u
       .flat()
       .map(sample),
     warnings: (report.warnings ?? []).map(sample),
+    replaced: report.replaced ?? [],
+    carriedForward: report.carriedForward ?? [],
+    carriedFromVersionId: report.carriedFromVersionId ?? null,
+    droppedWithRemovedPlans: toNamedCounts(report.droppedWithRemovedPlans),
+    shrink: Object.entries(report.shrink ?? {}).map(([name, figure]: [string, ShrinkFigure]) => ({ name, ...figure })),
   };
 }

@@ -22,6 +22,8 @@ export interface PublishedVersion {
   sourceFiles: SourceFileDigest[];
   counts: Record<string, number>;
   report: ValidationReport | null;
+  hasProviderFiles: boolean;
+  hasFormularyFiles: boolean;
 }
 
 export interface LoadOutcome {
@@ -69,12 +71,13 @@ export class VersionStore {
 
   async findPublished(issuerId: string): Promise<PublishedVersion | null> {
     const [row] = await this.db.query(
-      `SELECT v.id, v.content_hash AS "contentHash", v.source_files AS "sourceFiles", v.counts, v.report
+      `SELECT v.id, v.content_hash AS "contentHash", v.source_files AS "sourceFiles", v.counts, v.report,
+              v.has_provider_files AS "hasProviderFiles", v.has_formulary_files AS "hasFormularyFiles"
          FROM issuer i JOIN dataset_version v ON v.id = i.current_version_id
         WHERE i.issuer_id = $1`,
       [issuerId],
     );
-    return row ?? null;
+    return row ? { ...row, id: Number(row.id) } : null;
   }
 
   /** Keeps `heartbeat_at` fresh while a load runs (failures are retried on the next beat). */

@@ -1,0 +1,131 @@
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ApiKeysService } from '../../src/auth/api-keys.service';
+import { ImportRequest } from '../../src/ingest/import-contract';
+import { QhpImporter } from '../../src/ingest/qhp-importer';
+import { startTestApp, TestApp } from '../helpers/test-app';
+import { removeIssuers } from '../ingest/ingest-helpers';
+import { LOAD_REPORT_FIELDS, AMLODIPINE, DR_KIM, DR_REYES, drugStatus, issuerFixtures, networkStatus, planOf, versionsOf, writeJson } from './load-helpers';
+import { postUpload, waitForJob } from '../uploads/upload-helpers';
+
+/** Issuers of this suite (Texas plans, no other suite loads them). */
+const PARTIAL = '41401';
+const PARTIAL_CLI = '41402';
+const REMOVED_PLAN = '41403';
+
+describe('loads that would take published data away', () => {
+  const tempRoot = mkdtempSync(join(tmpdir(), 'coverage-safe-loads-'));
+  let t: TestApp;
+  let key: string;
+  const issuers = [PARTIAL, PARTIAL_CLI, REMOVED_PLAN];
+  const bearer = () => ({ Authorization: `Bearer ${key}` });
+
+  const upload = async (issuerId: string, paths: string[], query = '') => {
+    const accepted = await postUpload(
+      t.app.getHttpServer(),
+      `${issuerId}${query}`,
+      paths.map((path) => ({ path })),
+      bearer(),
+    );
+    expect(accepted.status).toBe(202);
+    return waitForJob(t, accepted.body.jobId, key);
+  };
+  const jobReport = async (jobId: string) => {
+    const response = await t.gql(`query ($id: ID!) { importJob(id: $id) { status error ${LOAD_REPORT_FIELDS} } }`, { id: jobId }, bearer());
+    expect(response.errors).toBeUndefined();
+    return response.data.importJob;
+  };
+  const load = (request: Partial<ImportRequest> & Pick<ImportRequest, 'issuerId'>) =>
+    new QhpImporter(t.db).import({ source: 'test', loadedBy: 'jest', ...request });
+
+  beforeAll(async () => {
+    process.env.UPLOAD_TMP_DIR = join(tempRoot, 'spool');
+    t = await startTestApp();
+    key = (await t.app.get(ApiKeysService).create({ label: 'Safe loads', issuerIds: issuers })).plainKey;
+  });
+
+  afterAll(async () => {
+    if (t) await removeIssuers(t.db, issuers);
+    await t?.close();
+    rmSync(tempRoot, { recursive: true, force: true });
+    delete process.env.UPLOAD_TMP_DIR;
+  });
+
+  describe('a load replaces only the kinds of file it brings', () => {
+    it('an upload of plans.json alone keeps the published provider directory and formulary, and says so', async () => {
+      const files = issuerFixtures(join(tempRoot, PARTIAL), PARTIAL);
+      const [gold, silver] = [planOf(PARTIAL, 1), planOf(PARTIAL, 2)];
+      const full = await upload(PARTIAL, [files['plans.json'], files['providers.json'], files['drugs.json']]);
+      expect(full.status).toBe('SUCCEEDED');
+
+      const partial = await upload(PARTIAL, [files['plans.json']]);
+      // The same plans.json as the published version's, but fewer files: a new version, not UNCHANGED.
+      expect(partial.status).toBe('SUCCEEDED');
+      expect(partial.versionId).toBeGreaterThan(full.versionId);
+      const { report } = await jobReport(partial.id);
+      expect(report).toMatchObject({ replaced: ['plans'], carriedForward: ['providers', 'drugs'], carriedFromVersionId: full.versionId });
+      expect(report.droppedWithRemovedPlans).toEqual([]);
+
+      expect(await networkStatus(t, [DR_REYES, DR_KIM], [gold, silver])).toEqual({
+        [`${DR_REYES}@${gold}`]: 'IN_NETWORK',
+        [`${DR_REYES}@${silver}`]: 'OUT_OF_NETWORK',
+        [`${DR_KIM}@${gold}`]: 'OUT_OF_NETWORK',
+        [`${DR_KIM}@${silver}`]: 'IN_NETWORK',
+      });
+      expect(await drugStatus(t, [AMLODIPINE], [gold, silver])).toEqual({ [`${AMLODIPINE}@${gold}`]: 'COVERED', [`${AMLODIPINE}@${silver}`]: 'COVERED' });
+
+      const [latest] = await versionsOf(t, PARTIAL);
+      expect(latest).toMatchObject({ id: partial.versionId, status: 'PUBLISHED', report: { replaced: ['plans'], carriedForward: ['providers', 'drugs'] } });
+      expect(latest.counts).toEqual(
+        expect.arrayContaining([expect.objectContaining({ name: 'providers', count: 2 }), expect.objectContaining({ name: 'formularyEntries', count: 2 })]),
+      );
+    });
+
+    it('replaceAll=true publishes exactly what the upload brings', async () => {
+      const files = issuerFixtures(join(tempRoot, PARTIAL), PARTIAL);
+      const [gold] = [planOf(PARTIAL, 1)];
+      const job = await upload(PARTIAL, [files['plans.json'], files['providers.json']], '&replaceAll=true&allowShrink=true');
+      expect(job.status).toBe('SUCCEEDED');
+      const { report } = await jobReport(job.id);
+      expect(report).toMatchObject({ replaced: ['plans', 'providers'], carriedForward: [] });
+      expect(await networkStatus(t, [DR_REYES], [gold])).toEqual({ [`${DR_REYES}@${gold}`]: 'IN_NETWORK' });
+      expect(await drugStatus(t, [AMLODIPINE], [gold])).toEqual({ [`${AMLODIPINE}@${gold}`]: 'FORMULARY_NOT_REPORTED' });
+    });
+
+    it('the import command given plans and providers keeps the formulary (and --replace-all drops it)', async () => {
+      const files = issuerFixtures(join(tempRoot, PARTIAL_CLI), PARTIAL_CLI);
+      const gold = planOf(PARTIAL_CLI, 1);
+      await load({ issuerId: PARTIAL_CLI, paths: [files['plans.json'], files['providers.json'], files['drugs.json']] });
+      const partial = await load({ issuerId: PARTIAL_CLI, paths: [files['plans.json'], files['providers-v2.json']] });
+      expect(partial.report).toMatchObject({ replaced: ['plans', 'providers'], carriedForward: ['drugs'] });
+      expect(await drugStatus(t, [AMLODIPINE], [gold])).toEqual({ [`${AMLODIPINE}@${gold}`]: 'COVERED' });
+      expect(await networkStatus(t, ['1777000021'], [gold])).toEqual({ [`1777000021@${gold}`]: 'IN_NETWORK' });
+
+      await load({ issuerId: PARTIAL_CLI, paths: [files['plans.json'], files['providers-v2.json']], replaceAll: true, allowShrink: true });
+      expect(await drugStatus(t, [AMLODIPINE], [gold])).toEqual({ [`${AMLODIPINE}@${gold}`]: 'FORMULARY_NOT_REPORTED' });
+    });
+
+    it('drops carried-forward memberships and formulary entries of plans the new plans file no longer has, and reports them', async () => {
+      const files = issuerFixtures(join(tempRoot, REMOVED_PLAN), REMOVED_PLAN);
+      const [gold, silver] = [planOf(REMOVED_PLAN, 1), planOf(REMOVED_PLAN, 2)];
+      await load({ issuerId: REMOVED_PLAN, paths: [files['plans.json'], files['providers.json'], files['drugs.json']] });
+      const plans = JSON.parse(readFileSync(files['plans.json'], 'utf8')).filter((plan: any) => plan.plan_id === gold);
+      const goldOnly = writeJson(join(tempRoot, REMOVED_PLAN), 'plans.json', plans);
+      const result = await load({ issuerId: REMOVED_PLAN, paths: [goldOnly] });
+      expect(result.report).toMatchObject({ carriedForward: ['providers', 'drugs'], droppedWithRemovedPlans: { network_membership: 1, formulary_entry: 1 } });
+      expect(await networkStatus(t, [DR_REYES], [gold, silver])).toEqual({
+        [`${DR_REYES}@${gold}`]: 'IN_NETWORK',
+        [`${DR_REYES}@${silver}`]: 'PLAN_NOT_LOADED',
+      });
+      expect(await drugStatus(t, [AMLODIPINE], [gold])).toEqual({ [`${AMLODIPINE}@${gold}`]: 'COVERED' });
+      const [latest] = await versionsOf(t, REMOVED_PLAN);
+      expect(latest.report.droppedWithRemovedPlans).toEqual(
+        expect.arrayContaining([
+          { name: 'network_membership', count: 1 },
+          { name: 'formulary_entry', count: 1 },
+        ]),
+      );
+    });
+  });
+});
