@@ -7,9 +7,13 @@ import { resolveSourceFiles, SourceFile } from './read/input-resolver';
 import { sha256OfFile } from './read/metered-file';
 import { LoadFailure } from './validate/reasons';
 import { contentHashOf, VersionLoader } from './store/version-loader';
+import { checkShrink, shrinkOf } from './store/shrink-guard';
 import { cleanUpAbandonedLoads, pruneOldVersions, PublishedVersion, VersionStore } from './store/version-publisher';
 
 export { cleanUpAbandonedLoads, pruneOldVersions };
+
+/** Share (percent) of the published rows a load may remove unconfirmed, unless the request says otherwise. */
+export const DEFAULT_MAX_SHRINK_PERCENT = 50;
 
 /** COPY uses one connection per table (three for providers) and the heartbeat one more. */
 const MIN_POOL_SIZE = 4;
@@ -106,6 +110,13 @@ export class QhpImporter {
       const loader = new VersionLoader(pool, poolSize, request, versionId, files, published);
       const outcome = await loader.run();
       request.signal?.throwIfAborted();
+      outcome.report.shrink = shrinkOf(published?.counts, outcome.counts);
+      try {
+        checkShrink(outcome.report.shrink, request.maxShrinkPercent ?? DEFAULT_MAX_SHRINK_PERCENT, request.allowShrink === true);
+      } catch (error) {
+        if (error instanceof ImportError) error.report = outcome.report;
+        throw error;
+      }
       loader.progress('publishing');
       await this.versions.publish(request.issuerId, versionId, outcome);
       // Old versions are pruned after the switch; a failure here leaves extra history, retried next time.
@@ -124,7 +135,7 @@ export class QhpImporter {
       const failure = asImportError(error, request.signal);
       failure.versionId = versionId;
       // If even this fails (database gone), the version stays 'loading' until cleanUpAbandonedLoads.
-      await this.versions.fail(versionId, failure.message).catch(() => undefined);
+      await this.versions.fail(versionId, failure.message, failure.report).catch(() => undefined);
       throw failure;
     } finally {
       heartbeat.stop();

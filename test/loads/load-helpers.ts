@@ -22,6 +22,7 @@ export function issuerFixtures(dir: string, issuerId: string): Record<string, st
 
 /** Writes `records` as a JSON file named `name` in `dir`. */
 export function writeJson(dir: string, name: string, records: unknown): string {
+  mkdirSync(dir, { recursive: true });
   const path = join(dir, name);
   writeFileSync(path, JSON.stringify(records));
   return path;

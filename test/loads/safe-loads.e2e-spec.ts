@@ -5,7 +5,7 @@ import { ApiKeysService } from '../../src/auth/api-keys.service';
 import { ImportRequest } from '../../src/ingest/import-contract';
 import { QhpImporter } from '../../src/ingest/qhp-importer';
 import { startTestApp, TestApp } from '../helpers/test-app';
-import { removeIssuers } from '../ingest/ingest-helpers';
+import { failedImport, removeIssuers } from '../ingest/ingest-helpers';
 import { LOAD_REPORT_FIELDS, AMLODIPINE, DR_KIM, DR_REYES, drugStatus, issuerFixtures, networkStatus, planOf, versionsOf, writeJson } from './load-helpers';
 import { postUpload, waitForJob } from '../uploads/upload-helpers';
 
@@ -13,12 +13,15 @@ import { postUpload, waitForJob } from '../uploads/upload-helpers';
 const PARTIAL = '41401';
 const PARTIAL_CLI = '41402';
 const REMOVED_PLAN = '41403';
+const SHRINK = '41404';
+const SHRINK_CLI = '41405';
+const ORDERED = '41406';
 
 describe('loads that would take published data away', () => {
   const tempRoot = mkdtempSync(join(tmpdir(), 'coverage-safe-loads-'));
   let t: TestApp;
   let key: string;
-  const issuers = [PARTIAL, PARTIAL_CLI, REMOVED_PLAN];
+  const issuers = [PARTIAL, PARTIAL_CLI, REMOVED_PLAN, SHRINK, SHRINK_CLI, ORDERED];
   const bearer = () => ({ Authorization: `Bearer ${key}` });
 
   const upload = async (issuerId: string, paths: string[], query = '') => {
@@ -32,7 +35,7 @@ describe('loads that would take published data away', () => {
     return waitForJob(t, accepted.body.jobId, key);
   };
   const jobReport = async (jobId: string) => {
-    const response = await t.gql(`query ($id: ID!) { importJob(id: $id) { status error ${LOAD_REPORT_FIELDS} } }`, { id: jobId }, bearer());
+    const response = await t.gql(`query ($id: ID!) { importJob(id: $id) { status error reason ${LOAD_REPORT_FIELDS} } }`, { id: jobId }, bearer());
     expect(response.errors).toBeUndefined();
     return response.data.importJob;
   };
@@ -126,6 +129,87 @@ describe('loads that would take published data away', () => {
           { name: 'formulary_entry', count: 1 },
         ]),
       );
+    });
+  });
+
+  describe('a load that removes most of the published data is held for confirmation', () => {
+    const inGold = (issuerId: string) => ({ plan_id_type: 'HIOS-PLAN-ID', plan_id: planOf(issuerId, 1), network_tier: 'PREFERRED', years: [2025] });
+    const invalidNpis = (issuerId: string) =>
+      ['1234567890', '1111111111'].map((npi, i) => ({
+        npi,
+        type: 'INDIVIDUAL',
+        name: { first: 'Bad', last: `Npi${i}` },
+        addresses: [{ address: '1 Main St', city: 'Austin', state: 'TX', zip: '78701', phone: '5125550100' }],
+        plans: [inGold(issuerId)],
+      }));
+
+    it('refuses an empty providers.json, one whose NPIs are all invalid and an empty drugs.json, saying by how much they shrink; nothing changes', async () => {
+      const dir = join(tempRoot, SHRINK);
+      const files = issuerFixtures(dir, SHRINK);
+      const [gold, silver] = [planOf(SHRINK, 1), planOf(SHRINK, 2)];
+      const published = await upload(SHRINK, [files['plans.json'], files['providers.json'], files['drugs.json']]);
+      expect(published.status).toBe('SUCCEEDED');
+      const before = { network: await networkStatus(t, [DR_REYES, DR_KIM], [gold, silver]), drugs: await drugStatus(t, [AMLODIPINE], [gold, silver]) };
+      expect(before.network[`${DR_REYES}@${gold}`]).toBe('IN_NETWORK');
+
+      const emptyProviders = await upload(SHRINK, [files['plans.json'], writeJson(join(dir, 'empty'), 'providers.json', []), files['drugs.json']]);
+      expect(emptyProviders).toMatchObject({ status: 'FAILED' });
+      expect(emptyProviders.error).toContain('100% of the published provider listings (2 → 0)');
+      expect(emptyProviders.error).toContain('allowShrink=true');
+      const held = await jobReport(emptyProviders.id);
+      expect(held.reason).toBe('SHRINK_NEEDS_CONFIRMATION');
+      expect(held.report.shrink).toEqual(
+        expect.arrayContaining([
+          { name: 'providers', before: 2, after: 0, percent: 100 },
+          { name: 'networkMemberships', before: 2, after: 0, percent: 100 },
+        ]),
+      );
+
+      const rejected = await upload(SHRINK, [files['plans.json'], writeJson(join(dir, 'invalid'), 'providers.json', invalidNpis(SHRINK)), files['drugs.json']]);
+      expect((await jobReport(rejected.id)).reason).toBe('SHRINK_NEEDS_CONFIRMATION');
+      expect(rejected.report.rejectedCount).toBe(2);
+
+      const emptyDrugs = await upload(SHRINK, [files['plans.json'], files['providers.json'], writeJson(join(dir, 'empty'), 'drugs.json', [])]);
+      expect((await jobReport(emptyDrugs.id)).reason).toBe('SHRINK_NEEDS_CONFIRMATION');
+      expect(emptyDrugs.error).toContain('100% of the published formulary entries (2 → 0)');
+
+      expect(await networkStatus(t, [DR_REYES, DR_KIM], [gold, silver])).toEqual(before.network);
+      expect(await drugStatus(t, [AMLODIPINE], [gold, silver])).toEqual(before.drugs);
+      const versions = await versionsOf(t, SHRINK);
+      expect(versions.map((v) => v.status)).toEqual(['FAILED', 'FAILED', 'FAILED', 'PUBLISHED']);
+      expect(versions[0].report.shrink).toEqual([{ name: 'formularyEntries', before: 2, after: 0, percent: 100 }]);
+    });
+
+    it('publishes the smaller load when the upload says allowShrink=true, and reports the shrink', async () => {
+      const dir = join(tempRoot, SHRINK);
+      const files = issuerFixtures(dir, SHRINK);
+      const gold = planOf(SHRINK, 1);
+      const confirmed = await upload(
+        SHRINK,
+        [files['plans.json'], writeJson(join(dir, 'empty'), 'providers.json', []), files['drugs.json']],
+        '&allowShrink=true',
+      );
+      expect(confirmed.status).toBe('SUCCEEDED');
+      expect((await jobReport(confirmed.id)).report.shrink).toEqual(expect.arrayContaining([{ name: 'providers', before: 2, after: 0, percent: 100 }]));
+      expect(await networkStatus(t, [DR_REYES], [gold])).toEqual({ [`${DR_REYES}@${gold}`]: 'OUT_OF_NETWORK' });
+    });
+
+    it('the import command holds a shrinking load unless --allow-shrink, and honours IMPORT_MAX_SHRINK_PERCENT', async () => {
+      const dir = join(tempRoot, SHRINK_CLI);
+      const files = issuerFixtures(dir, SHRINK_CLI);
+      const gold = planOf(SHRINK_CLI, 1);
+      await load({ issuerId: SHRINK_CLI, paths: [files['plans.json'], files['providers.json'], files['drugs.json']] });
+      // One of the two providers goes: 50% is within the default limit, not within 40%.
+      const oneProvider = writeJson(dir, 'providers-one.json', JSON.parse(readFileSync(files['providers.json'], 'utf8')).slice(0, 1));
+      const error = await failedImport(load({ issuerId: SHRINK_CLI, paths: [files['plans.json'], oneProvider], maxShrinkPercent: 40 }));
+      expect(error.code).toBe('SHRINK_NEEDS_CONFIRMATION');
+      expect(error.message).toContain('50% of the published provider listings (2 → 1)');
+      const result = await load({ issuerId: SHRINK_CLI, paths: [files['plans.json'], oneProvider] });
+      expect(result.report.shrink).toMatchObject({ providers: { before: 2, after: 1, percent: 50 } });
+      const emptied = await failedImport(load({ issuerId: SHRINK_CLI, paths: [files['plans.json'], writeJson(dir, 'providers-empty.json', [])] }));
+      expect(emptied.code).toBe('SHRINK_NEEDS_CONFIRMATION');
+      await load({ issuerId: SHRINK_CLI, paths: [files['plans.json'], writeJson(dir, 'providers-empty.json', [])], allowShrink: true });
+      expect(await networkStatus(t, [DR_REYES], [gold])).toEqual({ [`${DR_REYES}@${gold}`]: 'OUT_OF_NETWORK' });
     });
   });
 });

@@ -137,6 +137,8 @@ function printResult(result: ImportResult): void {
   if (report.carriedForward?.length) {
     console.log(`replaced: ${report.replaced?.join(', ')}; carried forward from version ${report.carriedFromVersionId}: ${report.carriedForward.join(', ')}`);
   }
+  const shrink = Object.entries(report.shrink ?? {});
+  if (shrink.length) console.log(`fewer than published: ${shrink.map(([name, f]) => `${name} ${f.before} → ${f.after} (-${f.percent}%)`).join(', ')}`);
   const dropped = Object.entries(report.droppedWithRemovedPlans ?? {});
   if (dropped.length) console.log(`left out (their plan is no longer in plans.json): ${dropped.map(([table, n]) => `${table} ${n}`).join(', ')}`);
   const rejected = Object.entries(report.rejected ?? {});

@@ -9,6 +9,16 @@ export const HEARTBEAT_INTERVAL_MS = 5_000;
 /** Non-failed versions kept per issuer (the published one and the latest superseded ones). */
 export const VERSIONS_KEPT = 5;
 
+/** Codes of a load or rollback refused at publication (ImportError codes beside the validation's LoadFailure). */
+export const PublishRefusal = {
+  /** The load removes more of the published rows than allowed; nothing was published (allowShrink to confirm). */
+  SHRINK_NEEDS_CONFIRMATION: 'SHRINK_NEEDS_CONFIRMATION',
+  /** A load of the issuer accepted after this one was published first: the older one is not published over it. */
+  SUPERSEDED: 'SUPERSEDED',
+  /** A rollback to a version that is not one of the issuer's kept versions. */
+  VERSION_NOT_KEPT: 'VERSION_NOT_KEPT',
+} as const;
+
 export interface SourceFileDigest {
   name: string;
   kind: string;
@@ -123,12 +133,12 @@ export class VersionStore {
     });
   }
 
-  /** Marks the load failed, then drops its rows; the issuer's published version is untouched. */
-  async fail(versionId: number, error: string): Promise<void> {
-    await this.db.query(`UPDATE dataset_version SET status = 'failed', error = $2, finished_at = now() WHERE id = $1 AND status = 'loading'`, [
-      versionId,
-      error,
-    ]);
+  /** Marks the load failed (with what it found, when known), then drops its rows; the issuer's published version is untouched. */
+  async fail(versionId: number, error: string, report?: ValidationReport): Promise<void> {
+    await this.db.query(
+      `UPDATE dataset_version SET status = 'failed', error = $2, report = COALESCE($3::jsonb, report), finished_at = now() WHERE id = $1 AND status = 'loading'`,
+      [versionId, error, report ? JSON.stringify(report) : null],
+    );
     await deleteVersionRows(this.db, [versionId]);
   }
 

@@ -9,10 +9,13 @@ export enum ImportJobStatus {
   SUCCEEDED = 'SUCCEEDED',
   FAILED = 'FAILED',
   UNCHANGED = 'UNCHANGED',
+  SUPERSEDED = 'SUPERSEDED',
 }
 registerEnumType(ImportJobStatus, {
   name: 'ImportJobStatus',
-  description: 'UNCHANGED: the same files were already published, nothing was loaded again',
+  description:
+    'UNCHANGED: the same files were already published, nothing was loaded again; ' +
+    'SUPERSEDED: a load of the issuer accepted after this one was published first, so this older one was not published',
 });
 
 @ObjectType('ImportJobFile', { description: 'A file received with the upload' })
@@ -44,6 +47,11 @@ export class ImportJobModel {
   @Field(() => [NamedCountModel], { description: 'Rows loaded per kind, once the job has ended' }) counts: NamedCountModel[];
   @Field(() => ImportReportModel, { nullable: true }) report: ImportReportModel | null;
   @Field(() => String, { nullable: true, description: 'Why the job failed' }) error: string | null;
+  @Field(() => String, {
+    nullable: true,
+    description: 'Code of why the load was refused as a whole, e.g. SHRINK_NEEDS_CONFIRMATION (upload again with allowShrink=true), SUPERSEDED, NOT_JSON',
+  })
+  reason: string | null;
   @Field(() => Int, { nullable: true, description: 'Dataset version the job loaded (or found unchanged)' }) versionId: number | null;
   @Field() createdAt: Date;
   @Field(() => Date, { nullable: true }) startedAt: Date | null;
@@ -57,6 +65,7 @@ const STATUS_OF_STATE: Record<ImportJobState, ImportJobStatus> = {
   succeeded: ImportJobStatus.SUCCEEDED,
   failed: ImportJobStatus.FAILED,
   unchanged: ImportJobStatus.UNCHANGED,
+  superseded: ImportJobStatus.SUPERSEDED,
 };
 
 function toProgressModel(progress: ImportProgress | null, ended: boolean): ImportJobProgressModel | null {
@@ -84,6 +93,7 @@ export function toImportJobModel(job: ImportJobEntity): ImportJobModel {
     counts: toNamedCounts(job.counts),
     report: toImportReportModel(job.report),
     error: job.error,
+    reason: job.reason,
     versionId: job.versionId,
     createdAt: job.createdAt,
     startedAt: job.startedAt,
