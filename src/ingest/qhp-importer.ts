@@ -117,6 +117,8 @@ export class QhpImporter {
         if (error instanceof ImportError) error.report = outcome.report;
         throw error;
       }
+      await request.beforePublish?.();
+      request.signal?.throwIfAborted();
       loader.progress('publishing');
       await this.versions.publish(request.issuerId, versionId, outcome);
       // Old versions are pruned after the switch; a failure here leaves extra history, retried next time.

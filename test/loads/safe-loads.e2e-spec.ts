@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { ApiKeysService } from '../../src/auth/api-keys.service';
 import { ImportRequest } from '../../src/ingest/import-contract';
 import { QhpImporter } from '../../src/ingest/qhp-importer';
+import { QHP_IMPORT_RUNNER, QhpImportRunner } from '../../src/uploads/qhp-import-runner';
 import { startTestApp, TestApp } from '../helpers/test-app';
 import { failedImport, removeIssuers } from '../ingest/ingest-helpers';
 import { LOAD_REPORT_FIELDS, AMLODIPINE, DR_KIM, DR_REYES, drugStatus, issuerFixtures, networkStatus, planOf, versionsOf, writeJson } from './load-helpers';
@@ -210,6 +211,56 @@ describe('loads that would take published data away', () => {
       expect(emptied.code).toBe('SHRINK_NEEDS_CONFIRMATION');
       await load({ issuerId: SHRINK_CLI, paths: [files['plans.json'], writeJson(dir, 'providers-empty.json', [])], allowShrink: true });
       expect(await networkStatus(t, [DR_REYES], [gold])).toEqual({ [`${DR_REYES}@${gold}`]: 'OUT_OF_NETWORK' });
+    });
+  });
+
+  describe('loads of one issuer publish in the order they were accepted', () => {
+    it('an older upload that finishes after a newer one was published ends SUPERSEDED and publishes nothing', async () => {
+      const files = issuerFixtures(join(tempRoot, ORDERED), ORDERED);
+      const gold = planOf(ORDERED, 1);
+      const DR_ORTIZ = '1777000021'; // only in the newer providers file
+      // The older upload is held just before it publishes, as a big file still loading would be.
+      const runner = t.app.get<QhpImportRunner>(QHP_IMPORT_RUNNER);
+      const original = runner.import;
+      let release!: () => void;
+      let reachedPublish!: () => void;
+      const held = new Promise<void>((resolve) => (release = resolve));
+      const atPublish = new Promise<void>((resolve) => (reachedPublish = resolve));
+      runner.import = (request) => {
+        runner.import = original;
+        return original({ ...request, beforePublish: async () => (reachedPublish(), held) });
+      };
+      try {
+        const older = await postUpload(
+          t.app.getHttpServer(),
+          ORDERED,
+          [files['plans.json'], files['providers.json'], files['drugs.json']].map((path) => ({ path })),
+          bearer(),
+        );
+        expect(older.status).toBe(202);
+        await atPublish;
+        const newer = await upload(ORDERED, [files['plans.json'], files['providers-v2.json'], files['drugs.json']]);
+        expect(newer.status).toBe('SUCCEEDED');
+        release();
+        const olderJob = await waitForJob(t, older.body.jobId, key);
+        expect(olderJob.status).toBe('SUPERSEDED');
+        expect(olderJob.versionId).toBeLessThan(newer.versionId);
+        expect(olderJob.error).toContain(
+          `version ${newer.versionId} of issuer ${ORDERED}, accepted after this load (version ${olderJob.versionId}), was published first`,
+        );
+        expect((await jobReport(older.body.jobId)).reason).toBe('SUPERSEDED');
+
+        expect(await networkStatus(t, [DR_ORTIZ], [gold])).toEqual({ [`${DR_ORTIZ}@${gold}`]: 'IN_NETWORK' });
+        const versions = await versionsOf(t, ORDERED);
+        expect(versions.map((v) => [v.id, v.status])).toEqual([
+          [newer.versionId, 'PUBLISHED'],
+          [olderJob.versionId, 'FAILED'],
+        ]);
+        expect(versions[1].error).toMatch(/^superseded: /);
+      } finally {
+        runner.import = original;
+        release();
+      }
     });
   });
 });

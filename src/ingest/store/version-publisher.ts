@@ -106,6 +106,19 @@ export class VersionStore {
   async publish(issuerId: string, versionId: number, outcome: LoadOutcome): Promise<void> {
     await this.db.transaction(async (tx) => {
       await tx.query(`SELECT 1 FROM issuer WHERE issuer_id = $1 FOR UPDATE`, [issuerId]);
+      // Loads of an issuer are ordered by when they were accepted (their version ids): one that finishes
+      // after a newer load was published must not publish its older files over it.
+      const [newer] = await tx.query(`SELECT id FROM dataset_version WHERE issuer_id = $1 AND id > $2 AND published_at IS NOT NULL ORDER BY id DESC LIMIT 1`, [
+        issuerId,
+        versionId,
+      ]);
+      if (newer) {
+        throw new ImportError(
+          PublishRefusal.SUPERSEDED,
+          `superseded: version ${newer.id} of issuer ${issuerId}, accepted after this load (version ${versionId}), was published first; ` +
+            'this older load was not published over it',
+        );
+      }
       await tx.query(`UPDATE dataset_version SET status = 'superseded' WHERE issuer_id = $1 AND status = 'published' AND id <> $2`, [issuerId, versionId]);
       // UPDATE ... RETURNING answers [rows, count] through TypeORM.
       const [published]: [Array<{ id: number }>, number] = await tx.query(
