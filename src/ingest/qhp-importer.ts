@@ -122,7 +122,7 @@ export class QhpImporter {
       loader.progress('publishing');
       await this.versions.publish(request.issuerId, versionId, outcome);
       // Old versions are pruned after the switch; a failure here leaves extra history, retried next time.
-      await pruneOldVersions(this.db, request.issuerId).catch(() => undefined);
+      await pruneOldVersions(this.db, request.issuerId, request.versionsKept).catch(() => undefined);
       loader.progress('done');
       return {
         versionId,

@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ApiKeysService } from '../../src/auth/api-keys.service';
@@ -17,12 +17,15 @@ const REMOVED_PLAN = '41403';
 const SHRINK = '41404';
 const SHRINK_CLI = '41405';
 const ORDERED = '41406';
+const RETAINED = '41407';
+/** Versions kept per issuer in this suite (IMPORT_VERSIONS_KEPT). */
+const KEPT = 3;
 
 describe('loads that would take published data away', () => {
   const tempRoot = mkdtempSync(join(tmpdir(), 'coverage-safe-loads-'));
   let t: TestApp;
   let key: string;
-  const issuers = [PARTIAL, PARTIAL_CLI, REMOVED_PLAN, SHRINK, SHRINK_CLI, ORDERED];
+  const issuers = [PARTIAL, PARTIAL_CLI, REMOVED_PLAN, SHRINK, SHRINK_CLI, ORDERED, RETAINED];
   const bearer = () => ({ Authorization: `Bearer ${key}` });
 
   const upload = async (issuerId: string, paths: string[], query = '') => {
@@ -45,6 +48,7 @@ describe('loads that would take published data away', () => {
 
   beforeAll(async () => {
     process.env.UPLOAD_TMP_DIR = join(tempRoot, 'spool');
+    process.env.IMPORT_VERSIONS_KEPT = String(KEPT);
     t = await startTestApp();
     key = (await t.app.get(ApiKeysService).create({ label: 'Safe loads', issuerIds: issuers })).plainKey;
   });
@@ -54,6 +58,7 @@ describe('loads that would take published data away', () => {
     await t?.close();
     rmSync(tempRoot, { recursive: true, force: true });
     delete process.env.UPLOAD_TMP_DIR;
+    delete process.env.IMPORT_VERSIONS_KEPT;
   });
 
   describe('a load replaces only the kinds of file it brings', () => {
@@ -261,6 +266,62 @@ describe('loads that would take published data away', () => {
         runner.import = original;
         release();
       }
+    });
+  });
+
+  describe('only published versions count toward the versions kept', () => {
+    const NETWORK_CHANGES = `query ($planId: String!, $sinceVersionId: Int, $untilVersionId: Int) {
+      networkChanges(planId: $planId, sinceVersionId: $sinceVersionId, untilVersionId: $untilVersionId) {
+        added dropped fromVersion { versionId } toVersion { versionId } } }`;
+    const networkChanges = (variables: Record<string, unknown>) => t.gql(NETWORK_CHANGES, variables);
+
+    it('failed, refused and unchanged loads push no good version out; IMPORT_VERSIONS_KEPT good versions stay comparable', async () => {
+      const dir = join(tempRoot, RETAINED);
+      const files = issuerFixtures(dir, RETAINED);
+      const gold = planOf(RETAINED, 1);
+      const v1Files = [files['plans.json'], files['providers.json'], files['drugs.json']];
+      const v2Files = [files['plans.json'], files['providers-v2.json'], files['drugs.json']];
+      const good1 = await upload(RETAINED, v1Files);
+      expect(good1.status).toBe('SUCCEEDED');
+      // Two mistakes: a providers file cut short, then an empty one; and the same files again.
+      const cut = join(dir, 'cut');
+      const truncated = writeJson(cut, 'providers.json', []);
+      writeFileSync(truncated, readFileSync(files['providers.json'], 'utf8').slice(0, 200));
+      expect((await upload(RETAINED, [files['plans.json'], truncated, files['drugs.json']])).status).toBe('FAILED');
+      expect((await upload(RETAINED, [files['plans.json'], writeJson(join(dir, 'empty'), 'providers.json', []), files['drugs.json']])).status).toBe('FAILED');
+      expect((await upload(RETAINED, v1Files)).status).toBe('UNCHANGED');
+      const good2 = await upload(RETAINED, v2Files);
+      expect(good2.status).toBe('SUCCEEDED');
+
+      const latest = await networkChanges({ planId: gold });
+      expect(latest.errors).toBeUndefined();
+      expect(latest.data.networkChanges).toMatchObject({
+        fromVersion: { versionId: good1.versionId },
+        toVersion: { versionId: good2.versionId },
+        added: 1,
+        dropped: 0,
+      });
+
+      const good3 = await upload(RETAINED, v1Files);
+      expect(good3.status).toBe('SUCCEEDED');
+      const between = await networkChanges({ planId: gold, sinceVersionId: good1.versionId, untilVersionId: good2.versionId });
+      expect(between.errors).toBeUndefined();
+      expect(between.data.networkChanges).toMatchObject({ added: 1, dropped: 0 });
+
+      // A fourth good version: only then does the first one go (KEPT = 3).
+      const good4 = await upload(RETAINED, v2Files);
+      expect(good4.status).toBe('SUCCEEDED');
+      const versions = await versionsOf(t, RETAINED);
+      expect(versions.filter((v) => v.status !== 'FAILED').map((v) => v.id)).toEqual([good4.versionId, good3.versionId, good2.versionId]);
+      expect(versions.filter((v) => v.status === 'FAILED')).toHaveLength(2);
+      const [{ rows }] = await t.db.query(
+        `SELECT count(*)::int AS rows FROM provider p JOIN dataset_version v ON v.id = p.version_id WHERE v.issuer_id = $1 AND v.status = 'failed'`,
+        [RETAINED],
+      );
+      expect(rows).toBe(0);
+      const stillComparable = await networkChanges({ planId: gold, sinceVersionId: good2.versionId, untilVersionId: good3.versionId });
+      expect(stillComparable.errors).toBeUndefined();
+      expect(stillComparable.data.networkChanges).toMatchObject({ added: 0, dropped: 1 });
     });
   });
 });

@@ -195,8 +195,10 @@ export async function cleanUpAbandonedLoads(db: DataSource, staleAfterMs: number
 }
 
 /**
- * Keeps the issuer's `keep` newest non-failed versions (the published one among them) and deletes
- * older superseded versions with their rows. Returns the deleted version ids.
+ * Keeps the issuer's `keep` newest published or superseded versions (and the published one, whatever its
+ * age) and deletes older superseded versions with their rows. Failed loads (refused, aborted, superseded
+ * before publishing) never count: they are kept as a record, their rows already dropped, and cannot push
+ * a good version out. Returns the deleted version ids.
  */
 export async function pruneOldVersions(db: DataSource, issuerId: string, keep = VERSIONS_KEPT): Promise<number[]> {
   const old: Array<{ id: number }> = await db.query(
