@@ -8,7 +8,7 @@ import { sha256OfFile } from './read/metered-file';
 import { LoadFailure } from './validate/reasons';
 import { contentHashOf, VersionLoader } from './store/version-loader';
 import { checkShrink, shrinkOf } from './store/shrink-guard';
-import { cleanUpAbandonedLoads, pruneOldVersions, PublishedVersion, VersionStore } from './store/version-publisher';
+import { cleanUpAbandonedLoads, pruneOldVersions, PublishedVersion, RollbackOutcome, VersionStore } from './store/version-publisher';
 
 export { cleanUpAbandonedLoads, pruneOldVersions };
 
@@ -142,6 +142,15 @@ export class QhpImporter {
     } finally {
       heartbeat.stop();
     }
+  }
+
+  /**
+   * Republishes a kept version of the issuer (default: the one before the published version) through the
+   * same locked publish as a load; `allowedIssuerIds` scopes it like a load (an API key's issuers).
+   */
+  async rollback(request: { issuerId: string; toVersion?: number; allowedIssuerIds?: string[] }): Promise<RollbackOutcome> {
+    checkIssuer({ ...request, source: 'cli', loadedBy: '' });
+    return this.versions.republish(request.issuerId, request.toVersion);
   }
 
   private unchangedResult(request: ImportRequest, published: PublishedVersion, startedAt: number): ImportResult {

@@ -5,6 +5,7 @@ import { ApiKeysService } from '../../src/auth/api-keys.service';
 import { ImportRequest } from '../../src/ingest/import-contract';
 import { QhpImporter } from '../../src/ingest/qhp-importer';
 import { QHP_IMPORT_RUNNER, QhpImportRunner } from '../../src/uploads/qhp-import-runner';
+import { parseRollbackArguments, RollbackUsageError, runRollback } from '../../src/ingest/cli/rollback-cli';
 import { startTestApp, TestApp } from '../helpers/test-app';
 import { failedImport, removeIssuers } from '../ingest/ingest-helpers';
 import { LOAD_REPORT_FIELDS, AMLODIPINE, DR_KIM, DR_REYES, drugStatus, issuerFixtures, networkStatus, planOf, versionsOf, writeJson } from './load-helpers';
@@ -18,6 +19,7 @@ const SHRINK = '41404';
 const SHRINK_CLI = '41405';
 const ORDERED = '41406';
 const RETAINED = '41407';
+const ROLLBACK = '41408';
 /** Versions kept per issuer in this suite (IMPORT_VERSIONS_KEPT). */
 const KEPT = 3;
 
@@ -25,7 +27,7 @@ describe('loads that would take published data away', () => {
   const tempRoot = mkdtempSync(join(tmpdir(), 'coverage-safe-loads-'));
   let t: TestApp;
   let key: string;
-  const issuers = [PARTIAL, PARTIAL_CLI, REMOVED_PLAN, SHRINK, SHRINK_CLI, ORDERED, RETAINED];
+  const issuers = [PARTIAL, PARTIAL_CLI, REMOVED_PLAN, SHRINK, SHRINK_CLI, ORDERED, RETAINED, ROLLBACK];
   const bearer = () => ({ Authorization: `Bearer ${key}` });
 
   const upload = async (issuerId: string, paths: string[], query = '') => {
@@ -322,6 +324,67 @@ describe('loads that would take published data away', () => {
       const stillComparable = await networkChanges({ planId: gold, sinceVersionId: good2.versionId, untilVersionId: good3.versionId });
       expect(stillComparable.errors).toBeUndefined();
       expect(stillComparable.data.networkChanges).toMatchObject({ added: 0, dropped: 1 });
+    });
+  });
+
+  describe('rollback', () => {
+    const ROLLBACK_MUTATION = `mutation ($issuerId: String!, $toVersion: Int) {
+      rollbackDataset(issuerId: $issuerId, toVersion: $toVersion) { issuerId previousVersionId publishedVersion { id status } } }`;
+    const rollback = (variables: Record<string, unknown>, headers: Record<string, string> = bearer()) => t.gql(ROLLBACK_MUTATION, variables, headers);
+    const DR_ORTIZ = '1777000021'; // only in the second version
+
+    it('republishes the previous kept version, or a chosen one, for a key of the issuer; refuses failed, unknown and other issuers’ versions', async () => {
+      const dir = join(tempRoot, ROLLBACK);
+      const files = issuerFixtures(dir, ROLLBACK);
+      const gold = planOf(ROLLBACK, 1);
+      const good1 = await upload(ROLLBACK, [files['plans.json'], files['providers.json'], files['drugs.json']]);
+      const good2 = await upload(ROLLBACK, [files['plans.json'], files['providers-v2.json'], files['drugs.json']]);
+      const refused = await upload(ROLLBACK, [files['plans.json'], writeJson(join(dir, 'empty'), 'providers.json', []), files['drugs.json']]);
+      expect([good1.status, good2.status, refused.status]).toEqual(['SUCCEEDED', 'SUCCEEDED', 'FAILED']);
+      expect(await networkStatus(t, [DR_ORTIZ], [gold])).toEqual({ [`${DR_ORTIZ}@${gold}`]: 'IN_NETWORK' });
+
+      const anonymous = await rollback({ issuerId: ROLLBACK }, {});
+      expect(anonymous.errors?.[0].extensions?.code).toBe('UNAUTHENTICATED');
+      const otherKey = (await t.app.get(ApiKeysService).create({ label: 'Another carrier', issuerIds: ['41499'] })).plainKey;
+      const forbidden = await rollback({ issuerId: ROLLBACK }, { Authorization: `Bearer ${otherKey}` });
+      expect(forbidden.errors?.[0].extensions?.code).toBe('FORBIDDEN');
+      expect(await networkStatus(t, [DR_ORTIZ], [gold])).toEqual({ [`${DR_ORTIZ}@${gold}`]: 'IN_NETWORK' });
+
+      const back = await rollback({ issuerId: ROLLBACK });
+      expect(back.errors).toBeUndefined();
+      expect(back.data.rollbackDataset).toEqual({
+        issuerId: ROLLBACK,
+        previousVersionId: good2.versionId,
+        publishedVersion: { id: good1.versionId, status: 'PUBLISHED' },
+      });
+      expect(await networkStatus(t, [DR_ORTIZ, DR_REYES], [gold])).toEqual({
+        [`${DR_ORTIZ}@${gold}`]: 'PROVIDER_NOT_FOUND',
+        [`${DR_REYES}@${gold}`]: 'IN_NETWORK',
+      });
+
+      const toFailed = await rollback({ issuerId: ROLLBACK, toVersion: refused.versionId });
+      expect(toFailed.errors?.[0]).toMatchObject({ extensions: { code: 'BAD_USER_INPUT', field: 'toVersion' } });
+      expect(toFailed.errors?.[0].message).toBe(
+        `cannot roll issuer ${ROLLBACK} back to version ${refused.versionId}: that load failed and has no rows; its kept versions: ${good2.versionId}, ${good1.versionId} (published)`,
+      );
+      const unknown = await rollback({ issuerId: ROLLBACK, toVersion: 99_999_999 });
+      expect(unknown.errors?.[0].message).toContain('version 99999999: no such version (never loaded, or pruned)');
+      const current = await rollback({ issuerId: ROLLBACK, toVersion: good1.versionId });
+      expect(current.errors?.[0].message).toBe(`version ${good1.versionId} is already issuer ${ROLLBACK}'s published version`);
+      const noEarlier = await rollback({ issuerId: ROLLBACK });
+      expect(noEarlier.errors?.[0].message).toContain(`has no kept version before version ${good1.versionId}`);
+
+      // The command line: forward again to the second version.
+      expect(() => parseRollbackArguments(['--to-version', '3'])).toThrow(RollbackUsageError);
+      const line = await runRollback(t.db, parseRollbackArguments([`--issuer=${ROLLBACK}`, '--to-version', String(good2.versionId)]));
+      expect(line).toBe(`issuer ${ROLLBACK}: version ${good2.versionId} is published again (version ${good1.versionId} is superseded)`);
+      expect(await networkStatus(t, [DR_ORTIZ], [gold])).toEqual({ [`${DR_ORTIZ}@${gold}`]: 'IN_NETWORK' });
+      const versions = await versionsOf(t, ROLLBACK);
+      expect(versions.map((v) => [v.id, v.status])).toEqual([
+        [refused.versionId, 'FAILED'],
+        [good2.versionId, 'PUBLISHED'],
+        [good1.versionId, 'SUPERSEDED'],
+      ]);
     });
   });
 });

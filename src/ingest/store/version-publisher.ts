@@ -36,6 +36,14 @@ export interface PublishedVersion {
   hasFormularyFiles: boolean;
 }
 
+export interface RollbackOutcome {
+  issuerId: string;
+  /** The version published now. */
+  versionId: number;
+  /** The version that was published before (now superseded). */
+  previousVersionId: number;
+}
+
 export interface LoadOutcome {
   counts: Record<string, number>;
   report: ValidationReport;
@@ -143,6 +151,53 @@ export class VersionStore {
         throw new ImportError(LoadFailure.ABANDONED, `version ${versionId} is no longer loading (marked failed as abandoned): not published`);
       }
       await tx.query(`UPDATE issuer SET current_version_id = $2, state = COALESCE($3, state) WHERE issuer_id = $1`, [issuerId, versionId, outcome.state]);
+    });
+  }
+
+  /**
+   * Republishes a kept version of the issuer (`toVersion`, default: the newest kept version older than the
+   * published one) in one transaction, under the same issuer row lock as a load's publish: the published
+   * version becomes superseded. Refuses (VERSION_NOT_KEPT) a version that is unknown, of another issuer,
+   * failed, still loading, pruned or already published.
+   */
+  async republish(issuerId: string, toVersion?: number): Promise<RollbackOutcome> {
+    return this.db.transaction(async (tx) => {
+      const [issuer] = await tx.query(`SELECT current_version_id AS "currentVersionId" FROM issuer WHERE issuer_id = $1 FOR UPDATE`, [issuerId]);
+      const kept: Array<{ id: string; status: string }> = await tx.query(
+        `SELECT id, status FROM dataset_version WHERE issuer_id = $1 AND status IN ('published', 'superseded') ORDER BY id DESC`,
+        [issuerId],
+      );
+      const current = issuer?.currentVersionId == null ? null : Number(issuer.currentVersionId);
+      if (current === null) throw new ImportError(PublishRefusal.VERSION_NOT_KEPT, `issuer ${issuerId} has no published version to roll back`);
+      const keptIds = kept.map((row) => Number(row.id));
+      const listed = `its kept versions: ${keptIds.map((id) => (id === current ? `${id} (published)` : String(id))).join(', ')}`;
+      let target: number;
+      if (toVersion === undefined) {
+        const previous = keptIds.find((id) => id < current);
+        if (previous === undefined)
+          throw new ImportError(PublishRefusal.VERSION_NOT_KEPT, `issuer ${issuerId} has no kept version before version ${current}; ${listed}`);
+        target = previous;
+      } else {
+        if (toVersion === current)
+          throw new ImportError(PublishRefusal.VERSION_NOT_KEPT, `version ${toVersion} is already issuer ${issuerId}'s published version`);
+        if (!keptIds.includes(toVersion)) {
+          const [other] = await tx.query(`SELECT issuer_id AS "issuerId", status FROM dataset_version WHERE id = $1`, [toVersion]);
+          const why = !other
+            ? 'no such version (never loaded, or pruned)'
+            : other.issuerId !== issuerId
+              ? `it is a version of issuer ${other.issuerId}`
+              : other.status === 'failed'
+                ? 'that load failed and has no rows'
+                : `it is ${other.status}`;
+          throw new ImportError(PublishRefusal.VERSION_NOT_KEPT, `cannot roll issuer ${issuerId} back to version ${toVersion}: ${why}; ${listed}`);
+        }
+        target = toVersion;
+      }
+      await tx.query(`UPDATE dataset_version SET status = 'superseded' WHERE issuer_id = $1 AND status = 'published'`, [issuerId]);
+      await tx.query(`UPDATE dataset_version SET status = 'published', published_at = now() WHERE id = $1 AND status = 'superseded'`, [target]);
+      const [state] = await tx.query(`SELECT CASE WHEN count(DISTINCT state) = 1 THEN min(state) END AS state FROM plan WHERE version_id = $1`, [target]);
+      await tx.query(`UPDATE issuer SET current_version_id = $2, state = COALESCE($3, state) WHERE issuer_id = $1`, [issuerId, target, state?.state ?? null]);
+      return { issuerId, versionId: target, previousVersionId: current };
     });
   }
 
