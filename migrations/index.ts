@@ -9,6 +9,7 @@ import { MembershipsByListing1700000000700 } from './1700000000700-MembershipsBy
 import { NpiSortsByBytes1700000000800 } from './1700000000800-NpiSortsByBytes';
 import { FeedHealth1700000001000 } from './1700000001000-FeedHealth';
 import { FeedJobQueue1700000001100 } from './1700000001100-FeedJobQueue';
+import { LoadOutcomes1700000000910 } from './1700000000910-LoadOutcomes';
 
 /** Every migration, in order. Listed explicitly so ts-node, jest and compiled builds load the same set. */
 export const MIGRATIONS = [
@@ -23,4 +24,5 @@ export const MIGRATIONS = [
   NpiSortsByBytes1700000000800,
   FeedHealth1700000001000,
   FeedJobQueue1700000001100,
+  LoadOutcomes1700000000910,
 ];

@@ -45,6 +45,10 @@ export interface UploadsConfig {
   heartbeatMs: number;
   /** A queued/running job whose heartbeat is older than this belongs to a dead process. */
   staleAfterMs: number;
+  /** Share (percent) of the published rows a load may remove without allowShrink (IMPORT_MAX_SHRINK_PERCENT). */
+  maxShrinkPercent: number;
+  /** Published and superseded versions kept per issuer (IMPORT_VERSIONS_KEPT). */
+  versionsKept: number;
 }
 
 /** Fetching carriers' published files by URL (src/feeds). */
@@ -77,6 +81,8 @@ export interface FeedConfig {
   /** A running job not finished after this long (its instance died) is retried (FEED_JOB_EXPIRE_SECONDS). */
   jobExpireSeconds: number;
 }
+
+export type ImportLimits = Pick<UploadsConfig, 'maxShrinkPercent' | 'versionsKept'>;
 
 export interface AppConfig {
   /** NODE_ENV=production: internal error messages are hidden and PERSONAL_DATA_KEY is required. */
@@ -161,6 +167,7 @@ function uploads(env: Environment): UploadsConfig {
     maxConcurrentJobs: integer(env.IMPORT_MAX_CONCURRENT_JOBS, 2),
     heartbeatMs,
     staleAfterMs: integer(env.IMPORT_JOB_STALE_AFTER_MS, Math.max(6 * heartbeatMs, 60_000)),
+    ...importLimits(env),
   };
 }
 
@@ -208,6 +215,11 @@ export function loadFeedConfig(env: Record<string, string | undefined> = process
   return feeds(validateEnvironment(env, FEED_VARIABLES));
 }
 
+/** What every load checks, from the CLI and uploads alike. */
+function importLimits(env: Environment): ImportLimits {
+  return { maxShrinkPercent: integer(env.IMPORT_MAX_SHRINK_PERCENT, 50), versionsKept: integer(env.IMPORT_VERSIONS_KEPT, 5) };
+}
+
 /** Validates the environment against the schema and returns typed settings; a bad value throws ConfigError. */
 export function loadConfig(env: Record<string, string | undefined> = processEnvironment()): AppConfig {
   const e = validateEnvironment(env);
@@ -243,12 +255,12 @@ export function loadConfig(env: Record<string, string | undefined> = processEnvi
 }
 
 /** What the command line tools (import, migrations, API keys) read: where the database is, and who runs them. */
-export type CliConfig = Pick<AppConfig, 'databaseUrl' | 'embeddedDataDir' | 'cliUser'>;
+export type CliConfig = Pick<AppConfig, 'databaseUrl' | 'embeddedDataDir' | 'cliUser'> & { imports: ImportLimits };
 
 /** Like loadConfig, checking only the variables the command line tools read. */
 export function loadCliConfig(env: Record<string, string | undefined> = processEnvironment()): CliConfig {
-  const e = validateEnvironment(env, ['DATABASE_URL', 'EMBEDDED_PG_DIR', 'USER']);
-  return { databaseUrl: e.DATABASE_URL || null, embeddedDataDir: e.EMBEDDED_PG_DIR || '.data/pg', cliUser: e.USER || 'cli' };
+  const e = validateEnvironment(env, ['DATABASE_URL', 'EMBEDDED_PG_DIR', 'USER', 'IMPORT_MAX_SHRINK_PERCENT', 'IMPORT_VERSIONS_KEPT']);
+  return { databaseUrl: e.DATABASE_URL || null, embeddedDataDir: e.EMBEDDED_PG_DIR || '.data/pg', cliUser: e.USER || 'cli', imports: importLimits(e) };
 }
 
 /** A database (or Redis) URL with its password masked, safe for logs. */

@@ -265,6 +265,12 @@ export class Environment {
   /** Default max(6 × IMPORT_JOB_HEARTBEAT_MS, 60000). */
   @Checked(positiveWholeNumber) IMPORT_JOB_STALE_AFTER_MS?: string;
 
+  /** Share (percent) of an issuer's published provider listings, network memberships or formulary entries a load may remove unless it allows shrinking. Default 50. */
+  @Checked(wholeNumber(0, 100)) IMPORT_MAX_SHRINK_PERCENT?: string;
+
+  /** Published and superseded versions kept per issuer (rollback, change history). Default 5. */
+  @Checked(wholeNumber(1, 1000)) IMPORT_VERSIONS_KEPT?: string;
+
   /** Recorded as who loaded a dataset from the import command line. Default cli. */
   @IsOptional() @IsString() USER?: string;
   /** Cron expression of the scheduled refresh of every known feed. Default: off. */
@@ -345,6 +351,8 @@ class EnvironmentKeys implements Record<keyof Environment, undefined> {
   IMPORT_MAX_CONCURRENT_JOBS = undefined;
   IMPORT_JOB_HEARTBEAT_MS = undefined;
   IMPORT_JOB_STALE_AFTER_MS = undefined;
+  IMPORT_MAX_SHRINK_PERCENT = undefined;
+  IMPORT_VERSIONS_KEPT = undefined;
   USER = undefined;
   FEED_REFRESH_CRON = undefined;
   FEED_CONCURRENCY = undefined;

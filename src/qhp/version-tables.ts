@@ -109,3 +109,12 @@ const partitionedNames = (tables: readonly VersionTable[]): readonly string[] =>
 export const PROVIDER_PARTITIONED_TABLES = partitionedNames(PROVIDER_TABLES);
 export const DRUG_PARTITIONED_TABLES = partitionedNames(DRUG_TABLES);
 export const PARTITIONED_TABLES = partitionedNames(VERSION_TABLES);
+
+/** The kinds of data a load brings, each from its own kind of file (plans.json, providers*, drugs*). */
+export type DataKind = 'plans' | 'providers' | 'drugs';
+/**
+ * The tables each kind of file fills. A load replaces the kinds it brings; the tables of a kind it does
+ * not bring are carried forward from the published version (every table listed here, by its columns).
+ */
+export const TABLES_OF_KIND: Readonly<Record<DataKind, readonly VersionTable[]>> = { plans: PLAN_TABLES, providers: PROVIDER_TABLES, drugs: DRUG_TABLES };
+export const DATA_KINDS: readonly DataKind[] = ['plans', 'providers', 'drugs'];

@@ -20,6 +20,10 @@ export interface UploadTarget {
   issuerId: string | string[] | undefined;
   issuerName?: string | string[];
   apiKey: ApiKeyPrincipal;
+  /** Publish exactly the kinds of file sent (default: the others carry forward from the published version). */
+  replaceAll?: boolean;
+  /** Publish even if the load removes more than the allowed share of the published rows. */
+  allowShrink?: boolean;
 }
 
 /** A query parameter given once, or a 400 (`?issuerId=1&issuerId=2` reaches here as an array). */
@@ -62,7 +66,15 @@ export class UploadsService {
       });
       if (!files.length) throw new BadRequestException(`the upload holds no files: send ${EXPECTED_NAMES} as multipart/form-data file parts`);
       await this.checkFilesMakeALoad(issuerId, files, tempDir, target.apiKey);
-      return await this.jobs.enqueue({ issuerId, issuerName, files, tempDir, apiKey: target.apiKey });
+      return await this.jobs.enqueue({
+        issuerId,
+        issuerName,
+        files,
+        tempDir,
+        apiKey: target.apiKey,
+        replaceAll: target.replaceAll,
+        allowShrink: target.allowShrink,
+      });
     } catch (error) {
       await rm(tempDir, { recursive: true, force: true });
       if (error instanceof UploadRejectedError) throw new HttpException(error.message, error.status);

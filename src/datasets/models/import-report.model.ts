@@ -1,5 +1,5 @@
-import { Field, Int, ObjectType, registerEnumType } from '@nestjs/graphql';
-import type { RejectionSample, ValidationReport } from '../../ingest/import-contract';
+import { Field, Float, Int, ObjectType, registerEnumType } from '@nestjs/graphql';
+import type { RejectionSample, ShrinkFigure, ValidationReport } from '../../ingest/import-contract';
 import { Rejection, Warning } from '../../ingest/validate/reasons';
 
 /** Codes of rejected records and of warnings, as the validator reports them. */
@@ -66,6 +66,14 @@ export class RejectionSampleModel {
   @Field({ description: 'What is wrong, in a sentence, with the offending value' }) message: string;
 }
 
+@ObjectType('LoadShrink', { description: 'Rows of one kind the published version had and the load has, when it has fewer' })
+export class LoadShrinkModel {
+  @Field({ description: 'providers, networkMemberships or formularyEntries' }) name: string;
+  @Field(() => Int) before: number;
+  @Field(() => Int) after: number;
+  @Field(() => Float, { description: 'Share of the published rows the load removes, 0 to 100' }) percent: number;
+}
+
 @ObjectType('ImportReport', { description: 'What a load kept and what it refused, and why' })
 export class ImportReportModel {
   @Field(() => [NamedCountModel], { description: 'Records loaded, per kind' }) loaded: NamedCountModel[];
@@ -74,6 +82,16 @@ export class ImportReportModel {
   @Field(() => Int, { description: 'All rejected records' }) rejectedCount: number;
   @Field(() => [RejectionSampleModel], { description: 'A few examples of each rejection reason' }) samples: RejectionSampleModel[];
   @Field(() => [RejectionSampleModel], { description: 'Values dropped or adjusted while their records were kept, with why' }) warnings: RejectionSampleModel[];
+  @Field(() => [String], { description: 'Kinds of data (plans, providers, drugs) the load brought files for: they replaced the published ones' })
+  replaced: string[];
+  @Field(() => [String], { description: 'Kinds the load brought no file for, carried forward unchanged from carriedFromVersionId' })
+  carriedForward: string[];
+  @Field(() => Int, { nullable: true, description: 'Version the carried-forward kinds were copied from; null when nothing was carried' }) carriedFromVersionId:
+    number | null;
+  @Field(() => [NamedCountModel], { description: 'Carried-forward rows left out because their plan is not in the new plans file, per table' })
+  droppedWithRemovedPlans: NamedCountModel[];
+  @Field(() => [LoadShrinkModel], { description: 'Kinds of rows the load has fewer of than the published version, and by how much' })
+  shrink: LoadShrinkModel[];
 }
 
 export function toNamedCounts(counts: Record<string, number> | null | undefined): NamedCountModel[] {
@@ -107,5 +125,10 @@ export function toImportReportModel(report: Partial<ValidationReport> | null | u
       .flat()
       .map(sample),
     warnings: (report.warnings ?? []).map(sample),
+    replaced: report.replaced ?? [],
+    carriedForward: report.carriedForward ?? [],
+    carriedFromVersionId: report.carriedFromVersionId ?? null,
+    droppedWithRemovedPlans: toNamedCounts(report.droppedWithRemovedPlans),
+    shrink: Object.entries(report.shrink ?? {}).map(([name, figure]: [string, ShrinkFigure]) => ({ name, ...figure })),
   };
 }

@@ -9,6 +9,8 @@ import { cleanUpAbandonedLoads, QhpImporter } from '../qhp-importer';
  * npm run import -- <cms-data-index.json | plans.json providers.json drugs.json ...> --issuer 12345
  *                   [--issuer-name "Vandelay Insurance"] [--max-file-size 2GB]
  *                   [--workers N]   (threads parsing providers.json; default one per core but one for files >= 16 MB, 0 = none)
+ *                   [--replace-all]  (publish exactly these files; default: kinds not given carry forward from the published version)
+ *                   [--allow-shrink] (publish even if the load removes more than IMPORT_MAX_SHRINK_PERCENT of the published rows)
  *
  * Uses DATABASE_URL when set; otherwise the embedded PostgreSQL of `npm start` (.data/pg): the one the
  * running app serves, or one started for the duration of the command.
@@ -16,7 +18,9 @@ import { cleanUpAbandonedLoads, QhpImporter } from '../qhp-importer';
 
 const USAGE =
   'usage: npm run import -- <cms-data-index.json | plans.json providers*.json drugs*.json | *.csv ...> --issuer <5-digit id> ' +
-  '[--issuer-name "Name"] [--max-file-size 2GB] [--workers N]';
+  '[--issuer-name "Name"] [--max-file-size 2GB] [--workers N] [--replace-all] [--allow-shrink]';
+/** Options that take no value. */
+const SWITCHES = ['replace-all', 'allow-shrink'];
 const SAMPLES_SHOWN = 3;
 /**
  * One COPY per provider table and one connection for other queries (copy-writer.ts COPY_PLAN); while the
@@ -32,6 +36,8 @@ interface CliOptions {
   issuerName?: string;
   maxFileBytes?: number;
   parseWorkers?: number;
+  replaceAll: boolean;
+  allowShrink: boolean;
 }
 
 class UsageError extends Error {}
@@ -54,11 +60,15 @@ function parseArguments(argv: string[]): CliOptions {
       continue;
     }
     const [name, inline] = arg.slice(2).split(/=(.*)/s, 2);
+    if (SWITCHES.includes(name) && inline === undefined) {
+      flags[name] = 'true';
+      continue;
+    }
     const value = inline ?? argv[++i];
     if (value === undefined) throw new UsageError(`--${name} needs a value\n${USAGE}`);
     flags[name] = value;
   }
-  const known = ['issuer', 'issuer-name', 'max-file-size', 'workers'];
+  const known = ['issuer', 'issuer-name', 'max-file-size', 'workers', ...SWITCHES];
   const unknown = Object.keys(flags).filter((name) => !known.includes(name));
   if (unknown.length) throw new UsageError(`unknown option --${unknown[0]}\n${USAGE}`);
   if (!flags.issuer) throw new UsageError(`--issuer is required (the 5-digit HIOS issuer id)\n${USAGE}`);
@@ -72,6 +82,8 @@ function parseArguments(argv: string[]): CliOptions {
     issuerId: flags.issuer,
     issuerName: flags['issuer-name'],
     maxFileBytes: flags['max-file-size'] ? parseSize(flags['max-file-size']) : undefined,
+    replaceAll: flags['replace-all'] === 'true',
+    allowShrink: flags['allow-shrink'] === 'true',
   };
 }
 
@@ -122,6 +134,13 @@ function printResult(result: ImportResult): void {
         .join(', ') || 'nothing'
     }`,
   );
+  if (report.carriedForward?.length) {
+    console.log(`replaced: ${report.replaced?.join(', ')}; carried forward from version ${report.carriedFromVersionId}: ${report.carriedForward.join(', ')}`);
+  }
+  const shrink = Object.entries(report.shrink ?? {});
+  if (shrink.length) console.log(`fewer than published: ${shrink.map(([name, f]) => `${name} ${f.before} → ${f.after} (-${f.percent}%)`).join(', ')}`);
+  const dropped = Object.entries(report.droppedWithRemovedPlans ?? {});
+  if (dropped.length) console.log(`left out (their plan is no longer in plans.json): ${dropped.map(([table, n]) => `${table} ${n}`).join(', ')}`);
   const rejected = Object.entries(report.rejected ?? {});
   if (rejected.length) console.log(`rejected: ${rejected.map(([kind, n]) => `${kind} ${n}`).join(', ')}`);
   for (const [reason, count] of Object.entries(report.rejectedByReason ?? {})) {
@@ -154,15 +173,19 @@ async function main(): Promise<number> {
       const { failedVersionIds } = await cleanUpAbandonedLoads(dataSource, ABANDONED_AFTER_MS);
       if (failedVersionIds.length) console.log(`cleaned up abandoned load(s): version ${failedVersionIds.join(', ')}`);
       const bar = progressBar();
+      const config = loadCliConfig();
       try {
         const result = await new QhpImporter(dataSource).import({
           issuerId: options.issuerId,
           issuerName: options.issuerName,
           paths: options.paths,
           source: 'cli',
-          loadedBy: loadCliConfig().cliUser,
+          loadedBy: config.cliUser,
           maxFileBytes: options.maxFileBytes,
           parseWorkers: options.parseWorkers,
+          replaceAll: options.replaceAll,
+          allowShrink: options.allowShrink,
+          ...config.imports,
           signal: abort.signal,
           onProgress: (progress) => bar.update(progress),
         });

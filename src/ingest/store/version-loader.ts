@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { Pool } from 'pg';
-import { DRUG_PARTITIONED_TABLES, PARTITIONED_TABLES, PROVIDER_PARTITIONED_TABLES } from '../../qhp/version-tables';
+import { DATA_KINDS, DataKind, DRUG_PARTITIONED_TABLES, PARTITIONED_TABLES, PROVIDER_PARTITIONED_TABLES } from '../../qhp/version-tables';
+import { carryForward, CarriedKind } from './carry-forward';
 import { COPY_PLAN, CopyPlan, CopyTarget, CopyWriterGroup } from './copy-writer';
 import { readDrugCsv, readProviderCsv } from '../read/csv-layout';
 import { ImportError, ImportProgress, ImportRequest } from '../import-contract';
@@ -16,7 +17,7 @@ import { LoadFailure } from '../validate/reasons';
 import { RowRenderer } from '../render/table-rows';
 import { IssueSink, JsonRecordLocation, RecordLocation, ReportCollector } from '../validate/validation-report';
 import { attachVersionTables, createVersionTables, indexVersionTables, versionTableName } from './version-partitions';
-import { LoadOutcome, SourceFileDigest } from './version-publisher';
+import { LoadOutcome, PublishedVersion, SourceFileDigest } from './version-publisher';
 import { sharedZipCentroids, ZipGeocoder } from '../validate/zip-geocoder';
 
 /** One hash over the kinds and contents of the data files, in load order: equal hashes mean identical loads. */
@@ -67,6 +68,8 @@ export class VersionLoader {
     private readonly request: ImportRequest,
     private readonly versionId: number,
     private readonly files: readonly SourceFile[],
+    /** The issuer's published version when the load started: the kinds the load brings no file for are carried from it. */
+    private readonly published: PublishedVersion | null = null,
   ) {
     this.renderer = new RowRenderer(versionId);
     // The partitioned tables' rows go to the version's own standalone tables (attached once indexed).
@@ -88,19 +91,43 @@ export class VersionLoader {
     const plans = await this.loadPlans(this.files.filter((f) => f.kind === 'plans'));
     const providerFiles = this.files.filter((f) => isProviderKind(f.kind));
     const drugFiles = this.files.filter((f) => isDrugKind(f.kind));
+    const brought: Record<DataKind, boolean> = { plans: plans.length > 0, providers: providerFiles.length > 0, drugs: drugFiles.length > 0 };
+    const carried = await this.carryForward(DATA_KINDS.filter((kind) => !brought[kind]));
     if (providerFiles.length) await this.loadProviders(providerFiles);
     await this.loadDrugsWhileIndexingProviders(drugFiles);
     await attachVersionTables(this.pool, this.versionId);
     const states = new Set(plans.map((plan) => plan.state));
+    const isCarried = (kind: DataKind) => carried.some((c) => c.kind === kind);
+    const dropped = Object.assign({}, ...carried.map((c) => c.dropped)) as Record<string, number>;
     return {
-      counts: this.report.loadedCounts(),
-      report: this.report.toReport(),
+      counts: Object.assign(this.report.loadedCounts(), ...carried.map((c) => c.counts)),
+      report: {
+        ...this.report.toReport(),
+        replaced: DATA_KINDS.filter((kind) => brought[kind]),
+        carriedForward: carried.map((c) => c.kind),
+        carriedFromVersionId: carried.length ? this.published!.id : null,
+        ...(Object.keys(dropped).length ? { droppedWithRemovedPlans: dropped } : {}),
+      },
       sourceFiles: this.digests,
       contentHash: contentHashOf(this.digests),
-      hasProviderFiles: providerFiles.length > 0,
-      hasFormularyFiles: drugFiles.length > 0,
+      hasProviderFiles: brought.providers || (isCarried('providers') && this.published!.hasProviderFiles),
+      hasFormularyFiles: brought.drugs || (isCarried('drugs') && this.published!.hasFormularyFiles),
       state: states.size === 1 ? [...states][0] : null,
     };
+  }
+
+  /**
+   * The kinds this load brings no file for, copied from the published version (which reported them),
+   * unless the load replaces everything. Runs after the plans are loaded (carried rows must name one of
+   * them) and before the version's tables are indexed.
+   */
+  private async carryForward(kinds: DataKind[]): Promise<CarriedKind[]> {
+    const from = this.published;
+    if (this.request.replaceAll || !from) return [];
+    const reported: Record<DataKind, boolean> = { plans: true, providers: from.hasProviderFiles, drugs: from.hasFormularyFiles };
+    const carried: CarriedKind[] = [];
+    for (const kind of kinds.filter((k) => reported[k])) carried.push(await carryForward(this.pool, kind, from.id, this.versionId));
+    return carried;
   }
 
   /** plans.json is small: read whole, checked as a whole (wrong issuer, empty), then validated and copied. */

@@ -9,6 +9,7 @@ export enum ImportJobStatus {
   SUCCEEDED = 'SUCCEEDED',
   FAILED = 'FAILED',
   UNCHANGED = 'UNCHANGED',
+  SUPERSEDED = 'SUPERSEDED',
 }
 registerEnumType(ImportJobStatus, {
   name: 'ImportJobStatus',
@@ -19,6 +20,7 @@ registerEnumType(ImportJobStatus, {
     SUCCEEDED: { description: 'Loaded and published: answers now come from it' },
     FAILED: { description: 'Refused or broken off: see error and report; the previous version still answers' },
     UNCHANGED: { description: 'The same files were already published: nothing was loaded again' },
+    SUPERSEDED: { description: 'A load of the issuer accepted after this one was published first, so this older one was not published' },
   },
 });
 
@@ -53,6 +55,11 @@ export class ImportJobModel {
   @Field(() => ImportReportModel, { nullable: true, description: 'What the load kept and refused; null until it has read the files' })
   report: ImportReportModel | null;
   @Field(() => String, { nullable: true, description: 'Why the job failed; null unless FAILED' }) error: string | null;
+  @Field(() => String, {
+    nullable: true,
+    description: 'Code of why the load was refused as a whole, e.g. SHRINK_NEEDS_CONFIRMATION (upload again with allowShrink=true), SUPERSEDED, NOT_JSON',
+  })
+  reason: string | null;
   @Field(() => Int, { nullable: true, description: 'Dataset version the job loaded (or found unchanged)' }) versionId: number | null;
   @Field({ description: 'When the upload was received' }) createdAt: Date;
   @Field(() => Date, { nullable: true, description: 'When loading started; null while queued' }) startedAt: Date | null;
@@ -66,6 +73,7 @@ const STATUS_OF_STATE: Record<ImportJobState, ImportJobStatus> = {
   succeeded: ImportJobStatus.SUCCEEDED,
   failed: ImportJobStatus.FAILED,
   unchanged: ImportJobStatus.UNCHANGED,
+  superseded: ImportJobStatus.SUPERSEDED,
 };
 
 function toProgressModel(progress: ImportProgress | null, ended: boolean): ImportJobProgressModel | null {
@@ -93,6 +101,7 @@ export function toImportJobModel(job: ImportJobEntity): ImportJobModel {
     counts: toNamedCounts(job.counts),
     report: toImportReportModel(job.report),
     error: job.error,
+    reason: job.reason,
     versionId: job.versionId,
     createdAt: job.createdAt,
     startedAt: job.startedAt,

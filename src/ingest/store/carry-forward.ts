@@ -1,0 +1,58 @@
+import type { Pool } from 'pg';
+import { DataKind, PLAN_TABLE, TABLES_OF_KIND, VersionTable } from '../../qhp/version-tables';
+import { versionTableName } from './version-partitions';
+
+/** Names of the version counts (as the validation report counts loaded rows) of the tables a load may carry forward. */
+const COUNT_NAME: Readonly<Record<string, string>> = {
+  provider: 'providers',
+  provider_address: 'addresses',
+  network_membership: 'networkMemberships',
+  drug: 'drugs',
+  formulary_entry: 'formularyEntries',
+};
+
+export interface CarriedKind {
+  kind: DataKind;
+  /** Rows copied, per version count name (a table without one is counted under its own name). */
+  counts: Record<string, number>;
+  /** Rows left out, per table, because their plan is not among the new version's plans. */
+  dropped: Record<string, number>;
+}
+
+/**
+ * Copies the rows of `kind` from version `fromVersion` into the tables of the loading version `toVersion`
+ * (its own `<table>_v<V>` for partitioned tables, not yet indexed), one INSERT … SELECT per table of the
+ * kind with the columns version-tables.ts lists, so a table added there is carried too. Rows naming a
+ * plan (a `plan_id` column) are kept only when the plan is among the new version's plans, which are loaded first.
+ */
+export async function carryForward(pool: Pool, kind: DataKind, fromVersion: number, toVersion: number): Promise<CarriedKind> {
+  const carried: CarriedKind = { kind, counts: {}, dropped: {} };
+  for (const table of TABLES_OF_KIND[kind]) {
+    const { inserted, dropped } = await carryTable(pool, table, kind !== 'plans', fromVersion, toVersion);
+    carried.counts[COUNT_NAME[table.table] ?? table.table] = inserted;
+    if (dropped) carried.dropped[table.table] = dropped;
+  }
+  return carried;
+}
+
+async function carryTable(
+  pool: Pool,
+  table: VersionTable,
+  onlyKnownPlans: boolean,
+  fromVersion: number,
+  toVersion: number,
+): Promise<{ inserted: number; dropped: number }> {
+  const target = table.partitioned ? versionTableName(table.table, toVersion) : table.table;
+  const columns = table.columns.join(', ');
+  const values = table.columns.map((column) => (column === 'version_id' ? '$1::bigint' : column)).join(', ');
+  const planFilter =
+    onlyKnownPlans && table.columns.includes('plan_id') ? ` AND plan_id IN (SELECT plan_id FROM ${PLAN_TABLE.table} WHERE version_id = $1::bigint)` : '';
+  const { rowCount } = await pool.query(`INSERT INTO ${target} (${columns}) SELECT ${values} FROM ${table.table} WHERE version_id = $2::bigint${planFilter}`, [
+    toVersion,
+    fromVersion,
+  ]);
+  const inserted = rowCount ?? 0;
+  if (!planFilter) return { inserted, dropped: 0 };
+  const [{ n }] = (await pool.query<{ n: string }>(`SELECT count(*) AS n FROM ${table.table} WHERE version_id = $1::bigint`, [fromVersion])).rows;
+  return { inserted, dropped: Number(n) - inserted };
+}
