@@ -24,7 +24,7 @@ export class RollbackDatasetArgs extends IssuerArgs {
 
 @ObjectType('DatasetRollback', { description: 'A kept version published again' })
 export class DatasetRollbackModel {
-  @Field() issuerId: string;
+  @Field({ description: '5-digit HIOS issuer id whose version was published again' }) issuerId: string;
   @Field(() => DatasetVersionModel, { description: 'The version answers now come from' }) publishedVersion: DatasetVersionModel;
   @Field(() => Int, { description: 'The version published before the rollback (now superseded)' }) previousVersionId: number;
 }

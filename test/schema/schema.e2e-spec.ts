@@ -46,6 +46,7 @@ describe('the schema documents itself (introspected from the running API)', () =
       );
     expect(reasons.map(([type, reasonType]) => `${type}.reason: ${reasonType.name}`).sort()).toEqual([
       'DrugCoverage.reason: DrugCoverageReason',
+      'ImportJob.reason: LoadRefusalReason',
       'NetworkCheck.reason: NetworkUnknownReason',
       'RejectionSample.reason: ImportIssueReason',
     ]);

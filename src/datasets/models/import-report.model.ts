@@ -69,8 +69,8 @@ export class RejectionSampleModel {
 @ObjectType('LoadShrink', { description: 'Rows of one kind the published version had and the load has, when it has fewer' })
 export class LoadShrinkModel {
   @Field({ description: 'providers, networkMemberships or formularyEntries' }) name: string;
-  @Field(() => Int) before: number;
-  @Field(() => Int) after: number;
+  @Field(() => Int, { description: 'Rows of this kind in the published version' }) before: number;
+  @Field(() => Int, { description: 'Rows of this kind in the load' }) after: number;
   @Field(() => Float, { description: 'Share of the published rows the load removes, 0 to 100' }) percent: number;
 }
 

@@ -1,7 +1,48 @@
 import { Field, Float, ID, Int, ObjectType, registerEnumType } from '@nestjs/graphql';
 import { ImportReportModel, NamedCountModel, toImportReportModel, toNamedCounts } from '../../datasets/models/import-report.model';
 import type { ImportProgress } from '../../ingest/import-contract';
+import { PublishRefusal } from '../../ingest/store/version-publisher';
+import { LoadFailure } from '../../ingest/validate/reasons';
 import { ImportJobEntity, ImportJobState } from '../import-job.entity';
+
+/** Why a load was refused as a whole: the validation's and the publication's codes. */
+export const LoadRefusalReason = { ...LoadFailure, ...PublishRefusal };
+export type LoadRefusalReason = (typeof LoadRefusalReason)[keyof typeof LoadRefusalReason];
+
+registerEnumType(LoadRefusalReason, {
+  name: 'LoadRefusalReason',
+  description: 'Why a load was refused as a whole; nothing of it was published and the previous version still answers',
+  valuesMap: {
+    INVALID_ISSUER_ID: { description: 'The issuer id is not a 5-digit HIOS issuer id' },
+    WRONG_ISSUER: { description: 'The API key may not load this issuer, or the files belong to another issuer' },
+    NO_FILES: { description: 'No carrier files were given' },
+    FILE_NOT_FOUND: { description: 'A file named by the load or its index does not exist' },
+    UNKNOWN_FILE_KIND: { description: 'A file could not be recognised as plans, providers or drugs' },
+    INVALID_INDEX: { description: 'cms-data-index.json is not a valid index' },
+    MISSING_PLANS: { description: 'No plans.json and no published plans to carry forward' },
+    EMPTY_PLANS: { description: 'plans.json lists no plans' },
+    NO_VALID_PLANS: { description: 'Every plan of plans.json was rejected' },
+    FILE_TOO_LARGE: { description: 'A file is larger than the configured limit' },
+    NOT_JSON: { description: 'A file is not JSON (for example an HTML page)' },
+    UNSUPPORTED_ENCODING: { description: 'A file is UTF-16: send it as UTF-8' },
+    INVALID_GZIP: { description: 'A gzip file is corrupt or cut short' },
+    NOT_AN_ARRAY: { description: 'A file is JSON but not the array (or object) the format expects' },
+    TRUNCATED_JSON: { description: 'A file ends in the middle of its JSON' },
+    INVALID_JSON: { description: 'A file has a JSON syntax error' },
+    RECORD_TOO_LARGE: { description: 'One record is larger than any real record could be' },
+    INVALID_CSV: { description: 'A CSV file does not follow the CSV layout' },
+    COPY_FAILED: { description: 'Writing the rows to PostgreSQL failed' },
+    POOL_TOO_SMALL: { description: 'The database pool has too few connections for a load' },
+    ABANDONED: { description: 'The loading process stopped sending heartbeats (it ended)' },
+    ABORTED: { description: 'The load was stopped (shutdown or cancel)' },
+    LOAD_FAILED: { description: 'Anything else, such as the database becoming unreachable: the error says what' },
+    SHRINK_NEEDS_CONFIRMATION: {
+      description: 'The load removes more of the published listings or formulary entries than allowed: send it again with allowShrink=true to confirm',
+    },
+    SUPERSEDED: { description: 'A load of the issuer accepted after this one was published first, so this older one was not published' },
+    VERSION_NOT_KEPT: { description: "A rollback named a version that is not one of the issuer's kept versions" },
+  },
+});
 
 export enum ImportJobStatus {
   QUEUED = 'QUEUED',
@@ -55,11 +96,8 @@ export class ImportJobModel {
   @Field(() => ImportReportModel, { nullable: true, description: 'What the load kept and refused; null until it has read the files' })
   report: ImportReportModel | null;
   @Field(() => String, { nullable: true, description: 'Why the job failed; null unless FAILED' }) error: string | null;
-  @Field(() => String, {
-    nullable: true,
-    description: 'Code of why the load was refused as a whole, e.g. SHRINK_NEEDS_CONFIRMATION (upload again with allowShrink=true), SUPERSEDED, NOT_JSON',
-  })
-  reason: string | null;
+  @Field(() => LoadRefusalReason, { nullable: true, description: 'Why the load was refused as a whole; null unless FAILED or SUPERSEDED' })
+  reason: LoadRefusalReason | null;
   @Field(() => Int, { nullable: true, description: 'Dataset version the job loaded (or found unchanged)' }) versionId: number | null;
   @Field({ description: 'When the upload was received' }) createdAt: Date;
   @Field(() => Date, { nullable: true, description: 'When loading started; null while queued' }) startedAt: Date | null;
@@ -101,7 +139,7 @@ export function toImportJobModel(job: ImportJobEntity): ImportJobModel {
     counts: toNamedCounts(job.counts),
     report: toImportReportModel(job.report),
     error: job.error,
-    reason: job.reason,
+    reason: (job.reason as LoadRefusalReason | null) ?? null,
     versionId: job.versionId,
     createdAt: job.createdAt,
     startedAt: job.startedAt,
