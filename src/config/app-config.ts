@@ -54,6 +54,10 @@ export interface AppConfig {
   /** Read replicas (DATABASE_REPLICA_URLS): GraphQL reads go there, writes and imports to DATABASE_URL. */
   databaseReplicaUrls: string[];
   dbPoolSize: number;
+  /** Longest a search or research statement may run (DB_STATEMENT_TIMEOUT_MS; 0: no limit). */
+  dbStatementTimeoutMs: number;
+  /** Search and research statements at once per pool (DB_SEARCH_CONCURRENCY); null: derived from dbPoolSize. */
+  dbSearchConcurrency: number | null;
   /** Where `npm start` keeps the embedded PostgreSQL cluster. */
   embeddedDataDir: string;
   /** Demo providers seeded into an empty database by `npm start` (0 disables seeding). */
@@ -70,6 +74,8 @@ export interface AppConfig {
   bodyLimitBytes: number;
   graphqlMaxDepth: number;
   graphqlMaxComplexity: number;
+  graphqlMaxAliases: number;
+  graphqlMaxRootFields: number;
   /** Express `trust proxy` (e.g. 1 behind one load balancer) so the client IP is read from X-Forwarded-For. */
   trustProxy: boolean | number | string;
   /** Hard deadline for a graceful stop (in-flight requests get up to 10 s of it), then the process exits 1. */
@@ -141,6 +147,8 @@ export function loadConfig(env: Record<string, string | undefined> = processEnvi
     databaseUrl: e.DATABASE_URL || null,
     databaseReplicaUrls: splitList(e.DATABASE_REPLICA_URLS),
     dbPoolSize: integer(e.DB_POOL_SIZE, 20),
+    dbStatementTimeoutMs: integer(e.DB_STATEMENT_TIMEOUT_MS, 15_000),
+    dbSearchConcurrency: text(e.DB_SEARCH_CONCURRENCY) ? Number(text(e.DB_SEARCH_CONCURRENCY)) : null,
     embeddedDataDir: e.EMBEDDED_PG_DIR || '.data/pg',
     seedProviders: integer(e.SEED_PROVIDERS, 2000),
     logLevel: (text(e.LOG_LEVEL)?.toLowerCase() ?? 'info') as LogLevel,
@@ -155,6 +163,8 @@ export function loadConfig(env: Record<string, string | undefined> = processEnvi
     bodyLimitBytes: text(e.BODY_LIMIT) ? parseByteSize(e.BODY_LIMIT!) : 100 * 1024,
     graphqlMaxDepth: integer(e.GRAPHQL_MAX_DEPTH, 8),
     graphqlMaxComplexity: integer(e.GRAPHQL_MAX_COMPLEXITY, 50_000),
+    graphqlMaxAliases: integer(e.GRAPHQL_MAX_ALIASES, 20),
+    graphqlMaxRootFields: integer(e.GRAPHQL_MAX_ROOT_FIELDS, 20),
     trustProxy: trustProxy(e.TRUST_PROXY),
     shutdownGraceMs: integer(e.SHUTDOWN_GRACE_MS, 25_000),
     personalDataKey: key ? decodePersonalDataKey(key) : null,
