@@ -6,6 +6,7 @@ import { GraphQLFormattedError } from 'graphql';
 import { createGraphQLContext } from '../common/graphql-context';
 import { asStatementTimeoutError, DATABASE_UNAVAILABLE_MESSAGE, isDatabaseUnavailableError } from '../database/database-errors';
 import { offlineExplorerPlugin } from '../explorer/explorer';
+import { nulCharacterPlugin } from './text-arguments';
 import { complexityLimitPlugin, DEFAULT_MAX_COMPLEXITY, DEFAULT_MAX_DEPTH, depthLimitRule, QueryLimits } from './query-limits';
 
 /** Seconds a client should wait before retrying while the database is unreachable. */
@@ -92,6 +93,7 @@ export function graphqlOptions(limits: QueryLimits = {}, production = false): Om
     validationRules: [depthLimitRule(limits.maxDepth ?? DEFAULT_MAX_DEPTH)],
     plugins: [
       offlineExplorerPlugin('/graphql'),
+      nulCharacterPlugin(),
       complexityLimitPlugin(limits.maxComplexity ?? DEFAULT_MAX_COMPLEXITY, limits),
       retryableStatusPlugin(),
       ApolloServerPluginCacheControlDisabled(),

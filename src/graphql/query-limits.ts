@@ -61,8 +61,13 @@ export function databaseCostEstimator(inner: ComplexityEstimator[]): ComplexityE
     return undefined;
   };
 }
-/** Assumed size of a list field whose length no argument bounds (drug tiers, cost sharing, addresses...). */
-export const UNBOUNDED_LIST_SIZE = 5;
+/**
+ * Assumed size of a list field whose length no argument bounds (addresses, drug tiers, cost sharing...):
+ * the typical count, as carriers' files have them (a listing has one or two addresses, a drug one tier),
+ * not a worst case. At 5, the documented 50 × 50 networkCoverage grid with its addresses cost 65,001 and
+ * was refused; at 2 it costs 35,001, while the same grid asked for twice, or with every nested list, is not.
+ */
+export const UNBOUNDED_LIST_SIZE = 2;
 
 const isIntrospection = (name: string) => name.startsWith('__');
 

@@ -29,8 +29,8 @@ export class UploadsController {
   async upload(
     @Req() request: Request,
     @CurrentApiKey() apiKey: ApiKeyPrincipal,
-    @Query('issuerId') issuerId: string | undefined,
-    @Query('issuerName') issuerName: string | undefined,
+    @Query('issuerId') issuerId: string | string[] | undefined,
+    @Query('issuerName') issuerName: string | string[] | undefined,
   ): Promise<UploadAccepted> {
     const job = await this.uploads.receive(request, { issuerId, issuerName, apiKey });
     return { jobId: job.id, statusUrl: `/ingest/uploads/${job.id}` };
