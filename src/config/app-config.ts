@@ -63,7 +63,7 @@ export interface AppConfig {
   /** Demo providers seeded into an empty database by `npm start` (0 disables seeding). */
   seedProviders: number;
   logLevel: LogLevel;
-  /** Human-readable logs (pino-pretty) instead of JSON lines; development only. */
+  /** Human-readable logs (pino-pretty) instead of JSON lines; by default when standard output is a terminal. */
   logPretty: boolean;
   rateLimit: RateLimitConfig;
   /** Shared rate-limit counters for many instances; in-memory (per instance) when null. */
@@ -138,7 +138,11 @@ function uploads(env: Environment): UploadsConfig {
 }
 
 /** Validates the environment against the schema and returns typed settings; a bad value throws ConfigError. */
-export function loadConfig(env: Record<string, string | undefined> = processEnvironment()): AppConfig {
+/**
+ * `terminal`: whether standard output is a terminal, the default of LOG_PRETTY (readable lines for a person,
+ * JSON lines for a log collector).
+ */
+export function loadConfig(env: Record<string, string | undefined> = processEnvironment(), terminal = Boolean(process.stdout.isTTY)): AppConfig {
   const e = validateEnvironment(env);
   const key = text(e.PERSONAL_DATA_KEY);
   return {
@@ -152,7 +156,7 @@ export function loadConfig(env: Record<string, string | undefined> = processEnvi
     embeddedDataDir: e.EMBEDDED_PG_DIR || '.data/pg',
     seedProviders: integer(e.SEED_PROVIDERS, 2000),
     logLevel: (text(e.LOG_LEVEL)?.toLowerCase() ?? 'info') as LogLevel,
-    logPretty: text(e.LOG_PRETTY) ? parseBoolean(e.LOG_PRETTY!)! : false,
+    logPretty: text(e.LOG_PRETTY) ? parseBoolean(e.LOG_PRETTY!)! : terminal,
     rateLimit: {
       windowSeconds: integer(e.RATE_LIMIT_WINDOW_SECONDS, 60),
       perIp: integer(e.RATE_LIMIT_PER_MINUTE, 1000),

@@ -209,7 +209,7 @@ export class Environment {
   /** Default info. */
   @Checked(logLevel) LOG_LEVEL?: string;
 
-  /** Human-readable logs (development). Default false. */
+  /** Human-readable log lines instead of JSON. Default: true when standard output is a terminal. */
   @Checked(booleanFlag) LOG_PRETTY?: string;
 
   /** Default 60. */

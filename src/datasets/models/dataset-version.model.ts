@@ -22,7 +22,8 @@ export class SourceFileModel {
 
 @ObjectType('DatasetVersion', { description: "One load of an issuer's files" })
 export class DatasetVersionModel {
-  @Field(() => Int) id: number;
+  @Field(() => Int, { description: 'Global id, unique across issuers (what versionId arguments take)' }) id: number;
+  @Field(() => Int, { description: "The issuer's own version number: its 1st, 2nd, 3rd… load" }) number: number;
   @Field() issuerId: string;
   @Field(() => DatasetVersionStatus) status: DatasetVersionStatus;
   @Field({ description: 'How the files arrived: cli, upload, seed...' }) source: string;
