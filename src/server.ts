@@ -102,7 +102,7 @@ async function startServer(beforeListen?: BeforeListen): Promise<void> {
 
 /** The one line saying where the API is. */
 export function apiLocation(base: string): string {
-  return `API listening: GraphQL ${base}/graphql (open it in a browser to explore), REST docs ${base}/api/v1/docs`;
+  return `GraphQL API at ${base}/graphql (open it in a browser to explore), REST API docs at ${base}/api/v1/docs`;
 }
 
 /** Runs the server as the process's entry point; configuration and connection problems end it with one clear line. */

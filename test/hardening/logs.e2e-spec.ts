@@ -73,7 +73,7 @@ describe('logs', () => {
       });
       const port = new URL(/http:\/\/\S+\/graphql/.exec(location.msg)![0]).port;
       expect(location.msg).toBe(
-        `API listening: GraphQL http://localhost:${port}/graphql (open it in a browser to explore), REST docs http://localhost:${port}/api/v1/docs`,
+        `GraphQL API at http://localhost:${port}/graphql (open it in a browser to explore), REST API docs at http://localhost:${port}/api/v1/docs`,
       );
       expect(Number(port)).toBeGreaterThan(0);
       const exited = new Promise((resolve) => child!.on('exit', resolve));
