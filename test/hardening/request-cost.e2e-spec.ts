@@ -128,6 +128,12 @@ describe('request cost (GraphQL over HTTP)', () => {
       );
       const ok = await t.gql(CORE);
       expect(ok.data.networkCoverage).toEqual(CORE_ANSWER);
+
+      // The Marketplace REST API says the same, as a retryable 503 rather than an internal error.
+      const rest = await t.http().get('/api/v1/drugs/autocomplete?q=metformin');
+      expect(rest.status).toBe(503);
+      expect(rest.headers['retry-after']).toBeDefined();
+      expect(rest.body).toMatchObject({ status: '503', message: 'query took too long', error: expect.stringContaining('statement timeout') });
     } finally {
       await lock.release();
       await t.close();
