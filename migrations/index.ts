@@ -10,6 +10,7 @@ import { NpiSortsByBytes1700000000800 } from './1700000000800-NpiSortsByBytes';
 import { FeedHealth1700000001000 } from './1700000001000-FeedHealth';
 import { FeedJobQueue1700000001100 } from './1700000001100-FeedJobQueue';
 import { LoadOutcomes1700000000910 } from './1700000000910-LoadOutcomes';
+import { VersionNumbersPerIssuer1700000000970 } from './1700000000970-VersionNumbersPerIssuer';
 
 /** Every migration, in order. Listed explicitly so ts-node, jest and compiled builds load the same set. */
 export const MIGRATIONS = [
@@ -22,7 +23,8 @@ export const MIGRATIONS = [
   CheaperLoadIndexes1700000000600,
   MembershipsByListing1700000000700,
   NpiSortsByBytes1700000000800,
+  LoadOutcomes1700000000910,
+  VersionNumbersPerIssuer1700000000970,
   FeedHealth1700000001000,
   FeedJobQueue1700000001100,
-  LoadOutcomes1700000000910,
 ];

@@ -13,6 +13,13 @@ describe('configuration schema', () => {
     expect(personalDataKey).toBe(defaultKey);
   });
 
+  it('writes readable log lines on a terminal and JSON lines elsewhere, unless LOG_PRETTY says otherwise', () => {
+    expect(loadConfig({}, true).logPretty).toBe(true);
+    expect(loadConfig({}, false).logPretty).toBe(false);
+    expect(loadConfig({ LOG_PRETTY: 'false' }, true).logPretty).toBe(false);
+    expect(loadConfig({ LOG_PRETTY: 'true' }, false).logPretty).toBe(true);
+  });
+
   it('reads the upload, import job and report settings', () => {
     const config = loadConfig({
       UPLOAD_MAX_FILE_BYTES: '1024',

@@ -92,12 +92,16 @@ export interface AppConfig {
   /** Read replicas (DATABASE_REPLICA_URLS): GraphQL reads go there, writes and imports to DATABASE_URL. */
   databaseReplicaUrls: string[];
   dbPoolSize: number;
+  /** Longest a search or research statement may run (DB_STATEMENT_TIMEOUT_MS; 0: no limit). */
+  dbStatementTimeoutMs: number;
+  /** Search and research statements at once per pool (DB_SEARCH_CONCURRENCY); null: derived from dbPoolSize. */
+  dbSearchConcurrency: number | null;
   /** Where `npm start` keeps the embedded PostgreSQL cluster. */
   embeddedDataDir: string;
   /** Demo providers seeded into an empty database by `npm start` (0 disables seeding). */
   seedProviders: number;
   logLevel: LogLevel;
-  /** Human-readable logs (pino-pretty) instead of JSON lines; development only. */
+  /** Human-readable logs (pino-pretty) instead of JSON lines; by default when standard output is a terminal. */
   logPretty: boolean;
   rateLimit: RateLimitConfig;
   /** Shared rate-limit counters for many instances; in-memory (per instance) when null. */
@@ -108,6 +112,8 @@ export interface AppConfig {
   bodyLimitBytes: number;
   graphqlMaxDepth: number;
   graphqlMaxComplexity: number;
+  graphqlMaxAliases: number;
+  graphqlMaxRootFields: number;
   /** Express `trust proxy` (e.g. 1 behind one load balancer) so the client IP is read from X-Forwarded-For. */
   trustProxy: boolean | number | string;
   /** Hard deadline for a graceful stop (in-flight requests get up to 10 s of it), then the process exits 1. */
@@ -221,7 +227,11 @@ function importLimits(env: Environment): ImportLimits {
 }
 
 /** Validates the environment against the schema and returns typed settings; a bad value throws ConfigError. */
-export function loadConfig(env: Record<string, string | undefined> = processEnvironment()): AppConfig {
+/**
+ * `terminal`: whether standard output is a terminal, the default of LOG_PRETTY (readable lines for a person,
+ * JSON lines for a log collector).
+ */
+export function loadConfig(env: Record<string, string | undefined> = processEnvironment(), terminal = Boolean(process.stdout.isTTY)): AppConfig {
   const e = validateEnvironment(env);
   const key = text(e.PERSONAL_DATA_KEY);
   return {
@@ -230,10 +240,12 @@ export function loadConfig(env: Record<string, string | undefined> = processEnvi
     databaseUrl: e.DATABASE_URL || null,
     databaseReplicaUrls: splitList(e.DATABASE_REPLICA_URLS),
     dbPoolSize: integer(e.DB_POOL_SIZE, 20),
+    dbStatementTimeoutMs: integer(e.DB_STATEMENT_TIMEOUT_MS, 15_000),
+    dbSearchConcurrency: text(e.DB_SEARCH_CONCURRENCY) ? Number(text(e.DB_SEARCH_CONCURRENCY)) : null,
     embeddedDataDir: e.EMBEDDED_PG_DIR || '.data/pg',
     seedProviders: integer(e.SEED_PROVIDERS, 2000),
     logLevel: (text(e.LOG_LEVEL)?.toLowerCase() ?? 'info') as LogLevel,
-    logPretty: text(e.LOG_PRETTY) ? parseBoolean(e.LOG_PRETTY!)! : false,
+    logPretty: text(e.LOG_PRETTY) ? parseBoolean(e.LOG_PRETTY!)! : terminal,
     rateLimit: {
       windowSeconds: integer(e.RATE_LIMIT_WINDOW_SECONDS, 60),
       perIp: integer(e.RATE_LIMIT_PER_MINUTE, 1000),
@@ -244,6 +256,8 @@ export function loadConfig(env: Record<string, string | undefined> = processEnvi
     bodyLimitBytes: text(e.BODY_LIMIT) ? parseByteSize(e.BODY_LIMIT!) : 100 * 1024,
     graphqlMaxDepth: integer(e.GRAPHQL_MAX_DEPTH, 8),
     graphqlMaxComplexity: integer(e.GRAPHQL_MAX_COMPLEXITY, 50_000),
+    graphqlMaxAliases: integer(e.GRAPHQL_MAX_ALIASES, 20),
+    graphqlMaxRootFields: integer(e.GRAPHQL_MAX_ROOT_FIELDS, 20),
     trustProxy: trustProxy(e.TRUST_PROXY),
     shutdownGraceMs: integer(e.SHUTDOWN_GRACE_MS, 25_000),
     personalDataKey: key ? decodePersonalDataKey(key) : null,

@@ -94,6 +94,21 @@ const replicaUrls = (raw: string | undefined, name: string, env: Record<string, 
   return null;
 };
 
+/** Default share of the pool for searches: all but a quarter of it, keeping at least 2 connections (1 for a pool of 2). */
+export function defaultSearchConcurrency(poolSize: number): number {
+  return Math.max(1, poolSize - Math.max(2, Math.ceil(poolSize / 4)));
+}
+
+const searchConcurrency = (raw: string | undefined, name: string, env: Record<string, unknown>): string | null => {
+  if (raw === undefined) return null;
+  const value = Number(raw.trim());
+  const pool = isUnset(env.DB_POOL_SIZE) ? 20 : Number(env.DB_POOL_SIZE);
+  if (!Number.isInteger(value) || value < 1) return `${name}=${raw.trim()} is invalid: expected a whole number above 0`;
+  if (Number.isInteger(pool) && pool > 1 && value >= pool)
+    return `${name}=${value} must be below DB_POOL_SIZE=${pool}, so searches leave connections for the core questions`;
+  return null;
+};
+
 const redisUrl: Check = (raw) => {
   let url: URL;
   try {
@@ -199,6 +214,15 @@ export class Environment {
   /** Connections per pool. Default 20. */
   @Checked(wholeNumber(1, 500)) DB_POOL_SIZE?: string;
 
+  /** Longest a search or research statement may run, in ms (0: no limit). Default 15000. */
+  @Checked(wholeNumberOrZero) DB_STATEMENT_TIMEOUT_MS?: string;
+
+  /**
+   * Search and research statements running at once per pool; the other connections stay free for the two core
+   * questions and readiness. Default DB_POOL_SIZE minus a quarter of it (at least 2 kept), at least 1.
+   */
+  @CheckedAlways(searchConcurrency) DB_SEARCH_CONCURRENCY?: string;
+
   /** Where the embedded PostgreSQL keeps its data. Default .data/pg. */
   @IsOptional() @IsString() EMBEDDED_PG_DIR?: string;
 
@@ -208,7 +232,7 @@ export class Environment {
   /** Default info. */
   @Checked(logLevel) LOG_LEVEL?: string;
 
-  /** Human-readable logs (development). Default false. */
+  /** Human-readable log lines instead of JSON. Default: true when standard output is a terminal. */
   @Checked(booleanFlag) LOG_PRETTY?: string;
 
   /** Default 60. */
@@ -234,6 +258,12 @@ export class Environment {
 
   /** Default 50000. */
   @Checked(wholeNumber(10, 100_000_000)) GRAPHQL_MAX_COMPLEXITY?: string;
+
+  /** Aliased fields per request, counted wherever they are (in fragments each time spread). Default 20. */
+  @Checked(wholeNumber(0, 100_000)) GRAPHQL_MAX_ALIASES?: string;
+
+  /** Top-level fields per operation. Default 20. */
+  @Checked(wholeNumber(1, 100_000)) GRAPHQL_MAX_ROOT_FIELDS?: string;
 
   /** Express `trust proxy`: true, false, a hop count or a list of addresses. Default false. */
   @IsOptional() @IsString() TRUST_PROXY?: string;
@@ -329,6 +359,8 @@ class EnvironmentKeys implements Record<keyof Environment, undefined> {
   DATABASE_URL = undefined;
   DATABASE_REPLICA_URLS = undefined;
   DB_POOL_SIZE = undefined;
+  DB_STATEMENT_TIMEOUT_MS = undefined;
+  DB_SEARCH_CONCURRENCY = undefined;
   EMBEDDED_PG_DIR = undefined;
   SEED_PROVIDERS = undefined;
   LOG_LEVEL = undefined;
@@ -341,6 +373,8 @@ class EnvironmentKeys implements Record<keyof Environment, undefined> {
   BODY_LIMIT = undefined;
   GRAPHQL_MAX_DEPTH = undefined;
   GRAPHQL_MAX_COMPLEXITY = undefined;
+  GRAPHQL_MAX_ALIASES = undefined;
+  GRAPHQL_MAX_ROOT_FIELDS = undefined;
   TRUST_PROXY = undefined;
   SHUTDOWN_GRACE_MS = undefined;
   PERSONAL_DATA_KEY = undefined;

@@ -4,7 +4,7 @@ import { unwrapResolverError } from '@apollo/server/errors';
 import { ApolloDriverConfig } from '@nestjs/apollo';
 import { GraphQLFormattedError } from 'graphql';
 import { createGraphQLContext } from '../common/graphql-context';
-import { DATABASE_UNAVAILABLE_MESSAGE, isDatabaseUnavailableError } from '../database/database-errors';
+import { asStatementTimeoutError, DATABASE_UNAVAILABLE_MESSAGE, isDatabaseUnavailableError } from '../database/database-errors';
 import { offlineExplorerPlugin } from '../explorer/explorer';
 import { nulCharacterPlugin } from './text-arguments';
 import { describeRootTypes } from './schema-document';
@@ -25,6 +25,10 @@ export function formatError(formatted: GraphQLFormattedError, error: unknown, pr
       path: formatted.path,
       extensions: { code: 'SERVICE_UNAVAILABLE', retryAfterSeconds: DATABASE_RETRY_AFTER_SECONDS },
     };
+  }
+  const timeout = error !== undefined ? asStatementTimeoutError(unwrapResolverError(error)) : undefined;
+  if (timeout) {
+    return { message: timeout.message, locations: formatted.locations, path: formatted.path, extensions: { code: timeout.code, timeoutMs: timeout.timeoutMs } };
   }
   const code = formatted.extensions?.code;
   if (code === 'INTERNAL_SERVER_ERROR' && production) {
@@ -92,7 +96,7 @@ export function graphqlOptions(limits: QueryLimits = {}, production = false): Om
     plugins: [
       offlineExplorerPlugin('/graphql'),
       nulCharacterPlugin(),
-      complexityLimitPlugin(limits.maxComplexity ?? DEFAULT_MAX_COMPLEXITY),
+      complexityLimitPlugin(limits.maxComplexity ?? DEFAULT_MAX_COMPLEXITY, limits),
       retryableStatusPlugin(),
       ApolloServerPluginCacheControlDisabled(),
       noStorePlugin(),

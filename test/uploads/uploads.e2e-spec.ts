@@ -298,6 +298,12 @@ describe('carrier uploads over HTTP', () => {
       [v1VersionId, 'SUPERSEDED', 'upload', 'Lone Star uploads', 0],
     ]);
     const countOf = (version: any, name: string) => version.counts.find((c: any) => c.name === name)?.count;
+    // Carriers count their own loads; the global id stays beside it.
+    const numbered = await t.gql(`{ datasetVersions(issuerId: "${ISSUER}") { edges { node { id number } } } }`);
+    expect(numbered.data.datasetVersions.edges.map((edge: any) => edge.node)).toEqual([
+      { id: v2VersionId, number: 2 },
+      { id: v1VersionId, number: 1 },
+    ]);
     expect(countOf(versions[1], 'plans')).toBe(2);
     expect(countOf(versions[0], 'plans')).toBe(2);
     expect(countOf(versions[0], 'providers')).toBe(3); // Reyes, the hospital, Ortiz; the bad NPI was rejected

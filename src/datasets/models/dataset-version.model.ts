@@ -28,7 +28,8 @@ export class SourceFileModel {
 
 @ObjectType('DatasetVersion', { description: "One load of an issuer's files" })
 export class DatasetVersionModel {
-  @Field(() => Int, { description: 'Version id, increasing with each load (of any issuer)' }) id: number;
+  @Field(() => Int, { description: 'Global id, unique across issuers (what versionId arguments take)' }) id: number;
+  @Field(() => Int, { description: "The issuer's own version number: its 1st, 2nd, 3rd… load" }) number: number;
   @Field({ description: '5-digit HIOS issuer id whose files were loaded' }) issuerId: string;
   @Field(() => DatasetVersionStatus, { description: 'Where the version is in its life' }) status: DatasetVersionStatus;
   @Field({ description: 'How the files arrived: cli, upload, seed...' }) source: string;
