@@ -240,7 +240,8 @@ export async function writeBenchData(options: BenchDataOptions): Promise<BenchDa
     (i) => makeProvider(i, next, options, places),
     (raw, i) => {
       const provider = validateProvider(raw, new JsonRecordLocation(i), providerCtx);
-      if (provider) renderer.writeProvider(i, provider, 'providers.json', sink('provider'), sink('provider_address'), sink('network_membership'));
+      if (provider)
+        renderer.writeProvider(i, provider, 'providers.json', sink('provider'), sink('provider_address'), sink('listing_network_set'), sink('network_set'));
     },
     providerFiles,
   );

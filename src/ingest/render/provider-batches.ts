@@ -1,5 +1,6 @@
 import { ValidationReport } from '../import-contract';
 import { parseSplitBatchPieces, parseSplitElement, SplitBatch } from '../read/json-array-reader';
+import { NetworkSets } from './network-sets';
 import { ByteRowSink, ProviderBytesRenderer } from './provider-bytes';
 import { CatalogPlanData, PlanCatalog } from '../validate/qhp-records';
 import { validateProvider } from '../validate/qhp-validator';
@@ -24,12 +25,14 @@ export interface ProviderBatchTask {
   recordNoBase: number;
 }
 
-/** One batch as COPY text for provider, provider_address and network_membership, and its report. */
+/** One batch as COPY text for provider, provider_address, listing_network_set and network_set, and its report. */
 export interface RenderedProviderBatch {
   records: number;
   providers: RenderedRows;
   addresses: RenderedRows;
   networks: RenderedRows;
+  /** The rows of the network sets this thread met first in the batch. */
+  networkSets: RenderedRows;
   report: ValidationReport;
 }
 
@@ -126,9 +129,14 @@ export class ProviderBatchRenderer {
   private readonly renderer: RowRenderer;
   private readonly geocoder: ZipGeocoder;
   private readonly fromBytes: ProviderBytesRenderer | null;
-  private readonly rows = { providers: new TextRows(), addresses: new TextRows(), networks: new TextRows() };
+  private readonly rows = { providers: new TextRows(), addresses: new TextRows(), networks: new TextRows(), networkSets: new TextRows() };
   /** Records rendered straight from their bytes so far (the others were parsed). */
   recordsFromBytes = 0;
+
+  /** Plans arrays the byte renderer recognised by their bytes (not read again) so far. */
+  get plansListsRecognised(): number {
+    return this.fromBytes?.plansListsRecognised ?? 0;
+  }
 
   /** `fromBytes: false` parses every record (the general path alone: for comparison in tests). */
   constructor(
@@ -136,19 +144,20 @@ export class ProviderBatchRenderer {
     { fromBytes = true }: { fromBytes?: boolean } = {},
   ) {
     this.catalog = PlanCatalog.fromData(setup.plans);
-    this.renderer = new RowRenderer(setup.versionId);
+    const sets = new NetworkSets(setup.versionId);
+    this.renderer = new RowRenderer(setup.versionId, sets);
     this.geocoder = new ZipGeocoder(setup.zipCentroids);
-    this.fromBytes = fromBytes ? new ProviderBytesRenderer(setup.versionId, this.catalog, this.geocoder) : null;
+    this.fromBytes = fromBytes ? new ProviderBytesRenderer(setup.versionId, this.catalog, this.geocoder, sets) : null;
   }
 
   render({ fileName, batch, recordNoBase }: ProviderBatchTask): RenderedProviderBatch {
     const report = new ReportCollector();
     const ctx = { issues: new IssueSink(fileName, report), issuerId: this.setup.issuerId, catalog: this.catalog, geocoder: this.geocoder };
-    const { providers, addresses, networks } = this.rows;
-    for (const rows of [providers, addresses, networks]) rows.clear();
+    const { providers, addresses, networks, networkSets } = this.rows;
+    for (const rows of [providers, addresses, networks, networkSets]) rows.clear();
     const generally = (raw: unknown, index: number): void => {
       const provider = validateProvider(raw, new JsonRecordLocation(index), ctx);
-      if (provider) this.renderer.writeProvider(recordNoBase + index, provider, fileName, providers, addresses, networks);
+      if (provider) this.renderer.writeProvider(recordNoBase + index, provider, fileName, providers, addresses, networks, networkSets);
     };
     const { bounds, firstIndex } = batch;
     const count = bounds.length / 2;
@@ -162,15 +171,23 @@ export class ProviderBatchRenderer {
       for (let k = 0; k < count; k++) {
         const index = firstIndex + k;
         const [start, end] = [bounds[2 * k] - batchStart, bounds[2 * k + 1] - batchStart];
-        if (this.fromBytes.render(bytes, start, end, recordNoBase + index, fileName, ctx.issues, providers, addresses, networks)) this.recordsFromBytes++;
+        if (this.fromBytes.render(bytes, start, end, recordNoBase + index, fileName, ctx.issues, providers, addresses, networks, networkSets))
+          this.recordsFromBytes++;
         else generally(parseSplitElement(batch, bytes, k, fileName), index);
       }
     }
-    return { records: count, providers: providers.take(), addresses: addresses.take(), networks: networks.take(), report: report.toReport() };
+    return {
+      records: count,
+      providers: providers.take(),
+      addresses: addresses.take(),
+      networks: networks.take(),
+      networkSets: networkSets.take(),
+      report: report.toReport(),
+    };
   }
 }
 
 /** The buffers a rendered batch can hand over without copying (postMessage transfer list). */
 export function transferablesOf(batch: RenderedProviderBatch): ArrayBuffer[] {
-  return [batch.providers.bytes.buffer, batch.addresses.bytes.buffer, batch.networks.bytes.buffer] as ArrayBuffer[];
+  return [batch.providers.bytes.buffer, batch.addresses.bytes.buffer, batch.networks.bytes.buffer, batch.networkSets.bytes.buffer] as ArrayBuffer[];
 }
