@@ -21,6 +21,7 @@ import { UploadsModule } from './uploads/uploads.module';
 import { QualityModule } from './quality/quality.module';
 import { ReportsModule } from './reports/reports.module';
 import { MarketplaceModule } from './marketplace/marketplace.module';
+import { NetworksModule } from './networks/networks.module';
 
 export interface AppModuleOptions {
   database: DatabaseSettings;
@@ -53,6 +54,7 @@ export class AppModule {
         QualityModule,
         ReportsModule,
         MarketplaceModule,
+        NetworksModule,
       ],
       controllers: [ExplorerController],
       providers: [{ provide: APP_PIPE, useFactory: createValidationPipe }],

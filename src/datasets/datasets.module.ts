@@ -4,10 +4,11 @@ import { PlansModule } from '../plans/plans.module';
 import { DatasetVersionsResolver, IssuerVersionsResolver } from './datasets.resolver';
 import { DatasetVersionEntity } from './dataset-version.entity';
 import { DatasetVersionsService } from './dataset-versions.service';
+import { StorageService } from './storage.service';
 
 @Module({
   imports: [PlansModule, TypeOrmModule.forFeature([DatasetVersionEntity])],
-  providers: [DatasetVersionsService, DatasetVersionsResolver, IssuerVersionsResolver],
+  providers: [DatasetVersionsService, StorageService, DatasetVersionsResolver, IssuerVersionsResolver],
   exports: [DatasetVersionsService],
 })
 export class DatasetsModule {}
