@@ -542,7 +542,7 @@ async function main(): Promise<void> {
         .map(([k, v]) => `${k} ${fmt(v)}`)
         .join(', ')}`,
     );
-    if (counts.providers < options.providers * 0.9) {
+    if (!options.importPath && counts.providers < options.providers * 0.9) {
       log(`note: the database holds ${fmt(counts.providers)} providers, not ${fmt(options.providers)} (already seeded; use another --pg-dir for a new size)`);
     }
 
