@@ -24,6 +24,7 @@ import { MarketplaceModule } from './marketplace/marketplace.module';
 import { FeedsModule } from './feeds/feeds.module';
 import { PlanFinderModule } from './plan-finder/plan-finder.module';
 import { WebModule } from './web/web.module';
+import { NetworksModule } from './networks/networks.module';
 
 export interface AppModuleOptions {
   database: DatabaseSettings;
@@ -59,6 +60,7 @@ export class AppModule {
         FeedsModule,
         PlanFinderModule,
         WebModule,
+        NetworksModule,
       ],
       controllers: [ExplorerController],
       providers: [{ provide: APP_PIPE, useFactory: createValidationPipe }],

@@ -6,10 +6,11 @@ import { DatasetRollbackResolver } from './dataset-rollback.resolver';
 import { DatasetVersionsResolver, IssuerVersionsResolver } from './datasets.resolver';
 import { DatasetVersionEntity } from './dataset-version.entity';
 import { DatasetVersionsService } from './dataset-versions.service';
+import { StorageService } from './storage.service';
 
 @Module({
   imports: [AuthModule, PlansModule, TypeOrmModule.forFeature([DatasetVersionEntity])],
-  providers: [DatasetVersionsService, DatasetVersionsResolver, IssuerVersionsResolver, DatasetRollbackResolver],
+  providers: [DatasetVersionsService, StorageService, DatasetVersionsResolver, IssuerVersionsResolver, DatasetRollbackResolver],
   exports: [DatasetVersionsService],
 })
 export class DatasetsModule {}

@@ -236,7 +236,8 @@ const rowsOf = (batch: RenderedProviderBatch) => ({
   providers: Buffer.from(batch.providers.bytes).toString('utf8'),
   addresses: Buffer.from(batch.addresses.bytes).toString('utf8'),
   networks: Buffer.from(batch.networks.bytes).toString('utf8'),
-  rows: [batch.providers.rows, batch.addresses.rows, batch.networks.rows],
+  networkSets: Buffer.from(batch.networkSets.bytes).toString('utf8'),
+  rows: [batch.providers.rows, batch.addresses.rows, batch.networks.rows, batch.networkSets.rows],
   // What duplicate detection reads: NPI, record index, row counts and fingerprint of each loaded provider.
   listings: Array.from(batch.listings),
 });
@@ -263,7 +264,9 @@ describe('provider records rendered from bytes', () => {
     expect(rows.providers.split('\n')[3]).toBe(
       `42\t1003\t${withNpiCheckDigit(100_000_004)}\tINDIVIDUAL\tDr\tMartin\tVan\tNostrand\tJr.\t\\N\tMartin Van Nostrand Jr.\t{"Cardiology"}\t{}\taccepting\tFemale\t{"English","Spanish"}\t2025-01-01\tproviders.json\t{"cardiology"}`,
     );
-    expect(rows.networks).toContain(`42\t1022\t${BRONZE}\tTIER ONE\t${withNpiCheckDigit(100_000_023)}\t{}\n42\t1022\t${BRONZE}\tTIER-TWO\t`);
+    // Record 1022's plan list: the listing points to its network set, whose entries are stored once.
+    const setId = new RegExp(`^42\t1022\t${withNpiCheckDigit(100_000_023)}\t(\\d+)$`, 'm').exec(rows.networks)![1];
+    expect(rows.networkSets).toContain(`42\t${setId}\t${BRONZE}\tTIER ONE\t{}\n42\t${setId}\t${BRONZE}\tTIER-TWO\t`);
     expect(rows.addresses).toContain('42\t1015\t0\t1 Main St\t\\N\tColumbus\tOH\t43215\t\\N\t40.7128\t-74.006\n');
   });
 

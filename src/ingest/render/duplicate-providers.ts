@@ -78,7 +78,8 @@ export class DuplicateProviders {
     let [address, network, next] = [0, 0, 0];
     for (let i = 0; next < dropped.length; i++) {
       const at = i * LISTING_FIELDS;
-      const [addresses, networks] = [listings[at + ListingField.AddressRows], listings[at + ListingField.NetworkRows]];
+      // One listing_network_set row per listing, whatever its memberships (NetworkRows counts those).
+      const [addresses, networks] = [listings[at + ListingField.AddressRows], 1];
       if (i === dropped[next]) {
         providerLines.push([i, i + 1]);
         addressLines.push([address, address + addresses]);

@@ -1,7 +1,8 @@
 import { npiCheckDigit } from '../../common/identifiers';
 import { ACCEPTING_WORDS, GENDERS, MAX_PLAN_YEAR, MIN_PLAN_YEAR, PROVIDER_TYPES, ProviderType, TEXT_LIMITS } from '../../qhp/vocabulary';
 import { copyText } from './copy-text';
-import { CatalogPlan, PlanCatalog } from '../validate/qhp-records';
+import { NetworkSets } from './network-sets';
+import { CatalogPlan, NetworkEntryRecord, PlanCatalog } from '../validate/qhp-records';
 import { IssueSink } from '../validate/validation-report';
 import { ZipGeocoder } from '../validate/zip-geocoder';
 
@@ -198,6 +199,21 @@ class Ints {
   }
 }
 
+/**
+ * A plans array met before, by its exact bytes: a record listing the same bytes lists the same valid
+ * entries (they depend on the catalog alone), so they are not read again.
+ */
+interface KnownPlanList {
+  bytes: Buffer;
+  /** Its set id (network-sets.ts), as ASCII digits. */
+  setId: Uint8Array;
+  /** Its valid entries (network memberships counted per listing). */
+  entries: number;
+}
+
+/** Plans arrays remembered by the hash of their bytes; a file with more distinct ones starts over. */
+const MAX_KNOWN_PLAN_LISTS = 1024;
+
 /** A plan of the catalog with its network tiers as bytes. */
 interface PlanTiers {
   plan: CatalogPlan;
@@ -306,18 +322,29 @@ export class ProviderBytesRenderer {
   /** Per network entry, the [start, end) of its year tokens in `yearTokens`. */
   private readonly networkYears = new Ints();
   private readonly yearTokens = new Ints();
-  private readonly order = new Ints();
   private lastDate = new Uint8Array(10);
   private lastDateValid = false;
   /** The field naming a FACILITY or GROUP: facility_name or group_name. */
   private nameField = Field.FacilityName;
   /** Nesting of the value being skipped (skipValue). */
   private skipDepth = 0;
+  private readonly knownPlanLists = new Map<number, KnownPlanList>();
+  /** The record's plans array when met before, else null (its entries were read). */
+  private knownPlanList: KnownPlanList | null = null;
+  /** The record's plans array: [start, end) and the hash of its bytes. */
+  private plansStart = 0;
+  private plansEnd = 0;
+  private plansHash = 0;
 
+  /** Plans arrays recognised by their bytes so far (records rendered with a known list). */
+  plansListsRecognised = 0;
+
+  /** `sets`: shared with the general path of the same thread, so a set's rows are written once. */
   constructor(
     versionId: number,
     catalog: PlanCatalog,
     private readonly geocoder: ZipGeocoder,
+    private readonly sets = new NetworkSets(versionId),
   ) {
     this.version = ascii(`${versionId}\t`);
     this.keyBytes = new Uint8Array(this.version.length + 24);
@@ -346,6 +373,7 @@ export class ProviderBytesRenderer {
     providers: ByteRowSink,
     addresses: ByteRowSink,
     networks: ByteRowSink,
+    networkSets: ByteRowSink,
   ): boolean {
     this.src = src;
     this.pos = start;
@@ -365,7 +393,7 @@ export class ProviderBytesRenderer {
     const room = 4 * (end - start) + (addressCount + networkCount + 1) * (key.length + 96) + this.encodedSourceFile.length;
     this.writeProvider(key, providers, room);
     this.writeAddresses(key, addresses, room);
-    this.writeNetworks(key, networks, room);
+    this.writeNetworks(key, networks, networkSets, room);
     issues.countLoaded('providers');
     issues.countLoaded('addresses', addressCount);
     issues.countLoaded('networkMemberships', networkCount);
@@ -628,6 +656,7 @@ export class ProviderBytesRenderer {
     this.skipDepth = 0;
     this.specialties.length = this.facilityTypes.length = this.languages.length = 0;
     this.addressCount = this.networkCount = 0;
+    this.knownPlanList = null;
     this.networkTiers.length = this.networkYears.length = this.yearTokens.length = 0;
     let seen = 0;
     for (let id = this.firstMember(PROVIDER_KEYS); id >= 0; id = this.nextMember(PROVIDER_KEYS)) {
@@ -686,9 +715,7 @@ export class ProviderBytesRenderer {
           while (this.nextElement());
           break;
         case Field.Plans:
-          if (!this.firstElement()) this.decline();
-          do this.networkEntry();
-          while (this.nextElement());
+          this.plansArray();
           break;
       }
     }
@@ -791,6 +818,58 @@ export class ProviderBytesRenderer {
     this.number();
     const value = Number(this.src.toString('latin1', start, this.pos));
     return Number.isFinite(value) && Math.abs(value) <= limit ? value : null;
+  }
+
+  /** The plans array: one met before (same bytes) is skipped, its entries known; any other is read entry by entry. */
+  private plansArray(): void {
+    this.space();
+    const start = this.pos;
+    const end = this.skipArray();
+    const hash = this.plansHash;
+    const known = this.knownPlanLists.get(hash);
+    if (known && known.bytes.length === end - start && this.src.compare(known.bytes, 0, known.bytes.length, start, end) === 0) {
+      this.knownPlanList = known;
+      this.networkCount = known.entries;
+      this.pos = end;
+      return;
+    }
+    this.pos = start;
+    if (!this.firstElement()) this.decline();
+    do this.networkEntry();
+    while (this.nextElement());
+    this.plansStart = start;
+    this.plansEnd = this.pos;
+  }
+
+  /**
+   * The end of the array at pos (after its closing bracket), found without reading its values, and the
+   * hash of its bytes in plansHash. Malformed JSON inside is found when the array is read.
+   */
+  private skipArray(): number {
+    const src = this.src;
+    const end = this.end;
+    let pos = this.pos;
+    if (src[pos] !== Byte.OpenBracket) this.decline();
+    let depth = 0;
+    let hash = 0;
+    while (pos < end) {
+      const b = src[pos++];
+      hash = (Math.imul(hash, 31) + b) | 0;
+      if (b === Byte.Quote) {
+        while (pos < end) {
+          const c = src[pos++];
+          hash = (Math.imul(hash, 31) + c) | 0;
+          if (c === Byte.Quote) break;
+          if (c === Byte.Backslash && pos < end) hash = (Math.imul(hash, 31) + src[pos++]) | 0;
+        }
+      } else if (b === Byte.OpenBracket || b === Byte.OpenBrace) {
+        depth++;
+      } else if ((b === Byte.CloseBracket || b === Byte.CloseBrace) && --depth === 0) {
+        this.plansHash = hash;
+        return pos;
+      }
+    }
+    return this.decline();
   }
 
   private networkEntry(): void {
@@ -944,43 +1023,50 @@ export class ProviderBytesRenderer {
     return (this.zipCoordinates[zip] = centroid ? `${centroid.latitude}\t${centroid.longitude}` : '\\N\t\\N');
   }
 
-  private writeNetworks(key: Uint8Array, sink: ByteRowSink, room: number): void {
-    const { out, src, fields, networkPlans: plans, networkCount: count } = this;
+  /** The listing's row pointing to its network set, and the set's rows the first time the set is met. */
+  private writeNetworks(key: Uint8Array, sink: ByteRowSink, setSink: ByteRowSink, room: number): void {
+    const { out, src, fields } = this;
+    if (this.knownPlanList) this.plansListsRecognised++;
+    const known = this.knownPlanList ?? this.newPlanList(setSink);
+    out.start(sink, room);
+    out.bytes(key);
+    out.copy(src, fields[2 * Field.Npi], fields[2 * Field.Npi + 1]);
+    out.byte(Byte.Tab);
+    out.bytes(known.setId);
+    out.byte(Byte.Newline);
+    sink.commit(out.at, 1);
+  }
+
+  /** The record's plans array, read entry by entry, as a set (its rows written when new) and remembered. */
+  private newPlanList(setSink: ByteRowSink): KnownPlanList {
+    const { src, networkPlans: plans, networkCount: count } = this;
     const tiers = this.networkTiers.items;
     const years = this.networkYears.items;
     const yearTokens = this.yearTokens.items;
-    // network_membership's key order: plan id, then tier (byPlanAndTier).
-    this.order.length = 0;
-    for (let i = 0; i < count; i++) this.order.push(i);
-    const order = this.order.items;
+    const entries: NetworkEntryRecord[] = [];
     for (let i = 0; i < count; i++) {
-      let k = i;
-      while (k > 0 && compareEntries(plans[order[k - 1]], tiers[order[k - 1]], plans[i], tiers[i]) > 0) {
-        order[k] = order[k - 1];
-        k--;
-      }
-      order[k] = i;
-    }
-    out.start(sink, room);
-    for (let k = 0; k < count; k++) {
-      const i = order[k];
-      const plan = plans[i];
-      out.bytes(key);
-      out.bytes(plan.planId);
-      out.byte(Byte.Tab);
-      out.bytes(plan.tiers[tiers[i]]);
-      out.byte(Byte.Tab);
-      out.copy(src, fields[2 * Field.Npi], fields[2 * Field.Npi + 1]);
-      out.byte(Byte.Tab);
-      out.byte(Byte.OpenBrace);
+      const entryYears: number[] = [];
       for (let y = years[2 * i]; y < years[2 * i + 1]; y++) {
-        if (y > years[2 * i]) out.byte(Byte.Comma);
-        out.copy(src, yearTokens[y], yearTokens[y] + 4);
+        const at = yearTokens[y];
+        entryYears.push((src[at] - Byte.Zero) * 1000 + (src[at + 1] - Byte.Zero) * 100 + (src[at + 2] - Byte.Zero) * 10 + (src[at + 3] - Byte.Zero));
       }
-      out.byte(Byte.CloseBrace);
-      out.byte(Byte.Newline);
+      entries.push({ planId: plans[i].plan.planId, networkTier: plans[i].tierNames[tiers[i]], years: entryYears });
     }
-    sink.commit(out.at, count);
+    // The general path's order (byPlanAndTier): plan id, then tier.
+    entries.sort((a, b) =>
+      a.planId !== b.planId ? (a.planId < b.planId ? -1 : 1) : a.networkTier < b.networkTier ? -1 : a.networkTier > b.networkTier ? 1 : 0,
+    );
+    const set = this.sets.idOf(entries);
+    if (set.rows?.length) {
+      const rows = set.rows.join('');
+      this.out.start(setSink, rows.length);
+      this.out.text(rows);
+      setSink.commit(this.out.at, set.rows.length);
+    }
+    const known: KnownPlanList = { bytes: Buffer.from(src.subarray(this.plansStart, this.plansEnd)), setId: ascii(set.id), entries: count };
+    if (this.knownPlanLists.size >= MAX_KNOWN_PLAN_LISTS) this.knownPlanLists.clear();
+    this.knownPlanLists.set(this.plansHash, known);
+    return known;
   }
 }
 
@@ -990,11 +1076,4 @@ function isLetter(b: number): boolean {
 
 function upper(b: number): number {
   return b >= Byte.LowerA && b <= Byte.LowerZ ? b - 32 : b;
-}
-
-function compareEntries(a: PlanTiers, aTier: number, b: PlanTiers, bTier: number): number {
-  const [aId, bId] = [a.plan.planId, b.plan.planId];
-  if (aId !== bId) return aId < bId ? -1 : 1;
-  const [x, y] = [a.tierNames[aTier], b.tierNames[bTier]];
-  return x < y ? -1 : x > y ? 1 : 0;
 }

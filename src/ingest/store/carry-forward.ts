@@ -1,5 +1,5 @@
 import type { Pool } from 'pg';
-import { DataKind, PLAN_TABLE, TABLES_OF_KIND, VersionTable } from '../../qhp/version-tables';
+import { DataKind, LISTING_NETWORK_SET_TABLE, NETWORK_SET_TABLE, PLAN_TABLE, TABLES_OF_KIND, VersionTable } from '../../qhp/version-tables';
 import { versionTableName } from './version-partitions';
 
 /** Names of the version counts (as the validation report counts loaded rows) of the tables a load may carry forward. */
@@ -32,7 +32,35 @@ export async function carryForward(pool: Pool, kind: DataKind, fromVersion: numb
     carried.counts[COUNT_NAME[table.table] ?? table.table] = inserted;
     if (dropped) carried.dropped[table.table] = dropped;
   }
+  if (kind === 'providers') {
+    carried.counts.networkMemberships = await countMemberships(pool, toVersion);
+    // A plan list's entries are stored once for all its listings: what was dropped is reported in memberships.
+    delete carried.dropped[NETWORK_SET_TABLE.table];
+    const dropped = await droppedMemberships(pool, fromVersion, toVersion);
+    if (dropped) carried.dropped.network_membership = dropped;
+  }
   return carried;
+}
+
+/** Memberships of the published version whose plan is not among the loading version's plans. */
+async function droppedMemberships(pool: Pool, fromVersion: number, toVersion: number): Promise<number> {
+  const { rows } = await pool.query<{ n: string }>(
+    `SELECT count(*) AS n FROM network_membership
+      WHERE version_id = $1::bigint AND plan_id NOT IN (SELECT plan_id FROM ${PLAN_TABLE.table} WHERE version_id = $2::bigint)`,
+    [fromVersion, toVersion],
+  );
+  return Number(rows[0].n);
+}
+
+/**
+ * Memberships are stored as listings pointing to plan lists (network_membership is a view over the two):
+ * the carried count is that of the view, counted in the loading version's own tables.
+ */
+async function countMemberships(pool: Pool, version: number): Promise<number> {
+  const listings = versionTableName(LISTING_NETWORK_SET_TABLE.table, version);
+  const sets = versionTableName(NETWORK_SET_TABLE.table, version);
+  const { rows } = await pool.query<{ n: string }>(`SELECT count(*) AS n FROM ${listings} l JOIN ${sets} s ON s.set_id = l.set_id`);
+  return Number(rows[0].n);
 }
 
 async function carryTable(

@@ -180,7 +180,7 @@ export class VersionLoader {
     const threads: ProviderThreads = { pool: null, inThread: new ProviderBatchRenderer(setup) };
     try {
       await this.copy(this.copies.providers, async (group) => {
-        const [providers, addresses, networks] = group.writers;
+        const [providers, addresses, networks, networkSets] = group.writers;
         for (const file of files) {
           const base = this.nextRecordNo;
           if (file.kind === 'providers') {
@@ -193,7 +193,7 @@ export class VersionLoader {
           const handle: RecordHandler = (raw, at) => {
             this.nextRecordNo = Math.max(this.nextRecordNo, base + at.recordIndex + 1);
             const provider = validateProvider(raw, at, ctx);
-            if (provider) this.renderer.writeProvider(base + at.recordIndex, provider, file.name, providers, addresses, networks);
+            if (provider) this.renderer.writeProvider(base + at.recordIndex, provider, file.name, providers, addresses, networks, networkSets);
           };
           await this.streamFile(file, handle, () => group.drained());
         }
@@ -226,7 +226,7 @@ export class VersionLoader {
     base: number,
     group: CopyWriterGroup,
   ): Promise<number> {
-    const [providers, addresses, networks] = group.writers;
+    const [providers, addresses, networks, networkSets] = group.writers;
     const { meter, chunks } = this.openFile(file, workers > 0 ? WORKER_BATCH_BYTES : undefined);
     const maxInFlight = workers > 0 ? workers * BATCHES_IN_FLIGHT_PER_WORKER : 1;
     const splitter = new JsonArraySplitter(file.name);
@@ -236,6 +236,7 @@ export class VersionLoader {
       providers.writeEncodedRows(rendered.providers.bytes, rendered.providers.rows);
       addresses.writeEncodedRows(rendered.addresses.bytes, rendered.addresses.rows);
       networks.writeEncodedRows(rendered.networks.bytes, rendered.networks.rows);
+      networkSets.writeEncodedRows(rendered.networkSets.bytes, rendered.networkSets.rows);
       this.report.absorb(rendered.report);
       this.recordsRead += rendered.records;
       this.progress('reading');
