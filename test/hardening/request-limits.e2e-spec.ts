@@ -148,11 +148,11 @@ describe('request limits (GraphQL over HTTP)', () => {
   });
 
   it.each([
-    ['an inline string', `{ searchDrugs(query: "ator\\u0000vastatin") { totalCount } }`, undefined, 'query'],
-    ['a variable', `query($q: String!) { searchDrugs(query: $q) { totalCount } }`, { q: 'ator\u0000vastatin' }, 'query'],
+    ['an inline string', `{ searchDrugs(query: "ator\\u0000vastatin") { pageInfo { hasNextPage } } }`, undefined, 'query'],
+    ['a variable', `query($q: String!) { searchDrugs(query: $q) { pageInfo { hasNextPage } } }`, { q: 'ator\u0000vastatin' }, 'query'],
     [
       'a field of an input object',
-      `query($f: ProviderSearchFilter!) { searchProviders(filter: $f) { totalCount } }`,
+      `query($f: ProviderSearchFilter!) { searchProviders(filter: $f) { pageInfo { hasNextPage } } }`,
       { f: { name: 'smi\u0000th' } },
       'filter.name',
     ],
