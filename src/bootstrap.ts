@@ -3,7 +3,8 @@ import { NestFactory } from '@nestjs/core';
 import { Logger as PinoLogger } from 'nestjs-pino';
 import type { DestinationStream } from 'pino';
 import { AppModule } from './app.module';
-import { applyHttpSecurity } from './common/http-security';
+import { applyHttpSecurity, isSwaggerUiPage } from './common/http-security';
+import { PublishedFingerprint, restAnswerCaching } from './graphql/answer-caching';
 import { AppConfig, loadConfig } from './config/app-config';
 import { Database } from './database/database';
 import { setupMarketplaceDocs } from './marketplace/openapi';
@@ -43,6 +44,13 @@ export async function createApp(config: CreateAppConfig, databaseUrl: string, op
   // Lookups a request starts together share one database round trip (see Database.read).
   app.use((_req: unknown, _res: unknown, next: () => void) => Database.scope(next));
   applyHttpSecurity(app, { corsOrigins: settings.corsOrigins, bodyLimitBytes: settings.bodyLimitBytes, trustProxy: settings.trustProxy });
+  // REST reads get the ETag and Cache-Control GraphQL reads over GET get (before Nest's routes run).
+  app.use(
+    restAnswerCaching('/api/v1/', isSwaggerUiPage, {
+      fingerprint: new PublishedFingerprint(app.get(Database)),
+      settings: settings.httpCache,
+    }),
+  );
   setupMarketplaceDocs(app);
   return app;
 }

@@ -68,6 +68,8 @@ export interface AppConfig {
   corsOrigins: string[] | '*';
   /** Largest JSON/form body accepted, in bytes (uploads stream multipart and are not concerned). */
   bodyLimitBytes: number;
+  /** Cache-Control of public reads over GET (HTTP_CACHE_MAX_AGE, HTTP_CACHE_STALE_WHILE_REVALIDATE). */
+  httpCache: { maxAgeSeconds: number; staleWhileRevalidateSeconds: number };
   graphqlMaxDepth: number;
   graphqlMaxComplexity: number;
   /** Express `trust proxy` (e.g. 1 behind one load balancer) so the client IP is read from X-Forwarded-For. */
@@ -153,6 +155,10 @@ export function loadConfig(env: Record<string, string | undefined> = processEnvi
     redisUrl: text(e.REDIS_URL) ?? null,
     corsOrigins: corsOrigins(e.CORS_ORIGINS),
     bodyLimitBytes: text(e.BODY_LIMIT) ? parseByteSize(e.BODY_LIMIT!) : 100 * 1024,
+    httpCache: {
+      maxAgeSeconds: integer(e.HTTP_CACHE_MAX_AGE, 60),
+      staleWhileRevalidateSeconds: integer(e.HTTP_CACHE_STALE_WHILE_REVALIDATE, 600),
+    },
     graphqlMaxDepth: integer(e.GRAPHQL_MAX_DEPTH, 8),
     graphqlMaxComplexity: integer(e.GRAPHQL_MAX_COMPLEXITY, 50_000),
     trustProxy: trustProxy(e.TRUST_PROXY),

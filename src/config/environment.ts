@@ -206,6 +206,12 @@ export class Environment {
   /** Largest JSON body. Default 100kb. */
   @Checked(byteSize) BODY_LIMIT?: string;
 
+  /** Seconds shared caches may serve a public read without revalidating (0: always revalidate). Default 60. */
+  @Checked(wholeNumber(0, 31_536_000)) HTTP_CACHE_MAX_AGE?: string;
+
+  /** Seconds past max-age a cache may serve a stale read while it revalidates (0: none). Default 600. */
+  @Checked(wholeNumber(0, 31_536_000)) HTTP_CACHE_STALE_WHILE_REVALIDATE?: string;
+
   /** Default 8. */
   @Checked(wholeNumber(2, 100)) GRAPHQL_MAX_DEPTH?: string;
 
@@ -280,6 +286,8 @@ class EnvironmentKeys implements Record<keyof Environment, undefined> {
   REDIS_URL = undefined;
   CORS_ORIGINS = undefined;
   BODY_LIMIT = undefined;
+  HTTP_CACHE_MAX_AGE = undefined;
+  HTTP_CACHE_STALE_WHILE_REVALIDATE = undefined;
   GRAPHQL_MAX_DEPTH = undefined;
   GRAPHQL_MAX_COMPLEXITY = undefined;
   TRUST_PROXY = undefined;
