@@ -7,6 +7,7 @@ import { SealedContactEmails1700000000500 } from './1700000000500-SealedContactE
 import { CheaperLoadIndexes1700000000600 } from './1700000000600-CheaperLoadIndexes';
 import { MembershipsByListing1700000000700 } from './1700000000700-MembershipsByListing';
 import { NpiSortsByBytes1700000000800 } from './1700000000800-NpiSortsByBytes';
+import { ReadPartnerKeys1700000002000 } from './1700000002000-ReadPartnerKeys';
 
 /** Every migration, in order. Listed explicitly so ts-node, jest and compiled builds load the same set. */
 export const MIGRATIONS = [
@@ -19,4 +20,5 @@ export const MIGRATIONS = [
   CheaperLoadIndexes1700000000600,
   MembershipsByListing1700000000700,
   NpiSortsByBytes1700000000800,
+  ReadPartnerKeys1700000002000,
 ];

@@ -3,6 +3,7 @@ import { NestFactory } from '@nestjs/core';
 import { Logger as PinoLogger } from 'nestjs-pino';
 import type { DestinationStream } from 'pino';
 import { AppModule } from './app.module';
+import { KeyUsage, PresentedKeys, presentedKeyMiddleware } from './auth/presented-keys';
 import { applyHttpSecurity, isSwaggerUiPage } from './common/http-security';
 import { PublishedFingerprint, restAnswerCaching } from './graphql/answer-caching';
 import { AppConfig, loadConfig } from './config/app-config';
@@ -44,6 +45,8 @@ export async function createApp(config: CreateAppConfig, databaseUrl: string, op
   // Lookups a request starts together share one database round trip (see Database.read).
   app.use((_req: unknown, _res: unknown, next: () => void) => Database.scope(next));
   applyHttpSecurity(app, { corsOrigins: settings.corsOrigins, bodyLimitBytes: settings.bodyLimitBytes, trustProxy: settings.trustProxy });
+  // Who is calling, before anything else runs: a bad key is refused, a good one sets the rate limit.
+  app.use(presentedKeyMiddleware(app.get(PresentedKeys), app.get(KeyUsage)));
   // REST reads get the ETag and Cache-Control GraphQL reads over GET get (before Nest's routes run).
   app.use(
     restAnswerCaching('/api/v1/', isSwaggerUiPage, {

@@ -27,7 +27,7 @@ export interface RateLimitConfig {
   windowSeconds: number;
   /** Requests per window and client IP (0 disables the per-IP limit). */
   perIp: number;
-  /** Requests per window and API key, counted on top of the IP limit (0 disables it). */
+  /** Requests per window and valid API key without a limit of its own, instead of the IP limit (0 disables it). */
   perApiKey: number;
 }
 

@@ -194,7 +194,7 @@ export class Environment {
   /** Requests per window and client IP (0: no limit). Default 1000. */
   @Checked(wholeNumber(0, 100_000_000)) RATE_LIMIT_PER_MINUTE?: string;
 
-  /** Requests per window and API key (0: no limit). Default 1000. */
+  /** Requests per window and valid API key without a limit of its own, instead of the IP limit (0: no limit). Default 1000. */
   @Checked(wholeNumber(0, 100_000_000)) RATE_LIMIT_PER_API_KEY?: string;
 
   /** Shared rate-limit counters; unset: per instance, in memory. */
