@@ -10,6 +10,7 @@ import { DatabaseSettings } from './database/data-source-options';
 import { DatabaseModule } from './database/database.module';
 import { Database } from './database/database';
 import { answerCachingPlugin, PublishedFingerprint } from './graphql/answer-caching';
+import { graphqlMetricsPlugin, Metrics, MetricsModule } from './observability/metrics';
 import { ExplorerController } from './explorer/explorer';
 import { FormularyModule } from './formulary/formulary.module';
 import { graphqlOptions } from './graphql/graphql-options';
@@ -42,12 +43,18 @@ export class AppModule {
         // The settings were validated once by loadConfig; ConfigService serves them and nothing else.
         ConfigModule.forRoot({ isGlobal: true, ignoreEnvFile: true, ignoreEnvVars: true, skipProcessEnv: true, load: [() => options.config] }),
         DatabaseModule.forRoot(options.database),
+        MetricsModule,
         GraphQLModule.forRootAsync<ApolloDriverConfig>({
           driver: ApolloDriver,
-          inject: [Database],
-          useFactory: (db: Database) => ({
-            ...graphqlOptions(hardening.graphql, options.config.production, answerCachingPlugin(new PublishedFingerprint(db), options.config.httpCache)),
-          }),
+          inject: [Database, Metrics],
+          useFactory: (db: Database, metrics: Metrics) => {
+            const graphql = graphqlOptions(
+              hardening.graphql,
+              options.config.production,
+              answerCachingPlugin(new PublishedFingerprint(db), options.config.httpCache),
+            );
+            return { ...graphql, plugins: [...(graphql.plugins ?? []), graphqlMetricsPlugin(metrics)] };
+          },
         }),
         HardeningModule.forRoot(hardening),
         PlansModule,

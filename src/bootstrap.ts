@@ -9,6 +9,7 @@ import { PublishedFingerprint, restAnswerCaching } from './graphql/answer-cachin
 import { AppConfig, loadConfig } from './config/app-config';
 import { Database } from './database/database';
 import { setupMarketplaceDocs } from './marketplace/openapi';
+import { httpMetricsMiddleware, Metrics } from './observability/metrics';
 
 export interface CreateAppOptions {
   /** false: no log output at all (tests). */
@@ -44,6 +45,7 @@ export async function createApp(config: CreateAppConfig, databaseUrl: string, op
   if (!quiet) app.useLogger(app.get(PinoLogger));
   // Lookups a request starts together share one database round trip (see Database.read).
   app.use((_req: unknown, _res: unknown, next: () => void) => Database.scope(next));
+  app.use(httpMetricsMiddleware(app.get(Metrics)));
   applyHttpSecurity(app, { corsOrigins: settings.corsOrigins, bodyLimitBytes: settings.bodyLimitBytes, trustProxy: settings.trustProxy });
   // Who is calling, before anything else runs: a bad key is refused, a good one sets the rate limit.
   app.use(presentedKeyMiddleware(app.get(PresentedKeys), app.get(KeyUsage)));
