@@ -73,7 +73,7 @@ describe('Prometheus metrics (/metrics)', () => {
     const parts = ['plans.json', 'drugs.json'].map((file) => ({ path: `${__dirname}/fixtures/${ISSUER}/${file}` }));
     const accepted = await postUpload(t.app.getHttpServer(), ISSUER, parts, { 'X-API-Key': plainKey });
     expect(accepted.status).toBe(202);
-    const job = await waitForJob(t, accepted.body.id ?? accepted.body.jobId, plainKey);
+    const job = await waitForJob(t, accepted.body.jobId, plainKey);
     const status = job.status.toLowerCase();
     expect(['succeeded', 'unchanged']).toContain(status);
     const text = await scrape();
