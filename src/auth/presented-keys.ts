@@ -1,4 +1,4 @@
-import { Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
+import { BeforeApplicationShutdown, Injectable, Logger } from '@nestjs/common';
 import type { NextFunction, Request, Response } from 'express';
 import { presentedApiKey } from '../common/rate-limit';
 import { Database } from '../database/database';
@@ -51,7 +51,7 @@ export class PresentedKeys {
  * USAGE_FLUSH_INTERVAL_MS with one upsert (and at shutdown): a request costs a map increment, not a write.
  */
 @Injectable()
-export class KeyUsage implements OnApplicationShutdown {
+export class KeyUsage implements BeforeApplicationShutdown {
   private readonly logger = new Logger('KeyUsage');
   private pending = new Map<string, number>();
   private readonly timer: NodeJS.Timeout;
@@ -98,7 +98,8 @@ export class KeyUsage implements OnApplicationShutdown {
     }
   }
 
-  async onApplicationShutdown(): Promise<void> {
+  /** Before the pools close (their own shutdown hooks), so the last counts can still be written. */
+  async beforeApplicationShutdown(): Promise<void> {
     clearInterval(this.timer);
     await this.flush().catch((error) => this.logger.warn(`usage counts lost at shutdown: ${(error as Error).message}`));
   }

@@ -138,3 +138,22 @@ describe('read-partner keys', () => {
     expect(days).toEqual([{ day: new Date().toISOString().slice(0, 10), requests: 6 }]);
   });
 });
+
+describe('read-partner usage at shutdown', () => {
+  it('writes the counts not yet saved when the application stops', async () => {
+    const app = await createApp({ dbPoolSize: 2, redisUrl: null }, testDatabaseUrl(), { logger: false });
+    await app.init();
+    const { apiKey, plainKey } = await app.get(ApiKeysService).create({ label: '', issuerIds: [], partner: 'Stopping Site' });
+    for (let i = 0; i < 3; i++)
+      expect((await request(app.getHttpServer()).post('/graphql').set('X-API-Key', plainKey).send({ query: CHEAP })).status).toBe(200);
+    await app.close();
+    const check = await createApp({ dbPoolSize: 1, redisUrl: null }, testDatabaseUrl(), { logger: false });
+    await check.init();
+    try {
+      const [row] = await check.get(Database).query(`SELECT requests::int AS n FROM api_key_usage WHERE api_key_id = $1`, [apiKey.id]);
+      expect(row?.n).toBe(3);
+    } finally {
+      await check.close();
+    }
+  });
+});
