@@ -7,7 +7,12 @@ import { SealedContactEmails1700000000500 } from './1700000000500-SealedContactE
 import { CheaperLoadIndexes1700000000600 } from './1700000000600-CheaperLoadIndexes';
 import { MembershipsByListing1700000000700 } from './1700000000700-MembershipsByListing';
 import { NpiSortsByBytes1700000000800 } from './1700000000800-NpiSortsByBytes';
+import { FeedHealth1700000001000 } from './1700000001000-FeedHealth';
+import { FeedJobQueue1700000001100 } from './1700000001100-FeedJobQueue';
+import { LoadOutcomes1700000000910 } from './1700000000910-LoadOutcomes';
+import { VersionNumbersPerIssuer1700000000970 } from './1700000000970-VersionNumbersPerIssuer';
 import { ReadPartnerKeys1700000002000 } from './1700000002000-ReadPartnerKeys';
+import { NetworkSets1700000003000 } from './1700000003000-NetworkSets';
 
 /** Every migration, in order. Listed explicitly so ts-node, jest and compiled builds load the same set. */
 export const MIGRATIONS = [
@@ -20,5 +25,10 @@ export const MIGRATIONS = [
   CheaperLoadIndexes1700000000600,
   MembershipsByListing1700000000700,
   NpiSortsByBytes1700000000800,
+  LoadOutcomes1700000000910,
+  VersionNumbersPerIssuer1700000000970,
+  FeedHealth1700000001000,
+  FeedJobQueue1700000001100,
   ReadPartnerKeys1700000002000,
+  NetworkSets1700000003000,
 ];

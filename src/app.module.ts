@@ -24,6 +24,10 @@ import { UploadsModule } from './uploads/uploads.module';
 import { QualityModule } from './quality/quality.module';
 import { ReportsModule } from './reports/reports.module';
 import { MarketplaceModule } from './marketplace/marketplace.module';
+import { FeedsModule } from './feeds/feeds.module';
+import { PlanFinderModule } from './plan-finder/plan-finder.module';
+import { WebModule } from './web/web.module';
+import { NetworksModule } from './networks/networks.module';
 
 export interface AppModuleOptions {
   database: DatabaseSettings;
@@ -68,6 +72,10 @@ export class AppModule {
         QualityModule,
         ReportsModule,
         MarketplaceModule,
+        FeedsModule,
+        PlanFinderModule,
+        WebModule,
+        NetworksModule,
       ],
       controllers: [ExplorerController],
       providers: [{ provide: APP_PIPE, useFactory: createValidationPipe }],

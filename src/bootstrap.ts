@@ -28,11 +28,22 @@ export async function createApp(config: CreateAppConfig, databaseUrl: string, op
   const app = await NestFactory.create(
     AppModule.forRoot({
       config: settings,
-      database: { url: databaseUrl, poolSize: settings.dbPoolSize, replicaUrls: settings.databaseReplicaUrls },
+      database: {
+        url: databaseUrl,
+        poolSize: settings.dbPoolSize,
+        replicaUrls: settings.databaseReplicaUrls,
+        statementTimeoutMs: settings.dbStatementTimeoutMs,
+        searchConcurrency: settings.dbSearchConcurrency,
+      },
       hardening: {
         logging: { level: quiet && !options.logDestination ? 'silent' : settings.logLevel, pretty: settings.logPretty, destination: options.logDestination },
         rateLimit: { ...settings.rateLimit, redisUrl: settings.redisUrl },
-        graphql: { maxDepth: settings.graphqlMaxDepth, maxComplexity: settings.graphqlMaxComplexity },
+        graphql: {
+          maxDepth: settings.graphqlMaxDepth,
+          maxComplexity: settings.graphqlMaxComplexity,
+          maxAliases: settings.graphqlMaxAliases,
+          maxRootFields: settings.graphqlMaxRootFields,
+        },
       },
     }),
     {

@@ -15,7 +15,10 @@ export type BeforeListen = (databaseUrl: string, config: AppConfig, log: (line: 
 async function startServer(beforeListen?: BeforeListen): Promise<void> {
   const config = loadConfig();
   // The same JSON lines as the application's own logs (nestjs-pino), from the first line on.
-  const log = pino({ level: config.logLevel, ...(config.logPretty ? { transport: { target: 'pino-pretty' } } : {}) }).child({ context: 'Main' });
+  const log = pino({
+    level: config.logLevel,
+    ...(config.logPretty ? { transport: { target: 'pino-pretty', options: { singleLine: true, translateTime: 'SYS:HH:MM:ss.l' } } } : {}),
+  }).child({ context: 'Main' });
   const logger = { log: (m: string) => log.info(m), warn: (m: string) => log.warn(m), error: (m: string) => log.error(m) };
   let database: DatabaseHandle;
   try {
@@ -92,7 +95,14 @@ async function startServer(beforeListen?: BeforeListen): Promise<void> {
     if (code === 'EACCES') throw new StartupError(`Port ${config.port} needs privileges this process does not have: set PORT above 1023`);
     throw error;
   }
-  logger.log(`GraphQL API at http://localhost:${config.port}/graphql`);
+  const address = app.getHttpServer().address();
+  const port = typeof address === 'object' && address ? address.port : config.port;
+  logger.log(apiLocation(`http://localhost:${port}`));
+}
+
+/** The one line saying where the API is. */
+export function apiLocation(base: string): string {
+  return `GraphQL API at ${base}/graphql (open it in a browser to explore), REST API docs at ${base}/api/v1/docs`;
 }
 
 /** Runs the server as the process's entry point; configuration and connection problems end it with one clear line. */

@@ -1,6 +1,6 @@
 /**
  * `npm test`: unit specs beside the code (src/**\/*.spec.ts, pure logic, no database) and end-to-end tests
- * (test/**\/*.e2e-spec.ts): GraphQL over HTTP against a real PostgreSQL (embedded, or DATABASE_URL when set).
+ * (test/**\/*.e2e-spec.ts): GraphQL over HTTP against a real PostgreSQL (embedded, or a database of their own on the TEST_DATABASE_URL server).
  */
 const shared = {
   rootDir: `${__dirname}/..`,

@@ -1,6 +1,7 @@
 /**
  * EXPLAIN (ANALYZE, BUFFERS) of the hot queries on a seeded database, flagging sequential scans of the
- * big tables (provider, provider_address, network_membership, formulary_entry).
+ * big tables (provider, provider_address, listing_network_set, formulary_entry; network_membership is a view
+ * joining listing_network_set to the small network_set).
  *
  *   npx ts-node --transpile-only bench/explain/explain-hot-queries.ts [--providers 1000000]
  *       [--search-indexes during|after] [--pg-dir DIR]
@@ -38,7 +39,7 @@ import { buildProviderSearchQuery } from '../../src/search/provider-search.servi
 import { BuiltQuery } from '../../src/search/sql-params';
 import { writeQhpFiles } from '../../seeds/write-qhp-files';
 
-const WATCHED_TABLES = ['provider', 'provider_address', 'network_membership', 'formulary_entry'];
+const WATCHED_TABLES = ['provider', 'provider_address', 'listing_network_set', 'formulary_entry'];
 // The tables are partitioned by dataset version: a scan names the partition, e.g. provider_v12.
 const SEQ_SCAN = new RegExp(`Seq Scan on (${WATCHED_TABLES.join('|')})(?:_v\\d+)?\\b`, 'g');
 

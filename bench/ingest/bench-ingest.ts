@@ -18,6 +18,7 @@ import { createVersionTables, dropVersionTables, indexAndAttachVersionTables, ve
 import { PARTITIONED_TABLES, PLAN_TABLES, TableLayout } from '../../src/qhp/version-tables';
 import { threadCpuSeconds, treeCpuSeconds } from '../lib/proc-cpu';
 import { BenchData, writeBenchData } from './qhp-bench-data';
+import { StorageService } from '../../src/datasets/storage.service';
 
 /**
  * Ingest benchmark: generates an issuer's QHP files, imports them with QhpImporter (in a fresh child
@@ -25,8 +26,10 @@ import { BenchData, writeBenchData } from './qhp-bench-data';
  * PostgreSQL work for the same end state: COPYs the very same rows (pre-rendered) into fresh version
  * tables (empty copies of the plan tables for those), builds the same indexes and attaches the partitions.
  *
- *   npm run bench:ingest -- [--providers 1000000] [--plans 30] [--drugs 5000] [--pretty]
+ *   npm run bench:ingest -- [--providers 1000000] [--plans 30] [--networks 3] [--drugs 5000] [--pretty]
  *                           [--workers N[,M...]] [--keep] [--data-dir DIR]
+ * --networks N: the dense shape carriers publish (the plans sold on N networks, each provider listing
+ * every plan of each network it joins; `--plans 40 --networks 3`); without it, each provider lists 3 plans.
  * --workers: the importer's parse worker threads (default: its own choice, one per core but one; 0 = none);
  * a list (--workers 0,2) imports once per setting, each into a fresh state, all against one baseline.
  * --data-dir: generate the files into DIR and keep them; a later run with the same options and the same
@@ -42,6 +45,8 @@ const POOL_SIZE = 8;
 interface Options {
   providers: number;
   plans: number;
+  /** 0: sparse (3 plans per provider); N: dense, N networks (qhp-bench-data.ts). */
+  networks: number;
   drugs: number;
   pretty: boolean;
   /** One import per setting; undefined: the importer's default. */
@@ -64,6 +69,7 @@ function parseOptions(argv: string[]): Options {
   return {
     providers: count('--providers', 1_000_000),
     plans: count('--plans', 30),
+    networks: value('--networks') === undefined ? 0 : count('--networks', 0),
     drugs: count('--drugs', 5_000),
     pretty: argv.includes('--pretty'),
     workers: value('--workers')
@@ -308,6 +314,7 @@ const GENERATOR_SOURCES = [
   '../../seeds/lib/prng.ts',
   ...[
     'render/table-rows',
+    'render/network-sets',
     'render/copy-text',
     '../qhp/version-tables',
     '../qhp/vocabulary',
@@ -329,6 +336,7 @@ function benchDataKey(options: Options, baselineVersionId: number): string {
       issuerId: ISSUER_ID,
       providers: options.providers,
       plans: options.plans,
+      networks: options.networks,
       drugs: options.drugs,
       pretty: options.pretty,
       baselineVersionId,
@@ -350,7 +358,8 @@ async function benchData(dir: string, options: Options, baselineVersionId: numbe
     }
   }
   await mkdir(dir, { recursive: true });
-  console.log(`generating ${options.providers} providers, ${options.plans} plans, ${options.drugs} drugs in ${dir} ...`);
+  const shape = options.networks ? `dense: ${options.networks} networks` : 'sparse: 3 plans per provider';
+  console.log(`generating ${options.providers} providers, ${options.plans} plans (${shape}), ${options.drugs} drugs in ${dir} ...`);
   const generated = Date.now();
   const data = await writeBenchData({ dir, issuerId: ISSUER_ID, ...options, baselineVersionId });
   console.log(
@@ -358,6 +367,21 @@ async function benchData(dir: string, options: Options, baselineVersionId: numbe
   );
   if (options.dataDir) await writeFile(manifest, JSON.stringify({ key, data }));
   return data;
+}
+
+/** Rows per table and bytes on disk of the imported (published) version, as datasetVersions reports them. */
+async function printVersionStorage(db: DataSource): Promise<void> {
+  const [issuer] = await db.query(`SELECT current_version_id AS id FROM issuer WHERE issuer_id = $1`, [ISSUER_ID]);
+  if (!issuer?.id) return;
+  const [storage] = await new StorageService(new Database(db)).versionStorage([Number(issuer.id)]);
+  const mb = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(1)} MB`;
+  console.log(`version rows per table: ${storage.tables.map((t) => `${t.table} ${t.rows}`).join(', ')}`);
+  console.log(
+    `version bytes on disk: ${mb(storage.bytes)} (${storage.tables
+      .filter((t) => t.bytes)
+      .map((t) => `${t.table} ${mb(t.bytes)}`)
+      .join(', ')})`,
+  );
 }
 
 async function main(): Promise<void> {
@@ -398,6 +422,7 @@ async function main(): Promise<void> {
       console.log(`import time: ${measured.seconds.toFixed(2)} s (importer CPU ${measured.cpuSeconds.toFixed(1)} s${threads}; PostgreSQL CPU ${pgCpu})`);
       console.log(`providers/s: ${Math.round(providers / measured.seconds)}`);
       console.log(`MB/s of JSON: ${(data.jsonBytes / 1024 / 1024 / measured.seconds).toFixed(1)}`);
+      await printVersionStorage(db);
       console.log(
         `peak RSS: ${Math.max(measured.peak.sampledMb, measured.peak.vmHwmMb ?? 0)} MB (sampled every 100 ms: ${measured.peak.sampledMb} MB, VmHWM: ${measured.peak.vmHwmMb ?? 'n/a'} MB)`,
       );

@@ -22,6 +22,12 @@ export interface BenchDataOptions {
   issuerId: string;
   providers: number;
   plans: number;
+  /**
+   * 0 (sparse, the default): each provider lists 3 plans. N > 0 (dense, as carriers publish): the plans
+   * are sold on N networks (plan i on network i mod N); each provider joins each network with
+   * probability 0.4 (at least one) and lists every plan of each network it joins.
+   */
+  networks?: number;
   drugs: number;
   /** Indent JSON like the CMS examples (2 spaces); default is one record per line. */
   pretty: boolean;
@@ -135,6 +141,29 @@ function makePlans(options: BenchDataOptions): object[] {
   }));
 }
 
+function sparsePlans(next: () => number, options: BenchDataOptions): object[] {
+  const first = Math.floor(next() * options.plans);
+  return [0, 1, 2].map((k) => ({
+    plan_id_type: 'HIOS-PLAN-ID',
+    plan_id: planId(options.issuerId, ((first + k * 7) % options.plans) + 1),
+    network_tier: next() < 0.8 ? 'PREFERRED' : 'NON-PREFERRED',
+    years: [2025, 2026],
+  }));
+}
+
+/** Every plan of each network the provider joins (see BenchDataOptions.networks), in plan order. */
+function densePlans(i: number, next: () => number, options: BenchDataOptions): object[] {
+  const networks = options.networks!;
+  const joined = Array.from({ length: networks }, () => next() < 0.4);
+  if (!joined.includes(true)) joined[i % networks] = true;
+  const plans: object[] = [];
+  for (let p = 0; p < options.plans; p++) {
+    if (joined[p % networks])
+      plans.push({ plan_id_type: 'HIOS-PLAN-ID', plan_id: planId(options.issuerId, p + 1), network_tier: 'PREFERRED', years: [2025, 2026] });
+  }
+  return plans;
+}
+
 function makeProvider(i: number, next: () => number, options: BenchDataOptions, places: ReadonlyArray<readonly [string, string]>): object {
   const pick = <T>(list: readonly T[]): T => list[Math.floor(next() * list.length)];
   const addressCount = next() < 0.5 ? 1 : 2;
@@ -148,13 +177,7 @@ function makeProvider(i: number, next: () => number, options: BenchDataOptions, 
       phone: `614555${String(Math.floor(next() * 10000)).padStart(4, '0')}`,
     };
   });
-  const first = Math.floor(next() * options.plans);
-  const plans = [0, 1, 2].map((k) => ({
-    plan_id_type: 'HIOS-PLAN-ID',
-    plan_id: planId(options.issuerId, ((first + k * 7) % options.plans) + 1),
-    network_tier: next() < 0.8 ? 'PREFERRED' : 'NON-PREFERRED',
-    years: [2025, 2026],
-  }));
+  const plans = options.networks ? densePlans(i, next, options) : sparsePlans(next, options);
   // NPIs in no particular order, as in carriers' files (in file order, provider_npi_idx's sort found them presorted).
   const npi = i % 10 === 9 ? organizationNpi(i) : individualNpi(i);
   const common = { npi, addresses, plans, last_updated_on: '2025-01-01' };
@@ -240,7 +263,8 @@ export async function writeBenchData(options: BenchDataOptions): Promise<BenchDa
     (i) => makeProvider(i, next, options, places),
     (raw, i) => {
       const provider = validateProvider(raw, new JsonRecordLocation(i), providerCtx);
-      if (provider) renderer.writeProvider(i, provider, 'providers.json', sink('provider'), sink('provider_address'), sink('network_membership'));
+      if (provider)
+        renderer.writeProvider(i, provider, 'providers.json', sink('provider'), sink('provider_address'), sink('listing_network_set'), sink('network_set'));
     },
     providerFiles,
   );

@@ -4,8 +4,11 @@
  *
  *   npm run bench:query -- [--providers 1000000] [--duration 15] [--connections 50] [--pool 20]
  *                          [--warmup 3] [--rounds 3] [--api-workers 1] [--pg-dir .data/bench-pg] [--log-level info]
- *                          [--profile DIR]
+ *                          [--profile DIR] [--import DIR/cms-data-index.json]
  *
+ * --import: instead of the demo seed, loads these QHP files (through the importer) into an empty database,
+ * e.g. the dense shape carriers publish, generated and kept by
+ * `npm run bench:ingest -- --providers 1000000 --plans 40 --networks 3 --data-dir DIR`.
  * Database: DATABASE_URL when set (seeded only when it holds no published data), otherwise a throwaway
  * embedded PostgreSQL (or a kept one with --pg-dir, so a 1M-provider seed is paid once).
  * The API and the baseline each run in their own child process (one Node process each, like one
@@ -42,6 +45,8 @@ interface Options {
   apiWorkers: number;
   /** Directory for a CPU profile (node --cpu-prof) of the API process(es). */
   profileDir: string | null;
+  /** QHP files (a cms-data-index.json) to import instead of seeding demo data. */
+  importPath: string | null;
 }
 
 function parseArgs(argv: string[]): Options {
@@ -57,6 +62,7 @@ function parseArgs(argv: string[]): Options {
     rounds: 3,
     apiWorkers: 1,
     profileDir: null,
+    importPath: null,
   };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
@@ -71,6 +77,9 @@ function parseArgs(argv: string[]): Options {
       return v;
     };
     switch (arg) {
+      case '--import':
+        options.importPath = value();
+        break;
       case '--providers':
         options.providers = int();
         break;
@@ -468,6 +477,35 @@ async function checkAnswers(apiUrl: string, lookups: Lookup[]): Promise<string> 
     .join(', ');
 }
 
+/** Imports the QHP files at `indexPath` (issuer 70001, as bench:ingest generates them) unless the database holds published data. */
+async function importIfEmpty(databaseUrl: string, indexPath: string, log: (line: string) => void): Promise<boolean> {
+  const { DataSource } = await import('typeorm');
+  const { buildDataSourceOptions } = await import('../../src/database/data-source-options');
+  const { QhpImporter } = await import('../../src/ingest/qhp-importer');
+  const db = new DataSource(buildDataSourceOptions({ url: databaseUrl, poolSize: 8 }));
+  await db.initialize();
+  try {
+    const [{ published }] = await db.query(`SELECT count(*)::int AS published FROM issuer WHERE current_version_id IS NOT NULL`);
+    if (published) {
+      log('database already holds published data: not importing');
+      return false;
+    }
+    log(`importing ${indexPath} …`);
+    const result = await new QhpImporter(db).import({
+      issuerId: '70001',
+      issuerName: 'Bench issuer',
+      paths: [indexPath],
+      source: 'bench',
+      loadedBy: 'bench-query',
+    });
+    if (result.status !== 'published') throw new Error(`import of ${indexPath} did not publish: ${JSON.stringify(result.report.rejectedByReason)}`);
+    log(`imported: ${JSON.stringify(result.counts)}`);
+    return true;
+  } finally {
+    await db.destroy();
+  }
+}
+
 async function main(): Promise<void> {
   const options = parseArgs(process.argv.slice(2));
   const log = (message: string) => console.log(`[bench:query] ${message}`);
@@ -489,8 +527,10 @@ async function main(): Promise<void> {
   try {
     await runMigrations(databaseUrl);
     const seedStarted = Date.now();
-    const seeded = await seedDemoDataIfEmpty(databaseUrl, options.providers, (l) => log(l));
-    if (seeded) log(`seeded ${fmt(options.providers)} providers in ${fmt((Date.now() - seedStarted) / 1000, 1)} s`);
+    const seeded = options.importPath
+      ? await importIfEmpty(databaseUrl, options.importPath, log)
+      : await seedDemoDataIfEmpty(databaseUrl, options.providers, (l) => log(l));
+    if (seeded) log(`loaded the data set in ${fmt((Date.now() - seedStarted) / 1000, 1)} s`);
     const pool = new Pool({ connectionString: databaseUrl, max: 1 });
     await pool.query('VACUUM ANALYZE').catch(() => undefined);
     await pool.end();
@@ -502,7 +542,7 @@ async function main(): Promise<void> {
         .map(([k, v]) => `${k} ${fmt(v)}`)
         .join(', ')}`,
     );
-    if (counts.providers < options.providers * 0.9) {
+    if (!options.importPath && counts.providers < options.providers * 0.9) {
       log(`note: the database holds ${fmt(counts.providers)} providers, not ${fmt(options.providers)} (already seeded; use another --pg-dir for a new size)`);
     }
 

@@ -6,10 +6,11 @@ import { GraphQLError } from 'graphql';
 export const MAX_PAGE_SIZE = 100;
 export const DEFAULT_PAGE_SIZE = 20;
 
-@ObjectType()
+@ObjectType({ description: 'Where a page ends, to ask for the next one' })
 export class PageInfo {
-  @Field() hasNextPage: boolean;
-  @Field(() => String, { nullable: true }) endCursor: string | null;
+  @Field({ description: 'True when more results follow this page: pass endCursor as `after` to get them' }) hasNextPage: boolean;
+  @Field(() => String, { nullable: true, description: 'Cursor of the last result of this page; null when the page is empty' })
+  endCursor: string | null;
 }
 
 /** `first` / `after` of every paginated query; argument classes extend it. */
@@ -37,21 +38,42 @@ export interface Connection<T> {
   totalCount?: number;
 }
 
-/** Relay-style connection type for a node type, e.g. Connection(Plan) → PlanConnection. */
-export function ConnectionType<T>(nodeType: Type<T>, name = nodeType.name): Type<Connection<T>> {
-  @ObjectType(`${name}Edge`)
+export interface ConnectionOptions {
+  /** Describes what one result is, in the connection's and edge's descriptions (e.g. "plan"). */
+  noun: string;
+  /**
+   * The connection has a `totalCount`: only where the service counts every match exactly (one cheap count
+   * query beside the page). Connections without it summarise their totals elsewhere, or would need a scan.
+   */
+  totalCount?: boolean;
+}
+
+/**
+ * Relay-style connection type for a node type, e.g. Connection(Plan) → PlanConnection. Without options, the
+ * descriptions name the node type and there is no totalCount.
+ */
+export function ConnectionType<T>(nodeType: Type<T>, name = nodeType.name, options: Partial<ConnectionOptions> = {}): Type<Connection<T>> {
+  const noun = options.noun ?? name;
+
+  @ObjectType(`${name}Edge`, { description: `One ${noun} of a page, with the cursor that points at it` })
   class EdgeType {
-    @Field() cursor: string;
-    @Field(() => nodeType) node: T;
+    @Field({ description: `Opaque position of this ${noun}: pass it as \`after\` to continue after it` }) cursor: string;
+    @Field(() => nodeType, { description: `The ${noun}` }) node: T;
   }
 
-  @ObjectType(`${name}Connection`, { isAbstract: true })
+  @ObjectType(`${name}Connection`, { isAbstract: true, description: `A page of ${noun} results (first / after pagination)` })
   class ConnectionClass {
-    @Field(() => [EdgeType]) edges: EdgeType[];
-    @Field(() => PageInfo) pageInfo: PageInfo;
-    @Field(() => Int, { nullable: true, description: 'Total matches, when cheap to count' }) totalCount?: number;
+    @Field(() => [EdgeType], { description: `The ${noun} results of this page, in order` }) edges: EdgeType[];
+    @Field(() => PageInfo, { description: 'Whether more pages follow, and the cursor to ask for the next one' }) pageInfo: PageInfo;
   }
-  return ConnectionClass as Type<Connection<T>>;
+
+  if (!options.totalCount) return ConnectionClass as Type<Connection<T>>;
+
+  @ObjectType(`${name}Connection`, { description: `A page of ${noun} results (first / after pagination), with the number of all matches` })
+  class CountedConnectionClass extends ConnectionClass {
+    @Field(() => Int, { description: `Exact number of ${noun} results matching the query, across all pages` }) totalCount: number;
+  }
+  return CountedConnectionClass as Type<Connection<T>>;
 }
 
 /** Opaque cursors: base64 of a JSON key, so clients cannot depend on their contents. */

@@ -13,6 +13,13 @@ describe('configuration schema', () => {
     expect(personalDataKey).toBe(defaultKey);
   });
 
+  it('writes readable log lines on a terminal and JSON lines elsewhere, unless LOG_PRETTY says otherwise', () => {
+    expect(loadConfig({}, true).logPretty).toBe(true);
+    expect(loadConfig({}, false).logPretty).toBe(false);
+    expect(loadConfig({ LOG_PRETTY: 'false' }, true).logPretty).toBe(false);
+    expect(loadConfig({ LOG_PRETTY: 'true' }, false).logPretty).toBe(true);
+  });
+
   it('reads the upload, import job and report settings', () => {
     const config = loadConfig({
       UPLOAD_MAX_FILE_BYTES: '1024',
@@ -20,6 +27,8 @@ describe('configuration schema', () => {
       UPLOAD_TMP_DIR: '/srv/uploads',
       IMPORT_MAX_CONCURRENT_JOBS: '4',
       IMPORT_JOB_HEARTBEAT_MS: '20000',
+      IMPORT_MAX_SHRINK_PERCENT: '30',
+      IMPORT_VERSIONS_KEPT: '3',
       REPORT_RATE_LIMIT_PER_MINUTE: '0',
       NODE_ENV: 'development',
     });
@@ -30,6 +39,8 @@ describe('configuration schema', () => {
       maxConcurrentJobs: 4,
       heartbeatMs: 20_000,
       staleAfterMs: 120_000,
+      maxShrinkPercent: 30,
+      versionsKept: 3,
     });
     expect(config.reportsPerMinute).toBe(0);
     expect(config.production).toBe(false);
@@ -56,8 +67,17 @@ describe('configuration schema', () => {
 
   it('lets the command line tools run without the server-only settings', () => {
     const env = { NODE_ENV: 'production', PORT: 'not checked here', DATABASE_URL: 'postgres://db:5432/coverage', USER: 'ana' };
-    expect(loadCliConfig(env)).toEqual({ databaseUrl: 'postgres://db:5432/coverage', embeddedDataDir: '.data/pg', cliUser: 'ana' });
-    expect(loadCliConfig({})).toEqual({ databaseUrl: null, embeddedDataDir: '.data/pg', cliUser: 'cli' });
+    expect(loadCliConfig(env)).toEqual({
+      databaseUrl: 'postgres://db:5432/coverage',
+      embeddedDataDir: '.data/pg',
+      cliUser: 'ana',
+      imports: { maxShrinkPercent: 50, versionsKept: 5 },
+    });
+    expect(loadCliConfig({})).toEqual({ databaseUrl: null, embeddedDataDir: '.data/pg', cliUser: 'cli', imports: { maxShrinkPercent: 50, versionsKept: 5 } });
+    expect(loadCliConfig({ IMPORT_VERSIONS_KEPT: '2', IMPORT_MAX_SHRINK_PERCENT: '10' }).imports).toEqual({ maxShrinkPercent: 10, versionsKept: 2 });
+    expect(() => loadCliConfig({ IMPORT_MAX_SHRINK_PERCENT: '120' })).toThrow(
+      'IMPORT_MAX_SHRINK_PERCENT=120 is invalid: expected a whole number from 0 to 100',
+    );
     expect(() => loadCliConfig({ DATABASE_URL: 'mysql://db/x' })).toThrow('DATABASE_URL must start with postgres:// or postgresql:// (got mysql://)');
   });
 

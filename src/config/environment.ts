@@ -94,6 +94,21 @@ const replicaUrls = (raw: string | undefined, name: string, env: Record<string, 
   return null;
 };
 
+/** Default share of the pool for searches: all but a quarter of it, keeping at least 2 connections (1 for a pool of 2). */
+export function defaultSearchConcurrency(poolSize: number): number {
+  return Math.max(1, poolSize - Math.max(2, Math.ceil(poolSize / 4)));
+}
+
+const searchConcurrency = (raw: string | undefined, name: string, env: Record<string, unknown>): string | null => {
+  if (raw === undefined) return null;
+  const value = Number(raw.trim());
+  const pool = isUnset(env.DB_POOL_SIZE) ? 20 : Number(env.DB_POOL_SIZE);
+  if (!Number.isInteger(value) || value < 1) return `${name}=${raw.trim()} is invalid: expected a whole number above 0`;
+  if (Number.isInteger(pool) && pool > 1 && value >= pool)
+    return `${name}=${value} must be below DB_POOL_SIZE=${pool}, so searches leave connections for the core questions`;
+  return null;
+};
+
 const redisUrl: Check = (raw) => {
   let url: URL;
   try {
@@ -159,6 +174,29 @@ const personalDataKey = (raw: string | undefined, name: string, env: Record<stri
   return personalDataKeyBytes(raw.trim()) ? null : invalidPersonalDataKey(name);
 };
 
+const BIG_SIZE_UNITS: Record<string, number> = { b: 1, kb: 1024, mb: 1024 ** 2, gb: 1024 ** 3, tb: 1024 ** 4 };
+
+/** Bytes in "4GB", "512mb" or "4096"; NaN when not a size. */
+export function parseFileSize(raw: string): number {
+  const match = /^(\d+(?:\.\d+)?)\s*(b|kb|mb|gb|tb)?$/i.exec(raw.trim());
+  return match ? Math.round(Number(match[1]) * BIG_SIZE_UNITS[(match[2] ?? 'b').toLowerCase()]) : NaN;
+}
+
+const fileSize: Check = (raw, name) => {
+  const bytes = parseFileSize(raw);
+  return Number.isSafeInteger(bytes) && bytes >= 1024 ? null : `${name}=${raw.trim()} is invalid: expected a size of at least 1kb, e.g. 4GB`;
+};
+
+/** Five or six space-separated cron fields (seconds optional), a @-shorthand such as @daily, or off. */
+const cronExpression: Check = (raw, name) => {
+  const value = raw.trim();
+  if (value === 'off') return null;
+  const fields = value.split(/\s+/);
+  const shorthand = /^@(yearly|annually|monthly|weekly|daily|midnight|hourly)$/i.test(value);
+  if (shorthand || (fields.length >= 5 && fields.length <= 6 && fields.every((field) => /^[\d*/,\-A-Za-z?LW#]+$/.test(field)))) return null;
+  return `${name}=${value} is invalid: expected a cron expression such as "0 4 * * *" (every day at 04:00) or @daily`;
+};
+
 /** The variables, as strings; each comment gives the default that applies when the variable is unset or empty. */
 export class Environment {
   /** `production` hides internal error messages and requires PERSONAL_DATA_KEY. Default: unset (development). */
@@ -176,6 +214,15 @@ export class Environment {
   /** Connections per pool. Default 20. */
   @Checked(wholeNumber(1, 500)) DB_POOL_SIZE?: string;
 
+  /** Longest a search or research statement may run, in ms (0: no limit). Default 15000. */
+  @Checked(wholeNumberOrZero) DB_STATEMENT_TIMEOUT_MS?: string;
+
+  /**
+   * Search and research statements running at once per pool; the other connections stay free for the two core
+   * questions and readiness. Default DB_POOL_SIZE minus a quarter of it (at least 2 kept), at least 1.
+   */
+  @CheckedAlways(searchConcurrency) DB_SEARCH_CONCURRENCY?: string;
+
   /** Where the embedded PostgreSQL keeps its data. Default .data/pg. */
   @IsOptional() @IsString() EMBEDDED_PG_DIR?: string;
 
@@ -185,7 +232,7 @@ export class Environment {
   /** Default info. */
   @Checked(logLevel) LOG_LEVEL?: string;
 
-  /** Human-readable logs (development). Default false. */
+  /** Human-readable log lines instead of JSON. Default: true when standard output is a terminal. */
   @Checked(booleanFlag) LOG_PRETTY?: string;
 
   /** Default 60. */
@@ -218,6 +265,12 @@ export class Environment {
   /** Default 50000. */
   @Checked(wholeNumber(10, 100_000_000)) GRAPHQL_MAX_COMPLEXITY?: string;
 
+  /** Aliased fields per request, counted wherever they are (in fragments each time spread). Default 20. */
+  @Checked(wholeNumber(0, 100_000)) GRAPHQL_MAX_ALIASES?: string;
+
+  /** Top-level fields per operation. Default 20. */
+  @Checked(wholeNumber(1, 100_000)) GRAPHQL_MAX_ROOT_FIELDS?: string;
+
   /** Express `trust proxy`: true, false, a hop count or a list of addresses. Default false. */
   @IsOptional() @IsString() TRUST_PROXY?: string;
 
@@ -248,8 +301,44 @@ export class Environment {
   /** Default max(6 × IMPORT_JOB_HEARTBEAT_MS, 60000). */
   @Checked(positiveWholeNumber) IMPORT_JOB_STALE_AFTER_MS?: string;
 
+  /** Share (percent) of an issuer's published provider listings, network memberships or formulary entries a load may remove unless it allows shrinking. Default 50. */
+  @Checked(wholeNumber(0, 100)) IMPORT_MAX_SHRINK_PERCENT?: string;
+
+  /** Published and superseded versions kept per issuer (rollback, change history). Default 5. */
+  @Checked(wholeNumber(1, 1000)) IMPORT_VERSIONS_KEPT?: string;
+
   /** Recorded as who loaded a dataset from the import command line. Default cli. */
   @IsOptional() @IsString() USER?: string;
+  /** Cron expression of the scheduled refresh of every known feed. Default: off. */
+  @Checked(cronExpression) FEED_REFRESH_CRON?: string;
+  /** Feeds fetched and loaded at once by one process. Default 2. */
+  @Checked(wholeNumber(1, 64)) FEED_CONCURRENCY?: string;
+  /** Largest file fetched. Default 8GB. */
+  @Checked(fileSize) FEED_MAX_FILE_SIZE?: string;
+  /** Where downloads are spooled before loading. Default: the system temp directory. */
+  @IsOptional() @IsString() FEED_SPOOL_DIR?: string;
+  /** Default 15000. */
+  @Checked(wholeNumber(100, 600_000)) FEED_CONNECT_TIMEOUT_MS?: string;
+  /** Longest wait for headers or between body bytes. Default 60000. */
+  @Checked(wholeNumber(100, 3_600_000)) FEED_IDLE_TIMEOUT_MS?: string;
+  /** Retries after a network error, 429 or 5xx. Default 4. */
+  @Checked(wholeNumber(0, 20)) FEED_RETRIES?: string;
+  /** First backoff, doubling and jittered. Default 1000. */
+  @Checked(wholeNumber(0, 600_000)) FEED_RETRY_BASE_MS?: string;
+  /** Longest Retry-After honoured. Default 300000. */
+  @Checked(wholeNumber(0, 86_400_000)) FEED_MAX_RETRY_AFTER_MS?: string;
+  /** Default 5. */
+  @Checked(wholeNumber(0, 20)) FEED_MAX_REDIRECTS?: string;
+  /** Feed checks this instance runs from the job queue at once (0: none). Default 1. */
+  @Checked(wholeNumber(0, 64)) FEED_JOB_WORKERS?: string;
+  /** Default 5. */
+  @Checked(wholeNumber(1, 3_600)) FEED_JOB_POLL_SECONDS?: string;
+  /** Retries of a check cut off by a shutdown or crash. Default 3. */
+  @Checked(wholeNumber(0, 100)) FEED_JOB_RETRIES?: string;
+  /** First delay before such a retry, doubling. Default 60. */
+  @Checked(wholeNumber(0, 86_400)) FEED_JOB_RETRY_DELAY_SECONDS?: string;
+  /** A running job older than this (its instance died) is retried. Default 21600. */
+  @Checked(wholeNumber(10, 7 * 86_400)) FEED_JOB_EXPIRE_SECONDS?: string;
 }
 
 export class ConfigError extends Error {}
@@ -276,6 +365,8 @@ class EnvironmentKeys implements Record<keyof Environment, undefined> {
   DATABASE_URL = undefined;
   DATABASE_REPLICA_URLS = undefined;
   DB_POOL_SIZE = undefined;
+  DB_STATEMENT_TIMEOUT_MS = undefined;
+  DB_SEARCH_CONCURRENCY = undefined;
   EMBEDDED_PG_DIR = undefined;
   SEED_PROVIDERS = undefined;
   LOG_LEVEL = undefined;
@@ -290,6 +381,8 @@ class EnvironmentKeys implements Record<keyof Environment, undefined> {
   HTTP_CACHE_STALE_WHILE_REVALIDATE = undefined;
   GRAPHQL_MAX_DEPTH = undefined;
   GRAPHQL_MAX_COMPLEXITY = undefined;
+  GRAPHQL_MAX_ALIASES = undefined;
+  GRAPHQL_MAX_ROOT_FIELDS = undefined;
   TRUST_PROXY = undefined;
   SHUTDOWN_GRACE_MS = undefined;
   PERSONAL_DATA_KEY = undefined;
@@ -300,7 +393,24 @@ class EnvironmentKeys implements Record<keyof Environment, undefined> {
   IMPORT_MAX_CONCURRENT_JOBS = undefined;
   IMPORT_JOB_HEARTBEAT_MS = undefined;
   IMPORT_JOB_STALE_AFTER_MS = undefined;
+  IMPORT_MAX_SHRINK_PERCENT = undefined;
+  IMPORT_VERSIONS_KEPT = undefined;
   USER = undefined;
+  FEED_REFRESH_CRON = undefined;
+  FEED_CONCURRENCY = undefined;
+  FEED_MAX_FILE_SIZE = undefined;
+  FEED_SPOOL_DIR = undefined;
+  FEED_CONNECT_TIMEOUT_MS = undefined;
+  FEED_IDLE_TIMEOUT_MS = undefined;
+  FEED_RETRIES = undefined;
+  FEED_RETRY_BASE_MS = undefined;
+  FEED_MAX_RETRY_AFTER_MS = undefined;
+  FEED_MAX_REDIRECTS = undefined;
+  FEED_JOB_WORKERS = undefined;
+  FEED_JOB_POLL_SECONDS = undefined;
+  FEED_JOB_RETRIES = undefined;
+  FEED_JOB_RETRY_DELAY_SECONDS = undefined;
+  FEED_JOB_EXPIRE_SECONDS = undefined;
 }
 
 export const ENVIRONMENT_VARIABLES = Object.keys(new EnvironmentKeys()) as Array<keyof Environment>;

@@ -18,6 +18,10 @@ export interface DatabaseSettings {
    * go to a replica; writes, transactions, migrations, repositories and plain `DataSource.query()` to `url`.
    */
   replicaUrls?: string[];
+  /** Longest a search or research statement may run, in ms (0 or unset: no limit); see Database.search. */
+  statementTimeoutMs?: number;
+  /** Search and research statements at once per pool; unset: derived from poolSize (see Database). */
+  searchConcurrency?: number | null;
   /** Entities for repositories used outside Nest (a command-line tool's). */
   entities?: DataSourceOptions['entities'];
 }

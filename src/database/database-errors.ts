@@ -49,3 +49,27 @@ export function isDatabaseUnavailableError(error: unknown): boolean {
     return typeof message === 'string' && MESSAGES.some((pattern) => pattern.test(message));
   });
 }
+
+/** PostgreSQL stopped a statement at its statement_timeout (SQLSTATE 57014, "canceling statement due to statement timeout"). */
+export function isStatementTimeoutError(error: unknown): boolean {
+  return causes(error).some((e) => {
+    const { code, message } = e as { code?: unknown; message?: unknown };
+    return code === '57014' && typeof message === 'string' && /statement timeout/i.test(message);
+  });
+}
+
+/** A search or research statement stopped at the configured statement timeout: the client should narrow it. */
+export class StatementTimeoutError extends Error {
+  readonly code = 'QUERY_TIMEOUT';
+
+  constructor(
+    readonly timeoutMs: number,
+    cause?: unknown,
+  ) {
+    super(`The query was stopped after ${timeoutMs} ms (the statement timeout): narrow it (fewer ids, a smaller radius) or retry later`, { cause });
+  }
+}
+
+export function asStatementTimeoutError(error: unknown): StatementTimeoutError | undefined {
+  return causes(error).find((e): e is StatementTimeoutError => e instanceof StatementTimeoutError);
+}

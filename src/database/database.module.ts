@@ -16,7 +16,14 @@ export class DatabaseModule {
     return {
       module: DatabaseModule,
       imports: [TypeOrmModule.forRoot({ ...buildDataSourceOptions(settings), autoLoadEntities: true })],
-      providers: [{ provide: Database, useFactory: (dataSource: DataSource) => new Database(dataSource), inject: [getDataSourceToken()] }],
+      providers: [
+        {
+          provide: Database,
+          useFactory: (dataSource: DataSource) =>
+            new Database(dataSource, { statementTimeoutMs: settings.statementTimeoutMs, searchConcurrency: settings.searchConcurrency ?? undefined }),
+          inject: [getDataSourceToken()],
+        },
+      ],
       exports: [Database],
     };
   }

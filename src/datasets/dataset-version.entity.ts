@@ -19,6 +19,10 @@ export class DatasetVersionEntity {
   @Column({ name: 'issuer_id', type: 'char', length: 5 })
   issuerId: string;
 
+  /** The issuer's own sequence (1, 2, 3…), assigned by a trigger on insert; `id` is global across issuers. */
+  @Column({ type: 'integer', insert: false, update: false })
+  number: number;
+
   @Column({ type: 'text', default: 'loading' })
   status: DatasetVersionStatus;
 

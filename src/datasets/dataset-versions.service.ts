@@ -10,6 +10,7 @@ import { rejectedCountOf, toImportReportModel, toNamedCounts } from './models/im
 
 interface DatasetVersionRow {
   id: number;
+  number: number;
   issuerId: string;
   status: DatasetVersionStatus;
   source: string;
@@ -25,6 +26,7 @@ interface DatasetVersionRow {
 
 const VERSION_COLUMNS: FindOptionsSelect<DatasetVersionEntity> = {
   id: true,
+  number: true,
   issuerId: true,
   status: true,
   source: true,

@@ -12,5 +12,5 @@ export class IssuerArgs {
 @ArgsType()
 export class DatasetVersionsArgs extends IssuerArgs {
   @Field(() => Int, { nullable: true, description: 'Page size, at most 100' }) @IsOptional() @IsInt() first?: number;
-  @Field(() => String, { nullable: true }) @IsOptional() @IsString() after?: string;
+  @Field(() => String, { nullable: true, description: 'endCursor of the previous page' }) @IsOptional() @IsString() after?: string;
 }

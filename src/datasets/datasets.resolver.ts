@@ -7,16 +7,31 @@ import { PlansService } from '../plans/plans.service';
 import { DatasetVersionsArgs, IssuerArgs } from './datasets.args';
 import { DatasetVersionsService } from './dataset-versions.service';
 import { DatasetVersionModel } from './models/dataset-version.model';
+import { DatabaseStorageModel, VersionStorageModel } from './models/storage.model';
+import { StorageService } from './storage.service';
 
-export const DatasetVersionConnection = ConnectionType(DatasetVersionModel, 'DatasetVersion');
+export const DatasetVersionConnection = ConnectionType(DatasetVersionModel, 'DatasetVersion', { noun: 'dataset version', totalCount: true });
 
 @Resolver(() => DatasetVersionModel)
 export class DatasetVersionsResolver {
-  constructor(private readonly versions: DatasetVersionsService) {}
+  constructor(
+    private readonly versions: DatasetVersionsService,
+    private readonly storage: StorageService,
+  ) {}
 
   @Query(() => DatasetVersionConnection, { description: "An issuer's loads, newest first: what was loaded, when, by whom, and what was rejected" })
   datasetVersions(@Args() { issuerId, first, after }: DatasetVersionsArgs) {
     return this.versions.listVersions(issuerId, first, after);
+  }
+
+  @ResolveField(() => VersionStorageModel, { description: 'Rows and bytes on disk the version takes, per table (what keeping it costs)' })
+  storageUsed(@Parent() version: DatasetVersionModel, @Context() ctx: GraphQLContext) {
+    return loaderFor<number, VersionStorageModel>(ctx, 'versionStorage', (ids) => this.storage.versionStorage(ids)).load(version.id);
+  }
+
+  @Query(() => DatabaseStorageModel, { description: 'Size of the database on disk, and the part the kept dataset versions take' })
+  databaseStorage() {
+    return this.storage.databaseStorage();
   }
 }
 

@@ -77,11 +77,10 @@ export function jsonLinesToArray(): Transform {
 
 /**
  * Streams `COPY ... TO STDOUT` into `destination` on a dedicated pooled connection (see
- * Database.connectForCopy): memory stays at a few chunks whatever the row count, and a slow client applies
- * back-pressure to PostgreSQL.
+ * Database.connectForCopy), which it releases: memory stays at a few chunks whatever the row count, and a
+ * slow client applies back-pressure to PostgreSQL.
  */
-export async function streamCopy(connect: () => Promise<PoolClient>, copySql: string, destination: Writable, transform?: Transform): Promise<void> {
-  const client = await connect();
+export async function streamCopy(client: PoolClient, copySql: string, destination: Writable, transform?: Transform): Promise<void> {
   try {
     const source = client.query(copyTo(copySql));
     await (transform ? pipeline(source, transform, destination) : pipeline(source, destination));

@@ -8,21 +8,23 @@ function networkListings(plan: PlanModel, params: SqlParams): string {
            WHERE plan_id = ${params.add(plan.planId, 'char(14)')} AND version_id = ${params.add(plan.versionId, 'bigint')}`;
 }
 
-/** One row per in-network listing and address (a listing without addresses still gets one row). */
+/**
+ * One row per in-network listing and address (a listing without addresses still gets one row). Lists and
+ * booleans stay arrays and booleans here: the export writes every CSV cell by one convention (csv-values).
+ */
 export function networkCsvQuery(plan: PlanModel): BuiltQuery {
   const params = new SqlParams();
   const planId = params.add(plan.planId, 'char(14)');
   const version = params.add(plan.versionId, 'bigint');
   const sql = `
     SELECT p.npi, p.type, p.display_name AS name, p.prefix, p.first_name, p.middle_name, p.last_name, p.suffix, p.facility_name,
-           array_to_string(p.specialties, '; ') AS specialties, array_to_string(p.facility_types, '; ') AS facility_types,
-           p.accepting, p.gender, array_to_string(p.languages, '; ') AS languages,
+           p.specialties, p.facility_types, p.accepting, p.gender, p.languages,
            m.network_tiers, m.years,
            a.address, a.address_2, a.city, a.state, a.zip, a.phone, a.latitude, a.longitude,
            p.last_updated_on, ${version} AS version_id, p.record_no
       FROM (SELECT mm.record_no,
-                   string_agg(DISTINCT mm.network_tier, '; ') AS network_tiers,
-                   string_agg(DISTINCT year::text, '; ') AS years
+                   array_agg(DISTINCT mm.network_tier) AS network_tiers,
+                   array_agg(DISTINCT year) AS years
               FROM network_membership mm
               LEFT JOIN LATERAL unnest(mm.years) AS year ON true
              WHERE mm.plan_id = ${planId} AND mm.version_id = ${version}
@@ -45,7 +47,8 @@ export function networkJsonQuery(plan: PlanModel): BuiltQuery {
              'type', p.type,
              'name', CASE WHEN p.type = '${ProviderType.INDIVIDUAL}' THEN json_build_object(
                        'prefix', p.prefix, 'first', p.first_name, 'middle', p.middle_name, 'last', p.last_name, 'suffix', p.suffix) END,
-             'facility_name', CASE WHEN p.type <> '${ProviderType.INDIVIDUAL}' THEN p.facility_name END,
+             'facility_name', CASE WHEN p.type = '${ProviderType.FACILITY}' THEN p.facility_name END,
+             'group_name', CASE WHEN p.type = '${ProviderType.GROUP}' THEN p.facility_name END,
              'facility_type', CASE WHEN p.type <> '${ProviderType.INDIVIDUAL}' THEN to_json(p.facility_types) END,
              'addresses', (SELECT json_agg(json_build_object(
                              'address', a.address, 'address_2', a.address_2, 'city', a.city, 'state', a.state, 'zip', a.zip,
@@ -72,7 +75,7 @@ export function formularyCsvQuery(plan: PlanModel): BuiltQuery {
   const params = new SqlParams();
   const sql = `
     SELECT f.rxnorm_id, d.drug_name, f.drug_tier, f.prior_authorization, f.step_therapy, f.quantity_limit,
-           array_to_string(f.years, '; ') AS years,
+           f.years,
            c.copay_amount AS retail_30_day_copay_amount, c.copay_opt AS retail_30_day_copay_opt,
            c.coinsurance_rate AS retail_30_day_coinsurance_rate, c.coinsurance_opt AS retail_30_day_coinsurance_opt
       FROM formulary_entry f

@@ -15,6 +15,8 @@ export interface ResearchServices {
 }
 
 interface ResearchReport<A extends object> {
+  /** The GraphQL query field that answers the same question: its arguments are the URL parameters. */
+  field: string;
   /** The GraphQL arguments class of the same query: its class-validator rules check the URL parameters. */
   args: ClassConstructor<A>;
   /** The research query itself, every row (no page): the GraphQL resolvers run the same builders. */
@@ -28,31 +30,38 @@ function report<A extends object>(definition: ResearchReport<A>): ResearchReport
 /** Every research query, by the name in `/export/research/:name.csv`. */
 export const RESEARCH_REPORTS = {
   'network-breadth': report({
+    field: 'networkBreadth',
     args: NetworkBreadthArgs,
     query: ({ breadth }, args) => breadth.networkBreadthQuery(args),
   }),
   'plan-breadth-ranking': report({
+    field: 'rankPlansByBreadth',
     args: RankPlansByBreadthArgs,
     query: ({ breadth }, { state, specialty, year, order }) => breadth.rankPlansQuery({ state, specialty, year, order, limit: null }),
   }),
   'drug-coverage-stats': report({
+    field: 'drugCoverageStats',
     args: DrugCoverageStatsArgs,
     query: ({ stats }, { rxnormId, year }) => stats.drugCoverageStatsQuery(rxnormId, year),
   }),
   'formulary-comparison': report({
+    field: 'compareFormularies',
     args: CompareFormulariesArgs,
     query: ({ stats }, { planA, planB }) => stats.formularyDifferencesQuery(planA, planB, null, null),
   }),
   'prior-authorization-rates': report({
+    field: 'priorAuthorizationRates',
     args: PriorAuthorizationRatesArgs,
     query: ({ stats }, { state }) => stats.priorAuthorizationRatesQuery(state),
   }),
   'network-changes': report({
+    field: 'networkChanges',
     args: NetworkChangesArgs,
     query: async ({ history }, { planId, sinceVersionId, since, untilVersionId, change }) =>
       history.buildNetworkChangesQuery(await history.resolveRange(planId, { sinceVersionId, since, untilVersionId }, 'provider'), change ?? null, null, null),
   }),
   'formulary-changes': report({
+    field: 'formularyChanges',
     args: ChangeHistoryArgs,
     query: async ({ history }, { planId, sinceVersionId, since, untilVersionId }) =>
       history.buildFormularyChangesQuery(await history.resolveRange(planId, { sinceVersionId, since, untilVersionId }, 'formulary'), null, null),
@@ -60,6 +69,9 @@ export const RESEARCH_REPORTS = {
 } satisfies Record<string, ResearchReport<object>>;
 
 export type ResearchReportName = keyof typeof RESEARCH_REPORTS;
+
+/** Paging arguments of the GraphQL fields: an export has every row, so they are not URL parameters. */
+export const PAGING_ARGUMENTS = new Set(['first', 'after']);
 
 const NUMBER_PARAMETERS = new Set(['year', 'sinceVersionId', 'untilVersionId', 'first']);
 const LIST_PARAMETERS = new Set(['planIds']);
@@ -91,8 +103,9 @@ function problems(errors: ValidationError[], parent = ''): string[] {
 }
 
 /**
- * The report's query for these URL parameters, or the list of problems with them (unknown parameters
- * included). Errors the research services raise for bad input (e.g. too many plans) are thrown as is.
+ * The report's query for these URL parameters, or the list of problems with them. Unknown parameters are
+ * checked by the caller against `allowed` (the GraphQL field's arguments, without paging), which the
+ * problems repeat. Errors the research services raise for bad input (e.g. too many plans) are thrown as is.
  */
 export async function buildResearchReport(
   name: ResearchReportName,

@@ -9,7 +9,7 @@ import { summaryCostSharing } from '../qhp/cost-sharing-text';
 import { restrictionWords } from '../qhp/vocabulary';
 import { AnswerOutcome } from '../quality/models/answer-outcome';
 import { ProvenanceModel, ProvenanceRecordType } from '../quality/models/provenance.model';
-import { CoverageStatus, DrugCoverageModel, DrugModel } from './models/drug.model';
+import { CoverageStatus, DrugCoverageModel, DrugCoverageReason, DrugModel } from './models/drug.model';
 
 type PublishedPlan = PublishedPlanWithSources;
 
@@ -105,7 +105,7 @@ export class DrugCoverageService {
       provenance: plan ? drugProvenance(plan, null) : null,
     };
     // Every UNKNOWN means nothing is loaded for this plan and year: "not reported", never "not covered".
-    const unknown = (reason: string, message: string): DrugCoverageModel => ({
+    const unknown = (reason: DrugCoverageReason, message: string): DrugCoverageModel => ({
       ...base,
       status: CoverageStatus.UNKNOWN,
       outcome: AnswerOutcome.NOT_REPORTED,
@@ -113,19 +113,19 @@ export class DrugCoverageService {
       message,
     });
 
-    if (!plan) return unknown('PLAN_NOT_LOADED', `Plan ${planId} is not loaded: no issuer has published it.`);
+    if (!plan) return unknown(DrugCoverageReason.PLAN_NOT_LOADED, `Plan ${planId} is not loaded: no issuer has published it.`);
     if (!coversYear(plan.years, year)) {
-      return unknown('YEAR_NOT_REPORTED', `Plan ${planId} is loaded for ${plan.years.join(', ')}, not for ${year}.`);
+      return unknown(DrugCoverageReason.YEAR_NOT_REPORTED, `Plan ${planId} is loaded for ${plan.years.join(', ')}, not for ${year}.`);
     }
     if (!plan.hasFormularyFiles) {
-      return unknown('FORMULARY_NOT_REPORTED', `Issuer ${plan.issuerId} has not published a formulary for plan ${planId}.`);
+      return unknown(DrugCoverageReason.FORMULARY_NOT_REPORTED, `Issuer ${plan.issuerId} has not published a formulary for plan ${planId}.`);
     }
     if (!entry) {
       return {
         ...base,
         status: CoverageStatus.NOT_COVERED,
         outcome: AnswerOutcome.NOT_COVERED,
-        reason: 'NOT_ON_FORMULARY',
+        reason: DrugCoverageReason.NOT_ON_FORMULARY,
         message: `${drugName} is not on the formulary of ${plan.marketingName}.`,
       };
     }

@@ -17,7 +17,7 @@ export class DrugCoverageArgs {
   @IsPlanId()
   planIds: string[];
 
-  @Field(() => Int, { nullable: true })
+  @Field(() => Int, { nullable: true, description: 'Plan year; when omitted, any year the plan is loaded for' })
   @IsOptional()
   @IsInt()
   @Min(2014)

@@ -46,6 +46,10 @@ export const CACHEABLE_ROOT_FIELDS: ReadonlySet<string> = new Set([
   'compareFormularies',
   'priorAuthorizationRates',
   'rankPlansByBreadth',
+  'findPlans',
+  'networks',
+  'network',
+  'plansSharingNetwork',
 ]);
 
 export const NO_STORE = 'no-store';
@@ -58,7 +62,13 @@ export function publicCacheControl(settings: HttpCacheSettings): string {
   return `public, max-age=${settings.maxAgeSeconds}${swr}`;
 }
 
-const FINGERPRINT_SQL = `SELECT md5(coalesce(string_agg(issuer_id || ':' || current_version_id, ',' ORDER BY issuer_id), '')) AS f FROM issuer WHERE current_version_id > $1`;
+/**
+ * What answers depend on: every issuer's published version, and when a carrier's feed was last checked
+ * (feed health and data quality change with a check, without a publish).
+ */
+const FINGERPRINT_SQL = `SELECT md5(
+    coalesce((SELECT string_agg(issuer_id || ':' || current_version_id, ',' ORDER BY issuer_id) FROM issuer WHERE current_version_id > $1), '')
+    || '|' || coalesce((SELECT max(last_checked_at)::text FROM feed), '')) AS f`;
 
 /**
  * The published versions of every issuer, as one short digest. Read before an answer is computed, so an

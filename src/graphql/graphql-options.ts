@@ -4,8 +4,10 @@ import { unwrapResolverError } from '@apollo/server/errors';
 import { ApolloDriverConfig } from '@nestjs/apollo';
 import { GraphQLFormattedError } from 'graphql';
 import { createGraphQLContext } from '../common/graphql-context';
-import { DATABASE_UNAVAILABLE_MESSAGE, isDatabaseUnavailableError } from '../database/database-errors';
+import { asStatementTimeoutError, DATABASE_UNAVAILABLE_MESSAGE, isDatabaseUnavailableError } from '../database/database-errors';
 import { offlineExplorerPlugin } from '../explorer/explorer';
+import { nulCharacterPlugin } from './text-arguments';
+import { describeRootTypes } from './schema-document';
 import { complexityLimitPlugin, DEFAULT_MAX_COMPLEXITY, DEFAULT_MAX_DEPTH, depthLimitRule, QueryLimits } from './query-limits';
 
 /** Seconds a client should wait before retrying while the database is unreachable. */
@@ -23,6 +25,10 @@ export function formatError(formatted: GraphQLFormattedError, error: unknown, pr
       path: formatted.path,
       extensions: { code: 'SERVICE_UNAVAILABLE', retryAfterSeconds: DATABASE_RETRY_AFTER_SECONDS },
     };
+  }
+  const timeout = error !== undefined ? asStatementTimeoutError(unwrapResolverError(error)) : undefined;
+  if (timeout) {
+    return { message: timeout.message, locations: formatted.locations, path: formatted.path, extensions: { code: timeout.code, timeoutMs: timeout.timeoutMs } };
   }
   const code = formatted.extensions?.code;
   if (code === 'INTERNAL_SERVER_ERROR' && production) {
@@ -81,6 +87,7 @@ export function graphqlOptions(limits: QueryLimits = {}, production = false, cac
     path: '/graphql',
     autoSchemaFile: true,
     sortSchema: true,
+    transformSchema: describeRootTypes,
     playground: false,
     introspection: true,
     includeStacktraceInErrorResponses: false,
@@ -91,7 +98,8 @@ export function graphqlOptions(limits: QueryLimits = {}, production = false, cac
     validationRules: [depthLimitRule(limits.maxDepth ?? DEFAULT_MAX_DEPTH)],
     plugins: [
       offlineExplorerPlugin('/graphql'),
-      complexityLimitPlugin(limits.maxComplexity ?? DEFAULT_MAX_COMPLEXITY),
+      nulCharacterPlugin(),
+      complexityLimitPlugin(limits.maxComplexity ?? DEFAULT_MAX_COMPLEXITY, limits),
       retryableStatusPlugin(),
       ApolloServerPluginCacheControlDisabled(),
       caching ?? noStorePlugin(),

@@ -17,8 +17,57 @@ import { DEFAULT_PAGE_SIZE } from '../common/pagination';
 
 export const DEFAULT_MAX_DEPTH = 8;
 export const DEFAULT_MAX_COMPLEXITY = 50_000;
-/** Assumed size of a list field whose length no argument bounds (drug tiers, cost sharing, addresses...). */
-export const UNBOUNDED_LIST_SIZE = 5;
+export const DEFAULT_MAX_ALIASES = 20;
+export const DEFAULT_MAX_ROOT_FIELDS = 20;
+
+/**
+ * What a root field costs the database beyond the items it returns. Lookups (networkCoverage, drugCoverage,
+ * plan...) are index probes priced by their items alone; a search plans and ranks candidates, and a research
+ * aggregate counts whole networks or formularies, each holding a connection far longer.
+ */
+export const SEARCH_COST = 500;
+export const RESEARCH_COST = 2_500;
+const ROOT_FIELD_COSTS: Record<string, number> = {
+  searchProviders: SEARCH_COST,
+  searchDrugs: SEARCH_COST,
+  plansCovering: SEARCH_COST,
+  networkChanges: RESEARCH_COST,
+  formularyChanges: RESEARCH_COST,
+  drugCoverageStats: RESEARCH_COST,
+  compareFormularies: RESEARCH_COST,
+  priorAuthorizationRates: RESEARCH_COST,
+  networkBreadth: RESEARCH_COST,
+  rankPlansByBreadth: RESEARCH_COST,
+};
+
+/** A radius search reads every address in its circle: its cost grows with the area (100 miles: +2,500). */
+function radiusCost(args: Record<string, unknown>): number {
+  const filter = args.filter as { zip?: unknown; radiusMiles?: unknown } | undefined;
+  if (!filter?.zip) return 0;
+  // Radii beyond the search's own maximum (100 miles) are refused by its validation, naming the argument.
+  const miles = typeof filter.radiusMiles === 'number' && filter.radiusMiles > 0 ? Math.min(filter.radiusMiles, 100) : 25;
+  return Math.ceil((miles * miles) / 4);
+}
+
+/** Extra cost of the search and research root fields (see ROOT_FIELD_COSTS), added to the estimate of their items. */
+export function databaseCostEstimator(inner: ComplexityEstimator[]): ComplexityEstimator {
+  return (options) => {
+    const extra = options.type.name === 'Query' ? ROOT_FIELD_COSTS[options.field.name] : undefined;
+    if (extra === undefined) return undefined;
+    for (const estimator of inner) {
+      const items = estimator(options);
+      if (typeof items === 'number' && !Number.isNaN(items)) return extra + radiusCost(options.args ?? {}) + items;
+    }
+    return undefined;
+  };
+}
+/**
+ * Assumed size of a list field whose length no argument bounds (addresses, drug tiers, cost sharing...):
+ * the typical count, as carriers' files have them (a listing has one or two addresses, a drug one tier),
+ * not a worst case. At 5, the documented 50 × 50 networkCoverage grid with its addresses cost 65,001 and
+ * was refused; at 2 it costs 35,001, while the same grid asked for twice, or with every nested list, is not.
+ */
+export const UNBOUNDED_LIST_SIZE = 2;
 
 const isIntrospection = (name: string) => name.startsWith('__');
 
@@ -103,6 +152,79 @@ export function listSizeEstimator(unboundedListSize = UNBOUNDED_LIST_SIZE): Comp
 export interface QueryLimits {
   maxDepth?: number;
   maxComplexity?: number;
+  maxAliases?: number;
+  maxRootFields?: number;
+}
+
+export interface FieldCounts {
+  /** Aliased fields anywhere in the operation, each fragment counted every time it is spread. */
+  aliases: number;
+  /** Fields at the top of the operation (introspection and __typename excluded). */
+  rootFields: number;
+}
+
+/**
+ * Aliases and root fields of an operation. Each fragment is counted once and multiplied by its spreads, so
+ * a document of nested spreads cannot make the count itself expensive.
+ */
+export function fieldCounts(operation: OperationDefinitionNode, fragments: (name: string) => FragmentDefinitionNode | null | undefined): FieldCounts {
+  const memo = new Map<string, FieldCounts>();
+  const visiting = new Set<string>();
+  const count = (selectionSet: SelectionSetNode | undefined): FieldCounts => {
+    const total = { aliases: 0, rootFields: 0 };
+    for (const selection of selectionSet?.selections ?? []) {
+      if (selection.kind === Kind.FIELD) {
+        if (isIntrospection(selection.name.value)) continue;
+        total.rootFields += 1;
+        total.aliases += (selection.alias ? 1 : 0) + count(selection.selectionSet).aliases;
+      } else {
+        let inner: FieldCounts;
+        if (selection.kind === Kind.INLINE_FRAGMENT) inner = count(selection.selectionSet);
+        else {
+          const name = selection.name.value;
+          const fragment = fragments(name);
+          // A fragment cycle is reported by graphql's own NoFragmentCycles rule.
+          if (!fragment || visiting.has(name)) continue;
+          let known = memo.get(name);
+          if (!known) {
+            visiting.add(name);
+            known = count(fragment.selectionSet);
+            visiting.delete(name);
+            memo.set(name, known);
+          }
+          inner = known;
+        }
+        total.aliases += inner.aliases;
+        total.rootFields += inner.rootFields;
+      }
+    }
+    return total;
+  };
+  return count(operation.selectionSet);
+}
+
+/** Refuses (400, BAD_USER_INPUT) an operation with more aliases or root fields than allowed. */
+function checkFieldCounts(document: DocumentNode, operationName: string | undefined, limits: QueryLimits): void {
+  const maxAliases = limits.maxAliases ?? DEFAULT_MAX_ALIASES;
+  const maxRootFields = limits.maxRootFields ?? DEFAULT_MAX_ROOT_FIELDS;
+  const fragments = new Map<string, FragmentDefinitionNode>();
+  let operation: OperationDefinitionNode | undefined;
+  for (const definition of document.definitions) {
+    if (definition.kind === Kind.FRAGMENT_DEFINITION) fragments.set(definition.name.value, definition);
+    else if (definition.kind === Kind.OPERATION_DEFINITION && (!operationName || definition.name?.value === operationName)) operation ??= definition;
+  }
+  if (!operation) return;
+  const { aliases, rootFields } = fieldCounts(operation, (name) => fragments.get(name));
+  if (aliases > maxAliases) {
+    throw new GraphQLError(`Too many aliases: ${aliases} in one request, the limit is ${maxAliases}: split the request`, {
+      extensions: { code: 'BAD_USER_INPUT', aliases, maxAliases, http: { status: 400 } },
+    });
+  }
+  if (rootFields > maxRootFields) {
+    throw new GraphQLError(`Too many fields at the top of one request: ${rootFields}, the limit is ${maxRootFields}: split the request`, {
+      extensions: { code: 'BAD_USER_INPUT', rootFields, maxRootFields, http: { status: 400 } },
+    });
+  }
 }
 
 /**
@@ -124,8 +246,9 @@ function variablesShape(operationName: string | null | undefined, variables: Rec
   return shape;
 }
 
-export function complexityLimitPlugin(maxComplexity = DEFAULT_MAX_COMPLEXITY): ApolloServerPlugin {
-  const estimators = [fieldExtensionsEstimator(), listSizeEstimator(), simpleEstimator({ defaultComplexity: 1 })];
+export function complexityLimitPlugin(maxComplexity = DEFAULT_MAX_COMPLEXITY, counts: QueryLimits = {}): ApolloServerPlugin {
+  const itemEstimators = [fieldExtensionsEstimator(), listSizeEstimator(), simpleEstimator({ defaultComplexity: 1 })];
+  const estimators = [databaseCostEstimator(itemEstimators), ...itemEstimators];
   // Apollo hands out the same DocumentNode for a query text it has parsed before (its document cache).
   const cache = new WeakMap<DocumentNode, Map<string, number>>();
   return {
@@ -133,6 +256,8 @@ export function complexityLimitPlugin(maxComplexity = DEFAULT_MAX_COMPLEXITY): A
       return {
         async didResolveOperation({ request, document, schema, operationName }) {
           const name = operationName ?? request.operationName ?? undefined;
+          // Counted before the estimate: cheap, and a thousand aliases should not cost an estimate either.
+          checkFieldCounts(document, name, counts);
           const shape = variablesShape(name, request.variables);
           let byShape = cache.get(document);
           let complexity = shape ? byShape?.get(shape) : undefined;

@@ -20,7 +20,7 @@ export interface ImportRequest {
   /** An index.json (cms-data-index.json) or individual files. */
   paths?: string[];
   files?: ImportFile[];
-  source: 'cli' | 'upload' | 'seed' | 'bench' | 'test';
+  source: 'cli' | 'upload' | 'seed' | 'bench' | 'test' | 'feed';
   loadedBy: string;
   /** Issuer ids the caller may load (API key scope); undefined = unrestricted (CLI/seed). */
   allowedIssuerIds?: string[];
@@ -34,6 +34,19 @@ export interface ImportRequest {
    * all work in the importing thread. Default: one per core but one (at least one) for files of 16 MB or more, else 0.
    */
   parseWorkers?: number;
+  /**
+   * Publish exactly the kinds of file the load brings. By default a load replaces only the kinds it
+   * brings (plans, providers, drugs) and carries the others forward from the published version.
+   */
+  replaceAll?: boolean;
+  /** Publish even when the load removes more than `maxShrinkPercent` of the published rows. */
+  allowShrink?: boolean;
+  /** Share (percent) of the published provider listings, network memberships or formulary entries a load may remove unconfirmed; default 50. */
+  maxShrinkPercent?: number;
+  /** Published and superseded versions kept per issuer (older superseded ones are pruned); default 5. */
+  versionsKept?: number;
+  /** Awaited once the version is loaded, just before it is published (lets a caller order or observe publishes). */
+  beforePublish?: () => Promise<void>;
 }
 
 export interface ImportProgress {
@@ -64,6 +77,22 @@ export interface ValidationReport {
   warnings: RejectionSample[];
   /** Counts per warning code (warnings keeps only the first samples of each). */
   warningsByReason?: Record<string, number>;
+  /** Kinds of data (plans, providers, drugs) whose files the load brought: they replace the published ones. */
+  replaced?: string[];
+  /** Kinds the load brought no file for, carried forward unchanged from version `carriedFromVersionId`. */
+  carriedForward?: string[];
+  carriedFromVersionId?: number | null;
+  /** Carried-forward rows left out because their plan is not in the load's plans, per table. */
+  droppedWithRemovedPlans?: Record<string, number>;
+  /** Per count (providers, networkMemberships, formularyEntries): the published and the new number of rows, when the load has fewer. */
+  shrink?: Record<string, ShrinkFigure>;
+}
+
+export interface ShrinkFigure {
+  before: number;
+  after: number;
+  /** Share of the published rows the load removes, 0 to 100. */
+  percent: number;
 }
 
 export interface ImportResult {
@@ -85,6 +114,8 @@ export class ImportError extends Error {
     public readonly file?: string,
     /** The dataset version the failed load had created (marked 'failed', its rows deleted). */
     public versionId?: number,
+    /** What the load found before it was refused (e.g. by how much it shrank). */
+    public report?: ValidationReport,
   ) {
     super(message);
   }

@@ -7,9 +7,13 @@ import { resolveSourceFiles, SourceFile } from './read/input-resolver';
 import { sha256OfFile } from './read/metered-file';
 import { LoadFailure } from './validate/reasons';
 import { contentHashOf, VersionLoader } from './store/version-loader';
-import { cleanUpAbandonedLoads, pruneOldVersions, PublishedVersion, VersionStore } from './store/version-publisher';
+import { checkShrink, shrinkOf } from './store/shrink-guard';
+import { cleanUpAbandonedLoads, pruneOldVersions, PublishedVersion, RollbackOutcome, VersionStore } from './store/version-publisher';
 
 export { cleanUpAbandonedLoads, pruneOldVersions };
+
+/** Share (percent) of the published rows a load may remove unconfirmed, unless the request says otherwise. */
+export const DEFAULT_MAX_SHRINK_PERCENT = 50;
 
 /** COPY uses one connection per table (three for providers) and the heartbeat one more. */
 const MIN_POOL_SIZE = 4;
@@ -94,19 +98,31 @@ export class QhpImporter {
     const heartbeat = this.versions.startHeartbeat(versionId);
     try {
       const files = await resolveSourceFiles(request);
-      const identical = await findIdenticalPublished(await this.versions.findPublished(request.issuerId), files, request.signal);
+      const published = await this.versions.findPublished(request.issuerId);
+      // Replacing everything changes a version that carried kinds forward even when its files are the same.
+      const carriedKinds = request.replaceAll && (published?.report?.carriedForward?.length ?? 0) > 0;
+      const identical = carriedKinds ? null : await findIdenticalPublished(published, files, request.signal);
       if (identical) {
         await this.versions.discard(versionId);
         return this.unchangedResult(request, identical, startedAt);
       }
 
-      const loader = new VersionLoader(pool, poolSize, request, versionId, files);
+      const loader = new VersionLoader(pool, poolSize, request, versionId, files, published);
       const outcome = await loader.run();
+      request.signal?.throwIfAborted();
+      outcome.report.shrink = shrinkOf(published?.counts, outcome.counts);
+      try {
+        checkShrink(outcome.report.shrink, request.maxShrinkPercent ?? DEFAULT_MAX_SHRINK_PERCENT, request.allowShrink === true);
+      } catch (error) {
+        if (error instanceof ImportError) error.report = outcome.report;
+        throw error;
+      }
+      await request.beforePublish?.();
       request.signal?.throwIfAborted();
       loader.progress('publishing');
       await this.versions.publish(request.issuerId, versionId, outcome);
       // Old versions are pruned after the switch; a failure here leaves extra history, retried next time.
-      await pruneOldVersions(this.db, request.issuerId).catch(() => undefined);
+      await pruneOldVersions(this.db, request.issuerId, request.versionsKept).catch(() => undefined);
       loader.progress('done');
       return {
         versionId,
@@ -121,11 +137,20 @@ export class QhpImporter {
       const failure = asImportError(error, request.signal);
       failure.versionId = versionId;
       // If even this fails (database gone), the version stays 'loading' until cleanUpAbandonedLoads.
-      await this.versions.fail(versionId, failure.message).catch(() => undefined);
+      await this.versions.fail(versionId, failure.message, failure.report).catch(() => undefined);
       throw failure;
     } finally {
       heartbeat.stop();
     }
+  }
+
+  /**
+   * Republishes a kept version of the issuer (default: the one before the published version) through the
+   * same locked publish as a load; `allowedIssuerIds` scopes it like a load (an API key's issuers).
+   */
+  async rollback(request: { issuerId: string; toVersion?: number; allowedIssuerIds?: string[] }): Promise<RollbackOutcome> {
+    checkIssuer({ ...request, source: 'cli', loadedBy: '' });
+    return this.versions.republish(request.issuerId, request.toVersion);
   }
 
   private unchangedResult(request: ImportRequest, published: PublishedVersion, startedAt: number): ImportResult {

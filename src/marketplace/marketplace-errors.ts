@@ -2,7 +2,7 @@ import { ArgumentsHost, BadRequestException, Catch, ExceptionFilter, HttpExcepti
 import { ThrottlerException } from '@nestjs/throttler';
 import type { Response } from 'express';
 import { GraphQLError } from 'graphql';
-import { isDatabaseUnavailableError } from '../database/database-errors';
+import { asStatementTimeoutError, isDatabaseUnavailableError } from '../database/database-errors';
 
 /** The Marketplace API's application error codes (the subset this API can return). */
 export enum MarketplaceErrorCode {
@@ -110,6 +110,10 @@ export class MarketplaceExceptionFilter implements ExceptionFilter {
         'coverage data temporarily unavailable',
         'coverage database unavailable',
       );
+    }
+    const timeout = asStatementTimeoutError(exception);
+    if (timeout) {
+      return new MarketplaceError(MarketplaceErrorCode.COVERAGE_UNAVAILABLE, HttpStatus.SERVICE_UNAVAILABLE, 'query took too long', timeout.message);
     }
     if (exception instanceof HttpException && exception.getStatus() < 500) {
       return new MarketplaceError(String(exception.getStatus()), exception.getStatus(), exception.message, exception.message);

@@ -17,7 +17,12 @@ export function hardeningSettings(config: AppConfig): HardeningSettings {
   return {
     logging: { level: config.logLevel, pretty: config.logPretty },
     rateLimit: { ...config.rateLimit, redisUrl: config.redisUrl },
-    graphql: { maxDepth: config.graphqlMaxDepth, maxComplexity: config.graphqlMaxComplexity },
+    graphql: {
+      maxDepth: config.graphqlMaxDepth,
+      maxComplexity: config.graphqlMaxComplexity,
+      maxAliases: config.graphqlMaxAliases,
+      maxRootFields: config.graphqlMaxRootFields,
+    },
   };
 }
 

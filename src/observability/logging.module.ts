@@ -1,9 +1,11 @@
 import { DynamicModule, Module, RequestMethod } from '@nestjs/common';
+import { APP_FILTER } from '@nestjs/core';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { randomUUID } from 'node:crypto';
 import { LoggerModule } from 'nestjs-pino';
 import type { DestinationStream, LevelWithSilent } from 'pino';
 import type { Options } from 'pino-http';
+import { GraphQLErrorLogFilter } from './graphql-error-log.filter';
 
 export interface LoggingSettings {
   level: LevelWithSilent;
@@ -67,7 +69,10 @@ export function pinoHttpOptions(settings: LoggingSettings): Options {
   };
 }
 
-/** JSON logs (nestjs-pino): one line per request with its id, method, status and duration. */
+/**
+ * JSON logs (nestjs-pino): one line per request with its id, method, status and duration; GraphQL errors as
+ * warnings (client mistakes) or errors (see GraphQLErrorLogFilter).
+ */
 @Module({})
 export class LoggingModule {
   static forRoot(settings: LoggingSettings): DynamicModule {
@@ -80,6 +85,7 @@ export class LoggingModule {
           forRoutes: [{ path: '*path', method: RequestMethod.ALL }],
         }),
       ],
+      providers: [{ provide: APP_FILTER, useClass: GraphQLErrorLogFilter }],
     };
   }
 }

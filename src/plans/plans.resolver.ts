@@ -5,7 +5,7 @@ import { DrugTierModel, IssuerModel, PlanModel } from './models/plan.model';
 import { PlanArgs, PlansArgs } from './plans.args';
 import { PlansService } from './plans.service';
 
-export const PlanConnection = ConnectionType(PlanModel, 'Plan');
+export const PlanConnection = ConnectionType(PlanModel, 'Plan', { noun: 'plan' });
 
 @Resolver(() => PlanModel)
 export class PlansResolver {
@@ -21,7 +21,7 @@ export class PlansResolver {
     return this.plansService.listPlans(args, args.first, args.after);
   }
 
-  @ResolveField(() => IssuerModel)
+  @ResolveField(() => IssuerModel, { description: 'The carrier offering the plan' })
   async issuer(@Parent() plan: PlanModel, @Context() ctx: GraphQLContext) {
     return issuerLoader(ctx, this.plansService).load(plan.issuerId);
   }

@@ -6,7 +6,7 @@ import { PublishedVersions } from '../plans/published-versions';
 import { ACCEPTING, NOT_ACCEPTING } from '../qhp/vocabulary';
 import { AnswerOutcome } from '../quality/models/answer-outcome';
 import { ProvenanceModel, ProvenanceRecordType } from '../quality/models/provenance.model';
-import { NetworkCheckModel, NetworkStatus, ProviderListingModel, ProviderModel, ProviderPlanNetworkModel } from './models/provider.model';
+import { NetworkCheckModel, NetworkStatus, NetworkUnknownReason, ProviderListingModel, ProviderModel, ProviderPlanNetworkModel } from './models/provider.model';
 import { ProviderListingsRepository } from './provider-listings.repository';
 
 type PublishedPlan = PublishedPlanWithSources;
@@ -113,7 +113,7 @@ export class NetworkService {
       provider: listings[0] ?? null,
       provenance: plan ? planProvenance(plan) : null,
     };
-    const unknown = (reason: string, message: string): NetworkCheckModel => ({
+    const unknown = (reason: NetworkUnknownReason, message: string): NetworkCheckModel => ({
       ...base,
       status: NetworkStatus.UNKNOWN,
       outcome: AnswerOutcome.NOT_REPORTED,
@@ -122,12 +122,12 @@ export class NetworkService {
     });
     const yearText = year ? ` for ${year}` : '';
 
-    if (!plan) return unknown('PLAN_NOT_LOADED', `Plan ${planId} is not loaded: no issuer has published it.`);
+    if (!plan) return unknown(NetworkUnknownReason.PLAN_NOT_LOADED, `Plan ${planId} is not loaded: no issuer has published it.`);
     if (!coversYear(plan.years, year)) {
-      return unknown('YEAR_NOT_REPORTED', `Plan ${planId} is loaded for ${plan.years.join(', ')}, not for ${year}.`);
+      return unknown(NetworkUnknownReason.YEAR_NOT_REPORTED, `Plan ${planId} is loaded for ${plan.years.join(', ')}, not for ${year}.`);
     }
     if (!plan.hasProviderFiles) {
-      return unknown('NETWORK_NOT_REPORTED', `Issuer ${plan.issuerId} has not published a provider directory for plan ${planId}.`);
+      return unknown(NetworkUnknownReason.NETWORK_NOT_REPORTED, `Issuer ${plan.issuerId} has not published a provider directory for plan ${planId}.`);
     }
     if (inPlan.length) {
       // The listing(s) in the plan's own issuer directory say where and whether the provider sees patients.
@@ -151,7 +151,7 @@ export class NetworkService {
     // From here on the plan's directory is loaded for this year and omits the provider: NOT_COVERED.
     if (!listings.length) {
       return {
-        ...unknown('PROVIDER_NOT_FOUND', `NPI ${npi} is not listed in any loaded provider directory.`),
+        ...unknown(NetworkUnknownReason.PROVIDER_NOT_FOUND, `NPI ${npi} is not listed in any loaded provider directory.`),
         outcome: AnswerOutcome.NOT_COVERED,
       };
     }

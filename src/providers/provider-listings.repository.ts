@@ -4,7 +4,7 @@ import { versionParameters } from '../database/version-pruning';
 import { ProviderType } from '../qhp/vocabulary';
 import { ProviderListingModel } from './models/provider.model';
 
-interface ListingRow extends Omit<ProviderListingModel, 'name'> {
+interface ListingRow extends Omit<ProviderListingModel, 'name' | 'groupName'> {
   prefix: string | null;
   firstName: string | null;
   middleName: string | null;
@@ -29,11 +29,14 @@ export const listingColumns = (addressFilter = 'TRUE'): string => `
 export const LISTING_COLUMNS = listingColumns();
 
 export function toListing(row: ListingRow): ProviderListingModel {
-  const { prefix, firstName, middleName, lastName, suffix, ...rest } = row;
+  const { prefix, firstName, middleName, lastName, suffix, facilityName, ...rest } = row;
   const isPerson = row.type === ProviderType.INDIVIDUAL;
   return {
     ...rest,
     name: isPerson ? { prefix, first: firstName, middle: middleName, last: lastName, suffix } : null,
+    // One column holds both: a facility's facility_name, a group's group_name.
+    facilityName: row.type === ProviderType.FACILITY ? facilityName : null,
+    groupName: row.type === ProviderType.GROUP ? facilityName : null,
   };
 }
 

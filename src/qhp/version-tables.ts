@@ -79,9 +79,19 @@ export const PROVIDER_ADDRESS_TABLE: VersionTable = {
   columns: ['version_id', 'record_no', 'address_no', 'address', 'address_2', 'city', 'state', 'zip', 'phone', 'latitude', 'longitude'],
   partitioned: true,
 };
-export const NETWORK_MEMBERSHIP_TABLE: VersionTable = {
-  table: 'network_membership',
-  columns: ['version_id', 'record_no', 'plan_id', 'network_tier', 'npi', 'years'],
+/**
+ * Each listing's plan list as a pointer to its network set (migration 1700000003000): one row per listing,
+ * however many plans it lists. network_membership is a view joining it to network_set.
+ */
+export const LISTING_NETWORK_SET_TABLE: VersionTable = {
+  table: 'listing_network_set',
+  columns: ['version_id', 'record_no', 'npi', 'set_id'],
+  partitioned: true,
+};
+/** The entries of each distinct plan list of a version, stored once (set_id: networkSetId of its entries). */
+export const NETWORK_SET_TABLE: VersionTable = {
+  table: 'network_set',
+  columns: ['version_id', 'set_id', 'plan_id', 'network_tier', 'years'],
   partitioned: true,
 };
 export const DRUG_TABLE: VersionTable = {
@@ -97,7 +107,7 @@ export const FORMULARY_ENTRY_TABLE: VersionTable = {
 
 /** The tables of each load phase, in the order their rows are rendered. */
 export const PLAN_TABLES = [PLAN_TABLE, PLAN_DRUG_TIER_TABLE, TIER_COST_SHARING_TABLE] as const;
-export const PROVIDER_TABLES = [PROVIDER_TABLE, PROVIDER_ADDRESS_TABLE, NETWORK_MEMBERSHIP_TABLE] as const;
+export const PROVIDER_TABLES = [PROVIDER_TABLE, PROVIDER_ADDRESS_TABLE, LISTING_NETWORK_SET_TABLE, NETWORK_SET_TABLE] as const;
 export const DRUG_TABLES = [DRUG_TABLE, FORMULARY_ENTRY_TABLE] as const;
 export const VERSION_TABLES: readonly VersionTable[] = [...PLAN_TABLES, ...PROVIDER_TABLES, ...DRUG_TABLES];
 
@@ -109,3 +119,12 @@ const partitionedNames = (tables: readonly VersionTable[]): readonly string[] =>
 export const PROVIDER_PARTITIONED_TABLES = partitionedNames(PROVIDER_TABLES);
 export const DRUG_PARTITIONED_TABLES = partitionedNames(DRUG_TABLES);
 export const PARTITIONED_TABLES = partitionedNames(VERSION_TABLES);
+
+/** The kinds of data a load brings, each from its own kind of file (plans.json, providers*, drugs*). */
+export type DataKind = 'plans' | 'providers' | 'drugs';
+/**
+ * The tables each kind of file fills. A load replaces the kinds it brings; the tables of a kind it does
+ * not bring are carried forward from the published version (every table listed here, by its columns).
+ */
+export const TABLES_OF_KIND: Readonly<Record<DataKind, readonly VersionTable[]>> = { plans: PLAN_TABLES, providers: PROVIDER_TABLES, drugs: DRUG_TABLES };
+export const DATA_KINDS: readonly DataKind[] = ['plans', 'providers', 'drugs'];

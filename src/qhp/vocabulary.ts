@@ -82,3 +82,34 @@ export type Accepting = (typeof ACCEPTING_WORDS)[number];
 /** provider.gender (INDIVIDUAL records only). */
 export const GENDERS = ['Male', 'Female', 'Other'] as const;
 export type Gender = (typeof GENDERS)[number];
+
+/**
+ * The longest text (in characters) each kind of QHP field may hold. Longer values are a broken
+ * generator, not data: names and addresses are indexed, and an index entry holds at most 2,704 bytes.
+ * A record whose required text is too long is rejected; a descriptive one is dropped with a warning.
+ */
+export const TEXT_LIMITS = {
+  /** Person name parts, facility and group names, plan marketing names. */
+  name: 200,
+  /** An individual's display name ("first middle last suffix"): indexed whole, at up to 4 bytes a character. */
+  displayName: 600,
+  /** address, address_2, city. */
+  address: 200,
+  phone: 100,
+  /** Specialties, languages, facility types, network and drug tier names, plan_id_type. */
+  term: 200,
+  /** drug_name: RxNorm names of combination packs run long. */
+  drugName: 1_000,
+  /** summary_url, marketing_url, formulary_url. */
+  url: 2_000,
+  /** plan_contact and other free text. */
+  freeText: 2_000,
+} as const;
+export type TextKind = keyof typeof TEXT_LIMITS;
+
+/**
+ * How deeply a record's values may nest (the record itself is level 1). QHP records need 5 (a plan's
+ * formulary → tier → cost_sharing → entry); deeper is refused before anything walks the value
+ * recursively.
+ */
+export const MAX_NESTING_DEPTH = 32;

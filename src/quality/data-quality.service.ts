@@ -165,19 +165,31 @@ export class DataQualityService {
       await planForOwnValues(tx);
       await tx.query(
         `WITH with_phone AS (${LISTINGS_WITH_PHONE}),
-              members AS (
-                SELECT DISTINCT m.version_id, m.plan_id, m.record_no
-                  FROM network_membership m WHERE m.version_id = ANY($1::bigint[]))
+              -- Each plan's network sets; plans held by the same sets have the same listings (one network):
+              -- their aggregates are computed once, over the network's listings, not once per plan.
+              plan_sets AS (
+                SELECT s.version_id, s.plan_id, array_agg(DISTINCT s.set_id ORDER BY s.set_id) AS set_ids
+                  FROM network_set s WHERE s.version_id = ANY($1::bigint[])
+                 GROUP BY s.version_id, s.plan_id),
+              networks AS (SELECT DISTINCT version_id, set_ids FROM plan_sets),
+              network_quality AS (
+                SELECT n.version_id, n.set_ids, ${LISTING_AGGREGATES}
+                  FROM networks n
+                  JOIN listing_network_set l ON l.version_id = n.version_id AND l.set_id = ANY(n.set_ids)
+                  JOIN provider p ON p.version_id = l.version_id AND p.record_no = l.record_no
+                  LEFT JOIN with_phone ph ON ph.version_id = p.version_id AND ph.record_no = p.record_no
+                 GROUP BY n.version_id, n.set_ids)
          INSERT INTO plan_quality (version_id, plan_id, issuer_id, plan_last_updated_on, listings, listings_without_phone,
                                    individual_listings, listings_without_accepting, listings_without_date,
                                    median_last_updated_on, oldest_last_updated_on)
-         SELECT pl.version_id, pl.plan_id, pl.issuer_id, pl.last_updated_on, ${LISTING_AGGREGATES}
+         SELECT pl.version_id, pl.plan_id, pl.issuer_id, pl.last_updated_on,
+                COALESCE(q.listings, 0), COALESCE(q.listings_without_phone, 0), COALESCE(q.individual_listings, 0),
+                COALESCE(q.listings_without_accepting, 0), COALESCE(q.listings_without_date, 0),
+                q.median_last_updated_on, q.oldest_last_updated_on
            FROM plan pl
-           LEFT JOIN members m ON m.version_id = pl.version_id AND m.plan_id = pl.plan_id
-           LEFT JOIN provider p ON p.version_id = m.version_id AND p.record_no = m.record_no
-           LEFT JOIN with_phone ph ON ph.version_id = p.version_id AND ph.record_no = p.record_no
+           LEFT JOIN plan_sets ps ON ps.version_id = pl.version_id AND ps.plan_id = pl.plan_id
+           LEFT JOIN network_quality q ON q.version_id = ps.version_id AND q.set_ids = ps.set_ids
           WHERE pl.version_id = ANY($1::bigint[])
-          GROUP BY pl.version_id, pl.plan_id, pl.issuer_id, pl.last_updated_on
          ON CONFLICT (version_id, plan_id) DO NOTHING`,
         [ids],
       );

@@ -18,7 +18,7 @@ export class ListingReportsResolver {
       "report goes to the listing's carrier, the only one who ever sees the contact email.",
   })
   @UseGuards(ReportRateLimitGuard)
-  reportListing(@Args('input') input: ReportListingInput) {
+  reportListing(@Args('input', { description: 'The report' }) input: ReportListingInput) {
     return this.reports.file(input);
   }
 

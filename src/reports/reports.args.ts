@@ -8,7 +8,7 @@ export const MAX_DETAILS_LENGTH = 1000;
 /** RFC 5321 limit on a forward path. */
 export const MAX_EMAIL_LENGTH = 254;
 
-@InputType('ReportListingInput')
+@InputType('ReportListingInput', { description: 'A report that a directory listing is wrong; give planId or issuerId' })
 export class ReportListingInput {
   @Field({ description: '10-digit NPI of the listed provider' })
   @IsNpi()
@@ -24,7 +24,7 @@ export class ReportListingInput {
   @IsIssuerId()
   issuerId?: string;
 
-  @Field(() => ListingReportKind)
+  @Field(() => ListingReportKind, { description: 'What is wrong' })
   @IsEnum(ListingReportKind)
   kind: ListingReportKind;
 
@@ -51,7 +51,7 @@ export class ListingReportsArgs extends PageArgs {
   @IsIssuerId()
   issuerId: string;
 
-  @Field(() => ListingReportStatus, { nullable: true })
+  @Field(() => ListingReportStatus, { nullable: true, description: 'Only reports in this status; all when omitted' })
   @IsOptional()
   @IsEnum(ListingReportStatus)
   status?: ListingReportStatus;
@@ -59,11 +59,11 @@ export class ListingReportsArgs extends PageArgs {
 
 @ArgsType()
 export class ResolveListingReportArgs {
-  @Field()
+  @Field({ description: 'Id of the report to close' })
   @IsUUID('all', { message: 'id must be a report id (a UUID)' })
   id: string;
 
-  @Field(() => ListingReportResolution)
+  @Field(() => ListingReportResolution, { description: 'How the report is closed' })
   @IsEnum(ListingReportResolution)
   resolution: ListingReportResolution;
 
@@ -76,6 +76,6 @@ export class ResolveListingReportArgs {
 
 @ArgsType()
 export class ListingReportCountsArgs {
-  @Field(() => String, { nullable: true }) @IsOptional() @IsIssuerId() issuerId?: string;
-  @Field(() => String, { nullable: true }) @IsOptional() @IsPlanId() planId?: string;
+  @Field(() => String, { nullable: true, description: "Only this carrier's reports (5-digit HIOS issuer id)" }) @IsOptional() @IsIssuerId() issuerId?: string;
+  @Field(() => String, { nullable: true, description: 'Only reports on this plan (14-character HIOS plan id)' }) @IsOptional() @IsPlanId() planId?: string;
 }

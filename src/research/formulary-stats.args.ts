@@ -19,8 +19,8 @@ export class DrugCoverageStatsArgs {
 
 @ArgsType()
 export class CompareFormulariesArgs extends PageArgs {
-  @Field() @IsPlanId() planA: string;
-  @Field() @IsPlanId() planB: string;
+  @Field({ description: 'First plan (14-character HIOS plan id)' }) @IsPlanId() planA: string;
+  @Field({ description: 'Second plan (14-character HIOS plan id)' }) @IsPlanId() planB: string;
 }
 
 @ArgsType()

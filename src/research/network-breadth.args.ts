@@ -31,7 +31,7 @@ export class NetworkBreadthArgs {
   @MaxLength(200)
   specialty?: string | null;
 
-  @Field(() => BreadthGroupBy, { nullable: true })
+  @Field(() => BreadthGroupBy, { nullable: true, description: 'Also break the counts down by state, 3-digit ZIP or specialty' })
   @IsOptional()
   @IsEnum(BreadthGroupBy)
   groupBy?: BreadthGroupBy | null;
@@ -49,7 +49,7 @@ export class RankPlansByBreadthArgs {
   @MaxLength(200)
   specialty?: string | null;
 
-  @Field(() => Int, { nullable: true })
+  @Field(() => Int, { nullable: true, description: 'Plan year: only plans and memberships stated for it (or stating none)' })
   @IsOptional()
   @IsInt()
   @Min(2014)

@@ -8,13 +8,28 @@ export enum BreadthGroupBy {
   ZIP3 = 'ZIP3',
   SPECIALTY = 'SPECIALTY',
 }
-registerEnumType(BreadthGroupBy, { name: 'BreadthGroupBy' });
+registerEnumType(BreadthGroupBy, {
+  name: 'BreadthGroupBy',
+  description: 'How network breadth is broken down',
+  valuesMap: {
+    STATE: { description: "State of the provider's listed address" },
+    ZIP3: { description: 'First 3 digits of the listed address ZIP (the USPS sectional center)' },
+    SPECIALTY: { description: 'Specialty as listed (lower-cased)' },
+  },
+});
 
 export enum SortDirection {
   ASC = 'ASC',
   DESC = 'DESC',
 }
-registerEnumType(SortDirection, { name: 'SortDirection' });
+registerEnumType(SortDirection, {
+  name: 'SortDirection',
+  description: 'Order of a ranking',
+  valuesMap: {
+    ASC: { description: 'Smallest first' },
+    DESC: { description: 'Largest first' },
+  },
+});
 
 @ObjectType('NetworkBreadthGroup', { description: 'Distinct in-network NPIs in one area or specialty' })
 export class NetworkBreadthGroupModel {
@@ -25,7 +40,7 @@ export class NetworkBreadthGroupModel {
 
 @ObjectType('NetworkBreadth', { description: "How broad a plan's provider network is" })
 export class NetworkBreadthModel {
-  @Field() planId: string;
+  @Field({ description: '14-character HIOS plan id' }) planId: string;
   @Field(() => PlanModel, { nullable: true, description: 'null when no issuer has published the plan' }) plan: PlanModel | null;
   @Field({ description: "false when the plan's issuer published no provider directory: the counts are then unknown, not zero" })
   networkReported: boolean;
@@ -38,7 +53,7 @@ export class NetworkBreadthModel {
 @ObjectType('PlanBreadthRank', { description: 'A plan ranked by the number of in-network providers' })
 export class PlanBreadthRankModel {
   @Field(() => Int, { description: '1 = fewest (ASC) or most (DESC); ties share a rank' }) rank: number;
-  @Field() planId: string;
-  @Field(() => PlanModel) plan: PlanModel;
+  @Field({ description: '14-character HIOS plan id' }) planId: string;
+  @Field(() => PlanModel, { description: 'The plan' }) plan: PlanModel;
   @Field(() => Int, { description: 'Distinct in-network NPIs (matching the specialty, if given)' }) providers: number;
 }

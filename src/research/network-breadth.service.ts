@@ -52,8 +52,10 @@ export class NetworkBreadthService {
   ) {}
 
   /**
-   * The report as flat rows (plan total, then its groups), for GraphQL and CSV alike. Reads each selected
-   * plan's memberships through network_membership_plan_idx, then each listing by primary key.
+   * The report as flat rows (plan total, then its groups), for GraphQL and CSV alike. Counts per network,
+   * not per plan: the selected plans' entries in the network sets (network_set_plan_idx) give each plan
+   * its sets; plans held by the same sets (sold on one network) are listed by the same listings, so each
+   * such group's listings (listing_network_set_set_idx) are read and counted once, exactly.
    */
   async networkBreadthQuery(request: NetworkBreadthRequest): Promise<BuiltQuery> {
     const selection = await selectPlans(this.plans, request, 'planIds');
@@ -77,28 +79,40 @@ export class NetworkBreadthService {
           JOIN issuer i ON i.current_version_id = p.version_id
           JOIN dataset_version v ON v.id = p.version_id
          WHERE p.plan_id = ANY(${selectedPlans})
-      ), members AS (
-        -- Filtering on the plan ids themselves (not through the CTE) gives the planner their real row counts.
-        SELECT m.plan_id, m.npi, m.version_id, m.record_no
-          FROM network_membership m
+      ), entries AS (
+        -- The selected plans' entries in the versions' network sets (tens of rows): filtering on the plan
+        -- ids themselves (not through the CTE) gives the planner their real row counts.
+        SELECT m.plan_id, m.version_id, m.set_id
+          FROM network_set m
           JOIN issuer mi ON mi.current_version_id = m.version_id
-         WHERE m.version_id = ANY(${versions}) AND m.plan_id = ANY(${selectedPlans}) AND m.npi IS NOT NULL ${inYear}
+         WHERE m.version_id = ANY(${versions}) AND m.plan_id = ANY(${selectedPlans}) ${inYear}
+      ), plan_sets AS (
+        SELECT plan_id, version_id, array_agg(DISTINCT set_id ORDER BY set_id) AS set_ids FROM entries GROUP BY plan_id, version_id
+      ), networks AS (
+        -- Plans held by the same sets are listed by the same listings (one network): counted once.
+        SELECT DISTINCT version_id, set_ids FROM plan_sets
+      ), members AS (
+        SELECT n.version_id, n.set_ids, l.npi, l.record_no
+          FROM networks n
+          JOIN listing_network_set l ON l.version_id = n.version_id AND l.set_id = ANY(n.set_ids)
+         WHERE l.version_id = ANY(${versions}) AND l.npi IS NOT NULL
       ), counts AS (
-        SELECT mb.plan_id,
+        SELECT mb.version_id, mb.set_ids,
                ${group ? `${group.key} AS group_key, GROUPING(${group.key}) = 0 AS is_group` : 'NULL::text AS group_key, false AS is_group'},
                count(DISTINCT mb.npi) FILTER (WHERE ${matchesSpecialty}) AS providers,
                count(DISTINCT mb.npi) FILTER (WHERE ${IS_HOSPITAL_SQL}) AS hospitals
           FROM members mb
           JOIN provider p ON p.version_id = mb.version_id AND p.record_no = mb.record_no AND p.version_id = ANY(${versions})
           ${group?.join(versions) ?? ''}
-         GROUP BY ${group ? `GROUPING SETS ((mb.plan_id), (mb.plan_id, ${group.key}))` : 'mb.plan_id'}
+         GROUP BY ${group ? `GROUPING SETS ((mb.version_id, mb.set_ids), (mb.version_id, mb.set_ids, ${group.key}))` : 'mb.version_id, mb.set_ids'}
         ${group ? `HAVING GROUPING(${group.key}) = 1 OR ${group.key} IS NOT NULL` : ''}
       )
       SELECT s.plan_id, s.marketing_name, s.issuer_id, s.state AS plan_state, s.network_reported,
              ${groupBy} AS group_by, c.group_key,
              coalesce(c.providers, 0)::int AS providers, coalesce(c.hospitals, 0)::int AS hospitals
         FROM selected s
-        LEFT JOIN counts c ON c.plan_id = s.plan_id
+        LEFT JOIN plan_sets ps ON ps.plan_id = s.plan_id AND ps.version_id = s.version_id
+        LEFT JOIN counts c ON c.version_id = ps.version_id AND c.set_ids = ps.set_ids
        ORDER BY s.plan_id, c.is_group NULLS FIRST, c.providers DESC, c.group_key`;
     return { sql, params: params.values };
   }
@@ -139,15 +153,26 @@ export class NetworkBreadthService {
           JOIN issuer i ON i.current_version_id = p.version_id
           JOIN dataset_version v ON v.id = p.version_id AND v.has_provider_files
          WHERE p.state = ${state} ${year ? `AND ${yearsCoverSql('p.years', year)}` : ''}
-      ), counts AS (
-        SELECT s.plan_id, count(DISTINCT m.npi) AS providers
+      ), plan_sets AS (
+        -- Each plan's network sets (covering the year); plans held by the same sets share their count.
+        SELECT s.plan_id, s.version_id, array_agg(DISTINCT m.set_id ORDER BY m.set_id) AS set_ids
           FROM selected s
-          JOIN network_membership m ON m.plan_id = s.plan_id AND m.version_id = s.version_id
-          ${specialty ? 'JOIN provider p ON p.version_id = m.version_id AND p.record_no = m.record_no' : ''}
-         WHERE m.npi IS NOT NULL
-           ${year ? `AND ${membershipCoversYearSql(year)}` : ''}
-           ${specialty ? `AND ${hasSpecialtySql('p', specialty)}` : ''}
-         GROUP BY s.plan_id
+          JOIN network_set m ON m.plan_id = s.plan_id AND m.version_id = s.version_id
+         ${year ? `WHERE ${membershipCoversYearSql(year)}` : ''}
+         GROUP BY s.plan_id, s.version_id
+      ), networks AS (
+        SELECT DISTINCT version_id, set_ids FROM plan_sets
+      ), network_counts AS (
+        SELECT n.version_id, n.set_ids,
+               (SELECT count(DISTINCT l.npi)
+                  FROM listing_network_set l
+                  ${specialty ? 'JOIN provider p ON p.version_id = l.version_id AND p.record_no = l.record_no' : ''}
+                 WHERE l.version_id = n.version_id AND l.set_id = ANY(n.set_ids) AND l.npi IS NOT NULL
+                   ${specialty ? `AND ${hasSpecialtySql('p', specialty)}` : ''}) AS providers
+          FROM networks n
+      ), counts AS (
+        SELECT ps.plan_id, nc.providers
+          FROM plan_sets ps JOIN network_counts nc ON nc.version_id = ps.version_id AND nc.set_ids = ps.set_ids
       )
       SELECT rank() OVER (ORDER BY coalesce(c.providers, 0) ${direction})::int AS rank,
              s.plan_id, s.marketing_name, s.issuer_id, coalesce(c.providers, 0)::int AS providers

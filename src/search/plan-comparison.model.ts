@@ -5,12 +5,12 @@ import { NetworkCheckModel } from '../providers/models/provider.model';
 
 @ObjectType('PlanComparisonSummary', { description: 'How one plan fares for the doctors and drugs asked about' })
 export class PlanComparisonSummaryModel {
-  @Field() planId: string;
+  @Field({ description: '14-character HIOS plan id' }) planId: string;
   @Field(() => PlanModel, { nullable: true, description: 'null when no issuer has published the plan' }) plan: PlanModel | null;
-  @Field(() => Int) doctorsInNetwork: number;
+  @Field(() => Int, { description: 'Doctors asked about who are in the plan network' }) doctorsInNetwork: number;
   @Field(() => Int, { description: 'Doctors asked about' }) doctorsTotal: number;
   @Field(() => Int, { description: 'Doctors whose network status is UNKNOWN for this plan' }) doctorsUnknown: number;
-  @Field(() => Int) drugsCovered: number;
+  @Field(() => Int, { description: "Drugs asked about that the plan's formulary covers" }) drugsCovered: number;
   @Field(() => Int, { description: 'Drugs asked about' }) drugsTotal: number;
   @Field(() => Int, { description: 'Covered drugs whose 30-day in-network retail cost includes a coinsurance (needs a drug price)' })
   drugsWithCoinsurance: number;
@@ -28,7 +28,7 @@ export class PlanComparisonSummaryModel {
 
 @ObjectType('PlanComparison', { description: 'Doctors × plans and drugs × plans grids, with a summary per plan' })
 export class PlanComparisonModel {
-  @Field(() => [PlanComparisonSummaryModel]) plans: PlanComparisonSummaryModel[];
+  @Field(() => [PlanComparisonSummaryModel], { description: 'One summary per plan, in the order asked' }) plans: PlanComparisonSummaryModel[];
   @Field(() => [NetworkCheckModel], { description: 'One answer per NPI × plan' }) doctors: NetworkCheckModel[];
   @Field(() => [DrugCoverageModel], { description: 'One answer per RXCUI × plan' }) drugs: DrugCoverageModel[];
 }

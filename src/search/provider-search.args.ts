@@ -20,7 +20,7 @@ export class ProviderSearchFilter {
   @MaxLength(200)
   specialty?: string | null;
 
-  @Field(() => ProviderKind, { nullable: true })
+  @Field(() => ProviderKind, { nullable: true, description: 'Only individuals, facilities or groups' })
   @IsOptional()
   @IsEnum(ProviderKind)
   type?: ProviderKind | null;
@@ -73,12 +73,12 @@ export class ProviderSearchFilter {
 
 @ArgsType()
 export class SearchProvidersArgs extends PageArgs {
-  @Field(() => ProviderSearchFilter)
+  @Field(() => ProviderSearchFilter, { description: 'What to look for' })
   @ValidateNested()
   @Type(() => ProviderSearchFilter)
   filter: ProviderSearchFilter;
 
-  @Field(() => ProviderSearchOrder, { nullable: true })
+  @Field(() => ProviderSearchOrder, { nullable: true, description: 'Result order; the default depends on the filter' })
   @IsOptional()
   @IsEnum(ProviderSearchOrder)
   orderBy?: ProviderSearchOrder | null;

@@ -13,16 +13,29 @@ export enum ProviderSearchOrder {
 registerEnumType(ProviderSearchOrder, {
   name: 'ProviderSearchOrder',
   description: 'RELEVANCE needs a name and DISTANCE a zip. Default: RELEVANCE with a name, else DISTANCE with a zip, else NAME',
+  valuesMap: {
+    RELEVANCE: { description: 'Best name match first (needs name)' },
+    DISTANCE: { description: 'Nearest first (needs zip)' },
+    NAME: { description: 'Alphabetical by display name' },
+  },
 });
 
 /** GraphQL's name for the QHP provider `type`. */
 export const ProviderKind = ProviderType;
 export type ProviderKind = ProviderType;
-registerEnumType(ProviderKind, { name: 'ProviderKind', description: 'The QHP provider `type`' });
+registerEnumType(ProviderKind, {
+  name: 'ProviderKind',
+  description: 'The QHP provider `type`',
+  valuesMap: {
+    INDIVIDUAL: { description: 'A person: doctor, nurse practitioner, therapist...' },
+    FACILITY: { description: 'A place: hospital, clinic, lab, pharmacy...' },
+    GROUP: { description: 'A group practice listed under one name' },
+  },
+});
 
 @ObjectType('ProviderSearchResult', { description: 'One published provider listing that matches the search' })
 export class ProviderSearchResultModel {
-  @Field(() => ProviderListingModel) listing: ProviderListingModel;
+  @Field(() => ProviderListingModel, { description: 'The matching directory entry' }) listing: ProviderListingModel;
   @Field(() => Float, { nullable: true, description: 'Miles from the ZIP centroid to the nearest listed address (with zip)' })
   distanceMiles: number | null;
   @Field(() => ProviderAddressModel, { nullable: true, description: 'The listed address nearest the ZIP (with zip)' })
@@ -31,4 +44,4 @@ export class ProviderSearchResultModel {
   relevance: number | null;
 }
 
-export const ProviderSearchConnection = ConnectionType(ProviderSearchResultModel, 'ProviderSearchResult');
+export const ProviderSearchConnection = ConnectionType(ProviderSearchResultModel, 'ProviderSearchResult', { noun: 'provider' });

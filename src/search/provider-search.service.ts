@@ -29,7 +29,11 @@ export interface ProviderSearchQuery extends BuiltQuery {
 }
 
 /** The GraphQL filter, plus several provider types at once (the Marketplace REST API's comma-separated `type`). */
-export type ProviderSearchCriteria = ProviderSearchFilter & { types?: readonly ProviderKind[] | null };
+export type ProviderSearchCriteria = ProviderSearchFilter & {
+  types?: readonly ProviderKind[] | null;
+  /** Only listings pointing to one of these network sets (a network's listings; with planId, one of its plans). */
+  networkSetIds?: readonly string[] | null;
+};
 
 type SortKey = [key: number | string, versionId: number, recordNo: number];
 
@@ -193,6 +197,11 @@ export function buildProviderSearchQuery(
     const inYear = filter.year != null ? ` AND ${membershipCoversYearSql(params.add(filter.year, 'int'))}` : '';
     conditions.push(`EXISTS (SELECT 1 FROM network_membership m
                               WHERE m.version_id = p.version_id AND m.record_no = p.record_no${inPlan}${inYear})`);
+  }
+  if (filter.networkSetIds) {
+    conditions.push(`EXISTS (SELECT 1 FROM listing_network_set l
+                              WHERE l.version_id = p.version_id AND l.record_no = p.record_no
+                                AND l.set_id = ANY(${params.add(filter.networkSetIds, 'bigint[]')}))`);
   }
 
   const sortKey = { RELEVANCE: score, DISTANCE: straightLine, NAME: 'p.display_name' }[order];

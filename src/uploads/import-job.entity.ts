@@ -1,7 +1,7 @@
 import { Column, Entity, PrimaryColumn } from 'typeorm';
 import type { ImportProgress, ValidationReport } from '../ingest/import-contract';
 
-export type ImportJobState = 'queued' | 'running' | 'succeeded' | 'failed' | 'unchanged';
+export type ImportJobState = 'queued' | 'running' | 'succeeded' | 'failed' | 'unchanged' | 'superseded';
 
 export interface ImportJobFile {
   name: string;
@@ -24,6 +24,8 @@ export class ImportJobEntity {
   @Column({ type: 'jsonb', nullable: true }) counts: Record<string, number> | null;
   @Column({ type: 'jsonb', nullable: true }) report: ValidationReport | null;
   @Column({ type: 'text', nullable: true }) error: string | null;
+  /** Code of a whole-load refusal (e.g. SHRINK_NEEDS_CONFIRMATION, SUPERSEDED, NOT_JSON). */
+  @Column({ type: 'text', nullable: true }) reason: string | null;
   @Column({ name: 'version_id', type: 'bigint', nullable: true }) versionId: number | null;
   /** Spool directory of the upload; removed when the job ends. */
   @Column({ name: 'temp_dir', type: 'text', nullable: true }) tempDir: string | null;

@@ -18,6 +18,7 @@ import { In, Repository } from 'typeorm';
 import { ApiKeyPrincipal, mayLoadIssuer } from '../auth/api-key-principal';
 import { Database } from '../database/database';
 import { ImportError, ImportProgress, ImportResult } from '../ingest/import-contract';
+import { PublishRefusal } from '../ingest/store/version-publisher';
 import { ImportJobEntity, ImportJobState } from './import-job.entity';
 import { SpooledFile } from './multipart-spool';
 import { ProgressRecorder } from './progress-recorder';
@@ -38,6 +39,8 @@ export interface NewImportJob {
   /** Spool directory holding `files`; the job owns it from now on and deletes it when it ends. */
   tempDir: string;
   apiKey: ApiKeyPrincipal;
+  replaceAll?: boolean;
+  allowShrink?: boolean;
 }
 
 interface QueuedJob extends NewImportJob {
@@ -47,6 +50,7 @@ interface QueuedJob extends NewImportJob {
 interface Outcome {
   status: ImportJobState;
   error: string | null;
+  reason?: string | null;
   versionId?: number | null;
   counts?: Record<string, number> | null;
   report?: ImportResult['report'] | null;
@@ -163,12 +167,23 @@ export class ImportJobsService implements OnApplicationBootstrap, OnApplicationS
         signal,
         onProgress: (report) => progress.record(report),
         maxFileBytes: this.config.maxFileBytes,
+        replaceAll: job.replaceAll,
+        allowShrink: job.allowShrink,
+        maxShrinkPercent: this.config.maxShrinkPercent,
+        versionsKept: this.config.versionsKept,
       });
       outcome = outcomeOf(result);
     } catch (error) {
       const message = signal.aborted && this.shuttingDown ? INTERRUPTED_BY_SHUTDOWN : error instanceof Error ? error.message : String(error);
       // A failed load may have created a version (marked failed): linking it shows where the rejects are.
-      outcome = { status: 'failed', error: message, versionId: error instanceof ImportError ? (error.versionId ?? null) : null };
+      const refusal = error instanceof ImportError ? error : null;
+      outcome = {
+        status: refusal?.code === PublishRefusal.SUPERSEDED ? 'superseded' : 'failed',
+        error: message,
+        reason: refusal?.code ?? null,
+        versionId: refusal?.versionId ?? null,
+        report: refusal?.report ?? null,
+      };
     }
     await progress.flush();
     // The files go before the status changes, so a finished job never has a spool left behind.
@@ -186,7 +201,7 @@ export class ImportJobsService implements OnApplicationBootstrap, OnApplicationS
     await this.db
       .query(
         `UPDATE import_job
-            SET status = $2, error = $3, version_id = $4, counts = $5, report = $6, finished_at = now(), temp_dir = NULL,
+            SET status = $2, error = $3, version_id = $4, counts = $5, report = $6, reason = $7, finished_at = now(), temp_dir = NULL,
                 progress = CASE WHEN $2 IN ('succeeded', 'unchanged') AND progress IS NOT NULL
                                 THEN jsonb_set(progress, '{phase}', '"done"') ELSE progress END
           WHERE id = $1`,
@@ -197,6 +212,7 @@ export class ImportJobsService implements OnApplicationBootstrap, OnApplicationS
           outcome.versionId ?? null,
           outcome.counts ? JSON.stringify(outcome.counts) : null,
           outcome.report ? JSON.stringify(outcome.report) : null,
+          outcome.reason ?? null,
         ],
       )
       .catch((error: Error) => this.logger.error(`could not record the end of import job ${id}: ${error.message}`));

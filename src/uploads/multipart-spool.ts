@@ -38,6 +38,13 @@ export class UploadAbortedError extends Error {
   }
 }
 
+/** A full disk (or quota) is 507 Insufficient Storage; any other failure to store a file is the server's 500. */
+export function storageFailure(what: string, error: NodeJS.ErrnoException): [number, string] {
+  const code = error.code ?? 'write error';
+  if (code === 'ENOSPC' || code === 'EDQUOT') return [507, `the server has no room to store this upload (${code}): nothing was loaded; try again later`];
+  return [500, `the server could not store ${what} (${code}): nothing was loaded; try again later`];
+}
+
 /**
  * Counts bytes and passes through at most `limit` of them. Past the limit it keeps counting but
  * drops the data, so the caller can report the file's real size without storing it.
@@ -129,13 +136,33 @@ export function spoolMultipartUpload(request: IncomingMessage, options: SpoolOpt
       const path = join(options.dir, name);
       const limit = new SizeLimit(options.maxFileBytes);
       openStreams.add(stream);
+      openStreams.add(limit);
+      // The part is piped by hand, not through pipeline(): a failed write must not destroy busboy's file
+      // stream (busboy would wait for it forever); the rest of the part is read and dropped instead.
+      let bodyFailed = false;
+      // A malformed or cut body errors busboy's file stream (the parser's 'error' answers for it).
+      stream.on('error', (error) => {
+        bodyFailed = true;
+        limit.destroy(error);
+      });
+      stream.pipe(limit);
       writes.push(
-        pipeline(stream, limit, createWriteStream(path, { flags: 'wx' }))
-          .then(() => {
-            if (limit.exceeded) refuse(413, `file ${name} is ${limit.bytes} bytes, above the limit of ${options.maxFileBytes}`);
-            else spooled.push({ name, kind, path, bytes: limit.bytes, position });
-          })
-          .finally(() => openStreams.delete(stream)),
+        pipeline(limit, createWriteStream(path, { flags: 'wx' }))
+          .then(
+            () => {
+              if (limit.exceeded) refuse(413, `file ${name} is ${limit.bytes} bytes, above the limit of ${options.maxFileBytes}`);
+              else spooled.push({ name, kind, path, bytes: limit.bytes, position });
+            },
+            (error: NodeJS.ErrnoException) => {
+              if (!interrupted && !bodyFailed) refuse(...storageFailure(`file ${name}`, error));
+              stream.unpipe(limit);
+              if (!stream.destroyed) stream.resume();
+            },
+          )
+          .finally(() => {
+            openStreams.delete(stream);
+            openStreams.delete(limit);
+          }),
       );
     });
     parser.on('filesLimit', () => refuse(413, `an upload may hold at most ${options.maxFiles} files`));

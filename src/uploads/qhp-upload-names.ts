@@ -24,10 +24,11 @@ function kindFromStem(stem: string): 'index' | 'plans' | 'providers' | 'drugs' |
 
 /**
  * What an uploaded file holds, from its form field name (when it names a kind) or its file name,
- * e.g. providers-2.json → providers, drugs.csv → drugs-csv. Null when neither tells.
+ * e.g. providers-2.json → providers, drugs.csv(.gz) → drugs-csv. Null when neither tells.
  */
 export function inferUploadKind(fileName: string, fieldName: string): QhpFileKind | null {
-  const lowerName = fileName.toLowerCase();
+  // A gzip file (.json.gz, .csv.gz) is decompressed as it is read: its kind is the inner name's.
+  const lowerName = fileName.toLowerCase().replace(/\.gz$/, '');
   const isCsv = lowerName.endsWith('.csv');
   const base = FIELD_KINDS[fieldName.toLowerCase()] ?? kindFromStem(lowerName);
   if (!base) return null;

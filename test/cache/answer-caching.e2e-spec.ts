@@ -107,6 +107,28 @@ describe('cacheable answers (GraphQL over GET, persisted queries, ETag, REST)', 
     expect((await getPlan({ 'if-none-match': after.headers.etag })).status).toBe(304);
   });
 
+  it("changes the ETag when a carrier's feed is checked (feed health changes without a publish)", async () => {
+    const query = `query Feed($issuerId: String!) { issuer(issuerId: $issuerId) { issuerId feed { status lastCheckedAt } } }`;
+    const ask = (headers: Record<string, string> = {}) =>
+      t
+        .http()
+        .get(getUrl(query, { issuerId: ISSUER }))
+        .set(PREFLIGHT)
+        .set(headers);
+    const before = await ask();
+    expect(before.status).toBe(200);
+    expect(before.headers.etag).toBeDefined();
+    await t.db.query(
+      `INSERT INTO feed (issuer_id, index_url, status, last_checked_at) VALUES ($1, 'https://example.org/cms-data-index.json', 'broken', now())
+       ON CONFLICT (issuer_id) DO UPDATE SET status = 'broken', last_checked_at = now()`,
+      [ISSUER],
+    );
+    const after = await ask({ 'if-none-match': before.headers.etag });
+    expect(after.status).toBe(200);
+    expect(after.body.data.issuer.feed.status).toBe('broken');
+    expect(after.headers.etag).not.toBe(before.headers.etag);
+  });
+
   it('refuses a mutation over GET with 405 (it would be a cross-site request forgery vector)', async () => {
     const res = await t.http().get(getUrl('mutation { __typename }')).set(PREFLIGHT);
     expect(res.status).toBe(405);

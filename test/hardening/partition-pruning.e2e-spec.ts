@@ -88,8 +88,11 @@ describe('lookups read only the published versions they answer from (partition p
       t.db,
       lookups.find(({ sql }) => MEMBERSHIPS_BY_NPI.test(sql))!,
     );
-    expect(membershipPartitions).toEqual([`network_membership_v${currentVersion}`, `provider_v${currentVersion}`]);
-    expect(membershipPartitions).not.toContain(`network_membership_v${otherVersion}`);
+    // network_membership reads the version's listings and its network sets (migration 1700000003000).
+    const membershipsOf = (version: number) => [`listing_network_set_v${version}`, `network_set_v${version}`, `provider_v${version}`];
+    expect(membershipPartitions).toEqual(membershipsOf(currentVersion));
+    expect(membershipPartitions).not.toContain(`listing_network_set_v${otherVersion}`);
+    expect(membershipPartitions).not.toContain(`network_set_v${otherVersion}`);
   });
   it('a version published after the API read the published versions is answered from at once', async () => {
     // The API keeps the versions it read in the first test; this load publishes a newer one behind its back.
@@ -106,6 +109,10 @@ describe('lookups read only the published versions they answer from (partition p
     // The lookups ran again with the versions read afresh: the last memberships statement reads the newest partition.
     const memberships = sent.filter(({ sql }) => MEMBERSHIPS_BY_NPI.test(sql));
     expect(memberships.length).toBeGreaterThanOrEqual(2);
-    expect(await partitionsScanned(t.db, memberships[memberships.length - 1])).toEqual([`network_membership_v${newest}`, `provider_v${newest}`]);
+    expect(await partitionsScanned(t.db, memberships[memberships.length - 1])).toEqual([
+      `listing_network_set_v${newest}`,
+      `network_set_v${newest}`,
+      `provider_v${newest}`,
+    ]);
   });
 });

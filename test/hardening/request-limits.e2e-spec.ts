@@ -122,6 +122,50 @@ describe('request limits (GraphQL over HTTP)', () => {
     expect(new Set(res.data.networkCoverage.map((a: { reason: string }) => a.reason))).toEqual(new Set(['PLAN_NOT_LOADED']));
   });
 
+  it("the README's 50 × 50 grid, with addresses, stays within the complexity limit", async () => {
+    const npis = Array.from({ length: 50 }, (_, i) => makeNpi(199_000_000 + i));
+    const planIds = Array.from({ length: 50 }, (_, i) => `99999ZZ99${String(i).padStart(5, '0')}`);
+    const res = await t.gql(
+      `query($n: [String!]!, $p: [String!]!) { networkCoverage(npis: $n, planIds: $p, year: 2026) {
+        planId status networkTiers acceptingNewPatients message
+        addresses { address city zip phone }
+      } }`,
+      { n: npis, p: planIds },
+    );
+    expect(res.errors).toBeUndefined();
+    expect(res.status).toBe(200);
+    expect(res.data.networkCoverage).toHaveLength(2500);
+  });
+
+  it('the grid asked for twice, with every nested list, is still refused', async () => {
+    const npis = JSON.stringify(Array.from({ length: 50 }, () => '1234567893'));
+    const planIds = JSON.stringify(Array.from({ length: 50 }, () => '99999ZZ9999999'));
+    const grid = `networkCoverage(npis: ${npis}, planIds: ${planIds}) { planId status networkTiers message addresses { address city zip phone } provider { displayName addresses { address city zip } } }`;
+    const res = await t.gql(`{ a: ${grid} b: ${grid} }`);
+    expect(res.status).toBe(400);
+    expect(res.errors?.[0].extensions?.code).toBe('QUERY_TOO_COMPLEX');
+    await expectStillServing();
+  });
+
+  it.each([
+    ['an inline string', `{ searchDrugs(query: "ator\\u0000vastatin") { totalCount } }`, undefined, 'query'],
+    ['a variable', `query($q: String!) { searchDrugs(query: $q) { totalCount } }`, { q: 'ator\u0000vastatin' }, 'query'],
+    [
+      'a field of an input object',
+      `query($f: ProviderSearchFilter!) { searchProviders(filter: $f) { totalCount } }`,
+      { f: { name: 'smi\u0000th' } },
+      'filter.name',
+    ],
+    ['a list element', `{ networkCoverage(npis: ["1234567893"], planIds: ["99999ZZ9999999\\u0000"]) { status } }`, undefined, 'planIds[0]'],
+  ])('a NUL character in %s is a 400 naming the argument, not a database error', async (_what, query, variables, argument) => {
+    const res = await t.gql(query, variables);
+    expect(res.status).toBe(400);
+    expect(res.errors).toHaveLength(1);
+    expect(res.errors?.[0].extensions?.code).toBe('BAD_USER_INPUT');
+    expect(res.errors?.[0].message).toBe(`Argument ${argument} contains a NUL character (\\u0000), which text may not hold`);
+    await expectStillServing();
+  });
+
   it('51 NPIs are refused with the cap, then a normal query succeeds', async () => {
     const npis = Array.from({ length: 51 }, () => '1234567893');
     const res = await t.gql(`query($n: [String!]!) { networkCoverage(npis: $n, planIds: ["99999ZZ9999999"]) { status } }`, { n: npis });

@@ -98,6 +98,11 @@ const CANONICAL: string[] = [
     ],
   }),
   withEntry(24, { plan_id_type: 'HIOS-PLAN-ID', extra: { a: 1 } }),
+  individual(25, { unknown: 'long text in a key no one reads '.repeat(100), specialty: ['S'.repeat(100)] }),
+  // A GROUP named the format's way, and the way some files did.
+  facility(26, { type: 'GROUP', facility_name: undefined, group_name: 'North Main Physicians Group', facility_type: undefined }),
+  facility(27, { type: 'GROUP', facility_name: undefined, group_name: 'Group 27', specialty: ['Family Medicine'] }),
+  individual(28, { group_name: 'ignored for people' }),
 ].map((r) => JSON.stringify(r));
 
 /** The same canonical records laid out differently (white space between every token). */
@@ -132,6 +137,8 @@ const NOT_TAKEN: string[] = [
     individual(63, { languages: [' English'] }),
     individual(64, { addresses: [] }),
     individual(65, { plans: [] }),
+    facility(119, { plans: [] }),
+    facility(120, { type: 'GROUP', plans: [], facility_name: undefined, group_name: 'Listed Only Group' }),
     individual(66, { addresses: undefined }),
     individual(67, { plans: 'nope' }),
     withAddress(68, { zip: '43215-1234' }),
@@ -161,7 +168,29 @@ const NOT_TAKEN: string[] = [
     facility(87, { facility_name: '' }),
     facility(88, { facility_name: 12 }),
     facility(89, { type: 'FACILITY ' }),
+    // group_name and facility_name together, or group_name on a facility, or not a string.
+    facility(112, { type: 'GROUP', group_name: 'Both Named Group' }),
+    facility(113, { type: 'GROUP', group_name: null }),
+    facility(114, { group_name: 'Facility Named As Group', facility_name: undefined }),
+    facility(115, { type: 'GROUP', facility_name: undefined, group_name: '' }),
+    facility(116, { type: 'GROUP', facility_name: undefined, group_name: 7 }),
+    facility(117, { type: 'GROUP', facility_name: undefined }),
+    facility(118, { type: 'GROUP', facility_name: undefined, group_name: 'Grupo Médico' }),
+    // Text over its bound (qhp/vocabulary TEXT_LIMITS): rejected, or dropped with a warning.
+    withName(100, { first: 'Long', last: 'L'.repeat(201) }),
+    withName(101, { first: 'F'.repeat(200), middle: 'M'.repeat(200), last: 'L'.repeat(200), suffix: 'S'.repeat(5) }),
+    withName(102, { first: 'Ann', last: 'Lee', prefix: 'P'.repeat(201) }),
+    facility(103, { facility_name: 'H'.repeat(201) }),
+    withAddress(104, { phone: '6'.repeat(101) }),
+    withAddress(105, { address: 'A'.repeat(201) }),
+    withAddress(106, { address_2: 'B'.repeat(150) }),
+    individual(107, { languages: ['English', 'X'.repeat(201)], specialty: ['S'.repeat(120)] }),
+    // Nesting: shallow enough for the general path, but more than the byte renderer skips.
+    individual(109, { unknown: [[[[[[[[[[[['deep']]]]]]]]]]]] }),
   ].map((r) => JSON.stringify(r)),
+  // Nested past MAX_NESTING_DEPTH, in a key no one reads and in a read one: rejected whole, no stack overflow.
+  JSON.stringify(individual(110)).replace(/^\{/, `{"unknown": ${'['.repeat(100_000)}${']'.repeat(100_000)}, `),
+  JSON.stringify(individual(111)).replace('"languages":["English","Spanish"]', `"languages": ${'{"a":'.repeat(40)}1${'}'.repeat(40)}`),
   '"a string"',
   '42',
   '[1, 2]',
@@ -207,7 +236,10 @@ const rowsOf = (batch: RenderedProviderBatch) => ({
   providers: Buffer.from(batch.providers.bytes).toString('utf8'),
   addresses: Buffer.from(batch.addresses.bytes).toString('utf8'),
   networks: Buffer.from(batch.networks.bytes).toString('utf8'),
-  rows: [batch.providers.rows, batch.addresses.rows, batch.networks.rows],
+  networkSets: Buffer.from(batch.networkSets.bytes).toString('utf8'),
+  rows: [batch.providers.rows, batch.addresses.rows, batch.networks.rows, batch.networkSets.rows],
+  // What duplicate detection reads: NPI, record index, row counts and fingerprint of each loaded provider.
+  listings: Array.from(batch.listings),
 });
 
 /** Renders `records` both ways: same rows, same report; returns how many were taken from bytes. */
@@ -232,7 +264,9 @@ describe('provider records rendered from bytes', () => {
     expect(rows.providers.split('\n')[3]).toBe(
       `42\t1003\t${withNpiCheckDigit(100_000_004)}\tINDIVIDUAL\tDr\tMartin\tVan\tNostrand\tJr.\t\\N\tMartin Van Nostrand Jr.\t{"Cardiology"}\t{}\taccepting\tFemale\t{"English","Spanish"}\t2025-01-01\tproviders.json\t{"cardiology"}`,
     );
-    expect(rows.networks).toContain(`42\t1022\t${BRONZE}\tTIER ONE\t${withNpiCheckDigit(100_000_023)}\t{}\n42\t1022\t${BRONZE}\tTIER-TWO\t`);
+    // Record 1022's plan list: the listing points to its network set, whose entries are stored once.
+    const setId = new RegExp(`^42\t1022\t${withNpiCheckDigit(100_000_023)}\t(\\d+)$`, 'm').exec(rows.networks)![1];
+    expect(rows.networkSets).toContain(`42\t${setId}\t${BRONZE}\tTIER ONE\t{}\n42\t${setId}\t${BRONZE}\tTIER-TWO\t`);
     expect(rows.addresses).toContain('42\t1015\t0\t1 Main St\t\\N\tColumbus\tOH\t43215\t\\N\t40.7128\t-74.006\n');
   });
 

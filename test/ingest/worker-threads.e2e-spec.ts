@@ -106,19 +106,24 @@ describe('QHP import through worker threads', () => {
 
   it('writes network memberships in primary-key order, so the index build finds them presorted', async () => {
     for (const load of [inThread, inWorkers]) {
-      const rows: Array<{ record_no: number; plan_id: string; network_tier: string }> = await app.db.query(
-        `SELECT record_no, plan_id, network_tier FROM network_membership_v${Number(load.versionId)} ORDER BY ctid`,
-      );
-      const key = (r: (typeof rows)[number]) => [String(r.record_no).padStart(10, '0'), r.plan_id, r.network_tier].join('|');
-      expect(rows.filter((r) => r.plan_id === SILVER)).toHaveLength(1950);
+      const version = Number(load.versionId);
+      const memberships: Array<{ plan_id: string }> = await app.db.query(`SELECT plan_id FROM network_membership WHERE version_id = $1`, [version]);
+      expect(memberships.filter((r) => r.plan_id === SILVER)).toHaveLength(1950);
+      // Each listing points to its plan list: one row per listing, in record order.
+      const rows: Array<{ record_no: number }> = await app.db.query(`SELECT record_no FROM listing_network_set_v${version} ORDER BY ctid`);
+      const key = (r: (typeof rows)[number]) => String(r.record_no).padStart(10, '0');
+      expect(rows).toHaveLength(5850);
       expect(rows.map(key)).toEqual(rows.map(key).sort());
+      // The file's two distinct valid plan lists (GOLD; SILVER and GOLD) are stored once, whichever threads met them.
+      const [sets] = await app.db.query(`SELECT count(DISTINCT set_id)::int AS sets, count(*)::int AS entries FROM network_set_v${version}`);
+      expect(sets).toEqual({ sets: 2, entries: 3 });
     }
   });
 
   it('loads each version table frozen, in the transaction that truncated it (no WAL under wal_level=minimal)', async () => {
     await app.db.query('CREATE EXTENSION IF NOT EXISTS pageinspect');
     for (const load of [inThread, inWorkers]) {
-      for (const table of ['provider', 'provider_address', 'network_membership']) {
+      for (const table of ['provider', 'provider_address', 'listing_network_set']) {
         const name = `${table}_v${Number(load.versionId)}`;
         // t_infomask HEAP_XMIN_FROZEN (0x0300): set by COPY ... WITH (FREEZE), never by a vacuum of rows this young.
         const [pages] = await app.db.query(

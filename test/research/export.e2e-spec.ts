@@ -43,7 +43,7 @@ describe('bulk export over REST (streamed with COPY)', () => {
     expect(rows).toHaveLength(count);
     expect(rows).toHaveLength(10); // 9 listings, Emily Chen at two addresses
     expect(rows[0]).toMatch(
-      /^1666600014,INDIVIDUAL,John Smith,,John,,Smith,,,Family Medicine,"",accepting,Male,English; Spanish,PREFERRED,2031,1 Court St,,Athens,OH,45701,/,
+      /^1666600014,INDIVIDUAL,John Smith,,John,,Smith,,,Family Medicine,,accepting,Male,English; Spanish,PREFERRED,2031,1 Court St,,Athens,OH,45701,/,
     );
   });
 
@@ -84,7 +84,7 @@ describe('bulk export over REST (streamed with COPY)', () => {
     );
     expect(rows).toHaveLength(count);
     expect(rows).toHaveLength(6);
-    expect(rows[0]).toBe('96600001,zentorvastatin 20 MG Oral Tablet,GENERIC,f,f,f,2031,25.00,AFTER-DEDUCTIBLE,0.0000,');
+    expect(rows[0]).toBe('96600001,zentorvastatin 20 MG Oral Tablet,GENERIC,false,false,false,2031,25.00,AFTER-DEDUCTIBLE,0.0000,');
 
     const json = await get(`/export/plans/${PLAN.bronze}/formulary.json`);
     expect(json.headers['content-type']).toBe('application/json; charset=utf-8');
@@ -123,10 +123,10 @@ describe('bulk export over REST (streamed with COPY)', () => {
     const [header, ...rows] = lines(res.body);
     expect(header).toBe('plan_id,marketing_name,issuer_id,plan_state,network_reported,group_by,group_key,providers,hospitals');
     expect(rows).toEqual([
-      `${PLAN.silver},Search Test Silver,66666,OH,t,,,3,1`,
-      `${PLAN.bronze},Search Test Bronze,66666,OH,t,,,2,1`,
-      `${PLAN.gold},Research Test Gold,66667,OH,t,,,2,1`,
-      `${PLAN.narrow},Research Test Narrow Silver,66667,OH,t,,,1,0`,
+      `${PLAN.silver},Search Test Silver,66666,OH,true,,,3,1`,
+      `${PLAN.bronze},Search Test Bronze,66666,OH,true,,,2,1`,
+      `${PLAN.gold},Research Test Gold,66667,OH,true,,,2,1`,
+      `${PLAN.narrow},Research Test Narrow Silver,66667,OH,true,,,1,0`,
     ]);
 
     const ranking = await get(`/export/research/plan-breadth-ranking.csv?state=OH&specialty=psychiatry&year=2031`);
@@ -141,8 +141,8 @@ describe('bulk export over REST (streamed with COPY)', () => {
     const changes = await get(`/export/research/network-changes.csv?planId=${PLAN.gold}`);
     expect(lines(changes.body)).toEqual([
       'npi,change,network_tiers,display_name',
-      '1666700020,DROPPED,{PREFERRED},Mark Davis',
-      '1666700053,ADDED,{PREFERRED},Nina Patel',
+      '1666700020,DROPPED,PREFERRED,Mark Davis',
+      '1666700053,ADDED,PREFERRED,Nina Patel',
     ]);
   });
 
@@ -153,10 +153,90 @@ describe('bulk export over REST (streamed with COPY)', () => {
 
     const bad = await t.http().get('/export/research/plan-breadth-ranking.csv?state=Ohio&specialy=x');
     expect(bad.status).toBe(400);
-    expect(bad.body.message).toEqual(expect.arrayContaining(['property specialy should not exist', 'state: state "Ohio" must be a 2-letter code such as OH']));
+    // The unknown parameter is named with the ones the report takes, beside the problems of the known ones.
+    expect(bad.body.message).toEqual([
+      'Unknown parameter specialy: plan-breadth-ranking.csv takes only order, specialty, state, year (GET /export lists every export with its parameters)',
+      'state: state "Ohio" must be a 2-letter code such as OH',
+    ]);
+    // Paging arguments of the GraphQL field are not export parameters: an export has every row.
+    const paged = await t.http().get(`/export/research/formulary-comparison.csv?planA=${PLAN.silver}&planB=${PLAN.bronze}&first=5`);
+    expect(paged.status).toBe(400);
+    expect(paged.body.message).toEqual([
+      'Unknown parameter first: formulary-comparison.csv takes only planA, planB (GET /export lists every export with its parameters)',
+    ]);
+    const planExport = await t.http().get(`/export/plans/${PLAN.gold}/network.csv?year=2031&format=x`);
+    expect(planExport.status).toBe(400);
+    expect(planExport.body.message).toBe(
+      'Unknown parameters year, format: network.csv takes no query parameters (GET /export lists every export with its parameters)',
+    );
 
     const tooMany = await t.http().get('/export/research/network-breadth.csv?state=OH&year=2032');
     expect(tooMany.status).toBe(400);
     expect(tooMany.body.message).toMatch(/more than 50 published plans/);
+  });
+
+  /** Parameters for every export in the index, over the search fixtures. */
+  const SAMPLE_URLS: Record<string, string> = {
+    'network.csv': `/export/plans/${PLAN.silver}/network.csv`,
+    'network.json': `/export/plans/${PLAN.silver}/network.json`,
+    'formulary.csv': `/export/plans/${PLAN.bronze}/formulary.csv`,
+    'formulary.json': `/export/plans/${PLAN.bronze}/formulary.json`,
+    'network-breadth.csv': '/export/research/network-breadth.csv?state=OH&year=2031&groupBy=SPECIALTY',
+    'plan-breadth-ranking.csv': '/export/research/plan-breadth-ranking.csv?state=OH',
+    'drug-coverage-stats.csv': '/export/research/drug-coverage-stats.csv?rxnormId=96600001',
+    'formulary-comparison.csv': `/export/research/formulary-comparison.csv?planA=${PLAN.silver}&planB=${PLAN.bronze}`,
+    'prior-authorization-rates.csv': '/export/research/prior-authorization-rates.csv?state=OH',
+    'network-changes.csv': `/export/research/network-changes.csv?planId=${PLAN.gold}`,
+    'formulary-changes.csv': `/export/research/formulary-changes.csv?planId=${PLAN.gold}`,
+  };
+
+  it('GET /export lists every export with its URL, format and parameters (as the GraphQL arguments say)', async () => {
+    const res = await t.http().get('/export');
+    expect(res.status).toBe(200);
+    const names = res.body.exports.map((e: any) => e.name);
+    expect(names.sort()).toEqual(Object.keys(SAMPLE_URLS).sort());
+    const byName = Object.fromEntries(res.body.exports.map((e: any) => [e.name, e]));
+    expect(byName['network.csv']).toEqual({
+      name: 'network.csv',
+      path: '/export/plans/{planId}/network.csv',
+      format: 'csv',
+      description: expect.stringMatching(/in-network provider listing/),
+      parameters: [{ name: 'planId', in: 'path', required: true, type: 'String', description: expect.stringMatching(/HIOS plan id/) }],
+    });
+    const ranking = byName['plan-breadth-ranking.csv'];
+    expect(ranking).toMatchObject({ path: '/export/research/plan-breadth-ranking.csv', format: 'csv', graphqlField: 'rankPlansByBreadth' });
+    expect(ranking.parameters.map((p: any) => [p.name, p.required, p.type])).toEqual([
+      ['order', false, 'SortDirection'],
+      ['specialty', false, 'String'],
+      ['state', true, 'String!'],
+      ['year', false, 'Int'],
+    ]);
+    expect(ranking.parameters[0].values).toEqual(['ASC', 'DESC']);
+    for (const entry of res.body.exports) {
+      expect(entry.description).not.toBe('');
+      for (const parameter of entry.parameters) expect(parameter.description).not.toBe('');
+    }
+  });
+
+  it('writes every CSV the same way: true/false, lists joined by "; ", nothing for an empty value', async () => {
+    const index = await t.http().get('/export');
+    const csvExports = index.body.exports.filter((e: any) => e.format === 'csv');
+    expect(csvExports).toHaveLength(9);
+    for (const entry of csvExports) {
+      const res = await get(SAMPLE_URLS[entry.name]);
+      expect([entry.name, res.status]).toEqual([entry.name, 200]);
+      const rows = lines(res.body).slice(1);
+      expect([entry.name, rows.length > 0]).toEqual([entry.name, true]);
+      // The fixtures hold no quoted commas in these exports' cells except display names, which are never flagged.
+      const cells = rows.flatMap((row) => row.split(','));
+      const offending = cells.filter((cell) => ['t', 'f', '""', 'null', 'NULL', '{}', '[]'].includes(cell) || /^"?\{.*\}"?$/.test(cell));
+      expect([entry.name, offending]).toEqual([entry.name, []]);
+    }
+    // Lists: PostgreSQL arrays and aggregated lists alike.
+    const network = await get(SAMPLE_URLS['network.csv']);
+    expect(network.body).toContain('English; Spanish');
+    const changes = await get(SAMPLE_URLS['formulary-changes.csv']);
+    expect(lines(changes.body)[0]).toMatch(/^rxnorm_id,drug_name,added,removed,tier_changed/);
+    expect(changes.body).toMatch(/,(true|false),/);
   });
 });

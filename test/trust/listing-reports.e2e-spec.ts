@@ -129,6 +129,12 @@ describe('wrong-listing reports (GraphQL over HTTP)', () => {
       const page = res.data.listingReports;
       expect(page.totalCount).toBe(3);
       expect(page.pageInfo.hasNextPage).toBe(false);
+      // totalCount counts every matching report, not the page, and follows the status filter.
+      const onePage = await t.gql(INBOX, { issuerId: ISSUER.main, first: 1 }, bearer(mainKey));
+      expect(onePage.data.listingReports).toMatchObject({ totalCount: 3, pageInfo: { hasNextPage: true } });
+      expect(onePage.data.listingReports.edges).toHaveLength(1);
+      const fixed = await t.gql(INBOX, { issuerId: ISSUER.main, status: 'FIXED' }, bearer(mainKey));
+      expect(fixed.data.listingReports).toMatchObject({ totalCount: 0, edges: [] });
       expect(page.edges.map((e: any) => [e.node.npi, e.node.kind])).toEqual([
         [NPI.clinic, 'OTHER'],
         [NPI.ben, 'NOT_ACCEPTING'],

@@ -1,9 +1,10 @@
 import { createHash } from 'node:crypto';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import fs, { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { request as httpRequest } from 'node:http';
 import { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import request from 'supertest';
 import { parseApiKeyCommand, runApiKeyCommand } from '../../src/auth/cli/api-key-cli';
 import { ApiKeysService } from '../../src/auth/api-keys.service';
 import { Database } from '../../src/database/database';
@@ -234,6 +235,58 @@ describe('carrier uploads over HTTP', () => {
     expect(await coverage([DR_ORTIZ], [GOLD])).toEqual({ [`${DR_ORTIZ}@${GOLD}`]: 'IN_NETWORK' });
   });
 
+  it.each([
+    ['ENOSPC', 507, /^the server has no room to store this upload \(ENOSPC\): nothing was loaded; try again later$/],
+    ['EDQUOT', 507, /^the server has no room to store this upload \(EDQUOT\): nothing was loaded; try again later$/],
+    ['EIO', 500, /^the server could not store file providers.json \(EIO\): nothing was loaded; try again later$/],
+  ])('answers a failed spool write (%s) with %i, keeps no file and keeps serving', async (code, status, message) => {
+    const jobsBefore = await count('import_job');
+    // A disk that fills up while providers.json is stored: part of its first write lands, then it fails.
+    const realCreateWriteStream = fs.createWriteStream;
+    const spy = jest.spyOn(fs, 'createWriteStream').mockImplementation(((path: fs.PathLike, options?: any) => {
+      const stream = realCreateWriteStream(path, options);
+      if (!String(path).endsWith('providers.json')) return stream;
+      const write = stream._write.bind(stream);
+      const fail = (chunk: Buffer, callback: (error?: Error | null) => void) =>
+        write(chunk.subarray(0, chunk.length >> 1), 'binary', () => callback(Object.assign(new Error(`${code}: write failed, write`), { code })));
+      stream._write = (chunk: Buffer, _encoding: BufferEncoding, callback: (error?: Error | null) => void) => fail(chunk, callback);
+      stream._writev = (chunks: Array<{ chunk: Buffer }>, callback: (error?: Error | null) => void) =>
+        fail(Buffer.concat(chunks.map((c) => c.chunk)), callback);
+      return stream;
+    }) as any);
+    try {
+      const big = join(scratch, 'providers.json');
+      writeFileSync(big, '[' + ' '.repeat(60_000) + ']');
+      const response = await postUpload(server(), ISSUER, [{ path: `${FIXTURES}/v1/plans.json` }, { path: big }], bearer(carrierKey));
+      expect(response.status).toBe(status);
+      expect(response.body.message).toMatch(message);
+    } finally {
+      spy.mockRestore();
+    }
+    expect(await count('import_job')).toBe(jobsBefore);
+    await eventually(() => leftovers(tempRoot).length === 0);
+    expect(await coverage([DR_ORTIZ], [GOLD])).toEqual({ [`${DR_ORTIZ}@${GOLD}`]: 'IN_NETWORK' });
+    // ...and the next upload is stored and loaded as usual.
+    const again = await postUpload(server(), ISSUER, V2, bearer(carrierKey)).expect(202);
+    expect((await waitForJob(t, again.body.jobId, carrierKey)).status).toBe('UNCHANGED');
+  });
+
+  it('refuses a repeated issuerId or issuerName with 400 naming the parameter', async () => {
+    const twice = await request(server())
+      .post(`/ingest/uploads?issuerId=${ISSUER}&issuerId=${OTHER_ISSUER}`)
+      .set(bearer(carrierKey))
+      .attach('files', `${FIXTURES}/v1/plans.json`);
+    expect(twice.status).toBe(400);
+    expect(twice.body.message).toBe('issuerId must be given once (got 2 values)');
+    const names = await request(server())
+      .post(`/ingest/uploads?issuerId=${ISSUER}&issuerName=A&issuerName=B`)
+      .set(bearer(carrierKey))
+      .attach('files', `${FIXTURES}/v1/plans.json`);
+    expect(names.status).toBe(400);
+    expect(names.body.message).toBe('issuerName must be given once (got 2 values)');
+    expect(leftovers(tempRoot)).toEqual([]);
+  });
+
   it('lists the issuer versions newest first with who loaded them, their files and counts', async () => {
     const fields = `edges { cursor node { id status source loadedBy startedAt publishedAt finishedAt counts { name count } sourceFiles { name kind bytes sha256 } rejectedCount error } } pageInfo { hasNextPage endCursor } totalCount`;
     const all = await t.gql(`{ datasetVersions(issuerId: "${ISSUER}") { ${fields} } }`);
@@ -245,6 +298,12 @@ describe('carrier uploads over HTTP', () => {
       [v1VersionId, 'SUPERSEDED', 'upload', 'Lone Star uploads', 0],
     ]);
     const countOf = (version: any, name: string) => version.counts.find((c: any) => c.name === name)?.count;
+    // Carriers count their own loads; the global id stays beside it.
+    const numbered = await t.gql(`{ datasetVersions(issuerId: "${ISSUER}") { edges { node { id number } } } }`);
+    expect(numbered.data.datasetVersions.edges.map((edge: any) => edge.node)).toEqual([
+      { id: v2VersionId, number: 2 },
+      { id: v1VersionId, number: 1 },
+    ]);
     expect(countOf(versions[1], 'plans')).toBe(2);
     expect(countOf(versions[0], 'plans')).toBe(2);
     expect(countOf(versions[0], 'providers')).toBe(3); // Reyes, the hospital, Ortiz; the bad NPI was rejected
@@ -255,11 +314,14 @@ describe('carrier uploads over HTTP', () => {
     const firstPage = await t.gql(`{ datasetVersions(issuerId: "${ISSUER}", first: 1) { ${fields} } }`);
     expect(firstPage.data.datasetVersions.edges.map((e: any) => e.node.id)).toEqual([v2VersionId]);
     expect(firstPage.data.datasetVersions.pageInfo.hasNextPage).toBe(true);
+    // totalCount counts every version of the issuer, not the page.
+    expect(firstPage.data.datasetVersions.totalCount).toBe(2);
     const secondPage = await t.gql(`query ($after: String) { datasetVersions(issuerId: "${ISSUER}", first: 1, after: $after) { ${fields} } }`, {
       after: firstPage.data.datasetVersions.pageInfo.endCursor,
     });
     expect(secondPage.data.datasetVersions.edges.map((e: any) => e.node.id)).toEqual([v1VersionId]);
     expect(secondPage.data.datasetVersions.pageInfo.hasNextPage).toBe(false);
+    expect(secondPage.data.datasetVersions.totalCount).toBe(2);
 
     const issuer = await t.gql(`{ issuer(issuerId: "${ISSUER}") { issuerId currentVersionId currentVersion { id status } } }`);
     expect(issuer.data.issuer).toEqual({ issuerId: ISSUER, currentVersionId: v2VersionId, currentVersion: { id: v2VersionId, status: 'PUBLISHED' } });

@@ -1,5 +1,6 @@
 import 'reflect-metadata';
 import { SingleBar } from 'cli-progress';
+import { CliUsageError as UsageError, parseCommandLine, requireFiles, runCommandLine } from '../../common/command-line';
 import { loadCliConfig } from '../../config/app-config';
 import { withCliDatabase } from '../../database/cli-database';
 import { ImportError, ImportProgress, ImportResult, RejectionSample } from '../import-contract';
@@ -9,14 +10,22 @@ import { cleanUpAbandonedLoads, QhpImporter } from '../qhp-importer';
  * npm run import -- <cms-data-index.json | plans.json providers.json drugs.json ...> --issuer 12345
  *                   [--issuer-name "Vandelay Insurance"] [--max-file-size 2GB]
  *                   [--workers N]   (threads parsing providers.json; default one per core but one for files >= 16 MB, 0 = none)
+ *                   [--replace-all]  (publish exactly these files; default: kinds not given carry forward from the published version)
+ *                   [--allow-shrink] (publish even if the load removes more than IMPORT_MAX_SHRINK_PERCENT of the published rows)
  *
  * Uses DATABASE_URL when set; otherwise the embedded PostgreSQL of `npm start` (.data/pg): the one the
  * running app serves, or one started for the duration of the command.
  */
 
-const USAGE =
-  'usage: npm run import -- <cms-data-index.json | plans.json providers*.json drugs*.json | *.csv ...> --issuer <5-digit id> ' +
-  '[--issuer-name "Name"] [--max-file-size 2GB] [--workers N]';
+const USAGE = `Usage: npm run import -- <cms-data-index.json | plans.json providers*.json drugs*.json | *.csv ...> --issuer <5-digit id>
+                          [--issuer-name "Name"] [--max-file-size 2GB] [--workers N] [--replace-all] [--allow-shrink]
+  --issuer         the carrier's 5-digit HIOS issuer id (required)
+  --issuer-name    the carrier's name, when no plans file gives it
+  --max-file-size  largest file accepted, e.g. 500MB or 2GB
+  --workers        threads parsing providers.json (default one per core, one for files under 16 MB; 0: none)
+  --replace-all    publish exactly the kinds of file given (default: the kinds not given carry forward from the published version)
+  --allow-shrink   publish even when the load removes more of the published listings or formulary entries than IMPORT_MAX_SHRINK_PERCENT
+Loads into DATABASE_URL, or the embedded PostgreSQL of \`npm start\` (.data/pg).`;
 const SAMPLES_SHOWN = 3;
 /**
  * One COPY per provider table and one connection for other queries (copy-writer.ts COPY_PLAN); while the
@@ -32,9 +41,9 @@ interface CliOptions {
   issuerName?: string;
   maxFileBytes?: number;
   parseWorkers?: number;
+  replaceAll: boolean;
+  allowShrink: boolean;
 }
-
-class UsageError extends Error {}
 
 function parseSize(text: string): number {
   const match = /^(\d+(?:\.\d+)?)\s*(B|KB|MB|GB|TB)?$/i.exec(text.trim());
@@ -44,25 +53,20 @@ function parseSize(text: string): number {
 }
 
 function parseArguments(argv: string[]): CliOptions {
-  const paths: string[] = [];
-  const flags: Record<string, string> = {};
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i];
-    if (arg === '--help' || arg === '-h') throw new UsageError(USAGE);
-    if (!arg.startsWith('--')) {
-      paths.push(arg);
-      continue;
-    }
-    const [name, inline] = arg.slice(2).split(/=(.*)/s, 2);
-    const value = inline ?? argv[++i];
-    if (value === undefined) throw new UsageError(`--${name} needs a value\n${USAGE}`);
-    flags[name] = value;
-  }
-  const known = ['issuer', 'issuer-name', 'max-file-size', 'workers'];
-  const unknown = Object.keys(flags).filter((name) => !known.includes(name));
-  if (unknown.length) throw new UsageError(`unknown option --${unknown[0]}\n${USAGE}`);
-  if (!flags.issuer) throw new UsageError(`--issuer is required (the 5-digit HIOS issuer id)\n${USAGE}`);
-  if (!paths.length) throw new UsageError(`no files given\n${USAGE}`);
+  const { values: flags, positionals: paths } = parseCommandLine(
+    argv,
+    {
+      issuer: { type: 'string' },
+      'issuer-name': { type: 'string' },
+      'max-file-size': { type: 'string' },
+      workers: { type: 'string' },
+      'replace-all': { type: 'boolean' },
+      'allow-shrink': { type: 'boolean' },
+    },
+    { positionals: true },
+  );
+  if (!flags.issuer) throw new UsageError('--issuer is required (the 5-digit HIOS issuer id)');
+  if (!paths.length) throw new UsageError('no files given');
   const workers = flags.workers === undefined ? undefined : Number(flags.workers);
   if (workers !== undefined && !(Number.isInteger(workers) && workers >= 0 && workers <= 64))
     throw new UsageError('--workers must be a whole number from 0 to 64');
@@ -72,6 +76,8 @@ function parseArguments(argv: string[]): CliOptions {
     issuerId: flags.issuer,
     issuerName: flags['issuer-name'],
     maxFileBytes: flags['max-file-size'] ? parseSize(flags['max-file-size']) : undefined,
+    replaceAll: flags['replace-all'] === true,
+    allowShrink: flags['allow-shrink'] === true,
   };
 }
 
@@ -108,12 +114,19 @@ function describeSample(sample: RejectionSample): string {
   return `      ${sample.file} ${sample.path}: ${sample.message}`;
 }
 
-function printResult(result: ImportResult): void {
+/** "version 3 of issuer 10001 (id 57)": the issuer's own count of its loads, with the global id beside it. */
+function describeVersion(result: ImportResult, number: number | null): string {
+  return number == null
+    ? `version id ${result.versionId} of issuer ${result.issuerId}`
+    : `version ${number} of issuer ${result.issuerId} (id ${result.versionId})`;
+}
+
+function printResult(result: ImportResult, number: number | null): void {
   const { report } = result;
   console.log(
     result.unchanged
-      ? `unchanged: these files are already issuer ${result.issuerId}'s published version ${result.versionId}`
-      : `published version ${result.versionId} of issuer ${result.issuerId} in ${(result.durationMs / 1000).toFixed(1)} s`,
+      ? `unchanged: these files are already the published ${describeVersion(result, number)}`
+      : `published ${describeVersion(result, number)} in ${(result.durationMs / 1000).toFixed(1)} s`,
   );
   console.log(
     `loaded:   ${
@@ -122,6 +135,13 @@ function printResult(result: ImportResult): void {
         .join(', ') || 'nothing'
     }`,
   );
+  if (report.carriedForward?.length) {
+    console.log(`replaced: ${report.replaced?.join(', ')}; carried forward from version ${report.carriedFromVersionId}: ${report.carriedForward.join(', ')}`);
+  }
+  const shrink = Object.entries(report.shrink ?? {});
+  if (shrink.length) console.log(`fewer than published: ${shrink.map(([name, f]) => `${name} ${f.before} → ${f.after} (-${f.percent}%)`).join(', ')}`);
+  const dropped = Object.entries(report.droppedWithRemovedPlans ?? {});
+  if (dropped.length) console.log(`left out (their plan is no longer in plans.json): ${dropped.map(([table, n]) => `${table} ${n}`).join(', ')}`);
   const rejected = Object.entries(report.rejected ?? {});
   if (rejected.length) console.log(`rejected: ${rejected.map(([kind, n]) => `${kind} ${n}`).join(', ')}`);
   for (const [reason, count] of Object.entries(report.rejectedByReason ?? {})) {
@@ -140,6 +160,8 @@ let interrupted = false;
 
 async function main(): Promise<number> {
   const options = parseArguments(process.argv.slice(2));
+  // Before any database is opened (or an embedded one started).
+  requireFiles(options.paths);
   const abort = new AbortController();
   process.on('SIGINT', () => {
     if (interrupted) process.exit(130);
@@ -154,20 +176,25 @@ async function main(): Promise<number> {
       const { failedVersionIds } = await cleanUpAbandonedLoads(dataSource, ABANDONED_AFTER_MS);
       if (failedVersionIds.length) console.log(`cleaned up abandoned load(s): version ${failedVersionIds.join(', ')}`);
       const bar = progressBar();
+      const config = loadCliConfig();
       try {
         const result = await new QhpImporter(dataSource).import({
           issuerId: options.issuerId,
           issuerName: options.issuerName,
           paths: options.paths,
           source: 'cli',
-          loadedBy: loadCliConfig().cliUser,
+          loadedBy: config.cliUser,
           maxFileBytes: options.maxFileBytes,
           parseWorkers: options.parseWorkers,
+          replaceAll: options.replaceAll,
+          allowShrink: options.allowShrink,
+          ...config.imports,
           signal: abort.signal,
           onProgress: (progress) => bar.update(progress),
         });
         bar.stop();
-        printResult(result);
+        const [version] = await dataSource.query(`SELECT number FROM dataset_version WHERE id = $1`, [result.versionId]);
+        printResult(result, version?.number ?? null);
         return 0;
       } finally {
         bar.stop();
@@ -178,14 +205,9 @@ async function main(): Promise<number> {
   );
 }
 
-main().then(
-  (code) => process.exit(code),
-  (error) => {
-    if (error instanceof UsageError) console.error(error.message);
-    else if (error instanceof ImportError) console.error(`import failed (${error.code}): ${error.message}`);
-    // Ctrl-C also stops an embedded server (same process group): its unfinished version is failed on the next run.
-    else if (interrupted) console.error(`import interrupted: ${error instanceof Error ? error.message : error}; nothing was published`);
-    else console.error(error instanceof Error ? error.stack : error);
-    process.exit(error instanceof UsageError ? 2 : 1);
-  },
-);
+runCommandLine(USAGE, main, (error) => {
+  if (error instanceof ImportError) return `import failed (${error.code}): ${error.message}`;
+  // Ctrl-C also stops an embedded server (same process group): its unfinished version is failed on the next run.
+  if (interrupted) return `import interrupted: ${error instanceof Error ? error.message : error}; nothing was published`;
+  return null;
+});

@@ -28,9 +28,9 @@ export function isDrugKind(kind: DataFileKind): boolean {
   return kind === 'drugs' || kind === 'drugs-csv';
 }
 
-/** plans*.json, providers*.json, drugs*.json / formulary*.json, providers*.csv, drugs*.csv, *index*.json. */
+/** plans*.json, providers*.json, drugs*.json / formulary*.json, providers*.csv, drugs*.csv, *index*.json; each may end in .gz. */
 export function kindFromFileName(fileName: string): QhpFileKind | null {
-  const name = basename(fileName).toLowerCase();
+  const name = basename(fileName).toLowerCase().replace(/\.gz$/, '');
   const csv = name.endsWith('.csv');
   if (!csv && !name.endsWith('.json')) return null;
   if (!csv && name.includes('index')) return 'index';

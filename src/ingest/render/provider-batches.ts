@@ -1,5 +1,6 @@
 import { ValidationReport } from '../import-contract';
 import { parseSplitBatchPieces, parseSplitElement, SplitBatch } from '../read/json-array-reader';
+import { NetworkSets } from './network-sets';
 import { ByteRowSink, ProviderBytesRenderer } from './provider-bytes';
 import { CatalogPlanData, PlanCatalog } from '../validate/qhp-records';
 import { validateProvider } from '../validate/qhp-validator';
@@ -24,13 +25,40 @@ export interface ProviderBatchTask {
   recordNoBase: number;
 }
 
-/** One batch as COPY text for provider, provider_address and network_membership, and its report. */
+/** One batch as COPY text for provider, provider_address, listing_network_set and network_set, and its report. */
 export interface RenderedProviderBatch {
   records: number;
   providers: RenderedRows;
   addresses: RenderedRows;
   networks: RenderedRows;
+  /** The rows of the network sets this thread met first in the batch. */
+  networkSets: RenderedRows;
   report: ValidationReport;
+  /**
+   * The loaded providers, in row order, LISTING_FIELDS numbers each (duplicate-providers.ts finds
+   * repeated NPIs across batches with them).
+   */
+  listings: Float64Array;
+}
+
+/** The numbers kept per loaded provider in RenderedProviderBatch.listings. */
+export const enum ListingField {
+  /** The NPI as a number; 0 for a provider without one. */
+  Npi,
+  RecordIndex,
+  AddressRows,
+  /** Network memberships (plan entries) the listing loaded; its listing_network_set row is always one. */
+  NetworkRows,
+  /** A hash of the record's JSON bytes: records that hash alike are exact repeats. */
+  Fingerprint,
+}
+export const LISTING_FIELDS = 5;
+
+/** FNV-1a over bytes[start, end). */
+function fingerprintOf(bytes: Uint8Array, start: number, end: number): number {
+  let hash = 0x811c9dc5;
+  for (let i = start; i < end; i++) hash = Math.imul(hash ^ bytes[i], 0x01000193);
+  return hash >>> 0;
 }
 
 /** COPY text rows as UTF-8 bytes: encoded by the worker, moved (not copied) to the importing thread. */
@@ -88,6 +116,10 @@ class TextRows implements RowSink, ByteRowSink {
     return this.scratch;
   }
 
+  get rowCount(): number {
+    return this.rows;
+  }
+
   commit(byteLength: number, rows: number): void {
     this.bytes = byteLength;
     this.rows += rows;
@@ -126,9 +158,14 @@ export class ProviderBatchRenderer {
   private readonly renderer: RowRenderer;
   private readonly geocoder: ZipGeocoder;
   private readonly fromBytes: ProviderBytesRenderer | null;
-  private readonly rows = { providers: new TextRows(), addresses: new TextRows(), networks: new TextRows() };
+  private readonly rows = { providers: new TextRows(), addresses: new TextRows(), networks: new TextRows(), networkSets: new TextRows() };
   /** Records rendered straight from their bytes so far (the others were parsed). */
   recordsFromBytes = 0;
+
+  /** Plans arrays the byte renderer recognised by their bytes (not read again) so far. */
+  get plansListsRecognised(): number {
+    return this.fromBytes?.plansListsRecognised ?? 0;
+  }
 
   /** `fromBytes: false` parses every record (the general path alone: for comparison in tests). */
   constructor(
@@ -136,41 +173,78 @@ export class ProviderBatchRenderer {
     { fromBytes = true }: { fromBytes?: boolean } = {},
   ) {
     this.catalog = PlanCatalog.fromData(setup.plans);
-    this.renderer = new RowRenderer(setup.versionId);
+    const sets = new NetworkSets(setup.versionId);
+    this.renderer = new RowRenderer(setup.versionId, sets);
     this.geocoder = new ZipGeocoder(setup.zipCentroids);
-    this.fromBytes = fromBytes ? new ProviderBytesRenderer(setup.versionId, this.catalog, this.geocoder) : null;
+    this.fromBytes = fromBytes ? new ProviderBytesRenderer(setup.versionId, this.catalog, this.geocoder, sets) : null;
   }
 
   render({ fileName, batch, recordNoBase }: ProviderBatchTask): RenderedProviderBatch {
     const report = new ReportCollector();
     const ctx = { issues: new IssueSink(fileName, report), issuerId: this.setup.issuerId, catalog: this.catalog, geocoder: this.geocoder };
-    const { providers, addresses, networks } = this.rows;
-    for (const rows of [providers, addresses, networks]) rows.clear();
-    const generally = (raw: unknown, index: number): void => {
-      const provider = validateProvider(raw, new JsonRecordLocation(index), ctx);
-      if (provider) this.renderer.writeProvider(recordNoBase + index, provider, fileName, providers, addresses, networks);
-    };
+    const { providers, addresses, networks, networkSets } = this.rows;
+    for (const rows of [providers, addresses, networks, networkSets]) rows.clear();
     const { bounds, firstIndex } = batch;
     const count = bounds.length / 2;
+    const bytes = Buffer.from(batch.bytes.buffer, batch.bytes.byteOffset, batch.bytes.byteLength);
+    const batchStart = bounds[0];
+    const listings: number[] = [];
+    /** Notes record k when it was loaded (its rows written), with `npi`. */
+    const noteListing = (k: number, npi: number, addressRowsBefore: number, membershipsBefore: number): void => {
+      listings.push(
+        npi,
+        firstIndex + k,
+        addresses.rowCount - addressRowsBefore,
+        report.loadedCount('networkMemberships') - membershipsBefore,
+        fingerprintOf(bytes, bounds[2 * k] - batchStart, bounds[2 * k + 1] - batchStart),
+      );
+    };
+    const generally = (raw: unknown, k: number): void => {
+      const index = firstIndex + k;
+      // The validator counts a record's memberships as it accepts them, before its rows are written.
+      const membershipsBefore = report.loadedCount('networkMemberships');
+      const provider = validateProvider(raw, new JsonRecordLocation(index), ctx);
+      if (!provider) return;
+      const [addressRows, networkRows] = [addresses.rowCount, membershipsBefore];
+      this.renderer.writeProvider(recordNoBase + index, provider, fileName, providers, addresses, networks, networkSets);
+      noteListing(k, provider.npi === null ? 0 : Number(provider.npi), addressRows, networkRows);
+    };
     if (!this.fromBytes) {
       for (const { first, records } of parseSplitBatchPieces(batch, fileName)) {
-        for (let i = 0; i < records.length; i++) generally(records[i], firstIndex + first + i);
+        for (let i = 0; i < records.length; i++) generally(records[i], first + i);
       }
     } else {
-      const bytes = Buffer.from(batch.bytes.buffer, batch.bytes.byteOffset, batch.bytes.byteLength);
-      const batchStart = bounds[0];
       for (let k = 0; k < count; k++) {
         const index = firstIndex + k;
         const [start, end] = [bounds[2 * k] - batchStart, bounds[2 * k + 1] - batchStart];
-        if (this.fromBytes.render(bytes, start, end, recordNoBase + index, fileName, ctx.issues, providers, addresses, networks)) this.recordsFromBytes++;
-        else generally(parseSplitElement(batch, bytes, k, fileName), index);
+        const [addressRows, networkRows] = [addresses.rowCount, report.loadedCount('networkMemberships')];
+        if (this.fromBytes.render(bytes, start, end, recordNoBase + index, fileName, ctx.issues, providers, addresses, networks, networkSets)) {
+          this.recordsFromBytes++;
+          noteListing(k, this.fromBytes.lastNpi(), addressRows, networkRows);
+        } else {
+          generally(parseSplitElement(batch, bytes, k, fileName), k);
+        }
       }
     }
-    return { records: count, providers: providers.take(), addresses: addresses.take(), networks: networks.take(), report: report.toReport() };
+    return {
+      records: count,
+      providers: providers.take(),
+      addresses: addresses.take(),
+      networks: networks.take(),
+      networkSets: networkSets.take(),
+      report: report.toReport(),
+      listings: Float64Array.from(listings),
+    };
   }
 }
 
 /** The buffers a rendered batch can hand over without copying (postMessage transfer list). */
 export function transferablesOf(batch: RenderedProviderBatch): ArrayBuffer[] {
-  return [batch.providers.bytes.buffer, batch.addresses.bytes.buffer, batch.networks.bytes.buffer] as ArrayBuffer[];
+  return [
+    batch.providers.bytes.buffer,
+    batch.addresses.bytes.buffer,
+    batch.networks.bytes.buffer,
+    batch.networkSets.bytes.buffer,
+    batch.listings.buffer,
+  ] as ArrayBuffer[];
 }

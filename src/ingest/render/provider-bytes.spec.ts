@@ -1,5 +1,5 @@
 import { withNpiCheckDigit } from '../../common/identifiers';
-import { NETWORK_MEMBERSHIP_TABLE, PROVIDER_ADDRESS_TABLE, PROVIDER_TABLE } from '../../qhp/version-tables';
+import { LISTING_NETWORK_SET_TABLE, NETWORK_SET_TABLE, PROVIDER_ADDRESS_TABLE, PROVIDER_TABLE } from '../../qhp/version-tables';
 import { JsonArraySplitter } from '../read/json-array-reader';
 import { sharedZipCentroids } from '../validate/zip-geocoder';
 import { ProviderBatchRenderer, ProviderBatchSetup, RenderedProviderBatch } from './provider-batches';
@@ -49,11 +49,18 @@ const facility = {
   addresses: [{ address: '5 Hospital Way', city: 'New York', state: 'NY', zip: '10003' }],
   plans: [{ plan_id: GOLD, network_tier: 'NON-PREFERRED', years: [2026] }],
 };
+/** A group practice named by group_name, as the format names it. */
+const group = { ...facility, npi: withNpiCheckDigit(200_000_009), type: 'GROUP', facility_name: undefined, group_name: 'North Main Physicians Group' };
 /** Valid, but not in the byte renderer's shape (a non-ASCII name): declined, so the general path writes it. */
 const declined = { ...person, npi: withNpiCheckDigit(100_000_003), name: { first: 'Zoë', last: 'Ångström' } };
 /** Rejected (unknown plan) and warned (unknown gender): the report must match too. */
 const rejected = { ...person, npi: withNpiCheckDigit(100_000_004), plans: [{ plan_id: `${ISSUER}OH0000099`, network_tier: 'PREFERRED' }] };
 const warned = { ...person, npi: withNpiCheckDigit(100_000_005), gender: 'Unknown' };
+/** Over text bounds: a last name (rejected) and a phone (dropped with a warning). */
+const longName = { ...person, npi: withNpiCheckDigit(100_000_006), name: { first: 'Ann', last: 'L'.repeat(3000) } };
+const longPhone = { ...facility, npi: withNpiCheckDigit(200_000_007), addresses: [{ ...facility.addresses[0], phone: '6'.repeat(101) }] };
+/** Nested 40 deep in a key nothing reads: rejected whole. */
+const nested = { ...person, npi: withNpiCheckDigit(100_000_008), extra: JSON.parse('['.repeat(40) + ']'.repeat(40)) };
 
 function render(renderer: ProviderBatchRenderer, records: object[]): RenderedProviderBatch {
   const batch = new JsonArraySplitter('providers.json').split(Buffer.from(JSON.stringify(records)), true)!;
@@ -73,12 +80,35 @@ describe('byte renderer vs general path', () => {
   it('renders canonical records from their bytes, as the general path does', () => {
     const { viaBytes, viaParse, fromBytes } = bothWays([person, facility]);
     expect(fromBytes).toBe(2);
-    for (const table of ['providers', 'addresses', 'networks'] as const) {
+    for (const table of ['providers', 'addresses', 'networks', 'networkSets'] as const) {
       expect(text(viaBytes[table])).toBe(text(viaParse[table]));
       expect(viaBytes[table].rows).toBe(viaParse[table].rows);
     }
     expect(viaBytes.report).toEqual(viaParse.report);
-    expect([viaBytes.providers.rows, viaBytes.addresses.rows, viaBytes.networks.rows]).toEqual([2, 3, 3]);
+    // One listing row each, pointing to its plan list; each list's three entries stored once.
+    expect([viaBytes.providers.rows, viaBytes.addresses.rows, viaBytes.networks.rows, viaBytes.networkSets.rows]).toEqual([2, 3, 2, 3]);
+    // What duplicate detection reads of each loaded provider: NPI, record index, row counts, fingerprint.
+    expect(Array.from(viaBytes.listings)).toEqual(Array.from(viaParse.listings));
+    expect(Array.from(viaBytes.listings).filter((_, i) => i % 5 !== 4)).toEqual([Number(person.npi), 0, 2, 2, Number(facility.npi), 1, 1, 1]);
+  });
+
+  it('renders a GROUP named by group_name from its bytes, as the general path does', () => {
+    const { viaBytes, viaParse, fromBytes } = bothWays([group, { ...group, npi: withNpiCheckDigit(200_000_010), facility_name: 'Also Named' }]);
+    expect(fromBytes).toBe(1);
+    expect(text(viaBytes.providers)).toBe(text(viaParse.providers));
+    expect(viaBytes.report).toEqual(viaParse.report);
+    expect(text(viaBytes.providers).split('\n')[0]).toContain('\tNorth Main Physicians Group\tNorth Main Physicians Group\t');
+    expect(viaBytes.providers.rows).toBe(2);
+  });
+
+  it('leaves a provider listed in no plan to the general path, which loads it with a warning', () => {
+    const listedOnly = { ...facility, npi: withNpiCheckDigit(200_000_011), plans: [] };
+    const { viaBytes, viaParse, fromBytes } = bothWays([person, listedOnly]);
+    expect(fromBytes).toBe(1);
+    for (const table of ['providers', 'addresses', 'networks', 'networkSets'] as const) expect(text(viaBytes[table])).toBe(text(viaParse[table]));
+    expect(viaBytes.report).toEqual(viaParse.report);
+    expect([viaBytes.providers.rows, viaBytes.networks.rows]).toEqual([2, 2]);
+    expect(viaBytes.report.warningsByReason).toEqual({ NO_PLANS: 1 });
   });
 
   it('writes every column of the tables described in qhp/version-tables.ts, in order', () => {
@@ -90,17 +120,54 @@ describe('byte renderer vs general path', () => {
     expect([column('version_id'), column('record_no'), column('npi'), column('type')]).toEqual(['7', '100', person.npi, 'INDIVIDUAL']);
     expect([column('display_name'), column('accepting'), column('gender')]).toEqual(['Ann B Lee Jr.', 'accepting in some locations', 'Female']);
     expect(fields(viaBytes.addresses)).toHaveLength(PROVIDER_ADDRESS_TABLE.columns.length);
-    expect(fields(viaBytes.networks)).toHaveLength(NETWORK_MEMBERSHIP_TABLE.columns.length);
+    expect(fields(viaBytes.networks)).toHaveLength(LISTING_NETWORK_SET_TABLE.columns.length);
+    expect(fields(viaBytes.networkSets)).toHaveLength(NETWORK_SET_TABLE.columns.length);
   });
 
   it('leaves declined, rejected and warned records to the general path, with the same rows and report', () => {
     const records = [person, declined, rejected, warned, facility];
     const { viaBytes, viaParse, fromBytes } = bothWays(records);
     expect(fromBytes).toBe(2);
-    for (const table of ['providers', 'addresses', 'networks'] as const) expect(text(viaBytes[table])).toBe(text(viaParse[table]));
+    for (const table of ['providers', 'addresses', 'networks', 'networkSets'] as const) expect(text(viaBytes[table])).toBe(text(viaParse[table]));
+    expect(Array.from(viaBytes.listings)).toEqual(Array.from(viaParse.listings));
     expect(viaBytes.providers.rows).toBe(4);
     expect(viaBytes.report).toEqual(viaParse.report);
     expect(viaBytes.report.rejectedByReason).toEqual({ UNKNOWN_PLAN: 1, NO_VALID_PLAN_ENTRIES: 1 });
     expect(viaBytes.report.warningsByReason).toEqual({ INVALID_ENUM: 1 });
+  });
+
+  it('leaves text over its bound and deep nesting to the general path, which rejects or warns', () => {
+    const { viaBytes, viaParse, fromBytes } = bothWays([person, longName, longPhone, nested, facility]);
+    expect(fromBytes).toBe(2);
+    for (const table of ['providers', 'addresses', 'networks', 'networkSets'] as const) expect(text(viaBytes[table])).toBe(text(viaParse[table]));
+    expect(viaBytes.report).toEqual(viaParse.report);
+    expect(viaBytes.providers.rows).toBe(3);
+    expect(viaBytes.report.rejectedByReason).toEqual({ TEXT_TOO_LONG: 1, TOO_DEEPLY_NESTED: 1 });
+    expect(viaBytes.report.warningsByReason).toEqual({ TEXT_TOO_LONG: 1 });
+    expect(viaBytes.report.samples.TOO_DEEPLY_NESTED[0].path).toBe(`$[3].extra${'[0]'.repeat(31)}`);
+  });
+
+  it('stores a plan list met again once; the byte renderer recognises its bytes and does not read them again', () => {
+    const again = (n: number, of: typeof person | typeof facility) => ({ ...of, npi: withNpiCheckDigit(300_000_000 + n) });
+    /** The same plan twice (merged by the general path) and an unknown plan: reported as before, never remembered. */
+    const twice = { ...person, npi: withNpiCheckDigit(100_000_006), plans: [person.plans[1], person.plans[1]] };
+    const records = [person, again(1, person), facility, rejected, again(2, facility), twice, again(3, person), rejected, twice];
+    const bytesRenderer = new ProviderBatchRenderer(setup());
+    const viaBytes = render(bytesRenderer, records);
+    const viaParse = render(new ProviderBatchRenderer(setup(), { fromBytes: false }), records);
+    for (const table of ['providers', 'addresses', 'networks', 'networkSets'] as const) expect(text(viaBytes[table])).toBe(text(viaParse[table]));
+    expect(viaBytes.report).toEqual(viaParse.report);
+    expect(viaBytes.report.rejectedByReason).toEqual({ UNKNOWN_PLAN: 2, NO_VALID_PLAN_ENTRIES: 2 });
+    expect(bytesRenderer.recordsFromBytes).toBe(5);
+    expect(bytesRenderer.plansListsRecognised).toBe(3);
+    // Seven listings; three distinct lists (person's 2 entries, the facility's 1, `twice` merged into 1).
+    expect(viaBytes.networks.rows).toBe(7);
+    expect(viaBytes.networkSets.rows).toBe(4);
+    const setIds = text(viaBytes.networks)
+      .trim()
+      .split('\n')
+      .map((row) => row.split('\t')[3]);
+    expect(new Set(setIds).size).toBe(3);
+    expect([setIds[1], setIds[5]]).toEqual([setIds[0], setIds[0]]);
   });
 });

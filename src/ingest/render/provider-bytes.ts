@@ -1,7 +1,8 @@
 import { npiCheckDigit } from '../../common/identifiers';
-import { ACCEPTING_WORDS, GENDERS, MAX_PLAN_YEAR, MIN_PLAN_YEAR, PROVIDER_TYPES, ProviderType } from '../../qhp/vocabulary';
+import { ACCEPTING_WORDS, GENDERS, MAX_PLAN_YEAR, MIN_PLAN_YEAR, PROVIDER_TYPES, ProviderType, TEXT_LIMITS } from '../../qhp/vocabulary';
 import { copyText } from './copy-text';
-import { CatalogPlan, PlanCatalog } from '../validate/qhp-records';
+import { NetworkSets } from './network-sets';
+import { CatalogPlan, NetworkEntryRecord, PlanCatalog } from '../validate/qhp-records';
 import { IssueSink } from '../validate/validation-report';
 import { ZipGeocoder } from '../validate/zip-geocoder';
 
@@ -115,6 +116,7 @@ const enum Field {
   LastUpdatedOn,
   Addresses,
   Plans,
+  GroupName,
 }
 const PROVIDER_KEYS = new Keys([
   'npi',
@@ -130,6 +132,7 @@ const PROVIDER_KEYS = new Keys([
   'last_updated_on',
   'addresses',
   'plans',
+  'group_name',
 ]);
 const enum NameField {
   First,
@@ -168,8 +171,17 @@ const TYPE_CHOICES = new Keys(PROVIDER_TYPES);
 const ACCEPTING_CHOICES = new Keys(ACCEPTING_WORDS);
 const GENDER_CHOICES = new Keys(GENDERS);
 const INDIVIDUAL = PROVIDER_TYPES.indexOf(ProviderType.INDIVIDUAL);
+const GROUP = PROVIDER_TYPES.indexOf(ProviderType.GROUP);
 /** More addresses than this (the schema allows 32,767) go the general path, which bounds them. */
 const MAX_ADDRESSES = 1_000;
+/**
+ * Text taken from bytes is at most the smallest bound of any text field (qhp/vocabulary TEXT_LIMITS), so
+ * no bound, nor a display name's, can be exceeded here; longer text goes the general path, which
+ * rejects or drops it.
+ */
+const MAX_TEXT_BYTES = Math.min(...Object.values(TEXT_LIMITS));
+/** Values of keys not read here nest at most this deep; deeper ones go the general path (which bounds nesting). */
+const MAX_SKIPPED_DEPTH = 8;
 const ADDRESS_NUMBERS = Array.from({ length: 64 }, (_, n) => `${n}\t`);
 
 /** Numbers reused record after record: resetting a JS array's length would free its storage each time. */
@@ -186,6 +198,21 @@ class Ints {
     this.items[this.length++] = value;
   }
 }
+
+/**
+ * A plans array met before, by its exact bytes: a record listing the same bytes lists the same valid
+ * entries (they depend on the catalog alone), so they are not read again.
+ */
+interface KnownPlanList {
+  bytes: Buffer;
+  /** Its set id (network-sets.ts), as ASCII digits. */
+  setId: Uint8Array;
+  /** Its valid entries (network memberships counted per listing). */
+  entries: number;
+}
+
+/** Plans arrays remembered by the hash of their bytes; a file with more distinct ones starts over. */
+const MAX_KNOWN_PLAN_LISTS = 1024;
 
 /** A plan of the catalog with its network tiers as bytes. */
 interface PlanTiers {
@@ -273,7 +300,7 @@ export class ProviderBytesRenderer {
   /** End of the string just read; whether it is plain (ASCII without escapes). */
   private stringEnd = 0;
   private plain = false;
-  private readonly fields = new Int32Array(2 * 13);
+  private readonly fields = new Int32Array(2 * 14);
   private readonly names = new Int32Array(2 * 5);
   private typeId = -1;
   private acceptingId = -1;
@@ -295,14 +322,29 @@ export class ProviderBytesRenderer {
   /** Per network entry, the [start, end) of its year tokens in `yearTokens`. */
   private readonly networkYears = new Ints();
   private readonly yearTokens = new Ints();
-  private readonly order = new Ints();
   private lastDate = new Uint8Array(10);
   private lastDateValid = false;
+  /** The field naming a FACILITY or GROUP: facility_name or group_name. */
+  private nameField = Field.FacilityName;
+  /** Nesting of the value being skipped (skipValue). */
+  private skipDepth = 0;
+  private readonly knownPlanLists = new Map<number, KnownPlanList>();
+  /** The record's plans array when met before, else null (its entries were read). */
+  private knownPlanList: KnownPlanList | null = null;
+  /** The record's plans array: [start, end) and the hash of its bytes. */
+  private plansStart = 0;
+  private plansEnd = 0;
+  private plansHash = 0;
 
+  /** Plans arrays recognised by their bytes so far (records rendered with a known list). */
+  plansListsRecognised = 0;
+
+  /** `sets`: shared with the general path of the same thread, so a set's rows are written once. */
   constructor(
     versionId: number,
     catalog: PlanCatalog,
     private readonly geocoder: ZipGeocoder,
+    private readonly sets = new NetworkSets(versionId),
   ) {
     this.version = ascii(`${versionId}\t`);
     this.keyBytes = new Uint8Array(this.version.length + 24);
@@ -331,6 +373,7 @@ export class ProviderBytesRenderer {
     providers: ByteRowSink,
     addresses: ByteRowSink,
     networks: ByteRowSink,
+    networkSets: ByteRowSink,
   ): boolean {
     this.src = src;
     this.pos = start;
@@ -350,11 +393,19 @@ export class ProviderBytesRenderer {
     const room = 4 * (end - start) + (addressCount + networkCount + 1) * (key.length + 96) + this.encodedSourceFile.length;
     this.writeProvider(key, providers, room);
     this.writeAddresses(key, addresses, room);
-    this.writeNetworks(key, networks, room);
+    this.writeNetworks(key, networks, networkSets, room);
     issues.countLoaded('providers');
     issues.countLoaded('addresses', addressCount);
     issues.countLoaded('networkMemberships', networkCount);
     return true;
+  }
+
+  /** The NPI of the record `render` last took, as a number (duplicate detection keys on it). */
+  lastNpi(): number {
+    const at = this.fields[2 * Field.Npi];
+    let npi = 0;
+    for (let i = at; i < at + 10; i++) npi = npi * 10 + this.src[i] - Byte.Zero;
+    return npi;
   }
 
   // ------------------------------------------------------------------ reading
@@ -446,6 +497,7 @@ export class ProviderBytesRenderer {
     const end = this.stringEnd;
     if (!this.plain) this.decline();
     if (start === end) return -1;
+    if (end - start > MAX_TEXT_BYTES) this.decline();
     if (this.src[start] === Byte.Space || this.src[end - 1] === Byte.Space) this.decline();
     return start;
   }
@@ -490,6 +542,7 @@ export class ProviderBytesRenderer {
 
   /** Any JSON value (of a key not read here), checked, not kept. */
   private skipValue(): void {
+    if (++this.skipDepth > MAX_SKIPPED_DEPTH) this.decline();
     this.space();
     const b = this.src[this.pos];
     if (b === Byte.Quote) this.string();
@@ -500,6 +553,7 @@ export class ProviderBytesRenderer {
     } else if (!this.literal(0x74, 'true') && !this.literal(0x66, 'false') && !this.literal(0x6e, 'null')) {
       this.number();
     }
+    this.skipDepth--;
   }
 
   /** Opens an object at pos: the id of its first member's key of `keys` (pos at the value), -1 when none. */
@@ -599,8 +653,10 @@ export class ProviderBytesRenderer {
     this.names.fill(-1);
     this.typeId = this.acceptingId = this.genderId = -1;
     this.nameShape = 0;
+    this.skipDepth = 0;
     this.specialties.length = this.facilityTypes.length = this.languages.length = 0;
     this.addressCount = this.networkCount = 0;
+    this.knownPlanList = null;
     this.networkTiers.length = this.networkYears.length = this.yearTokens.length = 0;
     let seen = 0;
     for (let id = this.firstMember(PROVIDER_KEYS); id >= 0; id = this.nextMember(PROVIDER_KEYS)) {
@@ -627,8 +683,9 @@ export class ProviderBytesRenderer {
           }
           break;
         case Field.FacilityName:
-          // Only FACILITY and GROUP records read it (checked once the type is known).
-          if (this.src[this.pos] === Byte.Quote) this.setRange(this.fields, Field.FacilityName, this.text());
+        case Field.GroupName:
+          // Only FACILITY and GROUP records read them (checked once the type is known).
+          if (this.src[this.pos] === Byte.Quote) this.setRange(this.fields, id, this.text());
           else this.skipValue();
           break;
         case Field.Speciality:
@@ -658,9 +715,7 @@ export class ProviderBytesRenderer {
           while (this.nextElement());
           break;
         case Field.Plans:
-          if (!this.firstElement()) this.decline();
-          do this.networkEntry();
-          while (this.nextElement());
+          this.plansArray();
           break;
       }
     }
@@ -670,8 +725,13 @@ export class ProviderBytesRenderer {
     if (this.fields[2 * Field.Npi] < 0 || this.typeId < 0 || !this.addressCount || !this.networkCount) this.decline();
     if (this.typeId === INDIVIDUAL) {
       if (this.nameShape !== 1 || this.names[2 * NameField.First] < 0 || this.names[2 * NameField.Last] < 0) this.decline();
-    } else if (this.fields[2 * Field.FacilityName] < 0) {
-      this.decline();
+    } else {
+      // A GROUP is named by group_name, or by facility_name in files that used it; a record with both
+      // (or a FACILITY with only group_name) goes the general path, which picks or reports.
+      const group = this.typeId === GROUP && seen & (1 << Field.GroupName);
+      if (group && seen & (1 << Field.FacilityName)) this.decline();
+      this.nameField = group ? Field.GroupName : Field.FacilityName;
+      if (this.fields[2 * this.nameField] < 0) this.decline();
     }
   }
 
@@ -758,6 +818,58 @@ export class ProviderBytesRenderer {
     this.number();
     const value = Number(this.src.toString('latin1', start, this.pos));
     return Number.isFinite(value) && Math.abs(value) <= limit ? value : null;
+  }
+
+  /** The plans array: one met before (same bytes) is skipped, its entries known; any other is read entry by entry. */
+  private plansArray(): void {
+    this.space();
+    const start = this.pos;
+    const end = this.skipArray();
+    const hash = this.plansHash;
+    const known = this.knownPlanLists.get(hash);
+    if (known && known.bytes.length === end - start && this.src.compare(known.bytes, 0, known.bytes.length, start, end) === 0) {
+      this.knownPlanList = known;
+      this.networkCount = known.entries;
+      this.pos = end;
+      return;
+    }
+    this.pos = start;
+    if (!this.firstElement()) this.decline();
+    do this.networkEntry();
+    while (this.nextElement());
+    this.plansStart = start;
+    this.plansEnd = this.pos;
+  }
+
+  /**
+   * The end of the array at pos (after its closing bracket), found without reading its values, and the
+   * hash of its bytes in plansHash. Malformed JSON inside is found when the array is read.
+   */
+  private skipArray(): number {
+    const src = this.src;
+    const end = this.end;
+    let pos = this.pos;
+    if (src[pos] !== Byte.OpenBracket) this.decline();
+    let depth = 0;
+    let hash = 0;
+    while (pos < end) {
+      const b = src[pos++];
+      hash = (Math.imul(hash, 31) + b) | 0;
+      if (b === Byte.Quote) {
+        while (pos < end) {
+          const c = src[pos++];
+          hash = (Math.imul(hash, 31) + c) | 0;
+          if (c === Byte.Quote) break;
+          if (c === Byte.Backslash && pos < end) hash = (Math.imul(hash, 31) + src[pos++]) | 0;
+        }
+      } else if (b === Byte.OpenBracket || b === Byte.OpenBrace) {
+        depth++;
+      } else if ((b === Byte.CloseBracket || b === Byte.CloseBrace) && --depth === 0) {
+        this.plansHash = hash;
+        return pos;
+      }
+    }
+    return this.decline();
   }
 
   private networkEntry(): void {
@@ -855,8 +967,9 @@ export class ProviderBytesRenderer {
       out.byte(Byte.Tab);
     } else {
       for (let i = 0; i < 5; i++) out.column(src, -1, -1);
-      out.column(src, fields[2 * Field.FacilityName], fields[2 * Field.FacilityName + 1]);
-      out.column(src, fields[2 * Field.FacilityName], fields[2 * Field.FacilityName + 1]);
+      const name = 2 * this.nameField;
+      out.column(src, fields[name], fields[name + 1]);
+      out.column(src, fields[name], fields[name + 1]);
     }
     out.list(src, this.specialties, false);
     out.byte(Byte.Tab);
@@ -910,43 +1023,50 @@ export class ProviderBytesRenderer {
     return (this.zipCoordinates[zip] = centroid ? `${centroid.latitude}\t${centroid.longitude}` : '\\N\t\\N');
   }
 
-  private writeNetworks(key: Uint8Array, sink: ByteRowSink, room: number): void {
-    const { out, src, fields, networkPlans: plans, networkCount: count } = this;
+  /** The listing's row pointing to its network set, and the set's rows the first time the set is met. */
+  private writeNetworks(key: Uint8Array, sink: ByteRowSink, setSink: ByteRowSink, room: number): void {
+    const { out, src, fields } = this;
+    if (this.knownPlanList) this.plansListsRecognised++;
+    const known = this.knownPlanList ?? this.newPlanList(setSink);
+    out.start(sink, room);
+    out.bytes(key);
+    out.copy(src, fields[2 * Field.Npi], fields[2 * Field.Npi + 1]);
+    out.byte(Byte.Tab);
+    out.bytes(known.setId);
+    out.byte(Byte.Newline);
+    sink.commit(out.at, 1);
+  }
+
+  /** The record's plans array, read entry by entry, as a set (its rows written when new) and remembered. */
+  private newPlanList(setSink: ByteRowSink): KnownPlanList {
+    const { src, networkPlans: plans, networkCount: count } = this;
     const tiers = this.networkTiers.items;
     const years = this.networkYears.items;
     const yearTokens = this.yearTokens.items;
-    // network_membership's key order: plan id, then tier (byPlanAndTier).
-    this.order.length = 0;
-    for (let i = 0; i < count; i++) this.order.push(i);
-    const order = this.order.items;
+    const entries: NetworkEntryRecord[] = [];
     for (let i = 0; i < count; i++) {
-      let k = i;
-      while (k > 0 && compareEntries(plans[order[k - 1]], tiers[order[k - 1]], plans[i], tiers[i]) > 0) {
-        order[k] = order[k - 1];
-        k--;
-      }
-      order[k] = i;
-    }
-    out.start(sink, room);
-    for (let k = 0; k < count; k++) {
-      const i = order[k];
-      const plan = plans[i];
-      out.bytes(key);
-      out.bytes(plan.planId);
-      out.byte(Byte.Tab);
-      out.bytes(plan.tiers[tiers[i]]);
-      out.byte(Byte.Tab);
-      out.copy(src, fields[2 * Field.Npi], fields[2 * Field.Npi + 1]);
-      out.byte(Byte.Tab);
-      out.byte(Byte.OpenBrace);
+      const entryYears: number[] = [];
       for (let y = years[2 * i]; y < years[2 * i + 1]; y++) {
-        if (y > years[2 * i]) out.byte(Byte.Comma);
-        out.copy(src, yearTokens[y], yearTokens[y] + 4);
+        const at = yearTokens[y];
+        entryYears.push((src[at] - Byte.Zero) * 1000 + (src[at + 1] - Byte.Zero) * 100 + (src[at + 2] - Byte.Zero) * 10 + (src[at + 3] - Byte.Zero));
       }
-      out.byte(Byte.CloseBrace);
-      out.byte(Byte.Newline);
+      entries.push({ planId: plans[i].plan.planId, networkTier: plans[i].tierNames[tiers[i]], years: entryYears });
     }
-    sink.commit(out.at, count);
+    // The general path's order (byPlanAndTier): plan id, then tier.
+    entries.sort((a, b) =>
+      a.planId !== b.planId ? (a.planId < b.planId ? -1 : 1) : a.networkTier < b.networkTier ? -1 : a.networkTier > b.networkTier ? 1 : 0,
+    );
+    const set = this.sets.idOf(entries);
+    if (set.rows?.length) {
+      const rows = set.rows.join('');
+      this.out.start(setSink, rows.length);
+      this.out.text(rows);
+      setSink.commit(this.out.at, set.rows.length);
+    }
+    const known: KnownPlanList = { bytes: Buffer.from(src.subarray(this.plansStart, this.plansEnd)), setId: ascii(set.id), entries: count };
+    if (this.knownPlanLists.size >= MAX_KNOWN_PLAN_LISTS) this.knownPlanLists.clear();
+    this.knownPlanLists.set(this.plansHash, known);
+    return known;
   }
 }
 
@@ -956,11 +1076,4 @@ function isLetter(b: number): boolean {
 
 function upper(b: number): number {
   return b >= Byte.LowerA && b <= Byte.LowerZ ? b - 32 : b;
-}
-
-function compareEntries(a: PlanTiers, aTier: number, b: PlanTiers, bTier: number): number {
-  const [aId, bId] = [a.plan.planId, b.plan.planId];
-  if (aId !== bId) return aId < bId ? -1 : 1;
-  const [x, y] = [a.tierNames[aTier], b.tierNames[bTier]];
-  return x < y ? -1 : x > y ? 1 : 0;
 }

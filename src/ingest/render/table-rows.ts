@@ -1,5 +1,6 @@
 import { copyBoolean, copyIntArray, copyNumber, copyText, copyTextArray, ListLiterals, NumberTexts, YearListLiterals } from './copy-text';
 import { DrugRecord, PlanRecord, ProviderRecord } from '../validate/qhp-records';
+import { NetworkSets } from './network-sets';
 
 /** A sink for COPY text rows of one table. */
 export interface RowSink {
@@ -22,7 +23,11 @@ export class RowRenderer {
   private readonly longitudes = new NumberTexts();
   private readonly years = new YearListLiterals();
 
-  constructor(versionId: number) {
+  /** `sets`: shared with the byte renderer of the same thread, so a set's rows are written once. */
+  constructor(
+    versionId: number,
+    private readonly sets = new NetworkSets(versionId),
+  ) {
     this.version = `${versionId}\t`;
   }
 
@@ -53,7 +58,16 @@ export class RowRenderer {
     }
   }
 
-  writeProvider(recordNo: number, provider: ProviderRecord, sourceFile: string, providers: RowSink, addresses: RowSink, networks: RowSink): void {
+  /** The listing's rows; its plan list as a pointer to its network set (`networks`), the set's own rows (`networkSets`) once. */
+  writeProvider(
+    recordNo: number,
+    provider: ProviderRecord,
+    sourceFile: string,
+    providers: RowSink,
+    addresses: RowSink,
+    networks: RowSink,
+    networkSets: RowSink,
+  ): void {
     const key = `${this.version}${recordNo}\t`;
     const npi = copyText(provider.npi);
     providers.writeRow(
@@ -70,9 +84,9 @@ export class RowRenderer {
           `${this.latitudes.of(a.latitude)}\t${this.longitudes.of(a.longitude)}\n`,
       );
     }
-    for (const n of provider.networks) {
-      networks.writeRow(`${key}${n.planId}\t${copyText(n.networkTier)}\t${npi}\t${this.years.of(n.years)}\n`);
-    }
+    const set = this.sets.idOf(provider.networks);
+    networks.writeRow(`${key}${npi}\t${set.id}\n`);
+    if (set.rows) for (const row of set.rows) networkSets.writeRow(row);
   }
 
   writeDrug(drug: DrugRecord, sourceFile: string, recordIndex: number, drugs: RowSink, entries: RowSink): void {

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { Pool } from 'pg';
-import { DRUG_PARTITIONED_TABLES, PARTITIONED_TABLES, PROVIDER_PARTITIONED_TABLES } from '../../qhp/version-tables';
+import { DATA_KINDS, DataKind, DRUG_PARTITIONED_TABLES, PARTITIONED_TABLES, PROVIDER_PARTITIONED_TABLES } from '../../qhp/version-tables';
+import { carryForward, CarriedKind } from './carry-forward';
 import { COPY_PLAN, CopyPlan, CopyTarget, CopyWriterGroup } from './copy-writer';
 import { readDrugCsv, readProviderCsv } from '../read/csv-layout';
 import { ImportError, ImportProgress, ImportRequest } from '../import-contract';
@@ -8,6 +9,7 @@ import { isDrugKind, isProviderKind, SourceFile } from '../read/input-resolver';
 import { JsonArraySplitter, readJsonArray, RecordBatch } from '../read/json-array-reader';
 import { FileMeter, meteredChunks } from '../read/metered-file';
 import { ProviderBatchRenderer, ProviderBatchSetup, RenderedProviderBatch } from '../render/provider-batches';
+import { DuplicateProviders } from '../render/duplicate-providers';
 import { defaultParseWorkers, ProviderWorkerPool, WORKER_MIN_FILE_BYTES } from '../render/provider-worker-pool';
 import { PlanCatalog, PlanRecord } from '../validate/qhp-records';
 import { DrugRegistry, foreignIssuersOnly, validateDrug, validatePlan, validateProvider } from '../validate/qhp-validator';
@@ -15,7 +17,7 @@ import { LoadFailure } from '../validate/reasons';
 import { RowRenderer } from '../render/table-rows';
 import { IssueSink, JsonRecordLocation, RecordLocation, ReportCollector } from '../validate/validation-report';
 import { attachVersionTables, createVersionTables, indexVersionTables, versionTableName } from './version-partitions';
-import { LoadOutcome, SourceFileDigest } from './version-publisher';
+import { LoadOutcome, PublishedVersion, SourceFileDigest } from './version-publisher';
 import { sharedZipCentroids, ZipGeocoder } from '../validate/zip-geocoder';
 
 /** One hash over the kinds and contents of the data files, in load order: equal hashes mean identical loads. */
@@ -49,6 +51,8 @@ export class VersionLoader {
   private readonly report = new ReportCollector();
   private readonly catalog = new PlanCatalog();
   private readonly geocoder = new ZipGeocoder();
+  /** Providers repeated across the load's providers.json files (exact repeats are left out). */
+  private readonly duplicateProviders = new DuplicateProviders();
   private readonly renderer: RowRenderer;
   private readonly copies: CopyPlan;
   private readonly digests: SourceFileDigest[] = [];
@@ -64,6 +68,8 @@ export class VersionLoader {
     private readonly request: ImportRequest,
     private readonly versionId: number,
     private readonly files: readonly SourceFile[],
+    /** The issuer's published version when the load started: the kinds the load brings no file for are carried from it. */
+    private readonly published: PublishedVersion | null = null,
   ) {
     this.renderer = new RowRenderer(versionId);
     // The partitioned tables' rows go to the version's own standalone tables (attached once indexed).
@@ -85,19 +91,43 @@ export class VersionLoader {
     const plans = await this.loadPlans(this.files.filter((f) => f.kind === 'plans'));
     const providerFiles = this.files.filter((f) => isProviderKind(f.kind));
     const drugFiles = this.files.filter((f) => isDrugKind(f.kind));
+    const brought: Record<DataKind, boolean> = { plans: plans.length > 0, providers: providerFiles.length > 0, drugs: drugFiles.length > 0 };
+    const carried = await this.carryForward(DATA_KINDS.filter((kind) => !brought[kind]));
     if (providerFiles.length) await this.loadProviders(providerFiles);
     await this.loadDrugsWhileIndexingProviders(drugFiles);
     await attachVersionTables(this.pool, this.versionId);
     const states = new Set(plans.map((plan) => plan.state));
+    const isCarried = (kind: DataKind) => carried.some((c) => c.kind === kind);
+    const dropped = Object.assign({}, ...carried.map((c) => c.dropped)) as Record<string, number>;
     return {
-      counts: this.report.loadedCounts(),
-      report: this.report.toReport(),
+      counts: Object.assign(this.report.loadedCounts(), ...carried.map((c) => c.counts)),
+      report: {
+        ...this.report.toReport(),
+        replaced: DATA_KINDS.filter((kind) => brought[kind]),
+        carriedForward: carried.map((c) => c.kind),
+        carriedFromVersionId: carried.length ? this.published!.id : null,
+        ...(Object.keys(dropped).length ? { droppedWithRemovedPlans: dropped } : {}),
+      },
       sourceFiles: this.digests,
       contentHash: contentHashOf(this.digests),
-      hasProviderFiles: providerFiles.length > 0,
-      hasFormularyFiles: drugFiles.length > 0,
+      hasProviderFiles: brought.providers || (isCarried('providers') && this.published!.hasProviderFiles),
+      hasFormularyFiles: brought.drugs || (isCarried('drugs') && this.published!.hasFormularyFiles),
       state: states.size === 1 ? [...states][0] : null,
     };
+  }
+
+  /**
+   * The kinds this load brings no file for, copied from the published version (which reported them),
+   * unless the load replaces everything. Runs after the plans are loaded (carried rows must name one of
+   * them) and before the version's tables are indexed.
+   */
+  private async carryForward(kinds: DataKind[]): Promise<CarriedKind[]> {
+    const from = this.published;
+    if (this.request.replaceAll || !from) return [];
+    const reported: Record<DataKind, boolean> = { plans: true, providers: from.hasProviderFiles, drugs: from.hasFormularyFiles };
+    const carried: CarriedKind[] = [];
+    for (const kind of kinds.filter((k) => reported[k])) carried.push(await carryForward(this.pool, kind, from.id, this.versionId));
+    return carried;
   }
 
   /** plans.json is small: read whole, checked as a whole (wrong issuer, empty), then validated and copied. */
@@ -150,7 +180,7 @@ export class VersionLoader {
     const threads: ProviderThreads = { pool: null, inThread: new ProviderBatchRenderer(setup) };
     try {
       await this.copy(this.copies.providers, async (group) => {
-        const [providers, addresses, networks] = group.writers;
+        const [providers, addresses, networks, networkSets] = group.writers;
         for (const file of files) {
           const base = this.nextRecordNo;
           if (file.kind === 'providers') {
@@ -163,7 +193,7 @@ export class VersionLoader {
           const handle: RecordHandler = (raw, at) => {
             this.nextRecordNo = Math.max(this.nextRecordNo, base + at.recordIndex + 1);
             const provider = validateProvider(raw, at, ctx);
-            if (provider) this.renderer.writeProvider(base + at.recordIndex, provider, file.name, providers, addresses, networks);
+            if (provider) this.renderer.writeProvider(base + at.recordIndex, provider, file.name, providers, addresses, networks, networkSets);
           };
           await this.streamFile(file, handle, () => group.drained());
         }
@@ -196,16 +226,17 @@ export class VersionLoader {
     base: number,
     group: CopyWriterGroup,
   ): Promise<number> {
-    const [providers, addresses, networks] = group.writers;
+    const [providers, addresses, networks, networkSets] = group.writers;
     const { meter, chunks } = this.openFile(file, workers > 0 ? WORKER_BATCH_BYTES : undefined);
     const maxInFlight = workers > 0 ? workers * BATCHES_IN_FLIGHT_PER_WORKER : 1;
     const splitter = new JsonArraySplitter(file.name);
     const inFlight: Array<Promise<RenderedProviderBatch>> = [];
     const takeOldest = async (): Promise<void> => {
-      const rendered = await inFlight.shift()!;
+      const rendered = this.duplicateProviders.filter(await inFlight.shift()!, file.name);
       providers.writeEncodedRows(rendered.providers.bytes, rendered.providers.rows);
       addresses.writeEncodedRows(rendered.addresses.bytes, rendered.addresses.rows);
       networks.writeEncodedRows(rendered.networks.bytes, rendered.networks.rows);
+      networkSets.writeEncodedRows(rendered.networkSets.bytes, rendered.networkSets.rows);
       this.report.absorb(rendered.report);
       this.recordsRead += rendered.records;
       this.progress('reading');

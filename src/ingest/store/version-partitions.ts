@@ -2,7 +2,7 @@ import { availableParallelism, totalmem } from 'node:os';
 import type { Pool, PoolClient } from 'pg';
 import { DataSource } from 'typeorm';
 
-import { PARTITIONED_TABLES } from '../../qhp/version-tables';
+import { NETWORK_SET_TABLE, PARTITIONED_TABLES } from '../../qhp/version-tables';
 
 /** A table LIST-partitioned by version_id (migration 1700000000400): one of PARTITIONED_TABLES. */
 type PartitionedTable = string;
@@ -179,6 +179,7 @@ export async function indexVersionTables(
   onDone?: StatementDone,
 ): Promise<void> {
   const sessions = Math.max(1, Math.min(connections, CONCURRENT_INDEX_BUILDS));
+  if (tables.includes(NETWORK_SET_TABLE.table)) await dedupeNetworkSets(pool, versionId);
   // Fresh statistics: the planner sees the loaded tables' sizes at once (a standalone table is not yet in the parent's).
   await runQueued(
     pool,
@@ -197,6 +198,21 @@ export async function indexVersionTables(
   builds.sort((a, b) => b.weight - a.weight);
   await runQueued(pool, sessions, builds, signal, onDone);
   signal?.throwIfAborted();
+}
+
+/**
+ * Each thread rendering a load's providers writes the rows of the network sets it meets first, so a set
+ * met by several threads (or files) is there once per thread: one copy stays, before the primary key is
+ * built. The table holds the version's distinct plan lists (tens of rows to a few thousand): instant.
+ */
+export async function dedupeNetworkSets(pool: Pool, versionId: number): Promise<void> {
+  const table = versionTableName(NETWORK_SET_TABLE.table, versionId);
+  await pool.query(
+    `DELETE FROM ${table} t USING (
+       SELECT ctid, row_number() OVER (PARTITION BY set_id, plan_id, network_tier ORDER BY ctid) AS copy FROM ${table}
+     ) d
+     WHERE t.ctid = d.ctid AND d.copy > 1`,
+  );
 }
 
 /**

@@ -9,6 +9,16 @@ export const HEARTBEAT_INTERVAL_MS = 5_000;
 /** Non-failed versions kept per issuer (the published one and the latest superseded ones). */
 export const VERSIONS_KEPT = 5;
 
+/** Codes of a load or rollback refused at publication (ImportError codes beside the validation's LoadFailure). */
+export const PublishRefusal = {
+  /** The load removes more of the published rows than allowed; nothing was published (allowShrink to confirm). */
+  SHRINK_NEEDS_CONFIRMATION: 'SHRINK_NEEDS_CONFIRMATION',
+  /** A load of the issuer accepted after this one was published first: the older one is not published over it. */
+  SUPERSEDED: 'SUPERSEDED',
+  /** A rollback to a version that is not one of the issuer's kept versions. */
+  VERSION_NOT_KEPT: 'VERSION_NOT_KEPT',
+} as const;
+
 export interface SourceFileDigest {
   name: string;
   kind: string;
@@ -22,6 +32,16 @@ export interface PublishedVersion {
   sourceFiles: SourceFileDigest[];
   counts: Record<string, number>;
   report: ValidationReport | null;
+  hasProviderFiles: boolean;
+  hasFormularyFiles: boolean;
+}
+
+export interface RollbackOutcome {
+  issuerId: string;
+  /** The version published now. */
+  versionId: number;
+  /** The version that was published before (now superseded). */
+  previousVersionId: number;
 }
 
 export interface LoadOutcome {
@@ -69,12 +89,13 @@ export class VersionStore {
 
   async findPublished(issuerId: string): Promise<PublishedVersion | null> {
     const [row] = await this.db.query(
-      `SELECT v.id, v.content_hash AS "contentHash", v.source_files AS "sourceFiles", v.counts, v.report
+      `SELECT v.id, v.content_hash AS "contentHash", v.source_files AS "sourceFiles", v.counts, v.report,
+              v.has_provider_files AS "hasProviderFiles", v.has_formulary_files AS "hasFormularyFiles"
          FROM issuer i JOIN dataset_version v ON v.id = i.current_version_id
         WHERE i.issuer_id = $1`,
       [issuerId],
     );
-    return row ?? null;
+    return row ? { ...row, id: Number(row.id) } : null;
   }
 
   /** Keeps `heartbeat_at` fresh while a load runs (failures are retried on the next beat). */
@@ -93,6 +114,19 @@ export class VersionStore {
   async publish(issuerId: string, versionId: number, outcome: LoadOutcome): Promise<void> {
     await this.db.transaction(async (tx) => {
       await tx.query(`SELECT 1 FROM issuer WHERE issuer_id = $1 FOR UPDATE`, [issuerId]);
+      // Loads of an issuer are ordered by when they were accepted (their version ids): one that finishes
+      // after a newer load was published must not publish its older files over it.
+      const [newer] = await tx.query(`SELECT id FROM dataset_version WHERE issuer_id = $1 AND id > $2 AND published_at IS NOT NULL ORDER BY id DESC LIMIT 1`, [
+        issuerId,
+        versionId,
+      ]);
+      if (newer) {
+        throw new ImportError(
+          PublishRefusal.SUPERSEDED,
+          `superseded: version ${newer.id} of issuer ${issuerId}, accepted after this load (version ${versionId}), was published first; ` +
+            'this older load was not published over it',
+        );
+      }
       await tx.query(`UPDATE dataset_version SET status = 'superseded' WHERE issuer_id = $1 AND status = 'published' AND id <> $2`, [issuerId, versionId]);
       // UPDATE ... RETURNING answers [rows, count] through TypeORM.
       const [published]: [Array<{ id: number }>, number] = await tx.query(
@@ -120,12 +154,59 @@ export class VersionStore {
     });
   }
 
-  /** Marks the load failed, then drops its rows; the issuer's published version is untouched. */
-  async fail(versionId: number, error: string): Promise<void> {
-    await this.db.query(`UPDATE dataset_version SET status = 'failed', error = $2, finished_at = now() WHERE id = $1 AND status = 'loading'`, [
-      versionId,
-      error,
-    ]);
+  /**
+   * Republishes a kept version of the issuer (`toVersion`, default: the newest kept version older than the
+   * published one) in one transaction, under the same issuer row lock as a load's publish: the published
+   * version becomes superseded. Refuses (VERSION_NOT_KEPT) a version that is unknown, of another issuer,
+   * failed, still loading, pruned or already published.
+   */
+  async republish(issuerId: string, toVersion?: number): Promise<RollbackOutcome> {
+    return this.db.transaction(async (tx) => {
+      const [issuer] = await tx.query(`SELECT current_version_id AS "currentVersionId" FROM issuer WHERE issuer_id = $1 FOR UPDATE`, [issuerId]);
+      const kept: Array<{ id: string; status: string }> = await tx.query(
+        `SELECT id, status FROM dataset_version WHERE issuer_id = $1 AND status IN ('published', 'superseded') ORDER BY id DESC`,
+        [issuerId],
+      );
+      const current = issuer?.currentVersionId == null ? null : Number(issuer.currentVersionId);
+      if (current === null) throw new ImportError(PublishRefusal.VERSION_NOT_KEPT, `issuer ${issuerId} has no published version to roll back`);
+      const keptIds = kept.map((row) => Number(row.id));
+      const listed = `its kept versions: ${keptIds.map((id) => (id === current ? `${id} (published)` : String(id))).join(', ')}`;
+      let target: number;
+      if (toVersion === undefined) {
+        const previous = keptIds.find((id) => id < current);
+        if (previous === undefined)
+          throw new ImportError(PublishRefusal.VERSION_NOT_KEPT, `issuer ${issuerId} has no kept version before version ${current}; ${listed}`);
+        target = previous;
+      } else {
+        if (toVersion === current)
+          throw new ImportError(PublishRefusal.VERSION_NOT_KEPT, `version ${toVersion} is already issuer ${issuerId}'s published version`);
+        if (!keptIds.includes(toVersion)) {
+          const [other] = await tx.query(`SELECT issuer_id AS "issuerId", status FROM dataset_version WHERE id = $1`, [toVersion]);
+          const why = !other
+            ? 'no such version (never loaded, or pruned)'
+            : other.issuerId !== issuerId
+              ? `it is a version of issuer ${other.issuerId}`
+              : other.status === 'failed'
+                ? 'that load failed and has no rows'
+                : `it is ${other.status}`;
+          throw new ImportError(PublishRefusal.VERSION_NOT_KEPT, `cannot roll issuer ${issuerId} back to version ${toVersion}: ${why}; ${listed}`);
+        }
+        target = toVersion;
+      }
+      await tx.query(`UPDATE dataset_version SET status = 'superseded' WHERE issuer_id = $1 AND status = 'published'`, [issuerId]);
+      await tx.query(`UPDATE dataset_version SET status = 'published', published_at = now() WHERE id = $1 AND status = 'superseded'`, [target]);
+      const [state] = await tx.query(`SELECT CASE WHEN count(DISTINCT state) = 1 THEN min(state) END AS state FROM plan WHERE version_id = $1`, [target]);
+      await tx.query(`UPDATE issuer SET current_version_id = $2, state = COALESCE($3, state) WHERE issuer_id = $1`, [issuerId, target, state?.state ?? null]);
+      return { issuerId, versionId: target, previousVersionId: current };
+    });
+  }
+
+  /** Marks the load failed (with what it found, when known), then drops its rows; the issuer's published version is untouched. */
+  async fail(versionId: number, error: string, report?: ValidationReport): Promise<void> {
+    await this.db.query(
+      `UPDATE dataset_version SET status = 'failed', error = $2, report = COALESCE($3::jsonb, report), finished_at = now() WHERE id = $1 AND status = 'loading'`,
+      [versionId, error, report ? JSON.stringify(report) : null],
+    );
     await deleteVersionRows(this.db, [versionId]);
   }
 
@@ -169,8 +250,10 @@ export async function cleanUpAbandonedLoads(db: DataSource, staleAfterMs: number
 }
 
 /**
- * Keeps the issuer's `keep` newest non-failed versions (the published one among them) and deletes
- * older superseded versions with their rows. Returns the deleted version ids.
+ * Keeps the issuer's `keep` newest published or superseded versions (and the published one, whatever its
+ * age) and deletes older superseded versions with their rows. Failed loads (refused, aborted, superseded
+ * before publishing) never count: they are kept as a record, their rows already dropped, and cannot push
+ * a good version out. Returns the deleted version ids.
  */
 export async function pruneOldVersions(db: DataSource, issuerId: string, keep = VERSIONS_KEPT): Promise<number[]> {
   const old: Array<{ id: number }> = await db.query(

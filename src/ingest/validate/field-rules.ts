@@ -1,4 +1,4 @@
-import { MAX_PLAN_YEAR, MIN_PLAN_YEAR } from '../../qhp/vocabulary';
+import { MAX_NESTING_DEPTH, MAX_PLAN_YEAR, MIN_PLAN_YEAR, TEXT_LIMITS, TextKind } from '../../qhp/vocabulary';
 import { Rejection, Warning } from './reasons';
 import { FieldPath, IssueSink, RecordLocation } from './validation-report';
 
@@ -68,11 +68,35 @@ export class FieldReader {
     this.issues.warn(this.at, field, reason, message);
   }
 
-  /** Optional free text; numbers are kept as text, other shapes are dropped with a warning. */
-  text(value: unknown, field: FieldPath): string | null {
+  /**
+   * Optional text of a `kind` (its length bound: qhp/vocabulary TEXT_LIMITS); numbers are kept as text,
+   * other shapes and text over the bound are dropped with a warning.
+   */
+  text(value: unknown, field: FieldPath, kind: TextKind): string | null {
+    const text = this.boundedText(value, field, kind);
+    if (text === undefined) {
+      this.warn(field, Warning.TEXT_TOO_LONG, `${tooLong(value as string, kind)}: ignored`);
+      return null;
+    }
+    return text;
+  }
+
+  /** Text the record cannot do without: missing or empty rejects with MISSING_FIELD, over its bound with TEXT_TOO_LONG. */
+  requiredText(value: unknown, field: FieldPath, what: string, kind: TextKind): string | undefined {
+    if (value != null && typeof value !== 'string' && typeof value !== 'number') {
+      return this.reject(field, Rejection.INVALID_FIELD, `${what} must be text, got ${describe(value)}`);
+    }
+    const text = this.boundedText(value, field, kind);
+    if (text === undefined) return this.reject(field, Rejection.TEXT_TOO_LONG, `${what} ${tooLong(value as string, kind)}`);
+    return text ?? this.reject(field, Rejection.MISSING_FIELD, `${what} is required`);
+  }
+
+  /** The trimmed text, null when absent, empty or not text (warned), undefined when over its bound (not reported yet). */
+  private boundedText(value: unknown, field: FieldPath, kind: TextKind): string | null | undefined {
     if (value == null) return null;
     if (typeof value === 'string') {
       const trimmed = value.trim();
+      if (trimmed.length > TEXT_LIMITS[kind]) return undefined;
       return trimmed === '' ? null : trimmed;
     }
     if (typeof value === 'number' || typeof value === 'boolean') return String(value);
@@ -80,21 +104,12 @@ export class FieldReader {
     return null;
   }
 
-  /** Text the record cannot do without: missing or empty rejects with MISSING_FIELD. */
-  requiredText(value: unknown, field: FieldPath, what: string): string | undefined {
-    if (value != null && typeof value !== 'string' && typeof value !== 'number') {
-      return this.reject(field, Rejection.INVALID_FIELD, `${what} must be text, got ${describe(value)}`);
-    }
-    const text = this.text(value, field);
-    return text ?? this.reject(field, Rejection.MISSING_FIELD, `${what} is required`);
-  }
-
-  /** A list of free-text values (a single string counts as a list of one); non-text items are dropped. */
-  textList(value: unknown, field: FieldPath): string[] {
+  /** A list of texts of a `kind` (a single string counts as a list of one); non-text and overlong items are dropped. */
+  textList(value: unknown, field: FieldPath, kind: TextKind): string[] {
     const list: string[] = [];
     const items = asList(value);
     for (let i = 0; i < items.length; i++) {
-      const text = this.text(items[i], Array.isArray(value) ? [...field, i] : field);
+      const text = this.text(items[i], Array.isArray(value) ? [...field, i] : field, kind);
       if (text !== null && !list.includes(text)) list.push(text);
     }
     return list;
@@ -196,6 +211,48 @@ export class FieldReader {
     const number = typeof value === 'string' && value !== '' ? Number(value) : value;
     return typeof number === 'number' && Number.isFinite(number) && Math.abs(number) <= limit ? number : null;
   }
+}
+
+function tooLong(text: string, kind: TextKind): string {
+  return `has ${text.trim().length} characters, more than the ${TEXT_LIMITS[kind]} allowed`;
+}
+
+/**
+ * The path to the first value of `record` nested deeper than MAX_NESTING_DEPTH levels (the record is
+ * level 1), or null. Walks with a stack of its own, so no depth of input can overflow the call stack
+ * (JSON.parse builds any depth; JSON.stringify and recursive walks do not survive it).
+ */
+export function tooDeeplyNested(record: unknown, maxDepth = MAX_NESTING_DEPTH): FieldPath | null {
+  if (typeof record !== 'object' || record === null) return null;
+  interface Level {
+    value: object;
+    depth: number;
+    parent: Level | null;
+    key: string | number;
+  }
+  const stack: Level[] = [{ value: record, depth: 1, parent: null, key: '' }];
+  while (stack.length) {
+    const level = stack.pop()!;
+    if (level.depth > maxDepth) {
+      const path: Array<string | number> = [];
+      for (let at: Level | null = level; at && at.parent; at = at.parent) path.push(at.key);
+      return path.reverse();
+    }
+    const value = level.value as Record<string, unknown>;
+    if (Array.isArray(value)) {
+      for (let i = value.length - 1; i >= 0; i--) {
+        const item: unknown = value[i];
+        if (typeof item === 'object' && item !== null) stack.push({ value: item, depth: level.depth + 1, parent: level, key: i });
+      }
+    } else {
+      const keys = Object.keys(value);
+      for (let i = keys.length - 1; i >= 0; i--) {
+        const item = value[keys[i]];
+        if (typeof item === 'object' && item !== null) stack.push({ value: item, depth: level.depth + 1, parent: level, key: keys[i] });
+      }
+    }
+  }
+  return null;
 }
 
 /** A lookup from lower-cased spelling to the canonical value. */

@@ -62,6 +62,7 @@ export interface ProviderRecord {
   middleName: string | null;
   lastName: string | null;
   suffix: string | null;
+  /** FACILITY: facility_name; GROUP: group_name (or facility_name in files that used it). */
   facilityName: string | null;
   displayName: string;
   specialties: string[];

@@ -1,6 +1,17 @@
 import { issuerIdOfPlan, isValidNpi, npiProblem, planIdProblem, rxcuiProblem, RXCUI_PATTERN, stateOfPlan } from '../../common/identifiers';
-import { ACCEPTING_WORDS, COST_SHARING_OPTS, GENDERS, oneOf, PHARMACY_TYPES, PLAN_ID_TYPE, PROVIDER_TYPES, ProviderType } from '../../qhp/vocabulary';
-import { asList, choices, describeValue, FieldReader, isJsonObject, JsonObject } from './field-rules';
+import {
+  ACCEPTING_WORDS,
+  COST_SHARING_OPTS,
+  GENDERS,
+  MAX_NESTING_DEPTH,
+  oneOf,
+  PHARMACY_TYPES,
+  PLAN_ID_TYPE,
+  PROVIDER_TYPES,
+  ProviderType,
+  TEXT_LIMITS,
+} from '../../qhp/vocabulary';
+import { asList, choices, describeValue, FieldReader, isJsonObject, JsonObject, tooDeeplyNested } from './field-rules';
 import {
   AddressRecord,
   CatalogPlan,
@@ -62,6 +73,17 @@ function rejectRecord(reader: FieldReader, kind: string, field: FieldPath, reaso
   return null;
 }
 
+/**
+ * Rejects a record holding a value nested deeper than MAX_NESTING_DEPTH, before anything (a message's
+ * JSON.stringify, benefits) walks it recursively; true when rejected.
+ */
+function rejectedAsTooDeep(reader: FieldReader, kind: string, raw: JsonObject): boolean {
+  const path = tooDeeplyNested(raw);
+  if (!path) return false;
+  rejectRecord(reader, kind, path, Rejection.TOO_DEEPLY_NESTED, `a value is nested more than ${MAX_NESTING_DEPTH} levels deep`);
+  return true;
+}
+
 // ---------------------------------------------------------------- plans
 
 /**
@@ -93,7 +115,7 @@ function readCostSharing(reader: FieldReader, raw: unknown, field: FieldPath): C
 
 function readDrugTier(reader: FieldReader, raw: unknown, field: FieldPath): DrugTierRecord | undefined {
   if (!isJsonObject(raw)) return reader.reject(field, Rejection.INVALID_FIELD, `formulary entry must be an object, got ${describeValue(raw)}`);
-  const drugTier = reader.requiredText(raw.drug_tier, [...field, 'drug_tier'], 'drug_tier');
+  const drugTier = reader.requiredText(raw.drug_tier, [...field, 'drug_tier'], 'drug_tier', 'term');
   const mailOrder = reader.flag(raw.mail_order, [...field, 'mail_order']);
   if (drugTier === undefined || mailOrder === undefined) return undefined;
 
@@ -125,7 +147,7 @@ function readNetworkTiers(reader: FieldReader, raw: unknown, field: FieldPath): 
     const entryField = Array.isArray(raw) ? [...field, i] : field;
     const entry = list[i];
     const tier = isJsonObject(entry)
-      ? reader.requiredText(entry.network_tier, [...entryField, 'network_tier'], 'network_tier')
+      ? reader.requiredText(entry.network_tier, [...entryField, 'network_tier'], 'network_tier', 'term')
       : reader.reject(entryField, Rejection.INVALID_FIELD, `network entry must be an object with network_tier, got ${describeValue(entry)}`);
     if (tier !== undefined && !tiers.includes(tier)) tiers.push(tier);
   }
@@ -154,6 +176,7 @@ function readDrugTiers(reader: FieldReader, raw: unknown, planId: string): DrugT
 export function validatePlan(raw: unknown, at: RecordLocation, ctx: ValidationContext): PlanRecord | null {
   const reader = new FieldReader(ctx.issues, at);
   if (!isJsonObject(raw)) return rejectRecord(reader, 'plans', [], Rejection.NOT_AN_OBJECT, `a plan must be an object, got ${describeValue(raw)}`);
+  if (rejectedAsTooDeep(reader, 'plans', raw)) return null;
   if (raw.plan_id == null) return rejectRecord(reader, 'plans', ['plan_id'], Rejection.MISSING_FIELD, 'plan_id is required');
   const idProblem = planIdProblem(raw.plan_id);
   if (idProblem) return rejectRecord(reader, 'plans', ['plan_id'], Rejection.INVALID_PLAN_ID, idProblem);
@@ -170,7 +193,7 @@ export function validatePlan(raw: unknown, at: RecordLocation, ctx: ValidationCo
   if (ctx.catalog.has(planId))
     return rejectRecord(reader, 'plans', ['plan_id'], Rejection.DUPLICATE_PLAN, `plan ${planId} is listed twice: the first one is kept`);
 
-  const marketingName = reader.requiredText(raw.marketing_name, ['marketing_name'], 'marketing_name');
+  const marketingName = reader.requiredText(raw.marketing_name, ['marketing_name'], 'marketing_name', 'name');
   const years = reader.years(raw.years, ['years']);
   if (marketingName === undefined || years === undefined) {
     reader.issues.countRejected('plans');
@@ -180,13 +203,13 @@ export function validatePlan(raw: unknown, at: RecordLocation, ctx: ValidationCo
     planId,
     issuerId: ctx.issuerId,
     state: stateOfPlan(planId),
-    planIdType: reader.text(raw.plan_id_type, ['plan_id_type']) ?? PLAN_ID_TYPE,
+    planIdType: reader.text(raw.plan_id_type, ['plan_id_type'], 'term') ?? PLAN_ID_TYPE,
     marketingName,
     metalLevel: metalLevelOf(marketingName),
-    summaryUrl: reader.text(raw.summary_url, ['summary_url']),
-    marketingUrl: reader.text(raw.marketing_url, ['marketing_url']),
-    formularyUrl: reader.text(raw.formulary_url, ['formulary_url']),
-    planContact: reader.text(raw.plan_contact, ['plan_contact']),
+    summaryUrl: reader.text(raw.summary_url, ['summary_url'], 'url'),
+    marketingUrl: reader.text(raw.marketing_url, ['marketing_url'], 'url'),
+    formularyUrl: reader.text(raw.formulary_url, ['formulary_url'], 'url'),
+    planContact: reader.text(raw.plan_contact, ['plan_contact'], 'freeText'),
     years,
     networkTiers: readNetworkTiers(reader, raw.network, ['network']),
     drugTiers: readDrugTiers(reader, raw.formulary, planId),
@@ -274,8 +297,8 @@ function readNetworkEntries(reader: FieldReader, raw: unknown[], ctx: Validation
 
 function readAddress(reader: FieldReader, raw: unknown, index: number, geocoder: ZipGeocoder): AddressRecord | undefined {
   if (!isJsonObject(raw)) return reader.reject(['addresses', index], Rejection.INVALID_FIELD, `an address must be an object, got ${describeValue(raw)}`);
-  const address = reader.requiredText(raw.address, ['addresses', index, 'address'], 'address');
-  const city = reader.requiredText(raw.city, ['addresses', index, 'city'], 'city');
+  const address = reader.requiredText(raw.address, ['addresses', index, 'address'], 'address', 'address');
+  const city = reader.requiredText(raw.city, ['addresses', index, 'city'], 'city', 'address');
   const state = reader.state(raw.state, ['addresses', index, 'state']);
   const zip = reader.zip(raw.zip, ['addresses', index, 'zip']);
   if (address === undefined || city === undefined || state === undefined || zip === undefined) return undefined;
@@ -288,11 +311,11 @@ function readAddress(reader: FieldReader, raw: unknown, index: number, geocoder:
   }
   return {
     address,
-    address2: reader.text(raw.address_2, ['addresses', index, 'address_2']),
+    address2: reader.text(raw.address_2, ['addresses', index, 'address_2'], 'address'),
     city,
     state,
     zip,
-    phone: reader.text(raw.phone, ['addresses', index, 'phone']),
+    phone: reader.text(raw.phone, ['addresses', index, 'phone'], 'phone'),
     latitude,
     longitude,
   };
@@ -318,22 +341,25 @@ type ProviderNames = Pick<ProviderRecord, 'prefix' | 'firstName' | 'middleName' 
 function readNames(reader: FieldReader, raw: JsonObject, type: ProviderType): ProviderNames | undefined {
   if (type === ProviderType.INDIVIDUAL) {
     const name = isJsonObject(raw.name) ? raw.name : {};
-    const firstName = reader.requiredText(name.first, ['name', 'first'], 'name.first');
-    const lastName = reader.requiredText(name.last, ['name', 'last'], 'name.last');
+    const firstName = reader.requiredText(name.first, ['name', 'first'], 'name.first', 'name');
+    const lastName = reader.requiredText(name.last, ['name', 'last'], 'name.last', 'name');
     if (firstName === undefined || lastName === undefined) return undefined;
-    const middleName = reader.text(name.middle, ['name', 'middle']);
-    const suffix = reader.text(name.suffix, ['name', 'suffix']);
-    return {
-      prefix: reader.text(name.prefix, ['name', 'prefix']),
-      firstName,
-      middleName,
-      lastName,
-      suffix,
-      facilityName: null,
-      displayName: personDisplayName(firstName, middleName, lastName, suffix),
-    };
+    const middleName = reader.text(name.middle, ['name', 'middle'], 'name');
+    const suffix = reader.text(name.suffix, ['name', 'suffix'], 'name');
+    const prefix = reader.text(name.prefix, ['name', 'prefix'], 'name');
+    const displayName = personDisplayName(firstName, middleName, lastName, suffix);
+    if (displayName.length > TEXT_LIMITS.displayName) {
+      return reader.reject(
+        ['name'],
+        Rejection.TEXT_TOO_LONG,
+        `the full name has ${displayName.length} characters, more than the ${TEXT_LIMITS.displayName} allowed`,
+      );
+    }
+    return { prefix, firstName, middleName, lastName, suffix, facilityName: null, displayName };
   }
-  const facilityName = reader.requiredText(raw.facility_name, ['facility_name'], 'facility_name');
+  // The format names a group practice by `group_name`; files that used `facility_name` for groups load too.
+  const key = type === ProviderType.GROUP && (raw.group_name != null || raw.facility_name == null) ? 'group_name' : 'facility_name';
+  const facilityName = reader.requiredText(raw[key], [key], key, 'name');
   if (facilityName === undefined) return undefined;
   return { prefix: null, firstName: null, middleName: null, lastName: null, suffix: null, facilityName, displayName: facilityName };
 }
@@ -353,6 +379,7 @@ function readNpi(reader: FieldReader, value: unknown): string | null | undefined
 export function validateProvider(raw: unknown, at: RecordLocation, ctx: ProviderValidationContext): ProviderRecord | null {
   const reader = new FieldReader(ctx.issues, at);
   if (!isJsonObject(raw)) return rejectRecord(reader, 'providers', [], Rejection.NOT_AN_OBJECT, `a provider must be an object, got ${describeValue(raw)}`);
+  if (rejectedAsTooDeep(reader, 'providers', raw)) return null;
   const npi = readNpi(reader, raw.npi);
   if (npi === undefined) {
     ctx.issues.countRejected('providers');
@@ -366,19 +393,20 @@ export function validateProvider(raw: unknown, at: RecordLocation, ctx: Provider
     return null;
   }
 
-  if (!Array.isArray(raw.plans) || !raw.plans.length)
-    return rejectRecord(reader, 'providers', ['plans'], Rejection.MISSING_FIELD, 'plans must list at least one plan');
+  if (!Array.isArray(raw.plans)) return rejectRecord(reader, 'providers', ['plans'], Rejection.MISSING_FIELD, 'plans must be an array of plan entries');
   if (!Array.isArray(raw.addresses) || !raw.addresses.length) {
     return rejectRecord(reader, 'providers', ['addresses'], Rejection.MISSING_FIELD, 'addresses must list at least one address');
   }
   const networks = readNetworkEntries(reader, raw.plans, ctx);
   const addresses = readAddresses(reader, raw.addresses, ctx.geocoder);
-  if (!networks.length) {
+  if (raw.plans.length && !networks.length) {
     return rejectRecord(reader, 'providers', ['plans'], Rejection.NO_VALID_PLAN_ENTRIES, `none of the ${raw.plans.length} plan entries is valid`);
   }
   if (!addresses.length) {
     return rejectRecord(reader, 'providers', ['addresses'], Rejection.NO_VALID_ADDRESSES, `none of the ${raw.addresses.length} addresses is valid`);
   }
+  // Valid under the public QHP schema: listed in the issuer's directory, in none of its plans.
+  if (!raw.plans.length) reader.warn(['plans'], Warning.NO_PLANS, "plans is empty: listed in the directory, in none of the issuer's plans");
 
   ctx.issues.countLoaded('providers');
   ctx.issues.countLoaded('addresses', addresses.length);
@@ -388,11 +416,11 @@ export function validateProvider(raw: unknown, at: RecordLocation, ctx: Provider
     type,
     ...names,
     // The schema spells it `speciality`; the official example data uses `specialty`.
-    specialties: reader.textList(raw.speciality ?? raw.specialty, [raw.speciality != null ? 'speciality' : 'specialty']),
-    facilityTypes: reader.textList(raw.facility_type, ['facility_type']),
+    specialties: reader.textList(raw.speciality ?? raw.specialty, [raw.speciality != null ? 'speciality' : 'specialty'], 'term'),
+    facilityTypes: reader.textList(raw.facility_type, ['facility_type'], 'term'),
     accepting: reader.choice(raw.accepting, ACCEPTING_CHOICES, ['accepting'], 'warn') ?? null,
     gender: reader.choice(raw.gender, GENDER_CHOICES, ['gender'], 'warn') ?? null,
-    languages: reader.textList(raw.languages, ['languages']),
+    languages: reader.textList(raw.languages, ['languages'], 'term'),
     lastUpdatedOn: reader.date(raw.last_updated_on, ['last_updated_on']),
     addresses,
     networks,
@@ -474,8 +502,9 @@ function readRxcui(reader: FieldReader, value: unknown): string | undefined {
 export function validateDrug(raw: unknown, at: RecordLocation, ctx: DrugValidationContext): DrugRecord | null {
   const reader = new FieldReader(ctx.issues, at);
   if (!isJsonObject(raw)) return rejectRecord(reader, 'drugs', [], Rejection.NOT_AN_OBJECT, `a drug must be an object, got ${describeValue(raw)}`);
+  if (rejectedAsTooDeep(reader, 'drugs', raw)) return null;
   const rxnormId = readRxcui(reader, raw.rxnorm_id);
-  const drugName = reader.requiredText(raw.drug_name, ['drug_name'], 'drug_name');
+  const drugName = reader.requiredText(raw.drug_name, ['drug_name'], 'drug_name', 'drugName');
   if (rxnormId === undefined || drugName === undefined) {
     ctx.issues.countRejected('drugs');
     return null;

@@ -10,6 +10,10 @@ export const Rejection = {
   NOT_AN_OBJECT: 'NOT_AN_OBJECT',
   MISSING_FIELD: 'MISSING_FIELD',
   INVALID_FIELD: 'INVALID_FIELD',
+  /** A required text longer than its bound (qhp/vocabulary TEXT_LIMITS). */
+  TEXT_TOO_LONG: 'TEXT_TOO_LONG',
+  /** A value nested deeper than MAX_NESTING_DEPTH: the whole record is rejected. */
+  TOO_DEEPLY_NESTED: 'TOO_DEEPLY_NESTED',
   INVALID_NPI: 'INVALID_NPI',
   INVALID_TYPE: 'INVALID_TYPE',
   INVALID_PLAN_ID: 'INVALID_PLAN_ID',
@@ -42,6 +46,14 @@ export const Warning = {
   INVALID_DATE: 'INVALID_DATE',
   INVALID_ENUM: 'INVALID_ENUM',
   INVALID_FIELD: 'INVALID_FIELD',
+  /** A descriptive text longer than its bound, dropped. */
+  TEXT_TOO_LONG: 'TEXT_TOO_LONG',
+  /** A provider whose plans array is empty: loaded as a listing in no plan. */
+  NO_PLANS: 'NO_PLANS',
+  /** A provider record repeating an earlier one of its NPI exactly: left out. */
+  DUPLICATE_PROVIDER: 'DUPLICATE_PROVIDER',
+  /** An NPI listed again with different data: both listings kept. */
+  DUPLICATE_NPI: 'DUPLICATE_NPI',
   DUPLICATE_RXCUI: 'DUPLICATE_RXCUI',
   UNKNOWN_CSV_COLUMN: 'UNKNOWN_CSV_COLUMN',
 } as const;
@@ -59,6 +71,10 @@ export const LoadFailure = {
   NO_VALID_PLANS: 'NO_VALID_PLANS',
   FILE_TOO_LARGE: 'FILE_TOO_LARGE',
   NOT_JSON: 'NOT_JSON',
+  /** A UTF-16 file: QHP files are read as UTF-8. */
+  UNSUPPORTED_ENCODING: 'UNSUPPORTED_ENCODING',
+  /** A gzip file whose data is corrupt or cut short. */
+  INVALID_GZIP: 'INVALID_GZIP',
   NOT_AN_ARRAY: 'NOT_AN_ARRAY',
   TRUNCATED_JSON: 'TRUNCATED_JSON',
   INVALID_JSON: 'INVALID_JSON',

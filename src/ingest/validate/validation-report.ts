@@ -53,6 +53,11 @@ export class ReportCollector {
     if (this.warningsByReason[sample.reason] <= SAMPLES_PER_REASON) this.warnings.push(sample);
   }
 
+  /** Loaded so far of one kind (what a record added is the difference before and after it). */
+  loadedCount(kind: string): number {
+    return this.loaded[kind] ?? 0;
+  }
+
   countLoaded(kind: string, by = 1): void {
     increment(this.loaded, kind, by);
   }

@@ -1,16 +1,16 @@
 import 'reflect-metadata';
+import { CliUsageError, parseCommandLine, requireFiles, runCommandLine } from '../../common/command-line';
 import { CliDatabase, withCliDatabase } from '../../database/cli-database';
 import { ReferenceCsvError } from '../reference-csv';
 import { loadDrugCrosswalk, loadDrugPrices } from '../reference-data.loader';
 
-const USAGE = `Usage:
-  ts-node --transpile-only src/pricing/cli/load-reference-cli.ts [--crosswalk drug-ingredients.csv] [--prices drug-prices.csv]
+const USAGE = `Usage: npm run load-reference -- [--crosswalk drug-ingredients.csv] [--prices drug-prices.csv]
 
 Loads the ingredient/strength crosswalk (generic equivalents) and/or list prices (out-of-pocket estimates)
 into the database named by DATABASE_URL, or the embedded one of \`npm start\`. Formats: docs/pricing-csv.md.
 A file with any bad line loads nothing; rows for an RXCUI already loaded are replaced.`;
 
-export class CliUsageError extends Error {}
+export { CliUsageError };
 
 export interface LoadReferenceCommand {
   crosswalk: string | null;
@@ -18,17 +18,8 @@ export interface LoadReferenceCommand {
 }
 
 export function parseLoadReferenceCommand(argv: string[]): LoadReferenceCommand {
-  const command: LoadReferenceCommand = { crosswalk: null, prices: null };
-  for (let i = 0; i < argv.length; i++) {
-    const option = argv[i];
-    const value = argv[i + 1];
-    if ((option === '--crosswalk' || option === '--prices') && value !== undefined && !value.startsWith('--')) {
-      command[option === '--crosswalk' ? 'crosswalk' : 'prices'] = value;
-      i++;
-    } else {
-      throw new CliUsageError(`unexpected argument "${option}"`);
-    }
-  }
+  const { values } = parseCommandLine(argv, { crosswalk: { type: 'string' }, prices: { type: 'string' } });
+  const command: LoadReferenceCommand = { crosswalk: values.crosswalk ?? null, prices: values.prices ?? null };
   if (!command.crosswalk && !command.prices) throw new CliUsageError('give --crosswalk and/or --prices');
   return command;
 }
@@ -46,14 +37,9 @@ export async function runLoadReference(command: LoadReferenceCommand, db: CliDat
 }
 
 async function main(): Promise<void> {
-  let command: LoadReferenceCommand;
-  try {
-    command = parseLoadReferenceCommand(process.argv.slice(2));
-  } catch (error) {
-    if (!(error instanceof CliUsageError)) throw error;
-    console.error(`${error.message}\n\n${USAGE}`);
-    process.exit(2);
-  }
+  const command = parseLoadReferenceCommand(process.argv.slice(2));
+  // Before any database is opened (or an embedded one started).
+  requireFiles([command.crosswalk, command.prices].filter((path): path is string => path !== null));
   await withCliDatabase(async (db) => {
     console.error(`using ${db.origin}`);
     await runLoadReference(command, db, (line) => console.log(line));
@@ -61,9 +47,5 @@ async function main(): Promise<void> {
 }
 
 if (require.main === module) {
-  main().catch((error) => {
-    const known = error instanceof ReferenceCsvError || (error as NodeJS.ErrnoException)?.code === 'ENOENT';
-    console.error(known ? `Error: ${error.message}` : error instanceof Error ? error.stack : error);
-    process.exit(1);
-  });
+  runCommandLine(USAGE, main, (error) => (error instanceof ReferenceCsvError ? `Error: ${error.message}` : null));
 }

@@ -18,6 +18,7 @@ export class MonthlyCostEstimateModel {
   @Field(() => [String], { description: 'How the numbers were reached, in plain words' }) assumptions: string[];
   @Field(() => Float, { nullable: true, description: 'List price per 30-day supply used, when the estimate needed one' })
   priceUsed: number | null;
-  @Field(() => String, { nullable: true }) priceSource: string | null;
+  @Field(() => String, { nullable: true, description: 'Where priceUsed comes from (e.g. NADAC); null when no price was needed' })
+  priceSource: string | null;
   @Field(() => String, { nullable: true, description: 'Date of the price (YYYY-MM-DD)' }) priceAsOf: string | null;
 }

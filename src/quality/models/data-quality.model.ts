@@ -3,7 +3,7 @@ import { Field, Float, GraphQLISODateTime, Int, ObjectType } from '@nestjs/graph
 /** What the issuer's published directory looks like: shared by the issuer and per-plan views. */
 @ObjectType({ isAbstract: true })
 export abstract class ListingQualityModel {
-  @Field() issuerId: string;
+  @Field({ description: '5-digit HIOS issuer id' }) issuerId: string;
   @Field(() => Int, { description: 'Published dataset version these figures describe' }) datasetVersionId: number;
   @Field(() => GraphQLISODateTime, { description: 'When that version was published (or started loading)' }) lastLoadedAt: Date;
   @Field(() => Int, { description: 'Days since lastLoadedAt' }) daysSinceLoad: number;
@@ -42,7 +42,7 @@ export class IssuerDataQualityModel extends ListingQualityModel {}
 
 @ObjectType('PlanDataQuality', { description: "Freshness and completeness of one plan's published directory" })
 export class PlanDataQualityModel extends ListingQualityModel {
-  @Field() planId: string;
-  @Field(() => String, { nullable: true, description: "The plan record's last_updated_on" }) planLastUpdatedOn: string | null;
+  @Field({ description: '14-character HIOS plan id' }) planId: string;
+  @Field(() => String, { nullable: true, description: "The plan record's last_updated_on (YYYY-MM-DD); null when not given" }) planLastUpdatedOn: string | null;
   @Field(() => Int, { nullable: true, description: 'Age in days of planLastUpdatedOn' }) planAgeDays: number | null;
 }

@@ -26,7 +26,16 @@ export enum ListingReportStatus {
   REJECTED = 'REJECTED',
   DUPLICATE = 'DUPLICATE',
 }
-registerEnumType(ListingReportStatus, { name: 'ListingReportStatus' });
+registerEnumType(ListingReportStatus, {
+  name: 'ListingReportStatus',
+  description: 'Where a listing report stands',
+  valuesMap: {
+    OPEN: { description: 'Filed, not yet handled by the carrier' },
+    FIXED: { description: 'The carrier corrected the listing' },
+    REJECTED: { description: 'The carrier checked and found the listing right' },
+    DUPLICATE: { description: 'The carrier marked it as already reported' },
+  },
+});
 
 /** How a carrier closes a report. */
 export enum ListingReportResolution {
@@ -36,6 +45,7 @@ export enum ListingReportResolution {
 }
 registerEnumType(ListingReportResolution, {
   name: 'ListingReportResolution',
+  description: 'How a carrier closes a listing report',
   valuesMap: {
     FIXED: { description: 'The listing was corrected (in the next load of the directory)' },
     REJECTED: { description: 'The listing was checked and is right' },
@@ -45,34 +55,36 @@ registerEnumType(ListingReportResolution, {
 
 @ObjectType('ListingReportReceipt', { description: 'A filed report, as its reporter sees it (no personal data is echoed back)' })
 export class ListingReportReceiptModel {
-  @Field() id: string;
-  @Field() npi: string;
+  @Field({ description: 'Report id (UUID)' }) id: string;
+  @Field({ description: 'NPI of the reported provider' }) npi: string;
   @Field({ description: 'Carrier whose listing is reported: it will see the report' }) issuerId: string;
-  @Field(() => String, { nullable: true }) planId: string | null;
-  @Field(() => ListingReportKind) kind: ListingReportKind;
-  @Field(() => ListingReportStatus) status: ListingReportStatus;
-  @Field(() => GraphQLISODateTime) createdAt: Date;
+  @Field(() => String, { nullable: true, description: 'Plan the reporter looked at; null when reported against the issuer directory' })
+  planId: string | null;
+  @Field(() => ListingReportKind, { description: 'What is wrong' }) kind: ListingReportKind;
+  @Field(() => ListingReportStatus, { description: 'Where the report stands' }) status: ListingReportStatus;
+  @Field(() => GraphQLISODateTime, { description: 'When it was filed' }) createdAt: Date;
 }
 
 @ObjectType('ListingReport', { description: "A member's report on a listing, as the listing's carrier sees it" })
 export class ListingReportModel extends ListingReportReceiptModel {
-  @Field() details: string;
+  @Field({ description: "The reporter's words (may be empty)" }) details: string;
   @Field(() => String, { nullable: true, description: "Reporter's email, if given: personal data, for following up on this report only" })
   contactEmail: string | null;
   @Field(() => Int, { description: 'Published dataset version the reporter saw' }) listingVersionId: number;
-  @Field(() => String, { nullable: true }) resolutionNote: string | null;
+  @Field(() => String, { nullable: true, description: "The carrier's note on closing it; null while open or when none was given" })
+  resolutionNote: string | null;
   @Field(() => String, { nullable: true, description: 'Label of the API key that resolved it' }) resolvedBy: string | null;
-  @Field(() => GraphQLISODateTime, { nullable: true }) resolvedAt: Date | null;
+  @Field(() => GraphQLISODateTime, { nullable: true, description: 'When it was closed; null while open' }) resolvedAt: Date | null;
 }
 
-export const ListingReportConnection = ConnectionType(ListingReportModel, 'ListingReport');
+export const ListingReportConnection = ConnectionType(ListingReportModel, 'ListingReport', { noun: 'listing report', totalCount: true });
 
 @ObjectType('ListingReportCount', { description: 'How many reports of one kind and status a plan (or issuer) has: no personal data' })
 export class ListingReportCountModel {
-  @Field() issuerId: string;
+  @Field({ description: '5-digit HIOS issuer id whose listings are reported' }) issuerId: string;
   @Field(() => String, { nullable: true, description: 'Null for reports filed against the issuer directory without a plan' })
   planId: string | null;
-  @Field(() => ListingReportKind) kind: ListingReportKind;
-  @Field(() => ListingReportStatus) status: ListingReportStatus;
-  @Field(() => Int) count: number;
+  @Field(() => ListingReportKind, { description: 'What the reports say is wrong' }) kind: ListingReportKind;
+  @Field(() => ListingReportStatus, { description: 'Where the reports stand' }) status: ListingReportStatus;
+  @Field(() => Int, { description: 'Number of reports' }) count: number;
 }

@@ -1,0 +1,404 @@
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { DataSource } from 'typeorm';
+import type { FeedConfig } from '../config/app-config';
+import { ImportError, ImportProgress, ImportResult } from '../ingest/import-contract';
+import { QhpImporter } from '../ingest/qhp-importer';
+import { FeedFileKind, FeedFileRow, FeedRow, FeedSource, FeedStore, FileCheck } from './feed-store';
+import { Download, DownloadError, HttpDownloader, isLoopbackUrl } from './http-download';
+
+/** An index is a small document; anything bigger is not one. */
+const MAX_INDEX_BYTES = 10 * 1024 * 1024;
+
+export type FeedOutcome = 'published' | 'unchanged' | 'not-modified' | 'failed';
+
+export interface FeedRunResult {
+  issuerId: string;
+  indexUrl: string;
+  /**
+   * published: a new version; unchanged: downloaded, but the same content as the published version;
+   * not-modified: every URL answered 304 (nothing downloaded or loaded); failed: see error.
+   */
+  outcome: FeedOutcome;
+  versionId: number | null;
+  errorCode: string | null;
+  error: string | null;
+  import: ImportResult | null;
+  durationMs: number;
+}
+
+export interface FeedFetcherOptions {
+  loadedBy?: string;
+  parseWorkers?: number;
+  onProgress?: (issuerId: string, progress: ImportProgress) => void;
+}
+
+interface ListedFile {
+  url: string;
+  kind: Exclude<FeedFileKind, 'index'>;
+}
+
+interface Fetched extends ListedFile {
+  path: string;
+  download: Download;
+}
+
+/** The check was interrupted (shutdown, Ctrl-C): nothing of it is recorded as the feed's state. */
+export class FeedCheckAborted extends Error {
+  constructor(readonly issuerId: string) {
+    super(`the check of issuer ${issuerId}'s feed was interrupted`);
+  }
+}
+
+/** A whole-feed failure: the code, and the message the feed's health record shows. */
+class FeedFailure extends Error {
+  constructor(
+    public readonly code: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+const INDEX_KEYS: Array<{ key: string; kind: ListedFile['kind']; required: boolean }> = [
+  { key: 'plan_urls', kind: 'plans', required: true },
+  { key: 'provider_urls', kind: 'providers', required: true },
+  { key: 'formulary_urls', kind: 'drugs', required: false },
+];
+
+/** The files an index lists, each URL resolved against the index's own URL (relative links are common). */
+export function filesOfIndex(text: string, indexUrl: string): ListedFile[] {
+  let document: unknown;
+  try {
+    document = JSON.parse(text.replace(/^\uFEFF/, ''));
+  } catch (error) {
+    throw new FeedFailure('INVALID_INDEX', `${indexUrl} is not JSON: ${(error as Error).message.slice(0, 200)}`);
+  }
+  if (typeof document !== 'object' || document === null || Array.isArray(document)) {
+    throw new FeedFailure('INVALID_INDEX', `${indexUrl}: expected an object with plan_urls, provider_urls and formulary_urls`);
+  }
+  const record = document as Record<string, unknown>;
+  const files: ListedFile[] = [];
+  const seen = new Set<string>();
+  for (const { key, kind, required } of INDEX_KEYS) {
+    const value = record[key];
+    if (value == null && !required) continue;
+    if (!Array.isArray(value) || value.some((url) => typeof url !== 'string' || url.trim() === '')) {
+      throw new FeedFailure('INVALID_INDEX', `${indexUrl}: $.${key} ${value == null ? 'is missing' : 'is not an array of URLs'}`);
+    }
+    if (required && value.length === 0) throw new FeedFailure('INVALID_INDEX', `${indexUrl}: $.${key} is empty (at least one URL is required)`);
+    (value as string[]).forEach((raw, i) => {
+      let url: string;
+      try {
+        url = new URL(raw.trim(), indexUrl).href;
+      } catch {
+        throw new FeedFailure('INVALID_INDEX', `${indexUrl}: $.${key}[${i}] "${raw}" is not a URL`);
+      }
+      if (seen.has(url)) return;
+      seen.add(url);
+      files.push({ url, kind });
+    });
+  }
+  return files;
+}
+
+/** "at byte 1234" and "$[12].plans[0]" in an importer message, for the health record's own columns. */
+function locationOf(message: string): { byteOffset: number | null; jsonPath: string | null } {
+  const byte = /\bbyte (\d+)/.exec(message);
+  const path = /(\$(?:\[\d+\]|\.[A-Za-z_][\w]*)+)/.exec(message);
+  return { byteOffset: byte ? Number(byte[1]) : null, jsonPath: path ? path[1] : null };
+}
+
+function healthOf(file: { url: string; kind: FeedFileKind }, download: Download, previous: FeedFileRow | undefined): FileCheck {
+  const changed = download.notModified ? false : previous?.sha256 ? previous.sha256 !== download.sha256 : true;
+  return {
+    url: file.url,
+    kind: file.kind,
+    httpStatus: download.status,
+    bytes: download.notModified ? null : download.bytes,
+    contentType: download.contentType,
+    downloadMs: download.durationMs,
+    changed,
+    etag: download.etag,
+    lastModified: download.lastModified,
+    sha256: download.sha256,
+    ok: true,
+    errorCode: null,
+    error: null,
+    byteOffset: null,
+    jsonPath: null,
+    recordsRejected: null,
+    validationSummary: null,
+  };
+}
+
+function failureHealth(file: { url: string; kind: FeedFileKind }, error: DownloadError): FileCheck {
+  return {
+    url: file.url,
+    kind: file.kind,
+    httpStatus: error.status,
+    bytes: error.byteOffset,
+    contentType: null,
+    downloadMs: null,
+    changed: null,
+    etag: null,
+    lastModified: null,
+    sha256: null,
+    ok: false,
+    errorCode: error.code,
+    error: error.attempts > 1 ? `${error.message} (after ${error.attempts} attempts)` : error.message,
+    byteOffset: error.byteOffset,
+    jsonPath: null,
+    recordsRejected: null,
+    validationSummary: null,
+  };
+}
+
+/** Runs `work` over `items`, at most `limit` at a time, results in item order. */
+export async function mapBounded<T, R>(items: readonly T[], limit: number, work: (item: T) => Promise<R>): Promise<R[]> {
+  const results = new Array<R>(items.length);
+  let next = 0;
+  const lanes = Array.from({ length: Math.min(limit, items.length) }, async () => {
+    while (next < items.length) {
+      const i = next++;
+      results[i] = await work(items[i]);
+    }
+  });
+  await Promise.all(lanes);
+  return results;
+}
+
+/**
+ * Follows what carriers publish: downloads an issuer's cms-data-index.json and the files it lists to a
+ * spool directory, records every URL's health, and loads changed files through the QHP importer as one
+ * new dataset version. Whatever fails, the published version stays as it is.
+ */
+export class FeedFetcher {
+  readonly store: FeedStore;
+  private readonly http: HttpDownloader;
+  private readonly importer: QhpImporter;
+
+  constructor(
+    db: DataSource,
+    private readonly config: FeedConfig,
+    private readonly options: FeedFetcherOptions = {},
+  ) {
+    this.store = new FeedStore(db);
+    this.http = new HttpDownloader(config);
+    this.importer = new QhpImporter(db);
+  }
+
+  async close(): Promise<void> {
+    await this.http.close();
+  }
+
+  /** Downloads a URL (the PUF, say) to `dest` with the same HTTP settings; throws DownloadError. */
+  download(url: string, dest: string, signal?: AbortSignal): Promise<Download> {
+    return this.http.download({ url, dest, signal });
+  }
+
+  /** Every issuer of a Machine-Readable URL PUF, each into its own version, `concurrency` at a time. */
+  async fetchAll(sources: readonly FeedSource[], onResult?: (result: FeedRunResult) => void, signal?: AbortSignal): Promise<FeedRunResult[]> {
+    return mapBounded(sources, this.config.concurrency, async (source) => {
+      const result = await this.fetch(source, signal);
+      onResult?.(result);
+      return result;
+    });
+  }
+
+  /**
+   * Registers (or re-points) the issuer's feed, then checks it. An index URL that cannot be fetched (plain
+   * HTTP, not a URL) is registered too: its feed is then reported broken, which is what a reader needs to know.
+   */
+  async fetch(source: FeedSource, signal?: AbortSignal): Promise<FeedRunResult> {
+    await this.store.register(source);
+    return this.check(source.issuerId, signal);
+  }
+
+  /** Checks every registered feed, `concurrency` at a time; one feed's failure does not stop the others. */
+  async refreshAll(signal?: AbortSignal, onResult?: (result: FeedRunResult) => void): Promise<FeedRunResult[]> {
+    const feeds = await this.store.feeds();
+    return mapBounded(feeds, this.config.concurrency, async (feed) => {
+      const result = await this.check(feed.issuerId, signal);
+      onResult?.(result);
+      return result;
+    });
+  }
+
+  async check(issuerId: string, signal?: AbortSignal): Promise<FeedRunResult> {
+    const feed = await this.store.feed(issuerId);
+    if (!feed) throw new Error(`no feed registered for issuer ${issuerId}`);
+    const startedAt = Date.now();
+    const spool = await mkdtemp(join(this.config.spoolDir ?? tmpdir(), `feed-${issuerId}-`));
+    const finish = async (outcome: FeedOutcome, fields: Partial<FeedRunResult> & { contentChanged?: boolean } = {}): Promise<FeedRunResult> => {
+      // An interrupted check says nothing about the feed: its record keeps the last finished check.
+      if (signal?.aborted) throw new FeedCheckAborted(issuerId);
+      const durationMs = Date.now() - startedAt;
+      const broken = outcome === 'failed';
+      if (broken) await this.store.forgetValidators(issuerId);
+      await this.store.recordFeed(issuerId, {
+        status: broken ? 'broken' : 'ok',
+        outcome,
+        error: fields.error ?? null,
+        contentChanged: fields.contentChanged ?? false,
+        versionId: fields.versionId ?? null,
+        checkMs: durationMs,
+      });
+      return {
+        issuerId,
+        indexUrl: feed.indexUrl,
+        outcome,
+        versionId: fields.versionId ?? null,
+        errorCode: fields.errorCode ?? null,
+        error: fields.error ?? null,
+        import: fields.import ?? null,
+        durationMs,
+      };
+    };
+    try {
+      return await this.run(feed, spool, finish, signal);
+    } catch (error) {
+      if (error instanceof FeedCheckAborted) throw error;
+      if (signal?.aborted) throw new FeedCheckAborted(issuerId);
+      const failure =
+        error instanceof FeedFailure || error instanceof DownloadError ? error : new FeedFailure('FETCH_FAILED', (error as Error).message ?? String(error));
+      return finish('failed', { errorCode: failure.code, error: failure.message });
+    } finally {
+      await rm(spool, { recursive: true, force: true });
+    }
+  }
+
+  private async run(
+    feed: FeedRow,
+    spool: string,
+    finish: (outcome: FeedOutcome, fields?: Partial<FeedRunResult> & { contentChanged?: boolean }) => Promise<FeedRunResult>,
+    signal?: AbortSignal,
+  ): Promise<FeedRunResult> {
+    const { issuerId, indexUrl } = feed;
+    const previous = new Map((await this.store.files([issuerId])).map((row) => [row.url, row]));
+    // Validators are trusted only while the last check loaded (or confirmed) the files: after a failure, everything is fetched again.
+    const conditional = feed.status === 'ok';
+    const validatorsOf = (url: string) => {
+      const row = previous.get(url);
+      return conditional && row?.ok && row.sha256 ? { etag: row.etag, lastModified: row.lastModified } : undefined;
+    };
+
+    let index = await this.get(issuerId, indexUrl, { url: indexUrl, kind: 'index' }, join(spool, 'index.json'), validatorsOf(indexUrl), previous, signal);
+    let listed: ListedFile[] | null = null;
+    if (index.download.notModified) {
+      const known = [...previous.values()].filter((row) => row.listed && row.kind !== 'index') as Array<FeedFileRow & ListedFile>;
+      if (known.length) listed = known.map(({ url, kind }) => ({ url, kind }));
+      else index = await this.get(issuerId, indexUrl, { url: indexUrl, kind: 'index' }, join(spool, 'index.json'), undefined, previous, signal);
+    }
+    if (!listed) {
+      try {
+        if (index.download.bytes > MAX_INDEX_BYTES)
+          throw new FeedFailure('INVALID_INDEX', `${indexUrl}: ${index.download.bytes} bytes is too big for an index`);
+        listed = filesOfIndex(await readFile(index.path, 'utf8'), indexUrl);
+      } catch (error) {
+        const failure = error as FeedFailure;
+        await this.store.annotateFile(issuerId, indexUrl, {
+          ok: false,
+          errorCode: failure.code,
+          error: failure.message,
+          jsonPath: locationOf(failure.message).jsonPath,
+        });
+        throw failure;
+      }
+    }
+    await this.store.setListed(issuerId, listed);
+
+    // Every listed URL is checked, even after one fails, so the health record shows every broken link at once.
+    const fetched: Array<Fetched | DownloadError> = [];
+    for (const [i, file] of listed.entries()) {
+      fetched.push(
+        await this.get(issuerId, indexUrl, file, join(spool, `${i}-${file.kind}.json`), validatorsOf(file.url), previous, signal).catch((error: unknown) => {
+          if (error instanceof DownloadError) return error;
+          throw error;
+        }),
+      );
+    }
+    const failures = fetched.filter((item): item is DownloadError => item instanceof DownloadError);
+    if (failures.length) {
+      const first = failures[0];
+      const more = failures.length > 1 ? ` (and ${failures.length - 1} more broken URL${failures.length > 2 ? 's' : ''})` : '';
+      return finish('failed', { errorCode: first.code, error: `${first.message}${more}` });
+    }
+    const files = fetched as Fetched[];
+    if (index.download.notModified && files.every((file) => file.download.notModified)) return finish('not-modified');
+    // Some files changed: the load needs them all, so the ones that answered 304 are downloaded after all.
+    for (const [i, file] of files.entries()) {
+      if (file.download.notModified) files[i] = await this.get(issuerId, indexUrl, file, file.path, undefined, previous, signal);
+    }
+    const contentChanged =
+      (!index.download.notModified && index.download.sha256 !== previous.get(indexUrl)?.sha256) ||
+      files.some((file) => file.download.sha256 !== previous.get(file.url)?.sha256);
+
+    let result: ImportResult;
+    try {
+      result = await this.importer.import({
+        issuerId,
+        issuerName: feed.issuerName ?? undefined,
+        files: files.map((file) => ({ path: file.path, name: file.url, kind: file.kind })),
+        source: 'feed',
+        loadedBy: this.options.loadedBy ?? 'feed',
+        maxFileBytes: this.config.maxFileBytes,
+        parseWorkers: this.options.parseWorkers,
+        signal,
+        onProgress: this.options.onProgress && ((progress) => this.options.onProgress?.(issuerId, progress)),
+      });
+    } catch (error) {
+      if (!(error instanceof ImportError)) throw error;
+      const where = error.file && files.some((file) => file.url === error.file) ? error.file : null;
+      if (where) await this.store.annotateFile(issuerId, where, { ok: false, errorCode: error.code, error: error.message, ...locationOf(error.message) });
+      return finish('failed', {
+        errorCode: error.code,
+        error: where && !error.message.includes(where) ? `${where}: ${error.message}` : error.message,
+        versionId: null,
+      });
+    }
+    await this.recordValidation(issuerId, files, result);
+    return finish(result.unchanged ? 'unchanged' : 'published', {
+      versionId: result.versionId,
+      import: result,
+      contentChanged: !result.unchanged && contentChanged,
+    });
+  }
+
+  /** Downloads one URL and records its health (also when it fails: then the DownloadError is thrown). */
+  private async get<F extends { url: string; kind: FeedFileKind }>(
+    issuerId: string,
+    feedIndexUrl: string,
+    file: F,
+    path: string,
+    validators: { etag: string | null; lastModified: string | null } | undefined,
+    previous: Map<string, FeedFileRow>,
+    signal?: AbortSignal,
+  ): Promise<F & { path: string; download: Download }> {
+    try {
+      const download = await this.http.download({ url: file.url, dest: path, validators, signal, allowLoopback: isLoopbackUrl(feedIndexUrl) });
+      await this.store.recordFile(issuerId, healthOf(file, download, previous.get(file.url)));
+      return { ...file, path, download };
+    } catch (error) {
+      if (signal?.aborted) throw new FeedCheckAborted(issuerId);
+      const failure = error instanceof DownloadError ? error : new DownloadError('NETWORK', `${file.url}: ${(error as Error).message}`, file.url);
+      await this.store.recordFile(issuerId, failureHealth(file, failure));
+      throw failure;
+    }
+  }
+
+  /** Each file's rejected records and their reasons, from the load's validation report. */
+  private async recordValidation(issuerId: string, files: Fetched[], result: ImportResult): Promise<void> {
+    const samples = Object.values(result.report.samples ?? {}).flat();
+    for (const file of files) {
+      const mine = samples.filter((sample) => sample.file === file.url);
+      const byReason = new Map<string, number>();
+      for (const sample of mine) byReason.set(sample.reason, (byReason.get(sample.reason) ?? 0) + 1);
+      const onlyOfKind = files.filter((other) => other.kind === file.kind).length === 1;
+      const rejected = onlyOfKind ? (result.report.rejected?.[file.kind] ?? 0) : new Set(mine.map((sample) => sample.recordIndex)).size;
+      const summary = [...byReason].map(([reason, n]) => `${reason} ${n}`).join(', ') || null;
+      await this.store.annotateFile(issuerId, file.url, { recordsRejected: rejected, validationSummary: summary });
+    }
+  }
+}
