@@ -11,6 +11,7 @@ import { FeedHealth1700000001000 } from './1700000001000-FeedHealth';
 import { FeedJobQueue1700000001100 } from './1700000001100-FeedJobQueue';
 import { LoadOutcomes1700000000910 } from './1700000000910-LoadOutcomes';
 import { VersionNumbersPerIssuer1700000000970 } from './1700000000970-VersionNumbersPerIssuer';
+import { ReadPartnerKeys1700000002000 } from './1700000002000-ReadPartnerKeys';
 import { NetworkSets1700000003000 } from './1700000003000-NetworkSets';
 
 /** Every migration, in order. Listed explicitly so ts-node, jest and compiled builds load the same set. */
@@ -28,5 +29,6 @@ export const MIGRATIONS = [
   VersionNumbersPerIssuer1700000000970,
   FeedHealth1700000001000,
   FeedJobQueue1700000001100,
+  ReadPartnerKeys1700000002000,
   NetworkSets1700000003000,
 ];

@@ -8,6 +8,9 @@ import type { AppConfig } from './config/app-config';
 import { DatasetsModule } from './datasets/datasets.module';
 import { DatabaseSettings } from './database/data-source-options';
 import { DatabaseModule } from './database/database.module';
+import { Database } from './database/database';
+import { answerCachingPlugin, PublishedFingerprint } from './graphql/answer-caching';
+import { graphqlMetricsPlugin, Metrics, MetricsModule } from './observability/metrics';
 import { ExplorerController } from './explorer/explorer';
 import { FormularyModule } from './formulary/formulary.module';
 import { graphqlOptions } from './graphql/graphql-options';
@@ -44,7 +47,19 @@ export class AppModule {
         // The settings were validated once by loadConfig; ConfigService serves them and nothing else.
         ConfigModule.forRoot({ isGlobal: true, ignoreEnvFile: true, ignoreEnvVars: true, skipProcessEnv: true, load: [() => options.config] }),
         DatabaseModule.forRoot(options.database),
-        GraphQLModule.forRoot<ApolloDriverConfig>({ driver: ApolloDriver, ...graphqlOptions(hardening.graphql, options.config.production) }),
+        MetricsModule,
+        GraphQLModule.forRootAsync<ApolloDriverConfig>({
+          driver: ApolloDriver,
+          inject: [Database, Metrics],
+          useFactory: (db: Database, metrics: Metrics) => {
+            const graphql = graphqlOptions(
+              hardening.graphql,
+              options.config.production,
+              answerCachingPlugin(new PublishedFingerprint(db), options.config.httpCache),
+            );
+            return { ...graphql, plugins: [...(graphql.plugins ?? []), graphqlMetricsPlugin(metrics)] };
+          },
+        }),
         HardeningModule.forRoot(hardening),
         PlansModule,
         ProvidersModule,

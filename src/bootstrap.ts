@@ -3,10 +3,13 @@ import { NestFactory } from '@nestjs/core';
 import { Logger as PinoLogger } from 'nestjs-pino';
 import type { DestinationStream } from 'pino';
 import { AppModule } from './app.module';
-import { applyHttpSecurity } from './common/http-security';
+import { KeyUsage, PresentedKeys, presentedKeyMiddleware } from './auth/presented-keys';
+import { applyHttpSecurity, isSwaggerUiPage } from './common/http-security';
+import { PublishedFingerprint, restAnswerCaching } from './graphql/answer-caching';
 import { AppConfig, loadConfig } from './config/app-config';
 import { Database } from './database/database';
 import { setupMarketplaceDocs } from './marketplace/openapi';
+import { httpMetricsMiddleware, Metrics } from './observability/metrics';
 
 export interface CreateAppOptions {
   /** false: no log output at all (tests). */
@@ -53,7 +56,17 @@ export async function createApp(config: CreateAppConfig, databaseUrl: string, op
   if (!quiet) app.useLogger(app.get(PinoLogger));
   // Lookups a request starts together share one database round trip (see Database.read).
   app.use((_req: unknown, _res: unknown, next: () => void) => Database.scope(next));
+  app.use(httpMetricsMiddleware(app.get(Metrics)));
   applyHttpSecurity(app, { corsOrigins: settings.corsOrigins, bodyLimitBytes: settings.bodyLimitBytes, trustProxy: settings.trustProxy });
+  // Who is calling, before anything else runs: a bad key is refused, a good one sets the rate limit.
+  app.use(presentedKeyMiddleware(app.get(PresentedKeys), app.get(KeyUsage)));
+  // REST reads get the ETag and Cache-Control GraphQL reads over GET get (before Nest's routes run).
+  app.use(
+    restAnswerCaching('/api/v1/', isSwaggerUiPage, {
+      fingerprint: new PublishedFingerprint(app.get(Database)),
+      settings: settings.httpCache,
+    }),
+  );
   setupMarketplaceDocs(app);
   return app;
 }

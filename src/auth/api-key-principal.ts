@@ -8,6 +8,10 @@ export interface ApiKeyPrincipal {
   keyPrefix: string;
   issuerIds: string[];
   isAdmin: boolean;
+  /** The plan-shopping site a read-partner key identifies; null for a carrier's key. */
+  partner: string | null;
+  /** Requests per rate-limit window for this key; null: the default (RATE_LIMIT_PER_API_KEY). */
+  rateLimit: number | null;
 }
 
 /** A request that passed ApiKeyGuard. */

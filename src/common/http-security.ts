@@ -150,7 +150,8 @@ export function bodyErrorHandler(limitBytes: number) {
 export function applyHttpSecurity(app: INestApplication, settings: HttpSecuritySettings): void {
   const instance = app.getHttpAdapter().getInstance() as express.Express;
   instance.disable('x-powered-by');
-  // GraphQL answers are POSTs (never revalidated by caches): hashing every body for an ETag is wasted work.
+  // Express would hash every body for an ETag; cacheable reads get theirs from the question and the
+  // published versions instead (src/graphql/answer-caching.ts), without hashing the answer.
   instance.set('etag', false);
   if (settings.trustProxy !== undefined && settings.trustProxy !== false) instance.set('trust proxy', settings.trustProxy);
 

@@ -17,7 +17,7 @@ export interface RateLimitSettings {
   windowSeconds: number;
   /** Requests per window and client IP; 0 = no per-IP limit. */
   perIp: number;
-  /** Requests per window and API key (counted as well as the IP limit); 0 = no per-key limit. */
+  /** Requests per window and valid API key without a limit of its own (instead of the IP limit); 0 = no limit. */
   perApiKey: number;
   /** Shared counters across instances; in-memory when absent. */
   redisUrl?: string | null;
@@ -177,23 +177,31 @@ export class SharedThrottlerStorage implements ThrottlerStorage, OnApplicationSh
   }
 }
 
+function requestOf(context: ExecutionContext): Request & { apiKey?: { id: string; rateLimit: number | null } } {
+  return context.getType<GqlContextType>() === 'graphql' ? GqlExecutionContext.create(context).getContext().req : context.switchToHttp().getRequest();
+}
+
+/**
+ * Anonymous callers share a budget per client IP. A caller with a valid key (verified before the request
+ * runs, see src/auth/presented-keys.ts) has the key's own budget instead, wherever its requests come from:
+ * the key's `rate_limit`, or `perApiKey` when it has none (0: unlimited).
+ */
 export function throttlers(settings: RateLimitSettings): ThrottlerOptions[] {
   const ttl = settings.windowSeconds * 1000;
   const list: ThrottlerOptions[] = [];
-  if (settings.perIp > 0) list.push({ name: 'ip', ttl, limit: settings.perIp });
-  if (settings.perApiKey > 0) {
-    list.push({
-      name: 'apiKey',
-      ttl,
-      limit: settings.perApiKey,
-      getTracker: (req) => apiKeyTracker(req as Request),
-      skipIf: (context) => {
-        const req =
-          context.getType<GqlContextType>() === 'graphql' ? GqlExecutionContext.create(context).getContext().req : context.switchToHttp().getRequest();
-        return !presentedApiKey((req as Request).headers);
-      },
-    });
-  }
+  const keyLimit = (context: ExecutionContext): number => {
+    const key = requestOf(context).apiKey;
+    return key ? (key.rateLimit ?? settings.perApiKey) : 0;
+  };
+  if (settings.perIp > 0) list.push({ name: 'ip', ttl, limit: settings.perIp, skipIf: (context) => Boolean(requestOf(context).apiKey) });
+  list.push({
+    name: 'apiKey',
+    ttl,
+    limit: keyLimit,
+    // Counted per key id: a key never reaches Redis (or a heap dump) in clear, nor its hash.
+    getTracker: (req) => (req as { apiKey?: { id: string } }).apiKey?.id ?? apiKeyTracker(req as Request),
+    skipIf: (context) => keyLimit(context) <= 0,
+  });
   return list;
 }
 

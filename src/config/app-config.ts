@@ -28,7 +28,7 @@ export interface RateLimitConfig {
   windowSeconds: number;
   /** Requests per window and client IP (0 disables the per-IP limit). */
   perIp: number;
-  /** Requests per window and API key, counted on top of the IP limit (0 disables it). */
+  /** Requests per window and valid API key without a limit of its own, instead of the IP limit (0 disables it). */
   perApiKey: number;
 }
 
@@ -110,6 +110,8 @@ export interface AppConfig {
   corsOrigins: string[] | '*';
   /** Largest JSON/form body accepted, in bytes (uploads stream multipart and are not concerned). */
   bodyLimitBytes: number;
+  /** Cache-Control of public reads over GET (HTTP_CACHE_MAX_AGE, HTTP_CACHE_STALE_WHILE_REVALIDATE). */
+  httpCache: { maxAgeSeconds: number; staleWhileRevalidateSeconds: number };
   graphqlMaxDepth: number;
   graphqlMaxComplexity: number;
   graphqlMaxAliases: number;
@@ -254,6 +256,10 @@ export function loadConfig(env: Record<string, string | undefined> = processEnvi
     redisUrl: text(e.REDIS_URL) ?? null,
     corsOrigins: corsOrigins(e.CORS_ORIGINS),
     bodyLimitBytes: text(e.BODY_LIMIT) ? parseByteSize(e.BODY_LIMIT!) : 100 * 1024,
+    httpCache: {
+      maxAgeSeconds: integer(e.HTTP_CACHE_MAX_AGE, 60),
+      staleWhileRevalidateSeconds: integer(e.HTTP_CACHE_STALE_WHILE_REVALIDATE, 600),
+    },
     graphqlMaxDepth: integer(e.GRAPHQL_MAX_DEPTH, 8),
     graphqlMaxComplexity: integer(e.GRAPHQL_MAX_COMPLEXITY, 50_000),
     graphqlMaxAliases: integer(e.GRAPHQL_MAX_ALIASES, 20),

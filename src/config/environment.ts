@@ -241,7 +241,7 @@ export class Environment {
   /** Requests per window and client IP (0: no limit). Default 1000. */
   @Checked(wholeNumber(0, 100_000_000)) RATE_LIMIT_PER_MINUTE?: string;
 
-  /** Requests per window and API key (0: no limit). Default 1000. */
+  /** Requests per window and valid API key without a limit of its own, instead of the IP limit (0: no limit). Default 1000. */
   @Checked(wholeNumber(0, 100_000_000)) RATE_LIMIT_PER_API_KEY?: string;
 
   /** Shared rate-limit counters; unset: per instance, in memory. */
@@ -252,6 +252,12 @@ export class Environment {
 
   /** Largest JSON body. Default 100kb. */
   @Checked(byteSize) BODY_LIMIT?: string;
+
+  /** Seconds shared caches may serve a public read without revalidating (0: always revalidate). Default 60. */
+  @Checked(wholeNumber(0, 31_536_000)) HTTP_CACHE_MAX_AGE?: string;
+
+  /** Seconds past max-age a cache may serve a stale read while it revalidates (0: none). Default 600. */
+  @Checked(wholeNumber(0, 31_536_000)) HTTP_CACHE_STALE_WHILE_REVALIDATE?: string;
 
   /** Default 8. */
   @Checked(wholeNumber(2, 100)) GRAPHQL_MAX_DEPTH?: string;
@@ -371,6 +377,8 @@ class EnvironmentKeys implements Record<keyof Environment, undefined> {
   REDIS_URL = undefined;
   CORS_ORIGINS = undefined;
   BODY_LIMIT = undefined;
+  HTTP_CACHE_MAX_AGE = undefined;
+  HTTP_CACHE_STALE_WHILE_REVALIDATE = undefined;
   GRAPHQL_MAX_DEPTH = undefined;
   GRAPHQL_MAX_COMPLEXITY = undefined;
   GRAPHQL_MAX_ALIASES = undefined;

@@ -179,6 +179,16 @@ export class Database implements Reader {
     return Promise.allSettled(this.pools().replicas.map((pool) => withTimeout(pool.query('SELECT 1'))));
   }
 
+  /**
+   * One read-only statement on the primary and on every read replica, each result in that order: for
+   * questions about what all servers agree on (the published versions, when answers are cached).
+   */
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- SQL rows are untyped: callers name the row type where it matters
+  async readOnEveryServer<T = any>(sql: string, parameters?: unknown[]): Promise<T[]> {
+    const { primary, replicas } = this.pools();
+    return Promise.all([...(primary ? [primary] : []), ...replicas].map(async (pool) => (await pool.query(sql, parameters)).rows as T));
+  }
+
   private pools(): { primary?: Pool; replicas: Pool[] } {
     const driver = this.dataSource.driver as unknown as { master?: Pool; slaves?: Pool[] };
     return { primary: driver.master, replicas: driver.slaves ?? [] };

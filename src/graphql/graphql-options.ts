@@ -78,8 +78,11 @@ export function noStorePlugin(): ApolloServerPlugin {
   };
 }
 
-/** `production` (NODE_ENV=production) hides the message of unexpected errors. */
-export function graphqlOptions(limits: QueryLimits = {}, production = false): Omit<ApolloDriverConfig, 'driver'> {
+/**
+ * `production` (NODE_ENV=production) hides the message of unexpected errors. `caching` replaces
+ * `no-store` with ETags and Cache-Control on public reads over GET (see answer-caching.ts).
+ */
+export function graphqlOptions(limits: QueryLimits = {}, production = false, caching?: ApolloServerPlugin): Omit<ApolloDriverConfig, 'driver'> {
   return {
     path: '/graphql',
     autoSchemaFile: true,
@@ -99,7 +102,7 @@ export function graphqlOptions(limits: QueryLimits = {}, production = false): Om
       complexityLimitPlugin(limits.maxComplexity ?? DEFAULT_MAX_COMPLEXITY, limits),
       retryableStatusPlugin(),
       ApolloServerPluginCacheControlDisabled(),
-      noStorePlugin(),
+      caching ?? noStorePlugin(),
     ],
   };
 }

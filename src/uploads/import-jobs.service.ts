@@ -1,4 +1,14 @@
-import { ForbiddenException, Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown, ServiceUnavailableException } from '@nestjs/common';
+import {
+  ForbiddenException,
+  Inject,
+  Injectable,
+  Logger,
+  OnApplicationBootstrap,
+  OnApplicationShutdown,
+  Optional,
+  ServiceUnavailableException,
+} from '@nestjs/common';
+import { Metrics } from '../observability/metrics';
 import { randomUUID } from 'node:crypto';
 import { rm } from 'node:fs/promises';
 import { isAbsolute, relative, resolve } from 'node:path';
@@ -72,6 +82,7 @@ export class ImportJobsService implements OnApplicationBootstrap, OnApplicationS
     @InjectRepository(ImportJobEntity) private readonly jobs: Repository<ImportJobEntity>,
     @Inject(UPLOADS_CONFIG) private readonly config: UploadsConfig,
     @Inject(QHP_IMPORT_RUNNER) private readonly importer: QhpImportRunner,
+    @Optional() private readonly metrics?: Metrics,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
@@ -142,6 +153,7 @@ export class ImportJobsService implements OnApplicationBootstrap, OnApplicationS
 
   private async run(job: QueuedJob, signal: AbortSignal): Promise<void> {
     const progress = new ProgressRecorder((report) => this.saveProgress(job.id, report));
+    const started = process.hrtime.bigint();
     let outcome: Outcome;
     try {
       await this.jobs.update(job.id, { status: 'running', startedAt: () => 'now()', heartbeatAt: () => 'now()' });
@@ -177,6 +189,7 @@ export class ImportJobsService implements OnApplicationBootstrap, OnApplicationS
     // The files go before the status changes, so a finished job never has a spool left behind.
     await this.removeSpool(job.tempDir);
     await this.finish(job.id, outcome);
+    this.metrics?.importFinished(outcome.status, Number(process.hrtime.bigint() - started) / 1e9);
     this.logger.log(`import job ${job.id} for issuer ${job.issuerId}: ${outcome.status}${outcome.error ? ` (${outcome.error})` : ''}`);
   }
 

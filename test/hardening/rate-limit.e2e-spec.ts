@@ -5,6 +5,7 @@ import { INestApplication } from '@nestjs/common';
 import { ChildProcess, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import request from 'supertest';
+import { ApiKeysService } from '../../src/auth/api-keys.service';
 import { createApp, CreateAppConfig } from '../../src/bootstrap';
 import { findFreePort } from '../../src/database/embedded-postgres';
 import { testDatabaseUrl } from '../helpers/test-app';
@@ -87,8 +88,10 @@ describe('rate limits per API key', () => {
   afterAll(() => app?.close());
 
   it('counts each key separately from the others and from keyless requests', async () => {
-    const keyA = { Authorization: 'Bearer cov_keyAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA' };
-    const keyB = { 'X-API-Key': 'cov_keyBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBB' };
+    // Keys must exist (an unknown key is refused with 401): two read-partner keys without a limit of their own.
+    const apiKeys = app.get(ApiKeysService);
+    const keyA = { Authorization: `Bearer ${(await apiKeys.create({ label: '', issuerIds: [], partner: 'Key A' })).plainKey}` };
+    const keyB = { 'X-API-Key': (await apiKeys.create({ label: '', issuerIds: [], partner: 'Key B' })).plainKey };
     expect((await gql(app, CHEAP, keyA)).status).toBe(200);
     expect((await gql(app, CHEAP, keyA)).status).toBe(200);
     const limited = await gql(app, CHEAP, keyA);

@@ -1,5 +1,6 @@
 import { INestApplication } from '@nestjs/common';
 import request from 'supertest';
+import { ApiKeysService } from '../../src/auth/api-keys.service';
 import { createApp } from '../../src/bootstrap';
 import { NetworkService } from '../../src/providers/network.service';
 import { ensureDemoData } from '../helpers/demo-data';
@@ -93,9 +94,12 @@ describe('limits shared with GraphQL', () => {
   const rest = (apikey: string) => request(app.getHttpServer()).get(`/api/v1/plans/${PLAN.unloaded}?apikey=${apikey}`);
 
   it("counts ?apikey= against the same per-key limit as a GraphQL client's key, with the Marketplace error body", async () => {
-    expect((await rest('partner-one')).status).toBe(404);
-    expect((await rest('partner-one')).status).toBe(404);
-    const limited = await rest('partner-one');
+    const apiKeys = app.get(ApiKeysService);
+    const partnerOne = (await apiKeys.create({ label: '', issuerIds: [], partner: 'Partner One' })).plainKey;
+    const partnerTwo = (await apiKeys.create({ label: '', issuerIds: [], partner: 'Partner Two' })).plainKey;
+    expect((await rest(partnerOne)).status).toBe(404);
+    expect((await rest(partnerOne)).status).toBe(404);
+    const limited = await rest(partnerOne);
     expect(limited.status).toBe(429);
     expect(limited.body).toEqual({
       code: 'OVER_RATE_LIMIT',
@@ -107,11 +111,11 @@ describe('limits shared with GraphQL', () => {
     // The same key through the GraphQL door is limited too: one counter per key.
     const graphql = await request(app.getHttpServer())
       .post('/graphql')
-      .set('X-API-Key', 'partner-one')
+      .set('X-API-Key', partnerOne)
       .send({ query: '{ plan(planId: "99999OH0010001") { planId } }' });
     expect(graphql.status).toBe(429);
     // Another key has its own counter.
-    expect((await rest('partner-two')).status).toBe(404);
+    expect((await rest(partnerTwo)).status).toBe(404);
   });
 });
 

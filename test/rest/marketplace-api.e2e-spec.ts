@@ -44,7 +44,7 @@ describe('Marketplace API v1 (REST over HTTP)', () => {
       );
       expect(res.status).toBe(200);
       expect(res.headers['content-type']).toMatch(/^application\/json/);
-      expect(res.headers['cache-control']).toBe('no-store');
+      expect(res.headers['cache-control']).toBe('public, max-age=60, stale-while-revalidate=600');
       expect(keys(res.body)).toEqual(['coverage']);
       expect(res.body.coverage).toHaveLength(12);
       for (const answer of res.body.coverage) {
@@ -191,7 +191,7 @@ describe('Marketplace API v1 (REST over HTTP)', () => {
     it("answers Lipitor not covered on Bronze as GenericCovered with atorvastatin's RxCUI", async () => {
       const res = await get(`/api/v1/drugs/covered?drugs=${RXCUI.lipitor20}&planids=${PLAN.bronze}&year=2026`);
       expect(res.status).toBe(200);
-      expect(res.headers['cache-control']).toBe('no-store');
+      expect(res.headers['cache-control']).toBe('public, max-age=60, stale-while-revalidate=600');
       expect(res.body).toEqual({
         coverage: [{ rxcui: RXCUI.lipitor20, plan_id: PLAN.bronze, coverage: 'GenericCovered', generic_rxcui: RXCUI.atorvastatin20 }],
       });

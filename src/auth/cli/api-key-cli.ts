@@ -4,9 +4,12 @@ import { CliDatabase, withCliDatabase } from '../../database/cli-database';
 import { ApiKeyEntity } from '../api-key.entity';
 import { ApiKeyInputError, ApiKeysService, ApiKeySummary } from '../api-keys.service';
 
-const USAGE = `Usage: npm run api-key -- create --issuer 10001 [--issuer 10002] --label "Buckeye uploads" [--admin] [--allow-unknown-issuer]
-       npm run api-key -- revoke <key id or prefix, e.g. cov_AbCd1234>
-       npm run api-key -- list
+const USAGE = `Usage:
+  npm run api-key -- create --issuer 10001 [--issuer 10002] --label "Buckeye uploads" [--admin] [--rate-limit N] [--allow-unknown-issuer]
+  npm run api-key -- create --partner "ShopCo" [--label "ShopCo production"] [--rate-limit N]
+  npm run api-key -- revoke <key id or prefix, e.g. cov_AbCd1234>
+  npm run api-key -- usage <key id or prefix> [--days N]
+  npm run api-key -- list
 
 create refuses an issuer nothing was ever loaded for (a typo would give a key that can never upload for the
 right carrier); --allow-unknown-issuer creates it anyway, e.g. for a carrier's very first upload.`;
@@ -14,9 +17,16 @@ right carrier); --allow-unknown-issuer creates it anyway, e.g. for a carrier's v
 export { CliUsageError };
 
 export type ApiKeyCommand =
-  | { name: 'create'; label: string; issuerIds: string[]; isAdmin: boolean; allowUnknownIssuer?: boolean }
+  | { name: 'create'; label: string; issuerIds: string[]; isAdmin: boolean; partner?: string; rateLimit?: number; allowUnknownIssuer?: boolean }
   | { name: 'revoke'; idOrPrefix: string }
+  | { name: 'usage'; idOrPrefix: string; days: number }
   | { name: 'list' };
+
+function wholeNumber(option: string, value: string): number {
+  const n = Number(value);
+  if (!/^\d+$/.test(value) || !Number.isSafeInteger(n)) throw new CliUsageError(`${option} needs a whole number (got "${value}")`);
+  return n;
+}
 
 export function parseApiKeyCommand(argv: string[]): ApiKeyCommand {
   const { values, positionals } = parseCommandLine(
@@ -26,6 +36,9 @@ export function parseApiKeyCommand(argv: string[]): ApiKeyCommand {
       label: { type: 'string' },
       admin: { type: 'boolean' },
       'allow-unknown-issuer': { type: 'boolean' },
+      partner: { type: 'string' },
+      'rate-limit': { type: 'string' },
+      days: { type: 'string' },
     },
     { positionals: true },
   );
@@ -43,14 +56,22 @@ export function parseApiKeyCommand(argv: string[]): ApiKeyCommand {
     only();
     return { name, idOrPrefix: rest[0] };
   }
+  if (name === 'usage' && rest.length === 1) {
+    only('days');
+    return { name, idOrPrefix: rest[0], days: values.days !== undefined ? wholeNumber('--days', values.days) : 7 };
+  }
   if (name === 'create') {
     if (rest.length) throw new CliUsageError(`unexpected argument "${rest[0]}"`);
+    only('issuer', 'label', 'admin', 'allow-unknown-issuer', 'partner', 'rate-limit');
+    const rateLimit = values['rate-limit'] !== undefined ? wholeNumber('--rate-limit', values['rate-limit']) : undefined;
     return {
       name,
       label: values.label ?? '',
       issuerIds: (values.issuer ?? []).flatMap((value) => value.split(',')),
       isAdmin: values.admin ?? false,
       allowUnknownIssuer: values['allow-unknown-issuer'] ?? false,
+      ...(values.partner !== undefined ? { partner: values.partner } : {}),
+      ...(rateLimit !== undefined ? { rateLimit } : {}),
     };
   }
   throw new CliUsageError(name ? `unknown command or arguments: ${argv.join(' ')}` : 'no command given');
@@ -60,10 +81,11 @@ export function parseApiKeyCommand(argv: string[]): ApiKeyCommand {
 export type MissingIssuers = (issuerIds: string[]) => Promise<string[]>;
 
 function describeKey(key: ApiKeySummary): string {
-  const scope = key.isAdmin ? 'admin (all issuers)' : `issuers ${key.issuerIds.join(', ')}`;
+  const scope = key.partner ? `read partner ${key.partner}` : key.isAdmin ? 'admin (all issuers)' : `issuers ${key.issuerIds.join(', ')}`;
+  const limit = key.rateLimit === null ? '' : key.rateLimit === 0 ? '  no rate limit' : `  rate limit ${key.rateLimit}`;
   const state = key.revokedAt ? `revoked ${key.revokedAt.toISOString()}` : 'active';
   const used = key.lastUsedAt ? `last used ${key.lastUsedAt.toISOString()}` : 'never used';
-  return `${key.id}  ${key.keyPrefix}…  "${key.label}"  ${scope}  ${state}, ${used}`;
+  return `${key.id}  ${key.keyPrefix}…  "${key.label}"  ${scope}${limit}  ${state}, ${used}`;
 }
 
 /** Runs one command; `print` receives the lines meant for the operator (the new key is printed once). */
@@ -87,7 +109,14 @@ export async function runApiKeyCommand(
       print('');
       print(`  ${plainKey}`);
       print('');
-      print('This key is shown only once: give it to the carrier now. Only its SHA-256 is stored.');
+      print(`This key is shown only once: give it to the ${apiKey.partner ? 'partner' : 'carrier'} now. Only its SHA-256 is stored.`);
+      return;
+    }
+    case 'usage': {
+      const { apiKey, days } = await apiKeys.usage(command.idOrPrefix, command.days);
+      print(describeKey(apiKey));
+      if (!days.length) print(`  no requests in the last ${command.days} days`);
+      days.forEach(({ day, requests }) => print(`  ${day}  ${requests} requests`));
       return;
     }
     case 'revoke':
