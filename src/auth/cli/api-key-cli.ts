@@ -4,12 +4,11 @@ import { CliDatabase, withCliDatabase } from '../../database/cli-database';
 import { ApiKeyEntity } from '../api-key.entity';
 import { ApiKeyInputError, ApiKeysService, ApiKeySummary } from '../api-keys.service';
 
-const USAGE = `Usage:
-  npm run api-key -- create --issuer 10001 [--issuer 10002] --label "Buckeye uploads" [--admin] [--rate-limit N] [--allow-unknown-issuer]
-  npm run api-key -- create --partner "ShopCo" [--label "ShopCo production"] [--rate-limit N]
-  npm run api-key -- revoke <key id or prefix, e.g. cov_AbCd1234>
-  npm run api-key -- usage <key id or prefix> [--days N]
-  npm run api-key -- list
+const USAGE = `Usage: npm run api-key -- create --issuer 10001 [--issuer 10002] --label "Buckeye uploads" [--admin] [--rate-limit N] [--allow-unknown-issuer]
+       npm run api-key -- create --partner "ShopCo" [--label "ShopCo production"] [--rate-limit N]
+       npm run api-key -- revoke <key id or prefix, e.g. cov_AbCd1234>
+       npm run api-key -- usage <key id or prefix> [--days N]
+       npm run api-key -- list
 
 create refuses an issuer nothing was ever loaded for (a typo would give a key that can never upload for the
 right carrier); --allow-unknown-issuer creates it anyway, e.g. for a carrier's very first upload.`;

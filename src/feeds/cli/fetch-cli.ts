@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ConfigError, FeedConfig, loadCliConfig, loadFeedConfig } from '../../config/app-config';
 import { processEnvironment } from '../../config/environment';
+import { CliUsageError, parseCommandLine, runCommandLine } from '../../common/command-line';
 import { withCliDatabase } from '../../database/cli-database';
 import { cleanUpAbandonedLoads } from '../../ingest/qhp-importer';
 import { FeedFetcher, FeedRunResult } from '../feed-fetcher';
@@ -23,7 +24,7 @@ import { PufError, readPuf } from '../puf-reader';
  */
 
 const USAGE =
-  'usage: npm run fetch -- <index URL> --issuer <5-digit id> [--issuer-name "Name"]\n' +
+  'Usage: npm run fetch -- <index URL> --issuer <5-digit id> [--issuer-name "Name"]\n' +
   '       npm run fetch -- --puf <file or URL (.xlsx or .csv)> [--state XX] [--concurrency N]\n' +
   '       npm run fetch -- --refresh [--concurrency N]\n' +
   '       --enqueue (with --puf or --refresh): queue the checks for the running API instances instead\n' +
@@ -32,7 +33,7 @@ const USAGE =
 const CONNECTIONS_PER_LOAD = 5;
 const ABANDONED_AFTER_MS = 2 * 60_000;
 
-class UsageError extends Error {}
+const UsageError = CliUsageError;
 
 interface CliOptions {
   mode: 'url' | 'puf' | 'refresh';
@@ -46,27 +47,22 @@ interface CliOptions {
 }
 
 function parseArguments(argv: string[]): CliOptions {
-  const positional: string[] = [];
-  const flags: Record<string, string> = {};
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i];
-    if (arg === '--help' || arg === '-h') throw new UsageError(USAGE);
-    if (arg === '--refresh' || arg === '--enqueue') {
-      flags[arg.slice(2)] = 'true';
-      continue;
-    }
-    if (!arg.startsWith('--')) {
-      positional.push(arg);
-      continue;
-    }
-    const [name, inline] = arg.slice(2).split(/=(.*)/s, 2);
-    const value = inline ?? argv[++i];
-    if (value === undefined) throw new UsageError(`--${name} needs a value\n${USAGE}`);
-    flags[name] = value;
-  }
-  const known = ['issuer', 'issuer-name', 'puf', 'state', 'concurrency', 'max-file-size', 'workers', 'refresh', 'enqueue'];
-  const unknown = Object.keys(flags).filter((name) => !known.includes(name));
-  if (unknown.length) throw new UsageError(`unknown option --${unknown[0]}\n${USAGE}`);
+  const text = { type: 'string' } as const;
+  const { values: flags, positionals: positional } = parseCommandLine(
+    argv,
+    {
+      issuer: text,
+      'issuer-name': text,
+      puf: text,
+      state: text,
+      concurrency: text,
+      'max-file-size': text,
+      workers: text,
+      refresh: { type: 'boolean' },
+      enqueue: { type: 'boolean' },
+    },
+    { positionals: true },
+  );
 
   const env = { ...processEnvironment() };
   if (flags.concurrency) env.FEED_CONCURRENCY = flags.concurrency;
@@ -82,19 +78,19 @@ function parseArguments(argv: string[]): CliOptions {
   const workers = flags.workers === undefined ? undefined : Number(flags.workers);
   if (workers !== undefined && !(Number.isInteger(workers) && workers >= 0 && workers <= 64))
     throw new UsageError('--workers must be a whole number from 0 to 64');
-  const base = { config, parseWorkers: workers, enqueue: flags.enqueue === 'true' };
+  const base = { config, parseWorkers: workers, enqueue: flags.enqueue === true };
 
   if (flags.refresh) {
-    if (positional.length || flags.puf || flags.issuer) throw new UsageError(`--refresh takes no URL, --puf or --issuer\n${USAGE}`);
+    if (positional.length || flags.puf || flags.issuer) throw new UsageError(`--refresh takes no URL, --puf or --issuer`);
     return { ...base, mode: 'refresh' };
   }
   if (flags.puf) {
-    if (positional.length || flags.issuer) throw new UsageError(`--puf takes no index URL or --issuer (the file lists them)\n${USAGE}`);
+    if (positional.length || flags.issuer) throw new UsageError(`--puf takes no index URL or --issuer (the file lists them)`);
     return { ...base, mode: 'puf', target: flags.puf, state: flags.state?.toUpperCase() };
   }
-  if (base.enqueue) throw new UsageError(`--enqueue goes with --puf or --refresh\n${USAGE}`);
-  if (positional.length !== 1) throw new UsageError(`give one index URL (or --puf, or --refresh)\n${USAGE}`);
-  if (!flags.issuer) throw new UsageError(`--issuer is required (the 5-digit HIOS issuer id)\n${USAGE}`);
+  if (base.enqueue) throw new UsageError(`--enqueue goes with --puf or --refresh`);
+  if (positional.length !== 1) throw new UsageError(`give one index URL (or --puf, or --refresh)`);
+  if (!flags.issuer) throw new UsageError(`--issuer is required (the 5-digit HIOS issuer id)`);
   return { ...base, mode: 'url', target: positional[0], issuerId: flags.issuer, issuerName: flags['issuer-name'] };
 }
 
@@ -192,12 +188,8 @@ async function main(): Promise<number> {
   );
 }
 
-main().then(
-  (code) => process.exit(code),
-  (error) => {
-    if (error instanceof UsageError || error instanceof PufError || error instanceof DownloadError) console.error(error.message);
-    else if (interrupted) console.error(`fetch interrupted: ${error instanceof Error ? error.message : error}; nothing unfinished was published`);
-    else console.error(error instanceof Error ? error.stack : error);
-    process.exit(error instanceof UsageError ? 2 : 1);
-  },
-);
+runCommandLine(USAGE, main, (error) => {
+  if (error instanceof PufError || error instanceof DownloadError) return error.message;
+  if (interrupted) return `fetch interrupted: ${error instanceof Error ? error.message : error}; nothing unfinished was published`;
+  return null;
+});

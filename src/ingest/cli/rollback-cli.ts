@@ -1,5 +1,6 @@
 import 'reflect-metadata';
 import { DataSource } from 'typeorm';
+import { CliUsageError, parseCommandLine, runCommandLine } from '../../common/command-line';
 import { withCliDatabase } from '../../database/cli-database';
 import { ImportError } from '../import-contract';
 import { QhpImporter } from '../qhp-importer';
@@ -11,9 +12,13 @@ import { QhpImporter } from '../qhp-importer';
  * transaction, as a load publishes. Uses DATABASE_URL when set; otherwise the embedded PostgreSQL of `npm start`.
  */
 
-const USAGE = 'usage: npm run rollback -- --issuer <5-digit id> [--to-version N]   (default: the kept version before the published one)';
+const USAGE = `Usage: npm run rollback -- --issuer <5-digit id> [--to-version N]
+  --issuer      the carrier's 5-digit HIOS issuer id (required)
+  --to-version  the kept version to publish again (default: the kept version before the published one)
+Uses DATABASE_URL, or the embedded PostgreSQL of \`npm start\` (.data/pg).`;
 
-export class RollbackUsageError extends Error {}
+/** Wrong arguments (the shared command-line usage error). */
+export { CliUsageError as RollbackUsageError };
 
 export interface RollbackOptions {
   issuerId: string;
@@ -21,23 +26,13 @@ export interface RollbackOptions {
 }
 
 export function parseRollbackArguments(argv: string[]): RollbackOptions {
-  const flags: Record<string, string> = {};
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i];
-    if (arg === '--help' || arg === '-h') throw new RollbackUsageError(USAGE);
-    if (!arg.startsWith('--')) throw new RollbackUsageError(`unexpected argument "${arg}"\n${USAGE}`);
-    const [name, inline] = arg.slice(2).split(/=(.*)/s, 2);
-    const value = inline ?? argv[++i];
-    if (value === undefined) throw new RollbackUsageError(`--${name} needs a value\n${USAGE}`);
-    if (name !== 'issuer' && name !== 'to-version') throw new RollbackUsageError(`unknown option --${name}\n${USAGE}`);
-    flags[name] = value;
-  }
-  if (!flags.issuer) throw new RollbackUsageError(`--issuer is required (the 5-digit HIOS issuer id)\n${USAGE}`);
-  const toVersion = flags['to-version'] === undefined ? undefined : Number(flags['to-version']);
+  const { values } = parseCommandLine(argv, { issuer: { type: 'string' }, 'to-version': { type: 'string' } });
+  if (!values.issuer) throw new CliUsageError('--issuer is required (the 5-digit HIOS issuer id)');
+  const toVersion = values['to-version'] === undefined ? undefined : Number(values['to-version']);
   if (toVersion !== undefined && !(Number.isSafeInteger(toVersion) && toVersion > 0)) {
-    throw new RollbackUsageError(`--to-version must be a version id, e.g. 12 (got "${flags['to-version']}")`);
+    throw new CliUsageError(`--to-version must be a version id, e.g. 12 (got "${values['to-version']}")`);
   }
-  return { issuerId: flags.issuer, toVersion };
+  return { issuerId: values.issuer, toVersion };
 }
 
 /** Rolls back and says what happened in one line. */
@@ -47,16 +42,12 @@ export async function runRollback(dataSource: DataSource, options: RollbackOptio
 }
 
 if (require.main === module) {
-  Promise.resolve()
-    .then(() => parseRollbackArguments(process.argv.slice(2)))
-    .then((options) => withCliDatabase(async ({ dataSource }) => console.log(await runRollback(dataSource, options))))
-    .then(
-      () => process.exit(0),
-      (error) => {
-        if (error instanceof RollbackUsageError) console.error(error.message);
-        else if (error instanceof ImportError) console.error(`rollback refused (${error.code}): ${error.message}`);
-        else console.error(error instanceof Error ? error.stack : error);
-        process.exit(error instanceof RollbackUsageError ? 2 : 1);
-      },
-    );
+  runCommandLine(
+    USAGE,
+    async () => {
+      const options = parseRollbackArguments(process.argv.slice(2));
+      await withCliDatabase(async ({ dataSource }) => console.log(await runRollback(dataSource, options)));
+    },
+    (error) => (error instanceof ImportError ? `rollback refused (${error.code}): ${error.message}` : null),
+  );
 }
