@@ -1,5 +1,6 @@
 import { BeforeApplicationShutdown, Injectable, Logger } from '@nestjs/common';
 import type { NextFunction, Request, Response } from 'express';
+import { answerAfterDraining } from '../common/drain-request';
 import { presentedApiKey } from '../common/rate-limit';
 import { Database } from '../database/database';
 import { API_KEY_INVALID_MESSAGE } from './api-key.guard';
@@ -118,13 +119,16 @@ function marketplaceQueryKey(req: Request): string | null {
   return typeof key === 'string' && key.trim().startsWith('cov_') ? key.trim() : null;
 }
 
+/** 401 for an unknown or revoked key, after the rest of the request's body (an upload's files) was read. */
 function refuse(req: Request, res: Response): void {
-  res.status(401).setHeader('WWW-Authenticate', 'Bearer');
-  res.setHeader('Cache-Control', 'no-store');
-  if (req.path.startsWith('/graphql')) res.json({ errors: [{ message: API_KEY_INVALID_MESSAGE, extensions: { code: 'UNAUTHENTICATED' } }] });
-  else if (req.path.startsWith('/api/v1/'))
-    res.json({ code: 'API_KEY_INVALID', status: '401', message: 'API key not recognized or revoked', error: API_KEY_INVALID_MESSAGE });
-  else res.json({ statusCode: 401, error: 'Unauthorized', message: API_KEY_INVALID_MESSAGE });
+  answerAfterDraining(req, res, () => {
+    res.status(401).setHeader('WWW-Authenticate', 'Bearer');
+    res.setHeader('Cache-Control', 'no-store');
+    if (req.path.startsWith('/graphql')) res.json({ errors: [{ message: API_KEY_INVALID_MESSAGE, extensions: { code: 'UNAUTHENTICATED' } }] });
+    else if (req.path.startsWith('/api/v1/'))
+      res.json({ code: 'API_KEY_INVALID', status: '401', message: 'API key not recognized or revoked', error: API_KEY_INVALID_MESSAGE });
+    else res.json({ statusCode: 401, error: 'Unauthorized', message: API_KEY_INVALID_MESSAGE });
+  });
 }
 
 /**

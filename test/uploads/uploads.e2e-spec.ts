@@ -91,6 +91,18 @@ describe('carrier uploads over HTTP', () => {
     expect(response.body.message).toMatch(/not recognized or revoked/);
   });
 
+  it('answers a revoked key 401 after reading a large upload, not a broken pipe', async () => {
+    const { apiKey, plainKey } = await apiKeys.create({ label: 'Revoked with a big file', issuerIds: [ISSUER] });
+    await apiKeys.revoke(apiKey.keyPrefix);
+    const big = Buffer.alloc(8 * 1024 * 1024, ' ');
+    const response = await request(server())
+      .post(`/ingest/uploads?issuerId=${ISSUER}`)
+      .set('X-API-Key', plainKey)
+      .attach('files', big, 'providers.json')
+      .expect(401);
+    expect(response.body.message).toMatch(/not recognized or revoked/);
+  });
+
   it('refuses a key of issuer 77777 uploading for issuer 88888 with 403, loading nothing', async () => {
     const jobsBefore = await count('import_job');
     const response = await postUpload(server(), OTHER_ISSUER, V1, bearer(carrierKey)).expect(403);
