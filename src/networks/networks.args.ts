@@ -1,10 +1,10 @@
-import { ArgsType, Field, InputType } from '@nestjs/graphql';
+import { ArgsType, Field, InputType, PickType } from '@nestjs/graphql';
 import { Type } from 'class-transformer';
-import { IsBoolean, IsEnum, IsNumber, IsOptional, IsString, Matches, MaxLength, ValidateNested } from 'class-validator';
+import { IsEnum, IsOptional, IsString, Matches, MaxLength, ValidateNested } from 'class-validator';
 import { PageArgs } from '../common/pagination';
 import { IsPlanId } from '../common/validators';
 import { BreadthGroupBy } from '../research/network-breadth.model';
-import { ProviderKind } from '../search/provider-search.model';
+import { ProviderSearchFilter } from '../search/provider-search.args';
 
 @ArgsType()
 export class NetworkArgs {
@@ -28,40 +28,13 @@ export class PlansSharingNetworkArgs {
   planId: string;
 }
 
+/** The provider search's own filter fields that apply within one network (same meaning, same checks). */
 @InputType('NetworkProviderFilter', { description: "Narrows a network's providers; every field is optional" })
-export class NetworkProviderFilter {
-  @Field(() => String, { nullable: true, description: 'Person or facility name; typo-tolerant' })
-  @IsOptional()
-  @IsString()
-  @MaxLength(100)
-  name?: string | null;
-
-  @Field(() => String, { nullable: true, description: 'A listed specialty, case-insensitive, e.g. Psychiatry' })
-  @IsOptional()
-  @IsString()
-  @MaxLength(200)
-  specialty?: string | null;
-
-  @Field(() => ProviderKind, { nullable: true, description: 'INDIVIDUAL, FACILITY or GROUP' })
-  @IsOptional()
-  @IsEnum(ProviderKind)
-  type?: ProviderKind | null;
-
-  @Field(() => String, { nullable: true, description: '5-digit ZIP: providers within radiusMiles of its centroid, nearest first' })
-  @IsOptional()
-  @IsString()
-  zip?: string | null;
-
-  @Field(() => Number, { nullable: true, description: 'Search radius around zip in miles, at most 100 (default 25)' })
-  @IsOptional()
-  @IsNumber()
-  radiusMiles?: number | null;
-
-  @Field(() => Boolean, { nullable: true, description: 'true: accepting new patients; false: not accepting' })
-  @IsOptional()
-  @IsBoolean()
-  acceptingNewPatients?: boolean | null;
-}
+export class NetworkProviderFilter extends PickType(
+  ProviderSearchFilter,
+  ['name', 'specialty', 'type', 'zip', 'radiusMiles', 'acceptingNewPatients'] as const,
+  InputType,
+) {}
 
 @ArgsType()
 export class NetworkProvidersArgs extends PageArgs {

@@ -90,6 +90,19 @@ export class DetailsQuery extends YearQuery {
   details?: boolean;
 }
 
+/** The `planids` list of the coverage calls: required, 1 to MAX_GRID_SIDE HIOS plan ids. */
+function PlanIdsParameter(example: string): (target: object, propertyName: string) => void {
+  const decorators = [
+    ApiProperty({ description: `14-character HIOS plan ids, ${LIST_NOTE}; at most ${MAX_GRID_SIDE}`, example, type: String }),
+    Transform(toList),
+    IsDefined({ message: 'planids is required: HIOS plan ids, comma-separated' }),
+    ArrayMinSize(1, { message: 'planids needs at least one plan id' }),
+    ArrayMaxSize(MAX_GRID_SIDE, { message: `planids takes at most ${MAX_GRID_SIDE} plan ids` }),
+    IsPlanId(),
+  ];
+  return (target, propertyName) => decorators.forEach((decorate) => decorate(target, propertyName));
+}
+
 export class ProvidersCoveredQuery extends DetailsQuery {
   @ApiProperty({ description: `NPIs (10 digits), ${LIST_NOTE}; at most ${MAX_GRID_SIDE}`, example: '1483666727,1023265162', type: String })
   @Transform(toList)
@@ -99,12 +112,7 @@ export class ProvidersCoveredQuery extends DetailsQuery {
   @IsNpi()
   providerids: string[];
 
-  @ApiProperty({ description: `14-character HIOS plan ids, ${LIST_NOTE}; at most ${MAX_GRID_SIDE}`, example: '10001OH0020001,10001OH0010001', type: String })
-  @Transform(toList)
-  @IsDefined({ message: 'planids is required: HIOS plan ids, comma-separated' })
-  @ArrayMinSize(1, { message: 'planids needs at least one plan id' })
-  @ArrayMaxSize(MAX_GRID_SIDE, { message: `planids takes at most ${MAX_GRID_SIDE} plan ids` })
-  @IsPlanId()
+  @PlanIdsParameter('10001OH0020001,10001OH0010001')
   planids: string[];
 }
 
@@ -117,12 +125,7 @@ export class DrugsCoveredQuery extends DetailsQuery {
   @IsRxcui()
   drugs: string[];
 
-  @ApiProperty({ description: `14-character HIOS plan ids, ${LIST_NOTE}; at most ${MAX_GRID_SIDE}`, example: '10001OH0010001,10001OH0020001', type: String })
-  @Transform(toList)
-  @IsDefined({ message: 'planids is required: HIOS plan ids, comma-separated' })
-  @ArrayMinSize(1, { message: 'planids needs at least one plan id' })
-  @ArrayMaxSize(MAX_GRID_SIDE, { message: `planids takes at most ${MAX_GRID_SIDE} plan ids` })
-  @IsPlanId()
+  @PlanIdsParameter('10001OH0010001,10001OH0020001')
   planids: string[];
 }
 
