@@ -165,6 +165,11 @@ class Server {
     }
   }
 
+  /** For a process exiting without `stop` (a crashed or interrupted run): no server outlives it. */
+  kill(): void {
+    if (this.process && this.process.exitCode === null && this.process.signalCode === null) this.process.kill('SIGKILL');
+  }
+
   /** Fast shutdown (SIGINT): a clean checkpoint, so the data directory can be copied as is. */
   async stop(): Promise<void> {
     const child = this.process;
@@ -232,10 +237,17 @@ export async function startReplicatedPostgres(options: ReplicatedPostgresOptions
   let bin = join(installedNative(), 'bin');
   const primary = new Server('primary', () => bin, join(root, 'primary'), primaryPort, owner);
   const replica = new Server('replica', () => bin, join(root, 'replica'), replicaPort, owner);
+  const onExit = () => {
+    replica.kill();
+    primary.kill();
+    rmSync(root, { recursive: true, force: true });
+  };
+  process.once('exit', onExit);
   let stopped = false;
   const stop = async () => {
     if (stopped) return;
     stopped = true;
+    process.removeListener('exit', onExit);
     // The standby first: the primary's shutdown then has no walsender to wait for.
     await replica.stop();
     await primary.stop();
