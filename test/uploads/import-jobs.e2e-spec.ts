@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DataSource } from 'typeorm';
@@ -211,5 +211,38 @@ describe('import jobs on the durable queue', () => {
     });
     expect(await queueState(body.jobId)).toMatchObject({ state: 'failed' });
     expect(leftovers(tempRoot)).toEqual([]);
+  });
+  it('an import whose instance died (no shutdown) is put back in the queue by the next instance, which completes it', async () => {
+    // What a killed instance leaves: the job active on the queue, the row running with a stale heartbeat, the spool on disk.
+    const spool = join(tempRoot, `${FIXTURE_ISSUER}-crashed`);
+    mkdirSync(spool);
+    for (const name of ['plans.json', 'providers-1.json']) copyFileSync(join(FIXTURES, 'v2', name), join(spool, name));
+    const data = {
+      spool: `${FIXTURE_ISSUER}-crashed`,
+      files: [
+        { name: 'plans.json', kind: 'plans' },
+        { name: 'providers-1.json', kind: 'providers' },
+      ],
+      loadedBy: 'Lone Star uploads',
+      allowedIssuerIds: [FIXTURE_ISSUER],
+    };
+    const [{ id }] = await query(
+      `INSERT INTO import_job (id, issuer_id, status, loaded_by, temp_dir, heartbeat_at, started_at)
+       VALUES (gen_random_uuid(), $1, 'running', 'Lone Star uploads', $2, now() - interval '1 hour', now() - interval '1 hour') RETURNING id`,
+      [FIXTURE_ISSUER, spool],
+    );
+    await query(
+      `INSERT INTO pgboss.job (id, name, data, state, retry_limit, retry_delay, started_on, created_on, expire_in)
+       VALUES ($1, 'import-upload', $2, 'active', 3, 0, now() - interval '1 hour', now() - interval '1 hour', interval '12 hours')`,
+      [id, JSON.stringify(data)],
+    );
+
+    t = await startInstance(false);
+    const job = await waitForJob(t, id, fixtureKey);
+    expect(job).toMatchObject({ status: 'SUCCEEDED', error: null });
+    const [version] = await t.db.query(`SELECT status, source FROM dataset_version WHERE id = $1`, [job.versionId]);
+    expect(version).toEqual({ status: 'published', source: 'upload' });
+    expect(await queueState(id)).toEqual({ state: 'completed', retryCount: 1 });
+    expect(existsSync(spool)).toBe(false);
   });
 });
