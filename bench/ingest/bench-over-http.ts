@@ -54,6 +54,8 @@ export async function serveIndexOverHttp(indexPath: string): Promise<ServedFiles
 
 export interface FetchMeasurement {
   seconds: number;
+  /** Of `seconds`, the importer's (the rest: the index, downloads to the spool and health records). */
+  importSeconds: number | null;
   outcome: string;
   error: string | null;
   counts: Record<string, number>;
@@ -77,6 +79,7 @@ export async function measureFetch(databaseUrl: string, issuerId: string, indexU
     const hwm = /VmHWM:\s+(\d+) kB/.exec(readFileSync('/proc/self/status', 'utf8'));
     return {
       seconds,
+      importSeconds: result.import ? result.import.durationMs / 1000 : null,
       outcome: result.outcome,
       error: result.error,
       counts: result.import?.counts ?? {},

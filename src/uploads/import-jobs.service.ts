@@ -372,7 +372,9 @@ export class ImportJobsService implements OnApplicationBootstrap, OnModuleDestro
             ? `${ABANDONED_BY_DEAD_PROCESS} on attempt ${job.retryCount + 1} of ${job.retryLimit + 1}: no retries left; upload the files again`
             : `${ABANDONED_BY_DEAD_PROCESS}, and the job is no longer on the queue; upload the files again`;
         this.logger.warn(`import job ${row.id}: ${error}`);
-        if (row.tempDir) await this.removeSpool(row.tempDir);
+        // The queue's relative path holds on this instance's mount of the shared directory; the row's is the receiver's.
+        const spool = job ? resolve(this.config.tempRoot, job.data.spool) : row.tempDir;
+        if (spool) await this.removeSpool(spool);
         await this.finish(row.id, { status: 'failed', error, reason: job?.state === 'failed' ? 'RETRIES_EXHAUSTED' : null });
       }
       await this.importer.cleanUpAbandonedLoads(this.config.staleAfterMs);
