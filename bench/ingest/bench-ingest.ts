@@ -408,8 +408,13 @@ async function compareOverHttp(db: DataSource, database: BenchDatabase, data: Be
   }
   if (measured.outcome !== 'published') throw new Error(`the fetch over HTTP ended ${measured.outcome}: ${measured.error}`);
   const diskPeak = Math.max(fromDisk.peak.sampledMb, fromDisk.peak.vmHwmMb ?? 0);
-  console.log(`
-fetch over loopback HTTP + load: ${measured.seconds.toFixed(2)} s, ${(served.bytes / 1024 / 1024 / measured.seconds).toFixed(1)} MB/s of files`);
+  const split =
+    measured.importSeconds === null
+      ? ''
+      : ` (downloads ${(measured.seconds - measured.importSeconds).toFixed(2)} s, load ${measured.importSeconds.toFixed(2)} s)`;
+  console.log(
+    `\nfetch over loopback HTTP + load: ${measured.seconds.toFixed(2)} s${split}, ${(served.bytes / 1024 / 1024 / measured.seconds).toFixed(1)} MB/s of files`,
+  );
   console.log(`rows loaded: ${JSON.stringify(measured.counts)}`);
   console.log(`peak RSS: ${measured.peakRssMb} MB (from disk: ${diskPeak} MB)`);
   console.log(
