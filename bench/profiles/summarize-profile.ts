@@ -132,7 +132,7 @@ function main(): void {
     `${file}: window ${(windowMicros / 1e6).toFixed(1)} s from sample ${first} of ${profile.samples.length}; busy ${(busy / 1e6).toFixed(1)} s ` +
       `(${[...special].map(([k, v]) => `${k} ${(v / 1e6).toFixed(1)} s`).join(', ')}); shares below are of busy time`,
   );
-  print('self time by package', packages, 25);
+  print('self time by package', packages, 40);
   print(`top ${top} functions by self time`, self, top);
   print(`top ${top} functions by inclusive time`, inclusive, top);
 }
