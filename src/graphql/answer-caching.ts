@@ -78,13 +78,7 @@ export type AnswerScope = 'all' | { issuers: string[]; npis: string[]; rxcuis: s
 
 export const ALL_ISSUERS: AnswerScope = 'all';
 
-/**
- * The issuers' published versions an answer reads, by what the question names. Fields not listed read
- * across issuers (or their reads were not analysed): `all`. A listed field's nested fields stay within what
- * it names (a plan's issuer, networks, tiers and data quality are its issuer's; a doctor's listings are
- * found through `npis`, a drug's names through `rxcuis`); a nested field reading further must make its root
- * field `all` here. Any value that is not a well-formed id also gives `all`.
- */
+/** Adds what one root field's arguments name to the scope; false when its answer may read any issuer. */
 type ScopeReader = (args: Record<string, unknown>, scope: ScopeBuilder) => boolean;
 
 class ScopeBuilder {
@@ -123,6 +117,13 @@ class ScopeBuilder {
   }
 }
 
+/**
+ * The issuers' published versions an answer reads, by what the question names. Fields not listed read
+ * across issuers (or their reads were not analysed): `all`. A listed field's nested fields stay within what
+ * it names (a plan's issuer, networks, tiers and data quality are its issuer's; a doctor's listings are
+ * found through `npis`, a drug's names through `rxcuis`); a nested field reading further must make its root
+ * field `all` here. Any value that is not a well-formed id also gives `all`.
+ */
 const ROOT_FIELD_SCOPES: Readonly<Record<string, ScopeReader>> = {
   __typename: () => true,
   __schema: () => true,
