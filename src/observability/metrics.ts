@@ -17,7 +17,8 @@ const MAX_OPERATION_NAMES = 200;
 /**
  * The API's Prometheus metrics (prom-client), on a registry of its own per application (several
  * applications in one process, as in tests, do not collide): requests and latency per GraphQL operation
- * and per REST route, conditional answers (304), database pools, import jobs, and Node's process metrics.
+ * and per REST route, conditional answers (304), the in-process answer cache, database pools, import jobs,
+ * and Node's process metrics.
  */
 @Injectable()
 export class Metrics {

@@ -19,12 +19,17 @@ export type Issuer = typeof A;
 export class TwoIssuers {
   private readonly folder = mkdtempSync(join(tmpdir(), 'two-issuers-'));
   private readonly published = new Map<string, number>();
+  /**
+   * Variants start past any earlier test's of the same run (they share the database): loading the content
+   * already published would publish nothing.
+   */
+  private readonly base = Date.now() % 1_000_000_000;
 
   constructor(private readonly db: DataSource) {}
 
-  /** The variant number of the issuer's published version (0: never published). */
+  /** The variant number of the issuer's version published last by this instance. */
   variant(issuer: Issuer): number {
-    return this.published.get(issuer.issuerId) ?? 0;
+    return this.published.get(issuer.issuerId) ?? this.base;
   }
 
   /** Publishes a new version of the issuer (plan and doctor renamed `v<n+1>`), naming RXCUI as `drugName`. */
