@@ -392,25 +392,28 @@ export function restAnswerCaching(basePath: string, excluded: (req: Request) => 
   const publicControl = publicCacheControl(caching.settings);
   return (req: Request, res: Response, next: NextFunction): void => {
     if ((req.method !== 'GET' && req.method !== 'HEAD') || !req.path.startsWith(basePath) || excluded(req)) return next();
-    caching.fingerprint.read(restAnswerScope(req.path.slice(basePath.length), req.query as Record<string, unknown>)).then(
-      (versions) => {
-        if (versions === null) return next();
-        const etag = answerETag(['rest', req.originalUrl, versions, utcDay()]);
-        const control = isCredentialed(req.headers) || req.query.apikey !== undefined ? PRIVATE_REVALIDATE : publicControl;
-        if (ifNoneMatchHits(req.headers['if-none-match'], etag)) {
-          caching.events?.notModified?.();
-          res.status(304).set({ etag, 'cache-control': control, vary: 'Authorization, X-API-Key' }).end();
-          return;
-        }
-        onHeaders(res, () => {
-          if (res.statusCode === 200) res.set({ etag, 'cache-control': control, vary: 'Authorization, X-API-Key' });
-          else res.set('cache-control', NO_STORE);
-        });
-        next();
-      },
-      // The route answers (or reports the database) as it would without caching.
-      () => next(),
-    );
+    // Inside the promise: a query string the scope cannot read fails into the route's own answer, not a 500 here.
+    Promise.resolve()
+      .then(() => caching.fingerprint.read(restAnswerScope(req.path.slice(basePath.length), req.query as Record<string, unknown>)))
+      .then(
+        (versions) => {
+          if (versions === null) return next();
+          const etag = answerETag(['rest', req.originalUrl, versions, utcDay()]);
+          const control = isCredentialed(req.headers) || req.query.apikey !== undefined ? PRIVATE_REVALIDATE : publicControl;
+          if (ifNoneMatchHits(req.headers['if-none-match'], etag)) {
+            caching.events?.notModified?.();
+            res.status(304).set({ etag, 'cache-control': control, vary: 'Authorization, X-API-Key' }).end();
+            return;
+          }
+          onHeaders(res, () => {
+            if (res.statusCode === 200) res.set({ etag, 'cache-control': control, vary: 'Authorization, X-API-Key' });
+            else res.set('cache-control', NO_STORE);
+          });
+          next();
+        },
+        // The route answers (or reports the database) as it would without caching.
+        () => next(),
+      );
   };
 }
 
