@@ -10,7 +10,8 @@ import { FeedFetcher } from '../../src/feeds/feed-fetcher';
 /**
  * `npm run bench:ingest -- --over-http`: the same generated files served over loopback HTTP (node:http,
  * with a cms-data-index.json listing them) and loaded through the feed fetch path (undici download,
- * decoding, size cap, health records, then the importer), to compare with loading them from disk.
+ * decoding, size cap, health records, the importer following the providers files as they download), to
+ * compare with loading them from disk.
  */
 
 export interface ServedFiles {
@@ -54,7 +55,10 @@ export async function serveIndexOverHttp(indexPath: string): Promise<ServedFiles
 
 export interface FetchMeasurement {
   seconds: number;
-  /** Of `seconds`, the importer's (the rest: the index, downloads to the spool and health records). */
+  /**
+   * Of `seconds`, the importer's, which overlaps the providers files' downloads (the rest: the index, the
+   * small files, the start of the first providers body, health records).
+   */
   importSeconds: number | null;
   outcome: string;
   error: string | null;

@@ -3,10 +3,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DataSource } from 'typeorm';
 import type { FeedConfig } from '../config/app-config';
-import { ImportError, ImportProgress, ImportResult } from '../ingest/import-contract';
+import { ImportError, ImportFile, ImportProgress, ImportResult } from '../ingest/import-contract';
 import { QhpImporter } from '../ingest/qhp-importer';
+import { GrowingFile } from '../ingest/read/growing-file';
 import { FeedFileKind, FeedFileRow, FeedRow, FeedSource, FeedStore, FileCheck } from './feed-store';
-import { Download, DownloadError, HttpDownloader, isLoopbackUrl } from './http-download';
+import { BodyObserver, Download, DownloadError, HttpDownloader, isLoopbackUrl } from './http-download';
 
 /** An index is a small document; anything bigger is not one. */
 const MAX_INDEX_BYTES = 10 * 1024 * 1024;
@@ -310,23 +311,87 @@ export class FeedFetcher {
     await this.store.setListed(issuerId, listed);
 
     // Every listed URL is checked, even after one fails, so the health record shows every broken link at once.
-    const fetched: Array<Fetched | DownloadError> = [];
-    for (const [i, file] of listed.entries()) {
-      fetched.push(
-        await this.get(issuerId, indexUrl, file, join(spool, `${i}-${file.kind}.json`), validatorsOf(file.url), previous, signal).catch((error: unknown) => {
+    // The small files (plans, formularies) come first; the providers files, by far the largest, are then
+    // loaded while they download: the importer follows each spool file as it grows.
+    const fetched: Array<Fetched | DownloadError | undefined> = new Array(listed.length);
+    const spoolOf = (i: number) => join(spool, `${i}-${listed[i].kind}.json`);
+    const fetchOne = (i: number, conditional: boolean, onBody?: BodyObserver) =>
+      this.get(issuerId, indexUrl, listed[i], spoolOf(i), conditional ? validatorsOf(listed[i].url) : undefined, previous, signal, onBody).catch(
+        (error: unknown) => {
           if (error instanceof DownloadError) return error;
           throw error;
-        }),
+        },
       );
+    const answered = (item: Fetched | DownloadError | undefined): item is Fetched => item !== undefined && !(item instanceof DownloadError);
+    const providerIndexes = listed.flatMap((file, i) => (file.kind === 'providers' ? [i] : []));
+    const smallIndexes = listed.flatMap((file, i) => (file.kind === 'providers' ? [] : [i]));
+    for (const i of smallIndexes) fetched[i] = await fetchOne(i, true);
+    // Something answered 200: the load needs every file, so none is asked conditionally any more.
+    let changed = !index.download.notModified || smallIndexes.some((i) => answered(fetched[i]) && !(fetched[i] as Fetched).download.notModified);
+
+    const growing = new Map(providerIndexes.map((i) => [i, new GrowingFile(spoolOf(i), listed[i].url)]));
+    let firstBodyStarted!: () => void;
+    const firstBody = new Promise<void>((resolve) => (firstBodyStarted = resolve));
+    const observe = (i: number): BodyObserver => ({
+      started: (expectedBytes) => {
+        growing.get(i)!.started(expectedBytes);
+        if (i === providerIndexes[0]) firstBodyStarted();
+      },
+      written: (bytes) => growing.get(i)!.grew(bytes),
+    });
+    const settle = (i: number, item: Fetched | DownloadError) => {
+      fetched[i] = item;
+      if (!answered(item)) growing.get(i)!.fail(item);
+      else if (!item.download.notModified) growing.get(i)!.complete({ bytes: item.download.bytes, sha256: item.download.sha256! });
+    };
+    const providersFetched = (async () => {
+      try {
+        for (const i of providerIndexes) {
+          settle(i, await fetchOne(i, !changed, observe(i)));
+          if (answered(fetched[i]) && !(fetched[i] as Fetched).download.notModified) changed = true;
+        }
+        // Some files changed: the providers files that answered 304 are downloaded after all.
+        for (const i of providerIndexes) {
+          if (changed && answered(fetched[i]) && (fetched[i] as Fetched).download.notModified) settle(i, await fetchOne(i, false, observe(i)));
+        }
+      } finally {
+        // A file that will not be written any further ends its reader (an aborted check, a 304 kept).
+        for (const file of growing.values()) if (!file.done) file.fail(new Error(`${file.name} was not downloaded`));
+      }
+    })();
+    providersFetched.catch(() => undefined);
+
+    // The load starts once the first providers file's body is arriving, every other file being on disk.
+    let importing: Promise<ImportResult | ImportError> | null = null;
+    const overlap = await Promise.race([firstBody.then(() => true), providersFetched.then(() => false)]);
+    if (overlap && smallIndexes.every((i) => answered(fetched[i]))) {
+      for (const i of smallIndexes) if ((fetched[i] as Fetched).download.notModified) fetched[i] = await fetchOne(i, false);
+      if (smallIndexes.every((i) => answered(fetched[i]))) {
+        importing = this.load(
+          feed,
+          listed.map((file, i) => ({ path: spoolOf(i), name: file.url, kind: file.kind, growing: growing.get(i) })),
+          signal,
+        );
+        importing.catch(() => undefined);
+      }
     }
+    try {
+      await providersFetched;
+    } catch (error) {
+      await importing?.catch(() => undefined);
+      throw error;
+    }
+
     const failures = fetched.filter((item): item is DownloadError => item instanceof DownloadError);
     if (failures.length) {
+      // A broken download fails the load that followed it: nothing of it is published.
+      await importing?.catch(() => undefined);
       const first = failures[0];
       const more = failures.length > 1 ? ` (and ${failures.length - 1} more broken URL${failures.length > 2 ? 's' : ''})` : '';
       return finish('failed', { errorCode: first.code, error: `${first.message}${more}` });
     }
     const files = fetched as Fetched[];
-    if (index.download.notModified && files.every((file) => file.download.notModified)) return finish('not-modified');
+    if (!importing && index.download.notModified && files.every((file) => file.download.notModified)) return finish('not-modified');
     // Some files changed: the load needs them all, so the ones that answered 304 are downloaded after all.
     for (const [i, file] of files.entries()) {
       if (file.download.notModified) files[i] = await this.get(issuerId, indexUrl, file, file.path, undefined, previous, signal);
@@ -335,21 +400,12 @@ export class FeedFetcher {
       (!index.download.notModified && index.download.sha256 !== previous.get(indexUrl)?.sha256) ||
       files.some((file) => file.download.sha256 !== previous.get(file.url)?.sha256);
 
-    let result: ImportResult;
-    try {
-      result = await this.importer.import({
-        issuerId,
-        issuerName: feed.issuerName ?? undefined,
-        files: files.map((file) => ({ path: file.path, name: file.url, kind: file.kind })),
-        source: 'feed',
-        loadedBy: this.options.loadedBy ?? 'feed',
-        maxFileBytes: this.config.maxFileBytes,
-        parseWorkers: this.options.parseWorkers,
-        signal,
-        onProgress: this.options.onProgress && ((progress) => this.options.onProgress?.(issuerId, progress)),
-      });
-    } catch (error) {
-      if (!(error instanceof ImportError)) throw error;
+    const onDisk = () => files.map((file) => ({ path: file.path, name: file.url, kind: file.kind }));
+    let outcome = await (importing ?? this.load(feed, onDisk(), signal));
+    // A download retried from scratch after the load had read part of it: the load runs again, from the complete file.
+    if (outcome instanceof ImportError && [...growing.values()].some((file) => file.starts > 1)) outcome = await this.load(feed, onDisk(), signal);
+    if (outcome instanceof ImportError) {
+      const error = outcome;
       const where = error.file && files.some((file) => file.url === error.file) ? error.file : null;
       if (where) await this.store.annotateFile(issuerId, where, { ok: false, errorCode: error.code, error: error.message, ...locationOf(error.message) });
       return finish('failed', {
@@ -358,12 +414,34 @@ export class FeedFetcher {
         versionId: null,
       });
     }
+    const result = outcome;
     await this.recordValidation(issuerId, files, result);
     return finish(result.unchanged ? 'unchanged' : 'published', {
       versionId: result.versionId,
       import: result,
       contentChanged: !result.unchanged && contentChanged,
     });
+  }
+
+  /** Loads the files as one version; an ImportError is returned (the check records it), anything else thrown. */
+  private async load(feed: FeedRow, files: ImportFile[], signal?: AbortSignal): Promise<ImportResult | ImportError> {
+    const { issuerId } = feed;
+    try {
+      return await this.importer.import({
+        issuerId,
+        issuerName: feed.issuerName ?? undefined,
+        files,
+        source: 'feed',
+        loadedBy: this.options.loadedBy ?? 'feed',
+        maxFileBytes: this.config.maxFileBytes,
+        parseWorkers: this.options.parseWorkers,
+        signal,
+        onProgress: this.options.onProgress && ((progress) => this.options.onProgress?.(issuerId, progress)),
+      });
+    } catch (error) {
+      if (error instanceof ImportError) return error;
+      throw error;
+    }
   }
 
   /** Downloads one URL and records its health (also when it fails: then the DownloadError is thrown). */
@@ -375,9 +453,10 @@ export class FeedFetcher {
     validators: { etag: string | null; lastModified: string | null } | undefined,
     previous: Map<string, FeedFileRow>,
     signal?: AbortSignal,
+    onBody?: BodyObserver,
   ): Promise<F & { path: string; download: Download }> {
     try {
-      const download = await this.http.download({ url: file.url, dest: path, validators, signal, allowLoopback: isLoopbackUrl(feedIndexUrl) });
+      const download = await this.http.download({ url: file.url, dest: path, validators, signal, allowLoopback: isLoopbackUrl(feedIndexUrl), onBody });
       await this.store.recordFile(issuerId, healthOf(file, download, previous.get(file.url)));
       return { ...file, path, download };
     } catch (error) {

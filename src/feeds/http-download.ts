@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { createWriteStream } from 'node:fs';
+import { FileHandle, open } from 'node:fs/promises';
 import { Readable, Transform, TransformCallback, Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -289,6 +290,53 @@ export interface DownloadRequest {
   signal?: AbortSignal;
   /** Loopback hosts may be fetched (the feed itself is on loopback); default true. */
   allowLoopback?: boolean;
+  /** Told when a body starts (again, after a retry) and how much of it is on disk, for a reader that follows the spool file. */
+  onBody?: BodyObserver;
+}
+
+export interface BodyObserver {
+  /** A body starts at byte 0 of the spool file; its decoded size when the response says it (no Content-Encoding). */
+  started(expectedBytes: number | null): void;
+  /** `bytes` decoded bytes are written to the spool file. */
+  written(bytes: number): void;
+}
+
+/** Writes the spool file and reports each chunk once it is on disk, so a reader never reads past what is written. */
+class ObservedSpoolWriter extends Writable {
+  private handle: FileHandle | null = null;
+  private bytes = 0;
+
+  constructor(
+    private readonly path: string,
+    private readonly observer: BodyObserver,
+  ) {
+    super();
+  }
+
+  _construct(done: (error?: Error | null) => void): void {
+    open(this.path, 'w').then((handle) => {
+      this.handle = handle;
+      done();
+    }, done);
+  }
+
+  _write(chunk: Buffer, _encoding: BufferEncoding, done: (error?: Error | null) => void): void {
+    this.handle!.write(chunk).then(() => {
+      this.bytes += chunk.length;
+      this.observer.written(this.bytes);
+      done();
+    }, done);
+  }
+
+  _destroy(error: Error | null, done: (error?: Error | null) => void): void {
+    const handle = this.handle;
+    this.handle = null;
+    if (!handle) return done(error);
+    handle.close().then(
+      () => done(error),
+      () => done(error),
+    );
+  }
 }
 
 /**
@@ -405,7 +453,9 @@ export class HttpDownloader {
       discard(response.body);
       throw error;
     }
-    const stages: Array<Readable | Transform | Writable> = [response.body, counter, ...(decoder ? [decoder] : []), inspector, createWriteStream(req.dest)];
+    req.onBody?.started(decoder ? null : expected);
+    const sink = req.onBody ? new ObservedSpoolWriter(req.dest, req.onBody) : createWriteStream(req.dest);
+    const stages: Array<Readable | Transform | Writable> = [response.body, counter, ...(decoder ? [decoder] : []), inspector, sink];
     try {
       await pipeline(stages as unknown as [Readable, Writable], { signal: req.signal });
     } catch (error) {

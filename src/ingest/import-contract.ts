@@ -1,3 +1,5 @@
+import type { GrowingFile } from './read/growing-file';
+
 /**
  * The contract between the ways in (CLI, HTTP upload, seeds, benchmarks) and the QHP importer.
  */
@@ -11,6 +13,11 @@ export interface ImportFile {
   /** Name shown in reports and provenance (e.g. the original upload name or the index URL). */
   name?: string;
   kind?: QhpFileKind;
+  /**
+   * The file is still being written (a download in progress): the load follows it as it grows, ends
+   * it when the writer completes, and fails when the writer fails. Its size is not checked up front.
+   */
+  growing?: GrowingFile;
 }
 
 export interface ImportRequest {

@@ -101,7 +101,9 @@ export class QhpImporter {
       const published = await this.versions.findPublished(request.issuerId);
       // Replacing everything changes a version that carried kinds forward even when its files are the same.
       const carriedKinds = request.replaceAll && (published?.report?.carriedForward?.length ?? 0) > 0;
-      const identical = carriedKinds ? null : await findIdenticalPublished(published, files, request.signal);
+      // Files still being written cannot be hashed before they are read: such a load compares after reading.
+      const following = files.some((file) => file.growing);
+      const identical = carriedKinds || following ? null : await findIdenticalPublished(published, files, request.signal);
       if (identical) {
         await this.versions.discard(versionId);
         return this.unchangedResult(request, identical, startedAt);
@@ -110,6 +112,10 @@ export class QhpImporter {
       const loader = new VersionLoader(pool, poolSize, request, versionId, files, published);
       const outcome = await loader.run();
       request.signal?.throwIfAborted();
+      if (following && !carriedKinds && published?.contentHash && outcome.contentHash === published.contentHash) {
+        await this.versions.discard(versionId);
+        return this.unchangedResult(request, published, startedAt);
+      }
       outcome.report.shrink = shrinkOf(published?.counts, outcome.counts);
       try {
         checkShrink(outcome.report.shrink, request.maxShrinkPercent ?? DEFAULT_MAX_SHRINK_PERCENT, request.allowShrink === true);

@@ -2,6 +2,7 @@ import { readFile, stat } from 'node:fs/promises';
 import { basename, dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ImportError, ImportRequest, QhpFileKind } from '../import-contract';
+import type { GrowingFile } from './growing-file';
 import { tooLargeError } from './metered-file';
 import { LoadFailure } from '../validate/reasons';
 
@@ -13,7 +14,9 @@ export interface SourceFile {
   /** Name in reports: the upload's name, the index URL's file name, or the path given. */
   name: string;
   kind: DataFileKind;
+  /** Bytes on disk; for a file still being written, the size announced for it, else 0. */
   bytes: number;
+  growing?: GrowingFile;
 }
 
 /** An index is a small document; anything bigger is not one. */
@@ -44,6 +47,7 @@ interface RequestedFile {
   path: string;
   name: string;
   kind: QhpFileKind;
+  growing?: GrowingFile;
 }
 
 /** Where an index URL points: absolute URLs by file name next to the index, relative ones from the index. */
@@ -110,8 +114,8 @@ function requestedFiles(request: ImportRequest): RequestedFile[] {
   // Reports name a file by its base name ("providers.json"), or by the path given when two share one.
   const baseNames = paths.map((path) => basename(path));
   const nameOf = (path: string, i: number) => (baseNames.indexOf(baseNames[i]) === baseNames.lastIndexOf(baseNames[i]) ? baseNames[i] : path);
-  const fromPaths = paths.map((path, i) => ({ path, name: nameOf(path, i), kind: undefined as QhpFileKind | undefined }));
-  const fromFiles = (request.files ?? []).map((file) => ({ path: file.path, name: file.name ?? basename(file.path), kind: file.kind }));
+  const fromPaths = paths.map((path, i) => ({ path, name: nameOf(path, i), kind: undefined as QhpFileKind | undefined, growing: undefined }));
+  const fromFiles = (request.files ?? []).map((file) => ({ path: file.path, name: file.name ?? basename(file.path), kind: file.kind, growing: file.growing }));
   return [...fromPaths, ...fromFiles].map((file) => {
     const kind = file.kind ?? kindFromFileName(file.name) ?? kindFromFileName(file.path);
     if (!kind) {
@@ -121,7 +125,7 @@ function requestedFiles(request: ImportRequest): RequestedFile[] {
         file.name,
       );
     }
-    return { path: resolve(file.path), name: file.name, kind };
+    return { path: resolve(file.path), name: file.name, kind, growing: file.growing };
   });
 }
 
@@ -141,9 +145,10 @@ export async function resolveSourceFiles(request: ImportRequest): Promise<Source
   for (const file of expanded) {
     if (seen.has(file.path)) continue;
     seen.add(file.path);
-    const bytes = await statOrFail(file);
+    // A file still being written has no size yet: the reader's meter applies the limit as it grows.
+    const bytes = file.growing ? (file.growing.expectedBytes ?? 0) : await statOrFail(file);
     if (request.maxFileBytes !== undefined && bytes > request.maxFileBytes) throw tooLargeError(file.name, bytes, request.maxFileBytes, false);
-    files.push({ path: file.path, name: file.name, kind: file.kind as DataFileKind, bytes });
+    files.push({ path: file.path, name: file.name, kind: file.kind as DataFileKind, bytes, ...(file.growing ? { growing: file.growing } : {}) });
   }
   if (!files.some((file) => file.kind === 'plans')) {
     throw new ImportError(

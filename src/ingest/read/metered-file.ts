@@ -3,6 +3,7 @@ import { createReadStream } from 'node:fs';
 import { pipeline, Readable } from 'node:stream';
 import { createGunzip } from 'node:zlib';
 import { ImportError } from '../import-contract';
+import type { GrowingFile } from './growing-file';
 import { LoadFailure } from '../validate/reasons';
 
 /**
@@ -47,6 +48,8 @@ export interface MeteredReadOptions {
   signal?: AbortSignal;
   /** Bytes per read (default READ_CHUNK_BYTES). */
   chunkBytes?: number;
+  /** The file is still being written (a download): follow its growth instead of reading to its current end. */
+  growing?: GrowingFile;
 }
 
 /**
@@ -82,7 +85,9 @@ export async function* meteredChunks(path: string, meter: FileMeter, options: Me
 
 /** The bytes as stored, metered. */
 async function* rawChunks(path: string, meter: FileMeter, options: MeteredReadOptions): AsyncGenerator<Buffer> {
-  const stream = createReadStream(path, { highWaterMark: options.chunkBytes ?? READ_CHUNK_BYTES, signal: options.signal });
+  const stream = options.growing
+    ? options.growing.chunks(options.chunkBytes ?? READ_CHUNK_BYTES, options.signal)
+    : createReadStream(path, { highWaterMark: options.chunkBytes ?? READ_CHUNK_BYTES, signal: options.signal });
   try {
     for await (const chunk of stream as AsyncIterable<Buffer>) {
       meter.update(chunk);
@@ -92,7 +97,8 @@ async function* rawChunks(path: string, meter: FileMeter, options: MeteredReadOp
       yield chunk;
     }
   } finally {
-    stream.destroy();
+    if ('destroy' in stream) stream.destroy();
+    else await stream.return(undefined);
   }
 }
 

@@ -325,7 +325,13 @@ export class VersionLoader {
   private openFile(file: SourceFile, chunkBytes?: number): { meter: FileMeter; chunks: AsyncGenerator<Buffer> } {
     const meter = new FileMeter();
     this.current = { file, meter };
-    const chunks = meteredChunks(file.path, meter, { name: file.name, maxBytes: this.request.maxFileBytes, signal: this.request.signal, chunkBytes });
+    const chunks = meteredChunks(file.path, meter, {
+      name: file.name,
+      maxBytes: this.request.maxFileBytes,
+      signal: this.request.signal,
+      chunkBytes,
+      growing: file.growing,
+    });
     return { meter, chunks };
   }
 

@@ -1,0 +1,111 @@
+import { open } from 'node:fs/promises';
+import { READ_CHUNK_BYTES } from './metered-file';
+
+/** The writer started the file over (a retried download) after its reader had read from it. */
+export class GrowingFileRestarted extends Error {
+  constructor(readonly name: string) {
+    super(`${name}: the download started over after the load had begun reading it`);
+  }
+}
+
+/**
+ * A file still being written (a download spooled to disk) that the importer reads as it grows: the
+ * reader reads to the current end, then waits until the writer reports more bytes, completes, or fails.
+ * It ends only when the writer has completed, and fails with the writer's error, so a load never
+ * mistakes a broken download for a short file. The spool file stays whole on disk for a later retry.
+ */
+export class GrowingFile {
+  private written = 0;
+  private completed: { bytes: number; sha256: string } | null = null;
+  private failure: Error | null = null;
+  private readStarted = false;
+  private wake: (() => void) | null = null;
+  /** How many times the writer started the file (more than one: a download retried from scratch). */
+  starts = 0;
+  /** The size the writer announced for the body (a download's Content-Length), when it knows it. */
+  expectedBytes: number | null = null;
+
+  constructor(
+    readonly path: string,
+    readonly name: string,
+  ) {}
+
+  /** Writer: a (new) body starts at byte 0. Fails the reader if it already read from the previous one. */
+  started(expectedBytes: number | null = null): void {
+    this.starts++;
+    this.written = 0;
+    this.expectedBytes = expectedBytes;
+    if (this.readStarted) this.fail(new GrowingFileRestarted(this.name));
+    this.notify();
+  }
+
+  /** Writer: `bytes` bytes of the body are on disk. */
+  grew(bytes: number): void {
+    this.written = bytes;
+    this.notify();
+  }
+
+  /** Writer: the body is complete on disk; its size and SHA-256 as the downloader counted them. */
+  complete(result: { bytes: number; sha256: string }): void {
+    this.written = result.bytes;
+    this.completed = result;
+    this.notify();
+  }
+
+  /** Writer: the download failed for good; the reader fails with `error`. */
+  fail(error: Error): void {
+    this.failure ??= error;
+    this.notify();
+  }
+
+  get done(): { bytes: number; sha256: string } | null {
+    return this.completed;
+  }
+
+  private notify(): void {
+    const wake = this.wake;
+    this.wake = null;
+    wake?.();
+  }
+
+  private next(signal?: AbortSignal): Promise<void> {
+    return new Promise<void>((resolve, reject) => {
+      const onAbort = () => reject(signal?.reason ?? new Error('aborted'));
+      if (signal?.aborted) return onAbort();
+      signal?.addEventListener('abort', onAbort, { once: true });
+      this.wake = () => {
+        signal?.removeEventListener('abort', onAbort);
+        resolve();
+      };
+    });
+  }
+
+  /** The file's bytes as they are written, in chunks of at most `chunkBytes`, to the end of the completed body. */
+  async *chunks(chunkBytes = READ_CHUNK_BYTES, signal?: AbortSignal): AsyncGenerator<Buffer> {
+    let position = 0;
+    let handle: Awaited<ReturnType<typeof open>> | null = null;
+    try {
+      for (;;) {
+        if (this.failure) throw this.failure;
+        signal?.throwIfAborted();
+        if (position < this.written) {
+          if (!handle) {
+            this.readStarted = true;
+            handle = await open(this.path, 'r');
+          }
+          const buffer = Buffer.allocUnsafe(Math.min(chunkBytes, this.written - position));
+          const { bytesRead } = await handle.read(buffer, 0, buffer.length, position);
+          // A restart truncates the file under the reader: its next pass sees the failure.
+          if (bytesRead === 0) continue;
+          position += bytesRead;
+          yield bytesRead === buffer.length ? buffer : buffer.subarray(0, bytesRead);
+          continue;
+        }
+        if (this.completed && position >= this.completed.bytes) return;
+        await this.next(signal);
+      }
+    } finally {
+      await handle?.close();
+    }
+  }
+}
