@@ -16,16 +16,10 @@ import { ChildProcess, fork } from 'node:child_process';
 import { join, resolve } from 'node:path';
 import { Pool } from 'pg';
 import { treeCpuSeconds } from '../lib/proc-cpu';
+import { DRUG_QUERY, NETWORK_QUERY } from '../lib/shopper-queries';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const autocannon = require('autocannon');
-
-const NETWORK_QUERY = `query Network($npis: [String!]!, $planIds: [String!]!) {
-  networkCoverage(npis: $npis, planIds: $planIds) { npi planId status networkTiers acceptingNewPatients message }
-}`;
-const DRUG_QUERY = `query Drug($rxnormIds: [String!]!, $planIds: [String!]!) {
-  drugCoverage(rxnormIds: $rxnormIds, planIds: $planIds) { rxnormId planId status drugTier priorAuthorization costSummary message }
-}`;
 
 function args(): { pgDir: string; a: string; b: string; batches: number; seconds: number; connections: number } {
   const argv = process.argv.slice(2);

@@ -36,6 +36,7 @@ import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Pool } from 'pg';
 import { treeCpuSeconds } from '../lib/proc-cpu';
+import { DRUG_QUERY, NETWORK_QUERY } from '../lib/shopper-queries';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const autocannon = require('autocannon');
@@ -152,13 +153,6 @@ function parseArgs(argv: string[]): Options {
 }
 
 // ---------------------------------------------------------------- the two questions, both ways
-
-const NETWORK_QUERY = `query Network($npis: [String!]!, $planIds: [String!]!) {
-  networkCoverage(npis: $npis, planIds: $planIds) { npi planId status networkTiers acceptingNewPatients message }
-}`;
-const DRUG_QUERY = `query Drug($rxnormIds: [String!]!, $planIds: [String!]!) {
-  drugCoverage(rxnormIds: $rxnormIds, planIds: $planIds) { rxnormId planId status drugTier priorAuthorization costSummary message }
-}`;
 
 /** One NPI × its plans: in network where it is listed, with tiers and whether it takes new patients. */
 const NETWORK_SQL = `
