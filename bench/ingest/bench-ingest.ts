@@ -27,13 +27,15 @@ import { StorageService } from '../../src/datasets/storage.service';
  * tables (empty copies of the plan tables for those), builds the same indexes and attaches the partitions.
  *
  *   npm run bench:ingest -- [--providers 1000000] [--plans 30] [--networks 3] [--drugs 5000] [--pretty]
- *                           [--workers N[,M...]] [--keep] [--data-dir DIR]
+ *                           [--workers N[,M...]] [--keep] [--data-dir DIR] [--profile DIR]
  * --networks N: the dense shape carriers publish (the plans sold on N networks, each provider listing
  * every plan of each network it joins; `--plans 40 --networks 3`); without it, each provider lists 3 plans.
  * --workers: the importer's parse worker threads (default: its own choice, one per core but one; 0 = none);
  * a list (--workers 0,2) imports once per setting, each into a fresh state, all against one baseline.
  * --data-dir: generate the files into DIR and keep them; a later run with the same options and the same
  * generating code (GENERATOR_SOURCES) reuses them instead of generating again (slow at 1M providers).
+ * --profile DIR: the import process runs with node --cpu-prof, writing a CPU profile of each of its
+ * threads (the importing thread and the parse workers) into DIR.
  * Uses DATABASE_URL when set, else a throwaway embedded PostgreSQL (fsync off).
  */
 
@@ -53,6 +55,7 @@ interface Options {
   workers: Array<number | undefined>;
   keep: boolean;
   dataDir: string | undefined;
+  profileDir: string | undefined;
 }
 
 function parseOptions(argv: string[]): Options {
@@ -80,6 +83,7 @@ function parseOptions(argv: string[]): Options {
       }) ?? [undefined],
     keep: argv.includes('--keep'),
     dataDir: value('--data-dir'),
+    profileDir: value('--profile'),
   };
 }
 
@@ -161,10 +165,11 @@ async function measureImport(databaseUrl: string, dataDir: string | null, indexP
 }
 
 /** Runs measureImport in a fresh Node process and returns what it measured. */
-function importInChildProcess(database: BenchDatabase, indexPath: string, workers: number | undefined): Promise<ImportMeasurement> {
+function importInChildProcess(database: BenchDatabase, indexPath: string, workers: number | undefined, profileDir?: string): Promise<ImportMeasurement> {
   return new Promise((resolve, reject) => {
+    const profile = profileDir ? ['--cpu-prof', '--cpu-prof-dir', profileDir] : [];
     const child = fork(__filename, ['--child-import', database.url, database.dataDir ?? '', indexPath, workers === undefined ? 'default' : String(workers)], {
-      execArgv: ['-r', 'ts-node/register/transpile-only'],
+      execArgv: ['-r', 'ts-node/register/transpile-only', ...profile],
     });
     let measurement: ImportMeasurement | null = null;
     child.on('message', (message) => {
@@ -404,7 +409,7 @@ async function main(): Promise<void> {
       await db.query('CHECKPOINT');
       const loadBefore = loadavg()[0];
       const pgCpuBefore = postgresCpuSeconds(database.dataDir);
-      const measured = await importInChildProcess(database, data.indexPath, workers);
+      const measured = await importInChildProcess(database, data.indexPath, workers, options.profileDir);
       const pgCpu = cpu(pgCpuBefore, postgresCpuSeconds(database.dataDir));
       const providers = measured.counts.providers ?? 0;
       if (providers !== options.providers)

@@ -107,9 +107,13 @@ export class JsonArraySplitter {
 
   /**
    * The bytes of the elements completed by `chunk`, unparsed (null when none is), so that parsing can
-   * happen elsewhere (a worker thread). With `copy`, the bytes are a copy with an ArrayBuffer of its own.
+   * happen elsewhere (a worker thread). With `transferable`, the bytes lie in an ArrayBuffer that can be
+   * transferred to that thread: the chunk's own when the chunk spans an ArrayBuffer of its own (as file
+   * reads and gunzip give them; it then belongs to the batch and must not be used once the batch is
+   * transferred), else a copy. Copying every chunk cost the importing thread a pass over the file's bytes
+   * and, through the external memory it allocated, more garbage collection.
    */
-  split(chunk: Buffer, copy = false): SplitBatch | null {
+  split(chunk: Buffer, transferable = false): SplitBatch | null {
     const length = chunk.length;
     /** Absolute [start, end) offsets of the elements completed in this chunk. */
     const bounds: number[] = [];
@@ -141,7 +145,7 @@ export class JsonArraySplitter {
         }
       }
     }
-    const batch = bounds.length ? this.completed(chunk, batchStart, bounds, copy) : null;
+    const batch = bounds.length ? this.completed(chunk, batchStart, bounds, transferable) : null;
     if (this.insideElement()) this.carry(chunk.subarray(Math.max(0, this.elementStart - this.offset)));
     this.offset += length;
     return batch;
@@ -326,11 +330,13 @@ export class JsonArraySplitter {
   }
 
   /** The bytes from the first to the last element completed in this chunk (with any carried part). */
-  private completed(chunk: Buffer, batchStart: number, bounds: number[], copy: boolean): SplitBatch {
+  private completed(chunk: Buffer, batchStart: number, bounds: number[], transferable: boolean): SplitBatch {
     const end = bounds[bounds.length - 1] - this.offset;
-    const view = this.carried.length ? Buffer.concat([...this.carried, chunk.subarray(0, end)]) : chunk.subarray(batchStart, end);
-    // A copy in an ArrayBuffer of its own (Buffer.from may share Node's pool), so it can be transferred.
-    const bytes = copy ? new Uint8Array(view) : view;
+    const whole = this.carried.length ? Buffer.concat([...this.carried, chunk.subarray(0, end)]) : chunk;
+    const view = this.carried.length ? whole : chunk.subarray(batchStart, end);
+    // Small Buffers share Node's pool (an 8 KB ArrayBuffer): those are copied before being transferred.
+    const ownsItsMemory = whole.byteOffset === 0 && whole.byteLength === whole.buffer.byteLength;
+    const bytes = transferable && !ownsItsMemory ? new Uint8Array(view) : view;
     this.carried = [];
     this.carriedBytes = 0;
     return { bytes, bounds, firstIndex: this.index - bounds.length / 2 };
