@@ -13,6 +13,7 @@ import { LoadOutcomes1700000000910 } from './1700000000910-LoadOutcomes';
 import { VersionNumbersPerIssuer1700000000970 } from './1700000000970-VersionNumbersPerIssuer';
 import { ReadPartnerKeys1700000002000 } from './1700000002000-ReadPartnerKeys';
 import { NetworkSets1700000003000 } from './1700000003000-NetworkSets';
+import { UploadJobQueue1700000003100 } from './1700000003100-UploadJobQueue';
 
 /** Every migration, in order. Listed explicitly so ts-node, jest and compiled builds load the same set. */
 export const MIGRATIONS = [
@@ -31,4 +32,5 @@ export const MIGRATIONS = [
   FeedJobQueue1700000001100,
   ReadPartnerKeys1700000002000,
   NetworkSets1700000003000,
+  UploadJobQueue1700000003100,
 ];

@@ -9,6 +9,7 @@ import { DatasetsModule } from './datasets/datasets.module';
 import { DatabaseSettings } from './database/data-source-options';
 import { DatabaseModule } from './database/database.module';
 import { Database } from './database/database';
+import { AnswerCache } from './graphql/answer-cache';
 import { answerCachingPlugin, PublishedFingerprint } from './graphql/answer-caching';
 import { graphqlMetricsPlugin, Metrics, MetricsModule } from './observability/metrics';
 import { ExplorerController } from './explorer/explorer';
@@ -52,10 +53,13 @@ export class AppModule {
           driver: ApolloDriver,
           inject: [Database, Metrics],
           useFactory: (db: Database, metrics: Metrics) => {
+            const answers =
+              options.config.answerCacheMaxBytes > 0 ? new AnswerCache(options.config.answerCacheMaxBytes, metrics.answerCacheEvents()) : undefined;
+            if (answers) metrics.watchAnswerCache(answers);
             const graphql = graphqlOptions(
               hardening.graphql,
               options.config.production,
-              answerCachingPlugin(new PublishedFingerprint(db), options.config.httpCache),
+              answerCachingPlugin(new PublishedFingerprint(db), options.config.httpCache, {}, answers),
             );
             return { ...graphql, plugins: [...(graphql.plugins ?? []), graphqlMetricsPlugin(metrics)] };
           },

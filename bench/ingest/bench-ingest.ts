@@ -18,6 +18,7 @@ import { createVersionTables, dropVersionTables, indexAndAttachVersionTables, ve
 import { PARTITIONED_TABLES, PLAN_TABLES, TableLayout } from '../../src/qhp/version-tables';
 import { threadCpuSeconds, treeCpuSeconds } from '../lib/proc-cpu';
 import { BenchData, writeBenchData } from './qhp-bench-data';
+import { FetchMeasurement, measureFetch, serveIndexOverHttp } from './bench-over-http';
 import { StorageService } from '../../src/datasets/storage.service';
 
 /**
@@ -27,13 +28,15 @@ import { StorageService } from '../../src/datasets/storage.service';
  * tables (empty copies of the plan tables for those), builds the same indexes and attaches the partitions.
  *
  *   npm run bench:ingest -- [--providers 1000000] [--plans 30] [--networks 3] [--drugs 5000] [--pretty]
- *                           [--workers N[,M...]] [--keep] [--data-dir DIR] [--profile DIR]
+ *                           [--workers N[,M...]] [--keep] [--data-dir DIR] [--over-http] [--profile DIR]
  * --networks N: the dense shape carriers publish (the plans sold on N networks, each provider listing
  * every plan of each network it joins; `--plans 40 --networks 3`); without it, each provider lists 3 plans.
  * --workers: the importer's parse worker threads (default: its own choice, one per core but one; 0 = none);
  * a list (--workers 0,2) imports once per setting, each into a fresh state, all against one baseline.
  * --data-dir: generate the files into DIR and keep them; a later run with the same options and the same
  * generating code (GENERATOR_SOURCES) reuses them instead of generating again (slow at 1M providers).
+ * --over-http: also serves the files over loopback HTTP and loads them through the feed fetch path
+ * (bench-over-http.ts), with its time and peak RSS against the first import from disk of the same run.
  * --profile DIR: the import process runs with node --cpu-prof, writing a CPU profile of each of its
  * threads (the importing thread and the parse workers) into DIR.
  * Uses DATABASE_URL when set, else a throwaway embedded PostgreSQL (fsync off).
@@ -55,6 +58,7 @@ interface Options {
   workers: Array<number | undefined>;
   keep: boolean;
   dataDir: string | undefined;
+  overHttp: boolean;
   profileDir: string | undefined;
 }
 
@@ -83,6 +87,7 @@ function parseOptions(argv: string[]): Options {
       }) ?? [undefined],
     keep: argv.includes('--keep'),
     dataDir: value('--data-dir'),
+    overHttp: argv.includes('--over-http'),
     profileDir: value('--profile'),
   };
 }
@@ -389,6 +394,39 @@ async function printVersionStorage(db: DataSource): Promise<void> {
   );
 }
 
+/** The same files fetched over loopback HTTP and loaded (in a fresh child process), against the import from disk. */
+async function compareOverHttp(db: DataSource, database: BenchDatabase, data: BenchData, fromDisk: ImportMeasurement): Promise<void> {
+  await removeImportedVersions(db);
+  await db.query('CHECKPOINT');
+  const served = await serveIndexOverHttp(data.indexPath);
+  let measured: FetchMeasurement;
+  try {
+    measured = await new Promise<FetchMeasurement>((resolve, reject) => {
+      const child = fork(__filename, ['--child-fetch', database.url, served.indexUrl], { execArgv: ['-r', 'ts-node/register/transpile-only'] });
+      let result: FetchMeasurement | null = null;
+      child.on('message', (message) => (result = message as FetchMeasurement));
+      child.on('error', reject);
+      child.on('exit', (code) => (result ? resolve(result) : reject(new Error(`the fetch process exited with code ${code}`))));
+    });
+  } finally {
+    await served.close();
+  }
+  if (measured.outcome !== 'published') throw new Error(`the fetch over HTTP ended ${measured.outcome}: ${measured.error}`);
+  const diskPeak = Math.max(fromDisk.peak.sampledMb, fromDisk.peak.vmHwmMb ?? 0);
+  const split =
+    measured.importSeconds === null
+      ? ''
+      : ` (downloads ${(measured.seconds - measured.importSeconds).toFixed(2)} s, load ${measured.importSeconds.toFixed(2)} s)`;
+  console.log(
+    `\nfetch over loopback HTTP + load: ${measured.seconds.toFixed(2)} s${split}, ${(served.bytes / 1024 / 1024 / measured.seconds).toFixed(1)} MB/s of files`,
+  );
+  console.log(`rows loaded: ${JSON.stringify(measured.counts)}`);
+  console.log(`peak RSS: ${measured.peakRssMb} MB (from disk: ${diskPeak} MB)`);
+  console.log(
+    `ratio fetch+load over HTTP vs load from disk: ${(measured.seconds / fromDisk.seconds).toFixed(2)}x (from disk ${fromDisk.seconds.toFixed(2)} s)`,
+  );
+}
+
 async function main(): Promise<void> {
   const options = parseOptions(process.argv.slice(2));
   const database = await startDatabase();
@@ -433,6 +471,8 @@ async function main(): Promise<void> {
       );
     }
 
+    if (options.overHttp) await compareOverHttp(db, database, data, imports[0].measured);
+
     await db.query('CHECKPOINT');
     const pgCpuBaselineStart = postgresCpuSeconds(database.dataDir);
     const raw = await rawCopy(new Database(db).primaryPool().pool, POOL_SIZE, data, baselineVersionId, database.dataDir);
@@ -468,7 +508,16 @@ async function main(): Promise<void> {
   }
 }
 
-if (process.argv[2] === '--child-import') {
+if (process.argv[2] === '--child-fetch') {
+  const [, , , databaseUrl, indexUrl] = process.argv;
+  measureFetch(databaseUrl, ISSUER_ID, indexUrl, POOL_SIZE).then(
+    (measurement) => process.send!(measurement, () => process.exit(0)),
+    (error) => {
+      console.error(error instanceof Error ? error.stack : error);
+      process.exit(1);
+    },
+  );
+} else if (process.argv[2] === '--child-import') {
   const [, , , databaseUrl, dataDir, indexPath, workers] = process.argv;
   measureImport(databaseUrl, dataDir || null, indexPath, workers === 'default' ? undefined : Number(workers)).then(
     (measurement) => process.send!(measurement, () => process.exit(0)),

@@ -15,6 +15,16 @@
  * instance); autocannon drives them from this process, alternating in rounds (--duration is split
  * between them) so that other load on the machine affects both alike.
  * --profile DIR writes a V8 CPU profile of the API process(es) to DIR (open it in Chrome DevTools).
+ *
+ * More contenders in the same rounds (each ratio is against figures of the same run):
+ * --zipf S            lookups drawn by Zipf-distributed rank (exponent S, e.g. 1.1) over the sampled pool, so
+ *                     popular doctors, drugs and plans are asked far more often (every contender draws the same
+ *                     way); adds the API with its in-process answer cache on (--answer-cache-bytes, default
+ *                     64 MiB): hit rate, throughput, p99, ratio to the raw baseline.
+ * --conditional       adds clients revalidating over GET: a lookup asked again carries If-None-Match with the
+ *                     ETag its last answer had, so the API answers 304 without running it (lookups not asked
+ *                     before are answered in full); ratio to the API answering the same lookups in full.
+ * --api-workers N>1   adds one API process beside the N-process cluster: ratio N processes / 1 process.
  */
 import 'reflect-metadata';
 import { ChildProcess, fork } from 'node:child_process';
@@ -47,6 +57,12 @@ interface Options {
   profileDir: string | null;
   /** QHP files (a cms-data-index.json) to import instead of seeding demo data. */
   importPath: string | null;
+  /** Zipf exponent of the lookup popularity (null: every lookup equally likely). */
+  zipf: number | null;
+  /** Bytes of the answer cache of the cached API contender (with --zipf). */
+  answerCacheBytes: number;
+  /** Adds clients revalidating with If-None-Match over GET. */
+  conditional: boolean;
 }
 
 function parseArgs(argv: string[]): Options {
@@ -63,6 +79,9 @@ function parseArgs(argv: string[]): Options {
     apiWorkers: 1,
     profileDir: null,
     importPath: null,
+    zipf: null,
+    answerCacheBytes: 64 * 1024 * 1024,
+    conditional: false,
   };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
@@ -113,6 +132,18 @@ function parseArgs(argv: string[]): Options {
       case '--profile':
         options.profileDir = value();
         break;
+      case '--zipf': {
+        const exponent = Number(value());
+        if (!(exponent > 0)) throw new Error('--zipf needs an exponent above 0 (e.g. 1.1)');
+        options.zipf = exponent;
+        break;
+      }
+      case '--answer-cache-bytes':
+        options.answerCacheBytes = Math.max(1, int());
+        break;
+      case '--conditional':
+        options.conditional = true;
+        break;
       default:
         throw new Error(`unknown option ${arg} (see the header of bench/query/bench-query.ts)`);
     }
@@ -162,6 +193,45 @@ function graphqlBody(lookup: Lookup): string {
     ? JSON.stringify({ operationName: 'Network', query: NETWORK_QUERY, variables: { npis: [lookup.id], planIds: lookup.planIds } })
     : JSON.stringify({ operationName: 'Drug', query: DRUG_QUERY, variables: { rxnormIds: [lookup.id], planIds: lookup.planIds } });
 }
+
+/** The same question as a GraphQL GET (what a CDN or a revalidating client sends). */
+function graphqlGetPath(lookup: Lookup): string {
+  const { operationName, query, variables } = JSON.parse(graphqlBody(lookup));
+  return `/graphql?${new URLSearchParams({ operationName, query, variables: JSON.stringify(variables) })}`;
+}
+
+/** Apollo's CSRF prevention: a GET shows it is not a simple cross-site request. */
+const GET_HEADERS = { 'apollo-require-preflight': 'true' };
+
+/**
+ * Draws indexes 0..n-1: uniformly, or by Zipf-distributed rank (P(k) ∝ 1/k^s), index 0 the most popular.
+ * The sampled pool is in random order, so the popular ones are random doctors, drugs and plans.
+ */
+function indexDrawer(n: number, zipf: number | null): () => number {
+  if (zipf === null) return () => Math.floor(Math.random() * n);
+  const cumulative = new Float64Array(n);
+  let total = 0;
+  for (let k = 0; k < n; k++) cumulative[k] = total += 1 / Math.pow(k + 1, zipf);
+  return () => {
+    const u = Math.random() * total;
+    let lo = 0;
+    let hi = n - 1;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (cumulative[mid] < u) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
+  };
+}
+
+/**
+ * What autocannon sends next: a POST body, or a GET path with its headers; `answered` is told the status and
+ * headers of its answer (a revalidating client keeps the ETag it got).
+ */
+type NextRequest = () =>
+  | { method: 'POST'; body: string; answered?: undefined }
+  | { method: 'GET'; path: string; headers: Record<string, string>; answered?: (status: number, headers: Record<string, string>) => void };
 
 // ---------------------------------------------------------------- child processes
 
@@ -239,11 +309,18 @@ const PRODUCTION_NODE_FLAGS: string[] = (() => {
   return script.split(/\s+/).filter((word) => word.startsWith('--'));
 })();
 
-function startChild(role: 'api' | 'baseline', databaseUrl: string, port: number, options: Options): Promise<ChildProcess> {
+function startChild(
+  role: 'api' | 'baseline',
+  databaseUrl: string,
+  port: number,
+  options: Options,
+  overrides: { workers?: number; env?: Record<string, string> } = {},
+): Promise<ChildProcess> {
   // Both servers run with the Node flags of `npm run start:prod` (package.json).
   const execArgv = [...PRODUCTION_NODE_FLAGS, ...(__filename.endsWith('.ts') ? ['-r', 'ts-node/register/transpile-only'] : [])];
   if (role === 'api' && options.profileDir) execArgv.push('--cpu-prof', `--cpu-prof-dir=${options.profileDir}`);
-  const child = fork(__filename, ['--serve', role, databaseUrl, String(port), String(options.pool), String(role === 'api' ? options.apiWorkers : 1)], {
+  const workers = overrides.workers ?? (role === 'api' ? options.apiWorkers : 1);
+  const child = fork(__filename, ['--serve', role, databaseUrl, String(port), String(options.pool), String(workers)], {
     execArgv,
     stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
     env: {
@@ -255,6 +332,9 @@ function startChild(role: 'api' | 'baseline', databaseUrl: string, port: number,
       RATE_LIMIT_PER_MINUTE: '100000000',
       RATE_LIMIT_PER_API_KEY: '100000000',
       DB_POOL_SIZE: String(options.pool),
+      // Off unless a contender turns it on (the API's default).
+      ANSWER_CACHE_MAX_BYTES: '0',
+      ...overrides.env,
     },
   });
   return new Promise((resolve, reject) => {
@@ -282,6 +362,8 @@ interface Figures {
   errors: number;
   non2xx: number;
   timeouts: number;
+  /** Answers 304 Not Modified (revalidations). */
+  notModified: number;
   /** Server CPU time per answered request, in ms (user + system, all its processes); NaN when not measured. */
   cpuMsPerRequest: number;
   /** PostgreSQL's CPU time (postmaster and backends) per answered request, in ms; NaN when not measured. */
@@ -296,6 +378,8 @@ interface Run {
   errors: number;
   non2xx: number;
   timeouts: number;
+  /** Answers 304 Not Modified. */
+  notModified?: number;
   /** CPU time of the server process(es) during the run, when measurable. */
   cpuSeconds?: number;
   /** CPU time of PostgreSQL during the run, when it runs on this machine. */
@@ -323,23 +407,24 @@ async function findPostmasterPid(databaseUrl: string): Promise<number | null> {
 async function driveMeasured(
   server: ChildProcess,
   url: string,
-  bodies: string[],
+  next: NextRequest,
   duration: number,
   connections: number,
   postmasterPid: number | null,
 ): Promise<Run> {
   const cpu = () => ({ server: treeCpuSeconds(server.pid!), postgres: postmasterPid ? treeCpuSeconds(postmasterPid) : null });
   const before = cpu();
-  const run = await drive(url, bodies, duration, connections);
+  const run = await drive(url, next, duration, connections);
   const after = cpu();
   const spent = (a: number | null, b: number | null) => (a === null || b === null ? undefined : b - a);
   return { ...run, cpuSeconds: spent(before.server, after.server), postgresCpuSeconds: spent(before.postgres, after.postgres) };
 }
 
 /** Closed loop: each connection sends its next request as soon as the last one is answered. */
-function drive(url: string, bodies: string[], duration: number, connections: number): Promise<Run> {
+function drive(url: string, next: NextRequest, duration: number, connections: number): Promise<Run> {
   return new Promise((resolve, reject) => {
     const latencies: number[] = [];
+    const statuses = new Map<number, number>();
     const instance = autocannon(
       {
         url,
@@ -350,7 +435,19 @@ function drive(url: string, bodies: string[], duration: number, connections: num
         requests: [
           {
             method: 'POST',
-            setupRequest: (request: Record<string, unknown>) => ({ ...request, body: bodies[Math.floor(Math.random() * bodies.length)] }),
+            // A connection sends one request at a time: its context holds what the answer is for.
+            setupRequest: (request: Record<string, unknown>, context: { answered?: (status: number, headers: Record<string, string>) => void }) => {
+              const chosen = next();
+              context.answered = chosen.answered;
+              if (chosen.method === 'POST') return { ...request, method: 'POST', body: chosen.body };
+              return { ...request, method: 'GET', path: chosen.path, body: undefined, headers: chosen.headers };
+            },
+            onResponse: (
+              status: number,
+              _body: string,
+              context: { answered?: (status: number, headers: Record<string, string>) => void },
+              headers: Record<string, string>,
+            ) => context.answered?.(status, headers),
           },
         ],
       },
@@ -361,12 +458,17 @@ function drive(url: string, bodies: string[], duration: number, connections: num
           seconds: result.duration,
           latencies,
           errors: result.errors,
-          non2xx: result.non2xx,
+          // A 304 is the answer a revalidating client expects, not a failure.
+          non2xx: result.non2xx - (statuses.get(304) ?? 0),
           timeouts: result.timeouts,
+          notModified: statuses.get(304) ?? 0,
         });
       },
     );
-    instance.on('response', (_client: unknown, _status: number, _bytes: number, responseTime: number) => latencies.push(responseTime));
+    instance.on('response', (_client: unknown, status: number, _bytes: number, responseTime: number) => {
+      latencies.push(responseTime);
+      statuses.set(status, (statuses.get(status) ?? 0) + 1);
+    });
   });
 }
 
@@ -389,6 +491,7 @@ function combine(runs: Run[]): Figures {
     errors: runs.reduce((n, r) => n + r.errors, 0),
     non2xx: runs.reduce((n, r) => n + r.non2xx, 0),
     timeouts: runs.reduce((n, r) => n + r.timeouts, 0),
+    notModified: runs.reduce((n, r) => n + (r.notModified ?? 0), 0),
     cpuMsPerRequest: runs.every((r) => r.cpuSeconds !== undefined) ? (1000 * runs.reduce((t, r) => t + r.cpuSeconds!, 0)) / requests : NaN,
     postgresCpuMsPerRequest: runs.every((r) => r.postgresCpuSeconds !== undefined)
       ? (1000 * runs.reduce((t, r) => t + r.postgresCpuSeconds!, 0)) / requests
@@ -404,6 +507,7 @@ function line(label: string, f: Figures): string {
   return (
     `${label.padEnd(66)} ${fmt(f.throughput).padStart(7)} req/s   p50 ${fmt(f.p50, 1).padStart(6)} ms   p90 ${fmt(f.p90, 1).padStart(6)} ms   ` +
     `p99 ${fmt(f.p99, 1).padStart(6)} ms   max ${fmt(f.max).padStart(5)} ms   requests ${fmt(f.requests)}   errors ${f.errors + f.timeouts}   non-2xx ${f.non2xx}` +
+    (f.notModified ? `   304 ${fmt(f.notModified)}` : '') +
     (Number.isNaN(f.cpuMsPerRequest) ? '' : `   server CPU ${fmt(f.cpuMsPerRequest, 2)} ms/request`) +
     (Number.isNaN(f.postgresCpuMsPerRequest) ? '' : `   PostgreSQL CPU ${fmt(f.postgresCpuMsPerRequest, 2)} ms/request`)
   );
@@ -477,6 +581,23 @@ async function checkAnswers(apiUrl: string, lookups: Lookup[]): Promise<string> 
     .join(', ');
 }
 
+/** The answer cache's lookups and evictions, from the API's /metrics. */
+async function answerCacheLookups(metricsUrl: string): Promise<{ hits: number; misses: number; evictions: number }> {
+  const text = await (await fetch(metricsUrl)).text();
+  const sample = (series: string) =>
+    Number(
+      text
+        .split('\n')
+        .find((l) => l.startsWith(`${series} `))
+        ?.slice(series.length + 1) ?? 0,
+    );
+  return {
+    hits: sample('graphql_answer_cache_lookups_total{outcome="hit"}'),
+    misses: sample('graphql_answer_cache_lookups_total{outcome="miss"}'),
+    evictions: sample('graphql_answer_cache_evictions_total'),
+  };
+}
+
 /** Imports the QHP files at `indexPath` (issuer 70001, as bench:ingest generates them) unless the database holds published data. */
 async function importIfEmpty(databaseUrl: string, indexPath: string, log: (line: string) => void): Promise<boolean> {
   const { DataSource } = await import('typeorm');
@@ -546,38 +667,80 @@ async function main(): Promise<void> {
       log(`note: the database holds ${fmt(counts.providers)} providers, not ${fmt(options.providers)} (already seeded; use another --pg-dir for a new size)`);
     }
 
-    // --- both servers up; they take turns under load
-    const apiPort = await findFreePort();
-    const api = await startChild('api', databaseUrl, apiPort, options);
-    children.push(api);
-    const apiUrl = `http://127.0.0.1:${apiPort}/graphql`;
-    log(`sample answers: ${await checkAnswers(apiUrl, lookups)}`);
-    const basePort = await findFreePort();
-    const base = await startChild('baseline', databaseUrl, basePort, options);
-    children.push(base);
-    const baseUrl = `http://127.0.0.1:${basePort}/`;
+    // --- the servers up; they take turns under load
+    const draw = indexDrawer(lookups.length, options.zipf);
     const apiBodies = lookups.map(graphqlBody);
     const baseBodies = lookups.map((l) => JSON.stringify(l));
-    if (options.warmup) {
-      await drive(apiUrl, apiBodies, options.warmup, options.connections);
-      await drive(baseUrl, baseBodies, options.warmup, options.connections);
+    const postApi: NextRequest = () => ({ method: 'POST', body: apiBodies[draw()] });
+    const postBase: NextRequest = () => ({ method: 'POST', body: baseBodies[draw()] });
+
+    interface Contender {
+      label: string;
+      child: ChildProcess;
+      port: number;
+      url: string;
+      next: NextRequest;
+      rounds: Run[];
     }
+    const contenders: Contender[] = [];
+    const start = async (label: string, role: 'api' | 'baseline', next: NextRequest, overrides: Parameters<typeof startChild>[4] = {}) => {
+      const port = await findFreePort();
+      const child = await startChild(role, databaseUrl, port, options, overrides);
+      children.push(child);
+      const contender = { label, child, port, url: `http://127.0.0.1:${port}${role === 'api' ? '/graphql' : '/'}`, next, rounds: [] };
+      contenders.push(contender);
+      return contender;
+    };
+    const api = await start(`API (GraphQL networkCoverage + drugCoverage)${options.apiWorkers > 1 ? `, ${options.apiWorkers} processes` : ''}`, 'api', postApi);
+    log(`sample answers: ${await checkAnswers(api.url, lookups)}`);
+    const base = await start('baseline (1 raw SQL, bare node http + pg)', 'baseline', postBase);
+    const single = options.apiWorkers > 1 ? await start('API, 1 process', 'api', postApi, { workers: 1 }) : null;
+    const cached =
+      options.zipf !== null
+        ? await start(`API with its answer cache (${fmt(options.answerCacheBytes / 1048576, 1)} MiB)`, 'api', postApi, {
+            env: { ANSWER_CACHE_MAX_BYTES: String(options.answerCacheBytes) },
+          })
+        : null;
+    let conditional: Contender | null = null;
+    if (options.conditional) {
+      // Clients revalidate what they already have: a lookup is asked over GET, then with If-None-Match and the
+      // ETag its answer carried (learnt from the warm-up on; a lookup not asked yet is answered in full).
+      const paths = lookups.map(graphqlGetPath);
+      const etags: Array<string | undefined> = new Array(paths.length);
+      conditional = await start('API, GET with If-None-Match (clients revalidating)', 'api', () => {
+        const i = draw();
+        return {
+          method: 'GET',
+          path: paths[i],
+          headers: etags[i] ? { ...GET_HEADERS, 'if-none-match': etags[i]! } : GET_HEADERS,
+          answered: (status, headers) => {
+            const etag = Object.entries(headers).find(([name]) => name.toLowerCase() === 'etag')?.[1];
+            if (status === 200 && etag) etags[i] = etag;
+          },
+        };
+      });
+    }
+    if (options.warmup) for (const contender of contenders) await drive(contender.url, contender.next, options.warmup, options.connections);
+    // The hit rate counts the measured rounds, not the warm-up that filled the cache.
+    const cacheBefore = cached ? await answerCacheLookups(`http://127.0.0.1:${cached.port}/metrics`) : null;
     const slice = Math.max(1, Math.round(options.duration / options.rounds));
-    const apiRounds: Run[] = [];
-    const baseRounds: Run[] = [];
     for (let round = 1; round <= options.rounds; round++) {
-      log(`round ${round}/${options.rounds}: API then baseline, ${options.connections} connections, ${slice} s each…`);
-      apiRounds.push(await driveMeasured(api, apiUrl, apiBodies, slice, options.connections, postmasterPid));
-      baseRounds.push(await driveMeasured(base, baseUrl, baseBodies, slice, options.connections, postmasterPid));
+      log(`round ${round}/${options.rounds}: ${contenders.length} servers in turn, ${options.connections} connections, ${slice} s each…`);
+      for (const contender of contenders)
+        contender.rounds.push(await driveMeasured(contender.child, contender.url, contender.next, slice, options.connections, postmasterPid));
     }
     // Service time without queueing: one connection, so latency is the cost of one request, not the wait behind 49 others.
     log('single connection (no queueing), 3 s each…');
-    const apiSingle = combine([await driveMeasured(api, apiUrl, apiBodies, 3, 1, postmasterPid)]);
-    const baseSingle = combine([await driveMeasured(base, baseUrl, baseBodies, 3, 1, postmasterPid)]);
-    await stopChild(api);
-    await stopChild(base);
-    const apiFigures = combine(apiRounds);
-    const baseFigures = combine(baseRounds);
+    const apiSingle = combine([await driveMeasured(api.child, api.url, postApi, 3, 1, postmasterPid)]);
+    const baseSingle = combine([await driveMeasured(base.child, base.url, postBase, 3, 1, postmasterPid)]);
+    const cacheAfter = cached ? await answerCacheLookups(`http://127.0.0.1:${cached.port}/metrics`) : null;
+    const cacheLookups =
+      cacheBefore && cacheAfter
+        ? { hits: cacheAfter.hits - cacheBefore.hits, misses: cacheAfter.misses - cacheBefore.misses, evictions: cacheAfter.evictions - cacheBefore.evictions }
+        : null;
+    for (const contender of contenders) await stopChild(contender.child);
+    const apiFigures = combine(api.rounds);
+    const baseFigures = combine(base.rounds);
 
     const ratio = apiFigures.throughput / baseFigures.throughput;
     const p99Ok = apiFigures.p99 < 20;
@@ -585,20 +748,48 @@ async function main(): Promise<void> {
     console.log('');
     console.log(
       `bench:query  providers=${fmt(counts.providers)}  plans=${counts.plans}  drugs=${fmt(counts.drugs)}  duration=${options.duration}s  ` +
-        `connections=${options.connections}  db pool=${options.pool}/process  api processes=${options.apiWorkers}  cpus=${cpus().length}  node ${process.version}`,
+        `connections=${options.connections}  db pool=${options.pool}/process  api processes=${options.apiWorkers}  cpus=${cpus().length}  node ${process.version}` +
+        `  lookups ${options.zipf === null ? 'uniform' : `Zipf s=${options.zipf}`} over ${fmt(lookups.length)}`,
     );
-    console.log(line(`API (GraphQL networkCoverage + drugCoverage), ${options.connections} connections`, apiFigures));
-    console.log(line(`baseline (1 raw SQL, bare node http + pg), ${options.connections} connections`, baseFigures));
+    for (const contender of contenders) console.log(line(`${contender.label}, ${options.connections} connections`, combine(contender.rounds)));
     console.log(line('API, 1 connection', apiSingle));
     console.log(line('baseline, 1 connection', baseSingle));
     console.log(`throughput ratio API/baseline: ${ratio.toFixed(2)} (target >= 0.33: ${ratioOk ? 'PASS' : 'FAIL'})`);
     console.log(
       `API p99 latency at ${options.connections} connections (closed loop): ${fmt(apiFigures.p99, 1)} ms (target < 20 ms: ${p99Ok ? 'PASS' : 'FAIL'})`,
     );
+    if (single) {
+      const one = combine(single.rounds);
+      console.log(
+        `${options.apiWorkers} processes / 1 process: throughput ${(apiFigures.throughput / one.throughput).toFixed(2)}x ` +
+          `(${fmt(apiFigures.throughput)} vs ${fmt(one.throughput)} req/s), p99 ${fmt(apiFigures.p99, 1)} vs ${fmt(one.p99, 1)} ms`,
+      );
+    }
+    if (cached && cacheLookups) {
+      const figures = combine(cached.rounds);
+      const hitRate = cacheLookups.hits / Math.max(1, cacheLookups.hits + cacheLookups.misses);
+      const cachedRatio = figures.throughput / baseFigures.throughput;
+      console.log(
+        `answer cache: hit rate ${(100 * hitRate).toFixed(1)}% (${fmt(cacheLookups.hits)} hits, ${fmt(cacheLookups.misses)} misses, ${fmt(cacheLookups.evictions)} evictions), ` +
+          `${fmt(figures.throughput)} req/s, p99 ${fmt(figures.p99, 1)} ms; ratio to the raw baseline ${cachedRatio.toFixed(2)} ` +
+          `(target >= 1.0: ${cachedRatio >= 1 ? 'PASS' : 'FAIL'}); to the API without it ${(figures.throughput / apiFigures.throughput).toFixed(2)}`,
+      );
+    }
+    if (conditional) {
+      const figures = combine(conditional.rounds);
+      const conditionalRatio = figures.throughput / apiFigures.throughput;
+      console.log(
+        `revalidations: ${fmt(figures.notModified)} of ${fmt(figures.requests)} answered 304, ${fmt(figures.throughput)} req/s, p99 ${fmt(figures.p99, 1)} ms; ` +
+          `ratio to the API answering in full ${conditionalRatio.toFixed(2)} (target >= 5: ${conditionalRatio >= 5 ? 'PASS' : 'FAIL'})`,
+      );
+    }
     console.log(
       `machine load average (1 min) at the end: ${loadavg()[0].toFixed(2)} on ${cpus().length} cpus (API, baseline, PostgreSQL and autocannon share them)`,
     );
-    if (apiFigures.errors + apiFigures.timeouts + apiFigures.non2xx > 0) console.log('WARNING: the API had errors or non-2xx answers during the run');
+    for (const contender of contenders) {
+      const figures = combine(contender.rounds);
+      if (figures.errors + figures.timeouts + figures.non2xx > 0) console.log(`WARNING: ${contender.label} had errors or non-2xx answers during the run`);
+    }
     process.exitCode = 0;
   } finally {
     for (const child of children) if (child.exitCode === null) child.kill('SIGKILL');

@@ -29,6 +29,31 @@ export function isSwaggerUiPage(req: Request): boolean {
   return req.path === '/api/v1/docs' || req.path.startsWith('/api/v1/docs/');
 }
 
+/**
+ * The headers a helmet middleware sets, worked out once: with static options (no per-request CSP nonces)
+ * helmet sets the same headers on every response, through a chain of a dozen middlewares per request.
+ * The returned middleware sets that list directly (and removes what helmet removes).
+ */
+export function fixedHeaders(middleware: Middleware): Middleware {
+  const set: Array<[string, string]> = [];
+  const removed: string[] = [];
+  let called = false;
+  const recorder = {
+    setHeader: (name: string, value: string) => void set.push([name, String(value)]),
+    removeHeader: (name: string) => void removed.push(name),
+  };
+  middleware({} as Request, recorder as unknown as Response, (error?: unknown) => {
+    if (error) throw error;
+    called = true;
+  });
+  if (!called) throw new Error('fixedHeaders: the middleware did not finish synchronously');
+  return (_req, res, next) => {
+    for (const name of removed) res.removeHeader(name);
+    for (const [name, value] of set) res.setHeader(name, value);
+    next();
+  };
+}
+
 const strictHeaders = helmet({
   // An API read by plan-shopping sites from other origins (CORS decides who may read with credentials-free fetch).
   crossOriginResourcePolicy: { policy: 'cross-origin' },
@@ -155,9 +180,10 @@ export function applyHttpSecurity(app: INestApplication, settings: HttpSecurityS
   instance.set('etag', false);
   if (settings.trustProxy !== undefined && settings.trustProxy !== false) instance.set('trust proxy', settings.trustProxy);
 
-  app.use((req: Request, res: Response, next: NextFunction) =>
-    (isExplorerPage(req) ? explorerHeaders : isSwaggerUiPage(req) ? swaggerUiHeaders : strictHeaders)(req, res, next),
-  );
+  const strict = fixedHeaders(strictHeaders);
+  const explorer = fixedHeaders(explorerHeaders);
+  const swaggerUi = fixedHeaders(swaggerUiHeaders);
+  app.use((req: Request, res: Response, next: NextFunction) => (isExplorerPage(req) ? explorer : isSwaggerUiPage(req) ? swaggerUi : strict)(req, res, next));
   // CORS only concerns browsers, which always send Origin on the requests it governs; server-to-server
   // callers (most plan-shopping backends) skip the work.
   const cors = corsMiddleware(corsOptions(settings.corsOrigins));

@@ -112,6 +112,8 @@ export interface AppConfig {
   bodyLimitBytes: number;
   /** Cache-Control of public reads over GET (HTTP_CACHE_MAX_AGE, HTTP_CACHE_STALE_WHILE_REVALIDATE). */
   httpCache: { maxAgeSeconds: number; staleWhileRevalidateSeconds: number };
+  /** Bytes of GraphQL answers kept in this process (ANSWER_CACHE_MAX_BYTES; 0: no in-process answer cache). */
+  answerCacheMaxBytes: number;
   graphqlMaxDepth: number;
   graphqlMaxComplexity: number;
   graphqlMaxAliases: number;
@@ -260,6 +262,7 @@ export function loadConfig(env: Record<string, string | undefined> = processEnvi
       maxAgeSeconds: integer(e.HTTP_CACHE_MAX_AGE, 60),
       staleWhileRevalidateSeconds: integer(e.HTTP_CACHE_STALE_WHILE_REVALIDATE, 600),
     },
+    answerCacheMaxBytes: integer(e.ANSWER_CACHE_MAX_BYTES, 0),
     graphqlMaxDepth: integer(e.GRAPHQL_MAX_DEPTH, 8),
     graphqlMaxComplexity: integer(e.GRAPHQL_MAX_COMPLEXITY, 50_000),
     graphqlMaxAliases: integer(e.GRAPHQL_MAX_ALIASES, 20),

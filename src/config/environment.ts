@@ -259,6 +259,9 @@ export class Environment {
   /** Seconds past max-age a cache may serve a stale read while it revalidates (0: none). Default 600. */
   @Checked(wholeNumber(0, 31_536_000)) HTTP_CACHE_STALE_WHILE_REVALIDATE?: string;
 
+  /** Bytes of GraphQL answers kept in this process, reused until a publish changes them (0: off). Default 0. */
+  @Checked(wholeNumber(0, 17_179_869_184)) ANSWER_CACHE_MAX_BYTES?: string;
+
   /** Default 8. */
   @Checked(wholeNumber(2, 100)) GRAPHQL_MAX_DEPTH?: string;
 
@@ -379,6 +382,7 @@ class EnvironmentKeys implements Record<keyof Environment, undefined> {
   BODY_LIMIT = undefined;
   HTTP_CACHE_MAX_AGE = undefined;
   HTTP_CACHE_STALE_WHILE_REVALIDATE = undefined;
+  ANSWER_CACHE_MAX_BYTES = undefined;
   GRAPHQL_MAX_DEPTH = undefined;
   GRAPHQL_MAX_COMPLEXITY = undefined;
   GRAPHQL_MAX_ALIASES = undefined;

@@ -368,7 +368,10 @@ const profiles = new Map<string, StatementProfile>();
 
 function mayBatchText(sql: string): boolean {
   // The statement is wrapped as a subquery and its $n renumbered: no comments, no ';', no '$' in literals.
-  return !/--|\/\*|;|\$\$|\$[A-Za-z_]|'[^']*\$[^']*'/.test(sql) && /^\s*(SELECT|WITH)\b/i.test(sql);
+  // Literals are read in order from the start ('' is a quote inside one), so the text between two of them
+  // (`'x', $2) ... '[]'`) is not mistaken for one; E'...' strings (backslash escapes) are not batched.
+  if (/--|\/\*|;|\$\$|\$[A-Za-z_]|\bE'/i.test(sql) || !/^\s*(SELECT|WITH)\b/i.test(sql)) return false;
+  return !(sql.match(/'(?:[^']|'')*'/g) ?? []).some((literal) => literal.includes('$'));
 }
 
 function learn(sql: string, result: PgResult, ms: number): void {

@@ -1,10 +1,7 @@
-import { Database } from '../database/database';
 import { Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
 import PgBoss from 'pg-boss';
-import { DataSource } from 'typeorm';
-import { JOB_QUEUE_SCHEMA } from '../../migrations/1700000001100-FeedJobQueue';
 import type { FeedConfig } from '../config/app-config';
+import { JobQueue } from '../jobs/job-queue';
 import { FeedsService } from './feeds.service';
 
 /** The queue of feed checks (created by migration 1700000001100). */
@@ -20,18 +17,6 @@ export interface FeedJobOutput {
   outcome: string;
   versionId: number | null;
   error: string | null;
-}
-
-/** pg-boss on the application's own pool (no other connections, no other service); its schema is the migrations'. */
-export function jobQueueOn(db: DataSource, options: PgBoss.ConstructorOptions = {}): PgBoss {
-  const { pool } = new Database(db).primaryPool();
-  return new PgBoss({
-    db: { executeSql: (text: string, values: unknown[]) => pool.query(text, values) },
-    schema: JOB_QUEUE_SCHEMA,
-    migrate: false,
-    schedule: false,
-    ...options,
-  });
 }
 
 /** Queues a check of each issuer's feed; an issuer with a check already waiting is not queued twice. */
@@ -69,19 +54,13 @@ export class FeedJobsService implements OnApplicationBootstrap, OnModuleDestroy 
   private readonly abort = new AbortController();
 
   constructor(
-    @InjectDataSource() private readonly db: DataSource,
+    private readonly queue: JobQueue,
     private readonly feeds: FeedsService,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
     const config = this.feeds.config;
-    const boss = jobQueueOn(this.db, {
-      // Only instances that take jobs expire and retry those of dead instances.
-      supervise: config.jobWorkers > 0,
-      maintenanceIntervalSeconds: Math.max(1, Math.min(60, Math.floor(config.jobExpireSeconds / 2))),
-    });
-    boss.on('error', (error) => this.logger.error(`job queue: ${error.message}`));
-    await boss.start();
+    const boss = await this.queue.boss();
     this.boss = boss;
     await configureFeedQueue(boss, config);
     for (let i = 0; i < config.jobWorkers; i++) {
@@ -91,8 +70,8 @@ export class FeedJobsService implements OnApplicationBootstrap, OnModuleDestroy 
 
   async onModuleDestroy(): Promise<void> {
     this.abort.abort();
-    // Checks still running after the abort are failed by pg-boss, to be retried.
-    await this.boss?.stop({ graceful: true, timeout: 10_000, close: false }).catch((error) => this.logger.warn(`stopping the job queue: ${error.message}`));
+    // Takes no new checks; those still running end on the abort, and JobQueue's graceful stop fails any left, to be retried.
+    await this.boss?.offWork(FEED_FETCH_QUEUE).catch((error: Error) => this.logger.warn(`stopping the feed workers: ${error.message}`));
     this.boss = null;
   }
 

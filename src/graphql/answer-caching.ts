@@ -1,10 +1,14 @@
 import type { ApolloServerPlugin, GraphQLRequestContext } from '@apollo/server';
 import type { NextFunction, Request, Response } from 'express';
-import { FieldNode, OperationDefinitionNode, printSchema } from 'graphql';
+import type { TransformFnParams } from 'class-transformer';
+import { FieldNode, OperationDefinitionNode, printSchema, valueFromASTUntyped } from 'graphql';
 import { createHash } from 'node:crypto';
 import type { IncomingHttpHeaders } from 'node:http';
 import { presentedApiKey } from '../common/rate-limit';
 import { Database } from '../database/database';
+import type { AnswerCache } from './answer-cache';
+import { toList } from '../marketplace/dto/marketplace-query.dto';
+import { parseNetworkId } from '../networks/networks.service';
 
 /**
  * Answers are immutable per published version: the same question asked while the same dataset versions are
@@ -63,17 +67,198 @@ export function publicCacheControl(settings: HttpCacheSettings): string {
 }
 
 /**
- * What answers depend on: every issuer's published version, and when a carrier's feed was last checked
- * (feed health and data quality change with a check, without a publish).
+ * What an answer reads. `all`: every issuer's published version (searches, market-wide research). Otherwise
+ * the published versions of `issuers` (named by the question: a plan id's first five characters are its
+ * issuer's id, as the importer enforces), plus those of the issuers whose published version lists one of
+ * `npis` (the two questions name a doctor from any directory: "not listed in any loaded directory" and the
+ * doctor's listing depend on every directory listing that NPI), plus the names published formularies give
+ * `rxcuis` (a drug's name is read across them).
  */
-const FINGERPRINT_SQL = `SELECT md5(
+export type AnswerScope = 'all' | { issuers: string[]; npis: string[]; rxcuis: string[] };
+
+export const ALL_ISSUERS: AnswerScope = 'all';
+
+/** Adds what one root field's arguments name to the scope; false when its answer may read any issuer. */
+type ScopeReader = (args: Record<string, unknown>, scope: ScopeBuilder) => boolean;
+
+class ScopeBuilder {
+  readonly issuers = new Set<string>();
+  readonly npis = new Set<string>();
+  readonly rxcuis = new Set<string>();
+
+  issuer(value: unknown): boolean {
+    const id = typeof value === 'string' ? value.trim() : '';
+    if (!/^[0-9]{5}$/.test(id)) return false;
+    this.issuers.add(id);
+    return true;
+  }
+  plans(value: unknown): boolean {
+    const ids = Array.isArray(value) ? value : [value];
+    return ids.every((id) => typeof id === 'string' && this.issuer(id.trim().slice(0, 5)));
+  }
+  private ids(value: unknown, pattern: RegExp, into: Set<string>): boolean {
+    if (value === undefined || value === null) return true;
+    const ids = Array.isArray(value) ? value : [value];
+    for (const id of ids) {
+      const trimmed = typeof id === 'string' ? id.trim() : '';
+      if (!pattern.test(trimmed)) return false;
+      into.add(trimmed);
+    }
+    return true;
+  }
+  doctors(value: unknown): boolean {
+    return this.ids(value, /^[0-9]{10}$/, this.npis);
+  }
+  drugs(value: unknown): boolean {
+    return this.ids(value, /^[1-9][0-9]{0,9}$/, this.rxcuis);
+  }
+  scope(): AnswerScope {
+    return { issuers: [...this.issuers].sort(), npis: [...this.npis].sort(), rxcuis: [...this.rxcuis].sort() };
+  }
+}
+
+/**
+ * The issuers' published versions an answer reads, by what the question names. Fields not listed read
+ * across issuers (or their reads were not analysed): `all`. A listed field's nested fields stay within what
+ * it names (a plan's issuer, networks, tiers and data quality are its issuer's; a doctor's listings are
+ * found through `npis`, a drug's names through `rxcuis`); a nested field reading further must make its root
+ * field `all` here. Any value that is not a well-formed id also gives `all`.
+ */
+const ROOT_FIELD_SCOPES: Readonly<Record<string, ScopeReader>> = {
+  __typename: () => true,
+  __schema: () => true,
+  __type: () => true,
+  plan: (a, s) => s.plans(a.planId),
+  planDataQuality: (a, s) => s.plans(a.planId),
+  plansSharingNetwork: (a, s) => s.plans(a.planId),
+  formularyChanges: (a, s) => s.plans(a.planId),
+  // A network id names its first (plan, tier): a network is one issuer's (an id that is not one answers null).
+  network: (a, s) => {
+    const entry = typeof a.id === 'string' ? parseNetworkId(a.id) : null;
+    return entry ? s.plans(entry.planId) : typeof a.id === 'string';
+  },
+  issuer: (a, s) => s.issuer(a.issuerId),
+  dataQuality: (a, s) => s.issuer(a.issuerId),
+  networks: (a, s) => s.issuer(a.issuerId),
+  plans: (a, s) => s.issuer(a.issuerId),
+  provider: (a, s) => s.doctors(a.npi) && a.npi !== undefined,
+  drug: (a, s) => s.drugs(a.rxnormId) && a.rxnormId !== undefined,
+  networkCoverage: (a, s) => s.plans(a.planIds) && s.doctors(a.npis),
+  drugCoverage: (a, s) => s.plans(a.planIds) && s.drugs(a.rxnormIds),
+  // Without plan ids, every plan of a state: any issuer.
+  comparePlans: (a, s) => Array.isArray(a.planIds) && a.state == null && s.plans(a.planIds) && s.doctors(a.npis) && s.drugs(a.rxnormIds),
+};
+
+/** The variables of an operation with the defaults it declares for those not given. */
+function withDefaults(operation: OperationDefinitionNode, variables: Record<string, unknown> | undefined): Record<string, unknown> {
+  const values: Record<string, unknown> = { ...(variables ?? {}) };
+  for (const definition of operation.variableDefinitions ?? []) {
+    const name = definition.variable.name.value;
+    if (values[name] === undefined && definition.defaultValue) values[name] = valueFromASTUntyped(definition.defaultValue);
+  }
+  return values;
+}
+
+/**
+ * What a cacheable operation reads (see AnswerScope): the union over its root fields, `all` as soon as one
+ * root field reads every issuer.
+ */
+export function graphqlAnswerScope(operation: OperationDefinitionNode, variables?: Record<string, unknown>): AnswerScope {
+  const values = withDefaults(operation, variables);
+  const scope = new ScopeBuilder();
+  for (const selection of operation.selectionSet.selections) {
+    if (selection.kind !== 'Field') return ALL_ISSUERS;
+    const reader = ROOT_FIELD_SCOPES[selection.name.value];
+    if (!reader) return ALL_ISSUERS;
+    const args: Record<string, unknown> = {};
+    for (const argument of selection.arguments ?? []) args[argument.name.value] = valueFromASTUntyped(argument.value, values);
+    if (!reader(args, scope)) return ALL_ISSUERS;
+  }
+  return scope.scope();
+}
+
+/** A REST list parameter as the routes read it (comma-separated, repeated or both). */
+function restList(value: unknown): string[] | undefined {
+  return toList({ value } as TransformFnParams);
+}
+
+/**
+ * What a REST read reads, by route (`path` relative to the base path): the coverage grids and lookups by
+ * id name their plans, doctors and drugs; searches and statistics read every issuer.
+ */
+export function restAnswerScope(path: string, query: Record<string, unknown>): AnswerScope {
+  const scope = new ScopeBuilder();
+  const [first, second, ...rest] = path.replace(/^\/+|\/+$/g, '').split('/');
+  if (rest.length || second === undefined) return ALL_ISSUERS;
+  const single = (value: string) => {
+    try {
+      return decodeURIComponent(value);
+    } catch {
+      return null;
+    }
+  };
+  let ok: boolean;
+  if (first === 'providers' && second === 'covered') ok = scope.plans(restList(query.planids) ?? []) && scope.doctors(restList(query.providerids));
+  else if (first === 'drugs' && second === 'covered') ok = scope.plans(restList(query.planids) ?? []) && scope.drugs(restList(query.drugs));
+  else if (first === 'plans') ok = scope.plans(single(second));
+  else if (first === 'providers' && !['search', 'autocomplete'].includes(second)) ok = scope.doctors(single(second));
+  else if (first === 'drugs' && !['search', 'autocomplete'].includes(second)) ok = scope.drugs(single(second));
+  else ok = false;
+  return ok ? scope.scope() : ALL_ISSUERS;
+}
+
+/**
+ * Every issuer's published version, and when a carrier's feed was last checked (feed health and data
+ * quality change with a check, without a publish).
+ */
+const ALL_ISSUERS_SQL = `SELECT md5(
     coalesce((SELECT string_agg(issuer_id || ':' || current_version_id, ',' ORDER BY issuer_id) FROM issuer WHERE current_version_id > $1), '')
     || '|' || coalesce((SELECT max(last_checked_at)::text FROM feed), '')) AS f`;
 
 /**
- * The published versions of every issuer, as one short digest. Read before an answer is computed, so an
- * answer is never older than the versions its ETag names (a publish racing the answer gives a newer answer
- * under the older ETag, which the next revalidation replaces).
+ * The published versions of the named issuers and of those listing the NPIs, when those issuers' feeds
+ * were last checked, and the names the published formularies give the RXCUIs (all a drug's answer reads
+ * from other issuers: a publish that leaves the names as they were changes nothing). An issuer that
+ * publishes nothing yet adds nothing: its first publish changes the digest. The NPI and RXCUI parts are
+ * there only when the question names some (four prepared statements at most).
+ */
+function scopedSql(npis: boolean, rxcuis: boolean): string {
+  // Per published version (EXISTS, LATERAL): each probe reads one partition by its index, which costs a
+  // fraction of scanning every partition for the NPIs or RXCUIs and joining the versions afterwards.
+  return `WITH published AS MATERIALIZED (SELECT issuer_id, current_version_id AS version_id FROM issuer WHERE current_version_id IS NOT NULL),
+    read AS MATERIALIZED (
+      SELECT issuer_id, version_id FROM published p
+       WHERE issuer_id = ANY($1::char(5)[])
+       ${npis ? 'OR EXISTS (SELECT 1 FROM provider l WHERE l.version_id = p.version_id AND l.npi = ANY($2::char(10)[]))' : ''}
+    )
+    SELECT md5(
+      coalesce((SELECT string_agg(issuer_id || ':' || version_id, ',' ORDER BY issuer_id) FROM read), '')
+      || '|' || coalesce((SELECT string_agg(issuer_id || ':' || coalesce(last_checked_at::text, ''), ',' ORDER BY issuer_id) FROM feed
+                           WHERE issuer_id IN (SELECT issuer_id FROM read) OR issuer_id = ANY($1::char(5)[])), '')
+      ${
+        rxcuis
+          ? `|| '|' || coalesce((SELECT string_agg(DISTINCT d.rxnorm_id || ':' || d.drug_name, ',' ORDER BY d.rxnorm_id || ':' || d.drug_name)
+                                  FROM published p CROSS JOIN LATERAL (
+                                    SELECT rxnorm_id, drug_name FROM drug WHERE drug.version_id = p.version_id AND drug.rxnorm_id = ANY($${npis ? 3 : 2}::text[])) d), '')`
+          : ''
+      }) AS f`;
+}
+
+const SCOPED_SQL = [scopedSql(false, false), scopedSql(false, true), scopedSql(true, false), scopedSql(true, true)];
+
+function fingerprintQuery(scope: AnswerScope): { sql: string; params: unknown[] } {
+  // The parameter only makes the read prepare the statement (it prepares parameterized ones).
+  if (scope === 'all') return { sql: ALL_ISSUERS_SQL, params: [0] };
+  const params: unknown[] = [scope.issuers];
+  if (scope.npis.length) params.push(scope.npis);
+  if (scope.rxcuis.length) params.push(scope.rxcuis);
+  return { sql: SCOPED_SQL[(scope.npis.length ? 2 : 0) + (scope.rxcuis.length ? 1 : 0)], params };
+}
+
+/**
+ * The published versions an answer reads (its AnswerScope), as one short digest. Read before an answer is
+ * computed, so an answer is never older than the versions its ETag names (a publish racing the answer gives
+ * a newer answer under the older ETag, which the next revalidation replaces).
  */
 export class PublishedFingerprint {
   constructor(private readonly db: Database) {}
@@ -84,13 +269,13 @@ export class PublishedFingerprint {
    * otherwise a lagging replica could answer the previous version under the new version's ETag, and
    * revalidations would keep that answer until the next publish.
    */
-  async read(): Promise<string | null> {
-    // The parameter only makes the read prepare the statement (it prepares parameterized ones).
+  async read(scope: AnswerScope = ALL_ISSUERS): Promise<string | null> {
+    const { sql, params } = fingerprintQuery(scope);
     if (!this.db.hasReplicas) {
-      const [row] = await this.db.read<Array<{ f: string }>>(FINGERPRINT_SQL, [0]);
+      const [row] = await this.db.read<Array<{ f: string }>>(sql, params);
       return row.f;
     }
-    const everywhere = await this.db.readOnEveryServer<Array<{ f: string }>>(FINGERPRINT_SQL, [0]).catch(() => null);
+    const everywhere = await this.db.readOnEveryServer<Array<{ f: string }>>(sql, params).catch(() => null);
     if (!everywhere) return null;
     const digests = new Set(everywhere.map(([row]) => row.f));
     return digests.size === 1 ? [...digests][0] : null;
@@ -136,9 +321,16 @@ export interface CacheEvents {
 /**
  * ETag, Cache-Control and `304 Not Modified` for GraphQL reads over GET (including automatic persisted
  * queries, whose text Apollo has already looked up by hash here). POSTs, mutations (refused over GET by
- * Apollo with 405), errors and uncacheable fields keep `no-store`.
+ * Apollo with 405), errors and uncacheable fields keep `no-store`. With `cache`, answers of cacheable
+ * queries (GET or POST) are kept under the same key as their ETag and answered again without running any
+ * resolver while the versions they read stay published.
  */
-export function answerCachingPlugin(fingerprint: PublishedFingerprint, settings: HttpCacheSettings, events: CacheEvents = {}): ApolloServerPlugin {
+export function answerCachingPlugin(
+  fingerprint: PublishedFingerprint,
+  settings: HttpCacheSettings,
+  events: CacheEvents = {},
+  cache?: AnswerCache,
+): ApolloServerPlugin {
   let schemaDigest = '';
   const publicControl = publicCacheControl(settings);
   return {
@@ -148,27 +340,35 @@ export function answerCachingPlugin(fingerprint: PublishedFingerprint, settings:
     },
     async requestDidStart({ request }) {
       const isGet = request.http?.method === 'GET';
-      let etag: string | null = null;
+      // The question and the versions it reads: the ETag of a GET, the key of the answer cache.
+      let key: string | null = null;
       let control = NO_STORE;
+      let fromCache = false;
       return {
         async didResolveOperation(context: GraphQLRequestContext<object>) {
-          if (!isGet || !isCacheableOperation(context.operation)) return;
-          const headers = context.request.http!.headers;
-          const versions = await fingerprint.read();
+          if ((!isGet && !cache) || !isCacheableOperation(context.operation)) return;
+          const versions = await fingerprint.read(graphqlAnswerScope(context.operation!, context.request.variables));
           if (versions === null) return;
-          etag = answerETag([schemaDigest, context.source, context.request.operationName ?? null, context.request.variables ?? null, versions, utcDay()]);
-          control = isCredentialed(headers) ? PRIVATE_REVALIDATE : publicControl;
+          key = answerETag([schemaDigest, context.source, context.request.operationName ?? null, context.request.variables ?? null, versions, utcDay()]);
+          control = isCredentialed(context.request.http!.headers) ? PRIVATE_REVALIDATE : publicControl;
         },
         async responseForOperation(context) {
-          if (!etag || !ifNoneMatchHits(context.request.http!.headers.get('if-none-match'), etag)) return null;
-          events.notModified?.();
-          context.response.http.status = 304;
-          return { http: context.response.http, body: { kind: 'single', singleResult: {} } };
+          if (!key) return null;
+          if (isGet && ifNoneMatchHits(context.request.http!.headers.get('if-none-match'), key)) {
+            events.notModified?.();
+            context.response.http.status = 304;
+            return { http: context.response.http, body: { kind: 'single', singleResult: {} } };
+          }
+          const kept = cache?.get(key);
+          if (!kept) return null;
+          fromCache = true;
+          return { http: context.response.http, body: { kind: 'single', singleResult: { ...kept } } };
         },
         async willSendResponse({ response }) {
           const ok = response.body.kind === 'single' && !response.body.singleResult.errors?.length && (response.http.status ?? 200) < 400;
-          if (etag && ok) {
-            response.http.headers.set('etag', etag);
+          if (key && ok && cache && !fromCache && response.http.status !== 304 && response.body.kind === 'single') cache.set(key, response.body.singleResult);
+          if (key && ok && isGet) {
+            response.http.headers.set('etag', key);
             response.http.headers.set('cache-control', control);
             response.http.headers.set('vary', 'Authorization, X-API-Key');
           } else {
@@ -196,25 +396,28 @@ export function restAnswerCaching(basePath: string, excluded: (req: Request) => 
   const publicControl = publicCacheControl(caching.settings);
   return (req: Request, res: Response, next: NextFunction): void => {
     if ((req.method !== 'GET' && req.method !== 'HEAD') || !req.path.startsWith(basePath) || excluded(req)) return next();
-    caching.fingerprint.read().then(
-      (versions) => {
-        if (versions === null) return next();
-        const etag = answerETag(['rest', req.originalUrl, versions, utcDay()]);
-        const control = isCredentialed(req.headers) || req.query.apikey !== undefined ? PRIVATE_REVALIDATE : publicControl;
-        if (ifNoneMatchHits(req.headers['if-none-match'], etag)) {
-          caching.events?.notModified?.();
-          res.status(304).set({ etag, 'cache-control': control, vary: 'Authorization, X-API-Key' }).end();
-          return;
-        }
-        onHeaders(res, () => {
-          if (res.statusCode === 200) res.set({ etag, 'cache-control': control, vary: 'Authorization, X-API-Key' });
-          else res.set('cache-control', NO_STORE);
-        });
-        next();
-      },
-      // The route answers (or reports the database) as it would without caching.
-      () => next(),
-    );
+    // Inside the promise: a query string the scope cannot read fails into the route's own answer, not a 500 here.
+    Promise.resolve()
+      .then(() => caching.fingerprint.read(restAnswerScope(req.path.slice(basePath.length), req.query as Record<string, unknown>)))
+      .then(
+        (versions) => {
+          if (versions === null) return next();
+          const etag = answerETag(['rest', req.originalUrl, versions, utcDay()]);
+          const control = isCredentialed(req.headers) || req.query.apikey !== undefined ? PRIVATE_REVALIDATE : publicControl;
+          if (ifNoneMatchHits(req.headers['if-none-match'], etag)) {
+            caching.events?.notModified?.();
+            res.status(304).set({ etag, 'cache-control': control, vary: 'Authorization, X-API-Key' }).end();
+            return;
+          }
+          onHeaders(res, () => {
+            if (res.statusCode === 200) res.set({ etag, 'cache-control': control, vary: 'Authorization, X-API-Key' });
+            else res.set('cache-control', NO_STORE);
+          });
+          next();
+        },
+        // The route answers (or reports the database) as it would without caching.
+        () => next(),
+      );
   };
 }
 

@@ -60,11 +60,20 @@ export function argumentWithNul(document: DocumentNode, variables: Record<string
  * database's own message. Every operation is checked once, before it runs, and refused as the client's mistake.
  */
 export function nulCharacterPlugin(): ApolloServerPlugin {
+  // Apollo hands out the same DocumentNode for a query text it has parsed before (its document cache):
+  // the document's own string literals are walked once; a request's variables only when one holds a NUL.
+  const literals = new WeakMap<DocumentNode, string | null>();
   return {
     async requestDidStart() {
       return {
         async didResolveOperation({ request, document }) {
-          const argument = argumentWithNul(document, request.variables ?? {});
+          const variables = request.variables ?? {};
+          let argument: string | null;
+          if (nulInJson(variables, '') !== null) argument = argumentWithNul(document, variables);
+          else {
+            argument = literals.get(document) ?? null;
+            if (!literals.has(document)) literals.set(document, (argument = argumentWithNul(document, {})));
+          }
           if (argument) {
             throw new GraphQLError(`Argument ${argument} contains a NUL character (\\u0000), which text may not hold`, {
               extensions: { code: 'BAD_USER_INPUT', argument, http: { status: 400 } },

@@ -5,6 +5,7 @@ import type { NextFunction, Request, Response } from 'express';
 import { Kind, OperationDefinitionNode } from 'graphql';
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import { Database } from '../database/database';
+import type { AnswerCacheEvents } from '../graphql/answer-cache';
 
 /** Seconds: a lookup answers in milliseconds, a search or research question in up to seconds. */
 const REQUEST_BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
@@ -16,7 +17,8 @@ const MAX_OPERATION_NAMES = 200;
 /**
  * The API's Prometheus metrics (prom-client), on a registry of its own per application (several
  * applications in one process, as in tests, do not collide): requests and latency per GraphQL operation
- * and per REST route, conditional answers (304), database pools, import jobs, and Node's process metrics.
+ * and per REST route, conditional answers (304), the in-process answer cache, database pools, import jobs,
+ * and Node's process metrics.
  */
 @Injectable()
 export class Metrics {
@@ -55,6 +57,18 @@ export class Metrics {
     labelNames: ['api'] as const,
     registers: [this.registry],
   });
+  readonly answerCacheLookups = new Counter({
+    name: 'graphql_answer_cache_lookups_total',
+    help: 'Cacheable GraphQL queries looked up in the in-process answer cache, by outcome (hit: answered without running resolvers, miss)',
+    labelNames: ['outcome'] as const,
+    registers: [this.registry],
+  });
+  readonly answerCacheEvictions = new Counter({
+    name: 'graphql_answer_cache_evictions_total',
+    help: 'Answers evicted from the in-process answer cache to stay within ANSWER_CACHE_MAX_BYTES',
+    registers: [this.registry],
+  });
+  private answerCache: { bytes: number; entries: number } | null = null;
   readonly importJobs = new Counter({
     name: 'import_jobs_total',
     help: 'Import jobs finished by this instance, by outcome (succeeded, unchanged, failed)',
@@ -103,7 +117,35 @@ export class Metrics {
         }
       },
     });
+    const answerCache = () => this.answerCache;
+    new Gauge({
+      name: 'graphql_answer_cache_size',
+      help: 'The in-process answer cache: bytes (serialized answers) and entries kept',
+      labelNames: ['unit'] as const,
+      registers: [this.registry],
+      collect() {
+        this.reset();
+        const cache = answerCache();
+        if (!cache) return;
+        this.set({ unit: 'bytes' }, cache.bytes);
+        this.set({ unit: 'entries' }, cache.entries);
+      },
+    });
     collectDefaultMetrics({ register: this.registry });
+  }
+
+  /** The in-process answer cache whose size is reported, and its lookups and evictions counted. */
+  watchAnswerCache(cache: { bytes: number; entries: number }): void {
+    this.answerCache = cache;
+  }
+
+  /** What the in-process answer cache tells: counted. */
+  answerCacheEvents(): AnswerCacheEvents {
+    return {
+      hit: () => this.answerCacheLookups.inc({ outcome: 'hit' }),
+      miss: () => this.answerCacheLookups.inc({ outcome: 'miss' }),
+      evicted: () => this.answerCacheEvictions.inc(),
+    };
   }
 
   /** The label for a client-chosen operation name, bounded in number. */

@@ -1,51 +1,59 @@
-import {
-  ForbiddenException,
-  Inject,
-  Injectable,
-  Logger,
-  OnApplicationBootstrap,
-  OnApplicationShutdown,
-  Optional,
-  ServiceUnavailableException,
-} from '@nestjs/common';
-import { Metrics } from '../observability/metrics';
-import { randomUUID } from 'node:crypto';
-import { rm } from 'node:fs/promises';
-import { isAbsolute, relative, resolve } from 'node:path';
-import { setTimeout as delay } from 'node:timers/promises';
+import { ForbiddenException, Inject, Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy, Optional, ServiceUnavailableException } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
+import { randomUUID } from 'node:crypto';
+import { access, rm } from 'node:fs/promises';
+import { isAbsolute, join, relative, resolve } from 'node:path';
+import { setTimeout as delay } from 'node:timers/promises';
+import type PgBoss from 'pg-boss';
 import { In, Repository } from 'typeorm';
 import { ApiKeyPrincipal, mayLoadIssuer } from '../auth/api-key-principal';
 import { Database } from '../database/database';
-import { ImportError, ImportProgress, ImportResult } from '../ingest/import-contract';
+import { ImportError, ImportProgress, ImportResult, QhpFileKind } from '../ingest/import-contract';
 import { PublishRefusal } from '../ingest/store/version-publisher';
+import { JobQueue } from '../jobs/job-queue';
+import { Metrics } from '../observability/metrics';
 import { ImportJobEntity, ImportJobState } from './import-job.entity';
 import { SpooledFile } from './multipart-spool';
 import { ProgressRecorder } from './progress-recorder';
 import { QHP_IMPORT_RUNNER, QhpImportRunner } from './qhp-import-runner';
 import { UPLOADS_CONFIG, UploadsConfig } from './uploads.config';
 
+/** The queue of uploads' imports (created by migration 1700000003100). */
+export const IMPORT_UPLOAD_QUEUE = 'import-upload';
 export const INTERRUPTED_BY_SHUTDOWN = 'interrupted by shutdown';
-const ABANDONED_BY_DEAD_PROCESS = 'interrupted: the server running this job stopped before it finished; upload the files again';
-/** How long shutdown waits for aborted imports to roll back before marking them failed anyway. */
+const ABANDONED_BY_DEAD_PROCESS = 'interrupted: the server running this job stopped before it finished';
+/** How long shutdown waits for aborted imports to roll back and go back to the queue. */
 const SHUTDOWN_GRACE_MS = 10_000;
-/** A job in one of these states is held by the process that queued it. */
+/** How often an instance with a free slot looks for queued imports (an upload it accepts itself starts at once). */
+const POLL_MS = 2_000;
+/** A job in one of these states is waiting on the queue or held by an instance. */
 const UNFINISHED: ImportJobState[] = ['queued', 'running'];
 
 export interface NewImportJob {
   issuerId: string;
   issuerName?: string;
   files: SpooledFile[];
-  /** Spool directory holding `files`; the job owns it from now on and deletes it when it ends. */
+  /** Spool directory holding `files`, inside UPLOAD_TMP_DIR; the job owns it from now on and deletes it when it ends. */
   tempDir: string;
   apiKey: ApiKeyPrincipal;
   replaceAll?: boolean;
   allowShrink?: boolean;
 }
 
-interface QueuedJob extends NewImportJob {
-  id: string;
+/** What the queue carries for an import: everything an instance needs to run it, besides the import_job row. */
+export interface ImportJobData {
+  /** Spool directory relative to UPLOAD_TMP_DIR, so instances may mount the shared directory at different paths. */
+  spool: string;
+  files: Array<{ name: string; kind: QhpFileKind }>;
+  issuerName?: string;
+  loadedBy: string;
+  /** Issuers the uploading key may load; null for an admin key. */
+  allowedIssuerIds: string[] | null;
+  replaceAll?: boolean;
+  allowShrink?: boolean;
 }
+
+type QueuedImport = PgBoss.JobWithMetadata<ImportJobData>;
 
 interface Outcome {
   status: ImportJobState;
@@ -64,56 +72,74 @@ function outcomeOf(result: ImportResult): Outcome {
   return { ...stored, status: 'failed', error: `the import did not publish${reasons.length ? ` (rejected: ${reasons.join(', ')})` : ''}` };
 }
 
+function failureOf(error: unknown): Outcome {
+  // A failed load may have created a version (marked failed): linking it shows where the rejects are.
+  const refusal = error instanceof ImportError ? error : null;
+  return {
+    status: refusal?.code === PublishRefusal.SUPERSEDED ? 'superseded' : 'failed',
+    error: error instanceof Error ? error.message : String(error),
+    reason: refusal?.code ?? null,
+    versionId: refusal?.versionId ?? null,
+    report: refusal?.report ?? null,
+  };
+}
+
 /**
- * Runs uploads' imports in the background, a few at a time per instance, and keeps their state in
- * import_job so any instance can report on them. A job owns its spool directory and removes it when
- * it ends; jobs of a process that died are found by their stale heartbeat and marked failed.
+ * Uploads' imports as durable jobs on the PostgreSQL queue (pg-boss, shared with feed checks): the
+ * instance that receives an upload spools its files to UPLOAD_TMP_DIR, records the import_job row
+ * (QUEUED) and queues a job carrying its id; every instance runs queued imports,
+ * IMPORT_MAX_CONCURRENT_JOBS at a time. An import interrupted by a shutdown goes back to the queue with
+ * its spool kept, and an instance that died is noticed by its stale heartbeat and its job put back too;
+ * the next instance starts the import again. The spool is removed only when the job ends for good:
+ * published, unchanged, refused by the importer, or out of retries (the job then says so).
  */
 @Injectable()
-export class ImportJobsService implements OnApplicationBootstrap, OnApplicationShutdown {
+export class ImportJobsService implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly logger = new Logger(ImportJobsService.name);
-  private readonly queue: QueuedJob[] = [];
   private readonly running = new Map<string, { controller: AbortController; done: Promise<void> }>();
   private timers: NodeJS.Timeout[] = [];
-  private shuttingDown = false;
+  private stopping = false;
+  private filling: Promise<void> | null = null;
 
   constructor(
     private readonly db: Database,
     @InjectRepository(ImportJobEntity) private readonly jobs: Repository<ImportJobEntity>,
     @Inject(UPLOADS_CONFIG) private readonly config: UploadsConfig,
     @Inject(QHP_IMPORT_RUNNER) private readonly importer: QhpImportRunner,
+    private readonly queue: JobQueue,
     @Optional() private readonly metrics?: Metrics,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
-    await this.failAbandonedJobs();
+    await this.queue.boss();
+    await this.requeueAbandonedJobs();
     this.timers = [
       setInterval(() => void this.beat(), this.config.heartbeatMs).unref(),
       // Also sweep while running: a process that died just before this one started is stale only later.
-      setInterval(() => void this.failAbandonedJobs(), this.config.staleAfterMs).unref(),
+      setInterval(() => void this.requeueAbandonedJobs(), this.config.staleAfterMs).unref(),
+      setInterval(() => this.poll(), POLL_MS).unref(),
     ];
+    this.poll();
   }
 
-  async onApplicationShutdown(): Promise<void> {
-    this.shuttingDown = true;
+  async onModuleDestroy(): Promise<void> {
+    this.stopping = true;
     this.timers.forEach(clearInterval);
-    const queued = this.queue.splice(0);
+    // An import fetched while stopping has started, and is aborted with the others.
+    await this.filling?.catch(() => undefined);
     const running = [...this.running.values()];
     running.forEach(({ controller }) => controller.abort(new Error(INTERRUPTED_BY_SHUTDOWN)));
     await Promise.race([Promise.allSettled(running.map((job) => job.done)), delay(SHUTDOWN_GRACE_MS, undefined, { ref: false })]);
-
-    const unfinished = [...queued.map((job) => job.id), ...this.running.keys()];
-    if (unfinished.length) {
-      await this.jobs
-        .update({ id: In(unfinished), status: In(UNFINISHED) }, { status: 'failed', error: INTERRUPTED_BY_SHUTDOWN, finishedAt: () => 'now()' })
-        .catch((error: Error) => this.logger.error(`could not mark interrupted import jobs failed: ${error.message}`));
+    if (this.running.size) {
+      // Their jobs stay active on the queue: the heartbeat sweep of another instance puts them back.
+      this.logger.warn(`imports still rolling back at shutdown: ${[...this.running.keys()].join(', ')}`);
     }
-    await Promise.all(queued.map((job) => this.removeSpool(job.tempDir)));
   }
 
-  /** Records the job (QUEUED) and starts it as soon as a slot is free. */
+  /** Records the job (QUEUED) and queues it; this instance starts it at once if it has a free slot. */
   async enqueue(job: NewImportJob): Promise<ImportJobEntity> {
-    if (this.shuttingDown) throw new ServiceUnavailableException('the server is shutting down: upload again in a moment');
+    if (this.stopping) throw new ServiceUnavailableException('the server is shutting down: upload again in a moment');
+    const spool = relative(resolve(this.config.tempRoot), resolve(job.tempDir));
     const id = randomUUID();
     await this.jobs.insert({
       id,
@@ -125,8 +151,24 @@ export class ImportJobsService implements OnApplicationBootstrap, OnApplicationS
       files: job.files.map(({ name, kind, bytes }) => ({ name, kind, bytes })),
       tempDir: job.tempDir,
     });
-    this.queue.push({ ...job, id });
-    this.startQueuedJobs();
+    const data: ImportJobData = {
+      spool,
+      files: job.files.map(({ name, kind }) => ({ name, kind })),
+      issuerName: job.issuerName,
+      loadedBy: job.apiKey.label,
+      allowedIssuerIds: job.apiKey.isAdmin ? null : [...job.apiKey.issuerIds],
+      replaceAll: job.replaceAll,
+      allowShrink: job.allowShrink,
+    };
+    try {
+      await (await this.queue.boss()).send(IMPORT_UPLOAD_QUEUE, data, { id });
+    } catch (error) {
+      // Nothing will run it: the upload is refused (and its spool removed by the caller).
+      await this.jobs.delete({ id });
+      this.logger.error(`could not queue import job ${id}: ${error instanceof Error ? error.message : error}`);
+      throw new ServiceUnavailableException('the job queue is unavailable: upload again in a moment');
+    }
+    this.poll();
     return this.jobs.findOneByOrFail({ id });
   }
 
@@ -139,58 +181,119 @@ export class ImportJobsService implements OnApplicationBootstrap, OnApplicationS
     return job;
   }
 
-  private startQueuedJobs(): void {
-    while (!this.shuttingDown && this.running.size < this.config.maxConcurrentJobs && this.queue.length) {
-      const job = this.queue.shift()!;
+  /** Takes queued imports while this instance has free slots. */
+  private poll(): void {
+    if (this.filling || this.stopping || this.running.size >= this.config.maxConcurrentJobs) return;
+    this.filling = this.fill()
+      .catch((error: Error) => this.logger.warn(`taking queued imports: ${error.message}`))
+      .finally(() => (this.filling = null));
+  }
+
+  private async fill(): Promise<void> {
+    const boss = await this.queue.boss();
+    while (!this.stopping && this.running.size < this.config.maxConcurrentJobs) {
+      const [job] = await boss.fetch<ImportJobData>(IMPORT_UPLOAD_QUEUE, { batchSize: 1, includeMetadata: true });
+      if (!job) return;
       const controller = new AbortController();
-      const done = this.run(job, controller.signal).finally(() => {
-        this.running.delete(job.id);
-        this.startQueuedJobs();
-      });
+      const done = this.run(boss, job, controller.signal)
+        .catch((error: Error) => this.logger.error(`import job ${job.id}: ${error.message}`))
+        .finally(() => {
+          this.running.delete(job.id);
+          this.poll();
+        });
       this.running.set(job.id, { controller, done });
     }
   }
 
-  private async run(job: QueuedJob, signal: AbortSignal): Promise<void> {
-    const progress = new ProgressRecorder((report) => this.saveProgress(job.id, report));
+  private async run(boss: PgBoss, job: QueuedImport, signal: AbortSignal): Promise<void> {
+    const { id, data } = job;
+    const row = await this.jobs.findOneBy({ id });
+    if (!row || !UNFINISHED.includes(row.status)) {
+      await boss.complete(IMPORT_UPLOAD_QUEUE, id, { status: row?.status ?? 'missing' });
+      return;
+    }
+    const dir = resolve(this.config.tempRoot, data.spool);
+    const missing = await this.missingFile(dir, data.files);
+    if (missing) {
+      // Retrying cannot bring the file back: the job ends here.
+      const error = `the uploaded file ${missing} is not in the spool directory ${dir}: UPLOAD_TMP_DIR must be one directory shared by every instance; upload the files again`;
+      await this.end(boss, job, dir, { status: 'failed', error, reason: 'SPOOL_MISSING' }, 0);
+      return;
+    }
+
+    const progress = new ProgressRecorder((report) => this.saveProgress(id, report));
     const started = process.hrtime.bigint();
     let outcome: Outcome;
     try {
-      await this.jobs.update(job.id, { status: 'running', startedAt: () => 'now()', heartbeatAt: () => 'now()' });
+      await this.jobs.update({ id, status: In(UNFINISHED) }, { status: 'running', startedAt: () => 'now()', heartbeatAt: () => 'now()', progress: null });
       const result = await this.importer.import({
-        issuerId: job.issuerId,
-        issuerName: job.issuerName,
-        files: job.files.map(({ path, name, kind }) => ({ path, name, kind })),
+        issuerId: row.issuerId,
+        issuerName: data.issuerName,
+        files: data.files.map(({ name, kind }) => ({ path: join(dir, name), name, kind })),
         source: 'upload',
-        loadedBy: job.apiKey.label,
-        allowedIssuerIds: job.apiKey.isAdmin ? undefined : job.apiKey.issuerIds,
+        loadedBy: data.loadedBy,
+        allowedIssuerIds: data.allowedIssuerIds ?? undefined,
         signal,
         onProgress: (report) => progress.record(report),
         maxFileBytes: this.config.maxFileBytes,
-        replaceAll: job.replaceAll,
-        allowShrink: job.allowShrink,
+        replaceAll: data.replaceAll,
+        allowShrink: data.allowShrink,
         maxShrinkPercent: this.config.maxShrinkPercent,
         versionsKept: this.config.versionsKept,
       });
       outcome = outcomeOf(result);
     } catch (error) {
-      const message = signal.aborted && this.shuttingDown ? INTERRUPTED_BY_SHUTDOWN : error instanceof Error ? error.message : String(error);
-      // A failed load may have created a version (marked failed): linking it shows where the rejects are.
-      const refusal = error instanceof ImportError ? error : null;
-      outcome = {
-        status: refusal?.code === PublishRefusal.SUPERSEDED ? 'superseded' : 'failed',
-        error: message,
-        reason: refusal?.code ?? null,
-        versionId: refusal?.versionId ?? null,
-        report: refusal?.report ?? null,
-      };
+      if (signal.aborted && this.stopping) {
+        progress.stop();
+        await progress.flush();
+        await this.interrupted(boss, job, dir, INTERRUPTED_BY_SHUTDOWN);
+        return;
+      }
+      outcome = failureOf(error);
     }
     await progress.flush();
+    await this.end(boss, job, dir, outcome, Number(process.hrtime.bigint() - started) / 1e9);
+  }
+
+  /** Puts an interrupted import back on the queue (its spool kept), or ends it if that was its last attempt. */
+  private async interrupted(boss: PgBoss, fetched: QueuedImport, dir: string, why: string): Promise<void> {
+    // Read again: the queue's retry limit may have been changed while the import ran.
+    const job = (await boss.getJobById<ImportJobData>(IMPORT_UPLOAD_QUEUE, fetched.id)) ?? fetched;
+    const attempt = job.retryCount + 1;
+    if (job.retryCount >= job.retryLimit) {
+      const error = `${why} on attempt ${attempt} of ${job.retryLimit + 1}: no retries left; upload the files again`;
+      await this.removeSpool(dir);
+      await this.finish(job.id, { status: 'failed', error, reason: 'RETRIES_EXHAUSTED' });
+      await boss.fail(IMPORT_UPLOAD_QUEUE, job.id, { message: error });
+      this.logger.warn(`import job ${job.id}: ${error}`);
+      return;
+    }
+    await this.db
+      .query(`UPDATE import_job SET status = 'queued', progress = NULL, heartbeat_at = now() WHERE id = $1 AND status IN ('queued', 'running')`, [job.id])
+      .catch((error: Error) => this.logger.error(`could not put import job ${job.id} back in the queue: ${error.message}`));
+    await boss.fail(IMPORT_UPLOAD_QUEUE, job.id, { message: why });
+    this.logger.log(`import job ${job.id}: ${why} on attempt ${attempt}; back in the queue`);
+  }
+
+  /** Ends the job for good: spool removed, row final, queue job completed (never retried). */
+  private async end(boss: PgBoss, job: QueuedImport, dir: string, outcome: Outcome, seconds: number): Promise<void> {
     // The files go before the status changes, so a finished job never has a spool left behind.
-    await this.removeSpool(job.tempDir);
+    await this.removeSpool(dir);
     await this.finish(job.id, outcome);
-    this.metrics?.importFinished(outcome.status, Number(process.hrtime.bigint() - started) / 1e9);
-    this.logger.log(`import job ${job.id} for issuer ${job.issuerId}: ${outcome.status}${outcome.error ? ` (${outcome.error})` : ''}`);
+    await boss.complete(IMPORT_UPLOAD_QUEUE, job.id, { status: outcome.status, error: outcome.error });
+    this.metrics?.importFinished(outcome.status, seconds);
+    this.logger.log(`import job ${job.id}: ${outcome.status}${outcome.error ? ` (${outcome.error})` : ''}`);
+  }
+
+  private async missingFile(dir: string, files: ImportJobData['files']): Promise<string | null> {
+    for (const { name } of files) {
+      const found = await access(join(dir, name)).then(
+        () => true,
+        () => false,
+      );
+      if (!found) return name;
+    }
+    return null;
   }
 
   private async saveProgress(id: string, progress: ImportProgress): Promise<void> {
@@ -218,44 +321,70 @@ export class ImportJobsService implements OnApplicationBootstrap, OnApplicationS
       .catch((error: Error) => this.logger.error(`could not record the end of import job ${id}: ${error.message}`));
   }
 
-  /** Proves this instance is alive for every job it holds. */
+  /** Proves this instance is alive for every job it runs. */
   private async beat(): Promise<void> {
-    const ids = [...this.queue.map((job) => job.id), ...this.running.keys()];
+    const ids = [...this.running.keys()];
     if (!ids.length) return;
     await this.jobs
       .update({ id: In(ids), status: In(UNFINISHED) }, { heartbeatAt: () => 'now()' })
       .catch((error: Error) => this.logger.warn(`import job heartbeat failed: ${error.message}`));
   }
 
-  /** Fails jobs left queued/running by a process that died, and lets the importer drop their half-loaded rows. */
-  private async failAbandonedJobs(): Promise<void> {
+  /**
+   * Jobs whose heartbeat stopped: one still active on the queue belonged to an instance that died, and is
+   * failed there so that the queue retries it (or ends it when out of retries); one no longer on the queue
+   * is marked failed. The importer drops the half-loaded rows of dead loads.
+   */
+  private async requeueAbandonedJobs(): Promise<void> {
     try {
-      const mine = [...this.queue.map((job) => job.id), ...this.running.keys()];
-      const abandoned: Array<{ id: string; tempDir: string | null }> = await this.db
+      const boss = await this.queue.boss();
+      // Claimed by touching the heartbeat, so two instances sweeping at once do not both handle a job.
+      const stale: Array<{ id: string; tempDir: string | null }> = await this.db
         .query(
-          `WITH stale AS (
-           SELECT id, temp_dir FROM import_job
-            WHERE status IN ('queued', 'running')
-              AND heartbeat_at < now() - make_interval(secs => $1::double precision / 1000)
-              AND NOT (id = ANY($2::uuid[]))
-            FOR UPDATE SKIP LOCKED)
-         UPDATE import_job j SET status = 'failed', error = $3, finished_at = now(), temp_dir = NULL
-           FROM stale WHERE j.id = stale.id
-         RETURNING j.id, stale.temp_dir AS "tempDir"`,
-          [this.config.staleAfterMs, mine, ABANDONED_BY_DEAD_PROCESS],
+          `UPDATE import_job SET heartbeat_at = now()
+            WHERE id IN (SELECT id FROM import_job
+                          WHERE status IN ('queued', 'running')
+                            AND heartbeat_at < now() - make_interval(secs => $1::double precision / 1000)
+                            AND NOT (id = ANY($2::uuid[]))
+                          FOR UPDATE SKIP LOCKED)
+          RETURNING id, temp_dir AS "tempDir"`,
+          [this.config.staleAfterMs, [...this.running.keys()]],
         )
         .then(([rows]: [Array<{ id: string; tempDir: string | null }>, number]) => rows); // UPDATE answers [rows, count]
-      for (const job of abandoned) {
-        this.logger.warn(`import job ${job.id} was abandoned by a stopped process: marked failed`);
-        if (job.tempDir) await this.removeSpool(job.tempDir);
+      for (const row of stale) {
+        let job = await boss.getJobById<ImportJobData>(IMPORT_UPLOAD_QUEUE, row.id, { includeArchive: true });
+        const staleSince = Date.now() - this.config.staleAfterMs;
+        if (job?.state === 'active' && job.startedOn && new Date(job.startedOn).getTime() < staleSince) {
+          await boss.fail(IMPORT_UPLOAD_QUEUE, row.id, { message: ABANDONED_BY_DEAD_PROCESS });
+          job = await boss.getJobById<ImportJobData>(IMPORT_UPLOAD_QUEUE, row.id, { includeArchive: true });
+        }
+        if (job && ['created', 'retry', 'active'].includes(job.state)) {
+          // Waiting for (or just taken by) an instance.
+          await this.db.query(`UPDATE import_job SET status = 'queued', progress = NULL WHERE id = $1 AND status = 'running' AND $2`, [
+            row.id,
+            job.state !== 'active',
+          ]);
+          if (job.state === 'retry') this.logger.warn(`import job ${row.id} was abandoned by a stopped process: back in the queue`);
+          continue;
+        }
+        const error =
+          job?.state === 'failed'
+            ? `${ABANDONED_BY_DEAD_PROCESS} on attempt ${job.retryCount + 1} of ${job.retryLimit + 1}: no retries left; upload the files again`
+            : `${ABANDONED_BY_DEAD_PROCESS}, and the job is no longer on the queue; upload the files again`;
+        this.logger.warn(`import job ${row.id}: ${error}`);
+        // The queue's relative path holds on this instance's mount of the shared directory; the row's is the receiver's.
+        const spool = job ? resolve(this.config.tempRoot, job.data.spool) : row.tempDir;
+        if (spool) await this.removeSpool(spool);
+        await this.finish(row.id, { status: 'failed', error, reason: job?.state === 'failed' ? 'RETRIES_EXHAUSTED' : null });
       }
       await this.importer.cleanUpAbandonedLoads(this.config.staleAfterMs);
     } catch (error) {
       this.logger.error(`cleaning up abandoned imports failed: ${error instanceof Error ? error.message : error}`);
     }
+    this.poll();
   }
 
-  /** Removes a spool directory, refusing any path outside the upload area (the path came from the database). */
+  /** Removes a spool directory, refusing any path outside the upload area (the path came from the database or the queue). */
   private async removeSpool(dir: string): Promise<void> {
     const inside = relative(resolve(this.config.tempRoot), resolve(dir));
     if (!inside || inside.startsWith('..') || isAbsolute(inside)) {

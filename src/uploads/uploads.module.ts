@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import { getDataSourceToken, TypeOrmModule } from '@nestjs/typeorm';
 import { AuthModule } from '../auth/auth.module';
+import { JobsModule } from '../jobs/jobs.module';
 import { ImportJobEntity } from './import-job.entity';
 import { ImportJobsResolver } from './import-jobs.resolver';
 import { ImportJobsService } from './import-jobs.service';
@@ -11,7 +12,7 @@ import { UPLOADS_CONFIG } from './uploads.config';
 import { UploadsService } from './uploads.service';
 
 @Module({
-  imports: [AuthModule, TypeOrmModule.forFeature([ImportJobEntity])],
+  imports: [AuthModule, JobsModule, TypeOrmModule.forFeature([ImportJobEntity])],
   controllers: [UploadsController],
   providers: [
     { provide: UPLOADS_CONFIG, useFactory: (config: ConfigService) => config.getOrThrow('uploads'), inject: [ConfigService] },

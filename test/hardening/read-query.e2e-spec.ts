@@ -15,6 +15,9 @@ const TYPED = `SELECT $1::int AS n, 9007199254740::bigint AS big, 12.50::numeric
 const ORDERED = `SELECT g AS i, md5(g::text) AS h FROM generate_series(1, $1::int) g ORDER BY h DESC`;
 const NOT_JSON_SAFE = `SELECT now() AS at, $1::text AS label`;
 const DIVIDE = `SELECT 10 / $1::int AS quotient`;
+/** String literals on both sides of a parameter, as in a listing's addresses (json_build_object('zip', ...), '[]'). */
+const LITERALS_AROUND = `SELECT json_build_object('n', $1::int, 'tag', 'it''s') AS o, COALESCE(NULL::json, '[]') AS empty`;
+const DOLLAR_IN_LITERAL = `SELECT 'costs $1' AS price, $1::int AS n`;
 
 describe('Database.read', () => {
   let db: DataSource;
@@ -73,6 +76,21 @@ describe('Database.read', () => {
     expect(stamped.label).toBe('b');
     expect(ordered).toHaveLength(3);
     expect(acquisitions).toBe(2);
+  });
+
+  it('batches a statement with string literals around its parameters, never one with a $ inside a literal', async () => {
+    const expected = [await db.query(LITERALS_AROUND, [4]), await db.query(DOLLAR_IN_LITERAL, [5]), await db.query(ORDERED, [3])];
+    expect(expected[0]).toEqual([{ o: { n: 4, tag: "it's" }, empty: [] }]);
+    expect(expected[1]).toEqual([{ price: 'costs $1', n: 5 }]);
+    for (let i = 0; i < 5; i++) await Promise.all([database.read(LITERALS_AROUND, [4]), database.read(DOLLAR_IN_LITERAL, [5]), database.read(ORDERED, [3])]);
+    acquisitions = 0;
+    const [around, ordered] = await inScope(() => Promise.all([database.read(LITERALS_AROUND, [4]), database.read(ORDERED, [3])]));
+    expect(acquisitions).toBe(1);
+    expect([around, ordered]).toEqual([expected[0], expected[2]]);
+    acquisitions = 0;
+    const [dollar, ordered2] = await inScope(() => Promise.all([database.read(DOLLAR_IN_LITERAL, [5]), database.read(ORDERED, [3])]));
+    expect(acquisitions).toBe(2);
+    expect([dollar, ordered2]).toEqual([expected[1], expected[2]]);
   });
 
   it('a failing statement in a batch fails alone, with its own QueryFailedError', async () => {

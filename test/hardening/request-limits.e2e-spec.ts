@@ -166,6 +166,18 @@ describe('request limits (GraphQL over HTTP)', () => {
     await expectStillServing();
   });
 
+  it('a query text answered before is still checked for a NUL in its variables', async () => {
+    const query = `query($p: [String!]!) { networkCoverage(npis: ["1234567893"], planIds: $p) { status } }`;
+    const clean = await t.gql(query, { p: ['99999ZZ9999999'] });
+    expect(clean.status).toBe(200);
+    expect(clean.errors).toBeUndefined();
+    const res = await t.gql(query, { p: ['99999ZZ9999999', '99999ZZ999999\u0000'] });
+    expect(res.status).toBe(400);
+    expect(res.errors?.[0].message).toBe('Argument planIds[1] contains a NUL character (\\u0000), which text may not hold');
+    const again = await t.gql(query, { p: ['99999ZZ9999999'] });
+    expect(again.errors).toBeUndefined();
+  });
+
   it('51 NPIs are refused with the cap, then a normal query succeeds', async () => {
     const npis = Array.from({ length: 51 }, () => '1234567893');
     const res = await t.gql(`query($n: [String!]!) { networkCoverage(npis: $n, planIds: ["99999ZZ9999999"]) { status } }`, { n: npis });

@@ -8,7 +8,8 @@ import { CliUsageError, parseCommandLine, runCommandLine } from '../../common/co
 import { withCliDatabase } from '../../database/cli-database';
 import { cleanUpAbandonedLoads } from '../../ingest/qhp-importer';
 import { FeedFetcher, FeedRunResult } from '../feed-fetcher';
-import { enqueueFeedChecks, jobQueueOn } from '../feed-jobs.service';
+import { jobQueueOn } from '../../jobs/job-queue';
+import { enqueueFeedChecks } from '../feed-jobs.service';
 import { FeedSource } from '../feed-store';
 import { DownloadError } from '../http-download';
 import { PufError, readPuf } from '../puf-reader';
