@@ -4,7 +4,11 @@
  * joining listing_network_set to the small network_set).
  *
  *   npx ts-node --transpile-only bench/explain/explain-hot-queries.ts [--providers 1000000]
- *       [--search-indexes during|after] [--pg-dir DIR]
+ *       [--search-indexes during|after] [--pg-dir DIR] [--import DIR/cms-data-index.json]
+ *
+ * --import: instead of the demo seed, loads these QHP files (issuer 70001) through the importer, e.g. the
+ * dense shape carriers publish (every plan of each network listed on each listing), generated and kept by
+ * `npm run bench:ingest -- --providers 1000000 --plans 40 --networks 3 --data-dir DIR`.
  *
  * Seeds N demo providers (seeds/write-qhp-files.ts) through the real importer into a throwaway embedded
  * PostgreSQL (or a kept one with --pg-dir, seeded once), runs ANALYZE, then explains every hot query with
@@ -47,10 +51,15 @@ interface Options {
   providers: number;
   searchIndexes: 'during' | 'after';
   pgDir: string | null;
+  /** QHP files (a cms-data-index.json) to import instead of seeding demo data. */
+  importPath: string | null;
 }
 
+/** The issuer the files given with --import are loaded as (bench:ingest's). */
+const IMPORTED_ISSUER = '70001';
+
 function parseArgs(argv: string[]): Options {
-  const options: Options = { providers: 1_000_000, searchIndexes: 'during', pgDir: null };
+  const options: Options = { providers: 1_000_000, searchIndexes: 'during', pgDir: null, importPath: null };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
     const value = argv[++i];
@@ -63,6 +72,8 @@ function parseArgs(argv: string[]): Options {
       options.searchIndexes = value;
     } else if (arg === '--pg-dir') {
       options.pgDir = value;
+    } else if (arg === '--import') {
+      options.importPath = value;
     } else {
       throw new Error(`unknown option ${arg} (see the header of bench/explain/explain-hot-queries.ts)`);
     }
@@ -97,8 +108,10 @@ async function seed(db: DataSource, options: Options): Promise<void> {
   const dir = await mkdtemp(join(tmpdir(), 'explain-qhp-'));
   try {
     let started = process.hrtime.bigint();
-    const issuers = await writeQhpFiles(dir, { providers: options.providers });
-    console.log(`wrote QHP files for ${options.providers} providers in ${seconds(started).toFixed(1)} s`);
+    const issuers = options.importPath
+      ? [{ issuerId: IMPORTED_ISSUER, issuerName: 'Bench issuer', indexPath: options.importPath }]
+      : await writeQhpFiles(dir, { providers: options.providers });
+    if (!options.importPath) console.log(`wrote QHP files for ${options.providers} providers in ${seconds(started).toFixed(1)} s`);
     started = process.hrtime.bigint();
     const importer = new QhpImporter(db);
     for (const issuer of issuers) {
@@ -156,7 +169,15 @@ async function sampleInputs(db: DataSource) {
   // A typo a shopper makes: two letters of the first name swapped, one letter of the last name dropped.
   const { first_name: first, last_name: last } = person;
   const typo = `${first[0]}${first[2]}${first[1]}${first.slice(3)} ${last.slice(0, -2)}${last.slice(-1)}`.toLowerCase();
-  return { state, plans, npis, name: person.display_name, typo, zip, specialty, drugs, year: plans[0].year ?? undefined };
+  // Every plan of the issuer with the most listings: breadth over a whole issuer's plans.
+  const issuerPlans: string[] = (
+    await db.query(
+      `SELECT p.plan_id FROM plan p ${published}
+        WHERE p.issuer_id = (SELECT i.issuer_id FROM issuer i JOIN provider p ON p.version_id = i.current_version_id GROUP BY i.issuer_id ORDER BY count(*) DESC LIMIT 1)
+        ORDER BY p.plan_id`,
+    )
+  ).map((r: { plan_id: string }) => r.plan_id);
+  return { state, plans, issuerPlans, npis, name: person.display_name, typo, zip, specialty, drugs, year: plans[0].year ?? undefined };
 }
 
 interface Explained {
@@ -298,6 +319,17 @@ async function main(): Promise<void> {
       [
         `network breadth: 5 plans by ZIP3`,
         async () => ({ queries: [await breadth.networkBreadthQuery({ planIds, groupBy: BreadthGroupBy.ZIP3 })], settings: RESEARCH_QUERY }),
+      ],
+      [
+        `network breadth: all ${input.issuerPlans.length} plans of the largest issuer`,
+        async () => ({ queries: [await breadth.networkBreadthQuery({ planIds: input.issuerPlans })], settings: RESEARCH_QUERY }),
+      ],
+      [
+        `rank every ${input.state} plan by in-network providers`,
+        async () => ({
+          queries: [breadth.rankPlansQuery({ state: input.state, order: SortDirection.ASC, limit: null })],
+          settings: RESEARCH_QUERY,
+        }),
       ],
       [
         `rank ${input.state} plans by in-network ${input.specialty}`,

@@ -28,7 +28,7 @@ import { StorageService } from '../../src/datasets/storage.service';
  * tables (empty copies of the plan tables for those), builds the same indexes and attaches the partitions.
  *
  *   npm run bench:ingest -- [--providers 1000000] [--plans 30] [--networks 3] [--drugs 5000] [--pretty]
- *                           [--workers N[,M...]] [--keep] [--data-dir DIR] [--over-http]
+ *                           [--workers N[,M...]] [--keep] [--data-dir DIR] [--over-http] [--profile DIR]
  * --networks N: the dense shape carriers publish (the plans sold on N networks, each provider listing
  * every plan of each network it joins; `--plans 40 --networks 3`); without it, each provider lists 3 plans.
  * --workers: the importer's parse worker threads (default: its own choice, one per core but one; 0 = none);
@@ -37,6 +37,8 @@ import { StorageService } from '../../src/datasets/storage.service';
  * generating code (GENERATOR_SOURCES) reuses them instead of generating again (slow at 1M providers).
  * --over-http: also serves the files over loopback HTTP and loads them through the feed fetch path
  * (bench-over-http.ts), with its time and peak RSS against the first import from disk of the same run.
+ * --profile DIR: the import process runs with node --cpu-prof, writing a CPU profile of each of its
+ * threads (the importing thread and the parse workers) into DIR.
  * Uses DATABASE_URL when set, else a throwaway embedded PostgreSQL (fsync off).
  */
 
@@ -57,6 +59,7 @@ interface Options {
   keep: boolean;
   dataDir: string | undefined;
   overHttp: boolean;
+  profileDir: string | undefined;
 }
 
 function parseOptions(argv: string[]): Options {
@@ -85,6 +88,7 @@ function parseOptions(argv: string[]): Options {
     keep: argv.includes('--keep'),
     dataDir: value('--data-dir'),
     overHttp: argv.includes('--over-http'),
+    profileDir: value('--profile'),
   };
 }
 
@@ -166,10 +170,11 @@ async function measureImport(databaseUrl: string, dataDir: string | null, indexP
 }
 
 /** Runs measureImport in a fresh Node process and returns what it measured. */
-function importInChildProcess(database: BenchDatabase, indexPath: string, workers: number | undefined): Promise<ImportMeasurement> {
+function importInChildProcess(database: BenchDatabase, indexPath: string, workers: number | undefined, profileDir?: string): Promise<ImportMeasurement> {
   return new Promise((resolve, reject) => {
+    const profile = profileDir ? ['--cpu-prof', '--cpu-prof-dir', profileDir] : [];
     const child = fork(__filename, ['--child-import', database.url, database.dataDir ?? '', indexPath, workers === undefined ? 'default' : String(workers)], {
-      execArgv: ['-r', 'ts-node/register/transpile-only'],
+      execArgv: ['-r', 'ts-node/register/transpile-only', ...profile],
     });
     let measurement: ImportMeasurement | null = null;
     child.on('message', (message) => {
@@ -442,7 +447,7 @@ async function main(): Promise<void> {
       await db.query('CHECKPOINT');
       const loadBefore = loadavg()[0];
       const pgCpuBefore = postgresCpuSeconds(database.dataDir);
-      const measured = await importInChildProcess(database, data.indexPath, workers);
+      const measured = await importInChildProcess(database, data.indexPath, workers, options.profileDir);
       const pgCpu = cpu(pgCpuBefore, postgresCpuSeconds(database.dataDir));
       const providers = measured.counts.providers ?? 0;
       if (providers !== options.providers)

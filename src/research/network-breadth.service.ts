@@ -89,22 +89,27 @@ export class NetworkBreadthService {
       ), plan_sets AS (
         SELECT plan_id, version_id, array_agg(DISTINCT set_id ORDER BY set_id) AS set_ids FROM entries GROUP BY plan_id, version_id
       ), networks AS (
-        -- Plans held by the same sets are listed by the same listings (one network): counted once.
-        SELECT DISTINCT version_id, set_ids FROM plan_sets
+        -- Plans held by the same sets are listed by the same listings (one network): counted once. A
+        -- network is numbered: the counts group and sort by that number, not by its array of set ids
+        -- (comparing arrays took most of the time of sorting a dense file's listings).
+        SELECT version_id, set_ids, row_number() OVER (ORDER BY version_id, set_ids)::int AS network
+          FROM (SELECT DISTINCT version_id, set_ids FROM plan_sets) d
+      ), network_sets AS (
+        SELECT n.version_id, n.network, u.set_id FROM networks n CROSS JOIN LATERAL unnest(n.set_ids) AS u(set_id)
       ), members AS (
-        SELECT n.version_id, n.set_ids, l.npi, l.record_no
-          FROM networks n
-          JOIN listing_network_set l ON l.version_id = n.version_id AND l.set_id = ANY(n.set_ids)
+        SELECT ns.version_id, ns.network, l.npi, l.record_no
+          FROM network_sets ns
+          JOIN listing_network_set l ON l.version_id = ns.version_id AND l.set_id = ns.set_id
          WHERE l.version_id = ANY(${versions}) AND l.npi IS NOT NULL
       ), counts AS (
-        SELECT mb.version_id, mb.set_ids,
+        SELECT mb.version_id, mb.network,
                ${group ? `${group.key} AS group_key, GROUPING(${group.key}) = 0 AS is_group` : 'NULL::text AS group_key, false AS is_group'},
                count(DISTINCT mb.npi) FILTER (WHERE ${matchesSpecialty}) AS providers,
                count(DISTINCT mb.npi) FILTER (WHERE ${IS_HOSPITAL_SQL}) AS hospitals
           FROM members mb
           JOIN provider p ON p.version_id = mb.version_id AND p.record_no = mb.record_no AND p.version_id = ANY(${versions})
           ${group?.join(versions) ?? ''}
-         GROUP BY ${group ? `GROUPING SETS ((mb.version_id, mb.set_ids), (mb.version_id, mb.set_ids, ${group.key}))` : 'mb.version_id, mb.set_ids'}
+         GROUP BY ${group ? `GROUPING SETS ((mb.version_id, mb.network), (mb.version_id, mb.network, ${group.key}))` : 'mb.version_id, mb.network'}
         ${group ? `HAVING GROUPING(${group.key}) = 1 OR ${group.key} IS NOT NULL` : ''}
       )
       SELECT s.plan_id, s.marketing_name, s.issuer_id, s.state AS plan_state, s.network_reported,
@@ -112,7 +117,8 @@ export class NetworkBreadthService {
              coalesce(c.providers, 0)::int AS providers, coalesce(c.hospitals, 0)::int AS hospitals
         FROM selected s
         LEFT JOIN plan_sets ps ON ps.plan_id = s.plan_id AND ps.version_id = s.version_id
-        LEFT JOIN counts c ON c.version_id = ps.version_id AND c.set_ids = ps.set_ids
+        LEFT JOIN networks n ON n.version_id = ps.version_id AND n.set_ids = ps.set_ids
+        LEFT JOIN counts c ON c.version_id = n.version_id AND c.network = n.network
        ORDER BY s.plan_id, c.is_group NULLS FIRST, c.providers DESC, c.group_key`;
     return { sql, params: params.values };
   }

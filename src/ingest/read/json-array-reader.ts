@@ -26,6 +26,17 @@ const OPEN_BRACE = 0x7b,
   CLOSE_BRACKET = 0x5d;
 const UTF8_BOM = [0xef, 0xbb, 0xbf];
 
+/**
+ * Arrays directly inside a record at least this long are remembered (the last few) by the splitter,
+ * and an array whose bytes equal one of them is stepped over with one comparison (memcmp) instead of
+ * being scanned: dense provider files repeat the same long "plans" array (every plan of each network
+ * joined) on every record, where scanning its many short strings cost more than the rest of the record.
+ * Shorter arrays are compared with nothing: too many are distinct for comparisons to pay off.
+ */
+export const LONG_ARRAY_BYTES = 1024;
+/** Long arrays kept for comparison, most recently met first. */
+const RECENT_LONG_ARRAYS = 8;
+
 function isSpace(byte: number): boolean {
   return byte === SPACE || byte === LF || byte === CR || byte === TAB;
 }
@@ -79,6 +90,12 @@ export class JsonArraySplitter {
   private nextBackslash = -1;
   /** Elements completed so far (the index of the next one). */
   index = 0;
+  /** Position in the current chunk of the '[' that opened the record's array in progress (-1: none in this chunk). */
+  private arrayStart = -1;
+  /** Long arrays met directly inside records (LONG_ARRAY_BYTES), most recently met first. */
+  private readonly longArrays: Buffer[] = [];
+  /** Arrays stepped over by comparison so far. */
+  arraysRecognised = 0;
 
   constructor(private readonly fileName: string) {}
 
@@ -90,14 +107,19 @@ export class JsonArraySplitter {
 
   /**
    * The bytes of the elements completed by `chunk`, unparsed (null when none is), so that parsing can
-   * happen elsewhere (a worker thread). With `copy`, the bytes are a copy with an ArrayBuffer of its own.
+   * happen elsewhere (a worker thread). With `transferable`, the bytes lie in an ArrayBuffer that can be
+   * transferred to that thread: the chunk's own when the chunk spans an ArrayBuffer of its own (as file
+   * reads and gunzip give them; it then belongs to the batch and must not be used once the batch is
+   * transferred), else a copy. Copying every chunk cost the importing thread a pass over the file's bytes
+   * and, through the external memory it allocated, more garbage collection.
    */
-  split(chunk: Buffer, copy = false): SplitBatch | null {
+  split(chunk: Buffer, transferable = false): SplitBatch | null {
     const length = chunk.length;
     /** Absolute [start, end) offsets of the elements completed in this chunk. */
     const bounds: number[] = [];
     let batchStart = this.insideElement() ? 0 : -1;
     this.nextBackslash = -1;
+    this.arrayStart = -1;
     let i = 0;
     while (i < length) {
       switch (this.state) {
@@ -123,7 +145,7 @@ export class JsonArraySplitter {
         }
       }
     }
-    const batch = bounds.length ? this.completed(chunk, batchStart, bounds, copy) : null;
+    const batch = bounds.length ? this.completed(chunk, batchStart, bounds, transferable) : null;
     if (this.insideElement()) this.carry(chunk.subarray(Math.max(0, this.elementStart - this.offset)));
     this.offset += length;
     return batch;
@@ -197,13 +219,53 @@ export class JsonArraySplitter {
       }
       const byte = chunk[i++];
       if (byte === QUOTE) inString = true;
-      else if (byte === OPEN_BRACE || byte === OPEN_BRACKET) depth++;
-      else if ((byte === CLOSE_BRACE || byte === CLOSE_BRACKET) && --depth === 0) break;
+      else if (byte === OPEN_BRACKET) {
+        if (depth === 1) {
+          const known = this.longArrays.length ? this.knownArrayEnd(chunk, i - 1) : -1;
+          if (known >= 0) {
+            i = known;
+            continue;
+          }
+          this.arrayStart = i - 1;
+        }
+        depth++;
+      } else if (byte === OPEN_BRACE) depth++;
+      else if (byte === CLOSE_BRACE || byte === CLOSE_BRACKET) {
+        if (--depth === 0) break;
+        if (depth === 1 && byte === CLOSE_BRACKET && this.arrayStart >= 0 && i - this.arrayStart >= LONG_ARRAY_BYTES) {
+          this.rememberLongArray(chunk.subarray(this.arrayStart, i));
+        }
+      }
     }
     this.depth = depth;
     this.inString = inString;
     this.nextBackslash = backslash;
     return Math.min(i, length);
+  }
+
+  /**
+   * Where the array opened at chunk[start] ends when its bytes are those of a remembered long array,
+   * else -1. Those bytes, scanned from this same state (depth 1, outside strings), ended at depth 1
+   * outside strings, so scanning them again would end the same way.
+   */
+  private knownArrayEnd(chunk: Buffer, start: number): number {
+    const arrays = this.longArrays;
+    for (let k = 0; k < arrays.length; k++) {
+      const known = arrays[k];
+      const end = start + known.length;
+      if (end > chunk.length || chunk[end - 1] !== CLOSE_BRACKET || chunk.compare(known, 0, known.length, start, end) !== 0) continue;
+      for (let j = k; j > 0; j--) arrays[j] = arrays[j - 1];
+      arrays[0] = known;
+      this.arraysRecognised++;
+      return end;
+    }
+    return -1;
+  }
+
+  private rememberLongArray(bytes: Buffer): void {
+    if (this.longArrays.length === RECENT_LONG_ARRAYS) this.longArrays.pop();
+    // Copied: the chunk is not ours to keep.
+    this.longArrays.unshift(Buffer.from(bytes));
   }
 
   /** A string that is itself an array element: where it ends, or -1 when it goes on in the next chunk. */
@@ -268,11 +330,13 @@ export class JsonArraySplitter {
   }
 
   /** The bytes from the first to the last element completed in this chunk (with any carried part). */
-  private completed(chunk: Buffer, batchStart: number, bounds: number[], copy: boolean): SplitBatch {
+  private completed(chunk: Buffer, batchStart: number, bounds: number[], transferable: boolean): SplitBatch {
     const end = bounds[bounds.length - 1] - this.offset;
-    const view = this.carried.length ? Buffer.concat([...this.carried, chunk.subarray(0, end)]) : chunk.subarray(batchStart, end);
-    // A copy in an ArrayBuffer of its own (Buffer.from may share Node's pool), so it can be transferred.
-    const bytes = copy ? new Uint8Array(view) : view;
+    const whole = this.carried.length ? Buffer.concat([...this.carried, chunk.subarray(0, end)]) : chunk;
+    const view = this.carried.length ? whole : chunk.subarray(batchStart, end);
+    // Small Buffers share Node's pool (an 8 KB ArrayBuffer): those are copied before being transferred.
+    const ownsItsMemory = whole.byteOffset === 0 && whole.byteLength === whole.buffer.byteLength;
+    const bytes = transferable && !ownsItsMemory ? new Uint8Array(view) : view;
     this.carried = [];
     this.carriedBytes = 0;
     return { bytes, bounds, firstIndex: this.index - bounds.length / 2 };

@@ -1,7 +1,7 @@
 import { ValidationReport } from '../import-contract';
 import { parseSplitBatchPieces, parseSplitElement, SplitBatch } from '../read/json-array-reader';
 import { NetworkSets } from './network-sets';
-import { ByteRowSink, ProviderBytesRenderer } from './provider-bytes';
+import { ByteRowSink, ProviderBytesRenderer, recordFingerprint } from './provider-bytes';
 import { CatalogPlanData, PlanCatalog } from '../validate/qhp-records';
 import { validateProvider } from '../validate/qhp-validator';
 import { RowRenderer, RowSink } from './table-rows';
@@ -49,17 +49,12 @@ export const enum ListingField {
   AddressRows,
   /** Network memberships (plan entries) the listing loaded; its listing_network_set row is always one. */
   NetworkRows,
-  /** A hash of the record's JSON bytes: records that hash alike are exact repeats. */
+  /**
+   * A hash of the record's JSON bytes (recordFingerprint): records that hash alike are exact repeats.
+   */
   Fingerprint,
 }
 export const LISTING_FIELDS = 5;
-
-/** FNV-1a over bytes[start, end). */
-function fingerprintOf(bytes: Uint8Array, start: number, end: number): number {
-  let hash = 0x811c9dc5;
-  for (let i = start; i < end; i++) hash = Math.imul(hash ^ bytes[i], 0x01000193);
-  return hash >>> 0;
-}
 
 /** COPY text rows as UTF-8 bytes: encoded by the worker, moved (not copied) to the importing thread. */
 export interface RenderedRows {
@@ -190,14 +185,8 @@ export class ProviderBatchRenderer {
     const batchStart = bounds[0];
     const listings: number[] = [];
     /** Notes record k when it was loaded (its rows written), with `npi`. */
-    const noteListing = (k: number, npi: number, addressRowsBefore: number, membershipsBefore: number): void => {
-      listings.push(
-        npi,
-        firstIndex + k,
-        addresses.rowCount - addressRowsBefore,
-        report.loadedCount('networkMemberships') - membershipsBefore,
-        fingerprintOf(bytes, bounds[2 * k] - batchStart, bounds[2 * k + 1] - batchStart),
-      );
+    const noteListing = (k: number, npi: number, addressRowsBefore: number, membershipsBefore: number, fingerprint: number): void => {
+      listings.push(npi, firstIndex + k, addresses.rowCount - addressRowsBefore, report.loadedCount('networkMemberships') - membershipsBefore, fingerprint);
     };
     const generally = (raw: unknown, k: number): void => {
       const index = firstIndex + k;
@@ -207,7 +196,8 @@ export class ProviderBatchRenderer {
       if (!provider) return;
       const [addressRows, networkRows] = [addresses.rowCount, membershipsBefore];
       this.renderer.writeProvider(recordNoBase + index, provider, fileName, providers, addresses, networks, networkSets);
-      noteListing(k, provider.npi === null ? 0 : Number(provider.npi), addressRows, networkRows);
+      const fingerprint = recordFingerprint(bytes, bounds[2 * k] - batchStart, bounds[2 * k + 1] - batchStart);
+      noteListing(k, provider.npi === null ? 0 : Number(provider.npi), addressRows, networkRows, fingerprint);
     };
     if (!this.fromBytes) {
       for (const { first, records } of parseSplitBatchPieces(batch, fileName)) {
@@ -220,7 +210,7 @@ export class ProviderBatchRenderer {
         const [addressRows, networkRows] = [addresses.rowCount, report.loadedCount('networkMemberships')];
         if (this.fromBytes.render(bytes, start, end, recordNoBase + index, fileName, ctx.issues, providers, addresses, networks, networkSets)) {
           this.recordsFromBytes++;
-          noteListing(k, this.fromBytes.lastNpi(), addressRows, networkRows);
+          noteListing(k, this.fromBytes.lastNpi(), addressRows, networkRows, this.fromBytes.lastFingerprint());
         } else {
           generally(parseSplitElement(batch, bytes, k, fileName), k);
         }

@@ -171,3 +171,83 @@ describe('byte renderer vs general path', () => {
     expect([setIds[1], setIds[5]]).toEqual([setIds[0], setIds[0]]);
   });
 });
+
+/**
+ * Dense files: every plan of each network a provider joins is listed on each listing, so a few long
+ * plans arrays repeat on every record. The byte renderer compares an array's bytes with the long ones
+ * met last before reading them; what it writes and reports must not change.
+ */
+describe('long plans arrays met again (dense files)', () => {
+  const PLANS = Array.from({ length: 20 }, (_, n) => `${ISSUER}OH00001${String(n).padStart(2, '0')}`);
+  const denseSetup = (): ProviderBatchSetup => ({
+    ...setup(),
+    plans: PLANS.map((planId) => ({ planId, networkTiers: ['PREFERRED', 'NON-PREFERRED'], drugTiers: [] })),
+  });
+  const network = PLANS.map((plan_id) => ({ plan_id_type: 'HIOS-PLAN-ID', plan_id, network_tier: 'PREFERRED', years: [2025, 2026] }));
+  const listing = (n: number, plans: object[]) => ({ ...person, npi: withNpiCheckDigit(400_000_000 + n), plans });
+
+  /** The records of `json` (a file's text, not re-serialized) through both renderers. */
+  function bothWaysText(json: string): { viaBytes: RenderedProviderBatch; viaParse: RenderedProviderBatch; bytesRenderer: ProviderBatchRenderer } {
+    const bytesRenderer = new ProviderBatchRenderer(denseSetup());
+    const run = (renderer: ProviderBatchRenderer) =>
+      renderer.render({ fileName: 'providers.json', batch: new JsonArraySplitter('providers.json').split(Buffer.from(json), true)!, recordNoBase: 0 });
+    return { viaBytes: run(bytesRenderer), viaParse: run(new ProviderBatchRenderer(denseSetup(), { fromBytes: false })), bytesRenderer };
+  }
+  const expectSameAsGeneralPath = ({ viaBytes, viaParse }: { viaBytes: RenderedProviderBatch; viaParse: RenderedProviderBatch }) => {
+    for (const table of ['providers', 'addresses', 'networks', 'networkSets'] as const) expect(text(viaBytes[table])).toBe(text(viaParse[table]));
+    expect(Array.from(viaBytes.listings)).toEqual(Array.from(viaParse.listings));
+    expect(viaBytes.report).toEqual(viaParse.report);
+  };
+  const setIdsOf = (rows: { bytes: Uint8Array }) =>
+    text(rows)
+      .trim()
+      .split('\n')
+      .map((row) => row.split('\t')[3]);
+
+  it('reuses the set of an array met before by its bytes, and writes what the general path writes', () => {
+    expect(JSON.stringify(network).length).toBeGreaterThan(1024);
+    const both = bothWaysText(JSON.stringify([0, 1, 2, 3].map((n) => listing(n, network))));
+    expectSameAsGeneralPath(both);
+    expect(both.bytesRenderer.recordsFromBytes).toBe(4);
+    expect(both.bytesRenderer.plansListsRecognised).toBe(3);
+    expect(new Set(setIdsOf(both.viaBytes.networks)).size).toBe(1);
+    expect(both.viaBytes.networkSets.rows).toBe(PLANS.length);
+    expect(both.viaBytes.report.loaded.networkMemberships).toBe(4 * PLANS.length);
+  });
+
+  it('reads an array whose bytes differ (white space, a last entry) as its own, into the right set', () => {
+    const lastTierChanged = [...network.slice(0, -1), { ...network[network.length - 1], network_tier: 'NON-PREFERRED' }];
+    const records = [listing(0, network), listing(1, lastTierChanged), listing(2, network), listing(3, lastTierChanged)].map((r) => JSON.stringify(r));
+    // Record 4 lists the same entries as record 0, pretty-printed: other bytes, the same set.
+    const pretty = JSON.stringify(listing(4, network), null, 2);
+    const both = bothWaysText(`[${records.join(',')},\n${pretty}]`);
+    expectSameAsGeneralPath(both);
+    expect(both.bytesRenderer.recordsFromBytes).toBe(5);
+    expect(both.bytesRenderer.plansListsRecognised).toBe(2);
+    const setIds = setIdsOf(both.viaBytes.networks);
+    expect(setIds[0]).not.toBe(setIds[1]);
+    expect([setIds[2], setIds[3], setIds[4]]).toEqual([setIds[0], setIds[1], setIds[0]]);
+    expect(both.viaBytes.networkSets.rows).toBe(2 * PLANS.length);
+  });
+
+  it('reports an invalid long array on every record that lists it, with its record and path', () => {
+    const unknownPlan = [...network, { plan_id: `${ISSUER}OH0000999`, network_tier: 'PREFERRED' }];
+    const planTwice = [...network, network[3]];
+    const badTier = [...network.slice(0, -1), { ...network[network.length - 1], network_tier: 'GOLD-TIER' }];
+    // One plan in two tiers is two valid entries, not a conflict.
+    const twoTiers = [...network, { ...network[5], network_tier: 'NON-PREFERRED' }];
+    const lists = [unknownPlan, network, unknownPlan, planTwice, badTier, unknownPlan, planTwice, badTier, twoTiers, twoTiers];
+    const both = bothWaysText(JSON.stringify(lists.map((plans, n) => listing(n, plans))));
+    expectSameAsGeneralPath(both);
+    const { report } = both.viaBytes;
+    expect(report.rejectedByReason).toEqual({ UNKNOWN_PLAN: 3, UNKNOWN_NETWORK_TIER: 2 });
+    expect(report.samples.UNKNOWN_PLAN.map((s) => [s.file, s.recordIndex, s.path])).toEqual(
+      [0, 2, 5].map((k) => ['providers.json', k, `$[${k}].plans[${PLANS.length}].plan_id`]),
+    );
+    expect(report.samples.UNKNOWN_NETWORK_TIER.map((s) => s.path)).toEqual([4, 7].map((k) => `$[${k}].plans[${PLANS.length - 1}].network_tier`));
+    // The valid entries of each such listing are loaded; a plan listed twice is merged into one entry.
+    expect(report.loaded.providers).toBe(lists.length);
+    expect(report.loaded.networkMemberships).toBe(5 * PLANS.length + 2 * (PLANS.length - 1) + 2 * (PLANS.length + 1) + PLANS.length);
+    expect(both.bytesRenderer.recordsFromBytes).toBe(3);
+  });
+});

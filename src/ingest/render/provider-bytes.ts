@@ -209,10 +209,31 @@ interface KnownPlanList {
   setId: Uint8Array;
   /** Its valid entries (network memberships counted per listing). */
   entries: number;
+  /** FNV-1a of its bytes: stands for them in the record's fingerprint (`lastFingerprint`). */
+  fingerprint: number;
 }
 
 /** Plans arrays remembered by the hash of their bytes; a file with more distinct ones starts over. */
 const MAX_KNOWN_PLAN_LISTS = 1024;
+/**
+ * Plans arrays at least this long are also compared, byte for byte at the array's position, with the
+ * few long ones met last (`recentLongLists`) before any of their bytes is read: a comparison (memcmp)
+ * costs far less than the scan and hash a long array needs, and dense files (every plan of each
+ * network listed on each listing) repeat a handful of long arrays on every record. Shorter arrays, as
+ * sparse files list them, are many and distinct: comparing each with recent ones would mostly fail.
+ */
+export const LONG_PLAN_LIST_BYTES = 1024;
+/** Long plans arrays kept for comparison, most recently met first. */
+const RECENT_LONG_LISTS = 8;
+
+const FNV_OFFSET = 0x811c9dc5;
+const FNV_PRIME = 0x01000193;
+
+/** FNV-1a over bytes[start, end), continuing from `hash`. */
+export function fnv1a(bytes: Uint8Array, start: number, end: number, hash = FNV_OFFSET): number {
+  for (let i = start; i < end; i++) hash = Math.imul(hash ^ bytes[i], FNV_PRIME);
+  return hash;
+}
 
 /** A plan of the catalog with its network tiers as bytes. */
 interface PlanTiers {
@@ -280,6 +301,62 @@ class Writer {
   }
 }
 
+/** The fingerprint of record[start, end) whose plans array at [plansStart, plansEnd) hashes (fnv1a) to `plansHash`. */
+function fingerprintAround(src: Uint8Array, start: number, end: number, plansStart: number, plansEnd: number, plansHash: number): number {
+  const hash = Math.imul(fnv1a(src, start, plansStart) ^ plansHash, FNV_PRIME);
+  return fnv1a(src, plansEnd, end, hash) >>> 0;
+}
+
+/**
+ * A hash of the bytes of the record at src[start, end), to tell exact repeats (duplicate-providers.ts):
+ * its top-level plans array, when it has one, counts as the FNV-1a hash of its bytes, as
+ * ProviderBytesRenderer.lastFingerprint hashes the records it takes (which then needs no pass over an
+ * array it knows); other bytes are hashed as they come. A record that is not valid JSON still hashes.
+ */
+export function recordFingerprint(src: Uint8Array, start: number, end: number): number {
+  const plans = plansArraySpan(src, start, end);
+  if (!plans) return fnv1a(src, start, end) >>> 0;
+  return fingerprintAround(src, start, end, plans[0], plans[1], fnv1a(src, plans[0], plans[1]));
+}
+
+const PLANS_KEY = ascii('plans');
+
+/** [start, end) of the array that the object at src[start] holds under its first "plans" key, or null. */
+function plansArraySpan(src: Uint8Array, start: number, end: number): [number, number] | null {
+  const isSpace = (b: number) => b === Byte.Space || b === Byte.Newline || b === Byte.Return || b === Byte.Tab;
+  /** The position after the string whose content starts at `pos`. */
+  const stringEnd = (pos: number): number => {
+    while (pos < end && src[pos] !== Byte.Quote) pos += src[pos] === Byte.Backslash ? 2 : 1;
+    return pos + 1;
+  };
+  let depth = 0;
+  for (let pos = start; pos < end;) {
+    const b = src[pos++];
+    if (b === Byte.OpenBrace || b === Byte.OpenBracket) depth++;
+    else if (b === Byte.CloseBrace || b === Byte.CloseBracket) depth--;
+    else if (b === Byte.Quote) {
+      const keyStart = pos;
+      pos = stringEnd(pos);
+      if (depth !== 1 || pos - 1 - keyStart !== PLANS_KEY.length || PLANS_KEY.some((k, i) => src[keyStart + i] !== k)) continue;
+      let at = pos;
+      while (at < end && isSpace(src[at])) at++;
+      if (src[at] !== Byte.Colon) continue; // a string value, not a key
+      at++;
+      while (at < end && isSpace(src[at])) at++;
+      if (src[at] !== Byte.OpenBracket) return null;
+      let nesting = 0;
+      for (let i = at; i < end;) {
+        const c = src[i++];
+        if (c === Byte.Quote) i = stringEnd(i);
+        else if (c === Byte.OpenBracket || c === Byte.OpenBrace) nesting++;
+        else if ((c === Byte.CloseBracket || c === Byte.CloseBrace) && --nesting === 0) return [at, i];
+      }
+      return null;
+    }
+  }
+  return null;
+}
+
 /** Renders canonical provider records from bytes (see the top of this file); one per thread. */
 export class ProviderBytesRenderer {
   private readonly version: Uint8Array;
@@ -297,6 +374,7 @@ export class ProviderBytesRenderer {
   private src = Buffer.alloc(0);
   private pos = 0;
   private end = 0;
+  private recordStart = 0;
   /** End of the string just read; whether it is plain (ASCII without escapes). */
   private stringEnd = 0;
   private plain = false;
@@ -329,6 +407,8 @@ export class ProviderBytesRenderer {
   /** Nesting of the value being skipped (skipValue). */
   private skipDepth = 0;
   private readonly knownPlanLists = new Map<number, KnownPlanList>();
+  /** Long known plans arrays (LONG_PLAN_LIST_BYTES), most recently met first. */
+  private readonly recentLongLists: KnownPlanList[] = [];
   /** The record's plans array when met before, else null (its entries were read). */
   private knownPlanList: KnownPlanList | null = null;
   /** The record's plans array: [start, end) and the hash of its bytes. */
@@ -376,7 +456,7 @@ export class ProviderBytesRenderer {
     networkSets: ByteRowSink,
   ): boolean {
     this.src = src;
-    this.pos = start;
+    this.pos = this.recordStart = start;
     this.end = end;
     try {
       this.readRecord();
@@ -398,6 +478,15 @@ export class ProviderBytesRenderer {
     issues.countLoaded('addresses', addressCount);
     issues.countLoaded('networkMemberships', networkCount);
     return true;
+  }
+
+  /**
+   * A hash of the bytes of the record `render` last took, to tell exact repeats (duplicate-providers.ts):
+   * FNV-1a of its bytes, its plans array standing as the hash of its own bytes (computed once per
+   * distinct array), so a long array met again is not read for this either. Equal records hash alike.
+   */
+  lastFingerprint(): number {
+    return fingerprintAround(this.src, this.recordStart, this.end, this.plansStart, this.plansEnd, this.knownPlanList!.fingerprint);
   }
 
   /** The NPI of the record `render` last took, as a number (duplicate detection keys on it). */
@@ -824,21 +913,54 @@ export class ProviderBytesRenderer {
   private plansArray(): void {
     this.space();
     const start = this.pos;
+    this.plansStart = start;
+    const recent = this.recentLongList(start);
+    if (recent) {
+      this.knownPlanList = recent;
+      this.networkCount = recent.entries;
+      this.pos = this.plansEnd = start + recent.bytes.length;
+      return;
+    }
     const end = this.skipArray();
+    this.plansEnd = end;
     const hash = this.plansHash;
     const known = this.knownPlanLists.get(hash);
     if (known && known.bytes.length === end - start && this.src.compare(known.bytes, 0, known.bytes.length, start, end) === 0) {
       this.knownPlanList = known;
       this.networkCount = known.entries;
       this.pos = end;
+      if (known.bytes.length >= LONG_PLAN_LIST_BYTES) this.rememberLongList(known);
       return;
     }
     this.pos = start;
     if (!this.firstElement()) this.decline();
     do this.networkEntry();
     while (this.nextElement());
-    this.plansStart = start;
-    this.plansEnd = this.pos;
+  }
+
+  /**
+   * The long known plans array whose exact bytes start at `start`, if any, moved to the front of
+   * recentLongLists. Equal bytes make an array that was read whole before, so it ends where they do.
+   */
+  private recentLongList(start: number): KnownPlanList | null {
+    const { src, end, recentLongLists: lists } = this;
+    for (let i = 0; i < lists.length; i++) {
+      const list = lists[i];
+      const length = list.bytes.length;
+      if (start + length > end || src[start + length - 1] !== Byte.CloseBracket) continue;
+      if (src.compare(list.bytes, 0, length, start, start + length) !== 0) continue;
+      for (let k = i; k > 0; k--) lists[k] = lists[k - 1];
+      lists[0] = list;
+      return list;
+    }
+    return null;
+  }
+
+  private rememberLongList(list: KnownPlanList): void {
+    const lists = this.recentLongLists;
+    if (lists.includes(list)) return;
+    if (lists.length === RECENT_LONG_LISTS) lists.pop();
+    lists.unshift(list);
   }
 
   /**
@@ -1027,7 +1149,7 @@ export class ProviderBytesRenderer {
   private writeNetworks(key: Uint8Array, sink: ByteRowSink, setSink: ByteRowSink, room: number): void {
     const { out, src, fields } = this;
     if (this.knownPlanList) this.plansListsRecognised++;
-    const known = this.knownPlanList ?? this.newPlanList(setSink);
+    const known = (this.knownPlanList ??= this.newPlanList(setSink));
     out.start(sink, room);
     out.bytes(key);
     out.copy(src, fields[2 * Field.Npi], fields[2 * Field.Npi + 1]);
@@ -1063,9 +1185,14 @@ export class ProviderBytesRenderer {
       this.out.text(rows);
       setSink.commit(this.out.at, set.rows.length);
     }
-    const known: KnownPlanList = { bytes: Buffer.from(src.subarray(this.plansStart, this.plansEnd)), setId: ascii(set.id), entries: count };
-    if (this.knownPlanLists.size >= MAX_KNOWN_PLAN_LISTS) this.knownPlanLists.clear();
+    const bytes = Buffer.from(src.subarray(this.plansStart, this.plansEnd));
+    const known: KnownPlanList = { bytes, setId: ascii(set.id), entries: count, fingerprint: fnv1a(bytes, 0, bytes.length) };
+    if (this.knownPlanLists.size >= MAX_KNOWN_PLAN_LISTS) {
+      this.knownPlanLists.clear();
+      this.recentLongLists.length = 0;
+    }
     this.knownPlanLists.set(this.plansHash, known);
+    if (bytes.length >= LONG_PLAN_LIST_BYTES) this.rememberLongList(known);
     return known;
   }
 }
