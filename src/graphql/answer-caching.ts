@@ -7,6 +7,7 @@ import type { IncomingHttpHeaders } from 'node:http';
 import { presentedApiKey } from '../common/rate-limit';
 import { Database } from '../database/database';
 import type { AnswerCache } from './answer-cache';
+import { questionKey, type AnswerFastPath } from './answer-fast-path';
 import { toList } from '../marketplace/dto/marketplace-query.dto';
 import { parseNetworkId } from '../networks/networks.service';
 
@@ -330,6 +331,7 @@ export function answerCachingPlugin(
   settings: HttpCacheSettings,
   events: CacheEvents = {},
   cache?: AnswerCache,
+  fastPath?: AnswerFastPath,
 ): ApolloServerPlugin {
   let schemaDigest = '';
   const publicControl = publicCacheControl(settings);
@@ -344,12 +346,17 @@ export function answerCachingPlugin(
       let key: string | null = null;
       let control = NO_STORE;
       let fromCache = false;
+      // The fast path's generation read before the published versions (null: nothing to remember).
+      let generation: number | null = null;
+      let day = '';
       return {
         async didResolveOperation(context: GraphQLRequestContext<object>) {
           if ((!isGet && !cache) || !isCacheableOperation(context.operation)) return;
+          generation = fastPath?.generation() ?? null;
           const versions = await fingerprint.read(graphqlAnswerScope(context.operation!, context.request.variables));
           if (versions === null) return;
-          key = answerETag([schemaDigest, context.source, context.request.operationName ?? null, context.request.variables ?? null, versions, utcDay()]);
+          day = utcDay();
+          key = answerETag([schemaDigest, context.source, context.request.operationName ?? null, context.request.variables ?? null, versions, day]);
           control = isCredentialed(context.request.http!.headers) ? PRIVATE_REVALIDATE : publicControl;
         },
         async responseForOperation(context) {
@@ -364,9 +371,16 @@ export function answerCachingPlugin(
           fromCache = true;
           return { http: context.response.http, body: { kind: 'single', singleResult: { ...kept } } };
         },
-        async willSendResponse({ response }) {
+        async willSendResponse({ response, request: asked }) {
           const ok = response.body.kind === 'single' && !response.body.singleResult.errors?.length && (response.http.status ?? 200) < 400;
           if (key && ok && cache && !fromCache && response.http.status !== 304 && response.body.kind === 'single') cache.set(key, response.body.singleResult);
+          // Remembered for the fast path: only answers to anonymous callers (keys are checked by the normal path).
+          // A 304 remembers the ETag again (after a publish elsewhere moved the generation), without an answer.
+          if (fastPath && key && ok && generation !== null && control === publicControl && response.body.kind === 'single') {
+            const question = questionKey(asked.query, asked.extensions?.persistedQuery?.sha256Hash, asked.operationName, asked.variables);
+            const result = response.http.status === 304 ? undefined : response.body.singleResult;
+            if (question) fastPath.remember(question, { etag: key, cacheControl: control, result, generation, day });
+          }
           if (key && ok && isGet) {
             response.http.headers.set('etag', key);
             response.http.headers.set('cache-control', control);
