@@ -371,7 +371,7 @@ export function answerCachingPlugin(
           fromCache = true;
           return { http: context.response.http, body: { kind: 'single', singleResult: { ...kept } } };
         },
-        async willSendResponse({ response, request: asked }) {
+        async willSendResponse({ response, request: asked, operationName }) {
           const ok = response.body.kind === 'single' && !response.body.singleResult.errors?.length && (response.http.status ?? 200) < 400;
           if (key && ok && cache && !fromCache && response.http.status !== 304 && response.body.kind === 'single') cache.set(key, response.body.singleResult);
           // Remembered for the fast path: only answers to anonymous callers (keys are checked by the normal path).
@@ -379,7 +379,7 @@ export function answerCachingPlugin(
           if (fastPath && key && ok && generation !== null && control === publicControl && response.body.kind === 'single') {
             const question = questionKey(asked.query, asked.extensions?.persistedQuery?.sha256Hash, asked.operationName, asked.variables);
             const result = response.http.status === 304 ? undefined : response.body.singleResult;
-            if (question) fastPath.remember(question, { etag: key, cacheControl: control, result, generation, day });
+            if (question) fastPath.remember(question, { etag: key, cacheControl: control, result, generation, day, operationName: operationName ?? null });
           }
           if (key && ok && isGet) {
             response.http.headers.set('etag', key);

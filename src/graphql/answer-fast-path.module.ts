@@ -13,8 +13,15 @@ import { AnswerFastPath } from './answer-fast-path';
       inject: [Database, Metrics, ConfigService],
       useFactory: (db: Database, metrics: Metrics, config: ConfigService) =>
         AnswerFastPath.forDatabase(db, config.get<number>('answerCacheMaxBytes') ?? 0, {
-          notModified: () => metrics.notModified.inc({ api: 'graphql' }),
-          hit: () => metrics.answerCacheLookups.inc({ outcome: 'hit' }),
+          // Counted as the normal path counts them (its plugins do not run for these).
+          notModified: (operation) => {
+            metrics.notModified.inc({ api: 'graphql' });
+            metrics.graphqlRequests.inc({ operation: metrics.operationLabel(operation), type: 'query', outcome: 'not_modified' });
+          },
+          hit: (operation) => {
+            metrics.answerCacheLookups.inc({ outcome: 'hit' });
+            metrics.graphqlRequests.inc({ operation: metrics.operationLabel(operation), type: 'query', outcome: 'ok' });
+          },
         }),
     },
   ],

@@ -99,6 +99,8 @@ interface Remembered {
   generation: number;
   /** The UTC day of the ETag. */
   day: string;
+  /** The operation's name (metrics). */
+  operationName: string | null;
 }
 
 /** Entries kept when only ETags are remembered (small: an ETag and a few headers each). */
@@ -115,16 +117,20 @@ export function questionKey(query: unknown, hash: unknown, operationName: unknow
 
 /** Told of every answer the fast path gives (for metrics). */
 export interface FastPathEvents {
-  notModified?(): void;
-  hit?(): void;
+  notModified?(operationName: string | null): void;
+  hit?(operationName: string | null): void;
 }
 
+const UNREADABLE = Symbol('unreadable');
+
+/** A JSON query-string parameter as Apollo reads it; UNREADABLE for what Apollo refuses (left to it). */
 function parsed(value: unknown): unknown {
-  if (typeof value !== 'string') return value;
+  if (value === undefined) return undefined;
+  if (typeof value !== 'string') return UNREADABLE;
   try {
     return JSON.parse(value);
   } catch {
-    return Symbol('unreadable');
+    return UNREADABLE;
   }
 }
 
@@ -167,7 +173,10 @@ export class AnswerFastPath {
   }
 
   /** Called by the normal path for a successful cacheable answer to an anonymous caller. */
-  remember(key: string, entry: { etag: string; cacheControl: string; result?: FormattedExecutionResult; generation: number; day: string }): void {
+  remember(
+    key: string,
+    entry: { etag: string; cacheControl: string; result?: FormattedExecutionResult; generation: number; day: string; operationName: string | null },
+  ): void {
     if (entry.generation !== this.listener.generation()) return;
     // As Apollo serializes a single result (errors, data, extensions; no errors here). Without one (a 304),
     // the answer remembered under the same ETag is still that answer.
@@ -180,7 +189,8 @@ export class AnswerFastPath {
           : previous?.etag === entry.etag
             ? previous.body
             : undefined;
-    this.memo.set(key, { etag: entry.etag, cacheControl: entry.cacheControl, body, generation: entry.generation, day: entry.day });
+    const { etag, cacheControl, generation, day, operationName } = entry;
+    this.memo.set(key, { etag, cacheControl, body, generation, day, operationName });
   }
 
   get entries(): number {
@@ -202,7 +212,9 @@ export class AnswerFastPath {
         if (!req.headers['apollo-require-preflight'] && !req.headers['x-apollo-operation-name']) return next();
         const q = req.query as Record<string, unknown>;
         const extensions = parsed(q.extensions) as { persistedQuery?: { sha256Hash?: unknown } } | undefined;
-        key = questionKey(q.query, extensions?.persistedQuery?.sha256Hash, q.operationName, q.variables === undefined ? undefined : parsed(q.variables));
+        const variables = parsed(q.variables);
+        if ((extensions as unknown) === UNREADABLE || variables === UNREADABLE) return next();
+        key = questionKey(q.query, extensions?.persistedQuery?.sha256Hash, q.operationName, variables);
       } else {
         const body = req.body as Record<string, unknown> | undefined;
         if (!body || typeof body !== 'object' || Array.isArray(body) || !req.is('application/json')) return next();
@@ -213,14 +225,14 @@ export class AnswerFastPath {
       const entry = this.memo.get(key);
       if (!entry || entry.generation !== generation || entry.day !== new Date().toISOString().slice(0, 10)) return next();
       if (isGet && ifNoneMatchHits(req.headers['if-none-match'], entry.etag)) {
-        this.events.notModified?.();
+        this.events.notModified?.(entry.operationName);
         res.status(304).set({ etag: entry.etag, 'cache-control': entry.cacheControl, vary: 'Authorization, X-API-Key' }).end();
         return;
       }
       // The body only for callers Apollo would answer as application/json.
       const accept = req.headers.accept?.trim();
       if (entry.body === undefined || (accept && accept !== '*/*' && accept !== 'application/json')) return next();
-      this.events.hit?.();
+      this.events.hit?.(entry.operationName);
       const headers: Record<string, string> = { 'content-type': 'application/json; charset=utf-8' };
       if (isGet) Object.assign(headers, { etag: entry.etag, 'cache-control': entry.cacheControl, vary: 'Authorization, X-API-Key' });
       else headers['cache-control'] = 'no-store';

@@ -125,6 +125,15 @@ describe('answer fast path (ETags)', () => {
     expect(keyed.status).toBe(401);
   });
 
+  it('leaves variables Apollo cannot read to Apollo (400), even for a remembered question', async () => {
+    const first = await getPlan(t, A);
+    const unreadable = await t
+      .http()
+      .get(`/graphql?${new URLSearchParams({ query: planQuery(A), variables: '{not json' })}`)
+      .set({ ...PREFLIGHT, 'if-none-match': first.headers.etag });
+    expect(unreadable.status).toBe(400);
+  });
+
   it('never answers a mutation over GET (405 stays the normal answer)', async () => {
     const mutation = await t
       .http()
