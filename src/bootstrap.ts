@@ -68,6 +68,7 @@ export async function createApp(config: CreateAppConfig, databaseUrl: string, op
     restAnswerCaching('/api/v1/', isSwaggerUiPage, {
       fingerprint: new PublishedFingerprint(app.get(Database)),
       settings: settings.httpCache,
+      fastPath: app.get(AnswerFastPath),
     }),
   );
   setupMarketplaceDocs(app);

@@ -399,6 +399,8 @@ export interface RestCaching {
   fingerprint: PublishedFingerprint;
   settings: HttpCacheSettings;
   events?: CacheEvents;
+  /** Remembers the ETags sent to anonymous callers: their revalidations are answered without the database. */
+  fastPath?: AnswerFastPath;
 }
 
 /**
@@ -410,22 +412,40 @@ export function restAnswerCaching(basePath: string, excluded: (req: Request) => 
   const publicControl = publicCacheControl(caching.settings);
   return (req: Request, res: Response, next: NextFunction): void => {
     if ((req.method !== 'GET' && req.method !== 'HEAD') || !req.path.startsWith(basePath) || excluded(req)) return next();
+    const anonymous = !isCredentialed(req.headers) && req.query.apikey === undefined;
+    const fastPath = anonymous ? caching.fastPath : undefined;
+    // Nothing published since the normal path sent this ETag (see AnswerFastPath): 304 without the database.
+    const memoKey = `rest ${req.originalUrl}`;
+    const remembered = fastPath?.current(memoKey);
+    if (remembered && ifNoneMatchHits(req.headers['if-none-match'], remembered.etag)) {
+      caching.events?.notModified?.();
+      res.status(304).set({ etag: remembered.etag, 'cache-control': remembered.cacheControl, vary: 'Authorization, X-API-Key' }).end();
+      return;
+    }
+    const generation = fastPath?.generation() ?? null;
     // Inside the promise: a query string the scope cannot read fails into the route's own answer, not a 500 here.
     Promise.resolve()
       .then(() => caching.fingerprint.read(restAnswerScope(req.path.slice(basePath.length), req.query as Record<string, unknown>)))
       .then(
         (versions) => {
           if (versions === null) return next();
-          const etag = answerETag(['rest', req.originalUrl, versions, utcDay()]);
-          const control = isCredentialed(req.headers) || req.query.apikey !== undefined ? PRIVATE_REVALIDATE : publicControl;
+          const day = utcDay();
+          const etag = answerETag(['rest', req.originalUrl, versions, day]);
+          const control = anonymous ? publicControl : PRIVATE_REVALIDATE;
+          const remember = () => {
+            if (fastPath && generation !== null) fastPath.remember(memoKey, { etag, cacheControl: control, generation, day, operationName: null });
+          };
           if (ifNoneMatchHits(req.headers['if-none-match'], etag)) {
             caching.events?.notModified?.();
+            remember();
             res.status(304).set({ etag, 'cache-control': control, vary: 'Authorization, X-API-Key' }).end();
             return;
           }
           onHeaders(res, () => {
-            if (res.statusCode === 200) res.set({ etag, 'cache-control': control, vary: 'Authorization, X-API-Key' });
-            else res.set('cache-control', NO_STORE);
+            if (res.statusCode === 200) {
+              res.set({ etag, 'cache-control': control, vary: 'Authorization, X-API-Key' });
+              remember();
+            } else res.set('cache-control', NO_STORE);
           });
           next();
         },

@@ -193,6 +193,14 @@ export class AnswerFastPath {
     this.memo.set(key, { etag, cacheControl, body, generation, day, operationName });
   }
 
+  /** The entry remembered under `key` while it may still be trusted (same generation, same UTC day). */
+  current(key: string): { etag: string; cacheControl: string } | undefined {
+    const generation = this.listener.generation();
+    if (generation === null) return undefined;
+    const entry = this.memo.get(key);
+    return entry && entry.generation === generation && entry.day === new Date().toISOString().slice(0, 10) ? entry : undefined;
+  }
+
   get entries(): number {
     return this.memo.size;
   }

@@ -119,6 +119,22 @@ describe('answer fast path (ETags)', () => {
     expect(checkouts.count).toBe(0);
   });
 
+  it('answers REST revalidations 304 without a database connection, and the new answer after a publish', async () => {
+    const path = `/api/v1/plans/${A.planId}?year=2026`;
+    const first = await t.http().get(path);
+    expect(first.status).toBe(200);
+    const checkouts = countCheckouts(t);
+    for (let i = 0; i < 20; i++) expect((await t.http().get(path).set('if-none-match', first.headers.etag)).status).toBe(304);
+    checkouts.stop();
+    expect(checkouts.count).toBe(0);
+    const variant = await issuers.publish(A);
+    const after = await t.http().get(path).set('if-none-match', first.headers.etag);
+    expect(after.status).toBe(200);
+    expect(JSON.stringify(after.body)).toContain(`${A.last} Health Silver v${variant}`);
+    // A keyed caller is not answered from memory: an unknown key is refused.
+    expect((await t.http().get(path).set({ 'if-none-match': after.headers.etag, 'x-api-key': 'not-a-key' })).status).toBe(401);
+  });
+
   it('leaves keyed callers to the normal path: an unknown key still gets 401', async () => {
     const first = await getPlan(t, A);
     const keyed = await getPlan(t, A, { 'if-none-match': first.headers.etag, 'x-api-key': 'not-a-key' });
