@@ -1,4 +1,5 @@
 import type { Pool } from 'pg';
+import { VersionStore } from '../../src/ingest/store/version-publisher';
 import { startTestApp, TestApp } from '../helpers/test-app';
 import { A, B, TwoIssuers } from './two-issuers';
 
@@ -84,6 +85,19 @@ describe('answer fast path (ETags)', () => {
     expect(after.status).toBe(200);
     expect(after.body.data.plan.marketingName).toBe(`${A.last} Health Silver v${variant}`);
     expect(after.headers.etag).not.toBe(first.headers.etag);
+  });
+
+  it('answers the previous version again after a rollback', async () => {
+    const before = await issuers.publish(A);
+    const first = await getPlan(t, A);
+    expect(first.body.data.plan.marketingName).toBe(`${A.last} Health Silver v${before}`);
+    await getPlan(t, A, { 'if-none-match': first.headers.etag });
+    await new VersionStore(t.db).republish(A.issuerId);
+    const after = await getPlan(t, A, { 'if-none-match': first.headers.etag });
+    expect(after.status).toBe(200);
+    expect(after.body.data.plan.marketingName).toBe(`${A.last} Health Silver v${before - 1}`);
+    // Published again (the newest variant), so later tests see this instance's newest version.
+    await issuers.publish(A);
   });
 
   it("stops answering from memory after another issuer's publish (the generation is global), then resumes", async () => {
