@@ -11,6 +11,8 @@ import { DatabaseModule } from './database/database.module';
 import { Database } from './database/database';
 import { AnswerCache } from './graphql/answer-cache';
 import { answerCachingPlugin, PublishedFingerprint } from './graphql/answer-caching';
+import { AnswerFastPath } from './graphql/answer-fast-path';
+import { AnswerFastPathModule } from './graphql/answer-fast-path.module';
 import { graphqlMetricsPlugin, Metrics, MetricsModule } from './observability/metrics';
 import { ExplorerController } from './explorer/explorer';
 import { FormularyModule } from './formulary/formulary.module';
@@ -49,17 +51,18 @@ export class AppModule {
         ConfigModule.forRoot({ isGlobal: true, ignoreEnvFile: true, ignoreEnvVars: true, skipProcessEnv: true, load: [() => options.config] }),
         DatabaseModule.forRoot(options.database),
         MetricsModule,
+        AnswerFastPathModule,
         GraphQLModule.forRootAsync<ApolloDriverConfig>({
           driver: ApolloDriver,
-          inject: [Database, Metrics],
-          useFactory: (db: Database, metrics: Metrics) => {
+          inject: [Database, Metrics, AnswerFastPath],
+          useFactory: (db: Database, metrics: Metrics, fastPath: AnswerFastPath) => {
             const answers =
               options.config.answerCacheMaxBytes > 0 ? new AnswerCache(options.config.answerCacheMaxBytes, metrics.answerCacheEvents()) : undefined;
             if (answers) metrics.watchAnswerCache(answers);
             const graphql = graphqlOptions(
               hardening.graphql,
               options.config.production,
-              answerCachingPlugin(new PublishedFingerprint(db), options.config.httpCache, {}, answers),
+              answerCachingPlugin(new PublishedFingerprint(db), options.config.httpCache, {}, answers, fastPath),
             );
             return { ...graphql, plugins: [...(graphql.plugins ?? []), graphqlMetricsPlugin(metrics)] };
           },

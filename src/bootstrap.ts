@@ -6,6 +6,7 @@ import { AppModule } from './app.module';
 import { KeyUsage, PresentedKeys, presentedKeyMiddleware } from './auth/presented-keys';
 import { applyHttpSecurity, isSwaggerUiPage } from './common/http-security';
 import { PublishedFingerprint, restAnswerCaching } from './graphql/answer-caching';
+import { AnswerFastPath } from './graphql/answer-fast-path';
 import { AppConfig, loadConfig } from './config/app-config';
 import { Database } from './database/database';
 import { setupMarketplaceDocs } from './marketplace/openapi';
@@ -60,11 +61,14 @@ export async function createApp(config: CreateAppConfig, databaseUrl: string, op
   applyHttpSecurity(app, { corsOrigins: settings.corsOrigins, bodyLimitBytes: settings.bodyLimitBytes, trustProxy: settings.trustProxy });
   // Who is calling, before anything else runs: a bad key is refused, a good one sets the rate limit.
   app.use(presentedKeyMiddleware(app.get(PresentedKeys), app.get(KeyUsage)));
+  // Repeats of cacheable anonymous GraphQL reads answered from memory while nothing was published since.
+  app.use(app.get(AnswerFastPath).middleware('/graphql'));
   // REST reads get the ETag and Cache-Control GraphQL reads over GET get (before Nest's routes run).
   app.use(
     restAnswerCaching('/api/v1/', isSwaggerUiPage, {
       fingerprint: new PublishedFingerprint(app.get(Database)),
       settings: settings.httpCache,
+      fastPath: app.get(AnswerFastPath),
     }),
   );
   setupMarketplaceDocs(app);

@@ -1,4 +1,5 @@
 import { DataSource } from 'typeorm';
+import { NOTIFY_PUBLISHED } from '../graphql/answer-fast-path';
 
 export type FeedFileKind = 'index' | 'plans' | 'providers' | 'drugs';
 
@@ -80,12 +81,16 @@ export class FeedStore {
 
   /** Registers a feed, or points an issuer's feed at a new index URL (its file health starts over). */
   async register(feed: FeedSource): Promise<void> {
-    await this.db.query(
-      `INSERT INTO feed (issuer_id, index_url, issuer_name, state, source) VALUES ($1, $2, $3, $4, $5)
+    // A new feed is part of what its issuer's answers read (its last check, none yet).
+    await this.db.transaction(async (tx) => {
+      await tx.query(
+        `INSERT INTO feed (issuer_id, index_url, issuer_name, state, source) VALUES ($1, $2, $3, $4, $5)
        ON CONFLICT (issuer_id) DO UPDATE SET index_url = EXCLUDED.index_url,
          issuer_name = COALESCE(EXCLUDED.issuer_name, feed.issuer_name), state = COALESCE(EXCLUDED.state, feed.state)`,
-      [feed.issuerId, feed.indexUrl, feed.issuerName ?? null, feed.state ?? null, feed.source ?? 'cli'],
-    );
+        [feed.issuerId, feed.indexUrl, feed.issuerName ?? null, feed.state ?? null, feed.source ?? 'cli'],
+      );
+      await tx.query(NOTIFY_PUBLISHED);
+    });
     await this.db.query(`DELETE FROM feed_file f USING feed WHERE f.issuer_id = $1 AND feed.issuer_id = $1 AND f.kind = 'index' AND f.url <> feed.index_url`, [
       feed.issuerId,
     ]);
@@ -199,14 +204,18 @@ export class FeedStore {
   }
 
   async recordFeed(issuerId: string, check: FeedCheck): Promise<void> {
-    await this.db.query(
-      `UPDATE feed SET last_checked_at = now(), status = $2, outcome = $3, error = $4, check_ms = $5,
+    // Answers read a feed's last check (feed health, data quality): announced on commit like a publish.
+    await this.db.transaction(async (tx) => {
+      await tx.query(
+        `UPDATE feed SET last_checked_at = now(), status = $2, outcome = $3, error = $4, check_ms = $5,
          broken_since = CASE WHEN $2 = 'broken' THEN COALESCE(broken_since, now()) END,
          last_success_at = CASE WHEN $2 = 'ok' THEN now() ELSE last_success_at END,
          content_changed_at = CASE WHEN $6 THEN now() ELSE content_changed_at END,
          last_version_id = COALESCE($7, last_version_id)
        WHERE issuer_id = $1`,
-      [issuerId, check.status, check.outcome, check.error, check.checkMs, check.contentChanged, check.versionId],
-    );
+        [issuerId, check.status, check.outcome, check.error, check.checkMs, check.contentChanged, check.versionId],
+      );
+      await tx.query(NOTIFY_PUBLISHED);
+    });
   }
 }

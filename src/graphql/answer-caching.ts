@@ -7,6 +7,7 @@ import type { IncomingHttpHeaders } from 'node:http';
 import { presentedApiKey } from '../common/rate-limit';
 import { Database } from '../database/database';
 import type { AnswerCache } from './answer-cache';
+import { questionKey, type AnswerFastPath } from './answer-fast-path';
 import { toList } from '../marketplace/dto/marketplace-query.dto';
 import { parseNetworkId } from '../networks/networks.service';
 
@@ -330,6 +331,7 @@ export function answerCachingPlugin(
   settings: HttpCacheSettings,
   events: CacheEvents = {},
   cache?: AnswerCache,
+  fastPath?: AnswerFastPath,
 ): ApolloServerPlugin {
   let schemaDigest = '';
   const publicControl = publicCacheControl(settings);
@@ -344,12 +346,17 @@ export function answerCachingPlugin(
       let key: string | null = null;
       let control = NO_STORE;
       let fromCache = false;
+      // The fast path's generation read before the published versions (null: nothing to remember).
+      let generation: number | null = null;
+      let day = '';
       return {
         async didResolveOperation(context: GraphQLRequestContext<object>) {
           if ((!isGet && !cache) || !isCacheableOperation(context.operation)) return;
+          generation = fastPath?.generation() ?? null;
           const versions = await fingerprint.read(graphqlAnswerScope(context.operation!, context.request.variables));
           if (versions === null) return;
-          key = answerETag([schemaDigest, context.source, context.request.operationName ?? null, context.request.variables ?? null, versions, utcDay()]);
+          day = utcDay();
+          key = answerETag([schemaDigest, context.source, context.request.operationName ?? null, context.request.variables ?? null, versions, day]);
           control = isCredentialed(context.request.http!.headers) ? PRIVATE_REVALIDATE : publicControl;
         },
         async responseForOperation(context) {
@@ -364,9 +371,16 @@ export function answerCachingPlugin(
           fromCache = true;
           return { http: context.response.http, body: { kind: 'single', singleResult: { ...kept } } };
         },
-        async willSendResponse({ response }) {
+        async willSendResponse({ response, request: asked, operationName }) {
           const ok = response.body.kind === 'single' && !response.body.singleResult.errors?.length && (response.http.status ?? 200) < 400;
           if (key && ok && cache && !fromCache && response.http.status !== 304 && response.body.kind === 'single') cache.set(key, response.body.singleResult);
+          // Remembered for the fast path: only answers to anonymous callers (keys are checked by the normal path).
+          // A 304 remembers the ETag again (after a publish elsewhere moved the generation), without an answer.
+          if (fastPath && key && ok && generation !== null && control === publicControl && response.body.kind === 'single') {
+            const question = questionKey(asked.query, asked.extensions?.persistedQuery?.sha256Hash, asked.operationName, asked.variables);
+            const result = response.http.status === 304 ? undefined : response.body.singleResult;
+            if (question) fastPath.remember(question, { etag: key, cacheControl: control, result, generation, day, operationName: operationName ?? null });
+          }
           if (key && ok && isGet) {
             response.http.headers.set('etag', key);
             response.http.headers.set('cache-control', control);
@@ -385,6 +399,8 @@ export interface RestCaching {
   fingerprint: PublishedFingerprint;
   settings: HttpCacheSettings;
   events?: CacheEvents;
+  /** Remembers the ETags sent to anonymous callers: their revalidations are answered without the database. */
+  fastPath?: AnswerFastPath;
 }
 
 /**
@@ -396,22 +412,40 @@ export function restAnswerCaching(basePath: string, excluded: (req: Request) => 
   const publicControl = publicCacheControl(caching.settings);
   return (req: Request, res: Response, next: NextFunction): void => {
     if ((req.method !== 'GET' && req.method !== 'HEAD') || !req.path.startsWith(basePath) || excluded(req)) return next();
+    const anonymous = !isCredentialed(req.headers) && req.query.apikey === undefined;
+    const fastPath = anonymous ? caching.fastPath : undefined;
+    // Nothing published since the normal path sent this ETag (see AnswerFastPath): 304 without the database.
+    const memoKey = `rest ${req.originalUrl}`;
+    const remembered = fastPath?.current(memoKey);
+    if (remembered && ifNoneMatchHits(req.headers['if-none-match'], remembered.etag)) {
+      caching.events?.notModified?.();
+      res.status(304).set({ etag: remembered.etag, 'cache-control': remembered.cacheControl, vary: 'Authorization, X-API-Key' }).end();
+      return;
+    }
+    const generation = fastPath?.generation() ?? null;
     // Inside the promise: a query string the scope cannot read fails into the route's own answer, not a 500 here.
     Promise.resolve()
       .then(() => caching.fingerprint.read(restAnswerScope(req.path.slice(basePath.length), req.query as Record<string, unknown>)))
       .then(
         (versions) => {
           if (versions === null) return next();
-          const etag = answerETag(['rest', req.originalUrl, versions, utcDay()]);
-          const control = isCredentialed(req.headers) || req.query.apikey !== undefined ? PRIVATE_REVALIDATE : publicControl;
+          const day = utcDay();
+          const etag = answerETag(['rest', req.originalUrl, versions, day]);
+          const control = anonymous ? publicControl : PRIVATE_REVALIDATE;
+          const remember = () => {
+            if (fastPath && generation !== null) fastPath.remember(memoKey, { etag, cacheControl: control, generation, day, operationName: null });
+          };
           if (ifNoneMatchHits(req.headers['if-none-match'], etag)) {
             caching.events?.notModified?.();
+            remember();
             res.status(304).set({ etag, 'cache-control': control, vary: 'Authorization, X-API-Key' }).end();
             return;
           }
           onHeaders(res, () => {
-            if (res.statusCode === 200) res.set({ etag, 'cache-control': control, vary: 'Authorization, X-API-Key' });
-            else res.set('cache-control', NO_STORE);
+            if (res.statusCode === 200) {
+              res.set({ etag, 'cache-control': control, vary: 'Authorization, X-API-Key' });
+              remember();
+            } else res.set('cache-control', NO_STORE);
           });
           next();
         },

@@ -1,3 +1,4 @@
+import { FeedStore } from '../../src/feeds/feed-store';
 import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import { Client } from 'pg';
@@ -118,11 +119,10 @@ describe('cacheable answers (GraphQL over GET, persisted queries, ETag, REST)', 
     const before = await ask();
     expect(before.status).toBe(200);
     expect(before.headers.etag).toBeDefined();
-    await t.db.query(
-      `INSERT INTO feed (issuer_id, index_url, status, last_checked_at) VALUES ($1, 'https://example.org/cms-data-index.json', 'broken', now())
-       ON CONFLICT (issuer_id) DO UPDATE SET status = 'broken', last_checked_at = now()`,
-      [ISSUER],
-    );
+    // As the feed fetcher records a check (which announces it to every instance's fast path).
+    const feeds = new FeedStore(t.db);
+    await feeds.register({ issuerId: ISSUER, indexUrl: 'https://example.org/cms-data-index.json' });
+    await feeds.recordFeed(ISSUER, { status: 'broken', outcome: 'failed', error: 'index unreachable', contentChanged: false, versionId: null, checkMs: 1 });
     const after = await ask({ 'if-none-match': before.headers.etag });
     expect(after.status).toBe(200);
     expect(after.body.data.issuer.feed.status).toBe('broken');

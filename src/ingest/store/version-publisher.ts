@@ -3,6 +3,7 @@ import { ImportError, ImportRequest, ValidationReport } from '../import-contract
 import { LoadFailure } from '../validate/reasons';
 import { PLAN_TABLES } from '../../qhp/version-tables';
 import { dropVersionTables, findVersionTables } from './version-partitions';
+import { NOTIFY_PUBLISHED } from '../../graphql/answer-fast-path';
 
 /** A load proves it is alive this often; cleanUpAbandonedLoads treats a much older heartbeat as a dead process. */
 export const HEARTBEAT_INTERVAL_MS = 5_000;
@@ -151,6 +152,8 @@ export class VersionStore {
         throw new ImportError(LoadFailure.ABANDONED, `version ${versionId} is no longer loading (marked failed as abandoned): not published`);
       }
       await tx.query(`UPDATE issuer SET current_version_id = $2, state = COALESCE($3, state) WHERE issuer_id = $1`, [issuerId, versionId, outcome.state]);
+      // Delivered on commit: every API instance stops answering from memory what this publish may change.
+      await tx.query(NOTIFY_PUBLISHED);
     });
   }
 
@@ -197,6 +200,7 @@ export class VersionStore {
       await tx.query(`UPDATE dataset_version SET status = 'published', published_at = now() WHERE id = $1 AND status = 'superseded'`, [target]);
       const [state] = await tx.query(`SELECT CASE WHEN count(DISTINCT state) = 1 THEN min(state) END AS state FROM plan WHERE version_id = $1`, [target]);
       await tx.query(`UPDATE issuer SET current_version_id = $2, state = COALESCE($3, state) WHERE issuer_id = $1`, [issuerId, target, state?.state ?? null]);
+      await tx.query(NOTIFY_PUBLISHED);
       return { issuerId, versionId: target, previousVersionId: current };
     });
   }

@@ -1,0 +1,216 @@
+import type { Pool } from 'pg';
+import { VersionStore } from '../../src/ingest/store/version-publisher';
+import { startTestApp, TestApp } from '../helpers/test-app';
+import { A, B, TwoIssuers } from './two-issuers';
+
+/**
+ * The fast path: repeats of a cacheable anonymous GraphQL read are answered (304, or the kept answer when
+ * the answer cache is on) before Nest and Apollo, without taking a database connection, until a publish
+ * is announced (NOTIFY coverage_published) or the listener is lost.
+ */
+const PREFLIGHT = { 'apollo-require-preflight': 'true' };
+
+function sample(text: string, series: string): number {
+  const line = text.split('\n').find((l) => l.startsWith(`${series} `));
+  return line ? Number(line.slice(series.length + 1)) : 0;
+}
+
+/** Counts the connections taken from the API's pool (every statement of the API takes one). */
+function countCheckouts(t: TestApp): { readonly count: number; stop(): void } {
+  const pool = (t.db.driver as unknown as { master: Pool }).master;
+  const counter = { count: 0, stop: () => pool.off('acquire', onAcquire) };
+  const onAcquire = () => counter.count++;
+  pool.on('acquire', onAcquire);
+  return counter;
+}
+
+const planQuery = (issuer: typeof A) => `{ plan(planId: "${issuer.planId}") { planId marketingName } }`;
+const getPlan = (t: TestApp, issuer: typeof A, headers: Record<string, string> = {}) =>
+  t
+    .http()
+    .get(`/graphql?${new URLSearchParams({ query: planQuery(issuer) })}`)
+    .set({ ...PREFLIGHT, ...headers });
+
+/** Resolves when the fast path is listening again (it reconnects after a short backoff). */
+async function listening(t: TestApp): Promise<void> {
+  for (let i = 0; i < 100; i++) {
+    const [row] = await t.db.query(
+      `SELECT count(*)::int AS n FROM pg_stat_activity WHERE query = 'LISTEN coverage_published' AND datname = current_database()`,
+    );
+    if (row.n > 0) return;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  throw new Error('the fast path never listened again');
+}
+
+describe('answer fast path (ETags)', () => {
+  let t: TestApp;
+  let issuers: TwoIssuers;
+
+  beforeAll(async () => {
+    t = await startTestApp();
+    issuers = new TwoIssuers(t.db);
+    await issuers.publish(A);
+    await issuers.publish(B);
+  });
+  afterAll(async () => {
+    issuers.remove();
+    await t.close();
+  });
+
+  it('answers 20 revalidations 304 without a database connection, and counts them', async () => {
+    const first = await getPlan(t, A);
+    expect(first.status).toBe(200);
+    const etag = first.headers.etag;
+    const metricsBefore = sample((await t.http().get('/metrics')).text, 'http_cache_not_modified_total{api="graphql"}');
+    const checkouts = countCheckouts(t);
+    for (let i = 0; i < 20; i++) {
+      const again = await getPlan(t, A, { 'if-none-match': etag });
+      expect(again.status).toBe(304);
+      expect(again.headers.etag).toBe(etag);
+      expect(again.headers['cache-control']).toMatch(/^public/);
+      expect(again.headers.vary).toBe('Authorization, X-API-Key');
+    }
+    checkouts.stop();
+    expect(checkouts.count).toBe(0);
+    const metricsAfter = sample((await t.http().get('/metrics')).text, 'http_cache_not_modified_total{api="graphql"}');
+    expect(metricsAfter).toBe(metricsBefore + 20);
+  });
+
+  it('answers the new version after a publish of the issuer', async () => {
+    const first = await getPlan(t, A);
+    await getPlan(t, A, { 'if-none-match': first.headers.etag });
+    const variant = await issuers.publish(A);
+    const after = await getPlan(t, A, { 'if-none-match': first.headers.etag });
+    expect(after.status).toBe(200);
+    expect(after.body.data.plan.marketingName).toBe(`${A.last} Health Silver v${variant}`);
+    expect(after.headers.etag).not.toBe(first.headers.etag);
+  });
+
+  it('answers the previous version again after a rollback', async () => {
+    const before = await issuers.publish(A);
+    const first = await getPlan(t, A);
+    expect(first.body.data.plan.marketingName).toBe(`${A.last} Health Silver v${before}`);
+    await getPlan(t, A, { 'if-none-match': first.headers.etag });
+    await new VersionStore(t.db).republish(A.issuerId);
+    const after = await getPlan(t, A, { 'if-none-match': first.headers.etag });
+    expect(after.status).toBe(200);
+    expect(after.body.data.plan.marketingName).toBe(`${A.last} Health Silver v${before - 1}`);
+    // Published again (the newest variant), so later tests see this instance's newest version.
+    await issuers.publish(A);
+  });
+
+  it("stops answering from memory after another issuer's publish (the generation is global), then resumes", async () => {
+    const first = await getPlan(t, A);
+    await issuers.publish(B);
+    const checkouts = countCheckouts(t);
+    const revalidated = await getPlan(t, A, { 'if-none-match': first.headers.etag });
+    const afterPublish = checkouts.count;
+    const again = await getPlan(t, A, { 'if-none-match': first.headers.etag });
+    checkouts.stop();
+    // A's answer is unchanged (304), but it was checked against the database once, then remembered again.
+    expect(revalidated.status).toBe(304);
+    expect(afterPublish).toBeGreaterThan(0);
+    expect(again.status).toBe(304);
+    expect(checkouts.count).toBe(afterPublish);
+  });
+
+  it('answers from the database while the listener is down: a publish missed then is never hidden', async () => {
+    const first = await getPlan(t, A);
+    await getPlan(t, A, { 'if-none-match': first.headers.etag });
+    await t.db.query(`SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE query = 'LISTEN coverage_published' AND datname = current_database()`);
+    const variant = await issuers.publish(A);
+    const after = await getPlan(t, A, { 'if-none-match': first.headers.etag });
+    expect(after.status).toBe(200);
+    expect(after.body.data.plan.marketingName).toBe(`${A.last} Health Silver v${variant}`);
+    // Listening again: the fast path resumes with what is answered from now on.
+    await listening(t);
+    const fresh = await getPlan(t, A);
+    const checkouts = countCheckouts(t);
+    const repeat = await getPlan(t, A, { 'if-none-match': fresh.headers.etag });
+    checkouts.stop();
+    expect(repeat.status).toBe(304);
+    expect(checkouts.count).toBe(0);
+  });
+
+  it('answers REST revalidations 304 without a database connection, and the new answer after a publish', async () => {
+    const path = `/api/v1/plans/${A.planId}?year=2026`;
+    const first = await t.http().get(path);
+    expect(first.status).toBe(200);
+    const checkouts = countCheckouts(t);
+    for (let i = 0; i < 20; i++) expect((await t.http().get(path).set('if-none-match', first.headers.etag)).status).toBe(304);
+    checkouts.stop();
+    expect(checkouts.count).toBe(0);
+    const variant = await issuers.publish(A);
+    const after = await t.http().get(path).set('if-none-match', first.headers.etag);
+    expect(after.status).toBe(200);
+    expect(JSON.stringify(after.body)).toContain(`${A.last} Health Silver v${variant}`);
+    // A keyed caller is not answered from memory: an unknown key is refused.
+    expect((await t.http().get(path).set({ 'if-none-match': after.headers.etag, 'x-api-key': 'not-a-key' })).status).toBe(401);
+  });
+
+  it('leaves keyed callers to the normal path: an unknown key still gets 401', async () => {
+    const first = await getPlan(t, A);
+    const keyed = await getPlan(t, A, { 'if-none-match': first.headers.etag, 'x-api-key': 'not-a-key' });
+    expect(keyed.status).toBe(401);
+  });
+
+  it('leaves variables Apollo cannot read to Apollo (400), even for a remembered question', async () => {
+    const first = await getPlan(t, A);
+    const unreadable = await t
+      .http()
+      .get(`/graphql?${new URLSearchParams({ query: planQuery(A), variables: '{not json' })}`)
+      .set({ ...PREFLIGHT, 'if-none-match': first.headers.etag });
+    expect(unreadable.status).toBe(400);
+  });
+
+  it('never answers a mutation over GET (405 stays the normal answer)', async () => {
+    const mutation = await t
+      .http()
+      .get(`/graphql?${new URLSearchParams({ query: 'mutation { __typename }' })}`)
+      .set(PREFLIGHT);
+    expect(mutation.status).toBe(405);
+  });
+});
+
+describe('answer fast path (with the answer cache)', () => {
+  let t: TestApp;
+  let issuers: TwoIssuers;
+
+  beforeAll(async () => {
+    t = await startTestApp({ answerCacheMaxBytes: 1024 * 1024 });
+    issuers = new TwoIssuers(t.db);
+    await issuers.publish(A);
+  });
+  afterAll(async () => {
+    issuers.remove();
+    await t.close();
+  });
+
+  it('answers a repeated GET and POST with the same body and headers, without a database connection', async () => {
+    const first = await getPlan(t, A);
+    const checkouts = countCheckouts(t);
+    const second = await getPlan(t, A);
+    const posted = await t
+      .http()
+      .post('/graphql')
+      .send({ query: planQuery(A) });
+    checkouts.stop();
+    expect(checkouts.count).toBe(0);
+    expect(second.status).toBe(200);
+    expect(second.text).toBe(first.text);
+    expect(second.headers['content-type']).toBe(first.headers['content-type']);
+    expect(second.headers.etag).toBe(first.headers.etag);
+    expect(second.headers['cache-control']).toBe(first.headers['cache-control']);
+    expect(posted.status).toBe(200);
+    expect(posted.text).toBe(first.text);
+    expect(posted.headers['cache-control']).toBe('no-store');
+  });
+
+  it('answers the new version after a publish', async () => {
+    await getPlan(t, A);
+    const variant = await issuers.publish(A);
+    const after = await getPlan(t, A);
+    expect(after.body.data.plan.marketingName).toBe(`${A.last} Health Silver v${variant}`);
+  });
+});
