@@ -3,6 +3,7 @@ import { ImportError, ImportRequest, ValidationReport } from '../import-contract
 import { LoadFailure } from '../validate/reasons';
 import { PLAN_TABLES } from '../../qhp/version-tables';
 import { dropVersionTables, findVersionTables } from './version-partitions';
+import { deleteNetworkSetCounts } from './network-set-counts';
 
 /** A load proves it is alive this often; cleanUpAbandonedLoads treats a much older heartbeat as a dead process. */
 export const HEARTBEAT_INTERVAL_MS = 5_000;
@@ -62,6 +63,7 @@ export interface LoadOutcome {
 export async function deleteVersionRows(db: DataSource, versionIds: readonly number[]): Promise<void> {
   if (!versionIds.length) return;
   await dropVersionTables(db, versionIds);
+  await deleteNetworkSetCounts(db, versionIds);
   await Promise.all(PLAN_TABLES.map(({ table }) => db.query(`DELETE FROM ${table} WHERE version_id = ANY($1::bigint[])`, [versionIds])));
 }
 
