@@ -12,10 +12,12 @@ import { startTestApp, TestApp } from '../helpers/test-app';
  */
 const ISSUER = '55591';
 const YEAR = 2025;
-const PLAN = { a: `${ISSUER}OH0010001`, b: `${ISSUER}OH0010002`, c: `${ISSUER}OH0010003` };
+// A state of its own: test files may share one database, and the ranking takes every plan of the state.
+const STATE = 'DE';
+const PLAN = { a: `${ISSUER}${STATE}0010001`, b: `${ISSUER}${STATE}0010002`, c: `${ISSUER}${STATE}0010003` };
 const npi = (n: number) => withNpiCheckDigit(155_591_000 + n);
 const entries = (...plans: string[]) => plans.map((plan_id) => ({ plan_id, plan_id_type: 'HIOS-PLAN-ID', network_tier: 'PREFERRED', years: [YEAR] }));
-const address = (street: string) => [{ address: street, city: 'Columbus', state: 'OH', zip: '43215' }];
+const address = (street: string) => [{ address: street, city: 'Dover', state: STATE, zip: '19901' }];
 const person = (n: number, first: string, plans: string[]) => ({
   npi: npi(n),
   type: 'INDIVIDUAL',
@@ -93,7 +95,7 @@ describe('network breadth from the counts taken at load', () => {
   }
 
   async function rank(): Promise<Array<[number, string, number]>> {
-    const res = await t.gql(RANK, { state: 'OH' });
+    const res = await t.gql(RANK, { state: STATE });
     expect(res.errors).toBeUndefined();
     return res.data.rankPlansByBreadth.map((r: { rank: number; planId: string; providers: number }) => [r.rank, r.planId, r.providers]);
   }
