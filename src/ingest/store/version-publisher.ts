@@ -1,9 +1,9 @@
 import { DataSource } from 'typeorm';
+import { deleteNetworkSetCounts } from './network-set-counts';
 import { ImportError, ImportRequest, ValidationReport } from '../import-contract';
 import { LoadFailure } from '../validate/reasons';
 import { PLAN_TABLES } from '../../qhp/version-tables';
 import { dropVersionTables, findVersionTables } from './version-partitions';
-import { deleteNetworkSetCounts } from './network-set-counts';
 
 /** A load proves it is alive this often; cleanUpAbandonedLoads treats a much older heartbeat as a dead process. */
 export const HEARTBEAT_INTERVAL_MS = 5_000;
