@@ -14,6 +14,7 @@ import { VersionNumbersPerIssuer1700000000970 } from './1700000000970-VersionNum
 import { ReadPartnerKeys1700000002000 } from './1700000002000-ReadPartnerKeys';
 import { NetworkSets1700000003000 } from './1700000003000-NetworkSets';
 import { UploadJobQueue1700000003100 } from './1700000003100-UploadJobQueue';
+import { NetworkSetCounts1700000003200 } from './1700000003200-NetworkSetCounts';
 
 /** Every migration, in order. Listed explicitly so ts-node, jest and compiled builds load the same set. */
 export const MIGRATIONS = [
@@ -33,4 +34,5 @@ export const MIGRATIONS = [
   ReadPartnerKeys1700000002000,
   NetworkSets1700000003000,
   UploadJobQueue1700000003100,
+  NetworkSetCounts1700000003200,
 ];

@@ -29,10 +29,11 @@ import { SearchIndexes1700000000200 } from '../../migrations/1700000000200-Searc
 import { createApp } from '../../src/bootstrap';
 import { buildDataSourceOptions, runMigrations } from '../../src/database/data-source-options';
 import { DatabaseHandle, startEmbeddedPostgres } from '../../src/database/embedded-postgres';
-import { applySearchSettings, RESEARCH_QUERY, SearchOptions } from '../../src/database/database';
+import { applySearchSettings, Database, RESEARCH_QUERY, SearchOptions } from '../../src/database/database';
 import { explainPreparedLookup } from '../../src/database/explain-lookup';
 import { DrugCoverageService } from '../../src/formulary/drug-coverage.service';
 import { QhpImporter } from '../../src/ingest/qhp-importer';
+import { countNetworkSets } from '../../src/ingest/store/network-set-counts';
 import { NetworkService } from '../../src/providers/network.service';
 import { FormularyStatsService } from '../../src/research/formulary-stats.service';
 import { BreadthGroupBy, SortDirection } from '../../src/research/network-breadth.model';
@@ -226,6 +227,46 @@ async function explain(db: DataSource, name: string, queries: BuiltQuery[], mode
   return result;
 }
 
+/**
+ * The baseline of the counts taken at load: breadth over every plan of the largest issuer and the ranking
+ * of every plan, counted from the listings as for a version loaded without counts. The counts are then
+ * taken again, timed: what they add to a load.
+ */
+async function explainWithoutSetCounts(db: DataSource, issuerPlans: string[], state: string, breadth: NetworkBreadthService): Promise<Explained[]> {
+  const versions: number[] = (await db.query(`SELECT DISTINCT version_id FROM network_set_count`)).map((r: { version_id: string }) => Number(r.version_id));
+  await db.query(`DELETE FROM network_set_shared_npi`);
+  await db.query(`DELETE FROM network_set_count`);
+  try {
+    return [
+      await explain(
+        db,
+        `network breadth: all ${issuerPlans.length} plans of the largest issuer, from the listings (no set counts)`,
+        [await breadth.networkBreadthQuery({ planIds: issuerPlans })],
+        {
+          kind: 'search',
+          settings: RESEARCH_QUERY,
+        },
+      ),
+      await explain(
+        db,
+        `rank every ${state} plan by in-network providers, from the listings (no set counts)`,
+        [breadth.rankPlansQuery({ state, order: SortDirection.ASC, limit: null })],
+        {
+          kind: 'search',
+          settings: RESEARCH_QUERY,
+        },
+      ),
+    ];
+  } finally {
+    const { pool } = new Database(db).primaryPool();
+    for (const version of versions) {
+      const started = process.hrtime.bigint();
+      await countNetworkSets(pool, version);
+      console.log(`counting the network sets of version ${version} (as a load does): ${seconds(started).toFixed(2)} s`);
+    }
+  }
+}
+
 async function main(): Promise<void> {
   const options = parseArgs(process.argv.slice(2));
   let database: DatabaseHandle | null = null;
@@ -351,6 +392,7 @@ async function main(): Promise<void> {
       const { queries, settings, lookup } = await build();
       results.push(await explain(db, name, queries, lookup ? { kind: 'lookup' } : { kind: 'search', settings }));
     }
+    results.push(...(await explainWithoutSetCounts(db, input.issuerPlans, input.state, breadth)));
 
     console.log('\n=== summary (EXPLAIN ANALYZE, warm cache; times summed over the statements of each query)');
     console.table(

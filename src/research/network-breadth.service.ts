@@ -43,6 +43,20 @@ const GROUP_SOURCES: Record<BreadthGroupBy, { key: string; join: (versions: stri
   },
 };
 
+/**
+ * A network's distinct NPIs (and hospital NPIs) from the counts taken at load (migration 1700000003200):
+ * the sum over its sets, less, per NPI listed in several of them, the number of its sets in the network
+ * minus one. `n` has version_id and set_ids. Exact; reads tens of rows where the listings are millions.
+ */
+const countedNetworkSql = (n: string) => ({
+  sets: `SELECT coalesce(sum(c.providers), 0) AS providers, coalesce(sum(c.hospitals), 0) AS hospitals
+           FROM network_set_count c WHERE c.version_id = ${n}.version_id AND c.set_id = ANY(${n}.set_ids)`,
+  repeats: `SELECT coalesce(sum(x.sets - 1), 0) AS providers, coalesce(sum(greatest(x.hospital_sets - 1, 0)), 0) AS hospitals
+              FROM (SELECT count(*) AS sets, count(*) FILTER (WHERE s.hospital) AS hospital_sets
+                      FROM network_set_shared_npi s WHERE s.version_id = ${n}.version_id AND s.set_id = ANY(${n}.set_ids)
+                     GROUP BY s.npi) x`,
+});
+
 /** Journalists' network breadth: distinct in-network NPIs per plan, by specialty and area. */
 @Injectable()
 export class NetworkBreadthService {
@@ -55,19 +69,38 @@ export class NetworkBreadthService {
    * The report as flat rows (plan total, then its groups), for GraphQL and CSV alike. Counts per network,
    * not per plan: the selected plans' entries in the network sets (network_set_plan_idx) give each plan
    * its sets; plans held by the same sets (sold on one network) are listed by the same listings, so each
-   * such group's listings (listing_network_set_set_idx) are read and counted once, exactly.
+   * such group's listings (listing_network_set_set_idx) are read and counted once, exactly. Totals
+   * (no specialty, no grouping) of a version counted at load add up its sets' counts instead.
    */
   async networkBreadthQuery(request: NetworkBreadthRequest): Promise<BuiltQuery> {
     const selection = await selectPlans(this.plans, request, 'planIds');
     return this.buildBreadthQuery(selection, request);
   }
 
-  private buildBreadthQuery({ planIds, published }: SelectedPlans, request: NetworkBreadthRequest): BuiltQuery {
+  /** Of these versions, those counted at load (a version loaded before the counts existed has none). */
+  private async versionsWithCounts(versionIds: number[]): Promise<Set<number>> {
+    if (!versionIds.length) return new Set();
+    const rows: Array<{ version_id: string }> = await this.db.search(
+      `SELECT v.id AS version_id FROM unnest($1::bigint[]) AS v(id) WHERE EXISTS (SELECT 1 FROM network_set_count c WHERE c.version_id = v.id)`,
+      [versionIds],
+    );
+    return new Set(rows.map((row) => Number(row.version_id)));
+  }
+
+  private async buildBreadthQuery({ planIds, published }: SelectedPlans, request: NetworkBreadthRequest): Promise<BuiltQuery> {
     const params = new SqlParams();
     const selectedPlans = params.add(planIds, 'char(14)[]');
+    const versionIds = [...new Set(published.map((plan) => Number(plan.versionId)))];
+    // Totals without a specialty read the counts taken at load; other reports, and versions without
+    // counts, count the listings.
+    const counted = !request.specialty && !request.groupBy ? await this.versionsWithCounts(versionIds) : new Set<number>();
+    const listedIds = versionIds.filter((id) => !counted.has(id));
     // The published versions of the selected plans, as a value: PostgreSQL then prunes every other
     // version's partitions (a join on issuer.current_version_id alone would scan them all).
-    const versions = params.add([...new Set(published.map((plan) => plan.versionId))], 'bigint[]');
+    const versions = params.add(versionIds, 'bigint[]');
+    // Only the parts that run are written, each with its own versions (an unused parameter has no type).
+    const listedVersions = listedIds.length ? params.add(listedIds, 'bigint[]') : '';
+    const countedVersions = counted.size ? params.add([...counted], 'bigint[]') : '';
     const inYear = request.year != null ? `AND ${membershipCoversYearSql(params.add(request.year, 'int'))}` : '';
     const matchesSpecialty = request.specialty ? hasSpecialtySql('p', params.add(request.specialty.trim(), 'text')) : 'true';
     const group = request.groupBy ? GROUP_SOURCES[request.groupBy] : null;
@@ -96,21 +129,42 @@ export class NetworkBreadthService {
           FROM (SELECT DISTINCT version_id, set_ids FROM plan_sets) d
       ), network_sets AS (
         SELECT n.version_id, n.network, u.set_id FROM networks n CROSS JOIN LATERAL unnest(n.set_ids) AS u(set_id)
-      ), members AS (
+      )${
+        listedIds.length
+          ? `, members AS (
         SELECT ns.version_id, ns.network, l.npi, l.record_no
           FROM network_sets ns
           JOIN listing_network_set l ON l.version_id = ns.version_id AND l.set_id = ns.set_id
-         WHERE l.version_id = ANY(${versions}) AND l.npi IS NOT NULL
-      ), counts AS (
+         WHERE l.version_id = ANY(${listedVersions}) AND l.npi IS NOT NULL
+      ), listed_counts AS (
         SELECT mb.version_id, mb.network,
                ${group ? `${group.key} AS group_key, GROUPING(${group.key}) = 0 AS is_group` : 'NULL::text AS group_key, false AS is_group'},
                count(DISTINCT mb.npi) FILTER (WHERE ${matchesSpecialty}) AS providers,
                count(DISTINCT mb.npi) FILTER (WHERE ${IS_HOSPITAL_SQL}) AS hospitals
           FROM members mb
-          JOIN provider p ON p.version_id = mb.version_id AND p.record_no = mb.record_no AND p.version_id = ANY(${versions})
-          ${group?.join(versions) ?? ''}
+          JOIN provider p ON p.version_id = mb.version_id AND p.record_no = mb.record_no AND p.version_id = ANY(${listedVersions})
+          ${group?.join(listedVersions) ?? ''}
          GROUP BY ${group ? `GROUPING SETS ((mb.version_id, mb.network), (mb.version_id, mb.network, ${group.key}))` : 'mb.version_id, mb.network'}
         ${group ? `HAVING GROUPING(${group.key}) = 1 OR ${group.key} IS NOT NULL` : ''}
+      )`
+          : ''
+      }, counts AS (
+        ${
+          [
+            listedIds.length ? 'SELECT version_id, network, group_key, is_group, providers, hospitals FROM listed_counts' : '',
+            counted.size
+              ? `SELECT n.version_id, n.network, NULL::text AS group_key, false AS is_group,
+                      sc.providers - sr.providers AS providers, sc.hospitals - sr.hospitals AS hospitals
+                 FROM networks n
+                 CROSS JOIN LATERAL (${countedNetworkSql('n').sets}) sc
+                 CROSS JOIN LATERAL (${countedNetworkSql('n').repeats}) sr
+                WHERE n.version_id = ANY(${countedVersions})`
+              : '',
+          ]
+            .filter(Boolean)
+            .join(' UNION ALL ') ||
+          'SELECT NULL::bigint AS version_id, NULL::int AS network, NULL::text AS group_key, false AS is_group, 0::bigint AS providers, 0::bigint AS hospitals WHERE false'
+        }
       )
       SELECT s.plan_id, s.marketing_name, s.issuer_id, s.state AS plan_state, s.network_reported,
              ${groupBy} AS group_by, c.group_key,
@@ -125,7 +179,7 @@ export class NetworkBreadthService {
 
   async networkBreadth(request: NetworkBreadthRequest): Promise<NetworkBreadthModel[]> {
     const selection = await selectPlans(this.plans, request, 'planIds');
-    const query = this.buildBreadthQuery(selection, request);
+    const query = await this.buildBreadthQuery(selection, request);
     const rows: BreadthRow[] = await this.db.search(query.sql, query.params, RESEARCH_QUERY);
     const planById = new Map(selection.published.map((plan) => [plan.planId, plan]));
     return selection.planIds.map((planId) => {
@@ -170,11 +224,19 @@ export class NetworkBreadthService {
         SELECT DISTINCT version_id, set_ids FROM plan_sets
       ), network_counts AS (
         SELECT n.version_id, n.set_ids,
+               ${
+                 // Without a specialty, a version counted at load reads its counts (CASE runs one branch).
+                 specialty
+                   ? ''
+                   : `CASE WHEN EXISTS (SELECT 1 FROM network_set_count c WHERE c.version_id = n.version_id)
+                           THEN (SELECT sc.providers FROM (${countedNetworkSql('n').sets}) sc) - (SELECT sr.providers FROM (${countedNetworkSql('n').repeats}) sr)
+                           ELSE`
+               }
                (SELECT count(DISTINCT l.npi)
                   FROM listing_network_set l
                   ${specialty ? 'JOIN provider p ON p.version_id = l.version_id AND p.record_no = l.record_no' : ''}
                  WHERE l.version_id = n.version_id AND l.set_id = ANY(n.set_ids) AND l.npi IS NOT NULL
-                   ${specialty ? `AND ${hasSpecialtySql('p', specialty)}` : ''}) AS providers
+                   ${specialty ? `AND ${hasSpecialtySql('p', specialty)}` : ''}) ${specialty ? '' : 'END'} AS providers
           FROM networks n
       ), counts AS (
         SELECT ps.plan_id, nc.providers

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import type { Pool } from 'pg';
 import { DATA_KINDS, DataKind, DRUG_PARTITIONED_TABLES, PARTITIONED_TABLES, PROVIDER_PARTITIONED_TABLES } from '../../qhp/version-tables';
 import { carryForward, CarriedKind } from './carry-forward';
+import { countNetworkSets } from './network-set-counts';
 import { COPY_PLAN, CopyPlan, CopyTarget, CopyWriterGroup } from './copy-writer';
 import { readDrugCsv, readProviderCsv } from '../read/csv-layout';
 import { ImportError, ImportProgress, ImportRequest } from '../import-contract';
@@ -96,6 +97,8 @@ export class VersionLoader {
     if (providerFiles.length) await this.loadProviders(providerFiles);
     await this.loadDrugsWhileIndexingProviders(drugFiles);
     await attachVersionTables(this.pool, this.versionId);
+    // Counted per version (never carried forward), once its listings, loaded or carried, are all in place.
+    await countNetworkSets(this.pool, this.versionId);
     const states = new Set(plans.map((plan) => plan.state));
     const isCarried = (kind: DataKind) => carried.some((c) => c.kind === kind);
     const dropped = Object.assign({}, ...carried.map((c) => c.dropped)) as Record<string, number>;

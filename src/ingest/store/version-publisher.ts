@@ -1,4 +1,5 @@
 import { DataSource } from 'typeorm';
+import { deleteNetworkSetCounts } from './network-set-counts';
 import { ImportError, ImportRequest, ValidationReport } from '../import-contract';
 import { LoadFailure } from '../validate/reasons';
 import { PLAN_TABLES } from '../../qhp/version-tables';
@@ -63,6 +64,7 @@ export interface LoadOutcome {
 export async function deleteVersionRows(db: DataSource, versionIds: readonly number[]): Promise<void> {
   if (!versionIds.length) return;
   await dropVersionTables(db, versionIds);
+  await deleteNetworkSetCounts(db, versionIds);
   await Promise.all(PLAN_TABLES.map(({ table }) => db.query(`DELETE FROM ${table} WHERE version_id = ANY($1::bigint[])`, [versionIds])));
 }
 

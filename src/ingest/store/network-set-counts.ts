@@ -1,0 +1,47 @@
+import type { Pool } from 'pg';
+import { DataSource } from 'typeorm';
+import { IS_HOSPITAL_SQL } from '../../search/sql-fragments';
+import { versionTableName } from './version-partitions';
+
+/**
+ * Counts each network set of the version once (migration 1700000003200), from its own partitions: the
+ * distinct NPIs listed in the set and those with a hospital listing in it, and the NPIs listed in two or
+ * more sets (one row per set) that a network's sum over its sets would count more than once. Runs when
+ * the version's listings and providers are complete (loaded or carried forward), before publication.
+ */
+export async function countNetworkSets(pool: Pool, versionId: number): Promise<void> {
+  const listings = versionTableName('listing_network_set', versionId);
+  const providers = versionTableName('provider', versionId);
+  const client = await pool.connect();
+  try {
+    await client.query('BEGIN');
+    await client.query(
+      `INSERT INTO network_set_count (version_id, set_id, providers, hospitals)
+       SELECT $1::bigint, l.set_id, count(DISTINCT l.npi), count(DISTINCT l.npi) FILTER (WHERE ${IS_HOSPITAL_SQL})
+         FROM ${listings} l JOIN ${providers} p ON p.record_no = l.record_no
+        WHERE l.npi IS NOT NULL
+        GROUP BY l.set_id`,
+      [versionId],
+    );
+    await client.query(
+      `INSERT INTO network_set_shared_npi (version_id, npi, set_id, hospital)
+       SELECT $1::bigint, l.npi, l.set_id, bool_or(${IS_HOSPITAL_SQL})
+         FROM ${listings} l JOIN ${providers} p ON p.record_no = l.record_no
+        WHERE l.npi IN (SELECT npi FROM ${listings} WHERE npi IS NOT NULL GROUP BY npi HAVING min(set_id) <> max(set_id))
+        GROUP BY l.npi, l.set_id`,
+      [versionId],
+    );
+    await client.query('COMMIT');
+  } catch (error) {
+    await client.query('ROLLBACK').catch(() => undefined);
+    throw error;
+  } finally {
+    client.release();
+  }
+}
+
+/** The counts of these versions (dropped with their partitions; their dataset_version rows may be kept). */
+export async function deleteNetworkSetCounts(db: DataSource, versionIds: readonly number[]): Promise<void> {
+  await db.query(`DELETE FROM network_set_shared_npi WHERE version_id = ANY($1::bigint[])`, [versionIds]);
+  await db.query(`DELETE FROM network_set_count WHERE version_id = ANY($1::bigint[])`, [versionIds]);
+}

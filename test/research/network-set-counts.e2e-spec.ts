@@ -1,0 +1,173 @@
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { withNpiCheckDigit } from '../../src/common/identifiers';
+import { QhpImporter } from '../../src/ingest/qhp-importer';
+import { startTestApp, TestApp } from '../helpers/test-app';
+
+/**
+ * Breadth and ranking without a specialty read per-set counts taken at load (network_set_count), less
+ * the NPIs listed in several sets of one network (network_set_shared_npi). A carrier repeating an NPI
+ * with different data in different plan lists must still count it once per network.
+ */
+const ISSUER = '55591';
+const YEAR = 2025;
+// A state of its own: test files may share one database, and the ranking takes every plan of the state.
+const STATE = 'DE';
+const PLAN = { a: `${ISSUER}${STATE}0010001`, b: `${ISSUER}${STATE}0010002`, c: `${ISSUER}${STATE}0010003` };
+const npi = (n: number) => withNpiCheckDigit(155_591_000 + n);
+const entries = (...plans: string[]) => plans.map((plan_id) => ({ plan_id, plan_id_type: 'HIOS-PLAN-ID', network_tier: 'PREFERRED', years: [YEAR] }));
+const address = (street: string) => [{ address: street, city: 'Dover', state: STATE, zip: '19901' }];
+const person = (n: number, first: string, plans: string[]) => ({
+  npi: npi(n),
+  type: 'INDIVIDUAL',
+  name: { first, last: `Last${n}` },
+  addresses: address(`${n} Main St`),
+  plans: entries(...plans),
+});
+const facility = (n: number, street: string, facilityType: string, plans: string[]) => ({
+  npi: npi(n),
+  type: 'FACILITY',
+  facility_name: `Facility ${n}`,
+  facility_type: [facilityType],
+  addresses: address(street),
+  plans: entries(...plans),
+});
+
+// Sets: {A}, {A,B}, {B}, {C}. NPI 1 and hospital 5 are listed twice (different data) in {A} and {A,B};
+// NPI 6 is a hospital in {C} and a clinic in {B}.
+const LISTINGS = [
+  person(1, 'First', [PLAN.a]),
+  person(1, 'Renamed', [PLAN.a, PLAN.b]),
+  person(2, 'Second', [PLAN.b]),
+  person(3, 'Third', [PLAN.c]),
+  person(4, 'Fourth', [PLAN.a, PLAN.b]),
+  facility(5, '5 Hospital Rd', 'General Acute Care Hospital', [PLAN.a]),
+  facility(5, '5 Annex Rd', 'General Acute Care Hospital', [PLAN.a, PLAN.b]),
+  facility(6, '6 Hospital Rd', 'Hospital', [PLAN.c]),
+  facility(6, '6 Clinic Rd', 'Clinic', [PLAN.b]),
+];
+/** Distinct NPIs and hospital NPIs per plan, by hand from LISTINGS. */
+const EXPECTED = [
+  [PLAN.a, 3, 1], // 1, 4, 5 (hospital)
+  [PLAN.b, 5, 1], // 1, 2, 4, 5 (hospital), 6 (listed as a clinic here)
+  [PLAN.c, 2, 1], // 3, 6 (hospital)
+];
+
+const BREADTH = `query($planIds: [String!], $year: Int) {
+  networkBreadth(planIds: $planIds, year: $year) { planId providers hospitals }
+}`;
+const RANK = `query($state: String!) { rankPlansByBreadth(state: $state) { rank planId providers } }`;
+
+describe('network breadth from the counts taken at load', () => {
+  let t: TestApp;
+  let dir: string;
+
+  const plansJson = Object.values(PLAN).map((plan_id, i) => ({
+    plan_id,
+    plan_id_type: 'HIOS-PLAN-ID',
+    marketing_name: `Counted ${i}`,
+    years: [YEAR],
+    network: [{ network_tier: 'PREFERRED' }],
+  }));
+
+  async function load(name: string, listings: unknown[], versionsKept?: number): Promise<number> {
+    const files = join(dir, name);
+    mkdirSync(files);
+    writeFileSync(join(files, 'plans.json'), JSON.stringify(plansJson));
+    writeFileSync(join(files, 'providers.json'), JSON.stringify(listings));
+    const result = await new QhpImporter(t.db).import({
+      issuerId: ISSUER,
+      issuerName: 'Counted Health',
+      source: 'test',
+      loadedBy: 'jest',
+      versionsKept,
+      paths: [join(files, 'plans.json'), join(files, 'providers.json')],
+    });
+    if (result.status === 'failed') throw new Error(JSON.stringify(result.report));
+    return result.versionId;
+  }
+
+  async function breadth(): Promise<Array<[string, number, number]>> {
+    const res = await t.gql(BREADTH, { planIds: Object.values(PLAN), year: YEAR });
+    expect(res.errors).toBeUndefined();
+    return res.data.networkBreadth.map((p: { planId: string; providers: number; hospitals: number }) => [p.planId, p.providers, p.hospitals]);
+  }
+
+  async function rank(): Promise<Array<[number, string, number]>> {
+    const res = await t.gql(RANK, { state: STATE });
+    expect(res.errors).toBeUndefined();
+    return res.data.rankPlansByBreadth.map((r: { rank: number; planId: string; providers: number }) => [r.rank, r.planId, r.providers]);
+  }
+
+  const countRows = async (table: string, versionId: number): Promise<number> =>
+    (await t.db.query(`SELECT count(*)::int AS n FROM ${table} WHERE version_id = $1`, [versionId]))[0].n;
+
+  beforeAll(async () => {
+    t = await startTestApp();
+    dir = mkdtempSync(join(tmpdir(), 'network-set-counts-'));
+  });
+  afterAll(async () => {
+    rmSync(dir, { recursive: true, force: true });
+    await t.close();
+  });
+
+  it('counts an NPI listed in several sets of a network once, from the per-set counts', async () => {
+    const version = await load('v1', LISTINGS);
+    // The repeated NPIs (1, 5, 6) are the shared rows, one per set they are listed in.
+    const shared = await t.db.query(`SELECT npi, hospital FROM network_set_shared_npi WHERE version_id = $1 ORDER BY npi, hospital`, [version]);
+    expect(shared.map((row: { npi: string; hospital: boolean }) => [row.npi, row.hospital])).toEqual([
+      [npi(1), false],
+      [npi(1), false],
+      [npi(5), true],
+      [npi(5), true],
+      [npi(6), false],
+      [npi(6), true],
+    ]);
+    expect(await breadth()).toEqual(EXPECTED);
+    expect(await rank()).toEqual([
+      [1, PLAN.c, 2],
+      [2, PLAN.a, 3],
+      [3, PLAN.b, 5],
+    ]);
+    // The same totals counted from the listings themselves.
+    for (const [planId, providers, hospitals] of EXPECTED) {
+      const [row] = await t.db.query(
+        `SELECT count(DISTINCT m.npi)::int AS providers,
+                count(DISTINCT m.npi) FILTER (WHERE EXISTS (SELECT 1 FROM unnest(p.facility_types) f WHERE f ILIKE '%hospital%'))::int AS hospitals
+           FROM network_membership m JOIN provider p ON p.version_id = m.version_id AND p.record_no = m.record_no
+          WHERE m.version_id = $1 AND m.plan_id = $2`,
+        [version, planId],
+      );
+      expect([row.providers, row.hospitals]).toEqual([providers, hospitals]);
+    }
+  });
+
+  it('answers from the counts: altered counts change the answer, and a version without counts is counted from its listings', async () => {
+    const [{ version }] = await t.db.query(`SELECT current_version_id AS version FROM issuer WHERE issuer_id = $1`, [ISSUER]);
+    await t.db.query(`UPDATE network_set_count SET providers = providers + 100 WHERE version_id = $1`, [version]);
+    expect((await breadth()).map(([, providers]) => providers)).toEqual([203, 205, 102]); // A and B: two sets each
+    expect((await rank()).map(([, , providers]) => providers)).toEqual([102, 203, 205]);
+    // As a version loaded before the counts existed.
+    await t.db.query(`DELETE FROM network_set_shared_npi WHERE version_id = $1`, [version]);
+    await t.db.query(`DELETE FROM network_set_count WHERE version_id = $1`, [version]);
+    expect(await breadth()).toEqual(EXPECTED);
+    expect((await rank()).map(([, , providers]) => providers)).toEqual([2, 3, 5]);
+  });
+
+  it('drops the counts of a pruned version with it', async () => {
+    const first = await load('v2', [...LISTINGS, person(7, 'Seventh', [PLAN.c])]);
+    expect(await countRows('network_set_count', first)).toBe(4);
+    expect(await countRows('network_set_shared_npi', first)).toBe(6);
+    // A later load without NPIs 2 and 7, keeping one version: the first is pruned.
+    const second = await load(
+      'v3',
+      LISTINGS.filter((listing) => listing.npi !== npi(2)),
+      1,
+    );
+    expect(await countRows('network_set_count', first)).toBe(0);
+    expect(await countRows('network_set_shared_npi', first)).toBe(0);
+    expect(await countRows('network_set_count', second)).toBe(4);
+    expect((await breadth()).map(([, providers]) => providers)).toEqual([3, 4, 2]);
+  });
+});
