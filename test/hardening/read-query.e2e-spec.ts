@@ -54,8 +54,9 @@ describe('Database.read', () => {
     });
 
     // Plain runs first: each statement learns whether it may be batched (its result types, and that its
-    // fastest run is quick; several runs, so one slow first execution on a busy machine does not decide it).
-    for (let i = 0; i < 5; i++) await Promise.all([database.read(TYPED, [7]), database.read(ORDERED, [30])]);
+    // fastest run is quick; many runs, so slow executions on a busy machine (a whole test run beside it)
+    // do not decide it).
+    for (let i = 0; i < 30; i++) await Promise.all([database.read(TYPED, [7]), database.read(ORDERED, [30])]);
     for (let i = 0; i < 3; i++) {
       expect(await inScope(() => Promise.all([database.read(TYPED, [7]), database.read(ORDERED, [30])]))).toEqual([expected, expectedOrdered]);
     }

@@ -1,4 +1,4 @@
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DataSource } from 'typeorm';
@@ -32,13 +32,28 @@ function hangUntilAborted(request: ImportRequest): Promise<ImportResult> {
 }
 
 const ISSUER = '63636';
-/** The issuer of the fixture files, for the loads that really run. */
-const FIXTURE_ISSUER = '77777';
+/**
+ * The issuer of the loads that really run: the upload fixtures (issuer 77777, whose versions
+ * uploads.e2e-spec.ts counts on the same test database) rewritten to an issuer of this file's own.
+ */
+const FIXTURE_ISSUER = '64646';
+
+/** The upload fixtures (v1, v2) with their issuer id replaced by `issuerId`, under `dir`. */
+function fixturesOf(issuerId: string, dir: string): string {
+  for (const version of ['v1', 'v2']) {
+    mkdirSync(join(dir, version), { recursive: true });
+    for (const name of readdirSync(join(FIXTURES, version))) {
+      writeFileSync(join(dir, version, name), readFileSync(join(FIXTURES, version, name), 'utf8').replaceAll('77777', issuerId));
+    }
+  }
+  return dir;
+}
 const STALE_MS = 60_000;
 
 describe('import jobs on the durable queue', () => {
   const tempRoot = mkdtempSync(join(tmpdir(), 'coverage-jobs-test-'));
   const staleSpool = join(tempRoot, 'left-by-a-dead-process');
+  const fixtures = fixturesOf(FIXTURE_ISSUER, mkdtempSync(join(tmpdir(), 'coverage-jobs-fixtures-')));
   const importer = new ScriptedImporter();
   let t: TestApp | null = null;
   let plainKey: string;
@@ -58,7 +73,7 @@ describe('import jobs on the durable queue', () => {
     (await query(`SELECT status, error, reason, version_id AS "versionId", temp_dir AS "tempDir", progress FROM import_job WHERE id = $1`, [id]))[0];
   const queueState = async (id: string) => (await query(`SELECT state, retry_count AS "retryCount" FROM pgboss.job WHERE id = $1`, [id]))[0];
   const upload = (issuerId = ISSUER, key = plainKey) =>
-    postUpload(t!.app.getHttpServer(), issuerId, [{ path: `${FIXTURES}/v1/plans.json` }, { path: `${FIXTURES}/v1/providers.json` }], { 'X-API-Key': key });
+    postUpload(t!.app.getHttpServer(), issuerId, [{ path: `${fixtures}/v1/plans.json` }, { path: `${fixtures}/v1/providers.json` }], { 'X-API-Key': key });
   /** An instance on the test database and spool directory; with `scripted`, its imports follow `importer`. */
   const startInstance = async (scripted: boolean) => {
     const app = await startTestApp();
@@ -92,6 +107,7 @@ describe('import jobs on the durable queue', () => {
   afterAll(async () => {
     if (t) await t.close();
     rmSync(tempRoot, { recursive: true, force: true });
+    rmSync(fixtures, { recursive: true, force: true });
     delete process.env.UPLOAD_TMP_DIR;
     delete process.env.IMPORT_JOB_STALE_AFTER_MS;
   });
@@ -179,8 +195,8 @@ describe('import jobs on the durable queue', () => {
     expect(resumed.versionId).toEqual(expect.any(Number));
     const [version] = await t.db.query(`SELECT issuer_id AS "issuerId", status FROM dataset_version WHERE id = $1`, [resumed.versionId]);
     expect(version).toEqual({ issuerId: FIXTURE_ISSUER, status: 'published' });
-    const plan = await t.gql(`{ plan(planId: "77777TX0010001") { planId marketingName } }`);
-    expect(plan.data.plan).toEqual({ planId: '77777TX0010001', marketingName: 'Lone Star Gold 1000' });
+    const plan = await t.gql(`{ plan(planId: "${FIXTURE_ISSUER}TX0010001") { planId marketingName } }`);
+    expect(plan.data.plan).toEqual({ planId: `${FIXTURE_ISSUER}TX0010001`, marketingName: 'Lone Star Gold 1000' });
 
     const lost = await waitForJob(t, lostSpoolJobId, fixtureKey);
     expect(lost.status).toBe('FAILED');
@@ -216,7 +232,7 @@ describe('import jobs on the durable queue', () => {
     // What a killed instance leaves: the job active on the queue, the row running with a stale heartbeat, the spool on disk.
     const spool = join(tempRoot, `${FIXTURE_ISSUER}-crashed`);
     mkdirSync(spool);
-    for (const name of ['plans.json', 'providers-1.json']) copyFileSync(join(FIXTURES, 'v2', name), join(spool, name));
+    for (const name of ['plans.json', 'providers-1.json']) copyFileSync(join(fixtures, 'v2', name), join(spool, name));
     const data = {
       spool: `${FIXTURE_ISSUER}-crashed`,
       files: [
