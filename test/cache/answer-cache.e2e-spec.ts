@@ -1,5 +1,5 @@
 import { startTestApp, TestApp } from '../helpers/test-app';
-import { A, B, RXCUI, TwoIssuers } from './two-issuers';
+import { A, B, RXCUI, startWithTwoIssuers, stopWithTwoIssuers, TwoIssuers } from './two-issuers';
 
 /**
  * The in-process answer cache (ANSWER_CACHE_MAX_BYTES): a repeated cacheable query is answered from memory
@@ -32,16 +32,8 @@ describe('in-process answer cache', () => {
   let t: TestApp;
   let issuers: TwoIssuers;
 
-  beforeAll(async () => {
-    t = await startTestApp({ answerCacheMaxBytes: 1024 * 1024 });
-    issuers = new TwoIssuers(t.db);
-    await issuers.publish(A);
-    await issuers.publish(B);
-  });
-  afterAll(async () => {
-    issuers.remove();
-    await t.close();
-  });
+  beforeAll(async () => ({ t, issuers } = await startWithTwoIssuers({ answerCacheMaxBytes: 1024 * 1024 })));
+  afterAll(() => stopWithTwoIssuers(t, issuers));
 
   it('answers a repeated query (POST) from the cache: a hit, the same body', async () => {
     const variables = { npis: [A.doctor], planIds: [A.planId] };

@@ -1,7 +1,7 @@
 import type { Pool, PoolClient } from 'pg';
 import { VersionStore } from '../../src/ingest/store/version-publisher';
 import { startTestApp, TestApp } from '../helpers/test-app';
-import { A, B, TwoIssuers } from './two-issuers';
+import { A, B, startWithTwoIssuers, stopWithTwoIssuers, TwoIssuers } from './two-issuers';
 
 /**
  * The fast path: repeats of a cacheable anonymous GraphQL read are answered (304, or the kept answer when
@@ -62,16 +62,8 @@ describe('answer fast path (ETags)', () => {
   let t: TestApp;
   let issuers: TwoIssuers;
 
-  beforeAll(async () => {
-    t = await startTestApp();
-    issuers = new TwoIssuers(t.db);
-    await issuers.publish(A);
-    await issuers.publish(B);
-  });
-  afterAll(async () => {
-    issuers.remove();
-    await t.close();
-  });
+  beforeAll(async () => ({ t, issuers } = await startWithTwoIssuers()));
+  afterAll(() => stopWithTwoIssuers(t, issuers));
 
   it('answers 20 revalidations 304 without a database connection, and counts them', async () => {
     const first = await getPlan(t, A);

@@ -1,5 +1,5 @@
-import { startTestApp, TestApp } from '../helpers/test-app';
-import { A, B, RXCUI, TwoIssuers } from './two-issuers';
+import { TestApp } from '../helpers/test-app';
+import { A, B, RXCUI, startWithTwoIssuers, stopWithTwoIssuers, TwoIssuers } from './two-issuers';
 
 /**
  * A publish changes the ETag of exactly the answers it affects: an answer naming issuer A's plans keeps
@@ -36,16 +36,8 @@ describe('ETags scoped to the issuers an answer reads', () => {
     return { before, after: await get(url, before.headers.etag) };
   }
 
-  beforeAll(async () => {
-    t = await startTestApp();
-    issuers = new TwoIssuers(t.db);
-    await issuers.publish(A);
-    await issuers.publish(B);
-  });
-  afterAll(async () => {
-    issuers.remove();
-    await t.close();
-  });
+  beforeAll(async () => ({ t, issuers } = await startWithTwoIssuers()));
+  afterAll(() => stopWithTwoIssuers(t, issuers));
 
   it("keeps the ETag of a networkCoverage on issuer A's plan when issuer B publishes (304)", async () => {
     const url = getUrl(NETWORK, { npis: [A.doctor], planIds: [A.planId] });

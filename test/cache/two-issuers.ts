@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { DataSource } from 'typeorm';
 import { withNpiCheckDigit } from '../../src/common/identifiers';
 import { QhpImporter } from '../../src/ingest/qhp-importer';
+import { startTestApp, TestApp } from '../helpers/test-app';
 
 /**
  * Two issuers read by no other test, each published again and again: every publish renames the issuer's
@@ -113,4 +114,19 @@ export class TwoIssuers {
   remove(): void {
     rmSync(this.folder, { recursive: true, force: true });
   }
+}
+
+/** A test app with both issuers published (their first versions), for a `beforeAll`. */
+export async function startWithTwoIssuers(options?: Parameters<typeof startTestApp>[0]): Promise<{ t: TestApp; issuers: TwoIssuers }> {
+  const t = await startTestApp(options);
+  const issuers = new TwoIssuers(t.db);
+  await issuers.publish(A);
+  await issuers.publish(B);
+  return { t, issuers };
+}
+
+/** The `afterAll` of `startWithTwoIssuers`: the issuers' files go, then the app. */
+export async function stopWithTwoIssuers(t: TestApp | undefined, issuers: TwoIssuers | undefined): Promise<void> {
+  issuers?.remove();
+  await t?.close();
 }
