@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DataSource } from 'typeorm';
 import { ApiKeysService } from '../../src/auth/api-keys.service';
+import { withNpiCheckDigit } from '../../src/common/identifiers';
 import { ImportError, ImportRequest, ImportResult } from '../../src/ingest/import-contract';
 import { QHP_IMPORT_RUNNER, QhpImportRunner } from '../../src/uploads/qhp-import-runner';
 import { startTestApp, testDatabaseUrl, TestApp } from '../helpers/test-app';
@@ -38,12 +39,19 @@ const ISSUER = '63636';
  */
 const FIXTURE_ISSUER = '64646';
 
-/** The upload fixtures (v1, v2) with their issuer id replaced by `issuerId`, under `dir`. */
+/**
+ * The upload fixtures (v1, v2) under `dir`, with their issuer id replaced by `issuerId` and their NPIs by
+ * NPIs of this file's own (a doctor listed by any issuer changes other tests' "listed in no directory").
+ */
 function fixturesOf(issuerId: string, dir: string): string {
+  const ownNpi = (npi: string) => withNpiCheckDigit(`1${issuerId}${npi.slice(7)}`);
   for (const version of ['v1', 'v2']) {
     mkdirSync(join(dir, version), { recursive: true });
     for (const name of readdirSync(join(FIXTURES, version))) {
-      writeFileSync(join(dir, version, name), readFileSync(join(FIXTURES, version, name), 'utf8').replaceAll('77777', issuerId));
+      const text = readFileSync(join(FIXTURES, version, name), 'utf8')
+        .replaceAll('77777', issuerId)
+        .replace(/"npi": "(\d{10})"/g, (_match, npi: string) => `"npi": "${ownNpi(npi)}"`);
+      writeFileSync(join(dir, version, name), text);
     }
   }
   return dir;
