@@ -284,7 +284,7 @@ export class PublishedFingerprint {
 }
 
 /** The UTC day: answers that count days since a load change at midnight without a publish. */
-function utcDay(): string {
+export function utcDay(): string {
   return new Date().toISOString().slice(0, 10);
 }
 

@@ -6,7 +6,7 @@ import { createHash } from 'node:crypto';
 import { Client, type ClientConfig } from 'pg';
 import { presentedApiKey } from '../common/rate-limit';
 import type { Database } from '../database/database';
-import { ifNoneMatchHits } from './answer-caching';
+import { ifNoneMatchHits, utcDay } from './answer-caching';
 
 /** The channel every change of what answers read is announced on (publish, rollback, feed check). */
 export const PUBLISH_CHANNEL = 'coverage_published';
@@ -194,11 +194,11 @@ export class AnswerFastPath {
   }
 
   /** The entry remembered under `key` while it may still be trusted (same generation, same UTC day). */
-  current(key: string): { etag: string; cacheControl: string } | undefined {
+  current(key: string): Readonly<Remembered> | undefined {
     const generation = this.listener.generation();
     if (generation === null) return undefined;
     const entry = this.memo.get(key);
-    return entry && entry.generation === generation && entry.day === new Date().toISOString().slice(0, 10) ? entry : undefined;
+    return entry && entry.generation === generation && entry.day === utcDay() ? entry : undefined;
   }
 
   get entries(): number {
@@ -209,8 +209,7 @@ export class AnswerFastPath {
   middleware(path = '/graphql') {
     return (req: Request, res: Response, next: NextFunction): void => {
       if (req.path !== path || (req.method !== 'GET' && req.method !== 'POST')) return next();
-      const generation = this.listener.generation();
-      if (generation === null || this.memo.size === 0) return next();
+      if (this.listener.generation() === null || this.memo.size === 0) return next();
       // Keyed callers are checked (and refused) by the normal path; only anonymous requests are answered here.
       if (presentedApiKey(req.headers) !== null || req.headers.authorization || req.query.apikey !== undefined) return next();
       const isGet = req.method === 'GET';
@@ -230,8 +229,8 @@ export class AnswerFastPath {
         key = questionKey(body.query, extensions?.persistedQuery?.sha256Hash, body.operationName, body.variables);
       }
       if (key === null) return next();
-      const entry = this.memo.get(key);
-      if (!entry || entry.generation !== generation || entry.day !== new Date().toISOString().slice(0, 10)) return next();
+      const entry = this.current(key);
+      if (!entry) return next();
       if (isGet && ifNoneMatchHits(req.headers['if-none-match'], entry.etag)) {
         this.events.notModified?.(entry.operationName);
         res.status(304).set({ etag: entry.etag, 'cache-control': entry.cacheControl, vary: 'Authorization, X-API-Key' }).end();
