@@ -1,5 +1,5 @@
 import { DataSource } from 'typeorm';
-import { NOTIFY_PUBLISHED } from '../graphql/answer-fast-path';
+import { NOTIFY_PUBLISHED } from '../database/publish-notifications';
 
 export type FeedFileKind = 'index' | 'plans' | 'providers' | 'drugs';
 

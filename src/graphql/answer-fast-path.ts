@@ -6,13 +6,8 @@ import { createHash } from 'node:crypto';
 import { Client, type ClientConfig } from 'pg';
 import { presentedApiKey } from '../common/rate-limit';
 import type { Database } from '../database/database';
+import { PUBLISH_CHANNEL } from '../database/publish-notifications';
 import { ifNoneMatchHits, utcDay } from './answer-caching';
-
-/** The channel every change of what answers read is announced on (publish, rollback, feed check). */
-export const PUBLISH_CHANNEL = 'coverage_published';
-
-/** `NOTIFY` for a transaction that changes what answers read: delivered only when it commits. */
-export const NOTIFY_PUBLISHED = `NOTIFY ${PUBLISH_CHANNEL}`;
 
 /**
  * One dedicated `LISTEN coverage_published` connection to the primary, and a generation counter moved on

@@ -4,7 +4,7 @@ import { ImportError, ImportRequest, ValidationReport } from '../import-contract
 import { LoadFailure } from '../validate/reasons';
 import { PLAN_TABLES } from '../../qhp/version-tables';
 import { dropVersionTables, findVersionTables } from './version-partitions';
-import { NOTIFY_PUBLISHED } from '../../graphql/answer-fast-path';
+import { NOTIFY_PUBLISHED } from '../../database/publish-notifications';
 
 /** A load proves it is alive this often; cleanUpAbandonedLoads treats a much older heartbeat as a dead process. */
 export const HEARTBEAT_INTERVAL_MS = 5_000;
