@@ -4,10 +4,12 @@ import { IS_HOSPITAL_SQL } from '../../search/sql-fragments';
 import { versionTableName } from './version-partitions';
 
 /**
- * Counts each network set of the version once (migration 1700000003200), from its own partitions: the
- * distinct NPIs listed in the set and those with a hospital listing in it, and the NPIs listed in two or
- * more sets (one row per set) that a network's sum over its sets would count more than once. Runs when
- * the version's listings and providers are complete (loaded or carried forward), before publication.
+ * Counts each network set of the version once (migrations 1700000003200 and 1700000003300), from its own
+ * partitions: the distinct NPIs listed in the set and those with a hospital listing in it; the same per
+ * specialty key (provider.specialty_keys, as a specialty filter matches them); and the NPIs listed in two
+ * or more sets (one row per set, with their specialty keys in it) that a network's sum over its sets
+ * would count more than once. Runs when the version's listings and providers are complete (loaded or
+ * carried forward), before publication.
  */
 export async function countNetworkSets(pool: Pool, versionId: number): Promise<void> {
   const listings = versionTableName('listing_network_set', versionId);
@@ -16,17 +18,30 @@ export async function countNetworkSets(pool: Pool, versionId: number): Promise<v
   try {
     await client.query('BEGIN');
     await client.query(
-      `INSERT INTO network_set_count (version_id, set_id, providers, hospitals)
-       SELECT $1::bigint, l.set_id, count(DISTINCT l.npi), count(DISTINCT l.npi) FILTER (WHERE ${IS_HOSPITAL_SQL})
+      `INSERT INTO network_set_count (version_id, set_id, providers, hospitals, by_specialty)
+       SELECT $1::bigint, l.set_id, count(DISTINCT l.npi), count(DISTINCT l.npi) FILTER (WHERE ${IS_HOSPITAL_SQL}), true
          FROM ${listings} l JOIN ${providers} p ON p.record_no = l.record_no
         WHERE l.npi IS NOT NULL
         GROUP BY l.set_id`,
       [versionId],
     );
+    // Only providers with specialties: the listings of the others have nothing to count here.
     await client.query(
-      `INSERT INTO network_set_shared_npi (version_id, npi, set_id, hospital)
-       SELECT $1::bigint, l.npi, l.set_id, bool_or(${IS_HOSPITAL_SQL})
+      `INSERT INTO network_set_specialty_count (version_id, specialty, set_id, providers)
+       SELECT $1::bigint, k.specialty, l.set_id, count(DISTINCT l.npi)
+         FROM ${listings} l
+         JOIN ${providers} p ON p.record_no = l.record_no AND cardinality(p.specialty_keys) > 0
+         CROSS JOIN LATERAL unnest(p.specialty_keys) AS k(specialty)
+        WHERE l.npi IS NOT NULL
+        GROUP BY k.specialty, l.set_id`,
+      [versionId],
+    );
+    await client.query(
+      `INSERT INTO network_set_shared_npi (version_id, npi, set_id, hospital, specialties)
+       SELECT $1::bigint, l.npi, l.set_id, bool_or(${IS_HOSPITAL_SQL}),
+              coalesce(array_agg(DISTINCT k.specialty) FILTER (WHERE k.specialty IS NOT NULL), '{}')
          FROM ${listings} l JOIN ${providers} p ON p.record_no = l.record_no
+         LEFT JOIN LATERAL unnest(p.specialty_keys) AS k(specialty) ON true
         WHERE l.npi IN (SELECT npi FROM ${listings} WHERE npi IS NOT NULL GROUP BY npi HAVING min(set_id) <> max(set_id))
         GROUP BY l.npi, l.set_id`,
       [versionId],
@@ -42,6 +57,7 @@ export async function countNetworkSets(pool: Pool, versionId: number): Promise<v
 
 /** The counts of these versions (dropped with their partitions; their dataset_version rows may be kept). */
 export async function deleteNetworkSetCounts(db: DataSource, versionIds: readonly number[]): Promise<void> {
+  await db.query(`DELETE FROM network_set_specialty_count WHERE version_id = ANY($1::bigint[])`, [versionIds]);
   await db.query(`DELETE FROM network_set_shared_npi WHERE version_id = ANY($1::bigint[])`, [versionIds]);
   await db.query(`DELETE FROM network_set_count WHERE version_id = ANY($1::bigint[])`, [versionIds]);
 }
