@@ -4,6 +4,7 @@ import { pageSize } from '../common/pagination';
 import { PlansService } from '../plans/plans.service';
 import { PlanSelection, SelectedPlans, selectPlans } from '../search/plan-selection';
 import { hasSpecialtySql, IS_HOSPITAL_SQL, membershipCoversYearSql, yearsCoverSql } from '../search/sql-fragments';
+import { countedAtLoadSql, countedNetworkSql } from '../search/network-set-count-sql';
 import { BuiltQuery, SqlParams } from '../search/sql-params';
 import { BreadthGroupBy, NetworkBreadthModel, PlanBreadthRankModel, SortDirection } from './network-breadth.model';
 
@@ -42,35 +43,6 @@ const GROUP_SOURCES: Record<BreadthGroupBy, { key: string; join: (versions: stri
     join: () => 'LEFT JOIN LATERAL unnest(p.specialties) AS sp(specialty) ON true',
   },
 };
-
-/**
- * A network's distinct NPIs (and hospital NPIs) from the counts taken at load (migrations 1700000003200
- * and 1700000003300): the sum over its sets, less, per NPI listed in several of them, the number of its
- * sets in the network minus one. With a specialty (a placeholder), the NPIs are those with a listing of
- * it: the per-specialty sums, less the shared NPIs' sets where they have it, minus one; hospitals are
- * never filtered by specialty. `n` has version_id and set_ids. Exact; reads tens of rows where the
- * listings are millions.
- */
-const countedNetworkSql = (n: string, specialty: string | null) => {
-  const inNetwork = (alias: string) => `${alias}.version_id = ${n}.version_id AND ${alias}.set_id = ANY(${n}.set_ids)`;
-  return {
-    sets: `SELECT ${
-      specialty
-        ? `(SELECT coalesce(sum(k.providers), 0) FROM network_set_specialty_count k WHERE ${inNetwork('k')} AND k.specialty = lower(${specialty}))`
-        : 'coalesce(sum(c.providers), 0)'
-    } AS providers, coalesce(sum(c.hospitals), 0) AS hospitals
-             FROM network_set_count c WHERE ${inNetwork('c')}`,
-    repeats: `SELECT coalesce(sum(greatest(x.sets - 1, 0)), 0) AS providers, coalesce(sum(greatest(x.hospital_sets - 1, 0)), 0) AS hospitals
-                FROM (SELECT count(*) ${specialty ? `FILTER (WHERE s.specialties @> ARRAY[lower(${specialty})])` : ''} AS sets,
-                             count(*) FILTER (WHERE s.hospital) AS hospital_sets
-                        FROM network_set_shared_npi s WHERE ${inNetwork('s')}
-                       GROUP BY s.npi) x`,
-  };
-};
-
-/** The version (an id expression) was counted at load (per specialty, too, when `bySpecialty`). */
-const countedAtLoadSql = (version: string, bySpecialty: boolean) =>
-  `EXISTS (SELECT 1 FROM network_set_count c WHERE c.version_id = ${version} ${bySpecialty ? 'AND c.by_specialty' : ''})`;
 
 /** Journalists' network breadth: distinct in-network NPIs per plan, by specialty and area. */
 @Injectable()

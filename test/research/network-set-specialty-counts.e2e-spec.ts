@@ -27,16 +27,17 @@ const person = (n: number, specialty: string[], plans: string[]) => ({
   addresses: address(`${n} ${specialty.join(' ')} St`),
   plans: entries(...plans),
 });
-const hospital = (n: number, plans: string[]) => ({
+const hospital = (n: number, plans: string[], specialty: string[] = []) => ({
   npi: npi(n),
   type: 'FACILITY',
   facility_name: `Facility ${n}`,
   facility_type: ['General Acute Care Hospital'],
-  addresses: address(`${n} Hospital Rd`),
+  specialty,
+  addresses: address(`${n} Hospital Rd ${plans.length}`),
   plans: entries(...plans),
 });
 
-// Sets: {A}, {A,B}, {B}, {C}, {A,B,C}.
+// Sets: {A}, {A,B}, {B}, {C}, {A,B,C}, {B,C}.
 const LISTINGS = [
   // Psychiatry in {A}, cardiology in {A,B}: a psychiatrist in plan a only, a cardiologist in a and b.
   person(1, ['Psychiatry'], [PLAN.a]),
@@ -57,21 +58,42 @@ const LISTINGS = [
   hospital(6, [PLAN.b]),
   hospital(8, [PLAN.a]),
   hospital(8, [PLAN.c]),
+  // A psychiatric hospital in {C} and {B,C}.
+  hospital(10, [PLAN.c], ['Psychiatry']),
+  hospital(10, [PLAN.b, PLAN.c], ['Psychiatry']),
 ];
 /** Distinct NPIs of the specialty, and distinct hospital NPIs (never filtered by specialty), by hand. */
 const PSYCHIATRY = [
   [PLAN.a, 3, 1], // 1, 3, 4; hospital 8
-  [PLAN.b, 3, 1], // 2, 4, 7; hospital 6
-  [PLAN.c, 1, 1], // 3; hospital 8
+  [PLAN.b, 4, 2], // 2, 4, 7, 10; hospitals 6, 10
+  [PLAN.c, 2, 2], // 3, 10; hospitals 8, 10
 ];
 const CARDIOLOGY = [
   [PLAN.a, 2, 1], // 1, 7
-  [PLAN.b, 2, 1], // 1, 7
-  [PLAN.c, 0, 1],
+  [PLAN.b, 2, 2], // 1, 7
+  [PLAN.c, 0, 2],
+];
+/** Each plan's network by specialty: key, distinct NPIs, distinct hospital NPIs of it, by hand. */
+const SIZES = [
+  [
+    ['psychiatry', 3, 0],
+    ['cardiology', 2, 0],
+    ['neurology', 1, 0],
+  ],
+  [
+    ['psychiatry', 4, 1],
+    ['cardiology', 2, 0],
+    ['family medicine', 1, 0],
+    ['neurology', 1, 0],
+  ],
+  [['psychiatry', 2, 1]],
 ];
 
 const BREADTH = `query($planIds: [String!], $year: Int, $specialty: String) {
   networkBreadth(planIds: $planIds, year: $year, specialty: $specialty) { planId providers hospitals }
+}`;
+const SIZE = `query($planIds: [String!]!) {
+  networkBreadth(planIds: $planIds) { plan { networks { size(groupBy: SPECIALTY) { key providers hospitals } } } }
 }`;
 const RANK = `query($state: String!, $specialty: String) { rankPlansByBreadth(state: $state, specialty: $specialty) { rank planId providers } }`;
 
@@ -114,6 +136,15 @@ describe('network breadth of a specialty from the counts taken at load', () => {
     const res = await t.gql(RANK, { state: STATE, specialty });
     expect(res.errors).toBeUndefined();
     return res.data.rankPlansByBreadth.map((r: { rank: number; planId: string; providers: number }) => [r.rank, r.planId, r.providers]);
+  }
+
+  async function sizes(): Promise<Array<Array<[string, number, number]>>> {
+    const res = await t.gql(SIZE, { planIds: Object.values(PLAN) });
+    expect(res.errors).toBeUndefined();
+    return res.data.networkBreadth.map((p: { plan: { networks: Array<{ size: Array<{ key: string; providers: number; hospitals: number }> }> } }) => {
+      expect(p.plan.networks).toHaveLength(1);
+      return p.plan.networks[0].size.map((g) => [g.key, g.providers, g.hospitals]);
+    });
   }
 
   /** Distinct NPIs of the specialty (and hospital NPIs) per plan, counted over the listings themselves. */
@@ -160,19 +191,22 @@ describe('network breadth of a specialty from the counts taken at load', () => {
       [npi(7), 'psychiatry'],
       [npi(8), ''],
       [npi(8), ''],
+      [npi(10), 'psychiatry'],
+      [npi(10), 'psychiatry'],
     ]);
     expect(await breadth('Psychiatry')).toEqual(PSYCHIATRY);
     expect(await breadth('  PSYCHIATRY ')).toEqual(PSYCHIATRY);
     expect(await breadth('cardiology')).toEqual(CARDIOLOGY);
-    expect(await breadth('Dermatology')).toEqual(Object.values(PLAN).map((plan) => [plan, 0, 1]));
+    expect(await breadth('Dermatology')).toEqual(CARDIOLOGY.map(([plan, , hospitals]) => [plan, 0, hospitals]));
     // The same answers counted from the listings with count(DISTINCT).
     expect(await fromListings(version, 'psychiatry')).toEqual(PSYCHIATRY);
     expect(await fromListings(version, 'cardiology')).toEqual(CARDIOLOGY);
     expect(await rank('psychiatry')).toEqual([
-      [1, PLAN.c, 1],
+      [1, PLAN.c, 2],
       [2, PLAN.a, 3],
-      [2, PLAN.b, 3],
+      [3, PLAN.b, 4],
     ]);
+    expect(await sizes()).toEqual(SIZES);
     expect(await rank('Cardiology')).toEqual([
       [1, PLAN.c, 0],
       [2, PLAN.a, 2],
@@ -183,9 +217,14 @@ describe('network breadth of a specialty from the counts taken at load', () => {
   it('answers from the specialty counts; a version counted without them is counted from its listings', async () => {
     const [{ version }] = await t.db.query(`SELECT current_version_id AS version FROM issuer WHERE issuer_id = $1`, [ISSUER]);
     await t.db.query(`UPDATE network_set_specialty_count SET providers = providers + 100 WHERE version_id = $1 AND specialty = 'psychiatry'`, [version]);
-    // Plan a's network has psychiatrists in {A}, {A,B}; b's in {A,B}, {B}; c's in {C}.
-    expect((await breadth('Psychiatry')).map(([, providers]) => providers)).toEqual([203, 203, 101]);
-    expect((await rank('Psychiatry')).map(([, , providers]) => providers)).toEqual([101, 203, 203]);
+    // Plan a's network has psychiatrists in {A}, {A,B}; b's in {A,B}, {B}, {B,C}; c's in {C}, {B,C}.
+    expect((await breadth('Psychiatry')).map(([, providers]) => providers)).toEqual([203, 304, 202]);
+    expect((await rank('Psychiatry')).map(([, , providers]) => providers)).toEqual([202, 203, 304]);
+    expect((await sizes()).map((groups) => groups[0])).toEqual([
+      ['psychiatry', 203, 0],
+      ['psychiatry', 304, 1],
+      ['psychiatry', 202, 1],
+    ]);
     expect(await breadth('Cardiology')).toEqual(CARDIOLOGY);
 
     // As a version counted before the specialty counts existed: its totals still come from its counts.
@@ -194,7 +233,8 @@ describe('network breadth of a specialty from the counts taken at load', () => {
     await t.db.query(`UPDATE network_set_count SET by_specialty = false, providers = providers + 1000 WHERE version_id = $1`, [version]);
     expect(await breadth('Psychiatry')).toEqual(PSYCHIATRY);
     expect(await breadth('cardiology')).toEqual(CARDIOLOGY);
-    expect((await rank('Psychiatry')).map(([, , providers]) => providers)).toEqual([1, 3, 3]);
+    expect((await rank('Psychiatry')).map(([, , providers]) => providers)).toEqual([2, 3, 4]);
+    expect(await sizes()).toEqual(SIZES);
     expect((await breadth(null)).every(([, providers]) => providers > 1000)).toBe(true);
   });
 
@@ -209,7 +249,7 @@ describe('network breadth of a specialty from the counts taken at load', () => {
     expect(await countRows('network_set_specialty_count', first)).toBe(0);
     expect(await countRows('network_set_shared_npi', first)).toBe(0);
     expect(await countRows('network_set_specialty_count', second)).toBeGreaterThan(0);
-    expect((await breadth('Psychiatry')).map(([, providers]) => providers)).toEqual([3, 2, 1]);
+    expect((await breadth('Psychiatry')).map(([, providers]) => providers)).toEqual([3, 3, 2]);
     expect(await fromListings(second, 'psychiatry')).toEqual(await breadth('Psychiatry'));
   });
 });

@@ -10,7 +10,7 @@ export type NetworkSetCountTable = 'network_set_count' | 'network_set_specialty_
  * Counts each network set of the version once (migrations 1700000003200 and 1700000003300), from its own
  * partitions: the distinct NPIs listed in the set and those with a hospital listing in it; the same per
  * specialty key (provider.specialty_keys, as a specialty filter matches them); and the NPIs listed in two
- * or more sets (one row per set, with their specialty keys in it) that a network's sum over its sets
+ * or more sets (one row per set, with the specialty keys of their listings, and hospital listings, in it) that a network's sum over its sets
  * would count more than once. Runs when the version's listings and providers are complete (loaded or
  * carried forward), before publication.
  */
@@ -36,8 +36,8 @@ export async function countNetworkSets(pool: Pool, versionId: number, onCounted?
     // A provider without specialties unnests to no row: its listings count for none.
     await count(
       'network_set_specialty_count',
-      `INSERT INTO network_set_specialty_count (version_id, specialty, set_id, providers)
-       SELECT $1::bigint, k.specialty, l.set_id, count(DISTINCT l.npi)
+      `INSERT INTO network_set_specialty_count (version_id, specialty, set_id, providers, hospitals)
+       SELECT $1::bigint, k.specialty, l.set_id, count(DISTINCT l.npi), count(DISTINCT l.npi) FILTER (WHERE ${IS_HOSPITAL_SQL})
          FROM ${listings} l
          JOIN ${providers} p ON p.record_no = l.record_no
          CROSS JOIN LATERAL unnest(p.specialty_keys) AS k(specialty)
@@ -46,9 +46,10 @@ export async function countNetworkSets(pool: Pool, versionId: number, onCounted?
     );
     await count(
       'network_set_shared_npi',
-      `INSERT INTO network_set_shared_npi (version_id, npi, set_id, hospital, specialties)
+      `INSERT INTO network_set_shared_npi (version_id, npi, set_id, hospital, specialties, hospital_specialties)
        SELECT $1::bigint, l.npi, l.set_id, bool_or(${IS_HOSPITAL_SQL}),
-              coalesce(array_agg(DISTINCT k.specialty) FILTER (WHERE k.specialty IS NOT NULL), '{}')
+              coalesce(array_agg(DISTINCT k.specialty) FILTER (WHERE k.specialty IS NOT NULL), '{}'),
+              coalesce(array_agg(DISTINCT k.specialty) FILTER (WHERE k.specialty IS NOT NULL AND ${IS_HOSPITAL_SQL}), '{}')
          FROM ${listings} l JOIN ${providers} p ON p.record_no = l.record_no
          LEFT JOIN LATERAL unnest(p.specialty_keys) AS k(specialty) ON true
         WHERE l.npi IN (SELECT npi FROM ${listings} WHERE npi IS NOT NULL GROUP BY npi HAVING min(set_id) <> max(set_id))
