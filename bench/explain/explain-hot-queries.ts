@@ -34,6 +34,7 @@ import { explainPreparedLookup } from '../../src/database/explain-lookup';
 import { DrugCoverageService } from '../../src/formulary/drug-coverage.service';
 import { QhpImporter } from '../../src/ingest/qhp-importer';
 import { countNetworkSets } from '../../src/ingest/store/network-set-counts';
+import { NetworksService } from '../../src/networks/networks.service';
 import { NetworkService } from '../../src/providers/network.service';
 import { FormularyStatsService } from '../../src/research/formulary-stats.service';
 import { BreadthGroupBy, SortDirection } from '../../src/research/network-breadth.model';
@@ -243,6 +244,7 @@ async function explainWithoutSetCounts(
   db: DataSource,
   input: { issuerPlans: string[]; state: string; specialty: string; year?: number },
   breadth: NetworkBreadthService,
+  sizeBySpecialty: () => Promise<BuiltQuery[]>,
 ): Promise<Explained[]> {
   const { issuerPlans, state, specialty, year } = input;
   const versions: number[] = (await db.query(`SELECT DISTINCT version_id FROM network_set_count`)).map((r: { version_id: string }) => Number(r.version_id));
@@ -264,6 +266,9 @@ async function explainWithoutSetCounts(
         [breadth.rankPlansQuery({ state, specialty, year, order: SortDirection.ASC, limit: 20 })],
         research,
       ),
+      await explain(db, `network size by specialty: the largest issuer's first network, from the listings (no specialty counts)`, await sizeBySpecialty(), {
+        kind: 'lookup',
+      }),
     ];
     await db.query(`DELETE FROM network_set_shared_npi`);
     await db.query(`DELETE FROM network_set_count`);
@@ -347,6 +352,9 @@ async function main(): Promise<void> {
       return { queries: [built], settings: { wordSimilarityThreshold: built.wordSimilarityThreshold } };
     };
     const breadth = app.get(NetworkBreadthService);
+    const networks = app.get(NetworksService);
+    const [largestNetwork] = (await networks.networksOfPlans([input.issuerPlans[0]])).get(input.issuerPlans[0]) ?? [];
+    const sizeBySpecialty = () => recordedBy(() => networks.size(largestNetwork, BreadthGroupBy.SPECIALTY));
     const stats = app.get(FormularyStatsService);
     const drugSearch = buildDrugSearchQuery(input.drugs[0].drug_name.slice(0, 5), 21, null);
     const fuzzyDrug = input.drugs[1].drug_name.split(' ')[0];
@@ -402,6 +410,10 @@ async function main(): Promise<void> {
         }),
       ],
       [
+        `network size by specialty: the largest issuer's first network (NetworksService.size)`,
+        async () => ({ queries: await sizeBySpecialty(), settings: {}, lookup: true }),
+      ],
+      [
         `rank every ${input.state} plan by in-network providers`,
         async () => ({
           queries: [breadth.rankPlansQuery({ state: input.state, order: SortDirection.ASC, limit: null })],
@@ -428,7 +440,7 @@ async function main(): Promise<void> {
       const { queries, settings, lookup } = await build();
       results.push(await explain(db, name, queries, lookup ? { kind: 'lookup' } : { kind: 'search', settings }));
     }
-    results.push(...(await explainWithoutSetCounts(db, input, breadth)));
+    results.push(...(await explainWithoutSetCounts(db, input, breadth, sizeBySpecialty)));
 
     console.log('\n=== summary (EXPLAIN ANALYZE, warm cache; times summed over the statements of each query)');
     console.table(
