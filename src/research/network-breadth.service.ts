@@ -4,7 +4,7 @@ import { pageSize } from '../common/pagination';
 import { PlansService } from '../plans/plans.service';
 import { PlanSelection, SelectedPlans, selectPlans } from '../search/plan-selection';
 import { hasSpecialtySql, IS_HOSPITAL_SQL, membershipCoversYearSql, yearsCoverSql } from '../search/sql-fragments';
-import { countedAtLoadSql, countedNetworkSql } from '../search/network-set-count-sql';
+import { countedAtLoadSql, countedNetworkBySpecialtySql, countedNetworkSql } from '../search/network-set-count-sql';
 import { BuiltQuery, SqlParams } from '../search/sql-params';
 import { BreadthGroupBy, NetworkBreadthModel, PlanBreadthRankModel, SortDirection } from './network-breadth.model';
 
@@ -38,9 +38,11 @@ const addressJoin = (versions: string) =>
 const GROUP_SOURCES: Record<BreadthGroupBy, { key: string; join: (versions: string) => string }> = {
   [BreadthGroupBy.STATE]: { key: 'a.state::text', join: addressJoin },
   [BreadthGroupBy.ZIP3]: { key: 'left(a.zip, 3)', join: addressJoin },
+  // The specialty keys (lower-cased at load, as a specialty filter matches them): the per-specialty
+  // counts taken at load are keyed by them too.
   [BreadthGroupBy.SPECIALTY]: {
-    key: 'lower(sp.specialty)',
-    join: () => 'LEFT JOIN LATERAL unnest(p.specialties) AS sp(specialty) ON true',
+    key: 'sp.specialty',
+    join: () => 'LEFT JOIN LATERAL unnest(p.specialty_keys) AS sp(specialty) ON true',
   },
 };
 
@@ -81,9 +83,10 @@ export class NetworkBreadthService {
     const params = new SqlParams();
     const selectedPlans = params.add(planIds, 'char(14)[]');
     const versionIds = [...new Set(published.map((plan) => Number(plan.versionId)))];
-    // Totals (of a specialty or not) read the counts taken at load; grouped reports, and versions
-    // without counts, count the listings.
-    const counted = !request.groupBy ? await this.versionsWithCounts(versionIds, !!request.specialty) : new Set<number>();
+    // Totals (of a specialty or not), and groups by specialty without a specialty filter, read the counts
+    // taken at load; other grouped reports, and versions without counts, count the listings.
+    const bySpecialty = request.groupBy === BreadthGroupBy.SPECIALTY && !request.specialty;
+    const counted = !request.groupBy || bySpecialty ? await this.versionsWithCounts(versionIds, !!request.specialty || bySpecialty) : new Set<number>();
     const listedIds = versionIds.filter((id) => !counted.has(id));
     // The published versions of the selected plans, as a value: PostgreSQL then prunes every other
     // version's partitions (a join on issuer.current_version_id alone would scan them all).
@@ -149,6 +152,12 @@ export class NetworkBreadthService {
                  FROM networks n
                  CROSS JOIN LATERAL (${countedNetworkSql('n', specialty).sets}) sc
                  CROSS JOIN LATERAL (${countedNetworkSql('n', specialty).repeats}) sr
+                WHERE n.version_id = ANY(${countedVersions})`
+              : '',
+            counted.size && bySpecialty
+              ? `SELECT n.version_id, n.network, g.key COLLATE "default" AS group_key, true AS is_group, g.providers, g.hospitals
+                 FROM networks n
+                 CROSS JOIN LATERAL (${countedNetworkBySpecialtySql('n.version_id', 'n.set_ids')}) g
                 WHERE n.version_id = ANY(${countedVersions})`
               : '',
           ]

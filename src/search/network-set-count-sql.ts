@@ -34,21 +34,18 @@ export const countedNetworkSql = (n: string, specialty: string | null) => {
 
 /**
  * A network's distinct NPIs and hospital NPIs per specialty key, as rows (key, providers, hospitals):
- * hospitals of a specialty are NPIs with a hospital listing of it. `version` and `setIds` are placeholders.
+ * hospitals of a specialty are NPIs with a hospital listing of it. `version` and `setIds` are SQL
+ * expressions (placeholders, or an outer row's columns in a LATERAL subquery).
  */
 export const countedNetworkBySpecialtySql = (version: string, setIds: string) => `
-  WITH sets AS (
-    SELECT k.specialty AS key, sum(k.providers) AS providers, sum(k.hospitals) AS hospitals
-      FROM network_set_specialty_count k
-     WHERE k.version_id = ${version} AND k.set_id = ANY(${setIds})
-     GROUP BY k.specialty
-  ), repeats AS (
-    SELECT x.key, sum(x.sets - 1) AS providers, sum(greatest(x.hospital_sets - 1, 0)) AS hospitals
-      FROM (SELECT s.npi, u.key, count(*) AS sets, count(*) FILTER (WHERE u.key = ANY(s.hospital_specialties)) AS hospital_sets
-              FROM network_set_shared_npi s CROSS JOIN LATERAL unnest(s.specialties) AS u(key)
-             WHERE s.version_id = ${version} AND s.set_id = ANY(${setIds})
-             GROUP BY s.npi, u.key) x
-     GROUP BY x.key
-  )
   SELECT s.key, s.providers - coalesce(r.providers, 0) AS providers, s.hospitals - coalesce(r.hospitals, 0) AS hospitals
-    FROM sets s LEFT JOIN repeats r ON r.key = s.key`;
+    FROM (SELECT k.specialty AS key, sum(k.providers) AS providers, sum(k.hospitals) AS hospitals
+            FROM network_set_specialty_count k
+           WHERE k.version_id = ${version} AND k.set_id = ANY(${setIds})
+           GROUP BY k.specialty) s
+    LEFT JOIN (SELECT x.key, sum(x.sets - 1) AS providers, sum(greatest(x.hospital_sets - 1, 0)) AS hospitals
+                 FROM (SELECT sh.npi, u.key, count(*) AS sets, count(*) FILTER (WHERE u.key = ANY(sh.hospital_specialties)) AS hospital_sets
+                         FROM network_set_shared_npi sh CROSS JOIN LATERAL unnest(sh.specialties) AS u(key)
+                        WHERE sh.version_id = ${version} AND sh.set_id = ANY(${setIds})
+                        GROUP BY sh.npi, u.key) x
+                GROUP BY x.key) r ON r.key = s.key`;

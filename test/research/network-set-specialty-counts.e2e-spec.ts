@@ -95,6 +95,9 @@ const BREADTH = `query($planIds: [String!], $year: Int, $specialty: String) {
 const SIZE = `query($planIds: [String!]!) {
   networkBreadth(planIds: $planIds) { plan { networks { size(groupBy: SPECIALTY) { key providers hospitals } } } }
 }`;
+const GROUPS = `query($planIds: [String!]) {
+  networkBreadth(planIds: $planIds, groupBy: SPECIALTY) { providers groups { key providers hospitals } }
+}`;
 const RANK = `query($state: String!, $specialty: String) { rankPlansByBreadth(state: $state, specialty: $specialty) { rank planId providers } }`;
 
 describe('network breadth of a specialty from the counts taken at load', () => {
@@ -145,6 +148,16 @@ describe('network breadth of a specialty from the counts taken at load', () => {
       expect(p.plan.networks).toHaveLength(1);
       return p.plan.networks[0].size.map((g) => [g.key, g.providers, g.hospitals]);
     });
+  }
+
+  /** Breadth by specialty, without a specialty filter: each plan's groups (its total checked too). */
+  async function groups(): Promise<Array<Array<[string, number, number]>>> {
+    const res = await t.gql(GROUPS, { planIds: Object.values(PLAN) });
+    expect(res.errors).toBeUndefined();
+    expect(res.data.networkBreadth.map((p: { providers: number }) => p.providers)).toEqual([6, 7, 4]);
+    return res.data.networkBreadth.map((p: { groups: Array<{ key: string; providers: number; hospitals: number }> }) =>
+      p.groups.map((g) => [g.key, g.providers, g.hospitals]),
+    );
   }
 
   /** Distinct NPIs of the specialty (and hospital NPIs) per plan, counted over the listings themselves. */
@@ -207,6 +220,7 @@ describe('network breadth of a specialty from the counts taken at load', () => {
       [3, PLAN.b, 4],
     ]);
     expect(await sizes()).toEqual(SIZES);
+    expect(await groups()).toEqual(SIZES);
     expect(await rank('Cardiology')).toEqual([
       [1, PLAN.c, 0],
       [2, PLAN.a, 2],
@@ -225,6 +239,11 @@ describe('network breadth of a specialty from the counts taken at load', () => {
       ['psychiatry', 304, 1],
       ['psychiatry', 202, 1],
     ]);
+    expect((await groups()).map((plan) => plan[0])).toEqual([
+      ['psychiatry', 203, 0],
+      ['psychiatry', 304, 1],
+      ['psychiatry', 202, 1],
+    ]);
     expect(await breadth('Cardiology')).toEqual(CARDIOLOGY);
 
     // As a version counted before the specialty counts existed: its totals still come from its counts.
@@ -235,6 +254,7 @@ describe('network breadth of a specialty from the counts taken at load', () => {
     expect(await breadth('cardiology')).toEqual(CARDIOLOGY);
     expect((await rank('Psychiatry')).map(([, , providers]) => providers)).toEqual([2, 3, 4]);
     expect(await sizes()).toEqual(SIZES);
+    expect(await groups()).toEqual(SIZES);
     expect((await breadth(null)).every(([, providers]) => providers > 1000)).toBe(true);
   });
 
