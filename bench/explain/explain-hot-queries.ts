@@ -266,6 +266,12 @@ async function explainWithoutSetCounts(
         [breadth.rankPlansQuery({ state, specialty, year, order: SortDirection.ASC, limit: 20 })],
         research,
       ),
+      await explain(
+        db,
+        `network breadth: all ${issuerPlans.length} plans of the largest issuer by specialty, from the listings (no specialty counts)`,
+        [await breadth.networkBreadthQuery({ planIds: issuerPlans, groupBy: BreadthGroupBy.SPECIALTY })],
+        research,
+      ),
       await explain(db, `network size by specialty: the largest issuer's first network, from the listings (no specialty counts)`, await sizeBySpecialty(), {
         kind: 'lookup',
       }),
@@ -406,6 +412,13 @@ async function main(): Promise<void> {
         `network breadth: ${input.specialty} in all ${input.issuerPlans.length} plans of the largest issuer`,
         async () => ({
           queries: [await breadth.networkBreadthQuery({ planIds: input.issuerPlans, specialty: input.specialty })],
+          settings: RESEARCH_QUERY,
+        }),
+      ],
+      [
+        `network breadth: all ${input.issuerPlans.length} plans of the largest issuer by specialty`,
+        async () => ({
+          queries: [await breadth.networkBreadthQuery({ planIds: input.issuerPlans, groupBy: BreadthGroupBy.SPECIALTY })],
           settings: RESEARCH_QUERY,
         }),
       ],
