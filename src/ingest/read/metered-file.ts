@@ -30,6 +30,11 @@ export function tooLargeError(fileName: string, bytes: number, limit: number, wh
 export const OFF_THREAD_HASH_MIN_BYTES = 64 * 1024 * 1024;
 /** Bytes of the ring through which a hashing thread receives a file's bytes. */
 const HASH_RING_BYTES = 8 * 1024 * 1024;
+/**
+ * Bytes written to the ring between wake-ups of the hashing thread: waking it for every read cost the
+ * reader a system call each time.
+ */
+const WAKE_AFTER_BYTES = 1024 * 1024;
 /** How long update() waits at most, blocked, for room in the ring before the hashing thread counts as stuck. */
 const STUCK_HASHING_MS = 60_000;
 
@@ -88,6 +93,8 @@ class OffThreadHash {
   private readonly shared = new BigInt64Array(new SharedArrayBuffer(4 * BigInt64Array.BYTES_PER_ELEMENT));
   private readonly worker: Worker;
   private written = 0;
+  /** `written` when the hashing thread was last woken. */
+  private woken = 0;
   private failure: Error | null = null;
   private digest: Promise<string> | null = null;
   private resolveDigest: ((hex: string) => void) | null = null;
@@ -111,6 +118,7 @@ class OffThreadHash {
       const room = ring.length - (this.written - this.hashed());
       if (room === 0) {
         // Only when the reader did not wait for caughtUp(): the thread is far behind.
+        this.changed();
         const seen = Atomics.load(shared, Shared.Hashed);
         if (Atomics.wait(shared, Shared.Hashed, seen, STUCK_HASHING_MS) === 'timed-out') this.fail(new Error('the hashing thread is stuck'));
         if (this.failure) throw this.failure;
@@ -123,7 +131,8 @@ class OffThreadHash {
       this.written += count;
       Atomics.store(shared, Shared.Written, BigInt(this.written));
     }
-    this.changed();
+    // The thread hashes whatever is written by the time it looks; it only sleeps once caught up.
+    if (this.written - this.woken >= WAKE_AFTER_BYTES) this.changed();
   }
 
   get behind(): boolean {
@@ -132,6 +141,7 @@ class OffThreadHash {
 
   /** Resolves once the ring is at most a quarter full (or the thread failed: the next update or the digest says so). */
   async caughtUp(): Promise<void> {
+    this.changed();
     while (this.written - this.hashed() > this.ring.length / 4 && !this.failure) {
       const wait = Atomics.waitAsync(this.shared, Shared.Hashed, Atomics.load(this.shared, Shared.Hashed), 1000);
       if (wait.async) await wait.value;
@@ -160,7 +170,9 @@ class OffThreadHash {
     return Number(Atomics.load(this.shared, Shared.Hashed));
   }
 
+  /** Wakes the hashing thread. */
   private changed(): void {
+    this.woken = this.written;
     Atomics.add(this.shared, Shared.Changes, 1n);
     Atomics.notify(this.shared, Shared.Changes);
   }
