@@ -2,11 +2,13 @@ import { createHash } from 'node:crypto';
 import { closeSync, openSync, readFileSync, readSync } from 'node:fs';
 import { join } from 'node:path';
 import { JsonArraySplitter } from '../../src/ingest/read/json-array-reader';
+import { FileMeter, meteredChunks, OFF_THREAD_HASH_MIN_BYTES } from '../../src/ingest/read/metered-file';
 import { ProviderBatchRenderer } from '../../src/ingest/render/provider-batches';
 import { PlanCatalog } from '../../src/ingest/validate/qhp-records';
 import { validatePlan } from '../../src/ingest/validate/qhp-validator';
 import { IssueSink, JsonRecordLocation, ReportCollector } from '../../src/ingest/validate/validation-report';
 import { sharedZipCentroids } from '../../src/ingest/validate/zip-geocoder';
+import { threadCpuSeconds } from '../lib/proc-cpu';
 
 /**
  * CPU of the importer's own work on a providers.json, without PostgreSQL: what the importing thread does
@@ -17,6 +19,9 @@ import { sharedZipCentroids } from '../../src/ingest/validate/zip-geocoder';
  *   npx ts-node --transpile-only bench/ingest/render-cpu.ts DIR [DIR2 ...]   # e.g. a sparse and a dense DIR
  *
  * Prints, per DIR, MB read and CPU seconds per step; with two DIRs or more, each one's total against the first's.
+ * A file large enough to be hashed by a thread of its own (OFF_THREAD_HASH_MIN_BYTES) is then read again
+ * through the importer's metered reader, for what hashing costs the importing thread (copying and handing
+ * over each read) against the hashing thread's own CPU.
  */
 
 const ISSUER_ID = '70001';
@@ -81,8 +86,26 @@ function measure(dir: string): Measured {
   return measured;
 }
 
+/** Reads the file through a meter hashing off the thread: CPU of this thread, and of the whole process, in seconds. */
+async function measureOffThreadHash(dir: string): Promise<void> {
+  const path = join(dir, 'providers.json');
+  const meter = new FileMeter({ offThread: true });
+  const [thread, process] = [threadCpuSeconds(globalThis.process.pid), cpuSeconds()];
+  for await (const chunk of meteredChunks(path, meter, { name: 'providers.json', chunkBytes: CHUNK_BYTES })) void chunk;
+  await meter.sha256();
+  const importing = threadCpuSeconds(globalThis.process.pid)! - thread!;
+  const all = cpuSeconds() - process;
+  console.log(
+    `${dir}: read and hashed off the thread: importing thread ${importing.toFixed(2)} s of CPU (reading, copying, handing over), ` +
+      `the process ${all.toFixed(2)} s (the hashing thread's included)`,
+  );
+}
+
 const dirs = process.argv.slice(2);
 if (!dirs.length) throw new Error('usage: render-cpu.ts DIR [DIR2 ...] (directories kept by bench:ingest --data-dir)');
 const results = dirs.map(measure);
 const totalOf = (m: Measured) => m.split + m.sha256 + m.render;
 for (let i = 1; i < dirs.length; i++) console.log(`${dirs[i]} / ${dirs[0]}: ${(totalOf(results[i]) / totalOf(results[0])).toFixed(2)}x the CPU`);
+void (async () => {
+  for (let i = 0; i < dirs.length; i++) if (results[i].megabytes * 1024 * 1024 >= OFF_THREAD_HASH_MIN_BYTES) await measureOffThreadHash(dirs[i]);
+})();

@@ -46,6 +46,34 @@ describe('JsonArraySplitter and long arrays met again', () => {
     }
   });
 
+  it("hands on each read's own memory, the part of a record begun in earlier reads kept apart (head)", () => {
+    const splitter = new JsonArraySplitter('providers.json');
+    const parsed: unknown[] = [];
+    let heads = 0;
+    for (let at = 0; at < file.length; at += 1500) {
+      // Memory of its own, as file reads give it (Buffer.alloc never takes from the shared pool).
+      const chunk = Buffer.alloc(Math.min(1500, file.length - at));
+      file.copy(chunk, 0, at, at + chunk.length);
+      const batch = splitter.split(chunk, true);
+      if (!batch) continue;
+      expect(batch.bytes.buffer).toBe(chunk.buffer);
+      if (batch.head) {
+        heads++;
+        const [start, end] = batch.bounds;
+        expect(
+          Buffer.concat([batch.head, batch.bytes])
+            .subarray(0, end - start)
+            .equals(file.subarray(start, end)),
+        ).toBe(true);
+        expect(start + batch.head.length).toBe(at);
+      }
+      parsed.push(...parseSplitBatch(batch, 'providers.json'));
+    }
+    splitter.end();
+    expect(heads).toBeGreaterThan(0);
+    expect(parsed).toEqual(records);
+  });
+
   it('still finds a truncated record after a long array met before', () => {
     const truncated = file.subarray(0, file.lastIndexOf('"tail"'));
     const splitter = new JsonArraySplitter('providers.json');

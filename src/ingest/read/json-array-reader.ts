@@ -329,17 +329,29 @@ export class JsonArraySplitter {
     this.carried.push(Buffer.from(piece));
   }
 
-  /** The bytes from the first to the last element completed in this chunk (with any carried part). */
+  /**
+   * The bytes from the first to the last element completed in this chunk. The part of the first element
+   * carried from earlier chunks, when there is one, is the batch's head: joining it to the chunk would
+   * copy the whole chunk, for the sake of one element.
+   */
   private completed(chunk: Buffer, batchStart: number, bounds: number[], transferable: boolean): SplitBatch {
     const end = bounds[bounds.length - 1] - this.offset;
-    const whole = this.carried.length ? Buffer.concat([...this.carried, chunk.subarray(0, end)]) : chunk;
-    const view = this.carried.length ? whole : chunk.subarray(batchStart, end);
+    const view = chunk.subarray(this.carried.length ? 0 : batchStart, end);
     // Small Buffers share Node's pool (an 8 KB ArrayBuffer): those are copied before being transferred.
-    const ownsItsMemory = whole.byteOffset === 0 && whole.byteLength === whole.buffer.byteLength;
+    const ownsItsMemory = chunk.byteOffset === 0 && chunk.byteLength === chunk.buffer.byteLength;
     const bytes = transferable && !ownsItsMemory ? new Uint8Array(view) : view;
+    const firstIndex = this.index - bounds.length / 2;
+    if (!this.carried.length) return { bytes, bounds, firstIndex };
+    // Memory of its own, never a pooled Buffer's: the batch may be sent to another thread.
+    const head = new Uint8Array(this.carriedBytes);
+    let at = 0;
+    for (const piece of this.carried) {
+      head.set(piece, at);
+      at += piece.length;
+    }
     this.carried = [];
     this.carriedBytes = 0;
-    return { bytes, bounds, firstIndex: this.index - bounds.length / 2 };
+    return { bytes, head, bounds, firstIndex };
   }
 
   private invalid(detail: string): ImportError {
@@ -349,8 +361,13 @@ export class JsonArraySplitter {
 
 /** Consecutive complete elements of a top-level array, as split from the file but not yet parsed. */
 export interface SplitBatch {
-  /** From the first byte of the first element to the last byte of the last one. */
+  /**
+   * From the first byte of the first element to the last byte of the last one; when the first element
+   * began in earlier reads, from where this read began (the rest of that element is in `head`).
+   */
   bytes: Uint8Array;
+  /** The first element's bytes before `bytes`, when it began in earlier reads (see batchRuns). */
+  head?: Uint8Array;
   /** Absolute [start, end) file offsets of each element, flattened. */
   bounds: number[];
   /** Array index of the first element. */
@@ -369,6 +386,41 @@ function invalidJson(fileName: string, detail: string): ImportError {
  */
 const PARSE_PIECE_BYTES = 64 * 1024;
 
+/** Consecutive elements of a batch lying in one piece of memory. */
+export interface BatchRun {
+  bytes: Buffer;
+  /** File offset of bytes[0]: element k is bytes[bounds[2k] - at, bounds[2k + 1] - at). */
+  at: number;
+  /** Batch position of its first element. */
+  first: number;
+  /** Position after its last element. */
+  end: number;
+}
+
+function asBuffer(bytes: Uint8Array): Buffer {
+  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+}
+
+/**
+ * The batch's elements as runs, each contiguous: one run, or, when the first element began in earlier
+ * reads (`head`), that element on its own (its two parts joined: one element's copy) and then the rest.
+ */
+export function batchRuns(batch: SplitBatch): BatchRun[] {
+  const { bounds, head } = batch;
+  const bytes = asBuffer(batch.bytes);
+  const count = bounds.length / 2;
+  if (!head) return [{ bytes, at: bounds[0], first: 0, end: count }];
+  const rest = bounds[1] - bounds[0] - head.length;
+  const runs: BatchRun[] = [{ bytes: Buffer.concat([head, bytes.subarray(0, rest)]), at: bounds[0], first: 0, end: 1 }];
+  if (count > 1) runs.push({ bytes, at: bounds[0] + head.length, first: 1, end: count });
+  return runs;
+}
+
+/** The run holding element k. */
+export function runOf(runs: BatchRun[], k: number): BatchRun {
+  return k < runs[0].end ? runs[0] : runs[1];
+}
+
 /** Consecutive elements of a batch, parsed: `first` is the batch position of records[0]. */
 export interface ParsedPiece {
   first: number;
@@ -382,25 +434,25 @@ export interface ParsedPiece {
  * the young-generation collections have less to copy.
  */
 export function* parseSplitBatchPieces(batch: SplitBatch, fileName: string): Generator<ParsedPiece> {
-  const bytes = Buffer.from(batch.bytes.buffer, batch.bytes.byteOffset, batch.bytes.byteLength);
   const { bounds } = batch;
-  const count = bounds.length / 2;
-  const batchStart = bounds[0];
-  for (let first = 0; first < count;) {
-    let end = first + 1;
-    while (end < count && bounds[2 * end + 1] - bounds[2 * first] <= PARSE_PIECE_BYTES) end++;
-    let records: unknown;
-    try {
-      records = JSON.parse(`[${bytes.toString('utf8', bounds[2 * first] - batchStart, bounds[2 * end - 1] - batchStart)}]`);
-    } catch {
-      throw locateMalformed(bytes, batch, fileName);
+  const runs = batchRuns(batch);
+  for (const { bytes, at, first: runFirst, end: runEnd } of runs) {
+    for (let first = runFirst; first < runEnd;) {
+      let end = first + 1;
+      while (end < runEnd && bounds[2 * end + 1] - bounds[2 * first] <= PARSE_PIECE_BYTES) end++;
+      let records: unknown;
+      try {
+        records = JSON.parse(`[${bytes.toString('utf8', bounds[2 * first] - at, bounds[2 * end - 1] - at)}]`);
+      } catch {
+        throw locateMalformed(runs, batch, fileName);
+      }
+      if (!Array.isArray(records) || records.length !== end - first) {
+        const [from, to] = [batch.firstIndex + first, batch.firstIndex + end - 1];
+        throw invalidJson(fileName, `records ${from} to ${to} do not parse as ${end - first} values`);
+      }
+      yield { first, records };
+      first = end;
     }
-    if (!Array.isArray(records) || records.length !== end - first) {
-      const [from, to] = [batch.firstIndex + first, batch.firstIndex + end - 1];
-      throw invalidJson(fileName, `records ${from} to ${to} do not parse as ${end - first} values`);
-    }
-    yield { first, records };
-    first = end;
   }
 }
 
@@ -413,22 +465,23 @@ export function parseSplitBatch(batch: SplitBatch, fileName: string): unknown[] 
   return all;
 }
 
-/** Element `k` of a batch, parsed on its own (a malformed one fails as parseSplitBatchPieces does). */
-export function parseSplitElement(batch: SplitBatch, bytes: Buffer, k: number, fileName: string): unknown {
-  const batchStart = batch.bounds[0];
+/** Element `k` of a batch (whose runs are `runs`), parsed on its own (a malformed one fails as parseSplitBatchPieces does). */
+export function parseSplitElement(batch: SplitBatch, runs: BatchRun[], k: number, fileName: string): unknown {
+  const { bytes, at } = runOf(runs, k);
   try {
-    return JSON.parse(bytes.toString('utf8', batch.bounds[2 * k] - batchStart, batch.bounds[2 * k + 1] - batchStart));
+    return JSON.parse(bytes.toString('utf8', batch.bounds[2 * k] - at, batch.bounds[2 * k + 1] - at));
   } catch {
-    throw locateMalformed(bytes, batch, fileName);
+    throw locateMalformed(runs, batch, fileName);
   }
 }
 
 /** Finds the first element of a failed batch that does not parse, for a precise message. */
-function locateMalformed(bytes: Buffer, { bounds, firstIndex }: SplitBatch, fileName: string): ImportError {
+function locateMalformed(runs: BatchRun[], { bounds, firstIndex }: SplitBatch, fileName: string): ImportError {
   const batchStart = bounds[0];
   const count = bounds.length / 2;
   for (let k = 0; k < count; k++) {
-    const text = bytes.subarray(bounds[2 * k] - batchStart, bounds[2 * k + 1] - batchStart).toString('utf8');
+    const { bytes, at: runAt } = runOf(runs, k);
+    const text = bytes.subarray(bounds[2 * k] - runAt, bounds[2 * k + 1] - runAt).toString('utf8');
     try {
       JSON.parse(text);
     } catch (error) {

@@ -1,5 +1,5 @@
 import { ValidationReport } from '../import-contract';
-import { parseSplitBatchPieces, parseSplitElement, SplitBatch } from '../read/json-array-reader';
+import { batchRuns, parseSplitBatchPieces, parseSplitElement, runOf, SplitBatch } from '../read/json-array-reader';
 import { NetworkSets } from './network-sets';
 import { ByteRowSink, ProviderBytesRenderer, recordFingerprint } from './provider-bytes';
 import { CatalogPlanData, PlanCatalog } from '../validate/qhp-records';
@@ -181,8 +181,7 @@ export class ProviderBatchRenderer {
     for (const rows of [providers, addresses, networks, networkSets]) rows.clear();
     const { bounds, firstIndex } = batch;
     const count = bounds.length / 2;
-    const bytes = Buffer.from(batch.bytes.buffer, batch.bytes.byteOffset, batch.bytes.byteLength);
-    const batchStart = bounds[0];
+    const runs = batchRuns(batch);
     const listings: number[] = [];
     /** Notes record k when it was loaded (its rows written), with `npi`. */
     const noteListing = (k: number, npi: number, addressRowsBefore: number, membershipsBefore: number, fingerprint: number): void => {
@@ -196,7 +195,8 @@ export class ProviderBatchRenderer {
       if (!provider) return;
       const [addressRows, networkRows] = [addresses.rowCount, membershipsBefore];
       this.renderer.writeProvider(recordNoBase + index, provider, fileName, providers, addresses, networks, networkSets);
-      const fingerprint = recordFingerprint(bytes, bounds[2 * k] - batchStart, bounds[2 * k + 1] - batchStart);
+      const { bytes, at } = runOf(runs, k);
+      const fingerprint = recordFingerprint(bytes, bounds[2 * k] - at, bounds[2 * k + 1] - at);
       noteListing(k, provider.npi === null ? 0 : Number(provider.npi), addressRows, networkRows, fingerprint);
     };
     if (!this.fromBytes) {
@@ -204,15 +204,17 @@ export class ProviderBatchRenderer {
         for (let i = 0; i < records.length; i++) generally(records[i], first + i);
       }
     } else {
-      for (let k = 0; k < count; k++) {
-        const index = firstIndex + k;
-        const [start, end] = [bounds[2 * k] - batchStart, bounds[2 * k + 1] - batchStart];
-        const [addressRows, networkRows] = [addresses.rowCount, report.loadedCount('networkMemberships')];
-        if (this.fromBytes.render(bytes, start, end, recordNoBase + index, fileName, ctx.issues, providers, addresses, networks, networkSets)) {
-          this.recordsFromBytes++;
-          noteListing(k, this.fromBytes.lastNpi(), addressRows, networkRows, this.fromBytes.lastFingerprint());
-        } else {
-          generally(parseSplitElement(batch, bytes, k, fileName), k);
+      for (const { bytes, at, first, end: runEnd } of runs) {
+        for (let k = first; k < runEnd; k++) {
+          const index = firstIndex + k;
+          const [start, end] = [bounds[2 * k] - at, bounds[2 * k + 1] - at];
+          const [addressRows, networkRows] = [addresses.rowCount, report.loadedCount('networkMemberships')];
+          if (this.fromBytes.render(bytes, start, end, recordNoBase + index, fileName, ctx.issues, providers, addresses, networks, networkSets)) {
+            this.recordsFromBytes++;
+            noteListing(k, this.fromBytes.lastNpi(), addressRows, networkRows, this.fromBytes.lastFingerprint());
+          } else {
+            generally(parseSplitElement(batch, runs, k, fileName), k);
+          }
         }
       }
     }

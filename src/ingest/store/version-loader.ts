@@ -8,7 +8,7 @@ import { readDrugCsv, readProviderCsv } from '../read/csv-layout';
 import { ImportError, ImportProgress, ImportRequest } from '../import-contract';
 import { isDrugKind, isProviderKind, SourceFile } from '../read/input-resolver';
 import { JsonArraySplitter, readJsonArray, RecordBatch } from '../read/json-array-reader';
-import { FileMeter, meteredChunks } from '../read/metered-file';
+import { FileMeter, meteredChunks, OFF_THREAD_HASH_MIN_BYTES } from '../read/metered-file';
 import { ProviderBatchRenderer, ProviderBatchSetup, RenderedProviderBatch } from '../render/provider-batches';
 import { DuplicateProviders } from '../render/duplicate-providers';
 import { defaultParseWorkers, ProviderWorkerPool, WORKER_MIN_FILE_BYTES } from '../render/provider-worker-pool';
@@ -263,7 +263,7 @@ export class VersionLoader {
     } finally {
       inFlight.length = 0;
     }
-    this.closeFile(file, meter);
+    await this.closeFile(file, meter);
     return splitter.index;
   }
 
@@ -326,7 +326,8 @@ export class VersionLoader {
 
   /** Starts reading `file`: its bytes in chunks, metered (count, SHA-256, size limit, abort), and shown in progress. */
   private openFile(file: SourceFile, chunkBytes?: number): { meter: FileMeter; chunks: AsyncGenerator<Buffer> } {
-    const meter = new FileMeter();
+    // A file still being written has no size yet: it is hashed in this thread.
+    const meter = new FileMeter({ offThread: !file.growing && file.bytes >= OFF_THREAD_HASH_MIN_BYTES });
     this.current = { file, meter };
     const chunks = meteredChunks(file.path, meter, {
       name: file.name,
@@ -339,8 +340,8 @@ export class VersionLoader {
   }
 
   /** `file` was read to its end: its digest joins the load's. */
-  private closeFile(file: SourceFile, meter: FileMeter): void {
-    this.digests.push({ name: file.name, kind: file.kind, bytes: meter.bytesRead, sha256: meter.sha256() });
+  private async closeFile(file: SourceFile, meter: FileMeter): Promise<void> {
+    this.digests.push({ name: file.name, kind: file.kind, bytes: meter.bytesRead, sha256: await meter.sha256() });
     this.bytesOfFinishedFiles += meter.bytesRead;
     this.current = null;
   }
@@ -362,7 +363,7 @@ export class VersionLoader {
       if (drained) await drained();
       this.request.signal?.throwIfAborted();
     }
-    this.closeFile(file, meter);
+    await this.closeFile(file, meter);
   }
 
   progress(phase: ImportProgress['phase']): void {
