@@ -4,7 +4,7 @@ import type { TransformFnParams } from 'class-transformer';
 import { FieldNode, OperationDefinitionNode, printSchema, valueFromASTUntyped } from 'graphql';
 import { createHash } from 'node:crypto';
 import type { IncomingHttpHeaders } from 'node:http';
-import { presentedApiKey } from '../common/rate-limit';
+import { isOverIpLimit, markOverIpLimit, presentedApiKey, type AnonymousIpLimit } from '../common/rate-limit';
 import { Database } from '../database/database';
 import type { AnswerCache } from './answer-cache';
 import { questionKey, type AnswerFastPath } from './answer-fast-path';
@@ -332,7 +332,24 @@ export function answerCachingPlugin(
   events: CacheEvents = {},
   cache?: AnswerCache,
   fastPath?: AnswerFastPath,
+  limit?: AnonymousIpLimit,
 ): ApolloServerPlugin {
+  /**
+   * An answer given from memory (304, kept answer) runs no resolver, so not the rate-limit guard: an
+   * anonymous one is counted against the per-IP budget here (keyed callers' budgets stay the guard's).
+   * False when over the budget: the request runs, and the guard answers 429.
+   */
+  const counted = async (context: GraphQLRequestContext<object>): Promise<boolean> => {
+    const req = (context.contextValue as { req?: { ip?: string; apiKey?: unknown } }).req;
+    if (!limit || !req || req.apiKey) return true;
+    const { blocked, headers } = await limit.count(req.ip);
+    if (blocked) {
+      markOverIpLimit(req);
+      return false;
+    }
+    for (const [name, value] of headers) context.response.http.headers.set(name.toLowerCase(), value);
+    return true;
+  };
   let schemaDigest = '';
   const publicControl = publicCacheControl(settings);
   return {
@@ -360,14 +377,16 @@ export function answerCachingPlugin(
           control = isCredentialed(context.request.http!.headers) ? PRIVATE_REVALIDATE : publicControl;
         },
         async responseForOperation(context) {
-          if (!key) return null;
+          // Over its budget: the resolvers' guard answers (429), not memory.
+          if (!key || isOverIpLimit((context.contextValue as { req?: object }).req)) return null;
           if (isGet && ifNoneMatchHits(context.request.http!.headers.get('if-none-match'), key)) {
+            if (!(await counted(context))) return null;
             events.notModified?.();
             context.response.http.status = 304;
             return { http: context.response.http, body: { kind: 'single', singleResult: {} } };
           }
           const kept = cache?.get(key);
-          if (!kept) return null;
+          if (!kept || !(await counted(context))) return null;
           fromCache = true;
           return { http: context.response.http, body: { kind: 'single', singleResult: { ...kept } } };
         },
