@@ -9,7 +9,6 @@ import { DatasetsModule } from './datasets/datasets.module';
 import { DatabaseSettings } from './database/data-source-options';
 import { DatabaseModule } from './database/database.module';
 import { Database } from './database/database';
-import { AnswerCache } from './graphql/answer-cache';
 import { answerCachingPlugin, PublishedFingerprint } from './graphql/answer-caching';
 import { AnonymousIpLimit } from './common/rate-limit';
 import { AnswerFastPath } from './graphql/answer-fast-path';
@@ -57,13 +56,10 @@ export class AppModule {
           driver: ApolloDriver,
           inject: [Database, Metrics, AnswerFastPath, AnonymousIpLimit],
           useFactory: (db: Database, metrics: Metrics, fastPath: AnswerFastPath, limit: AnonymousIpLimit) => {
-            const answers =
-              options.config.answerCacheMaxBytes > 0 ? new AnswerCache(options.config.answerCacheMaxBytes, metrics.answerCacheEvents()) : undefined;
-            if (answers) metrics.watchAnswerCache(answers);
             const graphql = graphqlOptions(
               hardening.graphql,
               options.config.production,
-              answerCachingPlugin(new PublishedFingerprint(db), options.config.httpCache, {}, answers, fastPath, limit),
+              answerCachingPlugin(new PublishedFingerprint(db), options.config.httpCache, {}, fastPath.answers, fastPath, limit),
             );
             return { ...graphql, plugins: [...(graphql.plugins ?? []), graphqlMetricsPlugin(metrics)] };
           },

@@ -397,8 +397,7 @@ export function answerCachingPlugin(
           // A 304 remembers the ETag again (after a publish elsewhere moved the generation), without an answer.
           if (fastPath && key && ok && generation !== null && control === publicControl && response.body.kind === 'single') {
             const question = questionKey(asked.query, asked.extensions?.persistedQuery?.sha256Hash, asked.operationName, asked.variables);
-            const result = response.http.status === 304 ? undefined : response.body.singleResult;
-            if (question) fastPath.remember(question, { etag: key, cacheControl: control, result, generation, day, operationName: operationName ?? null });
+            if (question) fastPath.remember(question, { etag: key, cacheControl: control, generation, day, operationName: operationName ?? null });
           }
           if (key && ok && isGet) {
             response.http.headers.set('etag', key);

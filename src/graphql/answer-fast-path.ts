@@ -1,5 +1,4 @@
 import { Logger } from '@nestjs/common';
-import type { FormattedExecutionResult } from 'graphql';
 import { LRUCache } from 'lru-cache';
 import { createHash } from 'node:crypto';
 import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
@@ -10,6 +9,7 @@ import { markOverIpLimit, presentedApiKey, type AnonymousIpLimit } from '../comm
 import { requestId } from '../observability/logging.module';
 import type { Database } from '../database/database';
 import { PUBLISH_CHANNEL } from '../database/publish-notifications';
+import type { AnswerCache } from './answer-cache';
 import { ifNoneMatchHits, utcDay } from './answer-caching';
 
 /**
@@ -87,12 +87,13 @@ export class PublishListener {
   }
 }
 
-/** What a cacheable answer sent by the normal path left for the fast path. */
+/**
+ * What a cacheable answer sent by the normal path left for the fast path. The answer itself, when the
+ * answer cache is on, is the answer cache's (kept once, under the ETag).
+ */
 interface Remembered {
   etag: string;
   cacheControl: string;
-  /** The serialized answer, when the answer cache is on. */
-  body?: Buffer;
   /** The listener's generation when the published versions were read for this answer. */
   generation: number;
   /** The UTC day of the ETag. */
@@ -101,7 +102,7 @@ interface Remembered {
   operationName: string | null;
 }
 
-/** Entries kept when only ETags are remembered (small: an ETag and a few headers each). */
+/** Questions remembered (small: an ETag and a few headers each; the answers are the answer cache's). */
 const ETAG_ENTRIES = 50_000;
 
 /** The request key: the question (query text or persisted-query hash), operation name and variables. */
@@ -144,18 +145,16 @@ export class AnswerFastPath {
 
   constructor(
     readonly listener: PublishListener,
-    private readonly bodyBytes: number,
+    /** The answer cache (absent: answers are computed again, only revalidations are answered here). */
+    readonly answers?: AnswerCache,
     private readonly events: FastPathEvents = {},
   ) {
-    this.memo =
-      bodyBytes > 0
-        ? new LRUCache<string, Remembered>({ maxSize: bodyBytes, sizeCalculation: (entry) => Math.max(1, (entry.body?.length ?? 0) + entry.etag.length) })
-        : new LRUCache<string, Remembered>({ max: ETAG_ENTRIES });
+    this.memo = new LRUCache<string, Remembered>({ max: ETAG_ENTRIES });
   }
 
-  static forDatabase(db: Database, bodyBytes: number, events?: FastPathEvents): AnswerFastPath {
+  static forDatabase(db: Database, answers: AnswerCache | undefined, events?: FastPathEvents): AnswerFastPath {
     const { pool } = db.primaryPool();
-    return new AnswerFastPath(new PublishListener({ ...(pool.options as ClientConfig) }), bodyBytes, events);
+    return new AnswerFastPath(new PublishListener({ ...(pool.options as ClientConfig) }), answers, events);
   }
 
   generation(): number | null {
@@ -170,25 +169,10 @@ export class AnswerFastPath {
     return this.listener.close();
   }
 
-  /** Called by the normal path for a successful cacheable answer to an anonymous caller. */
-  remember(
-    key: string,
-    entry: { etag: string; cacheControl: string; result?: FormattedExecutionResult; generation: number; day: string; operationName: string | null },
-  ): void {
+  /** Called by the normal path for a successful cacheable answer (or 304) to an anonymous caller. */
+  remember(key: string, entry: Remembered): void {
     if (entry.generation !== this.listener.generation()) return;
-    // As Apollo serializes a single result (errors, data, extensions; no errors here). Without one (a 304),
-    // the answer remembered under the same ETag is still that answer.
-    const previous = this.memo.peek(key);
-    const body =
-      this.bodyBytes <= 0
-        ? undefined
-        : entry.result
-          ? Buffer.from(JSON.stringify({ data: entry.result.data, extensions: entry.result.extensions }) + '\n')
-          : previous?.etag === entry.etag
-            ? previous.body
-            : undefined;
-    const { etag, cacheControl, generation, day, operationName } = entry;
-    this.memo.set(key, { etag, cacheControl, body, generation, day, operationName });
+    this.memo.set(key, entry);
   }
 
   /** The entry remembered under `key` while it may still be trusted (same generation, same UTC day). */
@@ -262,7 +246,8 @@ export class AnswerFastPath {
     const notModified = isGet && ifNoneMatchHits(req.headers['if-none-match'], entry.etag);
     // The body only for callers Apollo would answer as application/json.
     const accept = req.headers.accept?.trim();
-    if (!notModified && (entry.body === undefined || (accept && accept !== '*/*' && accept !== 'application/json'))) return next(req, res);
+    const body = notModified || (accept && accept !== '*/*' && accept !== 'application/json') ? undefined : this.answers?.serialized(entry.etag);
+    if (!notModified && !body) return next(req, res);
     const send = (limitHeaders: Array<[string, string]>) => {
       requestId(req, res);
       door.headers(req, res, path);
@@ -282,9 +267,9 @@ export class AnswerFastPath {
           res.setHeader('Cache-Control', entry.cacheControl);
           res.setHeader('Vary', ANSWER_VARY);
         } else res.setHeader('Cache-Control', 'no-store');
-        res.setHeader('Content-Length', entry.body!.length);
+        res.setHeader('Content-Length', body!.length);
         res.statusCode = 200;
-        res.end(entry.body);
+        res.end(body);
       }
       door.answered(req.method!, res.statusCode, started);
     };
