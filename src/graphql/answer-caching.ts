@@ -209,17 +209,25 @@ export function restAnswerScope(path: string, query: Record<string, unknown>): A
 }
 
 /**
- * Every issuer's published version, and when a carrier's feed was last checked (feed health and data
- * quality change with a check, without a publish).
+ * The versions of the drug reference data (generic equivalents, prices), loaded outside any dataset
+ * version: part of every digest (a load is rare, and what reads it is not analysed per field).
+ */
+const REFERENCE_SQL = `coalesce((SELECT string_agg(name || ':' || version, ',' ORDER BY name) FROM reference_data_version), '')`;
+
+/**
+ * Every issuer's published version, when a carrier's feed was last checked (feed health and data quality
+ * change with a check, without a publish), and the reference data's versions.
  */
 const ALL_ISSUERS_SQL = `SELECT md5(
     coalesce((SELECT string_agg(issuer_id || ':' || current_version_id, ',' ORDER BY issuer_id) FROM issuer WHERE current_version_id > $1), '')
-    || '|' || coalesce((SELECT max(last_checked_at)::text FROM feed), '')) AS f`;
+    || '|' || coalesce((SELECT max(last_checked_at)::text FROM feed), '')
+    || '|' || ${REFERENCE_SQL}) AS f`;
 
 /**
  * The published versions of the named issuers and of those listing the NPIs, when those issuers' feeds
- * were last checked, and the names the published formularies give the RXCUIs (all a drug's answer reads
- * from other issuers: a publish that leaves the names as they were changes nothing). An issuer that
+ * were last checked, the names the published formularies give the RXCUIs (all a drug's answer reads
+ * from other issuers: a publish that leaves the names as they were changes nothing), and the reference
+ * data's versions. An issuer that
  * publishes nothing yet adds nothing: its first publish changes the digest. The NPI and RXCUI parts are
  * there only when the question names some (four prepared statements at most).
  */
@@ -236,6 +244,7 @@ function scopedSql(npis: boolean, rxcuis: boolean): string {
       coalesce((SELECT string_agg(issuer_id || ':' || version_id, ',' ORDER BY issuer_id) FROM read), '')
       || '|' || coalesce((SELECT string_agg(issuer_id || ':' || coalesce(last_checked_at::text, ''), ',' ORDER BY issuer_id) FROM feed
                            WHERE issuer_id IN (SELECT issuer_id FROM read) OR issuer_id = ANY($1::char(5)[])), '')
+      || '|' || ${REFERENCE_SQL}
       ${
         rxcuis
           ? `|| '|' || coalesce((SELECT string_agg(DISTINCT d.rxnorm_id || ':' || d.drug_name, ',' ORDER BY d.rxnorm_id || ':' || d.drug_name)
