@@ -34,6 +34,7 @@ import { explainPreparedLookup } from '../../src/database/explain-lookup';
 import { DrugCoverageService } from '../../src/formulary/drug-coverage.service';
 import { QhpImporter } from '../../src/ingest/qhp-importer';
 import { countNetworkSets } from '../../src/ingest/store/network-set-counts';
+import { NetworksService } from '../../src/networks/networks.service';
 import { NetworkService } from '../../src/providers/network.service';
 import { FormularyStatsService } from '../../src/research/formulary-stats.service';
 import { BreadthGroupBy, SortDirection } from '../../src/research/network-breadth.model';
@@ -218,7 +219,12 @@ async function explain(db: DataSource, name: string, queries: BuiltQuery[], mode
       result.statements++;
       result.planningMs += Number(/Planning Time: ([\d.]+)/.exec(plan)?.[1] ?? 0);
       result.executionMs += Number(/Execution Time: ([\d.]+)/.exec(plan)?.[1] ?? 0);
-      result.seqScans.push(...[...plan.matchAll(SEQ_SCAN)].map((m) => m[1]));
+      // A branch the executor never ran (the listings' CASE branch of a version counted at load) reads nothing.
+      const ran = plan
+        .split('\n')
+        .filter((line) => !line.includes('(never executed)'))
+        .join('\n');
+      result.seqScans.push(...[...ran.matchAll(SEQ_SCAN)].map((m) => m[1]));
     } finally {
       if (runner.isTransactionActive) await runner.rollbackTransaction();
       await runner.release();
@@ -228,41 +234,75 @@ async function explain(db: DataSource, name: string, queries: BuiltQuery[], mode
 }
 
 /**
- * The baseline of the counts taken at load: breadth over every plan of the largest issuer and the ranking
- * of every plan, counted from the listings as for a version loaded without counts. The counts are then
- * taken again, timed: what they add to a load.
+ * The baselines of the counts taken at load, counted from the listings: first as for a version counted
+ * before the per-specialty counts existed (breadth of the specialty over every plan of the largest issuer,
+ * and the state ranking of the specialty), then as for a version loaded without any counts (breadth totals
+ * and the ranking of every plan). The counts are then taken again, timed statement by statement: what
+ * they add to a load.
  */
-async function explainWithoutSetCounts(db: DataSource, issuerPlans: string[], state: string, breadth: NetworkBreadthService): Promise<Explained[]> {
+async function explainWithoutSetCounts(
+  db: DataSource,
+  input: { issuerPlans: string[]; state: string; specialty: string; year?: number },
+  breadth: NetworkBreadthService,
+  sizeBySpecialty: () => Promise<BuiltQuery[]>,
+): Promise<Explained[]> {
+  const { issuerPlans, state, specialty, year } = input;
   const versions: number[] = (await db.query(`SELECT DISTINCT version_id FROM network_set_count`)).map((r: { version_id: string }) => Number(r.version_id));
-  await db.query(`DELETE FROM network_set_shared_npi`);
-  await db.query(`DELETE FROM network_set_count`);
+  const research: ExplainMode = { kind: 'search', settings: RESEARCH_QUERY };
   try {
+    await db.query(`DELETE FROM network_set_specialty_count`);
+    await db.query(`UPDATE network_set_shared_npi SET specialties = NULL`);
+    await db.query(`UPDATE network_set_count SET by_specialty = false`);
+    const withoutSpecialtyCounts = [
+      await explain(
+        db,
+        `network breadth: ${specialty} in all ${issuerPlans.length} plans of the largest issuer, from the listings (no specialty counts)`,
+        [await breadth.networkBreadthQuery({ planIds: issuerPlans, specialty })],
+        research,
+      ),
+      await explain(
+        db,
+        `rank ${state} plans by in-network ${specialty}, from the listings (no specialty counts)`,
+        [breadth.rankPlansQuery({ state, specialty, year, order: SortDirection.ASC, limit: 20 })],
+        research,
+      ),
+      await explain(
+        db,
+        `network breadth: all ${issuerPlans.length} plans of the largest issuer by specialty, from the listings (no specialty counts)`,
+        [await breadth.networkBreadthQuery({ planIds: issuerPlans, groupBy: BreadthGroupBy.SPECIALTY })],
+        research,
+      ),
+      await explain(db, `network size by specialty: the largest issuer's first network, from the listings (no specialty counts)`, await sizeBySpecialty(), {
+        kind: 'lookup',
+      }),
+    ];
+    await db.query(`DELETE FROM network_set_shared_npi`);
+    await db.query(`DELETE FROM network_set_count`);
     return [
+      ...withoutSpecialtyCounts,
       await explain(
         db,
         `network breadth: all ${issuerPlans.length} plans of the largest issuer, from the listings (no set counts)`,
         [await breadth.networkBreadthQuery({ planIds: issuerPlans })],
-        {
-          kind: 'search',
-          settings: RESEARCH_QUERY,
-        },
+        research,
       ),
       await explain(
         db,
         `rank every ${state} plan by in-network providers, from the listings (no set counts)`,
         [breadth.rankPlansQuery({ state, order: SortDirection.ASC, limit: null })],
-        {
-          kind: 'search',
-          settings: RESEARCH_QUERY,
-        },
+        research,
       ),
     ];
   } finally {
+    await db.query(`DELETE FROM network_set_specialty_count`);
+    await db.query(`DELETE FROM network_set_shared_npi`);
+    await db.query(`DELETE FROM network_set_count`);
     const { pool } = new Database(db).primaryPool();
     for (const version of versions) {
+      const statements: string[] = [];
       const started = process.hrtime.bigint();
-      await countNetworkSets(pool, version);
-      console.log(`counting the network sets of version ${version} (as a load does): ${seconds(started).toFixed(2)} s`);
+      await countNetworkSets(pool, version, (table, took) => statements.push(`${table} ${took.toFixed(2)} s`));
+      console.log(`counting the network sets of version ${version} (as a load does): ${seconds(started).toFixed(2)} s (${statements.join(', ')})`);
     }
   }
 }
@@ -318,6 +358,9 @@ async function main(): Promise<void> {
       return { queries: [built], settings: { wordSimilarityThreshold: built.wordSimilarityThreshold } };
     };
     const breadth = app.get(NetworkBreadthService);
+    const networks = app.get(NetworksService);
+    const [largestNetwork] = (await networks.networksOfPlans([input.issuerPlans[0]])).get(input.issuerPlans[0]) ?? [];
+    const sizeBySpecialty = () => recordedBy(() => networks.size(largestNetwork, BreadthGroupBy.SPECIALTY));
     const stats = app.get(FormularyStatsService);
     const drugSearch = buildDrugSearchQuery(input.drugs[0].drug_name.slice(0, 5), 21, null);
     const fuzzyDrug = input.drugs[1].drug_name.split(' ')[0];
@@ -366,6 +409,24 @@ async function main(): Promise<void> {
         async () => ({ queries: [await breadth.networkBreadthQuery({ planIds: input.issuerPlans })], settings: RESEARCH_QUERY }),
       ],
       [
+        `network breadth: ${input.specialty} in all ${input.issuerPlans.length} plans of the largest issuer`,
+        async () => ({
+          queries: [await breadth.networkBreadthQuery({ planIds: input.issuerPlans, specialty: input.specialty })],
+          settings: RESEARCH_QUERY,
+        }),
+      ],
+      [
+        `network breadth: all ${input.issuerPlans.length} plans of the largest issuer by specialty`,
+        async () => ({
+          queries: [await breadth.networkBreadthQuery({ planIds: input.issuerPlans, groupBy: BreadthGroupBy.SPECIALTY })],
+          settings: RESEARCH_QUERY,
+        }),
+      ],
+      [
+        `network size by specialty: the largest issuer's first network (NetworksService.size)`,
+        async () => ({ queries: await sizeBySpecialty(), settings: {}, lookup: true }),
+      ],
+      [
         `rank every ${input.state} plan by in-network providers`,
         async () => ({
           queries: [breadth.rankPlansQuery({ state: input.state, order: SortDirection.ASC, limit: null })],
@@ -392,12 +453,12 @@ async function main(): Promise<void> {
       const { queries, settings, lookup } = await build();
       results.push(await explain(db, name, queries, lookup ? { kind: 'lookup' } : { kind: 'search', settings }));
     }
-    results.push(...(await explainWithoutSetCounts(db, input.issuerPlans, input.state, breadth)));
+    results.push(...(await explainWithoutSetCounts(db, input, breadth, sizeBySpecialty)));
 
     console.log('\n=== summary (EXPLAIN ANALYZE, warm cache; times summed over the statements of each query)');
     console.table(
       results.map((r) => ({
-        query: r.name.length > 70 ? `${r.name.slice(0, 67)}…` : r.name,
+        query: r.name.length > 110 ? `${r.name.slice(0, 107)}…` : r.name,
         statements: r.statements,
         'planning ms': r.planningMs.toFixed(2),
         'execution ms': r.executionMs.toFixed(2),

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { Database } from '../database/database';
+import { countedAtLoadSql, countedNetworkBySpecialtySql } from '../search/network-set-count-sql';
 import { IS_HOSPITAL_SQL } from '../search/sql-fragments';
 import { BreadthGroupBy } from '../research/network-breadth.model';
 import { NetworkModel, NetworkSizeGroupModel } from './network.model';
@@ -28,7 +29,9 @@ interface EntryRow {
 const SIZE_GROUPS: Record<BreadthGroupBy, { key: string; join: string }> = {
   [BreadthGroupBy.STATE]: { key: 'a.state::text', join: 'JOIN provider_address a ON a.version_id = p.version_id AND a.record_no = p.record_no' },
   [BreadthGroupBy.ZIP3]: { key: 'left(a.zip, 3)', join: 'JOIN provider_address a ON a.version_id = p.version_id AND a.record_no = p.record_no' },
-  [BreadthGroupBy.SPECIALTY]: { key: 'lower(sp.specialty)', join: 'CROSS JOIN LATERAL unnest(p.specialties) AS sp(specialty)' },
+  // The specialty keys (lower-cased at load, as a specialty filter matches them): the per-specialty
+  // counts taken at load are keyed by them too.
+  [BreadthGroupBy.SPECIALTY]: { key: 'sp.specialty', join: 'CROSS JOIN LATERAL unnest(p.specialty_keys) AS sp(specialty)' },
 };
 
 /**
@@ -122,8 +125,21 @@ export class NetworksService {
     return networks.map((_, i) => byN.get(i + 1) ?? 0);
   }
 
-  /** Distinct NPIs of the network per specialty, state or 3-digit ZIP, largest first. */
+  /**
+   * Distinct NPIs of the network per specialty, state or 3-digit ZIP, largest first. Per specialty, a
+   * version counted per specialty at load adds up its sets' counts; otherwise the listings are counted.
+   */
   async size(network: NetworkModel, groupBy: BreadthGroupBy): Promise<NetworkSizeGroupModel[]> {
+    if (groupBy === BreadthGroupBy.SPECIALTY) {
+      const [counted]: Array<{ counted: boolean }> = await this.db.read(`SELECT ${countedAtLoadSql('$1::bigint', true)} AS counted`, [network.versionId]);
+      if (counted?.counted) {
+        return this.db.read(
+          `SELECT key, providers::int, hospitals::int FROM (${countedNetworkBySpecialtySql('$1::bigint', '$2::bigint[]')}) c
+            ORDER BY providers DESC, key COLLATE "C"`,
+          [network.versionId, network.setIds],
+        );
+      }
+    }
     const group = SIZE_GROUPS[groupBy];
     return this.db.read(
       `SELECT ${group.key} AS key, count(DISTINCT l.npi)::int AS providers, count(DISTINCT l.npi) FILTER (WHERE ${IS_HOSPITAL_SQL})::int AS hospitals
@@ -132,7 +148,7 @@ export class NetworksService {
          ${group.join}
         WHERE l.version_id = $1 AND l.set_id = ANY($2::bigint[]) AND ${group.key} IS NOT NULL
         GROUP BY 1
-        ORDER BY providers DESC, key`,
+        ORDER BY providers DESC, ${group.key} COLLATE "C"`,
       [network.versionId, network.setIds],
     );
   }

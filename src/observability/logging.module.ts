@@ -1,10 +1,11 @@
-import { DynamicModule, Module, RequestMethod } from '@nestjs/common';
+import { DynamicModule, Inject, MiddlewareConsumer, Module, NestModule, RequestMethod } from '@nestjs/common';
 import { APP_FILTER } from '@nestjs/core';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { randomUUID } from 'node:crypto';
 import { LoggerModule } from 'nestjs-pino';
-import type { DestinationStream, LevelWithSilent } from 'pino';
-import type { Options } from 'pino-http';
+import { Store, storage } from 'nestjs-pino/storage';
+import pino, { DestinationStream, Level, LevelWithSilent, Logger, LoggerOptions, stdSerializers } from 'pino';
+import type { SerializedRequest, SerializedResponse } from 'pino';
 import { GraphQLErrorLogFilter } from './graphql-error-log.filter';
 
 export interface LoggingSettings {
@@ -16,6 +17,7 @@ export interface LoggingSettings {
 }
 
 export const REQUEST_ID_HEADER = 'x-request-id';
+const REQUEST_LOGGER = 'REQUEST_LOGGER';
 /** A caller's id is kept only when it is a reasonable token (no log injection, no megabyte ids). */
 const REQUEST_ID_PATTERN = /^[A-Za-z0-9._:-]{1,128}$/;
 
@@ -40,32 +42,84 @@ export function requestId(req: IncomingMessage, res: ServerResponse): string {
   return id;
 }
 
-export function pinoHttpOptions(settings: LoggingSettings): Options {
+/** Log level of a finished request: error for a failure or a 5xx, warn for a 4xx, info otherwise. */
+function requestLevel(res: ServerResponse, error: unknown): Level {
+  return error || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'info';
+}
+
+/** The operation a GraphQL request names (its parsed body is there by the time logging runs). */
+function operationName(req: IncomingMessage): string | undefined {
+  const body = (req as IncomingMessage & { body?: { operationName?: unknown } }).body;
+  return typeof body?.operationName === 'string' ? body.operationName : undefined;
+}
+
+/** The options of the application's one pino logger: level, redaction, the request and response summaries. */
+export function loggerOptions(settings: LoggingSettings): LoggerOptions {
   const pretty = settings.pretty && !settings.destination;
   return {
     level: settings.level,
-    genReqId: requestId,
     redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
-    customLogLevel: (_req, res, error) => (error || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'info'),
-    customProps: (req) => {
-      const body = (req as IncomingMessage & { body?: { operationName?: unknown } }).body;
-      return typeof body?.operationName === 'string' ? { operationName: body.operationName } : {};
-    },
     serializers: {
-      req: (req: { id: unknown; method: string; url: string; headers: Record<string, unknown>; remoteAddress?: string }) => {
+      req: stdSerializers.wrapRequestSerializer((req) => {
         const headers: Record<string, unknown> = { 'user-agent': req.headers['user-agent'] };
         if (req.headers['content-length'] !== undefined) headers['content-length'] = req.headers['content-length'];
         // Whether credentials were sent helps when debugging auth; their values never reach the logs.
         if (req.headers.authorization !== undefined) headers.authorization = '[redacted]';
         if (req.headers['x-api-key'] !== undefined) headers['x-api-key'] = '[redacted]';
-        return { id: req.id, method: req.method, url: req.url, remoteAddress: req.remoteAddress, headers };
-      },
-      res: (res: { statusCode: number; headers?: Record<string, unknown> }) => ({
-        statusCode: res.statusCode,
-        ...(res.headers?.['content-length'] !== undefined ? { contentLength: Number(res.headers['content-length']) } : {}),
+        return { id: req.id, method: req.method, url: req.url, remoteAddress: req.remoteAddress, headers } as unknown as SerializedRequest;
       }),
+      res: stdSerializers.wrapResponseSerializer(
+        (res) =>
+          ({
+            statusCode: res.statusCode,
+            ...(res.headers?.['content-length'] !== undefined ? { contentLength: Number(res.headers['content-length']) } : {}),
+          }) as unknown as SerializedResponse,
+      ),
+      err: stdSerializers.err,
     },
     ...(pretty ? { transport: { target: 'pino-pretty', options: { singleLine: true, translateTime: 'SYS:HH:MM:ss.l' } } } : {}),
+  };
+}
+
+/**
+ * One line per request when it finishes ("request completed", "request aborted" or "request errored", with
+ * the request, its operation name, the response and the time taken), and the request's logger for whatever
+ * logs while it runs (nestjs-pino's PinoLogger and Nest's Logger read it from nestjs-pino's storage). That
+ * logger (a pino child bound to the request) is made only when something logs during the request: most
+ * requests log nothing but their line, which is written from the request's own values.
+ */
+export function requestLogging(root: Logger) {
+  return (req: IncomingMessage & { id?: unknown }, res: ServerResponse, next: () => void): void => {
+    req.id = requestId(req, res);
+    const started = Date.now();
+    const operation = operationName(req);
+    let bound: Logger | undefined;
+    const requestLogger = () => (bound ??= root.child(operation === undefined ? { req } : { req, operationName: operation }));
+    const store = Object.create(Store.prototype) as Store;
+    Object.defineProperty(store, 'logger', { get: requestLogger, set: (logger: Logger) => (bound = logger), enumerable: true });
+
+    const finished = (error?: unknown) => {
+      res.removeListener('close', finished);
+      res.removeListener('finish', finished);
+      res.removeListener('error', finished);
+      // As pino-http: an error the response was given (res.err) also makes the request a failure.
+      const failure = error instanceof Error ? error : (res as ServerResponse & { err?: Error }).err;
+      const level = requestLevel(res, failure);
+      if (!root.isLevelEnabled(level)) return;
+      const responseTime = Date.now() - started;
+      const log = bound ?? root;
+      const request = bound ? {} : operation === undefined ? { req } : { req, operationName: operation };
+      if (failure || res.statusCode >= 500) {
+        const err = failure ?? new Error(`failed with status code ${res.statusCode}`);
+        log[level]({ ...request, res, err, responseTime }, 'request errored');
+      } else {
+        log[level]({ ...request, res, responseTime }, !req.readableAborted && res.writableEnded ? 'request completed' : 'request aborted');
+      }
+    };
+    res.on('close', finished);
+    res.on('finish', finished);
+    res.on('error', finished);
+    storage.run(store, next);
   };
 }
 
@@ -74,18 +128,25 @@ export function pinoHttpOptions(settings: LoggingSettings): Options {
  * warnings (client mistakes) or errors (see GraphQLErrorLogFilter).
  */
 @Module({})
-export class LoggingModule {
+export class LoggingModule implements NestModule {
   static forRoot(settings: LoggingSettings): DynamicModule {
-    const options = pinoHttpOptions(settings);
+    const root = pino(loggerOptions(settings), ...(settings.destination ? [settings.destination] : []));
     return {
       module: LoggingModule,
       imports: [
-        LoggerModule.forRoot({
-          pinoHttp: settings.destination ? [options, settings.destination] : options,
-          forRoutes: [{ path: '*path', method: RequestMethod.ALL }],
-        }),
+        // nestjs-pino provides Nest's Logger and PinoLogger on this logger; the per-request part is requestLogging.
+        LoggerModule.forRoot({ pinoHttp: { logger: root }, useExisting: true, forRoutes: [] }),
       ],
-      providers: [{ provide: APP_FILTER, useClass: GraphQLErrorLogFilter }],
+      providers: [
+        { provide: APP_FILTER, useClass: GraphQLErrorLogFilter },
+        { provide: REQUEST_LOGGER, useValue: root },
+      ],
     };
+  }
+
+  constructor(@Inject(REQUEST_LOGGER) private readonly root: Logger) {}
+
+  configure(consumer: MiddlewareConsumer): void {
+    consumer.apply(requestLogging(this.root)).forRoutes({ path: '*path', method: RequestMethod.ALL });
   }
 }

@@ -4,6 +4,7 @@ import { pageSize } from '../common/pagination';
 import { PlansService } from '../plans/plans.service';
 import { PlanSelection, SelectedPlans, selectPlans } from '../search/plan-selection';
 import { hasSpecialtySql, IS_HOSPITAL_SQL, membershipCoversYearSql, yearsCoverSql } from '../search/sql-fragments';
+import { countedAtLoadSql, countedNetworkBySpecialtySql, countedNetworkSql } from '../search/network-set-count-sql';
 import { BuiltQuery, SqlParams } from '../search/sql-params';
 import { BreadthGroupBy, NetworkBreadthModel, PlanBreadthRankModel, SortDirection } from './network-breadth.model';
 
@@ -37,25 +38,13 @@ const addressJoin = (versions: string) =>
 const GROUP_SOURCES: Record<BreadthGroupBy, { key: string; join: (versions: string) => string }> = {
   [BreadthGroupBy.STATE]: { key: 'a.state::text', join: addressJoin },
   [BreadthGroupBy.ZIP3]: { key: 'left(a.zip, 3)', join: addressJoin },
+  // The specialty keys (lower-cased at load, as a specialty filter matches them): the per-specialty
+  // counts taken at load are keyed by them too.
   [BreadthGroupBy.SPECIALTY]: {
-    key: 'lower(sp.specialty)',
-    join: () => 'LEFT JOIN LATERAL unnest(p.specialties) AS sp(specialty) ON true',
+    key: 'sp.specialty',
+    join: () => 'LEFT JOIN LATERAL unnest(p.specialty_keys) AS sp(specialty) ON true',
   },
 };
-
-/**
- * A network's distinct NPIs (and hospital NPIs) from the counts taken at load (migration 1700000003200):
- * the sum over its sets, less, per NPI listed in several of them, the number of its sets in the network
- * minus one. `n` has version_id and set_ids. Exact; reads tens of rows where the listings are millions.
- */
-const countedNetworkSql = (n: string) => ({
-  sets: `SELECT coalesce(sum(c.providers), 0) AS providers, coalesce(sum(c.hospitals), 0) AS hospitals
-           FROM network_set_count c WHERE c.version_id = ${n}.version_id AND c.set_id = ANY(${n}.set_ids)`,
-  repeats: `SELECT coalesce(sum(x.sets - 1), 0) AS providers, coalesce(sum(greatest(x.hospital_sets - 1, 0)), 0) AS hospitals
-              FROM (SELECT count(*) AS sets, count(*) FILTER (WHERE s.hospital) AS hospital_sets
-                      FROM network_set_shared_npi s WHERE s.version_id = ${n}.version_id AND s.set_id = ANY(${n}.set_ids)
-                     GROUP BY s.npi) x`,
-});
 
 /** Journalists' network breadth: distinct in-network NPIs per plan, by specialty and area. */
 @Injectable()
@@ -70,18 +59,21 @@ export class NetworkBreadthService {
    * not per plan: the selected plans' entries in the network sets (network_set_plan_idx) give each plan
    * its sets; plans held by the same sets (sold on one network) are listed by the same listings, so each
    * such group's listings (listing_network_set_set_idx) are read and counted once, exactly. Totals
-   * (no specialty, no grouping) of a version counted at load add up its sets' counts instead.
+   * (of a specialty or not, without grouping) of a version counted at load add up its sets' counts instead.
    */
   async networkBreadthQuery(request: NetworkBreadthRequest): Promise<BuiltQuery> {
     const selection = await selectPlans(this.plans, request, 'planIds');
     return this.buildBreadthQuery(selection, request);
   }
 
-  /** Of these versions, those counted at load (a version loaded before the counts existed has none). */
-  private async versionsWithCounts(versionIds: number[]): Promise<Set<number>> {
+  /**
+   * Of these versions, those counted at load (per specialty too, when `bySpecialty`); a version loaded
+   * before the counts (or the specialty counts) existed has none.
+   */
+  private async versionsWithCounts(versionIds: number[], bySpecialty: boolean): Promise<Set<number>> {
     if (!versionIds.length) return new Set();
     const rows: Array<{ version_id: string }> = await this.db.search(
-      `SELECT v.id AS version_id FROM unnest($1::bigint[]) AS v(id) WHERE EXISTS (SELECT 1 FROM network_set_count c WHERE c.version_id = v.id)`,
+      `SELECT v.id AS version_id FROM unnest($1::bigint[]) AS v(id) WHERE ${countedAtLoadSql('v.id', bySpecialty)}`,
       [versionIds],
     );
     return new Set(rows.map((row) => Number(row.version_id)));
@@ -91,9 +83,10 @@ export class NetworkBreadthService {
     const params = new SqlParams();
     const selectedPlans = params.add(planIds, 'char(14)[]');
     const versionIds = [...new Set(published.map((plan) => Number(plan.versionId)))];
-    // Totals without a specialty read the counts taken at load; other reports, and versions without
-    // counts, count the listings.
-    const counted = !request.specialty && !request.groupBy ? await this.versionsWithCounts(versionIds) : new Set<number>();
+    // Totals (of a specialty or not), and groups by specialty without a specialty filter, read the counts
+    // taken at load; other grouped reports, and versions without counts, count the listings.
+    const bySpecialty = request.groupBy === BreadthGroupBy.SPECIALTY && !request.specialty;
+    const counted = !request.groupBy || bySpecialty ? await this.versionsWithCounts(versionIds, !!request.specialty || bySpecialty) : new Set<number>();
     const listedIds = versionIds.filter((id) => !counted.has(id));
     // The published versions of the selected plans, as a value: PostgreSQL then prunes every other
     // version's partitions (a join on issuer.current_version_id alone would scan them all).
@@ -102,7 +95,8 @@ export class NetworkBreadthService {
     const listedVersions = listedIds.length ? params.add(listedIds, 'bigint[]') : '';
     const countedVersions = counted.size ? params.add([...counted], 'bigint[]') : '';
     const inYear = request.year != null ? `AND ${membershipCoversYearSql(params.add(request.year, 'int'))}` : '';
-    const matchesSpecialty = request.specialty ? hasSpecialtySql('p', params.add(request.specialty.trim(), 'text')) : 'true';
+    const specialty = request.specialty && (listedIds.length || counted.size) ? params.add(request.specialty.trim(), 'text') : null;
+    const matchesSpecialty = specialty && listedIds.length ? hasSpecialtySql('p', specialty) : 'true';
     const group = request.groupBy ? GROUP_SOURCES[request.groupBy] : null;
     const groupBy = params.add(request.groupBy ?? null, 'text');
     const sql = `
@@ -156,8 +150,14 @@ export class NetworkBreadthService {
               ? `SELECT n.version_id, n.network, NULL::text AS group_key, false AS is_group,
                       sc.providers - sr.providers AS providers, sc.hospitals - sr.hospitals AS hospitals
                  FROM networks n
-                 CROSS JOIN LATERAL (${countedNetworkSql('n').sets}) sc
-                 CROSS JOIN LATERAL (${countedNetworkSql('n').repeats}) sr
+                 CROSS JOIN LATERAL (${countedNetworkSql('n', specialty).sets}) sc
+                 CROSS JOIN LATERAL (${countedNetworkSql('n', specialty).repeats}) sr
+                WHERE n.version_id = ANY(${countedVersions})`
+              : '',
+            counted.size && bySpecialty
+              ? `SELECT n.version_id, n.network, g.key COLLATE "default" AS group_key, true AS is_group, g.providers, g.hospitals
+                 FROM networks n
+                 CROSS JOIN LATERAL (${countedNetworkBySpecialtySql('n.version_id', 'n.set_ids')}) g
                 WHERE n.version_id = ANY(${countedVersions})`
               : '',
           ]
@@ -224,19 +224,16 @@ export class NetworkBreadthService {
         SELECT DISTINCT version_id, set_ids FROM plan_sets
       ), network_counts AS (
         SELECT n.version_id, n.set_ids,
-               ${
-                 // Without a specialty, a version counted at load reads its counts (CASE runs one branch).
-                 specialty
-                   ? ''
-                   : `CASE WHEN EXISTS (SELECT 1 FROM network_set_count c WHERE c.version_id = n.version_id)
-                           THEN (SELECT sc.providers FROM (${countedNetworkSql('n').sets}) sc) - (SELECT sr.providers FROM (${countedNetworkSql('n').repeats}) sr)
-                           ELSE`
-               }
-               (SELECT count(DISTINCT l.npi)
-                  FROM listing_network_set l
-                  ${specialty ? 'JOIN provider p ON p.version_id = l.version_id AND p.record_no = l.record_no' : ''}
-                 WHERE l.version_id = n.version_id AND l.set_id = ANY(n.set_ids) AND l.npi IS NOT NULL
-                   ${specialty ? `AND ${hasSpecialtySql('p', specialty)}` : ''}) ${specialty ? '' : 'END'} AS providers
+               -- A version counted at load reads its counts (CASE runs one branch), others their listings.
+               CASE WHEN ${countedAtLoadSql('n.version_id', !!specialty)}
+                    THEN (SELECT sc.providers FROM (${countedNetworkSql('n', specialty).sets}) sc)
+                       - (SELECT sr.providers FROM (${countedNetworkSql('n', specialty).repeats}) sr)
+                    ELSE (SELECT count(DISTINCT l.npi)
+                            FROM listing_network_set l
+                            ${specialty ? 'JOIN provider p ON p.version_id = l.version_id AND p.record_no = l.record_no' : ''}
+                           WHERE l.version_id = n.version_id AND l.set_id = ANY(n.set_ids) AND l.npi IS NOT NULL
+                             ${specialty ? `AND ${hasSpecialtySql('p', specialty)}` : ''})
+               END AS providers
           FROM networks n
       ), counts AS (
         SELECT ps.plan_id, nc.providers

@@ -127,4 +127,20 @@ describe('HTTP security', () => {
     expect(typeof entry.responseTime).toBe('number');
     expect(logLines.join('\n')).not.toContain(secret.slice(12));
   });
+
+  it('binds what is logged during a request to it: its id and operation name, on the warning and on the request line', async () => {
+    logLines.length = 0;
+    const res = await request(app.getHttpServer())
+      .post('/graphql')
+      .set('X-Request-Id', 'log-check-2')
+      .send({ operationName: 'BadNpi', query: 'query BadNpi { networkCoverage(npis: ["1234567890"], planIds: ["12345XX9876543"]) { status } }' });
+    expect(res.body.errors[0].extensions.code).toBe('BAD_USER_INPUT');
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    const entries = logLines.map((line) => JSON.parse(line)).filter((e) => e.req?.id === 'log-check-2');
+    const warning = entries.find((e) => e.context === 'GraphQL');
+    expect(warning).toMatchObject({ level: 40, code: 'BAD_USER_INPUT', operationName: 'BadNpi', req: { method: 'POST', url: '/graphql' } });
+    const line = entries.find((e) => e.msg === 'request completed');
+    expect(line).toMatchObject({ level: 30, operationName: 'BadNpi', req: { id: 'log-check-2' }, res: { statusCode: 200 } });
+    expect(entries).toHaveLength(2);
+  });
 });
