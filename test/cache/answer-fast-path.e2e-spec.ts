@@ -1,7 +1,8 @@
 import type { Pool, PoolClient } from 'pg';
 import { VersionStore } from '../../src/ingest/store/version-publisher';
+import { AnswerFastPath } from '../../src/graphql/answer-fast-path';
 import { startTestApp, TestApp } from '../helpers/test-app';
-import { A, B, startWithTwoIssuers, stopWithTwoIssuers, TwoIssuers } from './two-issuers';
+import { A, announced, B, startWithTwoIssuers, stopWithTwoIssuers, TwoIssuers } from './two-issuers';
 
 /**
  * The fast path: repeats of a cacheable anonymous GraphQL read are answered (304, or the kept answer when
@@ -99,7 +100,7 @@ describe('answer fast path (ETags)', () => {
     const first = await getPlan(t, A);
     expect(first.body.data.plan.marketingName).toBe(`${A.last} Health Silver v${before}`);
     await getPlan(t, A, { 'if-none-match': first.headers.etag });
-    await new VersionStore(t.db).republish(A.issuerId);
+    await announced(t.app.get(AnswerFastPath), () => new VersionStore(t.db).republish(A.issuerId));
     const after = await getPlan(t, A, { 'if-none-match': first.headers.etag });
     expect(after.status).toBe(200);
     expect(after.body.data.plan.marketingName).toBe(`${A.last} Health Silver v${before - 1}`);
@@ -186,7 +187,7 @@ describe('answer fast path (with the answer cache)', () => {
 
   beforeAll(async () => {
     t = await startTestApp({ answerCacheMaxBytes: 1024 * 1024 });
-    issuers = new TwoIssuers(t.db);
+    issuers = new TwoIssuers(t.db, t.app.get(AnswerFastPath));
     await issuers.publish(A);
   });
   afterAll(async () => {
@@ -240,7 +241,7 @@ describe('answer fast path in front of Express (the same answer as the normal pa
 
   beforeAll(async () => {
     t = await startTestApp({ answerCacheMaxBytes: 1024 * 1024, corsOrigins: [ORIGIN] });
-    issuers = new TwoIssuers(t.db);
+    issuers = new TwoIssuers(t.db, t.app.get(AnswerFastPath));
     await issuers.publish(A);
     await issuers.publish(B);
   });
@@ -334,7 +335,7 @@ describe('answer fast path and the per-IP rate limit', () => {
 
   beforeAll(async () => {
     t = await startTestApp({ answerCacheMaxBytes: 1024 * 1024, rateLimit: { windowSeconds: 60, perIp: 4, perApiKey: 0 } });
-    issuers = new TwoIssuers(t.db);
+    issuers = new TwoIssuers(t.db, t.app.get(AnswerFastPath));
     await issuers.publish(A);
   });
   afterAll(async () => {
