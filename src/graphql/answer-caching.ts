@@ -58,6 +58,8 @@ export const CACHEABLE_ROOT_FIELDS: ReadonlySet<string> = new Set([
 ]);
 
 export const NO_STORE = 'no-store';
+/** The Vary of a cacheable answer: keyed callers get answers of their own. */
+export const ANSWER_VARY = 'Authorization, X-API-Key';
 /** Keyed callers: their own client may keep and revalidate the answer, shared caches must not store it. */
 export const PRIVATE_REVALIDATE = 'private, no-cache';
 
@@ -411,7 +413,7 @@ export function answerCachingPlugin(
           if (key && ok && isGet) {
             response.http.headers.set('etag', key);
             response.http.headers.set('cache-control', control);
-            response.http.headers.set('vary', 'Authorization, X-API-Key');
+            response.http.headers.set('vary', ANSWER_VARY);
           } else {
             response.http.headers.set('cache-control', NO_STORE);
           }
@@ -446,7 +448,7 @@ export function restAnswerCaching(basePath: string, excluded: (req: Request) => 
     const remembered = fastPath?.current(memoKey);
     if (remembered && ifNoneMatchHits(req.headers['if-none-match'], remembered.etag)) {
       caching.events?.notModified?.();
-      res.status(304).set({ etag: remembered.etag, 'cache-control': remembered.cacheControl, vary: 'Authorization, X-API-Key' }).end();
+      res.status(304).set({ etag: remembered.etag, 'cache-control': remembered.cacheControl, vary: ANSWER_VARY }).end();
       return;
     }
     const generation = fastPath?.generation() ?? null;
@@ -465,12 +467,12 @@ export function restAnswerCaching(basePath: string, excluded: (req: Request) => 
           if (ifNoneMatchHits(req.headers['if-none-match'], etag)) {
             caching.events?.notModified?.();
             remember();
-            res.status(304).set({ etag, 'cache-control': control, vary: 'Authorization, X-API-Key' }).end();
+            res.status(304).set({ etag, 'cache-control': control, vary: ANSWER_VARY }).end();
             return;
           }
           onHeaders(res, () => {
             if (res.statusCode === 200) {
-              res.set({ etag, 'cache-control': control, vary: 'Authorization, X-API-Key' });
+              res.set({ etag, 'cache-control': control, vary: ANSWER_VARY });
               remember();
             } else res.set('cache-control', NO_STORE);
           });

@@ -10,7 +10,7 @@ import { requestId } from '../observability/logging.module';
 import type { Database } from '../database/database';
 import { PUBLISH_CHANNEL } from '../database/publish-notifications';
 import type { AnswerCache } from './answer-cache';
-import { ifNoneMatchHits, utcDay } from './answer-caching';
+import { ANSWER_VARY, ifNoneMatchHits, NO_STORE, utcDay } from './answer-caching';
 
 /**
  * One dedicated `LISTEN coverage_published` connection to the primary, and a generation counter moved on
@@ -266,7 +266,7 @@ export class AnswerFastPath {
           res.setHeader('ETag', entry.etag);
           res.setHeader('Cache-Control', entry.cacheControl);
           res.setHeader('Vary', ANSWER_VARY);
-        } else res.setHeader('Cache-Control', 'no-store');
+        } else res.setHeader('Cache-Control', NO_STORE);
         res.setHeader('Content-Length', body!.length);
         res.statusCode = 200;
         res.end(body);
@@ -284,9 +284,6 @@ export class AnswerFastPath {
     );
   }
 }
-
-/** The Vary of a cacheable answer: keyed callers get answers of their own. */
-export const ANSWER_VARY = 'Authorization, X-API-Key';
 
 /** What AnswerFastPath.frontDoor needs from the application around it. */
 export interface FrontDoor {
