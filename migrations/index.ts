@@ -16,6 +16,7 @@ import { NetworkSets1700000003000 } from './1700000003000-NetworkSets';
 import { UploadJobQueue1700000003100 } from './1700000003100-UploadJobQueue';
 import { NetworkSetCounts1700000003200 } from './1700000003200-NetworkSetCounts';
 import { NetworkSetSpecialtyCounts1700000003300 } from './1700000003300-NetworkSetSpecialtyCounts';
+import { ReferenceDataVersions1700000003340 } from './1700000003340-ReferenceDataVersions';
 
 /** Every migration, in order. Listed explicitly so ts-node, jest and compiled builds load the same set. */
 export const MIGRATIONS = [
@@ -37,4 +38,5 @@ export const MIGRATIONS = [
   UploadJobQueue1700000003100,
   NetworkSetCounts1700000003200,
   NetworkSetSpecialtyCounts1700000003300,
+  ReferenceDataVersions1700000003340,
 ];

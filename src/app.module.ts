@@ -9,8 +9,8 @@ import { DatasetsModule } from './datasets/datasets.module';
 import { DatabaseSettings } from './database/data-source-options';
 import { DatabaseModule } from './database/database.module';
 import { Database } from './database/database';
-import { AnswerCache } from './graphql/answer-cache';
 import { answerCachingPlugin, PublishedFingerprint } from './graphql/answer-caching';
+import { AnonymousIpLimit } from './common/rate-limit';
 import { AnswerFastPath } from './graphql/answer-fast-path';
 import { AnswerFastPathModule } from './graphql/answer-fast-path.module';
 import { graphqlMetricsPlugin, Metrics, MetricsModule } from './observability/metrics';
@@ -54,15 +54,12 @@ export class AppModule {
         AnswerFastPathModule,
         GraphQLModule.forRootAsync<ApolloDriverConfig>({
           driver: ApolloDriver,
-          inject: [Database, Metrics, AnswerFastPath],
-          useFactory: (db: Database, metrics: Metrics, fastPath: AnswerFastPath) => {
-            const answers =
-              options.config.answerCacheMaxBytes > 0 ? new AnswerCache(options.config.answerCacheMaxBytes, metrics.answerCacheEvents()) : undefined;
-            if (answers) metrics.watchAnswerCache(answers);
+          inject: [Database, Metrics, AnswerFastPath, AnonymousIpLimit],
+          useFactory: (db: Database, metrics: Metrics, fastPath: AnswerFastPath, limit: AnonymousIpLimit) => {
             const graphql = graphqlOptions(
               hardening.graphql,
               options.config.production,
-              answerCachingPlugin(new PublishedFingerprint(db), options.config.httpCache, {}, answers, fastPath),
+              answerCachingPlugin(new PublishedFingerprint(db), options.config.httpCache, {}, fastPath.answers, fastPath, limit),
             );
             return { ...graphql, plugins: [...(graphql.plugins ?? []), graphqlMetricsPlugin(metrics)] };
           },

@@ -2,6 +2,7 @@ import type { INestApplication } from '@nestjs/common';
 import type { CorsOptions } from '@nestjs/common/interfaces/external/cors-options.interface';
 import express, { NextFunction, Request, Response } from 'express';
 import helmet from 'helmet';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 
 type Middleware = (req: Request, res: Response, next: NextFunction) => void;
 /** The `cors` package Nest's enableCors() uses (a dependency of @nestjs/platform-express). */
@@ -169,6 +170,47 @@ export function bodyErrorHandler(limitBytes: number) {
 }
 
 /**
+ * The security headers (helmet) and CORS headers of a response, set on a bare node response: what the
+ * Express chain sets, for handlers that answer before it (see AnswerFastPath.frontDoor). `path` is the
+ * request's path without its query string.
+ */
+export type ResponseHeaders = (req: IncomingMessage, res: ServerResponse, path: string) => void;
+
+function headerSetters(settings: Pick<HttpSecuritySettings, 'corsOrigins'>): { security: ResponseHeaders; cors: Middleware } {
+  const strict = fixedHeaders(strictHeaders);
+  const explorer = fixedHeaders(explorerHeaders);
+  const swaggerUi = fixedHeaders(swaggerUiHeaders);
+  const done = () => undefined;
+  return {
+    security: (req, res, path) => {
+      const page = { method: req.method, path } as Request;
+      (isExplorerPage(page) ? explorer : isSwaggerUiPage(page) ? swaggerUi : strict)(req as Request, res as Response, done);
+    },
+    cors: corsMiddleware(corsOptions(settings.corsOrigins)),
+  };
+}
+
+export function responseHeaders(settings: Pick<HttpSecuritySettings, 'corsOrigins'>): ResponseHeaders {
+  const { security, cors } = headerSetters(settings);
+  const done = () => undefined;
+  return (req, res, path) => {
+    security(req, res, path);
+    // CORS only concerns browsers, which always send Origin on the requests it governs; server-to-server
+    // callers (most plan-shopping backends) skip the work. With static options the cors package decides
+    // synchronously; a preflight (OPTIONS) is answered by it and never comes here.
+    if (req.headers.origin !== undefined) cors(req as Request, res as Response, done);
+  };
+}
+
+/** The JSON body parser (GraphQL), with the body limit: one instance per limit, shared by whoever reads bodies first. */
+export function jsonBodyParser(limitBytes: number): Middleware {
+  return express.json({ limit: limitBytes });
+}
+
+/** Set on a request whose body was read before the Express chain, when reading it failed (see jsonBodyParser). */
+export const EARLY_BODY_ERROR = Symbol('earlyBodyError');
+
+/**
  * Security headers (helmet), CORS, body limits and trust proxy. Call before `app.init()` (Nest's own body
  * parser must be off: `NestFactory.create(..., { bodyParser: false })`).
  */
@@ -180,17 +222,22 @@ export function applyHttpSecurity(app: INestApplication, settings: HttpSecurityS
   instance.set('etag', false);
   if (settings.trustProxy !== undefined && settings.trustProxy !== false) instance.set('trust proxy', settings.trustProxy);
 
-  const strict = fixedHeaders(strictHeaders);
-  const explorer = fixedHeaders(explorerHeaders);
-  const swaggerUi = fixedHeaders(swaggerUiHeaders);
-  app.use((req: Request, res: Response, next: NextFunction) => (isExplorerPage(req) ? explorer : isSwaggerUiPage(req) ? swaggerUi : strict)(req, res, next));
-  // CORS only concerns browsers, which always send Origin on the requests it governs; server-to-server
-  // callers (most plan-shopping backends) skip the work.
-  const cors = corsMiddleware(corsOptions(settings.corsOrigins));
-  app.use((req: Request, res: Response, next: NextFunction) => (req.headers.origin === undefined ? next() : cors(req, res, next)));
+  const headers = responseHeaders(settings);
+  const { security, cors } = headerSetters(settings);
+  app.use((req: Request, res: Response, next: NextFunction) => {
+    if (req.method !== 'OPTIONS' || req.headers.origin === undefined) {
+      headers(req, res, req.path);
+      return next();
+    }
+    // A CORS preflight: answered by the cors package.
+    security(req, res, req.path);
+    cors(req, res, next);
+  });
 
+  // A body read (and refused) before the chain fails here, where the body parsers would have failed it.
+  app.use((req: Request, _res: Response, next: NextFunction) => next((req as unknown as Record<symbol, unknown>)[EARLY_BODY_ERROR]));
   // JSON (GraphQL) and forms only; multipart uploads are streamed by their own handler and never buffered here.
-  app.use(express.json({ limit: settings.bodyLimitBytes }));
+  app.use(jsonBodyParser(settings.bodyLimitBytes));
   app.use(express.urlencoded({ extended: true, limit: settings.bodyLimitBytes }));
   app.use(bodyErrorHandler(settings.bodyLimitBytes));
 }

@@ -5,6 +5,7 @@ import { ThrottlerStorageRedisService } from '@nest-lab/throttler-storage-redis'
 import { ThrottlerException, ThrottlerGuard, ThrottlerModule, ThrottlerOptions, ThrottlerStorage } from '@nestjs/throttler';
 import type { ThrottlerLimitDetail } from '@nestjs/throttler/dist/throttler.guard.interface';
 import type { ThrottlerStorageRecord } from '@nestjs/throttler/dist/throttler-storage-record.interface';
+import { DEFAULT_IPV6_SUBNET_PREFIX, normalizeIp } from '@nestjs/throttler/dist/ip';
 import type { Request, Response } from 'express';
 import { GraphQLError } from 'graphql';
 import Redis from 'ioredis';
@@ -24,6 +25,14 @@ export interface RateLimitSettings {
 }
 
 export const RATE_LIMITED = 'RATE_LIMITED';
+
+/** The per-IP budget of anonymous callers. */
+const IP_THROTTLER = 'ip';
+
+/** One counter per client for the whole API, not per resolver or route. */
+function counterKey(throttlerName: string, tracker: string): string {
+  return `rl:${throttlerName}:${tracker}`;
+}
 
 /** The key a request presents (`Authorization: Bearer <key>` or `X-API-Key`), valid or not. */
 export function presentedApiKey(headers: IncomingHttpHeaders): string | null {
@@ -193,7 +202,7 @@ export function throttlers(settings: RateLimitSettings): ThrottlerOptions[] {
     const key = requestOf(context).apiKey;
     return key ? (key.rateLimit ?? settings.perApiKey) : 0;
   };
-  if (settings.perIp > 0) list.push({ name: 'ip', ttl, limit: settings.perIp, skipIf: (context) => Boolean(requestOf(context).apiKey) });
+  if (settings.perIp > 0) list.push({ name: IP_THROTTLER, ttl, limit: settings.perIp, skipIf: (context) => Boolean(requestOf(context).apiKey) });
   list.push({
     name: 'apiKey',
     ttl,
@@ -212,18 +221,72 @@ export class RateLimitModule {
     const storage = settings.redisUrl ? new SharedThrottlerStorage(settings.redisUrl) : new FixedWindowMemoryStorage();
     return {
       module: RateLimitModule,
+      // The budget is counted by the answers given from memory too (answer-caching.ts, answer-fast-path.ts).
+      global: true,
       imports: [
         ThrottlerModule.forRoot({
           throttlers: list,
           storage,
           // One counter per client for the whole API, not per resolver or route.
-          generateKey: (_context, tracker, name) => `rl:${name}:${tracker}`,
+          generateKey: (_context, tracker, name) => counterKey(name, tracker),
         }),
       ],
       providers: [
         ...(list.length ? [{ provide: APP_GUARD, useClass: RateLimitGuard }] : []),
         // Listed so Nest runs its shutdown hook (timers, Redis connection).
         { provide: 'RATE_LIMIT_STORAGE', useValue: storage },
+        { provide: AnonymousIpLimit, useValue: new AnonymousIpLimit(settings, storage) },
+      ],
+      exports: [AnonymousIpLimit],
+    };
+  }
+}
+
+const OVER_IP_LIMIT = Symbol('overIpLimit');
+
+/**
+ * Marks a request found over the per-IP budget before the Express chain: the normal path must not answer
+ * it from memory (a 304 or a kept answer skips the resolvers, and so the guard), so that the guard answers
+ * it with its 429.
+ */
+export function markOverIpLimit(req: object): void {
+  (req as Record<symbol, boolean>)[OVER_IP_LIMIT] = true;
+}
+
+export function isOverIpLimit(req: object | undefined): boolean {
+  return Boolean(req && (req as Record<symbol, boolean>)[OVER_IP_LIMIT]);
+}
+
+/**
+ * The anonymous per-IP budget counted outside Nest (answers given before the Express chain, see
+ * AnswerFastPath.frontDoor): the same counter, storage, window and headers as the guard's `ip` throttler.
+ */
+export class AnonymousIpLimit {
+  private readonly ttl: number;
+
+  constructor(
+    private readonly settings: RateLimitSettings,
+    private readonly storage: ThrottlerStorage,
+  ) {
+    this.ttl = settings.windowSeconds * 1000;
+  }
+
+  /**
+   * Counts one request from `ip` (the address Express gives as req.ip). `blocked`: over the budget (the
+   * normal path answers it: its 429 and Retry-After). Otherwise the headers the guard sets on an answer.
+   */
+  async count(ip: string | undefined): Promise<{ blocked: boolean; headers: Array<[string, string]> }> {
+    const limit = this.settings.perIp;
+    if (limit <= 0) return { blocked: false, headers: [] };
+    const tracker = normalizeIp(ip as string, DEFAULT_IPV6_SUBNET_PREFIX);
+    const record = await this.storage.increment(counterKey(IP_THROTTLER, tracker), this.ttl, limit, this.ttl, IP_THROTTLER);
+    if (record.isBlocked) return { blocked: true, headers: [] };
+    return {
+      blocked: false,
+      headers: [
+        [`X-RateLimit-Limit-${IP_THROTTLER}`, String(limit)],
+        [`X-RateLimit-Remaining-${IP_THROTTLER}`, String(Math.max(0, limit - record.totalHits))],
+        [`X-RateLimit-Reset-${IP_THROTTLER}`, String(record.timeToExpire)],
       ],
     };
   }

@@ -4,7 +4,7 @@ import type { TransformFnParams } from 'class-transformer';
 import { FieldNode, OperationDefinitionNode, printSchema, valueFromASTUntyped } from 'graphql';
 import { createHash } from 'node:crypto';
 import type { IncomingHttpHeaders } from 'node:http';
-import { presentedApiKey } from '../common/rate-limit';
+import { isOverIpLimit, markOverIpLimit, presentedApiKey, type AnonymousIpLimit } from '../common/rate-limit';
 import { Database } from '../database/database';
 import type { AnswerCache } from './answer-cache';
 import { questionKey, type AnswerFastPath } from './answer-fast-path';
@@ -58,6 +58,8 @@ export const CACHEABLE_ROOT_FIELDS: ReadonlySet<string> = new Set([
 ]);
 
 export const NO_STORE = 'no-store';
+/** The Vary of a cacheable answer: keyed callers get answers of their own. */
+export const ANSWER_VARY = 'Authorization, X-API-Key';
 /** Keyed callers: their own client may keep and revalidate the answer, shared caches must not store it. */
 export const PRIVATE_REVALIDATE = 'private, no-cache';
 
@@ -209,17 +211,25 @@ export function restAnswerScope(path: string, query: Record<string, unknown>): A
 }
 
 /**
- * Every issuer's published version, and when a carrier's feed was last checked (feed health and data
- * quality change with a check, without a publish).
+ * The versions of the drug reference data (generic equivalents, prices), loaded outside any dataset
+ * version: part of every digest (a load is rare, and what reads it is not analysed per field).
+ */
+const REFERENCE_SQL = `coalesce((SELECT string_agg(name || ':' || version, ',' ORDER BY name) FROM reference_data_version), '')`;
+
+/**
+ * Every issuer's published version, when a carrier's feed was last checked (feed health and data quality
+ * change with a check, without a publish), and the reference data's versions.
  */
 const ALL_ISSUERS_SQL = `SELECT md5(
     coalesce((SELECT string_agg(issuer_id || ':' || current_version_id, ',' ORDER BY issuer_id) FROM issuer WHERE current_version_id > $1), '')
-    || '|' || coalesce((SELECT max(last_checked_at)::text FROM feed), '')) AS f`;
+    || '|' || coalesce((SELECT max(last_checked_at)::text FROM feed), '')
+    || '|' || ${REFERENCE_SQL}) AS f`;
 
 /**
  * The published versions of the named issuers and of those listing the NPIs, when those issuers' feeds
- * were last checked, and the names the published formularies give the RXCUIs (all a drug's answer reads
- * from other issuers: a publish that leaves the names as they were changes nothing). An issuer that
+ * were last checked, the names the published formularies give the RXCUIs (all a drug's answer reads
+ * from other issuers: a publish that leaves the names as they were changes nothing), and the reference
+ * data's versions. An issuer that
  * publishes nothing yet adds nothing: its first publish changes the digest. The NPI and RXCUI parts are
  * there only when the question names some (four prepared statements at most).
  */
@@ -236,6 +246,7 @@ function scopedSql(npis: boolean, rxcuis: boolean): string {
       coalesce((SELECT string_agg(issuer_id || ':' || version_id, ',' ORDER BY issuer_id) FROM read), '')
       || '|' || coalesce((SELECT string_agg(issuer_id || ':' || coalesce(last_checked_at::text, ''), ',' ORDER BY issuer_id) FROM feed
                            WHERE issuer_id IN (SELECT issuer_id FROM read) OR issuer_id = ANY($1::char(5)[])), '')
+      || '|' || ${REFERENCE_SQL}
       ${
         rxcuis
           ? `|| '|' || coalesce((SELECT string_agg(DISTINCT d.rxnorm_id || ':' || d.drug_name, ',' ORDER BY d.rxnorm_id || ':' || d.drug_name)
@@ -332,7 +343,24 @@ export function answerCachingPlugin(
   events: CacheEvents = {},
   cache?: AnswerCache,
   fastPath?: AnswerFastPath,
+  limit?: AnonymousIpLimit,
 ): ApolloServerPlugin {
+  /**
+   * An answer given from memory (304, kept answer) runs no resolver, so not the rate-limit guard: an
+   * anonymous one is counted against the per-IP budget here (keyed callers' budgets stay the guard's).
+   * False when over the budget: the request runs, and the guard answers 429.
+   */
+  const counted = async (context: GraphQLRequestContext<object>): Promise<boolean> => {
+    const req = (context.contextValue as { req?: { ip?: string; apiKey?: unknown } }).req;
+    if (!limit || !req || req.apiKey) return true;
+    const { blocked, headers } = await limit.count(req.ip);
+    if (blocked) {
+      markOverIpLimit(req);
+      return false;
+    }
+    for (const [name, value] of headers) context.response.http.headers.set(name.toLowerCase(), value);
+    return true;
+  };
   let schemaDigest = '';
   const publicControl = publicCacheControl(settings);
   return {
@@ -360,14 +388,16 @@ export function answerCachingPlugin(
           control = isCredentialed(context.request.http!.headers) ? PRIVATE_REVALIDATE : publicControl;
         },
         async responseForOperation(context) {
-          if (!key) return null;
+          // Over its budget: the resolvers' guard answers (429), not memory.
+          if (!key || isOverIpLimit((context.contextValue as { req?: object }).req)) return null;
           if (isGet && ifNoneMatchHits(context.request.http!.headers.get('if-none-match'), key)) {
+            if (!(await counted(context))) return null;
             events.notModified?.();
             context.response.http.status = 304;
             return { http: context.response.http, body: { kind: 'single', singleResult: {} } };
           }
           const kept = cache?.get(key);
-          if (!kept) return null;
+          if (!kept || !(await counted(context))) return null;
           fromCache = true;
           return { http: context.response.http, body: { kind: 'single', singleResult: { ...kept } } };
         },
@@ -378,13 +408,12 @@ export function answerCachingPlugin(
           // A 304 remembers the ETag again (after a publish elsewhere moved the generation), without an answer.
           if (fastPath && key && ok && generation !== null && control === publicControl && response.body.kind === 'single') {
             const question = questionKey(asked.query, asked.extensions?.persistedQuery?.sha256Hash, asked.operationName, asked.variables);
-            const result = response.http.status === 304 ? undefined : response.body.singleResult;
-            if (question) fastPath.remember(question, { etag: key, cacheControl: control, result, generation, day, operationName: operationName ?? null });
+            if (question) fastPath.remember(question, { etag: key, cacheControl: control, generation, day, operationName: operationName ?? null });
           }
           if (key && ok && isGet) {
             response.http.headers.set('etag', key);
             response.http.headers.set('cache-control', control);
-            response.http.headers.set('vary', 'Authorization, X-API-Key');
+            response.http.headers.set('vary', ANSWER_VARY);
           } else {
             response.http.headers.set('cache-control', NO_STORE);
           }
@@ -419,7 +448,7 @@ export function restAnswerCaching(basePath: string, excluded: (req: Request) => 
     const remembered = fastPath?.current(memoKey);
     if (remembered && ifNoneMatchHits(req.headers['if-none-match'], remembered.etag)) {
       caching.events?.notModified?.();
-      res.status(304).set({ etag: remembered.etag, 'cache-control': remembered.cacheControl, vary: 'Authorization, X-API-Key' }).end();
+      res.status(304).set({ etag: remembered.etag, 'cache-control': remembered.cacheControl, vary: ANSWER_VARY }).end();
       return;
     }
     const generation = fastPath?.generation() ?? null;
@@ -438,12 +467,12 @@ export function restAnswerCaching(basePath: string, excluded: (req: Request) => 
           if (ifNoneMatchHits(req.headers['if-none-match'], etag)) {
             caching.events?.notModified?.();
             remember();
-            res.status(304).set({ etag, 'cache-control': control, vary: 'Authorization, X-API-Key' }).end();
+            res.status(304).set({ etag, 'cache-control': control, vary: ANSWER_VARY }).end();
             return;
           }
           onHeaders(res, () => {
             if (res.statusCode === 200) {
-              res.set({ etag, 'cache-control': control, vary: 'Authorization, X-API-Key' });
+              res.set({ etag, 'cache-control': control, vary: ANSWER_VARY });
               remember();
             } else res.set('cache-control', NO_STORE);
           });

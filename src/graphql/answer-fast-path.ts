@@ -1,13 +1,16 @@
 import { Logger } from '@nestjs/common';
-import type { NextFunction, Request, Response } from 'express';
-import type { FormattedExecutionResult } from 'graphql';
 import { LRUCache } from 'lru-cache';
 import { createHash } from 'node:crypto';
+import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
+import { parse as parseQueryString } from 'node:querystring';
 import { Client, type ClientConfig } from 'pg';
-import { presentedApiKey } from '../common/rate-limit';
+import { EARLY_BODY_ERROR, type ResponseHeaders } from '../common/http-security';
+import { markOverIpLimit, presentedApiKey, type AnonymousIpLimit } from '../common/rate-limit';
+import { requestId } from '../observability/logging.module';
 import type { Database } from '../database/database';
 import { PUBLISH_CHANNEL } from '../database/publish-notifications';
-import { ifNoneMatchHits, utcDay } from './answer-caching';
+import type { AnswerCache } from './answer-cache';
+import { ANSWER_VARY, ifNoneMatchHits, NO_STORE, utcDay } from './answer-caching';
 
 /**
  * One dedicated `LISTEN coverage_published` connection to the primary, and a generation counter moved on
@@ -84,12 +87,13 @@ export class PublishListener {
   }
 }
 
-/** What a cacheable answer sent by the normal path left for the fast path. */
+/**
+ * What a cacheable answer sent by the normal path left for the fast path. The answer itself, when the
+ * answer cache is on, is the answer cache's (kept once, under the ETag).
+ */
 interface Remembered {
   etag: string;
   cacheControl: string;
-  /** The serialized answer, when the answer cache is on. */
-  body?: string;
   /** The listener's generation when the published versions were read for this answer. */
   generation: number;
   /** The UTC day of the ETag. */
@@ -98,7 +102,7 @@ interface Remembered {
   operationName: string | null;
 }
 
-/** Entries kept when only ETags are remembered (small: an ETag and a few headers each). */
+/** Questions remembered (small: an ETag and a few headers each; the answers are the answer cache's). */
 const ETAG_ENTRIES = 50_000;
 
 /** The request key: the question (query text or persisted-query hash), operation name and variables. */
@@ -141,18 +145,16 @@ export class AnswerFastPath {
 
   constructor(
     readonly listener: PublishListener,
-    private readonly bodyBytes: number,
+    /** The answer cache (absent: answers are computed again, only revalidations are answered here). */
+    readonly answers?: AnswerCache,
     private readonly events: FastPathEvents = {},
   ) {
-    this.memo =
-      bodyBytes > 0
-        ? new LRUCache<string, Remembered>({ maxSize: bodyBytes, sizeCalculation: (entry) => Math.max(1, (entry.body?.length ?? 0) + entry.etag.length) })
-        : new LRUCache<string, Remembered>({ max: ETAG_ENTRIES });
+    this.memo = new LRUCache<string, Remembered>({ max: ETAG_ENTRIES });
   }
 
-  static forDatabase(db: Database, bodyBytes: number, events?: FastPathEvents): AnswerFastPath {
+  static forDatabase(db: Database, answers: AnswerCache | undefined, events?: FastPathEvents): AnswerFastPath {
     const { pool } = db.primaryPool();
-    return new AnswerFastPath(new PublishListener({ ...(pool.options as ClientConfig) }), bodyBytes, events);
+    return new AnswerFastPath(new PublishListener({ ...(pool.options as ClientConfig) }), answers, events);
   }
 
   generation(): number | null {
@@ -167,25 +169,10 @@ export class AnswerFastPath {
     return this.listener.close();
   }
 
-  /** Called by the normal path for a successful cacheable answer to an anonymous caller. */
-  remember(
-    key: string,
-    entry: { etag: string; cacheControl: string; result?: FormattedExecutionResult; generation: number; day: string; operationName: string | null },
-  ): void {
+  /** Called by the normal path for a successful cacheable answer (or 304) to an anonymous caller. */
+  remember(key: string, entry: Remembered): void {
     if (entry.generation !== this.listener.generation()) return;
-    // As Apollo serializes a single result (errors, data, extensions; no errors here). Without one (a 304),
-    // the answer remembered under the same ETag is still that answer.
-    const previous = this.memo.peek(key);
-    const body =
-      this.bodyBytes <= 0
-        ? undefined
-        : entry.result
-          ? JSON.stringify({ data: entry.result.data, extensions: entry.result.extensions }) + '\n'
-          : previous?.etag === entry.etag
-            ? previous.body
-            : undefined;
-    const { etag, cacheControl, generation, day, operationName } = entry;
-    this.memo.set(key, { etag, cacheControl, body, generation, day, operationName });
+    this.memo.set(key, entry);
   }
 
   /** The entry remembered under `key` while it may still be trusted (same generation, same UTC day). */
@@ -200,45 +187,116 @@ export class AnswerFastPath {
     return this.memo.size;
   }
 
-  /** Express middleware for `path` (after the body parsers): answers what it can, passes the rest on. */
-  middleware(path = '/graphql') {
-    return (req: Request, res: Response, next: NextFunction): void => {
-      if (req.path !== path || (req.method !== 'GET' && req.method !== 'POST')) return next();
-      if (this.listener.generation() === null || this.memo.size === 0) return next();
+  /**
+   * A node `request` listener answering what it can before `next` (the Express application) sees the
+   * request: repeats of remembered anonymous questions to `door.path`, with the headers the Express chain
+   * would have sent (security, CORS, request id, rate limit) and counted in the same metrics and per-IP
+   * budget. Everything else, and anything over the budget (for the normal path's 429), goes to `next`.
+   */
+  frontDoor(door: FrontDoor, next: RequestListener): RequestListener {
+    return (req, res) => {
+      const url = req.url ?? '';
+      const mark = url.indexOf('?');
+      const path = mark < 0 ? url : url.slice(0, mark);
+      const method = req.method;
+      if (path !== door.path || (method !== 'GET' && method !== 'POST')) return next(req, res);
+      if (this.listener.generation() === null || this.memo.size === 0) return next(req, res);
       // Keyed callers are checked (and refused) by the normal path; only anonymous requests are answered here.
-      if (presentedApiKey(req.headers) !== null || req.headers.authorization || req.query.apikey !== undefined) return next();
-      const isGet = req.method === 'GET';
-      let key: string | null;
-      if (isGet) {
+      if (presentedApiKey(req.headers) !== null || req.headers.authorization) return next(req, res);
+      const started = process.hrtime.bigint();
+      const query = mark < 0 ? {} : parseQueryString(url.slice(mark + 1));
+      if (query.apikey !== undefined) return next(req, res);
+      if (method === 'GET') {
         // CSRF prevention stays Apollo's: only requests carrying one of its preflight headers are answered here.
-        if (!req.headers['apollo-require-preflight'] && !req.headers['x-apollo-operation-name']) return next();
-        const q = req.query as Record<string, unknown>;
-        const extensions = parsed(q.extensions) as { persistedQuery?: { sha256Hash?: unknown } } | undefined;
-        const variables = parsed(q.variables);
-        if ((extensions as unknown) === UNREADABLE || variables === UNREADABLE) return next();
-        key = questionKey(q.query, extensions?.persistedQuery?.sha256Hash, q.operationName, variables);
-      } else {
-        const body = req.body as Record<string, unknown> | undefined;
-        if (!body || typeof body !== 'object' || Array.isArray(body) || !req.is('application/json')) return next();
+        if (!req.headers['apollo-require-preflight'] && !req.headers['x-apollo-operation-name']) return next(req, res);
+        const extensions = parsed(query.extensions) as { persistedQuery?: { sha256Hash?: unknown } } | undefined;
+        const variables = parsed(query.variables);
+        if ((extensions as unknown) === UNREADABLE || variables === UNREADABLE) return next(req, res);
+        const key = questionKey(query.query, extensions?.persistedQuery?.sha256Hash, query.operationName, variables);
+        return this.answer(door, req, res, path, key, true, started, next);
+      }
+      // The body is read by the same JSON parser the Express chain uses; it leaves it there for the chain.
+      door.readJson(req, res, (error?: unknown) => {
+        const withBody = req as IncomingMessage & { body?: unknown; [EARLY_BODY_ERROR]?: unknown };
+        if (error) {
+          withBody[EARLY_BODY_ERROR] = error;
+          return next(req, res);
+        }
+        const body = withBody.body as Record<string, unknown> | undefined;
+        if (!body || typeof body !== 'object' || Array.isArray(body)) return next(req, res);
         const extensions = body.extensions as { persistedQuery?: { sha256Hash?: unknown } } | undefined;
-        key = questionKey(body.query, extensions?.persistedQuery?.sha256Hash, body.operationName, body.variables);
-      }
-      if (key === null) return next();
-      const entry = this.current(key);
-      if (!entry) return next();
-      if (isGet && ifNoneMatchHits(req.headers['if-none-match'], entry.etag)) {
-        this.events.notModified?.(entry.operationName);
-        res.status(304).set({ etag: entry.etag, 'cache-control': entry.cacheControl, vary: 'Authorization, X-API-Key' }).end();
-        return;
-      }
-      // The body only for callers Apollo would answer as application/json.
-      const accept = req.headers.accept?.trim();
-      if (entry.body === undefined || (accept && accept !== '*/*' && accept !== 'application/json')) return next();
-      this.events.hit?.(entry.operationName);
-      const headers: Record<string, string> = { 'content-type': 'application/json; charset=utf-8' };
-      if (isGet) Object.assign(headers, { etag: entry.etag, 'cache-control': entry.cacheControl, vary: 'Authorization, X-API-Key' });
-      else headers['cache-control'] = 'no-store';
-      res.status(200).set(headers).send(entry.body);
+        const key = questionKey(body.query, extensions?.persistedQuery?.sha256Hash, body.operationName, body.variables);
+        this.answer(door, req, res, path, key, false, started, next);
+      });
     };
   }
+
+  private answer(
+    door: FrontDoor,
+    req: IncomingMessage,
+    res: ServerResponse,
+    path: string,
+    key: string | null,
+    isGet: boolean,
+    started: bigint,
+    next: RequestListener,
+  ): void {
+    const entry = key === null ? undefined : this.current(key);
+    if (!entry) return next(req, res);
+    const notModified = isGet && ifNoneMatchHits(req.headers['if-none-match'], entry.etag);
+    // The body only for callers Apollo would answer as application/json.
+    const accept = req.headers.accept?.trim();
+    const body = notModified || (accept && accept !== '*/*' && accept !== 'application/json') ? undefined : this.answers?.serialized(entry.etag);
+    if (!notModified && !body) return next(req, res);
+    const send = (limitHeaders: Array<[string, string]>) => {
+      requestId(req, res);
+      door.headers(req, res, path);
+      for (const [name, value] of limitHeaders) res.setHeader(name, value);
+      if (notModified) {
+        this.events.notModified?.(entry.operationName);
+        res.setHeader('ETag', entry.etag);
+        res.setHeader('Cache-Control', entry.cacheControl);
+        res.setHeader('Vary', ANSWER_VARY);
+        res.statusCode = 304;
+        res.end();
+      } else {
+        this.events.hit?.(entry.operationName);
+        res.setHeader('Content-Type', 'application/json; charset=utf-8');
+        if (isGet) {
+          res.setHeader('ETag', entry.etag);
+          res.setHeader('Cache-Control', entry.cacheControl);
+          res.setHeader('Vary', ANSWER_VARY);
+        } else res.setHeader('Cache-Control', NO_STORE);
+        res.setHeader('Content-Length', body!.length);
+        res.statusCode = 200;
+        res.end(body);
+      }
+      door.answered(req.method!, res.statusCode, started);
+    };
+    if (!door.limit) return send([]);
+    door.limit.count(door.clientIp(req)).then(
+      ({ blocked, headers }) => {
+        if (!blocked) return send(headers);
+        markOverIpLimit(req);
+        next(req, res);
+      },
+      () => next(req, res),
+    );
+  }
+}
+
+/** What AnswerFastPath.frontDoor needs from the application around it. */
+export interface FrontDoor {
+  /** The GraphQL endpoint's path. */
+  path: string;
+  /** The security and CORS headers the Express chain sets. */
+  headers: ResponseHeaders;
+  /** The JSON body parser of the Express chain (with its limit). */
+  readJson(req: IncomingMessage, res: ServerResponse, done: (error?: unknown) => void): void;
+  /** The anonymous per-IP budget (absent: no per-IP limit). */
+  limit?: AnonymousIpLimit;
+  /** The client address as Express reads it (trust proxy). */
+  clientIp(req: IncomingMessage): string | undefined;
+  /** Counted in the HTTP metrics. */
+  answered(method: string, status: number, started: bigint): void;
 }

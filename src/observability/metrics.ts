@@ -148,6 +148,12 @@ export class Metrics {
     };
   }
 
+  /** One HTTP request answered (`started`: process.hrtime.bigint() when it arrived). */
+  httpAnswered(method: string, route: string, status: number, started: bigint): void {
+    this.httpRequests.inc({ method, route, status: String(status) });
+    this.httpDuration.observe({ method, route }, Number(process.hrtime.bigint() - started) / 1e9);
+  }
+
   /** The label for a client-chosen operation name, bounded in number. */
   operationLabel(name: string | null | undefined): string {
     if (!name) return 'anonymous';
@@ -195,8 +201,7 @@ export function httpMetricsMiddleware(metrics: Metrics) {
     res.once('finish', () => {
       const template = (req.route as { path?: string } | undefined)?.path;
       const route = path === '/graphql' || path.startsWith('/graphql/') ? '/graphql' : template ? `${req.baseUrl}${template}` : 'unmatched';
-      metrics.httpRequests.inc({ method: req.method, route, status: String(res.statusCode) });
-      metrics.httpDuration.observe({ method: req.method, route }, Number(process.hrtime.bigint() - started) / 1e9);
+      metrics.httpAnswered(req.method, route, res.statusCode, started);
       if (res.statusCode === 304 && path.startsWith('/api/')) metrics.notModified.inc({ api: 'rest' });
     });
     next();

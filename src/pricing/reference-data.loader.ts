@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { EntityManager } from 'typeorm';
 import { Database } from '../database/database';
+import { NOTIFY_PUBLISHED } from '../database/publish-notifications';
 import { CrosswalkRow, parseCrosswalkCsv, parsePriceCsv, PriceRow } from './reference-csv';
 
 export interface ReferenceLoadResult {
@@ -51,16 +52,32 @@ async function upsertPrices(tx: EntityManager, rows: PriceRow[]): Promise<void> 
   }
 }
 
+/**
+ * Answers read the reference tables (generic equivalents, prices) outside any published version: a load
+ * moves the table's version, which the answers' ETags and cache keys include (PublishedFingerprint), and
+ * is announced like a publish (the fast path forgets what it remembered). Both on commit only.
+ */
+async function loaded(tx: EntityManager, table: 'drug_ingredient' | 'drug_price'): Promise<void> {
+  await tx.query(`UPDATE reference_data_version SET version = version + 1, loaded_at = now() WHERE name = $1`, [table]);
+  await tx.query(NOTIFY_PUBLISHED);
+}
+
 /** Loads an ingredient/strength crosswalk CSV (all or nothing: a bad line loads none of the file). */
 export async function loadDrugCrosswalk(db: Database, path: string): Promise<ReferenceLoadResult> {
   const rows = parseCrosswalkCsv(basename(path), await readFile(path, 'utf8'));
-  await db.transaction((tx) => upsertCrosswalk(tx, rows));
+  await db.transaction(async (tx) => {
+    await upsertCrosswalk(tx, rows);
+    await loaded(tx, 'drug_ingredient');
+  });
   return { file: path, rows: rows.length };
 }
 
 /** Loads a drug price CSV (all or nothing). */
 export async function loadDrugPrices(db: Database, path: string): Promise<ReferenceLoadResult> {
   const rows = parsePriceCsv(basename(path), await readFile(path, 'utf8'));
-  await db.transaction((tx) => upsertPrices(tx, rows));
+  await db.transaction(async (tx) => {
+    await upsertPrices(tx, rows);
+    await loaded(tx, 'drug_price');
+  });
   return { file: path, rows: rows.length };
 }

@@ -1,3 +1,4 @@
+import { AnswerFastPath } from '../../src/graphql/answer-fast-path';
 import { startTestApp, TestApp } from '../helpers/test-app';
 import { A, B, RXCUI, startWithTwoIssuers, stopWithTwoIssuers, TwoIssuers } from './two-issuers';
 
@@ -104,7 +105,7 @@ describe('in-process answer cache bound', () => {
 
   beforeAll(async () => {
     t = await startTestApp({ answerCacheMaxBytes: BOUND });
-    issuers = new TwoIssuers(t.db);
+    issuers = new TwoIssuers(t.db, t.app.get(AnswerFastPath));
     await issuers.publish(A);
   });
   afterAll(async () => {

@@ -7,7 +7,9 @@ import { ApiKeysService } from '../../src/auth/api-keys.service';
 import { createApp } from '../../src/bootstrap';
 import { runMigrations } from '../../src/database/data-source-options';
 import { QhpImporter } from '../../src/ingest/qhp-importer';
+import { AnswerFastPath } from '../../src/graphql/answer-fast-path';
 import { startTestApp, TestApp, testDatabaseUrl } from '../helpers/test-app';
+import { announced } from './two-issuers';
 
 /**
  * Cacheable answers: GraphQL reads over GET (and as automatic persisted queries) carry an ETag derived from
@@ -40,13 +42,15 @@ describe('cacheable answers (GraphQL over GET, persisted queries, ETag, REST)', 
     for (let attempt = 0; attempt < 2; attempt++) {
       const folder = renamed ? ISSUER : `${ISSUER}-renamed`;
       renamed = !renamed;
-      const result = await new QhpImporter(t.db).import({
-        issuerId: ISSUER,
-        issuerName: 'Cached Answers Health',
-        paths: ['plans.json', 'drugs.json'].map((file) => join(__dirname, 'fixtures', folder, file)),
-        source: 'test',
-        loadedBy: 'test',
-      });
+      const result = await announced(t.app.get(AnswerFastPath), () =>
+        new QhpImporter(t.db).import({
+          issuerId: ISSUER,
+          issuerName: 'Cached Answers Health',
+          paths: ['plans.json', 'drugs.json'].map((file) => join(__dirname, 'fixtures', folder, file)),
+          source: 'test',
+          loadedBy: 'test',
+        }),
+      );
       if (result.status === 'published') return;
       if (result.status === 'failed') throw new Error(`fixture load failed: ${JSON.stringify(result.report)}`);
     }
@@ -122,7 +126,9 @@ describe('cacheable answers (GraphQL over GET, persisted queries, ETag, REST)', 
     // As the feed fetcher records a check (which announces it to every instance's fast path).
     const feeds = new FeedStore(t.db);
     await feeds.register({ issuerId: ISSUER, indexUrl: 'https://example.org/cms-data-index.json' });
-    await feeds.recordFeed(ISSUER, { status: 'broken', outcome: 'failed', error: 'index unreachable', contentChanged: false, versionId: null, checkMs: 1 });
+    await announced(t.app.get(AnswerFastPath), () =>
+      feeds.recordFeed(ISSUER, { status: 'broken', outcome: 'failed', error: 'index unreachable', contentChanged: false, versionId: null, checkMs: 1 }),
+    );
     const after = await ask({ 'if-none-match': before.headers.etag });
     expect(after.status).toBe(200);
     expect(after.body.data.issuer.feed.status).toBe('broken');

@@ -1,7 +1,8 @@
 import type { Pool, PoolClient } from 'pg';
 import { VersionStore } from '../../src/ingest/store/version-publisher';
+import { AnswerFastPath } from '../../src/graphql/answer-fast-path';
 import { startTestApp, TestApp } from '../helpers/test-app';
-import { A, B, startWithTwoIssuers, stopWithTwoIssuers, TwoIssuers } from './two-issuers';
+import { A, announced, B, startWithTwoIssuers, stopWithTwoIssuers, TwoIssuers } from './two-issuers';
 
 /**
  * The fast path: repeats of a cacheable anonymous GraphQL read are answered (304, or the kept answer when
@@ -99,7 +100,7 @@ describe('answer fast path (ETags)', () => {
     const first = await getPlan(t, A);
     expect(first.body.data.plan.marketingName).toBe(`${A.last} Health Silver v${before}`);
     await getPlan(t, A, { 'if-none-match': first.headers.etag });
-    await new VersionStore(t.db).republish(A.issuerId);
+    await announced(t.app.get(AnswerFastPath), () => new VersionStore(t.db).republish(A.issuerId));
     const after = await getPlan(t, A, { 'if-none-match': first.headers.etag });
     expect(after.status).toBe(200);
     expect(after.body.data.plan.marketingName).toBe(`${A.last} Health Silver v${before - 1}`);
@@ -186,7 +187,7 @@ describe('answer fast path (with the answer cache)', () => {
 
   beforeAll(async () => {
     t = await startTestApp({ answerCacheMaxBytes: 1024 * 1024 });
-    issuers = new TwoIssuers(t.db);
+    issuers = new TwoIssuers(t.db, t.app.get(AnswerFastPath));
     await issuers.publish(A);
   });
   afterAll(async () => {
@@ -219,5 +220,159 @@ describe('answer fast path (with the answer cache)', () => {
     const variant = await issuers.publish(A);
     const after = await getPlan(t, A);
     expect(after.body.data.plan.marketingName).toBe(`${A.last} Health Silver v${variant}`);
+  });
+});
+
+/** Headers that differ between any two responses (the time, the connection, the budget left). */
+const VARYING = new Set(['date', 'connection', 'keep-alive', 'x-ratelimit-remaining-ip', 'x-ratelimit-reset-ip']);
+
+/** The fast path's answer carries exactly the normal path's headers and body. */
+function expectSameAnswer(normal: { status: number; headers: Record<string, string>; text: string }, fast: typeof normal): void {
+  expect(fast.status).toBe(normal.status);
+  expect(Object.keys(fast.headers).sort()).toEqual(Object.keys(normal.headers).sort());
+  for (const name of Object.keys(normal.headers)) if (!VARYING.has(name)) expect([name, fast.headers[name]]).toEqual([name, normal.headers[name]]);
+  expect(fast.text ?? '').toBe(normal.text ?? '');
+}
+
+describe('answer fast path in front of Express (the same answer as the normal path)', () => {
+  const ORIGIN = 'https://shop.example';
+  let t: TestApp;
+  let issuers: TwoIssuers;
+
+  beforeAll(async () => {
+    t = await startTestApp({ answerCacheMaxBytes: 1024 * 1024, corsOrigins: [ORIGIN] });
+    issuers = new TwoIssuers(t.db, t.app.get(AnswerFastPath));
+    await issuers.publish(A);
+    await issuers.publish(B);
+  });
+  afterAll(async () => {
+    issuers.remove();
+    await t.close();
+  });
+
+  it('answers a repeated GET with the headers (security, CORS, request id, rate limit, caching) and body of the normal path', async () => {
+    const headers = { origin: ORIGIN, 'x-request-id': 'same-question' };
+    const normal = await getPlan(t, A, headers);
+    expect(normal.status).toBe(200);
+    expect(normal.headers['content-security-policy']).toBeDefined();
+    expect(normal.headers['access-control-allow-origin']).toBe(ORIGIN);
+    const checkouts = countCheckouts(t);
+    const fast = await getPlan(t, A, headers);
+    checkouts.stop();
+    expect(checkouts.count).toBe(0);
+    expectSameAnswer(normal, fast);
+  });
+
+  it('answers a repeated revalidation 304 with the headers of the normal 304', async () => {
+    const first = await getPlan(t, B, { origin: ORIGIN });
+    // Another issuer's publish: the next revalidation of B is checked by the normal path (304), then remembered.
+    await issuers.publish(A);
+    const headers = { origin: ORIGIN, 'x-request-id': 'same-revalidation', 'if-none-match': first.headers.etag };
+    const normalCheckouts = countCheckouts(t);
+    const normal = await getPlan(t, B, headers);
+    normalCheckouts.stop();
+    expect(normalCheckouts.count).toBeGreaterThan(0);
+    expect(normal.status).toBe(304);
+    const checkouts = countCheckouts(t);
+    const fast = await getPlan(t, B, headers);
+    checkouts.stop();
+    expect(checkouts.count).toBe(0);
+    expectSameAnswer(normal, fast);
+  });
+
+  it('answers a repeated POST with the headers and body of the normal path', async () => {
+    const post = () =>
+      t
+        .http()
+        .post('/graphql')
+        .set({ origin: ORIGIN, 'x-request-id': 'same-post' })
+        .send({ query: `{ plan(planId: "${A.planId}") { planId } }` });
+    const normal = await post();
+    expect(normal.status).toBe(200);
+    const checkouts = countCheckouts(t);
+    const fast = await post();
+    checkouts.stop();
+    expect(checkouts.count).toBe(0);
+    expectSameAnswer(normal, fast);
+  });
+
+  it('leaves bodies it cannot read to the normal answers (400 for bad JSON, 413 past the body limit)', async () => {
+    await getPlan(t, A);
+    const bad = await t.http().post('/graphql').set('content-type', 'application/json').send('{"query": ');
+    expect(bad.status).toBe(400);
+    expect(bad.body.errors[0].extensions.code).toBe('BAD_REQUEST');
+    expect(bad.body.errors[0].message).toMatch(/^Request body is not valid JSON: /);
+    const large = await t
+      .http()
+      .post('/graphql')
+      .send({ query: planQuery(A), padding: 'x'.repeat(2 * 1024 * 1024) });
+    expect(large.status).toBe(413);
+    expect(large.body.errors[0].extensions.code).toBe('PAYLOAD_TOO_LARGE');
+    // Still answered from memory afterwards.
+    expect(
+      (
+        await t
+          .http()
+          .post('/graphql')
+          .send({ query: planQuery(A) })
+      ).status,
+    ).toBe(200);
+  });
+
+  it('counts its answers in the HTTP metrics', async () => {
+    const series = 'http_requests_total{method="GET",route="/graphql",status="304"}';
+    const first = await getPlan(t, A);
+    await getPlan(t, A, { 'if-none-match': first.headers.etag });
+    const before = sample((await t.http().get('/metrics')).text, series);
+    for (let i = 0; i < 5; i++) expect((await getPlan(t, A, { 'if-none-match': first.headers.etag })).status).toBe(304);
+    expect(sample((await t.http().get('/metrics')).text, series)).toBe(before + 5);
+  });
+});
+
+describe('answer fast path and the per-IP rate limit', () => {
+  let t: TestApp;
+  let issuers: TwoIssuers;
+
+  beforeAll(async () => {
+    t = await startTestApp({ answerCacheMaxBytes: 1024 * 1024, rateLimit: { windowSeconds: 60, perIp: 4, perApiKey: 0 } });
+    issuers = new TwoIssuers(t.db, t.app.get(AnswerFastPath));
+    await issuers.publish(A);
+  });
+  afterAll(async () => {
+    issuers.remove();
+    await t.close();
+  });
+
+  it('counts remembered answers against the per-IP budget and answers 429 with Retry-After past it', async () => {
+    const first = await getPlan(t, A);
+    expect(first.status).toBe(200);
+    expect(first.headers['x-ratelimit-remaining-ip']).toBe('3');
+    const revalidated = await getPlan(t, A, { 'if-none-match': first.headers.etag });
+    expect(revalidated.status).toBe(304);
+    expect(revalidated.headers['x-ratelimit-remaining-ip']).toBe('2');
+    expect((await getPlan(t, A)).headers['x-ratelimit-remaining-ip']).toBe('1');
+    expect(
+      (
+        await t
+          .http()
+          .post('/graphql')
+          .send({ query: planQuery(A) })
+      ).headers['x-ratelimit-remaining-ip'],
+    ).toBe('0');
+    for (const limited of [
+      await getPlan(t, A, { 'if-none-match': first.headers.etag }),
+      await getPlan(t, A),
+      await t
+        .http()
+        .post('/graphql')
+        .send({ query: planQuery(A) }),
+    ]) {
+      expect(limited.status).toBe(429);
+      expect(limited.body.errors[0].extensions.code).toBe('RATE_LIMITED');
+      expect(limited.body.errors[0].message).toMatch(/^Rate limit exceeded: 4 requests per 60 seconds from this address; retry after \d+ s$/);
+      const retryAfter = Number(limited.headers['retry-after']);
+      expect(retryAfter).toBeGreaterThanOrEqual(1);
+      expect(retryAfter).toBeLessThanOrEqual(60);
+    }
   });
 });

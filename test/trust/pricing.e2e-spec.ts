@@ -5,6 +5,7 @@ import { DrugReferenceService } from '../../src/pricing/drug-reference.service';
 import { ReferenceCsvError } from '../../src/pricing/reference-csv';
 import { Database } from '../../src/database/database';
 import { loadDrugPrices } from '../../src/pricing/reference-data.loader';
+import { AnswerFastPath } from '../../src/graphql/answer-fast-path';
 import { startTestApp, TestApp } from '../helpers/test-app';
 import { loadTrustFixtures, PLAN, RXCUI } from './trust-fixtures';
 
@@ -189,5 +190,57 @@ describe('generic equivalents and out-of-pocket estimates (GraphQL over HTTP)', 
         await rm(dir, { recursive: true, force: true });
       }
     });
+  });
+});
+
+describe('answers that read reference data (prices), cached and revalidated', () => {
+  let t: TestApp;
+  const PREFLIGHT = { 'apollo-require-preflight': 'true' };
+  const query = `{ drugCoverage(rxnormIds: ["${RXCUI.eliquis5}"], planIds: ["${PLAN.silver}"], year: 2026) { rxnormId ${ESTIMATE} } }`;
+  const get = (headers: Record<string, string> = {}) =>
+    t
+      .http()
+      .get(`/graphql?${new URLSearchParams({ query })}`)
+      .set({ ...PREFLIGHT, ...headers });
+
+  beforeAll(async () => {
+    t = await startTestApp({ answerCacheMaxBytes: 1024 * 1024 });
+    await loadTrustFixtures(t.db);
+  });
+  afterAll(async () => {
+    // The fixture prices again, for the other tests of the shared database.
+    await loadTrustFixtures(t.db);
+    await t.close();
+  });
+
+  it('changes the ETag and the answer when a price file is loaded (no dataset publish), in every cache', async () => {
+    const first = await get();
+    expect(first.status).toBe(200);
+    const priced = () => first.body.data.drugCoverage[0].estimate[0].priceUsed as number;
+    expect(priced()).toBe(550);
+    expect((await get({ 'if-none-match': first.headers.etag })).status).toBe(304);
+    expect((await get()).text).toBe(first.text);
+
+    const fastPath = t.app.get(AnswerFastPath);
+    const generation = fastPath.generation();
+    const dir = await mkdtemp(join(tmpdir(), 'trust-prices-'));
+    try {
+      const file = join(dir, 'new-prices.csv');
+      await writeFile(file, ['rxnorm_id,price_per_30_days,source,as_of', `${RXCUI.eliquis5},612.50,New list prices,2026-03-01`].join('\n'));
+      await loadDrugPrices(t.app.get(Database), file);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+    // The load is announced to the fast path (delivered asynchronously, like a publish).
+    for (let i = 0; i < 500 && fastPath.generation() === generation; i++) await new Promise((resolve) => setTimeout(resolve, 10));
+    expect(fastPath.generation()).not.toBe(generation);
+
+    const revalidated = await get({ 'if-none-match': first.headers.etag });
+    expect(revalidated.status).toBe(200);
+    expect(revalidated.headers.etag).not.toBe(first.headers.etag);
+    expect(revalidated.body.data.drugCoverage[0].estimate[0]).toMatchObject({ priceUsed: 612.5, priceSource: 'New list prices', priceAsOf: '2026-03-01' });
+    const posted = await t.http().post('/graphql').send({ query });
+    expect(posted.body.data.drugCoverage[0].estimate[0].priceUsed).toBe(612.5);
+    expect((await get()).text).toBe(revalidated.text);
   });
 });
