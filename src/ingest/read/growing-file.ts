@@ -1,6 +1,9 @@
 import { open } from 'node:fs/promises';
 import { READ_CHUNK_BYTES } from './metered-file';
 
+/** How long a reader with part of a chunk on disk waits for the rest before reading the part. */
+const PARTIAL_CHUNK_WAIT_MS = 20;
+
 /** The writer started the file over (a retried download) after its reader had read from it. */
 export class GrowingFileRestarted extends Error {
   constructor(readonly name: string) {
@@ -68,15 +71,34 @@ export class GrowingFile {
     wake?.();
   }
 
-  private next(signal?: AbortSignal): Promise<void> {
-    return new Promise<void>((resolve, reject) => {
-      const onAbort = () => reject(signal?.reason ?? new Error('aborted'));
+  /**
+   * Until the writer reports something (true), or, given `pauseMs`, until it has been quiet that long
+   * (false). Rejects when `signal` aborts.
+   */
+  private waitForWriter(signal?: AbortSignal, pauseMs?: number): Promise<boolean> {
+    return new Promise<boolean>((resolve, reject) => {
+      let timer: NodeJS.Timeout | undefined;
+      const settle = () => {
+        clearTimeout(timer);
+        signal?.removeEventListener('abort', onAbort);
+        if (this.wake === wake) this.wake = null;
+      };
+      const onAbort = () => {
+        settle();
+        reject(signal?.reason ?? new Error('aborted'));
+      };
+      const wake = () => {
+        settle();
+        resolve(true);
+      };
       if (signal?.aborted) return onAbort();
       signal?.addEventListener('abort', onAbort, { once: true });
-      this.wake = () => {
-        signal?.removeEventListener('abort', onAbort);
-        resolve();
-      };
+      this.wake = wake;
+      if (pauseMs !== undefined)
+        timer = setTimeout(() => {
+          settle();
+          resolve(false);
+        }, pauseMs);
     });
   }
 
@@ -84,16 +106,22 @@ export class GrowingFile {
   async *chunks(chunkBytes = READ_CHUNK_BYTES, signal?: AbortSignal): AsyncGenerator<Buffer> {
     let position = 0;
     let handle: Awaited<ReturnType<typeof open>> | null = null;
+    // The writer went quiet with less than a chunk on disk: read what there is.
+    let quiet = false;
     try {
       for (;;) {
         if (this.failure) throw this.failure;
         signal?.throwIfAborted();
-        if (position < this.written) {
+        const available = this.written - position;
+        // While the body streams in, a chunk is read once whole: the load then handles the same chunk
+        // sizes as from a file on disk (many small reads cost more per byte downstream).
+        if (available > 0 && (available >= chunkBytes || this.completed || quiet)) {
+          quiet = false;
           if (!handle) {
             this.readStarted = true;
             handle = await open(this.path, 'r');
           }
-          const buffer = Buffer.allocUnsafe(Math.min(chunkBytes, this.written - position));
+          const buffer = Buffer.allocUnsafe(Math.min(chunkBytes, available));
           const { bytesRead } = await handle.read(buffer, 0, buffer.length, position);
           // A restart truncates the file under the reader: its next pass sees the failure.
           if (bytesRead === 0) continue;
@@ -102,7 +130,8 @@ export class GrowingFile {
           continue;
         }
         if (this.completed && position >= this.completed.bytes) return;
-        await this.next(signal);
+        if (available > 0) quiet = !(await this.waitForWriter(signal, PARTIAL_CHUNK_WAIT_MS));
+        else await this.waitForWriter(signal);
       }
     } finally {
       await handle?.close();
