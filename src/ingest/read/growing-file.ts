@@ -102,38 +102,67 @@ export class GrowingFile {
     });
   }
 
+  /**
+   * Bytes the reader at `position` should read next: a whole chunk, or what is left once the body is
+   * complete, or (`quiet`: the writer paused) what there is; 0: wait for the writer. While the body
+   * streams in, a chunk is read once whole, so the load handles the same chunk sizes as from a file on
+   * disk (many small reads cost more per byte downstream).
+   */
+  private readable(position: number, chunkBytes: number, quiet: boolean): number {
+    const available = this.written - position;
+    return available > 0 && (available >= chunkBytes || this.completed || quiet) ? Math.min(chunkBytes, available) : 0;
+  }
+
   /** The file's bytes as they are written, in chunks of at most `chunkBytes`, to the end of the completed body. */
   async *chunks(chunkBytes = READ_CHUNK_BYTES, signal?: AbortSignal): AsyncGenerator<Buffer> {
+    // Bytes asked of the file so far (yielded, or being read).
     let position = 0;
     let handle: Awaited<ReturnType<typeof open>> | null = null;
+    // As from a file on disk, the next chunk is read while the load handles this one.
+    let next: Promise<Buffer> | null = null;
     // The writer went quiet with less than a chunk on disk: read what there is.
     let quiet = false;
+    const read = (file: NonNullable<typeof handle>, length: number): Promise<Buffer> => {
+      const at = position;
+      position += length;
+      const buffer = Buffer.allocUnsafe(length);
+      const reading = file.read(buffer, 0, length, at).then(({ bytesRead }) => {
+        // Only a restart truncates the file under the reader, and it fails the reader first.
+        if (bytesRead < length) throw this.failure ?? new GrowingFileRestarted(this.name);
+        return buffer;
+      });
+      reading.catch(() => undefined); // awaited when its turn comes, unless the reader stops first
+      return reading;
+    };
     try {
       for (;;) {
         if (this.failure) throw this.failure;
         signal?.throwIfAborted();
-        const available = this.written - position;
-        // While the body streams in, a chunk is read once whole: the load then handles the same chunk
-        // sizes as from a file on disk (many small reads cost more per byte downstream).
-        if (available > 0 && (available >= chunkBytes || this.completed || quiet)) {
-          quiet = false;
-          if (!handle) {
-            this.readStarted = true;
-            handle = await open(this.path, 'r');
+        if (!next) {
+          const length = this.readable(position, chunkBytes, quiet);
+          if (length > 0) {
+            quiet = false;
+            if (!handle) {
+              this.readStarted = true;
+              handle = await open(this.path, 'r');
+            }
+            next = read(handle, length);
           }
-          const buffer = Buffer.allocUnsafe(Math.min(chunkBytes, available));
-          const { bytesRead } = await handle.read(buffer, 0, buffer.length, position);
-          // A restart truncates the file under the reader: its next pass sees the failure.
-          if (bytesRead === 0) continue;
-          position += bytesRead;
-          yield bytesRead === buffer.length ? buffer : buffer.subarray(0, bytesRead);
+        }
+        if (next) {
+          const chunk = await next;
+          next = null;
+          const length = this.readable(position, chunkBytes, false);
+          if (length > 0) next = read(handle!, length);
+          yield chunk;
           continue;
         }
         if (this.completed && position >= this.completed.bytes) return;
-        if (available > 0) quiet = !(await this.waitForWriter(signal, PARTIAL_CHUNK_WAIT_MS));
+        if (this.written > position) quiet = !(await this.waitForWriter(signal, PARTIAL_CHUNK_WAIT_MS));
         else await this.waitForWriter(signal);
       }
     } finally {
+      await next?.catch(() => undefined);
       await handle?.close();
     }
   }
