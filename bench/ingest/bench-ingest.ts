@@ -18,7 +18,7 @@ import { createVersionTables, dropVersionTables, indexAndAttachVersionTables, ve
 import { PARTITIONED_TABLES, PLAN_TABLES, TableLayout } from '../../src/qhp/version-tables';
 import { threadCpuSeconds, treeCpuSeconds } from '../lib/proc-cpu';
 import { BenchData, writeBenchData } from './qhp-bench-data';
-import { FetchMeasurement, measureFetch, serveIndexOverHttp } from './bench-over-http';
+import { describeServing, FetchMeasurement, measureFetch, ServerReport, serveIndexOverHttp } from './bench-over-http';
 import { StorageService } from '../../src/datasets/storage.service';
 
 /**
@@ -400,6 +400,7 @@ async function compareOverHttp(db: DataSource, database: BenchDatabase, data: Be
   await db.query('CHECKPOINT');
   const served = await serveIndexOverHttp(data.indexPath);
   let measured: FetchMeasurement;
+  let serving: ServerReport | null = null;
   try {
     measured = await new Promise<FetchMeasurement>((resolve, reject) => {
       const child = fork(__filename, ['--child-fetch', database.url, served.indexUrl], { execArgv: ['-r', 'ts-node/register/transpile-only'] });
@@ -409,7 +410,7 @@ async function compareOverHttp(db: DataSource, database: BenchDatabase, data: Be
       child.on('exit', (code) => (result ? resolve(result) : reject(new Error(`the fetch process exited with code ${code}`))));
     });
   } finally {
-    await served.close();
+    serving = await served.close();
   }
   if (measured.outcome !== 'published') throw new Error(`the fetch over HTTP ended ${measured.outcome}: ${measured.error}`);
   const diskPeak = Math.max(fromDisk.peak.sampledMb, fromDisk.peak.vmHwmMb ?? 0);
@@ -420,6 +421,11 @@ async function compareOverHttp(db: DataSource, database: BenchDatabase, data: Be
   console.log(
     `\nfetch over loopback HTTP + load: ${measured.seconds.toFixed(2)} s${split}, ${(served.bytes / 1024 / 1024 / measured.seconds).toFixed(1)} MB/s of files`,
   );
+  console.log(`fetch phases: ${measured.phases}`);
+  const mainThread = measured.mainThreadCpuSeconds === null ? '' : `: main thread ${measured.mainThreadCpuSeconds.toFixed(1)} s`;
+  const diskMain = fromDisk.mainThreadCpuSeconds === null ? '' : `: main thread ${fromDisk.mainThreadCpuSeconds.toFixed(1)} s`;
+  console.log(`fetching process CPU ${measured.cpuSeconds.toFixed(1)} s${mainThread} (import from disk: ${fromDisk.cpuSeconds.toFixed(1)} s${diskMain})`);
+  console.log(describeServing(serving, measured));
   console.log(`rows loaded: ${JSON.stringify(measured.counts)}`);
   console.log(`peak RSS: ${measured.peakRssMb} MB (from disk: ${diskPeak} MB)`);
   console.log(

@@ -11,6 +11,8 @@ import { BodyObserver, Download, DownloadError, HttpDownloader, isLoopbackUrl } 
 
 /** An index is a small document; anything bigger is not one. */
 const MAX_INDEX_BYTES = 10 * 1024 * 1024;
+/** Files of one feed downloaded at once. */
+const FILES_AT_ONCE = 4;
 
 export type FeedOutcome = 'published' | 'unchanged' | 'not-modified' | 'failed';
 
@@ -311,72 +313,123 @@ export class FeedFetcher {
     await this.store.setListed(issuerId, listed);
 
     // Every listed URL is checked, even after one fails, so the health record shows every broken link at once.
-    // The small files (plans, formularies) come first; the providers files, by far the largest, are then
-    // loaded while they download: the importer follows each spool file as it grows.
+    // The files download at once (a few at a time, in load order), each to its spool file, and the load follows
+    // them as they grow: it starts once the plans files are complete (everything else is checked against them)
+    // and the first providers file's body is arriving, and reads the drug files once the providers are read.
     const fetched: Array<Fetched | DownloadError | undefined> = new Array(listed.length);
     const spoolOf = (i: number) => join(spool, `${i}-${listed[i].kind}.json`);
-    const fetchOne = (i: number, conditional: boolean, onBody?: BodyObserver) =>
-      this.get(issuerId, indexUrl, listed[i], spoolOf(i), conditional ? validatorsOf(listed[i].url) : undefined, previous, signal, onBody).catch(
+    const growing = listed.map((file, i) => new GrowingFile(spoolOf(i), file.url));
+    const fetchOne = (i: number, conditional: boolean) =>
+      this.get(issuerId, indexUrl, listed[i], spoolOf(i), conditional ? validatorsOf(listed[i].url) : undefined, previous, signal, observe(i)).catch(
         (error: unknown) => {
           if (error instanceof DownloadError) return error;
           throw error;
         },
       );
     const answered = (item: Fetched | DownloadError | undefined): item is Fetched => item !== undefined && !(item instanceof DownloadError);
-    const providerIndexes = listed.flatMap((file, i) => (file.kind === 'providers' ? [i] : []));
-    const smallIndexes = listed.flatMap((file, i) => (file.kind === 'providers' ? [] : [i]));
-    for (const i of smallIndexes) fetched[i] = await fetchOne(i, true);
+    const planIndexes = listed.flatMap((file, i) => (file.kind === 'plans' ? [i] : []));
+    const firstProviders = listed.findIndex((file) => file.kind === 'providers');
     // Something answered 200: the load needs every file, so none is asked conditionally any more.
-    let changed = !index.download.notModified || smallIndexes.some((i) => answered(fetched[i]) && !(fetched[i] as Fetched).download.notModified);
-
-    const growing = new Map(providerIndexes.map((i) => [i, new GrowingFile(spoolOf(i), listed[i].url)]));
-    let firstBodyStarted!: () => void;
-    const firstBody = new Promise<void>((resolve) => (firstBodyStarted = resolve));
-    const observe = (i: number): BodyObserver => ({
-      started: (expectedBytes) => {
-        growing.get(i)!.started(expectedBytes);
-        if (i === providerIndexes[0]) firstBodyStarted();
-      },
-      written: (bytes) => growing.get(i)!.grew(bytes),
-    });
+    let changed = !index.download.notModified;
+    // A download that fails for good stops the load that follows the files: nothing of it can be published.
+    const stopLoad = new AbortController();
+    let firstBodyStarted = false;
+    let loadable!: () => void;
+    const canLoad = new Promise<void>((resolve) => (loadable = resolve));
+    const progressed = () => {
+      const plansComplete = planIndexes.every((i) => answered(fetched[i]) && !(fetched[i] as Fetched).download.notModified);
+      if (plansComplete && firstBodyStarted && !stopLoad.signal.aborted) loadable();
+    };
+    function observe(i: number): BodyObserver {
+      return {
+        started: (expectedBytes) => {
+          growing[i].started(expectedBytes);
+          if (i === firstProviders) firstBodyStarted = true;
+          changed = true;
+          downloadUnchanged();
+          progressed();
+        },
+        written: (bytes) => growing[i].grew(bytes),
+      };
+    }
+    // Downloads wait for one of FILES_AT_ONCE slots, the earliest file in load order first.
+    const waiting: Array<{ i: number; run: () => void }> = [];
+    let running = 0;
+    const inSlot = async (i: number, work: () => Promise<void>): Promise<void> => {
+      if (running >= FILES_AT_ONCE) {
+        await new Promise<void>((run) => {
+          waiting.push({ i, run });
+          waiting.sort((a, b) => a.i - b.i);
+        });
+      } else running++;
+      try {
+        await work();
+      } finally {
+        const next = waiting.shift();
+        if (next) next.run();
+        else running--;
+      }
+    };
+    const pending: Array<Promise<void>> = [];
+    // Asked conditionally only while nothing has answered 200.
+    const download = (i: number, conditional: boolean) => {
+      const done = inSlot(i, async () => settle(i, await fetchOne(i, conditional && !changed)));
+      done.catch(() => undefined); // awaited below, possibly after it has failed
+      pending.push(done);
+    };
     const settle = (i: number, item: Fetched | DownloadError) => {
       fetched[i] = item;
-      if (!answered(item)) growing.get(i)!.fail(item);
-      else if (!item.download.notModified) growing.get(i)!.complete({ bytes: item.download.bytes, sha256: item.download.sha256! });
-    };
-    const providersFetched = (async () => {
-      try {
-        for (const i of providerIndexes) {
-          settle(i, await fetchOne(i, !changed, observe(i)));
-          if (answered(fetched[i]) && !(fetched[i] as Fetched).download.notModified) changed = true;
-        }
-        // Some files changed: the providers files that answered 304 are downloaded after all.
-        for (const i of providerIndexes) {
-          if (changed && answered(fetched[i]) && (fetched[i] as Fetched).download.notModified) settle(i, await fetchOne(i, false, observe(i)));
-        }
-      } finally {
-        // A file that will not be written any further ends its reader (an aborted check, a 304 kept).
-        for (const file of growing.values()) if (!file.done) file.fail(new Error(`${file.name} was not downloaded`));
+      if (!answered(item)) {
+        growing[i].fail(item);
+        stopLoad.abort(item);
+      } else if (!item.download.notModified) {
+        changed = true;
+        growing[i].complete({ bytes: item.download.bytes, sha256: item.download.sha256! });
       }
-    })();
-    providersFetched.catch(() => undefined);
-
-    // The load starts once the first providers file's body is arriving, every other file being on disk.
-    let importing: Promise<ImportResult | ImportError> | null = null;
-    const overlap = await Promise.race([firstBody.then(() => true), providersFetched.then(() => false)]);
-    if (overlap && smallIndexes.every((i) => answered(fetched[i]))) {
-      for (const i of smallIndexes) if ((fetched[i] as Fetched).download.notModified) fetched[i] = await fetchOne(i, false);
-      if (smallIndexes.every((i) => answered(fetched[i]))) {
-        importing = this.load(
-          feed,
-          listed.map((file, i) => ({ path: spoolOf(i), name: file.url, kind: file.kind, growing: growing.get(i) })),
-          signal,
-        );
-        importing.catch(() => undefined);
+      downloadUnchanged();
+      progressed();
+    };
+    // Some files changed: the ones that answered 304 are downloaded after all, as soon as that is known.
+    const refetched = new Set<number>();
+    function downloadUnchanged(): void {
+      if (!changed) return;
+      for (const [j, other] of fetched.entries()) {
+        if (answered(other) && other.download.notModified && !refetched.has(j)) {
+          refetched.add(j);
+          download(j, false);
+        }
       }
     }
+    const downloads = (async () => {
+      try {
+        for (const i of listed.keys()) download(i, true);
+        // Settling a download may start another (a 304 downloaded after all): wait until none is left.
+        let failure: { reason: unknown } | undefined;
+        for (let settled = 0; settled < pending.length;) {
+          const batch = pending.slice(settled);
+          settled = pending.length;
+          failure ??= (await Promise.allSettled(batch)).find((outcome) => outcome.status === 'rejected');
+        }
+        if (failure) throw failure.reason;
+      } finally {
+        // A file that will not be written any further ends its reader (an aborted check, a 304 kept).
+        for (const file of growing) if (!file.done) file.fail(new Error(`${file.name} was not downloaded`));
+      }
+    })();
+    downloads.catch(() => undefined);
+
+    let importing: Promise<ImportResult | ImportError> | null = null;
+    if (await Promise.race([canLoad.then(() => true), downloads.then(() => false)])) {
+      const loadSignal = signal ? AbortSignal.any([signal, stopLoad.signal]) : stopLoad.signal;
+      importing = this.load(
+        feed,
+        listed.map((file, i) => ({ path: spoolOf(i), name: file.url, kind: file.kind, growing: growing[i] })),
+        loadSignal,
+      );
+      importing.catch(() => undefined);
+    }
     try {
-      await providersFetched;
+      await downloads;
     } catch (error) {
       await importing?.catch(() => undefined);
       throw error;
@@ -403,7 +456,7 @@ export class FeedFetcher {
     const onDisk = () => files.map((file) => ({ path: file.path, name: file.url, kind: file.kind }));
     let outcome = await (importing ?? this.load(feed, onDisk(), signal));
     // A download retried from scratch after the load had read part of it: the load runs again, from the complete file.
-    if (outcome instanceof ImportError && [...growing.values()].some((file) => file.starts > 1)) outcome = await this.load(feed, onDisk(), signal);
+    if (outcome instanceof ImportError && growing.some((file) => file.starts > 1)) outcome = await this.load(feed, onDisk(), signal);
     if (outcome instanceof ImportError) {
       const error = outcome;
       const where = error.file && files.some((file) => file.url === error.file) ? error.file : null;

@@ -321,11 +321,23 @@ class ObservedSpoolWriter extends Writable {
   }
 
   _write(chunk: Buffer, _encoding: BufferEncoding, done: (error?: Error | null) => void): void {
-    this.handle!.write(chunk).then(() => {
-      this.bytes += chunk.length;
-      this.observer.written(this.bytes);
-      done();
+    this.handle!.write(chunk).then(() => this.wrote(chunk.length, done), done);
+  }
+
+  /** The chunks that arrived while the previous write was under way, in one write. */
+  _writev(chunks: Array<{ chunk: Buffer }>, done: (error?: Error | null) => void): void {
+    const buffers = chunks.map(({ chunk }) => chunk);
+    const length = buffers.reduce((sum, buffer) => sum + buffer.length, 0);
+    this.handle!.writev(buffers).then(({ bytesWritten }) => {
+      if (bytesWritten !== length) return done(new Error(`${this.path}: short write (${bytesWritten} of ${length} bytes)`));
+      this.wrote(length, done);
     }, done);
+  }
+
+  private wrote(length: number, done: () => void): void {
+    this.bytes += length;
+    this.observer.written(this.bytes);
+    done();
   }
 
   _destroy(error: Error | null, done: (error?: Error | null) => void): void {
@@ -455,12 +467,13 @@ export class HttpDownloader {
     }
     req.onBody?.started(decoder ? null : expected);
     const sink = req.onBody ? new ObservedSpoolWriter(req.dest, req.onBody) : createWriteStream(req.dest);
-    const stages: Array<Readable | Transform | Writable> = [response.body, counter, ...(decoder ? [decoder] : []), inspector, sink];
+    // The compressed bytes are counted only when there are some (they locate a decoding error).
+    const stages: Array<Readable | Transform | Writable> = [response.body, ...(decoder ? [counter, decoder] : []), inspector, sink];
     try {
       await pipeline(stages as unknown as [Readable, Writable], { signal: req.signal });
     } catch (error) {
       discard(response.body);
-      throw classify(error, url, status, inspector.bytes, counter.bytes, expected);
+      throw classify(error, url, status, inspector.bytes, decoder ? counter.bytes : inspector.bytes, expected);
     }
     return { bytes: inspector.bytes, sha256: inspector.hash.digest('hex') };
   }

@@ -100,6 +100,36 @@ describe('feeds: the providers file is loaded while it downloads', () => {
     expect(network.find((a) => a.npi === ALICE && a.planId === GOLD)).toMatchObject({ status: 'IN_NETWORK' });
   });
 
+  it('the files download together: the load reads providers while drugs.json is still arriving, and loads it once complete', async () => {
+    // A longer idle timeout than the other tests': drugs.json pauses until the load has read providers records.
+    const patient = new FeedFetcher(app.db, testFeedConfig({ idleTimeoutMs: 5_000, retries: 0 }), { onProgress });
+    const drugsBody = readFileSync(join(QHP_FIXTURES, 'good/drugs.json'));
+    const drugsHalf = Math.floor(drugsBody.length / 2);
+    let drugsHeld = false;
+    server.off(PROVIDERS);
+    server.serveFixture(PROVIDERS, 'good/providers.json');
+    server.on(DRUGS, (_req, res) => {
+      res.writeHead(200, { 'content-type': 'application/json', 'content-length': String(drugsBody.length) });
+      res.write(drugsBody.subarray(0, drugsHalf));
+      void providersRead.promise.then(() => {
+        drugsHeld = true;
+        res.end(drugsBody.subarray(drugsHalf));
+      });
+    });
+    try {
+      const result = await patient.check(GOOD_ISSUER);
+      expect(drugsHeld).toBe(true);
+      expect(result).toMatchObject({ error: null });
+      expect(['published', 'unchanged']).toContain(result.outcome);
+      const feed = await feedOf(app, GOOD_ISSUER);
+      expect(fileOf(feed, server.url(DRUGS))).toMatchObject({ ok: true, httpStatus: 200, bytes: drugsBody.length });
+      expect(fileOf(feed, server.url(PROVIDERS))).toMatchObject({ ok: true, bytes: providersBody.length });
+    } finally {
+      server.off(DRUGS);
+      await patient.close();
+    }
+  });
+
   it('a connection cut in the second half fails the load that was reading it: the published version stays, health names the byte offset', async () => {
     const before = await answers();
     const cut = (req: IncomingMessage, res: ServerResponse) =>

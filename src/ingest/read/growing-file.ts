@@ -1,6 +1,9 @@
 import { open } from 'node:fs/promises';
 import { READ_CHUNK_BYTES } from './metered-file';
 
+/** How long a reader with part of a chunk on disk waits for the rest before reading the part. */
+const PARTIAL_CHUNK_WAIT_MS = 20;
+
 /** The writer started the file over (a retried download) after its reader had read from it. */
 export class GrowingFileRestarted extends Error {
   constructor(readonly name: string) {
@@ -68,43 +71,98 @@ export class GrowingFile {
     wake?.();
   }
 
-  private next(signal?: AbortSignal): Promise<void> {
-    return new Promise<void>((resolve, reject) => {
-      const onAbort = () => reject(signal?.reason ?? new Error('aborted'));
+  /**
+   * Until the writer reports something (true), or, given `pauseMs`, until it has been quiet that long
+   * (false). Rejects when `signal` aborts.
+   */
+  private waitForWriter(signal?: AbortSignal, pauseMs?: number): Promise<boolean> {
+    return new Promise<boolean>((resolve, reject) => {
+      let timer: NodeJS.Timeout | undefined;
+      const settle = () => {
+        clearTimeout(timer);
+        signal?.removeEventListener('abort', onAbort);
+        if (this.wake === wake) this.wake = null;
+      };
+      const onAbort = () => {
+        settle();
+        reject(signal?.reason ?? new Error('aborted'));
+      };
+      const wake = () => {
+        settle();
+        resolve(true);
+      };
       if (signal?.aborted) return onAbort();
       signal?.addEventListener('abort', onAbort, { once: true });
-      this.wake = () => {
-        signal?.removeEventListener('abort', onAbort);
-        resolve();
-      };
+      this.wake = wake;
+      if (pauseMs !== undefined)
+        timer = setTimeout(() => {
+          settle();
+          resolve(false);
+        }, pauseMs);
     });
+  }
+
+  /**
+   * Bytes the reader at `position` should read next: a whole chunk, or what is left once the body is
+   * complete, or (`quiet`: the writer paused) what there is; 0: wait for the writer. While the body
+   * streams in, a chunk is read once whole, so the load handles the same chunk sizes as from a file on
+   * disk (many small reads cost more per byte downstream).
+   */
+  private readable(position: number, chunkBytes: number, quiet: boolean): number {
+    const available = this.written - position;
+    return available > 0 && (available >= chunkBytes || this.completed || quiet) ? Math.min(chunkBytes, available) : 0;
   }
 
   /** The file's bytes as they are written, in chunks of at most `chunkBytes`, to the end of the completed body. */
   async *chunks(chunkBytes = READ_CHUNK_BYTES, signal?: AbortSignal): AsyncGenerator<Buffer> {
+    // Bytes asked of the file so far (yielded, or being read).
     let position = 0;
     let handle: Awaited<ReturnType<typeof open>> | null = null;
+    // As from a file on disk, the next chunk is read while the load handles this one.
+    let next: Promise<Buffer> | null = null;
+    // The writer went quiet with less than a chunk on disk: read what there is.
+    let quiet = false;
+    const read = (file: NonNullable<typeof handle>, length: number): Promise<Buffer> => {
+      const at = position;
+      position += length;
+      const buffer = Buffer.allocUnsafe(length);
+      const reading = file.read(buffer, 0, length, at).then(({ bytesRead }) => {
+        // Only a restart truncates the file under the reader, and it fails the reader first.
+        if (bytesRead < length) throw this.failure ?? new GrowingFileRestarted(this.name);
+        return buffer;
+      });
+      reading.catch(() => undefined); // awaited when its turn comes, unless the reader stops first
+      return reading;
+    };
     try {
       for (;;) {
         if (this.failure) throw this.failure;
         signal?.throwIfAborted();
-        if (position < this.written) {
-          if (!handle) {
-            this.readStarted = true;
-            handle = await open(this.path, 'r');
+        if (!next) {
+          const length = this.readable(position, chunkBytes, quiet);
+          if (length > 0) {
+            quiet = false;
+            if (!handle) {
+              this.readStarted = true;
+              handle = await open(this.path, 'r');
+            }
+            next = read(handle, length);
           }
-          const buffer = Buffer.allocUnsafe(Math.min(chunkBytes, this.written - position));
-          const { bytesRead } = await handle.read(buffer, 0, buffer.length, position);
-          // A restart truncates the file under the reader: its next pass sees the failure.
-          if (bytesRead === 0) continue;
-          position += bytesRead;
-          yield bytesRead === buffer.length ? buffer : buffer.subarray(0, bytesRead);
+        }
+        if (next) {
+          const chunk = await next;
+          next = null;
+          const length = this.readable(position, chunkBytes, false);
+          if (length > 0) next = read(handle!, length);
+          yield chunk;
           continue;
         }
         if (this.completed && position >= this.completed.bytes) return;
-        await this.next(signal);
+        if (this.written > position) quiet = !(await this.waitForWriter(signal, PARTIAL_CHUNK_WAIT_MS));
+        else await this.waitForWriter(signal);
       }
     } finally {
+      await next?.catch(() => undefined);
       await handle?.close();
     }
   }
