@@ -130,6 +130,8 @@ interface ImportMeasurement {
   counts: Record<string, number>;
   rejectedByReason: Record<string, number>;
   phases: string;
+  /** From the start until indexing began: reading every file and copying its rows (null when not seen). */
+  readingSeconds: number | null;
   peak: { sampledMb: number; vmHwmMb: number | null };
 }
 
@@ -162,6 +164,7 @@ async function measureImport(databaseUrl: string, dataDir: string | null, indexP
       counts: result.counts,
       rejectedByReason: result.report.rejectedByReason,
       phases: clock.phases(),
+      readingSeconds: clock.secondsUntil('indexing'),
       peak: memory.stop(),
     };
   } finally {
@@ -297,19 +300,23 @@ async function removeImportedVersions(db: DataSource): Promise<void> {
 }
 
 /** When each phase started, with PostgreSQL's CPU used by then (embedded server only). */
-function phaseClock(dataDir: string | null): { onProgress: (p: ImportProgress) => void; phases: () => string } {
+function phaseClock(dataDir: string | null): { onProgress: (p: ImportProgress) => void; phases: () => string; secondsUntil: (phase: string) => number | null } {
   const started = Date.now();
   const pgCpuAtStart = postgresCpuSeconds(dataDir);
   const firstSeen = new Map<string, string>();
+  const firstSeenSeconds = new Map<string, number>();
   return {
     onProgress: (progress) => {
       const key = progress.phase === 'reading' ? `reading ${progress.file}` : progress.phase;
       if (firstSeen.has(key)) return;
       const pgCpu = postgresCpuSeconds(dataDir);
       const cpu = pgCpu === null || pgCpuAtStart === null ? '' : ` (PostgreSQL CPU ${(pgCpu - pgCpuAtStart).toFixed(1)} s)`;
-      firstSeen.set(key, `@${((Date.now() - started) / 1000).toFixed(1)}s${cpu}`);
+      const seconds = (Date.now() - started) / 1000;
+      firstSeenSeconds.set(key, seconds);
+      firstSeen.set(key, `@${seconds.toFixed(1)}s${cpu}`);
     },
     phases: () => [...firstSeen].map(([phase, at]) => `${phase} ${at}`).join(', '),
+    secondsUntil: (phase) => firstSeenSeconds.get(phase) ?? null,
   };
 }
 
@@ -470,7 +477,10 @@ async function main(): Promise<void> {
           : `: main thread ${measured.mainThreadCpuSeconds.toFixed(1)} s, other threads ${(measured.cpuSeconds - measured.mainThreadCpuSeconds).toFixed(1)} s`;
       console.log(`import time: ${measured.seconds.toFixed(2)} s (importer CPU ${measured.cpuSeconds.toFixed(1)} s${threads}; PostgreSQL CPU ${pgCpu})`);
       console.log(`providers/s: ${Math.round(providers / measured.seconds)}`);
-      console.log(`MB/s of JSON: ${(data.jsonBytes / 1024 / 1024 / measured.seconds).toFixed(1)}`);
+      const readingRate = measured.readingSeconds
+        ? `; while reading and copying (until indexing): ${(data.jsonBytes / 1024 / 1024 / measured.readingSeconds).toFixed(1)}`
+        : '';
+      console.log(`MB/s of JSON: ${(data.jsonBytes / 1024 / 1024 / measured.seconds).toFixed(1)} over the whole import${readingRate}`);
       await printVersionStorage(db);
       console.log(
         `peak RSS: ${Math.max(measured.peak.sampledMb, measured.peak.vmHwmMb ?? 0)} MB (sampled every 100 ms: ${measured.peak.sampledMb} MB, VmHWM: ${measured.peak.vmHwmMb ?? 'n/a'} MB)`,
