@@ -1,9 +1,9 @@
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { withNpiCheckDigit } from '../../src/common/identifiers';
-import { QhpImporter } from '../../src/ingest/qhp-importer';
 import { startTestApp, TestApp } from '../helpers/test-app';
+import { countedPlans, CountedIssuer, loadListings, planEntries } from './network-set-fixtures';
 
 /**
  * Breadth and ranking with a specialty read per-(set, specialty) counts taken at load
@@ -15,9 +15,10 @@ const ISSUER = '55593';
 const YEAR = 2025;
 // A state of its own: test files may share one database, and the ranking takes every plan of the state.
 const STATE = 'SD';
-const PLAN = { a: `${ISSUER}${STATE}0010001`, b: `${ISSUER}${STATE}0010002`, c: `${ISSUER}${STATE}0010003` };
 const npi = (n: number) => withNpiCheckDigit(155_593_000 + n);
-const entries = (...plans: string[]) => plans.map((plan_id) => ({ plan_id, plan_id_type: 'HIOS-PLAN-ID', network_tier: 'PREFERRED', years: [YEAR] }));
+const COUNTED: CountedIssuer = { issuerId: ISSUER, issuerName: 'Specialty Counted Health', state: STATE, year: YEAR };
+const PLAN = countedPlans(COUNTED);
+const entries = (...plans: string[]) => planEntries(COUNTED, ...plans);
 const address = (street: string) => [{ address: street, city: 'Pierre', state: STATE, zip: '57501' }];
 const person = (n: number, specialty: string[], plans: string[]) => ({
   npi: npi(n),
@@ -104,30 +105,7 @@ describe('network breadth of a specialty from the counts taken at load', () => {
   let t: TestApp;
   let dir: string;
 
-  const plansJson = Object.values(PLAN).map((plan_id, i) => ({
-    plan_id,
-    plan_id_type: 'HIOS-PLAN-ID',
-    marketing_name: `Specialty counted ${i}`,
-    years: [YEAR],
-    network: [{ network_tier: 'PREFERRED' }],
-  }));
-
-  async function load(name: string, listings: unknown[], versionsKept?: number): Promise<number> {
-    const files = join(dir, name);
-    mkdirSync(files);
-    writeFileSync(join(files, 'plans.json'), JSON.stringify(plansJson));
-    writeFileSync(join(files, 'providers.json'), JSON.stringify(listings));
-    const result = await new QhpImporter(t.db).import({
-      issuerId: ISSUER,
-      issuerName: 'Specialty Counted Health',
-      source: 'test',
-      loadedBy: 'jest',
-      versionsKept,
-      paths: [join(files, 'plans.json'), join(files, 'providers.json')],
-    });
-    if (result.status === 'failed') throw new Error(JSON.stringify(result.report));
-    return result.versionId;
-  }
+  const load = (name: string, listings: unknown[], versionsKept?: number): Promise<number> => loadListings(t.db, dir, COUNTED, name, listings, versionsKept);
 
   async function breadth(specialty: string | null): Promise<Array<[string, number, number]>> {
     const res = await t.gql(BREADTH, { planIds: Object.values(PLAN), year: YEAR, specialty });
