@@ -509,7 +509,15 @@ export class FeedFetcher {
     onBody?: BodyObserver,
   ): Promise<F & { path: string; download: Download }> {
     try {
-      const download = await this.http.download({ url: file.url, dest: path, validators, signal, allowLoopback: isLoopbackUrl(feedIndexUrl), onBody });
+      const download = await this.http.download({
+        url: file.url,
+        dest: path,
+        validators,
+        signal,
+        allowLoopback: isLoopbackUrl(feedIndexUrl),
+        onBody,
+        likelyLarge: file.kind === 'providers',
+      });
       await this.store.recordFile(issuerId, healthOf(file, download, previous.get(file.url)));
       return { ...file, path, download };
     } catch (error) {
