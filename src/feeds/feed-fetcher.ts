@@ -509,15 +509,7 @@ export class FeedFetcher {
     onBody?: BodyObserver,
   ): Promise<F & { path: string; download: Download }> {
     try {
-      const download = await this.http.download({
-        url: file.url,
-        dest: path,
-        validators,
-        signal,
-        allowLoopback: isLoopbackUrl(feedIndexUrl),
-        onBody,
-        likelyLarge: file.kind === 'providers',
-      });
+      const download = await this.http.download({ url: file.url, dest: path, validators, signal, allowLoopback: isLoopbackUrl(feedIndexUrl), onBody });
       await this.store.recordFile(issuerId, healthOf(file, download, previous.get(file.url)));
       return { ...file, path, download };
     } catch (error) {

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { createWriteStream } from 'node:fs';
 import { FileHandle, open } from 'node:fs/promises';
 import { Readable, Transform, TransformCallback, Writable } from 'node:stream';
@@ -5,7 +6,6 @@ import { pipeline } from 'node:stream/promises';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { createBrotliDecompress, createGunzip, createInflate } from 'node:zlib';
 import { Agent, Dispatcher, request } from 'undici';
-import { FileMeter, OFF_THREAD_HASH_MIN_BYTES } from '../ingest/read/metered-file';
 
 /** Sent with every request, so carriers can tell who reads their files and how to reach the project. */
 export const FEED_USER_AGENT = 'coverage-transparency-api/0.1 (QHP machine-readable file fetcher)';
@@ -39,7 +39,7 @@ export interface Download {
   contentType: string | null;
   etag: string | null;
   lastModified: string | null;
-  /** SHA-256 of the decoded body (what the importer hashes too); null when not modified. */
+  /** SHA-256 of the decoded body, the bytes of the spool file (a load following the file takes it as its digest); null when not modified. */
   sha256: string | null;
   durationMs: number;
   attempts: number;
@@ -171,12 +171,10 @@ class ByteCounter extends Transform {
 
 /**
  * Hashes and counts the decoded body as it streams, stops it at the size cap, and refuses an HTML page
- * where JSON is expected (a carrier's error page served with status 200 and a JSON content type). A
- * large body is hashed by a thread of its own (FileMeter's offThread), so hashing overlaps the load that
- * follows the spool file instead of taking its thread's time.
+ * where JSON is expected (a carrier's error page served with status 200 and a JSON content type).
  */
 class BodyInspector extends Transform {
-  private readonly meter: FileMeter;
+  readonly hash = createHash('sha256');
   bytes = 0;
   private sniffed = false;
 
@@ -185,10 +183,8 @@ class BodyInspector extends Transform {
     private readonly maxBytes: number,
     private readonly status: number,
     private readonly contentType: string | null,
-    offThread: boolean,
   ) {
     super();
-    this.meter = new FileMeter({ offThread });
   }
 
   _transform(chunk: Buffer, _encoding: BufferEncoding, done: TransformCallback): void {
@@ -219,26 +215,8 @@ class BodyInspector extends Transform {
       done(tooLarge(this.url, this.status, this.maxBytes, `more than ${this.maxBytes} bytes received`, this.bytes));
       return;
     }
-    try {
-      this.meter.update(chunk);
-    } catch (error) {
-      done(error as Error);
-      return;
-    }
-    // The hashing thread is far behind: the body waits for it rather than the ring growing without bound.
-    if (this.meter.behind) this.meter.caughtUp().then(() => done(null, chunk), done);
-    else done(null, chunk);
-  }
-
-  /** SHA-256 of the whole decoded body (once it has all passed). */
-  sha256(): Promise<string> {
-    this.meter.end();
-    return this.meter.sha256();
-  }
-
-  /** The body will not pass whole: a hashing thread is stopped. */
-  abandon(): void {
-    this.meter.abandon();
+    this.hash.update(chunk);
+    done(null, chunk);
   }
 }
 
@@ -314,8 +292,6 @@ export interface DownloadRequest {
   allowLoopback?: boolean;
   /** Told when a body starts (again, after a retry) and how much of it is on disk, for a reader that follows the spool file. */
   onBody?: BodyObserver;
-  /** The body is likely large (a providers file): hashed off this thread even when its size is not announced. */
-  likelyLarge?: boolean;
 }
 
 export interface BodyObserver {
@@ -481,6 +457,7 @@ export class HttpDownloader {
       throw tooLarge(url, status, this.settings.maxFileBytes, `Content-Length ${expected}`, 0);
     }
     const counter = new ByteCounter();
+    const inspector = new BodyInspector(url, this.settings.maxFileBytes, status, contentType);
     let decoder: Transform | null;
     try {
       decoder = decoderFor(header(response.headers, 'content-encoding'), url);
@@ -488,11 +465,6 @@ export class HttpDownloader {
       discard(response.body);
       throw error;
     }
-    // Whether the decoded body is large enough to be worth a hashing thread of its own; with a Content-Encoding,
-    // the announced size is that of the encoded body, smaller than what is hashed.
-    const large = expected !== null && expected >= OFF_THREAD_HASH_MIN_BYTES;
-    const offThread = large || ((decoder !== null || expected === null) && req.likelyLarge === true);
-    const inspector = new BodyInspector(url, this.settings.maxFileBytes, status, contentType, offThread);
     req.onBody?.started(decoder ? null : expected);
     const sink = req.onBody ? new ObservedSpoolWriter(req.dest, req.onBody) : createWriteStream(req.dest);
     // The compressed bytes are counted only when there are some (they locate a decoding error).
@@ -500,10 +472,9 @@ export class HttpDownloader {
     try {
       await pipeline(stages as unknown as [Readable, Writable], { signal: req.signal });
     } catch (error) {
-      inspector.abandon();
       discard(response.body);
       throw classify(error, url, status, inspector.bytes, decoder ? counter.bytes : inspector.bytes, expected);
     }
-    return { bytes: inspector.bytes, sha256: await inspector.sha256() };
+    return { bytes: inspector.bytes, sha256: inspector.hash.digest('hex') };
   }
 }
