@@ -39,7 +39,7 @@ export interface Download {
   contentType: string | null;
   etag: string | null;
   lastModified: string | null;
-  /** SHA-256 of the decoded body (what the importer hashes too); null when not modified. */
+  /** SHA-256 of the decoded body, the bytes of the spool file (a load following the file takes it as its digest); null when not modified. */
   sha256: string | null;
   durationMs: number;
   attempts: number;

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync, brotliCompressSync } from 'node:zlib';
@@ -175,7 +176,9 @@ describe("feeds: fetching carriers' published files by URL, faults and feed heal
       const result = await fetcher.check(GOOD_ISSUER);
       expect(result.outcome).toBe('unchanged'); // same decoded content as the published version
       const feed = await feedOf(app, GOOD_ISSUER);
-      expect(fileOf(feed, server.url(PROVIDERS))).toMatchObject({ ok: true, bytes: providersBody.length });
+      // The digest is of the decoded body: the file as published, not as it was compressed on the wire.
+      const decodedSha256 = createHash('sha256').update(providersBody).digest('hex');
+      expect(fileOf(feed, server.url(PROVIDERS))).toMatchObject({ ok: true, bytes: providersBody.length, sha256: decodedSha256 });
       serveGoodFeed();
     });
   });

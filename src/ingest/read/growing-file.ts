@@ -48,7 +48,7 @@ export class GrowingFile {
     this.notify();
   }
 
-  /** Writer: the body is complete on disk; its size and SHA-256 as the downloader counted them. */
+  /** Writer: the body is complete on disk; its size and SHA-256 as the downloader counted them (the reader's digest: see FileMeter). */
   complete(result: { bytes: number; sha256: string }): void {
     this.written = result.bytes;
     this.completed = result;

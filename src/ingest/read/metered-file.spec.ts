@@ -3,6 +3,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
+import { GrowingFile } from './growing-file';
 import { FileMeter, meteredChunks } from './metered-file';
 
 /**
@@ -57,5 +58,35 @@ describe('FileMeter', () => {
       break;
     }
     await expect(meter.sha256()).rejects.toThrow('the file was not read to its end');
+  });
+
+  describe('a download being followed (hashed by its downloader)', () => {
+    const follow = async (file: GrowingFile, meter: FileMeter): Promise<Buffer> => {
+      const chunks: Buffer[] = [];
+      for await (const chunk of meteredChunks(file.path, meter, { name: file.name, growing: file })) chunks.push(Buffer.from(chunk));
+      return Buffer.concat(chunks);
+    };
+
+    it("takes the downloader's digest once the completed body was read to its end", async () => {
+      const file = new GrowingFile(plain, 'providers.json');
+      file.started(text.length);
+      file.grew(text.length);
+      file.complete({ bytes: text.length, sha256: sha256(text) });
+      const meter = new FileMeter({ hashedBy: file });
+      expect((await follow(file, meter)).equals(text)).toBe(true);
+      expect(meter.bytesRead).toBe(text.length);
+      expect(await meter.sha256()).toBe(sha256(text));
+    });
+
+    it('gives no digest for a download that failed before the end was read', async () => {
+      const file = new GrowingFile(plain, 'providers.json');
+      file.started(text.length);
+      file.grew(4096);
+      const meter = new FileMeter({ hashedBy: file });
+      const reading = follow(file, meter);
+      setImmediate(() => file.fail(new Error('the connection closed mid-body')));
+      await expect(reading).rejects.toThrow('the connection closed mid-body');
+      await expect(meter.sha256()).rejects.toThrow('the file was not read to its end');
+    });
   });
 });

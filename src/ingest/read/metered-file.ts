@@ -185,22 +185,27 @@ class OffThreadHash {
 
 /**
  * Counts and hashes the bytes of a file as they are read. With `offThread` (large files), the SHA-256
- * is computed by a thread of its own (OffThreadHash); else by this one.
+ * is computed by a thread of its own (OffThreadHash); else by this one. With `hashedBy` (a download
+ * being followed), nothing is hashed here: the downloader hashes the same bytes as it writes them to
+ * the file, and its digest is the file's once the file was read to the end of the completed body.
  */
 export class FileMeter {
   bytesRead = 0;
   private readonly hash: Hash | null;
   private readonly offThread: OffThreadHash | null;
+  private readonly hashedBy: GrowingFile | null;
+  private readToEnd = false;
 
-  constructor({ offThread = false }: { offThread?: boolean } = {}) {
-    this.offThread = offThread ? new OffThreadHash() : null;
-    this.hash = offThread ? null : createHash('sha256');
+  constructor({ offThread = false, hashedBy }: { offThread?: boolean; hashedBy?: GrowingFile } = {}) {
+    this.hashedBy = hashedBy ?? null;
+    this.offThread = offThread && !hashedBy ? new OffThreadHash() : null;
+    this.hash = offThread || hashedBy ? null : createHash('sha256');
   }
 
   update(chunk: Buffer): void {
     this.bytesRead += chunk.length;
     if (this.offThread) this.offThread.update(chunk);
-    else this.hash!.update(chunk);
+    else this.hash?.update(chunk);
   }
 
   /** Whether the reader should wait (`caughtUp`) before reading more: the hashing thread is far behind. */
@@ -214,17 +219,27 @@ export class FileMeter {
 
   /** Hex SHA-256 of everything read (call once, when the file was read to its end). */
   async sha256(): Promise<string> {
+    if (this.hashedBy) return this.writersDigest(this.hashedBy);
     return this.offThread ? this.offThread.sha256() : this.hash!.digest('hex');
   }
 
   /** The file was read to its end: a hashing thread finishes now (and ends), whether or not the digest is asked for. */
   end(): void {
+    this.readToEnd = true;
     this.offThread?.sha256().catch(() => undefined);
   }
 
   /** The file will not be read to its end: a hashing thread is stopped. */
   abandon(): void {
     this.offThread?.abandon();
+  }
+
+  /** The downloader's digest, only of exactly the bytes read: the whole completed body. */
+  private writersDigest(file: GrowingFile): string {
+    const done = file.done;
+    if (!this.readToEnd || !done) throw new Error('the file was not read to its end');
+    if (done.bytes !== this.bytesRead) throw new Error(`${file.name}: ${this.bytesRead} bytes were read of a ${done.bytes}-byte download`);
+    return done.sha256;
   }
 }
 

@@ -326,8 +326,8 @@ export class VersionLoader {
 
   /** Starts reading `file`: its bytes in chunks, metered (count, SHA-256, size limit, abort), and shown in progress. */
   private openFile(file: SourceFile, chunkBytes?: number): { meter: FileMeter; chunks: AsyncGenerator<Buffer> } {
-    // A file still being written has no size yet: it is hashed in this thread.
-    const meter = new FileMeter({ offThread: !file.growing && file.bytes >= OFF_THREAD_HASH_MIN_BYTES });
+    // A file still being written is hashed once, by its downloader, as the bytes are written.
+    const meter = new FileMeter(file.growing ? { hashedBy: file.growing } : { offThread: file.bytes >= OFF_THREAD_HASH_MIN_BYTES });
     this.current = { file, meter };
     const chunks = meteredChunks(file.path, meter, {
       name: file.name,
