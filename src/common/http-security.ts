@@ -176,30 +176,39 @@ export function bodyErrorHandler(limitBytes: number) {
  */
 export type ResponseHeaders = (req: IncomingMessage, res: ServerResponse, path: string) => void;
 
-function headerSetters(settings: Pick<HttpSecuritySettings, 'corsOrigins'>): { security: ResponseHeaders; cors: Middleware } {
+/** For header setters called outside a middleware chain: they set headers synchronously and call on. */
+const noNext = () => undefined;
+
+interface HeaderSetters {
+  security: ResponseHeaders;
+  cors: Middleware;
+}
+
+function headerSetters(settings: Pick<HttpSecuritySettings, 'corsOrigins'>): HeaderSetters {
   const strict = fixedHeaders(strictHeaders);
   const explorer = fixedHeaders(explorerHeaders);
   const swaggerUi = fixedHeaders(swaggerUiHeaders);
-  const done = () => undefined;
   return {
     security: (req, res, path) => {
       const page = { method: req.method, path } as Request;
-      (isExplorerPage(page) ? explorer : isSwaggerUiPage(page) ? swaggerUi : strict)(req as Request, res as Response, done);
+      (isExplorerPage(page) ? explorer : isSwaggerUiPage(page) ? swaggerUi : strict)(req as Request, res as Response, noNext);
     },
     cors: corsMiddleware(corsOptions(settings.corsOrigins)),
   };
 }
 
-export function responseHeaders(settings: Pick<HttpSecuritySettings, 'corsOrigins'>): ResponseHeaders {
-  const { security, cors } = headerSetters(settings);
-  const done = () => undefined;
+function securityAndCors({ security, cors }: HeaderSetters): ResponseHeaders {
   return (req, res, path) => {
     security(req, res, path);
     // CORS only concerns browsers, which always send Origin on the requests it governs; server-to-server
     // callers (most plan-shopping backends) skip the work. With static options the cors package decides
     // synchronously; a preflight (OPTIONS) is answered by it and never comes here.
-    if (req.headers.origin !== undefined) cors(req as Request, res as Response, done);
+    if (req.headers.origin !== undefined) cors(req as Request, res as Response, noNext);
   };
+}
+
+export function responseHeaders(settings: Pick<HttpSecuritySettings, 'corsOrigins'>): ResponseHeaders {
+  return securityAndCors(headerSetters(settings));
 }
 
 /** The JSON body parser (GraphQL), with the body limit: one instance per limit, shared by whoever reads bodies first. */
@@ -222,8 +231,9 @@ export function applyHttpSecurity(app: INestApplication, settings: HttpSecurityS
   instance.set('etag', false);
   if (settings.trustProxy !== undefined && settings.trustProxy !== false) instance.set('trust proxy', settings.trustProxy);
 
-  const headers = responseHeaders(settings);
-  const { security, cors } = headerSetters(settings);
+  const setters = headerSetters(settings);
+  const { security, cors } = setters;
+  const headers = securityAndCors(setters);
   app.use((req: Request, res: Response, next: NextFunction) => {
     if (req.method !== 'OPTIONS' || req.headers.origin === undefined) {
       headers(req, res, req.path);

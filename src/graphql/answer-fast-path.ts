@@ -252,21 +252,19 @@ export class AnswerFastPath {
       requestId(req, res);
       door.headers(req, res, path);
       for (const [name, value] of limitHeaders) res.setHeader(name, value);
-      if (notModified) {
-        this.events.notModified?.(entry.operationName);
+      // As the normal path: a GET's answer (or 304) is cacheable, a POST's is not.
+      if (isGet) {
         res.setHeader('ETag', entry.etag);
         res.setHeader('Cache-Control', entry.cacheControl);
         res.setHeader('Vary', ANSWER_VARY);
+      } else res.setHeader('Cache-Control', NO_STORE);
+      if (notModified) {
+        this.events.notModified?.(entry.operationName);
         res.statusCode = 304;
         res.end();
       } else {
         this.events.hit?.(entry.operationName);
         res.setHeader('Content-Type', 'application/json; charset=utf-8');
-        if (isGet) {
-          res.setHeader('ETag', entry.etag);
-          res.setHeader('Cache-Control', entry.cacheControl);
-          res.setHeader('Vary', ANSWER_VARY);
-        } else res.setHeader('Cache-Control', NO_STORE);
         res.setHeader('Content-Length', body!.length);
         res.statusCode = 200;
         res.end(body);
