@@ -96,6 +96,7 @@ export class NetworkBreadthService {
     const countedVersions = counted.size ? params.add([...counted], 'bigint[]') : '';
     const inYear = request.year != null ? `AND ${membershipCoversYearSql(params.add(request.year, 'int'))}` : '';
     const specialty = request.specialty && (listedIds.length || counted.size) ? params.add(request.specialty.trim(), 'text') : null;
+    const countedNetwork = countedNetworkSql('n', specialty);
     const matchesSpecialty = specialty && listedIds.length ? hasSpecialtySql('p', specialty) : 'true';
     const group = request.groupBy ? GROUP_SOURCES[request.groupBy] : null;
     const groupBy = params.add(request.groupBy ?? null, 'text');
@@ -150,8 +151,8 @@ export class NetworkBreadthService {
               ? `SELECT n.version_id, n.network, NULL::text AS group_key, false AS is_group,
                       sc.providers - sr.providers AS providers, sc.hospitals - sr.hospitals AS hospitals
                  FROM networks n
-                 CROSS JOIN LATERAL (${countedNetworkSql('n', specialty).sets}) sc
-                 CROSS JOIN LATERAL (${countedNetworkSql('n', specialty).repeats}) sr
+                 CROSS JOIN LATERAL (${countedNetwork.sets}) sc
+                 CROSS JOIN LATERAL (${countedNetwork.repeats}) sr
                 WHERE n.version_id = ANY(${countedVersions})`
               : '',
             counted.size && bySpecialty
@@ -206,6 +207,7 @@ export class NetworkBreadthService {
     const year = request.year != null ? params.add(request.year, 'int') : null;
     const direction = request.order === SortDirection.DESC ? 'DESC' : 'ASC';
     const specialty = request.specialty ? params.add(request.specialty.trim(), 'text') : null;
+    const countedNetwork = countedNetworkSql('n', specialty);
     const sql = `
       WITH selected AS (
         SELECT p.plan_id, p.version_id, p.issuer_id, p.marketing_name
@@ -226,8 +228,8 @@ export class NetworkBreadthService {
         SELECT n.version_id, n.set_ids,
                -- A version counted at load reads its counts (CASE runs one branch), others their listings.
                CASE WHEN ${countedAtLoadSql('n.version_id', !!specialty)}
-                    THEN (SELECT sc.providers FROM (${countedNetworkSql('n', specialty).sets}) sc)
-                       - (SELECT sr.providers FROM (${countedNetworkSql('n', specialty).repeats}) sr)
+                    THEN (SELECT sc.providers FROM (${countedNetwork.sets}) sc)
+                       - (SELECT sr.providers FROM (${countedNetwork.repeats}) sr)
                     ELSE (SELECT count(DISTINCT l.npi)
                             FROM listing_network_set l
                             ${specialty ? 'JOIN provider p ON p.version_id = l.version_id AND p.record_no = l.record_no' : ''}

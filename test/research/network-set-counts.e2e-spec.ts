@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { withNpiCheckDigit } from '../../src/common/identifiers';
 import { startTestApp, TestApp } from '../helpers/test-app';
-import { countedPlans, CountedIssuer, loadListings, planEntries } from './network-set-fixtures';
+import { breadthRows, countedPlans, CountedIssuer, loadListings, planEntries, rankRows, versionRows } from './network-set-fixtures';
 
 /**
  * Breadth and ranking without a specialty read per-set counts taken at load (network_set_count), less
@@ -69,17 +69,16 @@ describe('network breadth from the counts taken at load', () => {
   async function breadth(): Promise<Array<[string, number, number]>> {
     const res = await t.gql(BREADTH, { planIds: Object.values(PLAN), year: YEAR });
     expect(res.errors).toBeUndefined();
-    return res.data.networkBreadth.map((p: { planId: string; providers: number; hospitals: number }) => [p.planId, p.providers, p.hospitals]);
+    return breadthRows(res.data);
   }
 
   async function rank(): Promise<Array<[number, string, number]>> {
     const res = await t.gql(RANK, { state: STATE });
     expect(res.errors).toBeUndefined();
-    return res.data.rankPlansByBreadth.map((r: { rank: number; planId: string; providers: number }) => [r.rank, r.planId, r.providers]);
+    return rankRows(res.data);
   }
 
-  const countRows = async (table: string, versionId: number): Promise<number> =>
-    (await t.db.query(`SELECT count(*)::int AS n FROM ${table} WHERE version_id = $1`, [versionId]))[0].n;
+  const countRows = (table: string, versionId: number): Promise<number> => versionRows(t.db, table, versionId);
 
   beforeAll(async () => {
     t = await startTestApp();

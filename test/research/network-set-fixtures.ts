@@ -55,3 +55,18 @@ export async function loadListings(
   if (result.status === 'failed') throw new Error(JSON.stringify(result.report));
   return result.versionId;
 }
+
+/** Rows of `table` the version holds. */
+export async function versionRows(db: DataSource, table: string, versionId: number): Promise<number> {
+  return (await db.query(`SELECT count(*)::int AS n FROM ${table} WHERE version_id = $1`, [versionId]))[0].n;
+}
+
+/** networkBreadth's answer as [planId, providers, hospitals]. */
+export function breadthRows(data: { networkBreadth: Array<{ planId: string; providers: number; hospitals: number }> }): Array<[string, number, number]> {
+  return data.networkBreadth.map((p) => [p.planId, p.providers, p.hospitals]);
+}
+
+/** rankPlansByBreadth's answer as [rank, planId, providers]. */
+export function rankRows(data: { rankPlansByBreadth: Array<{ rank: number; planId: string; providers: number }> }): Array<[number, string, number]> {
+  return data.rankPlansByBreadth.map((r) => [r.rank, r.planId, r.providers]);
+}

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { withNpiCheckDigit } from '../../src/common/identifiers';
 import { startTestApp, TestApp } from '../helpers/test-app';
-import { countedPlans, CountedIssuer, loadListings, planEntries } from './network-set-fixtures';
+import { breadthRows, countedPlans, CountedIssuer, loadListings, planEntries, rankRows, versionRows } from './network-set-fixtures';
 
 /**
  * Breadth and ranking with a specialty read per-(set, specialty) counts taken at load
@@ -110,13 +110,13 @@ describe('network breadth of a specialty from the counts taken at load', () => {
   async function breadth(specialty: string | null): Promise<Array<[string, number, number]>> {
     const res = await t.gql(BREADTH, { planIds: Object.values(PLAN), year: YEAR, specialty });
     expect(res.errors).toBeUndefined();
-    return res.data.networkBreadth.map((p: { planId: string; providers: number; hospitals: number }) => [p.planId, p.providers, p.hospitals]);
+    return breadthRows(res.data);
   }
 
   async function rank(specialty: string | null): Promise<Array<[number, string, number]>> {
     const res = await t.gql(RANK, { state: STATE, specialty });
     expect(res.errors).toBeUndefined();
-    return res.data.rankPlansByBreadth.map((r: { rank: number; planId: string; providers: number }) => [r.rank, r.planId, r.providers]);
+    return rankRows(res.data);
   }
 
   async function sizes(): Promise<Array<Array<[string, number, number]>>> {
@@ -152,8 +152,7 @@ describe('network breadth of a specialty from the counts taken at load', () => {
     return rows.map((row) => [row.plan_id, row.providers, row.hospitals]);
   }
 
-  const countRows = async (table: string, versionId: number): Promise<number> =>
-    (await t.db.query(`SELECT count(*)::int AS n FROM ${table} WHERE version_id = $1`, [versionId]))[0].n;
+  const countRows = (table: string, versionId: number): Promise<number> => versionRows(t.db, table, versionId);
 
   beforeAll(async () => {
     t = await startTestApp();
