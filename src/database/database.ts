@@ -233,23 +233,30 @@ export interface DatabaseLimits {
   searchConcurrency?: number;
 }
 
-/** First come, first served permits: `acquire` resolves with the function that gives the permit back. */
+/**
+ * Permits given first come, first served, or by rank when waiters give one: `acquire` resolves with the
+ * function that gives the permit back. Waiters of equal rank (and those giving none) keep their order.
+ */
 export class Semaphore {
   private active = 0;
-  private readonly waiting: Array<() => void> = [];
+  private readonly waiting: Array<{ rank: number; resolve: () => void }> = [];
 
   constructor(private readonly permits: number) {}
 
-  async acquire(): Promise<() => void> {
+  async acquire(rank = Number.POSITIVE_INFINITY): Promise<() => void> {
     if (this.active < this.permits) this.active++;
-    else await new Promise<void>((resolve) => this.waiting.push(resolve));
+    else
+      await new Promise<void>((resolve) => {
+        const after = this.waiting.findIndex((waiter) => waiter.rank > rank);
+        this.waiting.splice(after < 0 ? this.waiting.length : after, 0, { rank, resolve });
+      });
     let released = false;
     return () => {
       if (released) return;
       released = true;
       const next = this.waiting.shift();
       // The permit passes straight to the next waiter, so a newcomer cannot overtake it.
-      if (next) next();
+      if (next) next.resolve();
       else this.active--;
     };
   }

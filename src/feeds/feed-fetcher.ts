@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DataSource } from 'typeorm';
 import type { FeedConfig } from '../config/app-config';
+import { Semaphore } from '../database/database';
 import { ImportError, ImportFile, ImportProgress, ImportResult } from '../ingest/import-contract';
 import { QhpImporter } from '../ingest/qhp-importer';
 import { GrowingFile } from '../ingest/read/growing-file';
@@ -353,21 +354,13 @@ export class FeedFetcher {
       };
     }
     // Downloads wait for one of FILES_AT_ONCE slots, the earliest file in load order first.
-    const waiting: Array<{ i: number; run: () => void }> = [];
-    let running = 0;
+    const slots = new Semaphore(FILES_AT_ONCE);
     const inSlot = async (i: number, work: () => Promise<void>): Promise<void> => {
-      if (running >= FILES_AT_ONCE) {
-        await new Promise<void>((run) => {
-          waiting.push({ i, run });
-          waiting.sort((a, b) => a.i - b.i);
-        });
-      } else running++;
+      const release = await slots.acquire(i);
       try {
         await work();
       } finally {
-        const next = waiting.shift();
-        if (next) next.run();
-        else running--;
+        release();
       }
     };
     const pending: Array<Promise<void>> = [];
