@@ -6,7 +6,7 @@ import { AppModule } from './app.module';
 import { KeyUsage, PresentedKeys, presentedKeyMiddleware } from './auth/presented-keys';
 import type { Express } from 'express';
 import type { RequestListener, Server } from 'node:http';
-import { applyHttpSecurity, isSwaggerUiPage, jsonBodyParser, responseHeaders } from './common/http-security';
+import { applyHttpSecurity, isSwaggerUiPage, type EarlyAnswering } from './common/http-security';
 import { AnonymousIpLimit } from './common/rate-limit';
 import { PublishedFingerprint, restAnswerCaching } from './graphql/answer-caching';
 import { AnswerFastPath } from './graphql/answer-fast-path';
@@ -61,12 +61,16 @@ export async function createApp(config: CreateAppConfig, databaseUrl: string, op
   // Lookups a request starts together share one database round trip (see Database.read).
   app.use((_req: unknown, _res: unknown, next: () => void) => Database.scope(next));
   app.use(httpMetricsMiddleware(app.get(Metrics)));
-  applyHttpSecurity(app, { corsOrigins: settings.corsOrigins, bodyLimitBytes: settings.bodyLimitBytes, trustProxy: settings.trustProxy });
+  const early = applyHttpSecurity(app, {
+    corsOrigins: settings.corsOrigins,
+    bodyLimitBytes: settings.bodyLimitBytes,
+    trustProxy: settings.trustProxy,
+  });
   // Who is calling, before anything else runs: a bad key is refused, a good one sets the rate limit.
   app.use(presentedKeyMiddleware(app.get(PresentedKeys), app.get(KeyUsage)));
   // Repeats of cacheable anonymous GraphQL reads answered from memory while nothing was published since,
   // before the Express chain runs (see AnswerFastPath.frontDoor).
-  frontDoor(app, settings);
+  frontDoor(app, settings, early);
   // REST reads get the ETag and Cache-Control GraphQL reads over GET get (before Nest's routes run).
   app.use(
     restAnswerCaching('/api/v1/', isSwaggerUiPage, {
@@ -84,17 +88,16 @@ export async function createApp(config: CreateAppConfig, databaseUrl: string, op
 const proxyAddr: (req: unknown, trust: unknown) => string = require(require.resolve('proxy-addr', { paths: [require.resolve('express')] }));
 
 /** Puts the answer fast path in front of the Express application on the HTTP server. */
-function frontDoor(app: INestApplication, settings: AppConfig): void {
+function frontDoor(app: INestApplication, settings: AppConfig, { headers, readJson }: EarlyAnswering): void {
   const server = app.getHttpServer() as Server;
   const express = app.getHttpAdapter().getInstance() as Express;
   const [chain, ...others] = server.listeners('request') as RequestListener[];
   if (!chain || others.length) throw new Error('the HTTP server has no single request listener to put the answer fast path in front of');
   const metrics = app.get(Metrics);
-  const readJson = jsonBodyParser(settings.bodyLimitBytes);
   const door = app.get(AnswerFastPath).frontDoor(
     {
       path: '/graphql',
-      headers: responseHeaders({ corsOrigins: settings.corsOrigins }),
+      headers,
       readJson: (req, res, done) => readJson(req as never, res as never, done),
       limit: settings.rateLimit.perIp > 0 ? app.get(AnonymousIpLimit) : undefined,
       clientIp: (req) => proxyAddr(req, express.get('trust proxy fn')),

@@ -207,23 +207,23 @@ function securityAndCors({ security, cors }: HeaderSetters): ResponseHeaders {
   };
 }
 
-export function responseHeaders(settings: Pick<HttpSecuritySettings, 'corsOrigins'>): ResponseHeaders {
-  return securityAndCors(headerSetters(settings));
+/** What handlers answering before the Express chain share with it (see AnswerFastPath.frontDoor). */
+export interface EarlyAnswering {
+  /** The security and CORS headers the chain sets. */
+  headers: ResponseHeaders;
+  /** The chain's JSON body parser (with its limit); a body it has read is not read again by the chain. */
+  readJson: Middleware;
 }
 
-/** The JSON body parser (GraphQL), with the body limit: one instance per limit, shared by whoever reads bodies first. */
-export function jsonBodyParser(limitBytes: number): Middleware {
-  return express.json({ limit: limitBytes });
-}
-
-/** Set on a request whose body was read before the Express chain, when reading it failed (see jsonBodyParser). */
+/** Set on a request whose body was read before the Express chain, when reading it failed (see EarlyAnswering.readJson). */
 export const EARLY_BODY_ERROR = Symbol('earlyBodyError');
 
 /**
  * Security headers (helmet), CORS, body limits and trust proxy. Call before `app.init()` (Nest's own body
- * parser must be off: `NestFactory.create(..., { bodyParser: false })`).
+ * parser must be off: `NestFactory.create(..., { bodyParser: false })`). Returns the header setter and the
+ * JSON body parser it uses, for handlers that answer before the Express chain.
  */
-export function applyHttpSecurity(app: INestApplication, settings: HttpSecuritySettings): void {
+export function applyHttpSecurity(app: INestApplication, settings: HttpSecuritySettings): EarlyAnswering {
   const instance = app.getHttpAdapter().getInstance() as express.Express;
   instance.disable('x-powered-by');
   // Express would hash every body for an ETag; cacheable reads get theirs from the question and the
@@ -247,7 +247,10 @@ export function applyHttpSecurity(app: INestApplication, settings: HttpSecurityS
   // A body read (and refused) before the chain fails here, where the body parsers would have failed it.
   app.use((req: Request, _res: Response, next: NextFunction) => next((req as unknown as Record<symbol, unknown>)[EARLY_BODY_ERROR]));
   // JSON (GraphQL) and forms only; multipart uploads are streamed by their own handler and never buffered here.
-  app.use(jsonBodyParser(settings.bodyLimitBytes));
+  // The JSON parser is also the one that reads bodies before the chain (a body it has read is not read again).
+  const readJson = express.json({ limit: settings.bodyLimitBytes });
+  app.use(readJson);
   app.use(express.urlencoded({ extended: true, limit: settings.bodyLimitBytes }));
   app.use(bodyErrorHandler(settings.bodyLimitBytes));
+  return { headers, readJson };
 }
