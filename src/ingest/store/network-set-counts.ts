@@ -3,8 +3,8 @@ import { DataSource } from 'typeorm';
 import { IS_HOSPITAL_SQL } from '../../search/sql-fragments';
 import { versionTableName } from './version-partitions';
 
-/** The tables the counts go to, one statement each (named to time them). */
-export type NetworkSetCountTable = 'network_set_count' | 'network_set_specialty_count' | 'network_set_shared_npi';
+/** The counting statements, named by the tables they fill (to time them). */
+export type NetworkSetCountTable = 'network_set_count + network_set_specialty_count' | 'network_set_shared_npi';
 
 /**
  * Counts each network set of the version once (migrations 1700000003200 and 1700000003300), from its own
@@ -25,24 +25,24 @@ export async function countNetworkSets(pool: Pool, versionId: number, onCounted?
   };
   try {
     await client.query('BEGIN');
+    // One pass over the listings for both: grouping sets sort them once, by set and then specialty. A
+    // provider without specialties has one row with a NULL specialty: it counts for its set, for no specialty.
     await count(
-      'network_set_count',
-      `INSERT INTO network_set_count (version_id, set_id, providers, hospitals, by_specialty)
-       SELECT $1::bigint, l.set_id, count(DISTINCT l.npi), count(DISTINCT l.npi) FILTER (WHERE ${IS_HOSPITAL_SQL}), true
-         FROM ${listings} l JOIN ${providers} p ON p.record_no = l.record_no
-        WHERE l.npi IS NOT NULL
-        GROUP BY l.set_id`,
-    );
-    // A provider without specialties unnests to no row: its listings count for none.
-    await count(
-      'network_set_specialty_count',
-      `INSERT INTO network_set_specialty_count (version_id, specialty, set_id, providers, hospitals)
-       SELECT $1::bigint, k.specialty, l.set_id, count(DISTINCT l.npi), count(DISTINCT l.npi) FILTER (WHERE ${IS_HOSPITAL_SQL})
-         FROM ${listings} l
-         JOIN ${providers} p ON p.record_no = l.record_no
-         CROSS JOIN LATERAL unnest(p.specialty_keys) AS k(specialty)
-        WHERE l.npi IS NOT NULL
-        GROUP BY k.specialty, l.set_id`,
+      'network_set_count + network_set_specialty_count',
+      `WITH counted AS (
+         SELECT GROUPING(k.specialty) = 1 AS whole_set, k.specialty, l.set_id,
+                count(DISTINCT l.npi) AS providers, count(DISTINCT l.npi) FILTER (WHERE ${IS_HOSPITAL_SQL}) AS hospitals
+           FROM ${listings} l
+           JOIN ${providers} p ON p.record_no = l.record_no
+           LEFT JOIN LATERAL unnest(p.specialty_keys) AS k(specialty) ON true
+          WHERE l.npi IS NOT NULL
+          GROUP BY GROUPING SETS ((l.set_id), (l.set_id, k.specialty))
+       ), per_specialty AS (
+         INSERT INTO network_set_specialty_count (version_id, specialty, set_id, providers, hospitals)
+         SELECT $1::bigint, specialty, set_id, providers, hospitals FROM counted WHERE NOT whole_set AND specialty IS NOT NULL
+       )
+       INSERT INTO network_set_count (version_id, set_id, providers, hospitals, by_specialty)
+       SELECT $1::bigint, set_id, providers, hospitals, true FROM counted WHERE whole_set`,
     );
     await count(
       'network_set_shared_npi',

@@ -97,8 +97,6 @@ export class VersionLoader {
     if (providerFiles.length) await this.loadProviders(providerFiles);
     await this.loadDrugsWhileIndexingProviders(drugFiles);
     await attachVersionTables(this.pool, this.versionId);
-    // Counted per version (never carried forward), once its listings, loaded or carried, are all in place.
-    await countNetworkSets(this.pool, this.versionId);
     const states = new Set(plans.map((plan) => plan.state));
     const isCarried = (kind: DataKind) => carried.some((c) => c.kind === kind);
     const dropped = Object.assign({}, ...carried.map((c) => c.dropped)) as Record<string, number>;
@@ -270,26 +268,43 @@ export class VersionLoader {
   /**
    * The provider tables are complete once their files are read: their indexes are built while the drug
    * files load, which keep about one core busy, so the other core is not left idle while drugs are read.
-   * Then the drug tables' indexes. A failure stops the builds still queued.
+   * The network sets are counted (per version, never carried forward) on a session of their own from the
+   * moment the provider tables, loaded or carried, are analyzed: counting groups every listing on one
+   * core, and beside the index builds it does not leave the other core idle at the end. Then the drug
+   * tables' indexes. A failure stops the builds still queued.
    */
   private async loadDrugsWhileIndexingProviders(drugFiles: SourceFile[]): Promise<void> {
     const stopBuilds = new AbortController();
     const signal = this.request.signal ? AbortSignal.any([this.request.signal, stopBuilds.signal]) : stopBuilds.signal;
-    // One connection stays free for the heartbeat and other queries, and the drug files need theirs for COPY.
+    // One connection stays free for the heartbeat and other queries, the drug files need theirs for COPY
+    // and the counting one.
     const spare = this.poolSize - 1;
     const drugCopyConnections = this.copies.drugs.length;
-    const providerIndexes = indexVersionTables(this.pool, spare - drugCopyConnections, this.versionId, PROVIDER_PARTITIONED_TABLES, signal);
+    let counting: Promise<void> | undefined;
+    let countingFailure: unknown;
+    const providerIndexes = indexVersionTables(this.pool, spare - drugCopyConnections - 1, this.versionId, PROVIDER_PARTITIONED_TABLES, {
+      signal,
+      onAnalyzed: () => {
+        counting = countNetworkSets(this.pool, this.versionId).catch((error: unknown) => {
+          countingFailure = error;
+          stopBuilds.abort();
+        });
+      },
+    });
     providerIndexes.catch(() => undefined); // awaited below; this only keeps an early failure from going unhandled
     try {
       if (drugFiles.length) await this.loadDrugs(drugFiles);
       this.request.signal?.throwIfAborted();
       this.progress('indexing');
-      await indexVersionTables(this.pool, spare, this.versionId, DRUG_PARTITIONED_TABLES, this.request.signal);
+      await indexVersionTables(this.pool, spare, this.versionId, DRUG_PARTITIONED_TABLES, { signal: this.request.signal });
       await providerIndexes;
+      await counting;
+      if (countingFailure) throw countingFailure;
     } catch (error) {
       stopBuilds.abort();
-      await providerIndexes.catch(() => undefined);
-      throw error;
+      await Promise.allSettled([providerIndexes, counting]);
+      // The builds a failed count stopped fail with an abort: the count's own error says what went wrong.
+      throw countingFailure ?? error;
     }
   }
 

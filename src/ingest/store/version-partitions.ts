@@ -166,6 +166,15 @@ async function runQueued(
   await Promise.all(Array.from({ length: Math.min(sessions, queue.length) }, session));
 }
 
+/** What else an index phase reports or obeys. */
+export interface IndexPhaseOptions {
+  signal?: AbortSignal;
+  /** Told of each statement when it is done. */
+  onDone?: StatementDone;
+  /** Called once the tables are analyzed, before their indexes are built (their statistics are fresh then). */
+  onAnalyzed?: () => void;
+}
+
 /**
  * Builds the indexes of the version's `tables`, all builds queued over at most `connections` pooled
  * sessions, one per core (CREATE INDEX takes a SHARE lock, so builds on one table run concurrently too).
@@ -175,8 +184,7 @@ export async function indexVersionTables(
   connections: number,
   versionId: number,
   tables: readonly PartitionedTable[],
-  signal?: AbortSignal,
-  onDone?: StatementDone,
+  { signal, onDone, onAnalyzed }: IndexPhaseOptions = {},
 ): Promise<void> {
   const sessions = Math.max(1, Math.min(connections, CONCURRENT_INDEX_BUILDS));
   if (tables.includes(NETWORK_SET_TABLE.table)) await dedupeNetworkSets(pool, versionId);
@@ -188,6 +196,7 @@ export async function indexVersionTables(
     signal,
     onDone,
   );
+  onAnalyzed?.();
   const client = await pool.connect();
   let builds: IndexBuild[];
   try {
@@ -241,7 +250,7 @@ export async function attachVersionTables(pool: Pool, versionId: number): Promis
 
 /** Every version table indexed, then attached (the raw-COPY baseline of bench:ingest). */
 export async function indexAndAttachVersionTables(pool: Pool, connections: number, versionId: number, onDone?: StatementDone): Promise<void> {
-  await indexVersionTables(pool, connections, versionId, PARTITIONED_TABLES, undefined, onDone);
+  await indexVersionTables(pool, connections, versionId, PARTITIONED_TABLES, { onDone });
   await attachVersionTables(pool, versionId);
 }
 
