@@ -17,6 +17,7 @@ import { UploadJobQueue1700000003100 } from './1700000003100-UploadJobQueue';
 import { NetworkSetCounts1700000003200 } from './1700000003200-NetworkSetCounts';
 import { NetworkSetSpecialtyCounts1700000003300 } from './1700000003300-NetworkSetSpecialtyCounts';
 import { ReferenceDataVersions1700000003340 } from './1700000003340-ReferenceDataVersions';
+import { ZipCounties1700000003400 } from './1700000003400-ZipCounties';
 
 /** Every migration, in order. Listed explicitly so ts-node, jest and compiled builds load the same set. */
 export const MIGRATIONS = [
@@ -39,4 +40,5 @@ export const MIGRATIONS = [
   NetworkSetCounts1700000003200,
   NetworkSetSpecialtyCounts1700000003300,
   ReferenceDataVersions1700000003340,
+  ZipCounties1700000003400,
 ];

@@ -27,8 +27,10 @@ export class NetworkModel {
 
 @ObjectType('NetworkSizeGroup', { description: 'Distinct providers (NPIs) of a network in one specialty or area' })
 export class NetworkSizeGroupModel {
-  @Field({ description: 'Specialty (lower-cased, as specialties are matched), state, or 3-digit ZIP of a listed address' })
+  @Field({ description: 'Specialty (lower-cased, as specialties are matched), or the state, 3-digit ZIP or county (5-digit FIPS code) of a listed address' })
   key: string;
+  @Field(() => String, { nullable: true, description: "The group's name when its key is a code: 'Cook, IL' for county 17031" })
+  name: string | null;
   @Field(() => Int, { description: 'Distinct NPIs; one listed in two areas counts in both' })
   providers: number;
   @Field(() => Int, { description: "Distinct NPIs of hospitals (a facility type naming 'Hospital')" })

@@ -47,7 +47,7 @@ export class NetworkProvidersArgs extends PageArgs {
 
 @ArgsType()
 export class NetworkSizeArgs {
-  @Field(() => BreadthGroupBy, { description: 'SPECIALTY, STATE or ZIP3 (3-digit ZIP of a listed address)' })
+  @Field(() => BreadthGroupBy, { description: 'SPECIALTY, STATE, ZIP3 (3-digit ZIP of a listed address) or COUNTY (its 5-digit FIPS code)' })
   @IsEnum(BreadthGroupBy)
   groupBy: BreadthGroupBy;
 }

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { Database } from '../database/database';
 import { countedAtLoadSql, countedNetworkBySpecialtySql } from '../search/network-set-count-sql';
 import { IS_HOSPITAL_SQL } from '../search/sql-fragments';
+import { BREADTH_GROUPS, groupNameSql } from '../research/breadth-groups';
 import { BreadthGroupBy } from '../research/network-breadth.model';
 import { NetworkModel, NetworkSizeGroupModel } from './network.model';
 
@@ -25,14 +26,6 @@ interface EntryRow {
   network_tier: string;
   set_ids: string[];
 }
-
-const SIZE_GROUPS: Record<BreadthGroupBy, { key: string; join: string }> = {
-  [BreadthGroupBy.STATE]: { key: 'a.state::text', join: 'JOIN provider_address a ON a.version_id = p.version_id AND a.record_no = p.record_no' },
-  [BreadthGroupBy.ZIP3]: { key: 'left(a.zip, 3)', join: 'JOIN provider_address a ON a.version_id = p.version_id AND a.record_no = p.record_no' },
-  // The specialty keys (lower-cased at load, as a specialty filter matches them): the per-specialty
-  // counts taken at load are keyed by them too.
-  [BreadthGroupBy.SPECIALTY]: { key: 'sp.specialty', join: 'CROSS JOIN LATERAL unnest(p.specialty_keys) AS sp(specialty)' },
-};
 
 /**
  * Networks derived from the network sets of published versions (migration 1700000003000): a version's
@@ -126,7 +119,7 @@ export class NetworksService {
   }
 
   /**
-   * Distinct NPIs of the network per specialty, state or 3-digit ZIP, largest first. Per specialty, a
+   * Distinct NPIs of the network per specialty, state, 3-digit ZIP or county, largest first. Per specialty, a
    * version counted per specialty at load adds up its sets' counts; otherwise the listings are counted.
    */
   async size(network: NetworkModel, groupBy: BreadthGroupBy): Promise<NetworkSizeGroupModel[]> {
@@ -134,21 +127,24 @@ export class NetworksService {
       const [counted]: Array<{ counted: boolean }> = await this.db.read(`SELECT ${countedAtLoadSql('$1::bigint', true)} AS counted`, [network.versionId]);
       if (counted?.counted) {
         return this.db.read(
-          `SELECT key, providers::int, hospitals::int FROM (${countedNetworkBySpecialtySql('$1::bigint', '$2::bigint[]')}) c
+          `SELECT key, NULL::text AS name, providers::int, hospitals::int FROM (${countedNetworkBySpecialtySql('$1::bigint', '$2::bigint[]')}) c
             ORDER BY providers DESC, key COLLATE "C"`,
           [network.versionId, network.setIds],
         );
       }
     }
-    const group = SIZE_GROUPS[groupBy];
+    const group = BREADTH_GROUPS[groupBy];
+    const name = groupNameSql(groupBy, 'g.key');
     return this.db.read(
-      `SELECT ${group.key} AS key, count(DISTINCT l.npi)::int AS providers, count(DISTINCT l.npi) FILTER (WHERE ${IS_HOSPITAL_SQL})::int AS hospitals
-         FROM listing_network_set l
-         JOIN provider p ON p.version_id = l.version_id AND p.record_no = l.record_no AND p.version_id = $1
-         ${group.join}
-        WHERE l.version_id = $1 AND l.set_id = ANY($2::bigint[]) AND ${group.key} IS NOT NULL
-        GROUP BY 1
-        ORDER BY providers DESC, ${group.key} COLLATE "C"`,
+      `SELECT g.key, ${name.name} AS name, g.providers, g.hospitals
+         FROM (SELECT ${group.key} AS key, count(DISTINCT l.npi)::int AS providers, count(DISTINCT l.npi) FILTER (WHERE ${IS_HOSPITAL_SQL})::int AS hospitals
+                 FROM listing_network_set l
+                 JOIN provider p ON p.version_id = l.version_id AND p.record_no = l.record_no AND p.version_id = $1
+                 ${group.join('ARRAY[$1::bigint]')}
+                WHERE l.version_id = $1 AND l.set_id = ANY($2::bigint[]) AND ${group.key} IS NOT NULL
+                GROUP BY 1) g
+         ${name.join}
+        ORDER BY g.providers DESC, g.key COLLATE "C"`,
       [network.versionId, network.setIds],
     );
   }

@@ -6,6 +6,8 @@ export enum BreadthGroupBy {
   STATE = 'STATE',
   /** First 3 digits of the listed address ZIP (the USPS sectional center). */
   ZIP3 = 'ZIP3',
+  /** County of the listed address's ZIP code (5-digit FIPS code). */
+  COUNTY = 'COUNTY',
   SPECIALTY = 'SPECIALTY',
 }
 registerEnumType(BreadthGroupBy, {
@@ -14,6 +16,10 @@ registerEnumType(BreadthGroupBy, {
   valuesMap: {
     STATE: { description: "State of the provider's listed address" },
     ZIP3: { description: 'First 3 digits of the listed address ZIP (the USPS sectional center)' },
+    COUNTY: {
+      description:
+        "County of the listed address's ZIP code, by its 5-digit FIPS code (a ZIP code crossing a county line counts in the county holding most of it)",
+    },
     SPECIALTY: { description: 'Specialty as listed (lower-cased)' },
   },
 });
@@ -33,7 +39,8 @@ registerEnumType(SortDirection, {
 
 @ObjectType('NetworkBreadthGroup', { description: 'Distinct in-network NPIs in one area or specialty' })
 export class NetworkBreadthGroupModel {
-  @Field({ description: 'State, 3-digit ZIP or specialty (lower-cased, as specialties are matched)' }) key: string;
+  @Field({ description: 'State, 3-digit ZIP, 5-digit county FIPS code or specialty (lower-cased, as specialties are matched)' }) key: string;
+  @Field(() => String, { nullable: true, description: "The group's name when its key is a code: 'Cook, IL' for county 17031" }) name: string | null;
   @Field(() => Int, { description: 'Distinct NPIs (matching the specialty filter, if any)' }) providers: number;
   @Field(() => Int, { description: 'Distinct hospital NPIs' }) hospitals: number;
 }

@@ -6,6 +6,7 @@ import { PlanSelection, SelectedPlans, selectPlans } from '../search/plan-select
 import { hasSpecialtySql, IS_HOSPITAL_SQL, membershipCoversYearSql, yearsCoverSql } from '../search/sql-fragments';
 import { countedAtLoadSql, countedNetworkBySpecialtySql, countedNetworkSql } from '../search/network-set-count-sql';
 import { BuiltQuery, SqlParams } from '../search/sql-params';
+import { BREADTH_GROUPS, groupNameSql } from './breadth-groups';
 import { BreadthGroupBy, NetworkBreadthModel, PlanBreadthRankModel, SortDirection } from './network-breadth.model';
 
 export interface NetworkBreadthRequest extends PlanSelection {
@@ -27,24 +28,10 @@ interface BreadthRow {
   plan_id: string;
   network_reported: boolean;
   group_key: string | null;
+  group_name: string | null;
   providers: number;
   hospitals: number;
 }
-
-/** `versions` is the SQL parameter holding the published version ids, for partition pruning. */
-const addressJoin = (versions: string) =>
-  `LEFT JOIN provider_address a ON a.version_id = p.version_id AND a.record_no = p.record_no AND a.version_id = ANY(${versions})`;
-
-const GROUP_SOURCES: Record<BreadthGroupBy, { key: string; join: (versions: string) => string }> = {
-  [BreadthGroupBy.STATE]: { key: 'a.state::text', join: addressJoin },
-  [BreadthGroupBy.ZIP3]: { key: 'left(a.zip, 3)', join: addressJoin },
-  // The specialty keys (lower-cased at load, as a specialty filter matches them): the per-specialty
-  // counts taken at load are keyed by them too.
-  [BreadthGroupBy.SPECIALTY]: {
-    key: 'sp.specialty',
-    join: () => 'LEFT JOIN LATERAL unnest(p.specialty_keys) AS sp(specialty) ON true',
-  },
-};
 
 /** Journalists' network breadth: distinct in-network NPIs per plan, by specialty and area. */
 @Injectable()
@@ -98,7 +85,8 @@ export class NetworkBreadthService {
     const specialty = request.specialty && (listedIds.length || counted.size) ? params.add(request.specialty.trim(), 'text') : null;
     const countedNetwork = countedNetworkSql('n', specialty);
     const matchesSpecialty = specialty && listedIds.length ? hasSpecialtySql('p', specialty) : 'true';
-    const group = request.groupBy ? GROUP_SOURCES[request.groupBy] : null;
+    const group = request.groupBy ? BREADTH_GROUPS[request.groupBy] : null;
+    const groupName = groupNameSql(request.groupBy, 'c.group_key');
     const groupBy = params.add(request.groupBy ?? null, 'text');
     const sql = `
       WITH selected AS (
@@ -168,12 +156,13 @@ export class NetworkBreadthService {
         }
       )
       SELECT s.plan_id, s.marketing_name, s.issuer_id, s.state AS plan_state, s.network_reported,
-             ${groupBy} AS group_by, c.group_key,
+             ${groupBy} AS group_by, c.group_key, ${groupName.name} AS group_name,
              coalesce(c.providers, 0)::int AS providers, coalesce(c.hospitals, 0)::int AS hospitals
         FROM selected s
         LEFT JOIN plan_sets ps ON ps.plan_id = s.plan_id AND ps.version_id = s.version_id
         LEFT JOIN networks n ON n.version_id = ps.version_id AND n.set_ids = ps.set_ids
         LEFT JOIN counts c ON c.version_id = n.version_id AND c.network = n.network
+        ${groupName.join}
        ORDER BY s.plan_id, c.is_group NULLS FIRST, c.providers DESC, c.group_key`;
     return { sql, params: params.values };
   }
@@ -192,7 +181,9 @@ export class NetworkBreadthService {
         networkReported: total?.network_reported ?? false,
         providers: total?.providers ?? 0,
         hospitals: total?.hospitals ?? 0,
-        groups: own.filter((row) => row.group_key !== null).map((row) => ({ key: row.group_key!, providers: row.providers, hospitals: row.hospitals })),
+        groups: own
+          .filter((row) => row.group_key !== null)
+          .map((row) => ({ key: row.group_key!, name: row.group_name, providers: row.providers, hospitals: row.hospitals })),
       };
     });
   }

@@ -138,6 +138,7 @@ describe('provider networks (GraphQL over HTTP)', () => {
         providers(first: 2, after: $after, filter: $filter) { edges { node { listing { npi } } } pageInfo { hasNextPage endCursor } }
         bySpecialty: size(groupBy: SPECIALTY) { key providers hospitals }
         byZip3: size(groupBy: ZIP3) { key providers }
+        byCounty: size(groupBy: COUNTY) { key name providers }
       }
     }`;
     const first = await t.gql(query, { id });
@@ -152,6 +153,11 @@ describe('provider networks (GraphQL over HTTP)', () => {
     expect(network.byZip3).toEqual([
       { key: '432', providers: 3 },
       { key: '443', providers: 2 },
+    ]);
+    // 43215 is in Franklin County, 44308 in Summit County.
+    expect(network.byCounty).toEqual([
+      { key: '39049', name: 'Franklin, OH', providers: 3 },
+      { key: '39153', name: 'Summit, OH', providers: 2 },
     ]);
     // Every listing of the network, two at a time, by name.
     const npis: string[] = [];

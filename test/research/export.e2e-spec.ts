@@ -121,12 +121,17 @@ describe('bulk export over REST (streamed with COPY)', () => {
     expect(res.status).toBe(200);
     expect(res.headers['content-disposition']).toBe('attachment; filename="network-breadth.csv"');
     const [header, ...rows] = lines(res.body);
-    expect(header).toBe('plan_id,marketing_name,issuer_id,plan_state,network_reported,group_by,group_key,providers,hospitals');
+    expect(header).toBe('plan_id,marketing_name,issuer_id,plan_state,network_reported,group_by,group_key,group_name,providers,hospitals');
     expect(rows).toEqual([
-      `${PLAN.silver},Search Test Silver,66666,OH,true,,,3,1`,
-      `${PLAN.bronze},Search Test Bronze,66666,OH,true,,,2,1`,
-      `${PLAN.gold},Research Test Gold,66667,OH,true,,,2,1`,
-      `${PLAN.narrow},Research Test Narrow Silver,66667,OH,true,,,1,0`,
+      `${PLAN.silver},Search Test Silver,66666,OH,true,,,,3,1`,
+      `${PLAN.bronze},Search Test Bronze,66666,OH,true,,,,2,1`,
+      `${PLAN.gold},Research Test Gold,66667,OH,true,,,,2,1`,
+      `${PLAN.narrow},Research Test Narrow Silver,66667,OH,true,,,,1,0`,
+    ]);
+    const byCounty = await get(`/export/research/network-breadth.csv?planIds=${PLAN.silver}&groupBy=COUNTY`);
+    expect(lines(byCounty.body).slice(1, 3)).toEqual([
+      `${PLAN.silver},Search Test Silver,66666,OH,true,COUNTY,,,9,1`,
+      `${PLAN.silver},Search Test Silver,66666,OH,true,COUNTY,39009,"Athens, OH",6,1`,
     ]);
 
     const ranking = await get(`/export/research/plan-breadth-ranking.csv?state=OH&specialty=psychiatry&year=2031`);

@@ -5,7 +5,7 @@ const BREADTH = `
   query Breadth($planIds: [String!], $state: String, $year: Int, $specialty: String, $groupBy: BreadthGroupBy) {
     networkBreadth(planIds: $planIds, state: $state, year: $year, specialty: $specialty, groupBy: $groupBy) {
       planId networkReported providers hospitals plan { marketingName }
-      groups { key providers hospitals }
+      groups { key name providers hospitals }
     }
   }`;
 
@@ -49,7 +49,7 @@ describe('networkBreadth and rankPlansByBreadth (GraphQL over HTTP)', () => {
       providers: number;
       hospitals: number;
       networkReported: boolean;
-      groups: Array<{ key: string; providers: number; hospitals: number }>;
+      groups: Array<{ key: string; name: string | null; providers: number; hospitals: number }>;
     }>;
   }
 
@@ -72,7 +72,7 @@ describe('networkBreadth and rankPlansByBreadth (GraphQL over HTTP)', () => {
     expect(plans.map((p) => p.providers)).toEqual([3, 2, 2, 1]);
     // Bronze: Johnny Smithson ("Psychiatry") and Sarah Miller ("psychiatry") fall in one group.
     const bronze = plans.find((p) => p.planId === PLAN.bronze)!;
-    expect(bronze.groups.find((g) => g.key === 'psychiatry')).toEqual({ key: 'psychiatry', providers: 2, hospitals: 0 });
+    expect(bronze.groups.find((g) => g.key === 'psychiatry')).toEqual({ key: 'psychiatry', name: null, providers: 2, hospitals: 0 });
     for (const plan of plans) {
       expect(plan.providers).toBe(await sqlCount(plan.planId, `EXISTS (SELECT 1 FROM unnest(p.specialties) s WHERE lower(s) = 'psychiatry')`));
     }
@@ -85,7 +85,23 @@ describe('networkBreadth and rankPlansByBreadth (GraphQL over HTTP)', () => {
       expect(group.providers).toBe(await sqlCount(PLAN.silver, `left(a.zip, 3) = '${group.key}'`));
     }
     const [byState] = await breadth({ planIds: [PLAN.silver], groupBy: 'STATE' });
-    expect(byState.groups).toEqual([{ key: 'OH', providers: 9, hospitals: 1 }]);
+    expect(byState.groups).toEqual([{ key: 'OH', name: null, providers: 9, hospitals: 1 }]);
+  });
+
+  it('groups by county (FIPS code and name) through the county of each address ZIP code', async () => {
+    const [silver] = await breadth({ planIds: [PLAN.silver], groupBy: 'COUNTY' });
+    // The ZIP3 groups above, by county: the 7 NPIs in 457xx are in Athens (45701, 45710, 45735, 45764,
+    // 45780) or Washington (45750); 456xx (45662) is Scioto, 431xx Hocking, 437xx Muskingum.
+    expect(silver.groups.map((g) => [g.key, g.name, g.providers, g.hospitals])).toEqual([
+      ['39009', 'Athens, OH', 6, 1],
+      ['39073', 'Hocking, OH', 1, 0],
+      ['39119', 'Muskingum, OH', 1, 0],
+      ['39145', 'Scioto, OH', 1, 0],
+      ['39167', 'Washington, OH', 1, 0],
+    ]);
+    for (const group of silver.groups) {
+      expect(group.providers).toBe(await sqlCount(PLAN.silver, `left(a.zip, 5) IN (SELECT zip FROM zip_county WHERE county_fips = '${group.key}')`));
+    }
   });
 
   it('takes every plan of a state and year, with the same counts', async () => {

@@ -1,0 +1,40 @@
+import { BreadthGroupBy } from './network-breadth.model';
+
+/**
+ * Where each breakdown of network size and breadth takes its key from, over a provider `p` of the
+ * versions in the SQL array `versions` (given so every other version's address partitions are pruned).
+ * A provider with no key (no specialty, an address without a known county) has one row with a NULL key,
+ * which no group counts.
+ */
+export interface BreadthGroupSource {
+  key: string;
+  join(versions: string): string;
+}
+
+const addressJoin = (versions: string) =>
+  `LEFT JOIN provider_address a ON a.version_id = p.version_id AND a.record_no = p.record_no AND a.version_id = ANY(${versions})`;
+
+export const BREADTH_GROUPS: Record<BreadthGroupBy, BreadthGroupSource> = {
+  [BreadthGroupBy.STATE]: { key: 'a.state::text', join: addressJoin },
+  [BreadthGroupBy.ZIP3]: { key: 'left(a.zip, 3)', join: addressJoin },
+  // The county of the address's ZIP code (migration 1700000003400): its 5-digit FIPS code.
+  [BreadthGroupBy.COUNTY]: {
+    key: 'zc.county_fips',
+    join: (versions) => `${addressJoin(versions)} LEFT JOIN zip_county zc ON zc.zip = left(a.zip, 5)`,
+  },
+  // The specialty keys (lower-cased at load, as a specialty filter matches them): the per-specialty
+  // counts taken at load are keyed by them too.
+  [BreadthGroupBy.SPECIALTY]: {
+    key: 'sp.specialty',
+    join: () => 'LEFT JOIN LATERAL unnest(p.specialty_keys) AS sp(specialty) ON true',
+  },
+};
+
+/**
+ * A group's name for readers, from its key (the SQL expression `key`): "Cook, IL" for a county; NULL
+ * for the other breakdowns, whose keys read as they are. `join` goes in the FROM clause, `name` in the select list.
+ */
+export function groupNameSql(groupBy: BreadthGroupBy | null | undefined, key: string): { join: string; name: string } {
+  if (groupBy !== BreadthGroupBy.COUNTY) return { join: '', name: 'NULL::text' };
+  return { join: `LEFT JOIN county gn ON gn.fips = ${key}`, name: `gn.name || ', ' || gn.state` };
+}
