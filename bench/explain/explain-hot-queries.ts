@@ -405,6 +405,10 @@ async function main(): Promise<void> {
         async () => ({ queries: [await breadth.networkBreadthQuery({ planIds, groupBy: BreadthGroupBy.ZIP3 })], settings: RESEARCH_QUERY }),
       ],
       [
+        `network breadth: 5 plans by county`,
+        async () => ({ queries: [await breadth.networkBreadthQuery({ planIds, groupBy: BreadthGroupBy.COUNTY })], settings: RESEARCH_QUERY }),
+      ],
+      [
         `network breadth: all ${input.issuerPlans.length} plans of the largest issuer`,
         async () => ({ queries: [await breadth.networkBreadthQuery({ planIds: input.issuerPlans })], settings: RESEARCH_QUERY }),
       ],

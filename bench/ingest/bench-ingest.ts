@@ -38,7 +38,7 @@ import { StorageService } from '../../src/datasets/storage.service';
  * --over-http: also serves the files over loopback HTTP and loads them through the feed fetch path
  * (bench-over-http.ts), with its time and peak RSS against the first import from disk of the same run.
  * --profile DIR: the import process runs with node --cpu-prof, writing a CPU profile of each of its
- * threads (the importing thread and the parse workers) into DIR.
+ * threads (the importing thread and the parse workers) into DIR; with --over-http, the fetching process too.
  * Uses DATABASE_URL when set, else a throwaway embedded PostgreSQL (fsync off).
  */
 
@@ -402,7 +402,7 @@ async function printVersionStorage(db: DataSource): Promise<void> {
 }
 
 /** The same files fetched over loopback HTTP and loaded (in a fresh child process), against the import from disk. */
-async function compareOverHttp(db: DataSource, database: BenchDatabase, data: BenchData, fromDisk: ImportMeasurement): Promise<void> {
+async function compareOverHttp(db: DataSource, database: BenchDatabase, data: BenchData, fromDisk: ImportMeasurement, profileDir?: string): Promise<void> {
   await removeImportedVersions(db);
   await db.query('CHECKPOINT');
   const served = await serveIndexOverHttp(data.indexPath);
@@ -410,7 +410,8 @@ async function compareOverHttp(db: DataSource, database: BenchDatabase, data: Be
   let serving: ServerReport | null = null;
   try {
     measured = await new Promise<FetchMeasurement>((resolve, reject) => {
-      const child = fork(__filename, ['--child-fetch', database.url, served.indexUrl], { execArgv: ['-r', 'ts-node/register/transpile-only'] });
+      const profile = profileDir ? ['--cpu-prof', '--cpu-prof-dir', profileDir] : [];
+      const child = fork(__filename, ['--child-fetch', database.url, served.indexUrl], { execArgv: ['-r', 'ts-node/register/transpile-only', ...profile] });
       let result: FetchMeasurement | null = null;
       child.on('message', (message) => (result = message as FetchMeasurement));
       child.on('error', reject);
@@ -487,7 +488,7 @@ async function main(): Promise<void> {
       );
     }
 
-    if (options.overHttp) await compareOverHttp(db, database, data, imports[0].measured);
+    if (options.overHttp) await compareOverHttp(db, database, data, imports[0].measured, options.profileDir);
 
     await db.query('CHECKPOINT');
     const pgCpuBaselineStart = postgresCpuSeconds(database.dataDir);

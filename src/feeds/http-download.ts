@@ -301,10 +301,27 @@ export interface BodyObserver {
   written(bytes: number): void;
 }
 
-/** Writes the spool file and reports each chunk once it is on disk, so a reader never reads past what is written. */
+/**
+ * A body's chunks (tens of KB each, as the socket delivers them) are gathered into writes of up to this
+ * size: each write is a round trip through libuv's thread pool, and one per chunk cost the downloading
+ * thread more than the bytes did.
+ */
+const SPOOL_WRITE_BYTES = 1024 * 1024;
+/** What was gathered is written once no chunk came for this long, so a reader follows a slow body closely. */
+const SPOOL_IDLE_MS = 20;
+
+/**
+ * Writes the spool file, in writes of up to SPOOL_WRITE_BYTES, one at a time, and reports each once it
+ * is on disk, so a reader never reads past what is written.
+ */
 class ObservedSpoolWriter extends Writable {
   private handle: FileHandle | null = null;
   private bytes = 0;
+  private gathered: Buffer[] = [];
+  private gatheredBytes = 0;
+  private idle: NodeJS.Timeout | null = null;
+  /** The writes so far, in order; rejected once one failed. */
+  private writing: Promise<void> = Promise.resolve();
 
   constructor(
     private readonly path: string,
@@ -321,33 +338,66 @@ class ObservedSpoolWriter extends Writable {
   }
 
   _write(chunk: Buffer, _encoding: BufferEncoding, done: (error?: Error | null) => void): void {
-    this.handle!.write(chunk).then(() => this.wrote(chunk.length, done), done);
+    this.gather([chunk], done);
   }
 
-  /** The chunks that arrived while the previous write was under way, in one write. */
+  /** The chunks that arrived while the previous write was under way. */
   _writev(chunks: Array<{ chunk: Buffer }>, done: (error?: Error | null) => void): void {
-    const buffers = chunks.map(({ chunk }) => chunk);
-    const length = buffers.reduce((sum, buffer) => sum + buffer.length, 0);
-    this.handle!.writev(buffers).then(({ bytesWritten }) => {
-      if (bytesWritten !== length) return done(new Error(`${this.path}: short write (${bytesWritten} of ${length} bytes)`));
-      this.wrote(length, done);
-    }, done);
+    this.gather(
+      chunks.map(({ chunk }) => chunk),
+      done,
+    );
   }
 
-  private wrote(length: number, done: () => void): void {
-    this.bytes += length;
-    this.observer.written(this.bytes);
+  _final(done: (error?: Error | null) => void): void {
+    this.flush().then(() => done(), done);
+  }
+
+  private gather(buffers: Buffer[], done: (error?: Error | null) => void): void {
+    for (const buffer of buffers) {
+      this.gathered.push(buffer);
+      this.gatheredBytes += buffer.length;
+    }
+    // A full write holds the body back until it is on disk: memory stays bounded whatever the network's pace.
+    if (this.gatheredBytes >= SPOOL_WRITE_BYTES) return void this.flush().then(() => done(), done);
+    this.idle ??= setTimeout(() => {
+      this.idle = null;
+      this.flush().catch((error: Error) => this.destroy(error));
+    }, SPOOL_IDLE_MS);
     done();
   }
 
+  /** Writes what was gathered after the writes under way; resolves once all of it is on disk. */
+  private flush(): Promise<void> {
+    if (this.idle) clearTimeout(this.idle);
+    this.idle = null;
+    const buffers = this.gathered;
+    const length = this.gatheredBytes;
+    this.gathered = [];
+    this.gatheredBytes = 0;
+    if (length) {
+      this.writing = this.writing.then(async () => {
+        const { bytesWritten } = await this.handle!.writev(buffers);
+        if (bytesWritten !== length) throw new Error(`${this.path}: short write (${bytesWritten} of ${length} bytes)`);
+        this.bytes += length;
+        this.observer.written(this.bytes);
+      });
+    }
+    return this.writing;
+  }
+
   _destroy(error: Error | null, done: (error?: Error | null) => void): void {
-    const handle = this.handle;
-    this.handle = null;
-    if (!handle) return done(error);
-    handle.close().then(
-      () => done(error),
-      () => done(error),
-    );
+    if (this.idle) clearTimeout(this.idle);
+    this.idle = null;
+    // Closed once the write under way is done (what was only gathered is dropped with the body).
+    void this.writing
+      .catch(() => undefined)
+      .then(async () => {
+        const handle = this.handle;
+        this.handle = null;
+        await handle?.close().catch(() => undefined);
+        done(error);
+      });
   }
 }
 
