@@ -147,4 +147,36 @@ describe('network breadth from the counts taken at load', () => {
     expect(await countRows('network_set_count', second)).toBe(4);
     expect((await breadth()).map(([, providers]) => providers)).toEqual([3, 4, 2]);
   });
+
+  it('a count that fails fails the load with its own error (the index builds beside it stop); the published version answers as before', async () => {
+    const before = await breadth();
+    const [{ published }] = await t.db.query(`SELECT current_version_id AS published FROM issuer WHERE issuer_id = $1`, [ISSUER]);
+    // Fails this issuer's counting only: test files may share the database.
+    await t.db.query(`
+      CREATE FUNCTION refuse_55591_counts() RETURNS trigger LANGUAGE plpgsql AS $$
+      BEGIN
+        IF EXISTS (SELECT 1 FROM dataset_version WHERE id = NEW.version_id AND issuer_id = '${ISSUER}') THEN
+          RAISE EXCEPTION 'counting refused for the test';
+        END IF;
+        RETURN NEW;
+      END $$`);
+    await t.db.query(`CREATE TRIGGER refuse_55591_counts BEFORE INSERT ON network_set_count FOR EACH ROW EXECUTE FUNCTION refuse_55591_counts()`);
+    try {
+      await expect(load('v4', [...LISTINGS, person(8, 'Eighth', [PLAN.a])])).rejects.toThrow(/counting refused for the test/);
+    } finally {
+      await t.db.query(`DROP TRIGGER refuse_55591_counts ON network_set_count`);
+      await t.db.query(`DROP FUNCTION refuse_55591_counts()`);
+    }
+    const [failed] = await t.db.query(`SELECT id, status, error FROM dataset_version WHERE issuer_id = $1 ORDER BY id DESC LIMIT 1`, [ISSUER]);
+    expect(failed.status).toBe('failed');
+    expect(failed.error).toMatch(/counting refused for the test/);
+    const [{ current }] = await t.db.query(`SELECT current_version_id AS current FROM issuer WHERE issuer_id = $1`, [ISSUER]);
+    expect(current).toBe(published);
+    expect(await breadth()).toEqual(before);
+    // Nothing of the failed version is left: no tables, no counts.
+    const tables = await t.db.query(`SELECT relname FROM pg_class WHERE relname LIKE $1`, [`%\\_v${failed.id}`]);
+    expect(tables).toEqual([]);
+    expect(await countRows('network_set_specialty_count', failed.id)).toBe(0);
+    expect(await countRows('network_set_shared_npi', failed.id)).toBe(0);
+  });
 });
