@@ -7,7 +7,7 @@ RUN npm ci --ignore-scripts
 COPY tsconfig.json tsconfig.build.json nest-cli.json ./
 COPY src ./src
 COPY migrations ./migrations
-RUN npm run build && cp -r migrations/data dist/migrations/data && npm prune --omit=dev --ignore-scripts
+RUN npm run build && npm prune --omit=dev --ignore-scripts
 
 # Runtime stage: the compiled API and its production dependencies only, as an unprivileged user.
 FROM node:20-bookworm-slim
