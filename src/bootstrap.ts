@@ -1,7 +1,7 @@
 import { INestApplication, Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { Logger as PinoLogger } from 'nestjs-pino';
-import type { DestinationStream } from 'pino';
+import type { DestinationStream, Logger as RootLogger } from 'pino';
 import { AppModule } from './app.module';
 import { KeyUsage, PresentedKeys, presentedKeyMiddleware } from './auth/presented-keys';
 import type { Express } from 'express';
@@ -14,6 +14,7 @@ import { AppConfig, loadConfig } from './config/app-config';
 import { Database } from './database/database';
 import { setupMarketplaceDocs } from './marketplace/openapi';
 import { httpMetricsMiddleware, Metrics } from './observability/metrics';
+import { logAnsweredEarly, REQUEST_LOGGER } from './observability/logging.module';
 
 export interface CreateAppOptions {
   /** false: no log output at all (tests). */
@@ -94,6 +95,7 @@ function frontDoor(app: INestApplication, settings: AppConfig, { headers, readJs
   const [chain, ...others] = server.listeners('request') as RequestListener[];
   if (!chain || others.length) throw new Error('the HTTP server has no single request listener to put the answer fast path in front of');
   const metrics = app.get(Metrics);
+  const requestLog = app.get<RootLogger>(REQUEST_LOGGER);
   const door = app.get(AnswerFastPath).frontDoor(
     {
       path: '/graphql',
@@ -101,7 +103,10 @@ function frontDoor(app: INestApplication, settings: AppConfig, { headers, readJs
       readJson: (req, res, done) => readJson(req as never, res as never, done),
       limit: settings.rateLimit.perIp > 0 ? app.get(AnonymousIpLimit) : undefined,
       clientIp: (req) => proxyAddr(req, express.get('trust proxy fn')),
-      answered: (method, status, started) => metrics.httpAnswered(method, '/graphql', status, started),
+      answered: (req, res, started) => {
+        metrics.httpAnswered(req.method!, '/graphql', res.statusCode, started);
+        logAnsweredEarly(requestLog, req, res, started);
+      },
     },
     chain,
   );

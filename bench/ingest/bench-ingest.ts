@@ -28,7 +28,7 @@ import { StorageService } from '../../src/datasets/storage.service';
  * tables (empty copies of the plan tables for those), builds the same indexes and attaches the partitions.
  *
  *   npm run bench:ingest -- [--providers 1000000] [--plans 30] [--networks 3] [--drugs 5000] [--pretty]
- *                           [--workers N[,M...]] [--keep] [--data-dir DIR] [--over-http] [--profile DIR]
+ *                           [--workers N[,M...]] [--keep] [--data-dir DIR] [--over-http] [--http-rounds N] [--profile DIR]
  * --networks N: the dense shape carriers publish (the plans sold on N networks, each provider listing
  * every plan of each network it joins; `--plans 40 --networks 3`); without it, each provider lists 3 plans.
  * --workers: the importer's parse worker threads (default: its own choice, one per core but one; 0 = none);
@@ -37,6 +37,7 @@ import { StorageService } from '../../src/datasets/storage.service';
  * generating code (GENERATOR_SOURCES) reuses them instead of generating again (slow at 1M providers).
  * --over-http: also serves the files over loopback HTTP and loads them through the feed fetch path
  * (bench-over-http.ts), with its time and peak RSS against the first import from disk of the same run.
+ * --http-rounds N: N such pairs (from disk, then over HTTP) in turn, and the median of their ratios.
  * --profile DIR: the import process runs with node --cpu-prof, writing a CPU profile of each of its
  * threads (the importing thread and the parse workers) into DIR; with --over-http, the fetching process too.
  * Uses DATABASE_URL when set, else a throwaway embedded PostgreSQL (fsync off).
@@ -59,6 +60,8 @@ interface Options {
   keep: boolean;
   dataDir: string | undefined;
   overHttp: boolean;
+  /** Pairs of loads (from disk, then over HTTP) to run; the first pair's load from disk is the first import. */
+  httpRounds: number;
   profileDir: string | undefined;
 }
 
@@ -87,7 +90,8 @@ function parseOptions(argv: string[]): Options {
       }) ?? [undefined],
     keep: argv.includes('--keep'),
     dataDir: value('--data-dir'),
-    overHttp: argv.includes('--over-http'),
+    overHttp: argv.includes('--over-http') || value('--http-rounds') !== undefined,
+    httpRounds: count('--http-rounds', 1),
     profileDir: value('--profile'),
   };
 }
@@ -402,7 +406,7 @@ async function printVersionStorage(db: DataSource): Promise<void> {
 }
 
 /** The same files fetched over loopback HTTP and loaded (in a fresh child process), against the import from disk. */
-async function compareOverHttp(db: DataSource, database: BenchDatabase, data: BenchData, fromDisk: ImportMeasurement, profileDir?: string): Promise<void> {
+async function compareOverHttp(db: DataSource, database: BenchDatabase, data: BenchData, fromDisk: ImportMeasurement, profileDir?: string): Promise<number> {
   await removeImportedVersions(db);
   await db.query('CHECKPOINT');
   const served = await serveIndexOverHttp(data.indexPath);
@@ -436,8 +440,33 @@ async function compareOverHttp(db: DataSource, database: BenchDatabase, data: Be
   console.log(describeServing(serving, measured));
   console.log(`rows loaded: ${JSON.stringify(measured.counts)}`);
   console.log(`peak RSS: ${measured.peakRssMb} MB (from disk: ${diskPeak} MB)`);
+  const ratio = measured.seconds / fromDisk.seconds;
+  console.log(`ratio fetch+load over HTTP vs load from disk: ${ratio.toFixed(2)}x (from disk ${fromDisk.seconds.toFixed(2)} s)`);
+  return ratio;
+}
+
+/**
+ * `--http-rounds N`: N pairs of loads, from disk then over HTTP, one after the other, so a drift of the
+ * machine's speed (5–10% within minutes on a shared VM) weighs on both sides alike; the median ratio.
+ */
+async function compareOverHttpRounds(db: DataSource, database: BenchDatabase, data: BenchData, first: ImportMeasurement, options: Options): Promise<void> {
+  const ratios = [await compareOverHttp(db, database, data, first, options.profileDir)];
+  for (let round = 2; round <= options.httpRounds; round++) {
+    await removeImportedVersions(db);
+    await db.query('CHECKPOINT');
+    const fromDisk = await importInChildProcess(database, data.indexPath, undefined);
+    console.log(
+      `\nround ${round} of ${options.httpRounds}: import from disk ${fromDisk.seconds.toFixed(2)} s (importer CPU ${fromDisk.cpuSeconds.toFixed(1)} s)`,
+    );
+    ratios.push(await compareOverHttp(db, database, data, fromDisk));
+  }
+  if (ratios.length < 2) return;
+  const sorted = [...ratios].sort((a, b) => a - b);
+  const middle = sorted.length / 2;
+  const median = sorted.length % 2 ? sorted[Math.floor(middle)] : (sorted[middle - 1] + sorted[middle]) / 2;
   console.log(
-    `ratio fetch+load over HTTP vs load from disk: ${(measured.seconds / fromDisk.seconds).toFixed(2)}x (from disk ${fromDisk.seconds.toFixed(2)} s)`,
+    `\nratio fetch+load over HTTP vs load from disk over ${ratios.length} alternating rounds: median ${median.toFixed(2)}x ` +
+      `(rounds: ${ratios.map((r) => r.toFixed(2)).join(', ')}; target <= 1.1: ${median <= 1.1 ? 'PASS' : 'FAIL'})`,
   );
 }
 
@@ -488,7 +517,7 @@ async function main(): Promise<void> {
       );
     }
 
-    if (options.overHttp) await compareOverHttp(db, database, data, imports[0].measured, options.profileDir);
+    if (options.overHttp) await compareOverHttpRounds(db, database, data, imports[0].measured, options);
 
     await db.query('CHECKPOINT');
     const pgCpuBaselineStart = postgresCpuSeconds(database.dataDir);

@@ -249,7 +249,7 @@ export class AnswerFastPath {
     const body = notModified || (accept && accept !== '*/*' && accept !== 'application/json') ? undefined : this.answers?.serialized(entry.etag);
     if (!notModified && !body) return next(req, res);
     const send = (limitHeaders: Array<[string, string]>) => {
-      requestId(req, res);
+      (req as IncomingMessage & { id?: string }).id = requestId(req, res);
       door.headers(req, res, path);
       for (const [name, value] of limitHeaders) res.setHeader(name, value);
       // As the normal path: a GET's answer (or 304) is cacheable, a POST's is not.
@@ -269,7 +269,7 @@ export class AnswerFastPath {
         res.statusCode = 200;
         res.end(body);
       }
-      door.answered(req.method!, res.statusCode, started);
+      door.answered(req, res, started);
     };
     if (!door.limit) return send([]);
     door.limit.count(door.clientIp(req)).then(
@@ -295,6 +295,6 @@ export interface FrontDoor {
   limit?: AnonymousIpLimit;
   /** The client address as Express reads it (trust proxy). */
   clientIp(req: IncomingMessage): string | undefined;
-  /** Counted in the HTTP metrics. */
-  answered(method: string, status: number, started: bigint): void;
+  /** Told of each answer once sent (HTTP metrics, the request log line). */
+  answered(req: IncomingMessage, res: ServerResponse, started: bigint): void;
 }

@@ -17,7 +17,7 @@ export interface LoggingSettings {
 }
 
 export const REQUEST_ID_HEADER = 'x-request-id';
-const REQUEST_LOGGER = 'REQUEST_LOGGER';
+export const REQUEST_LOGGER = 'REQUEST_LOGGER';
 /** A caller's id is kept only when it is a reasonable token (no log injection, no megabyte ids). */
 const REQUEST_ID_PATTERN = /^[A-Za-z0-9._:-]{1,128}$/;
 
@@ -121,6 +121,18 @@ export function requestLogging(root: Logger) {
     res.on('error', finished);
     storage.run(store, next);
   };
+}
+
+/**
+ * The request line of a request answered before the Express chain (the answer fast path): the same line
+ * requestLogging writes when the response is done, from the same values. `startedAt` is process.hrtime.bigint().
+ */
+export function logAnsweredEarly(root: Logger, req: IncomingMessage & { id?: unknown }, res: ServerResponse, startedAt: bigint): void {
+  const level = requestLevel(res, undefined);
+  if (!root.isLevelEnabled(level)) return;
+  const operation = operationName(req);
+  const responseTime = Math.round(Number(process.hrtime.bigint() - startedAt) / 1e6);
+  root[level]({ ...(operation === undefined ? { req } : { req, operationName: operation }), res, responseTime }, 'request completed');
 }
 
 /**

@@ -6,6 +6,7 @@ import { Writable } from 'node:stream';
 import request from 'supertest';
 import { ApiKeysService } from '../../src/auth/api-keys.service';
 import { createApp } from '../../src/bootstrap';
+import { AnswerFastPath, questionKey } from '../../src/graphql/answer-fast-path';
 import { testDatabaseUrl } from '../helpers/test-app';
 
 const QUERY = { query: '{ plan(planId: "99999ZZ9999999") { planId } }' };
@@ -142,5 +143,30 @@ describe('HTTP security', () => {
     const line = entries.find((e) => e.msg === 'request completed');
     expect(line).toMatchObject({ level: 30, operationName: 'BadNpi', req: { id: 'log-check-2' }, res: { statusCode: 200 } });
     expect(entries).toHaveLength(2);
+  });
+
+  it('logs the request line of an answer the fast path gives before the Express chain (a revalidation answered 304)', async () => {
+    const fastPath = app.get(AnswerFastPath);
+    const get = (headers: Record<string, string>) =>
+      request(app.getHttpServer())
+        .get(`/graphql?${new URLSearchParams({ query: QUERY.query })}`)
+        .set({ 'apollo-require-preflight': 'true', ...headers });
+    // The normal path answers the first GET and leaves its ETag to the fast path once it listens for publishes.
+    let etag = '';
+    for (let attempt = 0; attempt < 40 && !fastPath.current(questionKey(QUERY.query, undefined, undefined, undefined)!); attempt++) {
+      const first = await get({});
+      expect(first.status).toBe(200);
+      etag = first.headers.etag;
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    expect(fastPath.current(questionKey(QUERY.query, undefined, undefined, undefined)!)?.etag).toBe(etag);
+    logLines.length = 0;
+    const repeat = await get({ 'If-None-Match': etag, 'X-Request-Id': 'log-check-3' });
+    expect(repeat.status).toBe(304);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    const entries = logLines.map((line) => JSON.parse(line)).filter((e) => e.req?.id === 'log-check-3');
+    expect(entries).toHaveLength(1);
+    expect(entries[0]).toMatchObject({ level: 30, msg: 'request completed', req: { method: 'GET' }, res: { statusCode: 304 } });
+    expect(typeof entries[0].responseTime).toBe('number');
   });
 });
