@@ -2,16 +2,25 @@ import { DynamicModule, ExecutionContext, Injectable, Logger, Module, OnApplicat
 import { APP_GUARD } from '@nestjs/core';
 import { GqlContextType, GqlExecutionContext } from '@nestjs/graphql';
 import { ThrottlerStorageRedisService } from '@nest-lab/throttler-storage-redis';
-import { ThrottlerException, ThrottlerGuard, ThrottlerModule, ThrottlerOptions, ThrottlerStorage } from '@nestjs/throttler';
-import type { ThrottlerLimitDetail } from '@nestjs/throttler/dist/throttler.guard.interface';
-import type { ThrottlerStorageRecord } from '@nestjs/throttler/dist/throttler-storage-record.interface';
-import { DEFAULT_IPV6_SUBNET_PREFIX, normalizeIp } from '@nestjs/throttler/dist/ip';
+import {
+  DEFAULT_IPV6_SUBNET_PREFIX,
+  normalizeIp,
+  ThrottlerException,
+  ThrottlerGuard,
+  type ThrottlerLimitDetail,
+  ThrottlerModule,
+  ThrottlerOptions,
+  ThrottlerStorage,
+} from '@nestjs/throttler';
 import type { Request, Response } from 'express';
 import { GraphQLError } from 'graphql';
 import Redis from 'ioredis';
 import { createHash } from 'node:crypto';
 import type { IncomingHttpHeaders } from 'node:http';
 import { redactUrl } from '../config/app-config';
+
+/** What ThrottlerStorage.increment resolves to (the package exports the interface, not its result type). */
+type ThrottlerStorageRecord = Awaited<ReturnType<ThrottlerStorage['increment']>>;
 
 export interface RateLimitSettings {
   /** Window length in seconds. */
