@@ -20,6 +20,7 @@ import { threadCpuSeconds, treeCpuSeconds } from '../lib/proc-cpu';
 import { BenchData, writeBenchData } from './qhp-bench-data';
 import { describeServing, FetchMeasurement, measureFetch, ServerReport, serveIndexOverHttp } from './bench-over-http';
 import { StorageService } from '../../src/datasets/storage.service';
+import { PRODUCTION_NODE_FLAGS } from '../lib/production-node-flags';
 
 /**
  * Ingest benchmark: generates an issuer's QHP files, imports them with QhpImporter (in a fresh child
@@ -181,7 +182,8 @@ function importInChildProcess(database: BenchDatabase, indexPath: string, worker
   return new Promise((resolve, reject) => {
     const profile = profileDir ? ['--cpu-prof', '--cpu-prof-dir', profileDir] : [];
     const child = fork(__filename, ['--child-import', database.url, database.dataDir ?? '', indexPath, workers === undefined ? 'default' : String(workers)], {
-      execArgv: ['-r', 'ts-node/register/transpile-only', ...profile],
+      // As the API runs import jobs (the flags of start:prod).
+      execArgv: [...PRODUCTION_NODE_FLAGS, '-r', 'ts-node/register/transpile-only', ...profile],
     });
     let measurement: ImportMeasurement | null = null;
     child.on('message', (message) => {
@@ -415,7 +417,9 @@ async function compareOverHttp(db: DataSource, database: BenchDatabase, data: Be
   try {
     measured = await new Promise<FetchMeasurement>((resolve, reject) => {
       const profile = profileDir ? ['--cpu-prof', '--cpu-prof-dir', profileDir] : [];
-      const child = fork(__filename, ['--child-fetch', database.url, served.indexUrl], { execArgv: ['-r', 'ts-node/register/transpile-only', ...profile] });
+      const child = fork(__filename, ['--child-fetch', database.url, served.indexUrl], {
+        execArgv: [...PRODUCTION_NODE_FLAGS, '-r', 'ts-node/register/transpile-only', ...profile],
+      });
       let result: FetchMeasurement | null = null;
       child.on('message', (message) => (result = message as FetchMeasurement));
       child.on('error', reject);

@@ -38,6 +38,7 @@ import { join } from 'node:path';
 import { Pool } from 'pg';
 import { treeCpuSeconds } from '../lib/proc-cpu';
 import { DRUG_QUERY, NETWORK_QUERY } from '../lib/shopper-queries';
+import { PRODUCTION_NODE_FLAGS } from '../lib/production-node-flags';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const autocannon = require('autocannon');
@@ -311,13 +312,6 @@ async function serveBaseline(databaseUrl: string, port: number, poolSize: number
     }
   });
 }
-
-/** The Node flags `npm run start:prod` runs the API with (its script in package.json, before the entry file). */
-const PRODUCTION_NODE_FLAGS: string[] = (() => {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const script: string = require('../../package.json').scripts['start:prod'];
-  return script.split(/\s+/).filter((word) => word.startsWith('--'));
-})();
 
 function startChild(
   role: 'api' | 'baseline',

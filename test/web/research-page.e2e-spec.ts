@@ -1,5 +1,5 @@
 /// <reference lib="dom" />
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'csv-parse/sync';
@@ -81,7 +81,14 @@ describe('research desk /research in Chromium (demo data)', () => {
     await cdp.send('Browser.setDownloadBehavior', { behavior: 'allow', downloadPath: downloads });
     await page.click('#report-network-breadth a.download');
     const file = join(downloads, 'network-breadth.csv');
-    for (let i = 0; i < 100 && !existsSync(file); i++) await new Promise((resolve) => setTimeout(resolve, 50));
+    // Chromium may create the file before it writes it: wait until it holds bytes and stops growing.
+    let size = -1;
+    for (let i = 0; i < 100; i++) {
+      const now = existsSync(file) ? statSync(file).size : -1;
+      if (now > 0 && now === size) break;
+      size = now;
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
     const csv = readFileSync(file, 'utf8');
     const [header, ...records] = parse(csv) as string[][];
     expect(header).toEqual(['Plan id', 'Plan', 'Issuer', 'Metal level', 'Providers', 'Hospitals', 'Directory published']);
