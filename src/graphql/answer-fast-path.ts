@@ -249,7 +249,7 @@ export class AnswerFastPath {
     const body = notModified || (accept && accept !== '*/*' && accept !== 'application/json') ? undefined : this.answers?.serialized(entry.etag);
     if (!notModified && !body) return next(req, res);
     const send = (limitHeaders: Array<[string, string]>) => {
-      (req as IncomingMessage & { id?: string }).id = requestId(req, res);
+      requestId(req, res);
       door.headers(req, res, path);
       for (const [name, value] of limitHeaders) res.setHeader(name, value);
       // As the normal path: a GET's answer (or 304) is cacheable, a POST's is not.

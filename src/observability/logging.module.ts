@@ -33,13 +33,22 @@ export const REDACTED_PATHS = [
   '*.password',
 ];
 
-/** The request id: the caller's X-Request-Id when sensible, else a new UUID; echoed in the response. */
-export function requestId(req: IncomingMessage, res: ServerResponse): string {
+/**
+ * The request id: the caller's X-Request-Id when sensible, else a new UUID; set on the request (`req.id`,
+ * which its log line reads) and echoed in the response.
+ */
+export function requestId(req: IncomingMessage & { id?: unknown }, res: ServerResponse): string {
   const header = req.headers[REQUEST_ID_HEADER];
   const given = Array.isArray(header) ? header[0] : header;
   const id = given && REQUEST_ID_PATTERN.test(given) ? given : randomUUID();
+  req.id = id;
   if (!res.headersSent) res.setHeader('X-Request-Id', id);
   return id;
+}
+
+/** What a request's log lines say of it: the request, and the GraphQL operation it names. */
+function requestFields(req: IncomingMessage, operation: string | undefined): { req: IncomingMessage; operationName?: string } {
+  return operation === undefined ? { req } : { req, operationName: operation };
 }
 
 /** Log level of a finished request: error for a failure or a 5xx, warn for a 4xx, info otherwise. */
@@ -90,11 +99,11 @@ export function loggerOptions(settings: LoggingSettings): LoggerOptions {
  */
 export function requestLogging(root: Logger) {
   return (req: IncomingMessage & { id?: unknown }, res: ServerResponse, next: () => void): void => {
-    req.id = requestId(req, res);
+    requestId(req, res);
     const started = Date.now();
     const operation = operationName(req);
     let bound: Logger | undefined;
-    const requestLogger = () => (bound ??= root.child(operation === undefined ? { req } : { req, operationName: operation }));
+    const requestLogger = () => (bound ??= root.child(requestFields(req, operation)));
     const store = Object.create(Store.prototype) as Store;
     Object.defineProperty(store, 'logger', { get: requestLogger, set: (logger: Logger) => (bound = logger), enumerable: true });
 
@@ -108,7 +117,7 @@ export function requestLogging(root: Logger) {
       if (!root.isLevelEnabled(level)) return;
       const responseTime = Date.now() - started;
       const log = bound ?? root;
-      const request = bound ? {} : operation === undefined ? { req } : { req, operationName: operation };
+      const request = bound ? {} : requestFields(req, operation);
       if (failure || res.statusCode >= 500) {
         const err = failure ?? new Error(`failed with status code ${res.statusCode}`);
         log[level]({ ...request, res, err, responseTime }, 'request errored');
@@ -130,9 +139,8 @@ export function requestLogging(root: Logger) {
 export function logAnsweredEarly(root: Logger, req: IncomingMessage & { id?: unknown }, res: ServerResponse, startedAt: bigint): void {
   const level = requestLevel(res, undefined);
   if (!root.isLevelEnabled(level)) return;
-  const operation = operationName(req);
   const responseTime = Math.round(Number(process.hrtime.bigint() - startedAt) / 1e6);
-  root[level]({ ...(operation === undefined ? { req } : { req, operationName: operation }), res, responseTime }, 'request completed');
+  root[level]({ ...requestFields(req, operationName(req)), res, responseTime }, 'request completed');
 }
 
 /**
