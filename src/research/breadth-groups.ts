@@ -9,6 +9,14 @@ import { BreadthGroupBy } from './network-breadth.model';
 export interface BreadthGroupSource {
   key: string;
   join(versions: string): string;
+  /** For keys that are codes: the SQL naming a group from its key (the SQL expression `key`). */
+  names?(key: string): GroupNameSql;
+}
+
+/** `join` goes in the FROM clause, `name` in the select list. */
+export interface GroupNameSql {
+  join: string;
+  name: string;
 }
 
 const addressJoin = (versions: string) =>
@@ -21,6 +29,7 @@ export const BREADTH_GROUPS: Record<BreadthGroupBy, BreadthGroupSource> = {
   [BreadthGroupBy.COUNTY]: {
     key: 'zc.county_fips',
     join: (versions) => `${addressJoin(versions)} LEFT JOIN zip_county zc ON zc.zip = left(a.zip, 5)`,
+    names: (key) => ({ join: `LEFT JOIN county gn ON gn.fips = ${key}`, name: `gn.name || ', ' || gn.state` }),
   },
   // The specialty keys (lower-cased at load, as a specialty filter matches them): the per-specialty
   // counts taken at load are keyed by them too.
@@ -30,11 +39,7 @@ export const BREADTH_GROUPS: Record<BreadthGroupBy, BreadthGroupSource> = {
   },
 };
 
-/**
- * A group's name for readers, from its key (the SQL expression `key`): "Cook, IL" for a county; NULL
- * for the other breakdowns, whose keys read as they are. `join` goes in the FROM clause, `name` in the select list.
- */
-export function groupNameSql(groupBy: BreadthGroupBy | null | undefined, key: string): { join: string; name: string } {
-  if (groupBy !== BreadthGroupBy.COUNTY) return { join: '', name: 'NULL::text' };
-  return { join: `LEFT JOIN county gn ON gn.fips = ${key}`, name: `gn.name || ', ' || gn.state` };
+/** A group's name for readers ("Cook, IL" for a county); NULL for breakdowns whose keys read as they are. */
+export function groupNameSql(groupBy: BreadthGroupBy | null | undefined, key: string): GroupNameSql {
+  return (groupBy && BREADTH_GROUPS[groupBy].names?.(key)) || { join: '', name: 'NULL::text' };
 }
