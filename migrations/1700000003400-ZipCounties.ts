@@ -1,3 +1,4 @@
+import { parse } from 'csv-parse/sync';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { MigrationInterface, QueryRunner } from 'typeorm';
@@ -49,15 +50,14 @@ interface ZipCountyRow {
   state: string;
 }
 
-/** `zip,county_fips,county_name,state` with a header; a name holding a comma is double-quoted. */
+/** `zip,county_fips,county_name,state` with a header; every row checked (5-digit codes, a name, a 2-letter state). */
 function parseZipCounties(text: string): ZipCountyRow[] {
-  const rows: ZipCountyRow[] = [];
-  for (const line of text.split('\n').slice(1)) {
-    if (!line) continue;
-    const match = /^(\d{5}),(\d{5}),("(?:[^"]|"")*"|[^,]*),([A-Z]{2})$/.exec(line);
-    if (!match) throw new Error(`zip-counties.csv: unreadable line ${JSON.stringify(line)}`);
-    const [, zip, countyFips, name, state] = match;
-    rows.push({ zip, countyFips, countyName: name.startsWith('"') ? name.slice(1, -1).replace(/""/g, '"') : name, state });
-  }
-  return rows;
+  const records = parse(text, { columns: true, skip_empty_lines: true }) as Array<Record<string, string>>;
+  return records.map((record, i) => {
+    const row = { zip: record.zip, countyFips: record.county_fips, countyName: record.county_name, state: record.state };
+    if (!/^\d{5}$/.test(row.zip) || !/^\d{5}$/.test(row.countyFips) || !row.countyName || !/^[A-Z]{2}$/.test(row.state)) {
+      throw new Error(`zip-counties.csv: unreadable row ${i + 2}: ${JSON.stringify(record)}`);
+    }
+    return row;
+  });
 }
