@@ -63,7 +63,10 @@ describe('feeds: the providers file is loaded while it downloads', () => {
   beforeAll(async () => {
     app = await startTestApp();
     server = await startFeedServer();
-    fetcher = new FeedFetcher(app.db, testFeedConfig(), { onProgress });
+    // The second half waits on the load having read records (plans first, then providers): on a busy
+    // machine that can take longer than the 500 ms idle timeout of the fault tests, which would retry the
+    // download and end the test's premise, not the load.
+    fetcher = new FeedFetcher(app.db, testFeedConfig({ idleTimeoutMs: 5_000 }), { onProgress });
     await removeFeeds(app.db, [GOOD_ISSUER]);
     server.serve(INDEX, JSON.stringify({ plan_urls: ['plans.json'], provider_urls: ['providers.json'], formulary_urls: ['drugs.json'] }));
     server.serveFixture(PLANS, 'good/plans.json');
