@@ -4,9 +4,9 @@ import { Logger as PinoLogger } from 'nestjs-pino';
 import type { DestinationStream, Logger as RootLogger } from 'pino';
 import { AppModule } from './app.module';
 import { KeyUsage, PresentedKeys, presentedKeyMiddleware } from './auth/presented-keys';
-import type { Express } from 'express';
+import type { Express, Request, RequestHandler, Response } from 'express';
 import type { RequestListener, Server } from 'node:http';
-import { applyHttpSecurity, isSwaggerUiPage, type EarlyAnswering } from './common/http-security';
+import { applyHttpSecurity, isSwaggerUiPage, type EarlyAnswering, type ResponseHeaders } from './common/http-security';
 import { AnonymousIpLimit } from './common/rate-limit';
 import { PublishedFingerprint, restAnswerCaching } from './graphql/answer-caching';
 import { AnswerFastPath } from './graphql/answer-fast-path';
@@ -14,7 +14,10 @@ import { AppConfig, loadConfig } from './config/app-config';
 import { Database } from './database/database';
 import { setupMarketplaceDocs } from './marketplace/openapi';
 import { httpMetricsMiddleware, Metrics } from './observability/metrics';
-import { logAnsweredEarly, REQUEST_LOGGER } from './observability/logging.module';
+import { logAnsweredEarly, REQUEST_LOGGER, requestLogging } from './observability/logging.module';
+import { expressMiddleware } from '@as-integrations/express5';
+import type { ApolloDriver } from '@nestjs/apollo';
+import { GraphQLModule } from '@nestjs/graphql';
 
 export interface CreateAppOptions {
   /** false: no log output at all (tests). */
@@ -107,9 +110,55 @@ function frontDoor(app: INestApplication, settings: AppConfig, { headers, readJs
         metrics.httpAnswered(req.method!, '/graphql', res.statusCode, started);
         logAnsweredEarly(requestLog, req, res, started);
       },
+      endpoint: graphqlEndpoint(app, express, headers, metrics, requestLog),
     },
     chain,
   );
   server.removeListener('request', chain);
   server.on('request', door);
+}
+
+/**
+ * The GraphQL endpoint as the Express chain reaches it for an anonymous request, called directly: the
+ * chain's steps that concern such a request (Express's request and response objects, the batching scope,
+ * HTTP metrics, security and CORS headers, the request log line) and then the Apollo handler Nest mounts,
+ * with Nest's context. Routing through the chain would run every middleware and test every route
+ * registered before it; the steps left out (body parsers, key checks, REST caching) do nothing for it.
+ */
+function graphqlEndpoint(app: INestApplication, express: Express, headers: ResponseHeaders, metrics: Metrics, requestLog: RootLogger): RequestListener {
+  // Made on the first request: Apollo starts when the application initializes, after createApp returns.
+  let apollo: RequestHandler | undefined;
+  const apolloHandler = (): RequestHandler => {
+    if (apollo) return apollo;
+    const graphql = app.get<GraphQLModule<ApolloDriver>>(GraphQLModule);
+    const context = graphql.completeOptions?.context;
+    if (!context) throw new Error('the GraphQL module has not started');
+    return (apollo = expressMiddleware(graphql.graphQlAdapter.instance, { context }));
+  };
+  const countAnswer = httpMetricsMiddleware(metrics);
+  const logRequest = requestLogging(requestLog);
+  const logger = new Logger('GraphQL');
+  return (req, res) => {
+    // What Express's app.handle does before routing.
+    const request = Object.setPrototypeOf(req, express.request) as Request & { res: Response; body?: unknown };
+    const response = Object.setPrototypeOf(res, express.response) as Response;
+    request.res = response;
+    response.req = request;
+    response.locals ??= Object.create(null);
+    // Nest's GraphQL driver mounts the same default before Apollo's handler (GET requests have no body).
+    request.body ??= {};
+    Database.scope(() =>
+      countAnswer(request, response, () => {
+        headers(request, response, '/graphql');
+        logRequest(request, response, () => {
+          // The handler is async (typed as Express's void RequestHandler); Express would pass a rejection to its error handler.
+          (apolloHandler()(request, response, () => undefined) as unknown as Promise<void>).catch((error: unknown) => {
+            logger.error(error instanceof Error ? (error.stack ?? error.message) : String(error));
+            if (response.headersSent) return void response.destroy();
+            response.status(500).json({ errors: [{ message: 'Internal server error', extensions: { code: 'INTERNAL_SERVER_ERROR' } }] });
+          });
+        });
+      }),
+    );
+  };
 }

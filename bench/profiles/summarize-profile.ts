@@ -2,11 +2,13 @@
  * Where a V8 CPU profile (`node --cpu-prof`, e.g. `npm run bench:query -- --profile DIR`) spends its time:
  * top functions by self time and by inclusive time, and self time per package.
  *
- *   npx ts-node --transpile-only bench/profiles/summarize-profile.ts FILE.cpuprofile [--top 30] [--from-first PATTERN]
+ *   npx ts-node --transpile-only bench/profiles/summarize-profile.ts FILE.cpuprofile [--top 30] [--from-first PATTERN] [--skip-seconds S]
  *
  * --from-first PATTERN: ignore the samples before the first one whose stack has a frame whose URL or
  * function name contains PATTERN (default `@apollo/server`: start-up and compilation are left out, so the
  * figures describe serving requests). `--from-first ''` keeps every sample.
+ * --skip-seconds S: also leave out the first S seconds of that window (modules ts-node compiles on first use,
+ * warm-up), so what remains is the steady state.
  * Shares are of the non-idle time in that window (idle, GC and "(program)" are listed apart).
  */
 import { readFileSync } from 'node:fs';
@@ -30,17 +32,19 @@ interface Profile {
   timeDeltas: number[];
 }
 
-function parseArgs(argv: string[]): { file: string; top: number; fromFirst: string } {
+function parseArgs(argv: string[]): { file: string; top: number; fromFirst: string; skipSeconds: number } {
   let file = '';
   let top = 30;
   let fromFirst = '@apollo/server';
+  let skipSeconds = 0;
   for (let i = 0; i < argv.length; i++) {
     if (argv[i] === '--top') top = Number(argv[++i]);
     else if (argv[i] === '--from-first') fromFirst = argv[++i] ?? '';
+    else if (argv[i] === '--skip-seconds') skipSeconds = Number(argv[++i]);
     else file = argv[i];
   }
   if (!file) throw new Error('usage: summarize-profile.ts FILE.cpuprofile [--top N] [--from-first PATTERN]');
-  return { file, top, fromFirst };
+  return { file, top, fromFirst, skipSeconds };
 }
 
 /** `node_modules/@scope/name` or `node_modules/name` of a script URL; `app` for the project's own code, `node` for built-ins. */
@@ -63,7 +67,7 @@ function label(frame: CallFrame): string {
 const SPECIAL = new Set(['(idle)', '(program)', '(garbage collector)', '(root)']);
 
 function main(): void {
-  const { file, top, fromFirst } = parseArgs(process.argv.slice(2));
+  const { file, top, fromFirst, skipSeconds } = parseArgs(process.argv.slice(2));
   const profile = JSON.parse(readFileSync(file, 'utf8')) as Profile;
   const byId = new Map(profile.nodes.map((node) => [node.id, node]));
   const parent = new Map<number, number>();
@@ -89,6 +93,7 @@ function main(): void {
     first = profile.samples.findIndex(hit);
     if (first < 0) throw new Error(`no sample has "${fromFirst}" on its stack`);
   }
+  for (let skipped = 0; first < profile.samples.length - 1 && skipped < skipSeconds * 1e6;) skipped += profile.timeDeltas[++first] ?? 0;
 
   const self = new Map<string, number>();
   const inclusive = new Map<string, number>();

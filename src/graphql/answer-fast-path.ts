@@ -191,7 +191,8 @@ export class AnswerFastPath {
    * A node `request` listener answering what it can before `next` (the Express application) sees the
    * request: repeats of remembered anonymous questions to `door.path`, with the headers the Express chain
    * would have sent (security, CORS, request id, rate limit) and counted in the same metrics and per-IP
-   * budget. Everything else, and anything over the budget (for the normal path's 429), goes to `next`.
+   * budget. Other anonymous GraphQL requests go straight to `door.endpoint`; everything else, a body the
+   * parser refused, and anything over the budget (for the normal path's 429) goes to `next`.
    */
   frontDoor(door: FrontDoor, next: RequestListener): RequestListener {
     return (req, res) => {
@@ -200,20 +201,21 @@ export class AnswerFastPath {
       const path = mark < 0 ? url : url.slice(0, mark);
       const method = req.method;
       if (path !== door.path || (method !== 'GET' && method !== 'POST')) return next(req, res);
-      if (this.listener.generation() === null || this.memo.size === 0) return next(req, res);
       // Keyed callers are checked (and refused) by the normal path; only anonymous requests are answered here.
       if (presentedApiKey(req.headers) !== null || req.headers.authorization) return next(req, res);
       const started = process.hrtime.bigint();
       const query = mark < 0 ? {} : parseQueryString(url.slice(mark + 1));
       if (query.apikey !== undefined) return next(req, res);
+      const endpoint = door.endpoint;
+      const remembering = this.listener.generation() !== null && this.memo.size > 0;
       if (method === 'GET') {
         // CSRF prevention stays Apollo's: only requests carrying one of its preflight headers are answered here.
-        if (!req.headers['apollo-require-preflight'] && !req.headers['x-apollo-operation-name']) return next(req, res);
+        if (!remembering || (!req.headers['apollo-require-preflight'] && !req.headers['x-apollo-operation-name'])) return endpoint(req, res);
         const extensions = parsed(query.extensions) as { persistedQuery?: { sha256Hash?: unknown } } | undefined;
         const variables = parsed(query.variables);
-        if ((extensions as unknown) === UNREADABLE || variables === UNREADABLE) return next(req, res);
+        if ((extensions as unknown) === UNREADABLE || variables === UNREADABLE) return endpoint(req, res);
         const key = questionKey(query.query, extensions?.persistedQuery?.sha256Hash, query.operationName, variables);
-        return this.answer(door, req, res, path, key, true, started, next);
+        return this.answer(door, req, res, path, key, true, started, endpoint);
       }
       // The body is read by the same JSON parser the Express chain uses; it leaves it there for the chain.
       door.readJson(req, res, (error?: unknown) => {
@@ -223,10 +225,12 @@ export class AnswerFastPath {
           return next(req, res);
         }
         const body = withBody.body as Record<string, unknown> | undefined;
+        // Not JSON, or a batch: the chain's other parsers and Apollo decide.
         if (!body || typeof body !== 'object' || Array.isArray(body)) return next(req, res);
+        if (!remembering) return endpoint(req, res);
         const extensions = body.extensions as { persistedQuery?: { sha256Hash?: unknown } } | undefined;
         const key = questionKey(body.query, extensions?.persistedQuery?.sha256Hash, body.operationName, body.variables);
-        this.answer(door, req, res, path, key, false, started, next);
+        this.answer(door, req, res, path, key, false, started, endpoint);
       });
     };
   }
@@ -239,15 +243,15 @@ export class AnswerFastPath {
     key: string | null,
     isGet: boolean,
     started: bigint,
-    next: RequestListener,
+    endpoint: RequestListener,
   ): void {
     const entry = key === null ? undefined : this.current(key);
-    if (!entry) return next(req, res);
+    if (!entry) return endpoint(req, res);
     const notModified = isGet && ifNoneMatchHits(req.headers['if-none-match'], entry.etag);
     // The body only for callers Apollo would answer as application/json.
     const accept = req.headers.accept?.trim();
     const body = notModified || (accept && accept !== '*/*' && accept !== 'application/json') ? undefined : this.answers?.serialized(entry.etag);
-    if (!notModified && !body) return next(req, res);
+    if (!notModified && !body) return endpoint(req, res);
     const send = (limitHeaders: Array<[string, string]>) => {
       requestId(req, res);
       door.headers(req, res, path);
@@ -276,9 +280,9 @@ export class AnswerFastPath {
       ({ blocked, headers }) => {
         if (!blocked) return send(headers);
         markOverIpLimit(req);
-        next(req, res);
+        endpoint(req, res);
       },
-      () => next(req, res),
+      () => endpoint(req, res),
     );
   }
 }
@@ -297,4 +301,9 @@ export interface FrontDoor {
   clientIp(req: IncomingMessage): string | undefined;
   /** Told of each answer once sent (HTTP metrics, the request log line). */
   answered(req: IncomingMessage, res: ServerResponse, started: bigint): void;
+  /**
+   * The GraphQL endpoint as the Express chain reaches it for an anonymous request (same per-request steps,
+   * same Apollo handler), without routing it past the middlewares and routes registered before it.
+   */
+  endpoint: RequestListener;
 }

@@ -296,6 +296,45 @@ describe('answer fast path in front of Express (the same answer as the normal pa
     expectSameAnswer(normal, fast);
   });
 
+  it('takes other anonymous GraphQL requests straight to the endpoint, with the answer the Express chain gives', async () => {
+    // The chain is Express's app.handle; a Marketplace-style ?apikey= that is not ours is anonymous but routed through it.
+    const express = t.app.getHttpAdapter().getInstance() as { handle: (...args: unknown[]) => unknown };
+    const handle = express.handle;
+    let routed = 0;
+    express.handle = function (this: unknown, ...args: unknown[]) {
+      routed++;
+      return handle.apply(this, args);
+    };
+    try {
+      const headers = { origin: ORIGIN, 'x-request-id': 'same-endpoint' };
+      const ask = (path: string, body: object) => t.http().post(path).set(headers).send(body);
+      const question = { query: `query Endpoint { plan(planId: "${B.planId}") { planId marketingName issuerId } }` };
+      const direct = await ask('/graphql', question);
+      expect(direct.status).toBe(200);
+      expect(direct.body.data.plan.planId).toBe(B.planId);
+      const invalid = await ask('/graphql', { query: '{ plan(planId: "x") { noSuchField } }' });
+      expect(invalid.status).toBe(400);
+      const landing = await t
+        .http()
+        .get('/graphql')
+        .set({ ...headers, accept: 'text/html' });
+      expect(landing.status).toBe(200);
+      expect(routed).toBe(0);
+      expectSameAnswer(await ask('/graphql?apikey=not-ours', question), direct);
+      expectSameAnswer(await ask('/graphql?apikey=not-ours', { query: '{ plan(planId: "x") { noSuchField } }' }), invalid);
+      expectSameAnswer(
+        await t
+          .http()
+          .get('/graphql?apikey=not-ours')
+          .set({ ...headers, accept: 'text/html' }),
+        landing,
+      );
+      expect(routed).toBe(3);
+    } finally {
+      express.handle = handle;
+    }
+  });
+
   it('leaves bodies it cannot read to the normal answers (400 for bad JSON, 413 past the body limit)', async () => {
     await getPlan(t, A);
     const bad = await t.http().post('/graphql').set('content-type', 'application/json').send('{"query": ');
