@@ -14,7 +14,7 @@ import { AppConfig, loadConfig } from './config/app-config';
 import { Database } from './database/database';
 import { setupMarketplaceDocs } from './marketplace/openapi';
 import { httpMetricsMiddleware, Metrics } from './observability/metrics';
-import { logAnsweredEarly, REQUEST_LOGGER, requestLogging } from './observability/logging.module';
+import { earlyRequestLogging, REQUEST_LOGGER, requestLogging } from './observability/logging.module';
 import { expressMiddleware } from '@as-integrations/express5';
 import type { ApolloDriver } from '@nestjs/apollo';
 import { GraphQLModule } from '@nestjs/graphql';
@@ -99,6 +99,7 @@ function frontDoor(app: INestApplication, settings: AppConfig, { headers, readJs
   if (!chain || others.length) throw new Error('the HTTP server has no single request listener to put the answer fast path in front of');
   const metrics = app.get(Metrics);
   const requestLog = app.get<RootLogger>(REQUEST_LOGGER);
+  const logAnsweredEarly = earlyRequestLogging(requestLog);
   const door = app.get(AnswerFastPath).frontDoor(
     {
       path: '/graphql',
@@ -108,7 +109,7 @@ function frontDoor(app: INestApplication, settings: AppConfig, { headers, readJs
       clientIp: (req) => proxyAddr(req, express.get('trust proxy fn')),
       answered: (req, res, started) => {
         metrics.httpAnswered(req.method!, '/graphql', res.statusCode, started);
-        logAnsweredEarly(requestLog, req, res, started);
+        logAnsweredEarly(req, res, started);
       },
       endpoint: graphqlEndpoint(app, express, headers, metrics, requestLog),
     },

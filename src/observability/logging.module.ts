@@ -62,6 +62,32 @@ function operationName(req: IncomingMessage): string | undefined {
   return typeof body?.operationName === 'string' ? body.operationName : undefined;
 }
 
+/**
+ * What a log line says of a request: id, method, URL, client address and the headers worth knowing
+ * (whether credentials were sent helps when debugging auth; their values never reach the logs).
+ */
+function requestSummary(req: IncomingMessage & { id?: unknown; originalUrl?: string }): SerializedRequest {
+  const headers: Record<string, unknown> = { 'user-agent': req.headers['user-agent'] };
+  if (req.headers['content-length'] !== undefined) headers['content-length'] = req.headers['content-length'];
+  if (req.headers.authorization !== undefined) headers.authorization = '[redacted]';
+  if (req.headers['x-api-key'] !== undefined) headers['x-api-key'] = '[redacted]';
+  return { id: req.id, method: req.method, url: req.originalUrl ?? req.url, remoteAddress: req.socket?.remoteAddress, headers } as unknown as SerializedRequest;
+}
+
+/** What a log line says of a response: its status and length. */
+function responseSummary(res: ServerResponse): SerializedResponse {
+  const length = res.getHeader('content-length');
+  return {
+    statusCode: res.headersSent ? res.statusCode : null,
+    ...(length !== undefined ? { contentLength: Number(length) } : {}),
+  } as unknown as SerializedResponse;
+}
+
+/** A node request or response (what the summaries read), not something already summarized or logged under that key by hand. */
+function isMessage(value: unknown): boolean {
+  return typeof value === 'object' && value !== null && 'socket' in value;
+}
+
 /** The options of the application's one pino logger: level, redaction, the request and response summaries. */
 export function loggerOptions(settings: LoggingSettings): LoggerOptions {
   const pretty = settings.pretty && !settings.destination;
@@ -69,25 +95,20 @@ export function loggerOptions(settings: LoggingSettings): LoggerOptions {
     level: settings.level,
     redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
     serializers: {
-      req: stdSerializers.wrapRequestSerializer((req) => {
-        const headers: Record<string, unknown> = { 'user-agent': req.headers['user-agent'] };
-        if (req.headers['content-length'] !== undefined) headers['content-length'] = req.headers['content-length'];
-        // Whether credentials were sent helps when debugging auth; their values never reach the logs.
-        if (req.headers.authorization !== undefined) headers.authorization = '[redacted]';
-        if (req.headers['x-api-key'] !== undefined) headers['x-api-key'] = '[redacted]';
-        return { id: req.id, method: req.method, url: req.url, remoteAddress: req.remoteAddress, headers } as unknown as SerializedRequest;
-      }),
-      res: stdSerializers.wrapResponseSerializer(
-        (res) =>
-          ({
-            statusCode: res.statusCode,
-            ...(res.headers?.['content-length'] !== undefined ? { contentLength: Number(res.headers['content-length']) } : {}),
-          }) as unknown as SerializedResponse,
-      ),
+      req: (req: unknown) => (isMessage(req) ? requestSummary(req as IncomingMessage) : req),
+      res: (res: unknown) => (isMessage(res) ? responseSummary(res as ServerResponse) : res),
       err: stdSerializers.err,
     },
     ...(pretty ? { transport: { target: 'pino-pretty', options: { singleLine: true, translateTime: 'SYS:HH:MM:ss.l' } } } : {}),
   };
+}
+
+/**
+ * The logger of the lines requests end with when they went well: the request and response as their
+ * summaries (which hold no credential by construction), so without the root logger's redaction pass.
+ */
+function requestLineLogger(root: Logger): Logger {
+  return root.child({}, { redact: [] });
 }
 
 /**
@@ -98,6 +119,7 @@ export function loggerOptions(settings: LoggingSettings): LoggerOptions {
  * requests log nothing but their line, which is written from the request's own values.
  */
 export function requestLogging(root: Logger) {
+  const lines = requestLineLogger(root);
   return (req: IncomingMessage & { id?: unknown }, res: ServerResponse, next: () => void): void => {
     requestId(req, res);
     const started = Date.now();
@@ -116,13 +138,12 @@ export function requestLogging(root: Logger) {
       const level = requestLevel(res, failure);
       if (!root.isLevelEnabled(level)) return;
       const responseTime = Date.now() - started;
-      const log = bound ?? root;
       const request = bound ? {} : requestFields(req, operation);
       if (failure || res.statusCode >= 500) {
         const err = failure ?? new Error(`failed with status code ${res.statusCode}`);
-        log[level]({ ...request, res, err, responseTime }, 'request errored');
+        (bound ?? root)[level]({ ...request, res, err, responseTime }, 'request errored');
       } else {
-        log[level]({ ...request, res, responseTime }, !req.readableAborted && res.writableEnded ? 'request completed' : 'request aborted');
+        (bound ?? lines)[level]({ ...request, res, responseTime }, !req.readableAborted && res.writableEnded ? 'request completed' : 'request aborted');
       }
     };
     res.on('close', finished);
@@ -133,14 +154,17 @@ export function requestLogging(root: Logger) {
 }
 
 /**
- * The request line of a request answered before the Express chain (the answer fast path): the same line
+ * The request line of requests answered before the Express chain (the answer fast path): the same line
  * requestLogging writes when the response is done, from the same values. `startedAt` is process.hrtime.bigint().
  */
-export function logAnsweredEarly(root: Logger, req: IncomingMessage & { id?: unknown }, res: ServerResponse, startedAt: bigint): void {
-  const level = requestLevel(res, undefined);
-  if (!root.isLevelEnabled(level)) return;
-  const responseTime = Math.round(Number(process.hrtime.bigint() - startedAt) / 1e6);
-  root[level]({ ...requestFields(req, operationName(req)), res, responseTime }, 'request completed');
+export function earlyRequestLogging(root: Logger): (req: IncomingMessage & { id?: unknown }, res: ServerResponse, startedAt: bigint) => void {
+  const lines = requestLineLogger(root);
+  return (req, res, startedAt) => {
+    const level = requestLevel(res, undefined);
+    if (!lines.isLevelEnabled(level)) return;
+    const responseTime = Math.round(Number(process.hrtime.bigint() - startedAt) / 1e6);
+    lines[level]({ ...requestFields(req, operationName(req)), res, responseTime }, 'request completed');
+  };
 }
 
 /**
