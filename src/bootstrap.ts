@@ -145,6 +145,9 @@ function graphqlEndpoint(app: INestApplication, express: Express, headers: Respo
     const response = Object.setPrototypeOf(res, express.response) as Response;
     request.res = response;
     response.req = request;
+    // What Express's router sets as it starts routing.
+    request.originalUrl ??= request.url;
+    request.baseUrl = '';
     response.locals ??= Object.create(null);
     // Nest's GraphQL driver mounts the same default before Apollo's handler (GET requests have no body).
     request.body ??= {};
