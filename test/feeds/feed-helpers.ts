@@ -1,4 +1,5 @@
 import { DataSource } from 'typeorm';
+import { FEED_FETCH_QUEUE } from '../../src/feeds/feed-jobs.service';
 import { TestApp } from '../helpers/test-app';
 import { removeIssuers } from '../ingest/ingest-helpers';
 
@@ -58,7 +59,13 @@ export function fileOf(feed: FeedAnswer, url: string): FeedFileAnswer {
   return file;
 }
 
+/**
+ * Removes the feeds, their issuers' data, and their checks still queued: a check left waiting for a retry
+ * by an earlier test's instance (stopped mid-check) would hold the queue's one retry slot per feed
+ * (the queue is stately), so an interrupted check of a later test would be failed instead of retried.
+ */
 export async function removeFeeds(db: DataSource, issuerIds: string[]): Promise<void> {
+  await db.query(`DELETE FROM pgboss.job WHERE name = $1 AND singleton_key = ANY($2) AND state < 'completed'`, [FEED_FETCH_QUEUE, issuerIds]);
   await db.query(`DELETE FROM feed WHERE issuer_id = ANY($1)`, [issuerIds]);
   await removeIssuers(db, issuerIds);
 }

@@ -1,4 +1,4 @@
-import { FeedJobsService } from '../../src/feeds/feed-jobs.service';
+import { FEED_FETCH_QUEUE, FeedJobsService } from '../../src/feeds/feed-jobs.service';
 import { Client } from 'pg';
 import { startTestApp, testDatabaseUrl, TestApp } from '../helpers/test-app';
 import { currentVersionId, GOOD_ISSUER } from '../ingest/ingest-helpers';
@@ -42,6 +42,13 @@ describe('feed checks as durable jobs on the PostgreSQL queue (pg-boss)', () => 
     server = await startFeedServer();
     serveGood();
     app = await startTestApp();
+    // As an earlier test's instance stopped mid-check may leave (the run shares one database): a check of
+    // the same feed waiting for its retry. removeFeeds clears it, or it would hold the feed's retry slot.
+    await app.db.query(
+      `INSERT INTO pgboss.job (name, data, state, retry_limit, retry_delay, retry_backoff, start_after, singleton_key, policy)
+       VALUES ($1, '{}', 'retry', 3, 60, true, now() + interval '10 minutes', $2, 'stately')`,
+      [FEED_FETCH_QUEUE, GOOD_ISSUER],
+    );
     await removeFeeds(app.db, [GOOD_ISSUER]);
     await app.db.query(`INSERT INTO feed (issuer_id, index_url, issuer_name) VALUES ($1, $2, 'Buckeye Health')`, [GOOD_ISSUER, server.url(INDEX)]);
   });
