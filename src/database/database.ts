@@ -334,12 +334,19 @@ function statementName(sql: string, parameters?: unknown[]): string | undefined 
   return name;
 }
 
-async function execute(db: DataSource, mode: Mode, sql: string, parameters?: unknown[]): Promise<PgResult> {
+/**
+ * Runs one statement on a pooled connection. `executed(ms)` gets the time from when it had the connection:
+ * under load a lookup waits for one longer than it runs, and that wait says nothing about the statement.
+ */
+async function execute(db: DataSource, mode: Mode, sql: string, parameters?: unknown[], executed?: (ms: number) => void): Promise<PgResult> {
   const driver = db.driver as unknown as PostgresDriverPools;
   const [client, release] = mode === 'slave' ? await driver.obtainSlaveConnection() : await driver.obtainMasterConnection();
   let failure: unknown;
   try {
-    return await client.query({ name: statementName(sql, parameters), text: sql, values: parameters });
+    const started = executed && performance.now();
+    const result = await client.query({ name: statementName(sql, parameters), text: sql, values: parameters });
+    if (executed) executed(performance.now() - started!);
+    return result;
   } catch (error) {
     failure = error;
     throw error;
@@ -367,7 +374,7 @@ const MAX_BATCH = 8;
 interface StatementProfile {
   /** Result columns all survive a trip through JSON unchanged. */
   jsonFaithful: boolean;
-  /** Fastest plain execution seen (the first one also prepares the statement). */
+  /** Fastest plain execution seen, from when it had its connection (the first one also prepares the statement). */
   fastestMs: number;
 }
 /** Learned from each SQL text's plain executions: may it travel in a batch? */
@@ -482,10 +489,10 @@ async function runSingle(db: DataSource, mode: Mode, item: Pending, log = true):
 
 async function runPlain(db: DataSource, mode: Mode, sql: string, parameters?: unknown[], log = true): Promise<unknown[]> {
   if (log) db.logger.logQuery(sql, parameters);
-  const started = performance.now();
   try {
-    const result = await execute(db, mode, sql, parameters);
-    learn(sql, result, performance.now() - started);
+    let executionMs = 0;
+    const result = await execute(db, mode, sql, parameters, (ms) => (executionMs = ms));
+    learn(sql, result, executionMs);
     return result.rows;
   } catch (error) {
     db.logger.logQueryError(error as Error, sql, parameters);
