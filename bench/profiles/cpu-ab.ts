@@ -12,14 +12,11 @@
  * the lowest batches are the closest to each tree's own cost: the report gives the minimum, the lower
  * quartile and the median of each side, and their ratio.
  */
-import { ChildProcess, fork } from 'node:child_process';
+import { ChildProcess } from 'node:child_process';
 import { join, resolve } from 'node:path';
-import { Pool } from 'pg';
+import { drivePosts, forkServer, lowFigures } from '../lib/cpu-per-request';
 import { treeCpuSeconds } from '../lib/proc-cpu';
-import { DRUG_QUERY, NETWORK_QUERY } from '../lib/shopper-queries';
-
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const autocannon = require('autocannon');
+import { sampleShopperLookups, shopperQueryBody } from '../lib/shopper-queries';
 
 function args(): { pgDir: string; a: string; b: string; batches: number; seconds: number; connections: number } {
   const argv = process.argv.slice(2);
@@ -39,69 +36,8 @@ function args(): { pgDir: string; a: string; b: string; batches: number; seconds
   };
 }
 
-async function bodies(databaseUrl: string): Promise<string[]> {
-  const pool = new Pool({ connectionString: databaseUrl, max: 1 });
-  try {
-    const npis = (
-      await pool.query(`SELECT p.npi, array_agg(DISTINCT m.plan_id) AS plans
-                          FROM provider p JOIN issuer i ON i.current_version_id = p.version_id
-                          JOIN network_membership m ON m.version_id = p.version_id AND m.record_no = p.record_no
-                         WHERE p.npi IS NOT NULL GROUP BY p.npi ORDER BY random() LIMIT 500`)
-    ).rows as Array<{ npi: string; plans: string[] }>;
-    const drugs = (
-      await pool.query(`SELECT f.rxnorm_id, array_agg(DISTINCT f.plan_id) AS plans
-                          FROM formulary_entry f JOIN issuer i ON i.current_version_id = f.version_id
-                         GROUP BY f.rxnorm_id ORDER BY random() LIMIT 500`)
-    ).rows as Array<{ rxnorm_id: string; plans: string[] }>;
-    const trim = (plans: string[]) => plans.slice(0, 3).map((p) => p.trim());
-    return [
-      ...npis.map((n) => JSON.stringify({ operationName: 'Network', query: NETWORK_QUERY, variables: { npis: [n.npi.trim()], planIds: trim(n.plans) } })),
-      ...drugs.map((d) => JSON.stringify({ operationName: 'Drug', query: DRUG_QUERY, variables: { rxnormIds: [d.rxnorm_id], planIds: trim(d.plans) } })),
-    ];
-  } finally {
-    await pool.end();
-  }
-}
-
 function serve(tree: string, databaseUrl: string, port: number): Promise<ChildProcess> {
-  const child = fork(__filename, ['--serve', tree, databaseUrl, String(port)], {
-    cwd: tree,
-    execArgv: ['--max-semi-space-size=32', '-r', 'ts-node/register/transpile-only'],
-    stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
-    env: {
-      ...process.env,
-      NODE_ENV: 'production',
-      PERSONAL_DATA_KEY: process.env.PERSONAL_DATA_KEY ?? Buffer.alloc(32, 7).toString('base64'),
-      LOG_LEVEL: 'info',
-      RATE_LIMIT_PER_MINUTE: '100000000',
-      RATE_LIMIT_PER_API_KEY: '100000000',
-      DB_POOL_SIZE: '20',
-    },
-  });
-  return new Promise((ready, fail) => {
-    child.once('message', () => ready(child));
-    child.once('exit', (code) => fail(new Error(`API of ${tree} exited with code ${code}`)));
-  });
-}
-
-function drive(url: string, list: string[], seconds: number, connections: number): Promise<number> {
-  return new Promise((done, fail) => {
-    autocannon(
-      {
-        url,
-        method: 'POST',
-        connections,
-        duration: seconds,
-        headers: { 'content-type': 'application/json' },
-        requests: [{ method: 'POST', setupRequest: (r: Record<string, unknown>) => ({ ...r, body: list[Math.floor(Math.random() * list.length)] }) }],
-      },
-      (error: Error | null, result: { requests: { total: number }; non2xx: number; errors: number }) => {
-        if (error) return fail(error);
-        if (result.non2xx || result.errors) return fail(new Error(`${url}: ${result.non2xx} non-2xx answers, ${result.errors} errors`));
-        done(result.requests.total);
-      },
-    );
-  });
+  return forkServer(__filename, ['--serve', tree, databaseUrl, String(port)], tree, `API of ${tree}`);
 }
 
 async function main(): Promise<void> {
@@ -110,7 +46,7 @@ async function main(): Promise<void> {
   const database = await startEmbeddedPostgres({ dataDir: options.pgDir, persistent: true, durable: false });
   const children: ChildProcess[] = [];
   try {
-    const list = await bodies(database.url);
+    const list = (await sampleShopperLookups(database.url)).map(shopperQueryBody);
     const sides = [] as Array<{ name: string; child: ChildProcess; url: string; msPerRequest: number[]; requests: number }>;
     for (const [name, tree] of [
       ['A', options.a],
@@ -121,21 +57,17 @@ async function main(): Promise<void> {
       children.push(child);
       sides.push({ name: `${name} ${tree}`, child, url: `http://127.0.0.1:${port}/graphql`, msPerRequest: [], requests: 0 });
     }
-    for (const side of sides) await drive(side.url, list, 3, options.connections); // warm-up (JIT, prepared statements)
+    for (const side of sides) await drivePosts(side.url, list, 3, options.connections); // warm-up (JIT, prepared statements)
     for (let batch = 0; batch < options.batches; batch++) {
       for (const side of batch % 2 ? [...sides].reverse() : sides) {
         const before = treeCpuSeconds(side.child.pid!)!;
-        const requests = await drive(side.url, list, options.seconds, options.connections);
+        const requests = await drivePosts(side.url, list, options.seconds, options.connections);
         const cpu = treeCpuSeconds(side.child.pid!)! - before;
         side.msPerRequest.push((1000 * cpu) / requests);
         side.requests += requests;
       }
     }
-    const quantile = (sorted: number[], q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * (sorted.length - 1)))];
-    const figures = sides.map((side) => {
-      const sorted = [...side.msPerRequest].sort((x, y) => x - y);
-      return { min: sorted[0], q1: quantile(sorted, 0.25), median: quantile(sorted, 0.5), requests: side.requests };
-    });
+    const figures = sides.map((side) => ({ ...lowFigures(side.msPerRequest), requests: side.requests }));
     for (const [i, side] of sides.entries()) {
       const f = figures[i];
       console.log(

@@ -32,13 +32,13 @@ import { ChildProcess, fork } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import cluster from 'node:cluster';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { createServer, IncomingMessage, ServerResponse } from 'node:http';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Pool } from 'pg';
 import { treeCpuSeconds } from '../lib/proc-cpu';
-import { DRUG_QUERY, NETWORK_QUERY } from '../lib/shopper-queries';
+import { ShopperLookup as Lookup, shopperQueryBody } from '../lib/shopper-queries';
 import { PRODUCTION_NODE_FLAGS } from '../lib/production-node-flags';
+import { rawLookupServer } from '../lib/raw-lookup-baseline';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const autocannon = require('autocannon');
@@ -156,43 +156,9 @@ function parseArgs(argv: string[]): Options {
 
 // ---------------------------------------------------------------- the two questions, both ways
 
-/** One NPI × its plans: in network where it is listed, with tiers and whether it takes new patients. */
-const NETWORK_SQL = `
-  SELECT q.plan_id AS "planId", p.marketing_name AS "marketingName",
-         COALESCE((SELECT array_agg(DISTINCT m.network_tier)
-                     FROM provider mp JOIN issuer mi ON mi.current_version_id = mp.version_id
-                     JOIN network_membership m ON m.version_id = mp.version_id AND m.record_no = mp.record_no
-                    WHERE mp.npi = $1 AND m.plan_id = q.plan_id), '{}') AS "networkTiers",
-         (SELECT pr.accepting FROM provider pr JOIN issuer pi ON pi.current_version_id = pr.version_id
-           WHERE pr.npi = $1 ORDER BY pr.last_updated_on DESC NULLS LAST LIMIT 1) AS accepting
-    FROM unnest($2::char(14)[]) AS q(plan_id)
-    LEFT JOIN (plan p JOIN issuer i ON i.current_version_id = p.version_id) ON p.plan_id = q.plan_id`;
-
-/** One RXCUI × plans: tier, restrictions and the 30-day retail cost sharing. */
-const DRUG_SQL = `
-  SELECT q.plan_id AS "planId", f.drug_tier AS "drugTier", f.prior_authorization AS "priorAuthorization",
-         c.copay_amount AS "copayAmount", c.copay_opt AS "copayOpt", c.coinsurance_rate AS "coinsuranceRate", c.coinsurance_opt AS "coinsuranceOpt"
-    FROM unnest($2::char(14)[]) AS q(plan_id)
-    LEFT JOIN (formulary_entry f JOIN issuer i ON i.current_version_id = f.version_id)
-           ON f.plan_id = q.plan_id AND f.rxnorm_id = $1
-    LEFT JOIN tier_cost_sharing c
-           ON c.version_id = f.version_id AND c.plan_id = f.plan_id AND c.drug_tier = f.drug_tier AND c.pharmacy_type = '1-MONTH-IN-RETAIL'`;
-
-interface Lookup {
-  kind: 'network' | 'drug';
-  id: string;
-  planIds: string[];
-}
-
-function graphqlBody(lookup: Lookup): string {
-  return lookup.kind === 'network'
-    ? JSON.stringify({ operationName: 'Network', query: NETWORK_QUERY, variables: { npis: [lookup.id], planIds: lookup.planIds } })
-    : JSON.stringify({ operationName: 'Drug', query: DRUG_QUERY, variables: { rxnormIds: [lookup.id], planIds: lookup.planIds } });
-}
-
 /** The same question as a GraphQL GET (what a CDN or a revalidating client sends). */
 function graphqlGetPath(lookup: Lookup): string {
-  const { operationName, query, variables } = JSON.parse(graphqlBody(lookup));
+  const { operationName, query, variables } = JSON.parse(shopperQueryBody(lookup));
   return `/graphql?${new URLSearchParams({ operationName, query, variables: JSON.stringify(variables) })}`;
 }
 
@@ -284,24 +250,7 @@ async function serveApi(databaseUrl: string, port: number, pool: number, workers
 }
 
 async function serveBaseline(databaseUrl: string, port: number, poolSize: number, _workers = 1): Promise<void> {
-  const pool = new Pool({ connectionString: databaseUrl, max: poolSize });
-  const server = createServer((req: IncomingMessage, res: ServerResponse) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (chunk: Buffer) => chunks.push(chunk));
-    req.on('end', async () => {
-      try {
-        const lookup = JSON.parse(Buffer.concat(chunks).toString('utf8')) as Lookup;
-        const { rows } = await pool.query(lookup.kind === 'network' ? NETWORK_SQL : DRUG_SQL, [lookup.id, lookup.planIds]);
-        const body = JSON.stringify({ data: rows });
-        res.writeHead(200, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) });
-        res.end(body);
-      } catch (error) {
-        res.writeHead(500, { 'content-type': 'application/json' });
-        res.end(JSON.stringify({ error: String(error) }));
-      }
-    });
-  });
-  server.keepAliveTimeout = 60_000;
+  const { server, pool } = rawLookupServer(databaseUrl, poolSize);
   await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
   process.send?.({ ready: true });
   process.on('message', async (message: { stop?: boolean }) => {
@@ -574,7 +523,7 @@ async function sampleLookups(databaseUrl: string, samples: number): Promise<{ lo
 async function checkAnswers(apiUrl: string, lookups: Lookup[]): Promise<string> {
   const statuses: Record<string, number> = {};
   for (const lookup of lookups.slice(0, 200)) {
-    const res = await fetch(apiUrl, { method: 'POST', headers: { 'content-type': 'application/json' }, body: graphqlBody(lookup) });
+    const res = await fetch(apiUrl, { method: 'POST', headers: { 'content-type': 'application/json' }, body: shopperQueryBody(lookup) });
     const body = (await res.json()) as { data?: Record<string, Array<{ status: string }>>; errors?: Array<{ message: string }> };
     if (res.status !== 200 || body.errors) throw new Error(`API answered ${res.status}: ${JSON.stringify(body.errors ?? body).slice(0, 500)}`);
     for (const answer of Object.values(body.data!)[0]) statuses[answer.status] = (statuses[answer.status] ?? 0) + 1;
@@ -673,7 +622,7 @@ async function main(): Promise<void> {
 
     // --- the servers up; they take turns under load
     const draw = indexDrawer(lookups.length, options.zipf);
-    const apiBodies = lookups.map(graphqlBody);
+    const apiBodies = lookups.map(shopperQueryBody);
     const baseBodies = lookups.map((l) => JSON.stringify(l));
     const postApi: NextRequest = () => ({ method: 'POST', body: apiBodies[draw()] });
     const postBase: NextRequest = () => ({ method: 'POST', body: baseBodies[draw()] });
