@@ -16,6 +16,8 @@ WORKDIR /app
 COPY --from=build /app/package.json ./
 COPY --from=build /app/node_modules ./node_modules
 COPY --from=build /app/dist ./dist
+# The upload spool compose shares between instances: a new volume takes this folder's owner.
+RUN mkdir -p /var/lib/coverage/uploads && chown node:node /var/lib/coverage/uploads
 USER node
 EXPOSE 3000
 # Liveness only (no database): readiness is /ready, for the load balancer.
