@@ -40,7 +40,6 @@ interface Contender {
   url?: string;
   msPerRequest: number[];
   requests: number;
-  seconds: number;
 }
 
 function args(): { pgDir: string; batches: number; seconds: number; connections: number } {
@@ -60,7 +59,7 @@ function args(): { pgDir: string; batches: number; seconds: number; connections:
 }
 
 function start(kind: Kind, port: number, databaseUrl: string): Promise<ChildProcess> {
-  return forkServer(__filename, ['--serve', kind, String(port), databaseUrl], join(__dirname, '../..'), kind);
+  return forkServer(__filename, ['--serve', kind, String(port), databaseUrl], kind, { cwd: join(__dirname, '../..') });
 }
 
 async function main(): Promise<void> {
@@ -68,7 +67,7 @@ async function main(): Promise<void> {
   const { startEmbeddedPostgres, findFreePort } = await import('../../src/database/embedded-postgres');
   const database = await startEmbeddedPostgres({ dataDir: options.pgDir, persistent: true, durable: false });
   const lookups = await sampleShopperLookups(database.url);
-  const contender = (label: string, kind: Kind, bodies: string[]): Contender => ({ label, kind, bodies, msPerRequest: [], requests: 0, seconds: 0 });
+  const contender = (label: string, kind: Kind, bodies: string[]): Contender => ({ label, kind, bodies, msPerRequest: [], requests: 0 });
   const contenders: Contender[] = [
     contender('node:http', 'node-http', [TYPENAME_BODY]),
     contender(
@@ -96,10 +95,9 @@ async function main(): Promise<void> {
         const requests = await drivePosts(each.url!, each.bodies, options.seconds, options.connections);
         each.msPerRequest.push((1000 * (treeCpuSeconds(each.child!.pid!)! - before)) / requests);
         each.requests += requests;
-        each.seconds += options.seconds;
       }
     }
-    const figures = contenders.map((c) => ({ label: c.label, ...lowFigures(c.msPerRequest), rate: c.requests / c.seconds }));
+    const figures = contenders.map((c) => ({ label: c.label, ...lowFigures(c.msPerRequest), rate: c.requests / (options.batches * options.seconds) }));
     const [floor] = figures;
     console.log(
       `\nbench:floor  ${options.connections} connections  ${options.batches} batches of ${options.seconds} s per contender  node ${process.version}\n` +

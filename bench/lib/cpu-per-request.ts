@@ -1,5 +1,5 @@
 /**
- * What cpu-ab and bench:floor share: servers forked as one Node process each (production flags, the
+ * What cpu-ab, bench:floor and bench:query share: servers forked as one Node process each (production flags, the
  * settings of a benchmark), a closed-loop POST load on them, and figures of CPU time per request.
  */
 import { ChildProcess, fork } from 'node:child_process';
@@ -9,13 +9,20 @@ import { PRODUCTION_NODE_FLAGS } from './production-node-flags';
 const autocannon = require('autocannon');
 
 /**
- * Forks `script` with `args` (its `--serve` mode) and resolves once it says it listens. The benchmark is
- * one client hammering the API: rate limits that never trip, but are still checked.
+ * Forks `script` with `args` (its `--serve` mode) and resolves once it says it listens: with the Node flags
+ * of `npm run start:prod` (and ts-node for a .ts script), `execArgv` after them, and the settings of a
+ * benchmark, `env` over them. The benchmark is one client hammering the API: rate limits that never trip,
+ * but are still checked.
  */
-export function forkServer(script: string, args: string[], cwd: string, what: string): Promise<ChildProcess> {
+export function forkServer(
+  script: string,
+  args: string[],
+  what: string,
+  options: { cwd?: string; execArgv?: string[]; env?: Record<string, string> } = {},
+): Promise<ChildProcess> {
   const child = fork(script, args, {
-    cwd,
-    execArgv: [...PRODUCTION_NODE_FLAGS, '-r', 'ts-node/register/transpile-only'],
+    cwd: options.cwd,
+    execArgv: [...PRODUCTION_NODE_FLAGS, ...(script.endsWith('.ts') ? ['-r', 'ts-node/register/transpile-only'] : []), ...(options.execArgv ?? [])],
     stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
     env: {
       ...process.env,
@@ -25,11 +32,12 @@ export function forkServer(script: string, args: string[], cwd: string, what: st
       RATE_LIMIT_PER_MINUTE: '100000000',
       RATE_LIMIT_PER_API_KEY: '100000000',
       DB_POOL_SIZE: '20',
+      ...options.env,
     },
   });
   return new Promise((ready, fail) => {
     child.once('message', () => ready(child));
-    child.once('exit', (code) => fail(new Error(`${what} exited with code ${code}`)));
+    child.once('exit', (code) => fail(new Error(`${what} exited with code ${code} before it was ready`)));
   });
 }
 

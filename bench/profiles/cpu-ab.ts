@@ -37,7 +37,7 @@ function args(): { pgDir: string; a: string; b: string; batches: number; seconds
 }
 
 function serve(tree: string, databaseUrl: string, port: number): Promise<ChildProcess> {
-  return forkServer(__filename, ['--serve', tree, databaseUrl, String(port)], tree, `API of ${tree}`);
+  return forkServer(__filename, ['--serve', tree, databaseUrl, String(port)], `API of ${tree}`, { cwd: tree });
 }
 
 async function main(): Promise<void> {

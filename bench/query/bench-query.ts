@@ -28,7 +28,7 @@
  * --api-workers N>1   adds one API process beside the N-process cluster: ratio N processes / 1 process.
  */
 import 'reflect-metadata';
-import { ChildProcess, fork } from 'node:child_process';
+import { ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import cluster from 'node:cluster';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -37,7 +37,7 @@ import { join } from 'node:path';
 import { Pool } from 'pg';
 import { treeCpuSeconds } from '../lib/proc-cpu';
 import { ShopperLookup as Lookup, shopperQueryBody } from '../lib/shopper-queries';
-import { PRODUCTION_NODE_FLAGS } from '../lib/production-node-flags';
+import { forkServer } from '../lib/cpu-per-request';
 import { rawLookupServer } from '../lib/raw-lookup-baseline';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -270,29 +270,17 @@ function startChild(
   overrides: { workers?: number; env?: Record<string, string> } = {},
 ): Promise<ChildProcess> {
   // Both servers run with the Node flags of `npm run start:prod` (package.json).
-  const execArgv = [...PRODUCTION_NODE_FLAGS, ...(__filename.endsWith('.ts') ? ['-r', 'ts-node/register/transpile-only'] : [])];
-  if (role === 'api' && options.profileDir) execArgv.push('--cpu-prof', `--cpu-prof-dir=${options.profileDir}`);
   const workers = overrides.workers ?? (role === 'api' ? options.apiWorkers : 1);
-  const child = fork(__filename, ['--serve', role, databaseUrl, String(port), String(options.pool), String(workers)], {
-    execArgv,
-    stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
+  return forkServer(__filename, ['--serve', role, databaseUrl, String(port), String(options.pool), String(workers)], `${role} server`, {
+    execArgv: role === 'api' && options.profileDir ? ['--cpu-prof', `--cpu-prof-dir=${options.profileDir}`] : [],
     env: {
-      ...process.env,
-      NODE_ENV: 'production',
       PERSONAL_DATA_KEY: process.env.PERSONAL_DATA_KEY ?? BENCH_PERSONAL_DATA_KEY,
       LOG_LEVEL: options.logLevel,
-      // The benchmark is one client hammering the API: a limit that never trips, but is still checked.
-      RATE_LIMIT_PER_MINUTE: '100000000',
-      RATE_LIMIT_PER_API_KEY: '100000000',
       DB_POOL_SIZE: String(options.pool),
       // Off unless a contender turns it on (the API's default).
       ANSWER_CACHE_MAX_BYTES: '0',
       ...overrides.env,
     },
-  });
-  return new Promise((resolve, reject) => {
-    child.once('message', () => resolve(child));
-    child.once('exit', (code) => reject(new Error(`${role} server exited with code ${code} before it was ready`)));
   });
 }
 

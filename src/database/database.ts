@@ -343,9 +343,9 @@ async function execute(db: DataSource, mode: Mode, sql: string, parameters?: unk
   const [client, release] = mode === 'slave' ? await driver.obtainSlaveConnection() : await driver.obtainMasterConnection();
   let failure: unknown;
   try {
-    const started = executed && performance.now();
+    const started = performance.now();
     const result = await client.query({ name: statementName(sql, parameters), text: sql, values: parameters });
-    if (executed) executed(performance.now() - started!);
+    executed?.(performance.now() - started);
     return result;
   } catch (error) {
     failure = error;
